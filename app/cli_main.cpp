@@ -1,0 +1,40 @@
+#include "evaluate_command.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+#include <cstdio>
+
+namespace {
+const char *const kUsage =
+    "Usage: corslab-cli <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  evaluate FILE|-   Judge one CORS scenario (JSON) and print the verdict\n"
+    "\n"
+    "Run 'corslab-cli <command> --help' for a command's options.\n";
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("corslab-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CORSLAB_VERSION));
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    QStringList args = QCoreApplication::arguments();
+    if (args.size() < 2 || args.at(1) == QLatin1String("--help") ||
+        args.at(1) == QLatin1String("-h")) {
+        (args.size() < 2 ? err : out) << kUsage;
+        return args.size() < 2 ? 2 : 0;
+    }
+    if (args.at(1) == QLatin1String("--version")) {
+        out << "corslab-cli " << CORSLAB_VERSION << "\n";
+        return 0;
+    }
+    const QString command = args.at(1);
+    args.removeAt(1); // the parser of each command sees "corslab-cli [options] args"
+    if (command == QLatin1String("evaluate"))
+        return runEvaluateCommand(args, out, err);
+    err << "corslab-cli: unknown command \"" << command << "\"\n\n" << kUsage;
+    return 2;
+}

@@ -1,0 +1,144 @@
+#include "evaluate_command.h"
+
+#include "cors/browser_profile.h"
+#include "cors/cors_engine.h"
+#include "cors/explanation.h"
+#include "cors/scenario_json.h"
+#include "cors/verdict_json.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTextStream>
+
+using namespace corslab::cors;
+
+namespace {
+
+bool readInput(const QString &path, QByteArray *data, QString *error)
+{
+    QFile file;
+    if (path == QLatin1String("-")) {
+        if (!file.open(stdin, QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read standard input");
+            return false;
+        }
+    } else {
+        file.setFileName(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot open %1: %2").arg(path, file.errorString());
+            return false;
+        }
+    }
+    *data = file.readAll();
+    return true;
+}
+
+void printText(const QJsonObject &v, QTextStream &out)
+{
+    out << v.value(QStringLiteral("summary")).toString() << "\n\n";
+    int n = 1;
+    for (const QJsonValue &c : v.value(QStringLiteral("checks")).toArray()) {
+        const QJsonObject check = c.toObject();
+        out << (check.value(QStringLiteral("ok")).toBool() ? "  ✓ " : "  ✗ ") << n++ << ' '
+            << check.value(QStringLiteral("step")).toString() << " ["
+            << check.value(QStringLiteral("phase")).toString() << "]\n      "
+            << check.value(QStringLiteral("explanation")).toString() << '\n';
+        if (check.value(QStringLiteral("fix")).isString())
+            out << "      Fix: " << check.value(QStringLiteral("fix")).toString() << '\n';
+    }
+    const QJsonObject fix = v.value(QStringLiteral("fix")).toObject();
+    if (!fix.isEmpty())
+        out << "\nFix: " << fix.value(QStringLiteral("summary")).toString() << '\n';
+    const QJsonObject client = fix.value(QStringLiteral("client")).toObject();
+    if (!client.isEmpty())
+        out << "Page-side: " << client.value(QStringLiteral("summary")).toString() << '\n';
+    const QJsonObject messages = v.value(QStringLiteral("messages")).toObject();
+    if (!messages.isEmpty()) {
+        out << "\nChrome console:  " << messages.value(QStringLiteral("chromium")).toString()
+            << '\n';
+        if (!messages.value(QStringLiteral("firefox")).toString().isEmpty())
+            out << "Firefox reason:  " << messages.value(QStringLiteral("firefox")).toString()
+                << '\n';
+        if (!messages.value(QStringLiteral("safari")).toString().isEmpty())
+            out << "Safari console:  " << messages.value(QStringLiteral("safari")).toString()
+                << '\n';
+    }
+    const QJsonArray warnings = v.value(QStringLiteral("warnings")).toArray();
+    if (!warnings.isEmpty()) {
+        out << "\nWarnings:\n";
+        for (const QJsonValue &w : warnings)
+            out << "  ! " << w.toString() << '\n';
+    }
+}
+
+} // namespace
+
+int runEvaluateCommand(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Judges one CORS scenario (JSON, see docs/cli.md) the way a browser does and prints the "
+        "verdict: exposed or blocked, every check with its explanation, and the fix."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("Scenario JSON file, or - for standard input."));
+    const QCommandLineOption browser(
+        {QStringLiteral("b"), QStringLiteral("browser")},
+        QStringLiteral("Browser profile, overriding the scenario's: %1.")
+            .arg(BrowserProfile::names().join(QStringLiteral(", "))),
+        QStringLiteral("name"));
+    const QCommandLineOption format(QStringLiteral("format"),
+                                    QStringLiteral("Output format: json (default) or text."),
+                                    QStringLiteral("format"), QStringLiteral("json"));
+    const QCommandLineOption compact(QStringLiteral("compact"), QStringLiteral("One-line JSON."));
+    parser.addOptions({browser, format, compact});
+    if (!parser.parse(arguments)) {
+        err << "corslab-cli evaluate: " << parser.errorText() << "\n";
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return 0;
+    }
+    const QStringList files = parser.positionalArguments();
+    if (files.size() != 1) {
+        err << "corslab-cli evaluate: expected exactly one scenario file (or - for standard "
+               "input)\n";
+        return 2;
+    }
+    const QString fmt = parser.value(format);
+    if (fmt != QLatin1String("json") && fmt != QLatin1String("text")) {
+        err << "corslab-cli evaluate: --format: expected json or text, got \"" << fmt << "\"\n";
+        return 2;
+    }
+    QByteArray data;
+    QString error;
+    if (!readInput(files.first(), &data, &error)) {
+        err << "corslab-cli evaluate: " << error << "\n";
+        return 2;
+    }
+    Scenario scenario;
+    if (!scenarioFromJsonText(data, &scenario, &error)) {
+        err << "corslab-cli evaluate: " << files.first() << ": " << error << "\n";
+        return 2;
+    }
+    if (parser.isSet(browser)) {
+        if (!BrowserProfile::byName(parser.value(browser))) {
+            err << "corslab-cli evaluate: --browser: expected one of "
+                << BrowserProfile::names().join(QStringLiteral(", ")) << ", got \""
+                << parser.value(browser) << "\"\n";
+            return 2;
+        }
+        scenario.browser = parser.value(browser);
+    }
+    const BrowserProfile &profile = *BrowserProfile::byName(scenario.browser);
+    const QJsonObject verdict = verdictToJson(evaluate(scenario, profile), scenario, profile);
+    if (fmt == QLatin1String("text"))
+        printText(verdict, out);
+    else
+        out << QJsonDocument(verdict).toJson(parser.isSet(compact) ? QJsonDocument::Compact
+                                                                   : QJsonDocument::Indented);
+    return 0;
+}

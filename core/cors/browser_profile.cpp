@@ -1,0 +1,96 @@
+#include "browser_profile.h"
+
+namespace corslab::cors {
+
+// Sources for each value are in docs/BROWSERS.md; the chromium ones are checked against Debian's
+// Chromium by tests/browser/tst_browser_chromium.cpp.
+static BrowserProfile makeChromium()
+{
+    BrowserProfile p;
+    p.browser = Browser::Chromium;
+    p.name = QStringLiteral("chromium");
+    p.displayName = QStringLiteral("Chromium");
+    p.maxAgeCapSeconds = 7200;   // preflight_result.cc kMaxTimeout = 2 h
+    p.invalidMaxAgeSeconds = 5;  // StringToUint64 failure -> kDefaultTimeout
+    p.negativeMaxAgeSeconds = 5; // "-1" fails StringToUint64 as well
+    p.wildcardCoversAuthorization = true;
+    p.uppercaseMethodBeforeMatch = true;
+    p.clientHintsSafelisted = true;
+    p.localNetworkAccessPrompt = true;
+    return p;
+}
+
+static BrowserProfile makeFirefox()
+{
+    BrowserProfile p;
+    p.browser = Browser::Firefox;
+    p.name = QStringLiteral("firefox");
+    p.displayName = QStringLiteral("Firefox");
+    p.maxAgeCapSeconds = 86400; // nsPreflightCache caps at 24 h
+    p.invalidMaxAgeSeconds = 0; // an unparseable value is not cached
+    p.negativeMaxAgeSeconds = 0;
+    p.wildcardCoversAuthorization =
+        true; // with console warning CORSAllowHeaderFromPreflightDeprecation
+    return p;
+}
+
+static BrowserProfile makeSafari()
+{
+    BrowserProfile p;
+    p.browser = Browser::Safari;
+    p.name = QStringLiteral("safari");
+    p.displayName = QStringLiteral("Safari");
+    p.maxAgeCapSeconds = 600;    // CrossOriginPreflightResultCache maxPreflightCacheTimeout
+    p.invalidMaxAgeSeconds = 5;  // parse failure -> defaultPreflightCacheTimeout
+    p.negativeMaxAgeSeconds = 0; // parseInteger<int64_t> accepts it: an expired entry
+    p.wildcardCoversAuthorization = true;
+    return p;
+}
+
+static BrowserProfile makeSpec()
+{
+    BrowserProfile p;
+    p.browser = Browser::Spec;
+    p.name = QStringLiteral("spec");
+    p.displayName = QStringLiteral("Fetch standard");
+    p.maxAgeCapSeconds = -1;
+    p.wildcardCoversAuthorization = false;
+    p.preflightRedirectIsOwnError = false;
+    return p;
+}
+
+const BrowserProfile &BrowserProfile::get(Browser browser)
+{
+    static const BrowserProfile chromium = makeChromium();
+    static const BrowserProfile firefox = makeFirefox();
+    static const BrowserProfile safari = makeSafari();
+    static const BrowserProfile spec = makeSpec();
+    switch (browser) {
+    case Browser::Chromium:
+        return chromium;
+    case Browser::Firefox:
+        return firefox;
+    case Browser::Safari:
+        return safari;
+    case Browser::Spec:
+        break;
+    }
+    return spec;
+}
+
+const BrowserProfile *BrowserProfile::byName(const QString &name)
+{
+    for (Browser b : {Browser::Chromium, Browser::Firefox, Browser::Safari, Browser::Spec}) {
+        if (get(b).name == name)
+            return &get(b);
+    }
+    return nullptr;
+}
+
+QStringList BrowserProfile::names()
+{
+    return {QStringLiteral("chromium"), QStringLiteral("firefox"), QStringLiteral("safari"),
+            QStringLiteral("spec")};
+}
+
+} // namespace corslab::cors

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace corslab::cors {
+
+/// The browsers whose CORS behaviour the engine models; Spec follows the Fetch standard to the
+/// letter. docs/BROWSERS.md records each difference and how it was checked.
+enum class Browser { Chromium, Firefox, Safari, Spec };
+
+/// \brief The knobs on which real browsers and the Fetch standard disagree.
+///
+/// Profiles are plain values: the engine reads them, never a global.
+struct BrowserProfile
+{
+    Browser browser = Browser::Chromium;
+    QString name;        ///< "chromium", "firefox", "safari", "spec"
+    QString displayName; ///< "Chromium", "Firefox", ...
+
+    /// Upper bound on Access-Control-Max-Age in seconds; -1 for none (Fetch leaves it to the UA).
+    qint64 maxAgeCapSeconds = 7200;
+    /// Lifetime used when Access-Control-Max-Age is absent (Fetch: 5 s).
+    qint64 defaultMaxAgeSeconds = 5;
+    /// Lifetime used when Access-Control-Max-Age is present but not a non-negative integer.
+    qint64 invalidMaxAgeSeconds = 5;
+    /// Lifetime for a negative integer (Fetch: not delta-seconds, so treated as invalid).
+    qint64 negativeMaxAgeSeconds = 5;
+
+    /// Whether `Access-Control-Allow-Headers: *` lets `Authorization` through. The standard says
+    /// no ("CORS non-wildcard request-header name"); shipping browsers still say yes.
+    bool wildcardCoversAuthorization = true;
+    /// Chromium upper-cases the requested method before its case-sensitive match against
+    /// Access-Control-Allow-Methods; the standard compares the method as sent.
+    bool uppercaseMethodBeforeMatch = false;
+    /// `Range: bytes=N-[M]` is a CORS-safelisted request header (Chrome 99+, Firefox 117+,
+    /// Safari 16+, Fetch since 2022).
+    bool rangeIsSafelisted = true;
+    /// Chromium also safelists client-hint headers (DPR, Width, Viewport-Width, Device-Memory,
+    /// RTT, Downlink, ECT, Save-Data) when their values are well formed.
+    bool clientHintsSafelisted = false;
+    /// A 3xx with Location to a preflight fails as PreflightDisallowedRedirect before any other
+    /// check (Chromium, WebKit, Gecko); in the standard it is simply not an ok status.
+    bool preflightRedirectIsOwnError = true;
+    /// Chromium 142+ asks the user before a public page may reach a local/loopback address
+    /// (Local Network Access), replacing Private Network Access preflights.
+    bool localNetworkAccessPrompt = false;
+
+    /// The built-in profile called \a name; nullptr when there is none.
+    static const BrowserProfile *byName(const QString &name);
+    /// The built-in profile for \a browser.
+    static const BrowserProfile &get(Browser browser);
+    /// Names accepted by byName(), in display order.
+    static QStringList names();
+};
+
+} // namespace corslab::cors

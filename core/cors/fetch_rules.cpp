@@ -1,0 +1,274 @@
+#include "fetch_rules.h"
+
+#include <algorithm>
+
+namespace corslab::cors {
+
+bool isCorsSafelistedMethod(const QByteArray &method)
+{
+    return method == "GET" || method == "HEAD" || method == "POST";
+}
+
+bool isForbiddenMethod(const QByteArray &method)
+{
+    const QByteArray upper = method.toUpper();
+    return upper == "CONNECT" || upper == "TRACE" || upper == "TRACK";
+}
+
+QByteArray normalizeMethod(const QByteArray &method)
+{
+    const QByteArray upper = method.toUpper();
+    if (upper == "DELETE" || upper == "GET" || upper == "HEAD" || upper == "OPTIONS" ||
+        upper == "POST" || upper == "PUT")
+        return upper;
+    return method;
+}
+
+bool isForbiddenRequestHeader(const QByteArray &name, const QByteArray &value)
+{
+    static const QList<QByteArray> forbidden = {"accept-charset",
+                                                "accept-encoding",
+                                                "access-control-request-headers",
+                                                "access-control-request-method",
+                                                "connection",
+                                                "content-length",
+                                                "cookie",
+                                                "cookie2",
+                                                "date",
+                                                "dnt",
+                                                "expect",
+                                                "host",
+                                                "keep-alive",
+                                                "origin",
+                                                "referer",
+                                                "set-cookie",
+                                                "te",
+                                                "trailer",
+                                                "transfer-encoding",
+                                                "upgrade",
+                                                "via"};
+    const QByteArray lower = asciiLower(name);
+    if (forbidden.contains(lower) || lower.startsWith("proxy-") || lower.startsWith("sec-"))
+        return true;
+    // The method-override headers are forbidden when they smuggle a forbidden method.
+    if (lower == "x-http-method" || lower == "x-http-method-override" ||
+        lower == "x-method-override") {
+        for (const QByteArray &m : value.split(',')) {
+            if (isForbiddenMethod(normalizeHeaderValue(m)))
+                return true;
+        }
+    }
+    return false;
+}
+
+bool isCorsUnsafeRequestHeaderByte(unsigned char b)
+{
+    if (b < 0x20 && b != 0x09)
+        return true;
+    switch (b) {
+    case '"':
+    case '(':
+    case ')':
+    case ':':
+    case '<':
+    case '>':
+    case '?':
+    case '@':
+    case '[':
+    case '\\':
+    case ']':
+    case '{':
+    case '}':
+    case 0x7F:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool hasUnsafeByte(const QByteArray &value)
+{
+    return std::any_of(value.begin(), value.end(), [](char c) {
+        return isCorsUnsafeRequestHeaderByte(static_cast<unsigned char>(c));
+    });
+}
+
+static bool isLanguageValue(const QByteArray &value)
+{
+    // Accept-Language / Content-Language: 0-9 A-Z a-z space * , - . ; =
+    return std::all_of(value.begin(), value.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+               c == ' ' || c == '*' || c == ',' || c == '-' || c == '.' || c == ';' || c == '=';
+    });
+}
+
+static bool isDigits(const QByteArray &v)
+{
+    return !v.isEmpty() &&
+           std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Chromium's client-hint value shapes: 1*DIGIT [ "." 1*DIGIT ] and 1*DIGIT.
+static bool isDecimal(const QByteArray &v)
+{
+    const qsizetype dot = v.indexOf('.');
+    if (dot < 0)
+        return isDigits(v);
+    return isDigits(v.left(dot)) && isDigits(v.mid(dot + 1));
+}
+
+static bool isChromiumClientHintSafelisted(const QByteArray &lower, const QByteArray &value)
+{
+    if (lower == "device-memory" || lower == "dpr" || lower == "downlink")
+        return isDecimal(value);
+    if (lower == "width" || lower == "viewport-width" || lower == "rtt")
+        return isDigits(value);
+    if (lower == "ect")
+        return value == "slow-2g" || value == "2g" || value == "3g" || value == "4g";
+    if (lower == "save-data")
+        return value.toLower() == "on";
+    return false;
+}
+
+bool isSimpleRangeHeaderValue(const QByteArray &value)
+{
+    if (!value.startsWith("bytes="))
+        return false;
+    const QByteArray range = value.mid(6);
+    const qsizetype dash = range.indexOf('-');
+    if (dash <= 0) // a missing start ("bytes=-500", a suffix range) is not simple
+        return false;
+    const QByteArray start = range.left(dash);
+    const QByteArray end = range.mid(dash + 1);
+    if (!isDigits(start) || (!end.isEmpty() && !isDigits(end)))
+        return false;
+    if (!end.isEmpty() && start.size() <= 18 && end.size() <= 18 &&
+        end.toLongLong() < start.toLongLong())
+        return false; // "If rangeEnd is non-null and rangeStart is greater than rangeEnd"
+    return true;
+}
+
+QByteArray mimeTypeEssence(const QByteArray &raw)
+{
+    const QByteArray input = normalizeHeaderValue(raw);
+    const qsizetype slash = input.indexOf('/');
+    if (slash <= 0)
+        return {};
+    const QByteArray type = input.left(slash);
+    qsizetype semicolon = input.indexOf(';', slash + 1);
+    if (semicolon < 0)
+        semicolon = input.size();
+    QByteArray subtype = input.mid(slash + 1, semicolon - slash - 1);
+    while (!subtype.isEmpty() && isHttpWhitespace(subtype.back()))
+        subtype.chop(1);
+    if (!isHttpToken(type) || !isHttpToken(subtype))
+        return {};
+    return asciiLower(type) + '/' + asciiLower(subtype);
+}
+
+bool isCorsSafelistedRequestHeader(const QByteArray &name, const QByteArray &value,
+                                   const BrowserProfile &profile)
+{
+    if (value.size() > 128)
+        return false;
+    const QByteArray lower = asciiLower(name);
+    if (lower == "accept")
+        return !hasUnsafeByte(value);
+    if (lower == "accept-language" || lower == "content-language")
+        return isLanguageValue(value);
+    if (lower == "content-type") {
+        if (hasUnsafeByte(value))
+            return false;
+        const QByteArray essence = mimeTypeEssence(value);
+        return essence == "application/x-www-form-urlencoded" || essence == "multipart/form-data" ||
+               essence == "text/plain";
+    }
+    if (lower == "range")
+        return profile.rangeIsSafelisted && isSimpleRangeHeaderValue(value);
+    if (profile.clientHintsSafelisted)
+        return isChromiumClientHintSafelisted(lower, value);
+    return false;
+}
+
+bool isNoCorsSafelistedRequestHeaderName(const QByteArray &name)
+{
+    const QByteArray lower = asciiLower(name);
+    return lower == "accept" || lower == "accept-language" || lower == "content-language" ||
+           lower == "content-type";
+}
+
+bool isCorsNonWildcardRequestHeaderName(const QByteArray &name)
+{
+    return name.compare("authorization", Qt::CaseInsensitive) == 0;
+}
+
+static bool isKnownSafelistedName(const QByteArray &lower, const BrowserProfile &profile)
+{
+    if (lower == "accept" || lower == "accept-language" || lower == "content-language" ||
+        lower == "content-type")
+        return true;
+    if (lower == "range")
+        return profile.rangeIsSafelisted;
+    if (profile.clientHintsSafelisted) {
+        return lower == "device-memory" || lower == "dpr" || lower == "downlink" ||
+               lower == "width" || lower == "viewport-width" || lower == "rtt" || lower == "ect" ||
+               lower == "save-data";
+    }
+    return false;
+}
+
+QList<UnsafeHeader> corsUnsafeRequestHeaderNames(const HeaderList &headers,
+                                                 const BrowserProfile &profile)
+{
+    QList<UnsafeHeader> unsafe;
+    QList<QByteArray> potentiallyUnsafe;
+    qsizetype safelistValueSize = 0;
+    for (const Header &h : headers) {
+        const QByteArray lower = asciiLower(h.first);
+        if (isCorsSafelistedRequestHeader(h.first, h.second, profile)) {
+            potentiallyUnsafe.append(lower);
+            safelistValueSize += h.second.size();
+            continue;
+        }
+        UnsafeHeader::Why why = UnsafeHeader::Why::NotSafelistedName;
+        if (isKnownSafelistedName(lower, profile))
+            why = h.second.size() > 128 ? UnsafeHeader::Why::TooLong
+                                        : UnsafeHeader::Why::ValueNotSafelisted;
+        unsafe.append({lower, why});
+    }
+    if (safelistValueSize > 1024) {
+        for (const QByteArray &name : potentiallyUnsafe)
+            unsafe.append({name, UnsafeHeader::Why::TotalOver1024});
+    }
+    // "convert header names to a sorted-lowercase set": sorted, each name once.
+    std::stable_sort(unsafe.begin(), unsafe.end(),
+                     [](const UnsafeHeader &a, const UnsafeHeader &b) { return a.name < b.name; });
+    unsafe.erase(
+        std::unique(unsafe.begin(), unsafe.end(),
+                    [](const UnsafeHeader &a, const UnsafeHeader &b) { return a.name == b.name; }),
+        unsafe.end());
+    return unsafe;
+}
+
+bool isCorsSafelistedResponseHeaderName(const QByteArray &name)
+{
+    const QByteArray lower = asciiLower(name);
+    return lower == "cache-control" || lower == "content-language" || lower == "content-length" ||
+           lower == "content-type" || lower == "expires" || lower == "last-modified" ||
+           lower == "pragma";
+}
+
+bool isForbiddenResponseHeaderName(const QByteArray &name)
+{
+    const QByteArray lower = asciiLower(name);
+    return lower == "set-cookie" || lower == "set-cookie2";
+}
+
+bool isRequestBodyHeaderName(const QByteArray &name)
+{
+    const QByteArray lower = asciiLower(name);
+    return lower == "content-encoding" || lower == "content-language" ||
+           lower == "content-location" || lower == "content-type";
+}
+
+} // namespace corslab::cors

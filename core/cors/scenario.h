@@ -1,0 +1,47 @@
+#pragma once
+
+#include "header_list.h"
+#include "origin.h"
+
+#include <QList>
+#include <QString>
+#include <QUrl>
+#include <optional>
+
+namespace corslab::cors {
+
+enum class CredentialsMode { Omit, SameOrigin, Include };
+enum class RequestMode { Cors, NoCors, SameOrigin };
+enum class RedirectMode { Follow, Manual, Error };
+
+/// A response as the server sent it: status and header list (duplicates kept, order kept).
+struct ResponseSpec
+{
+    int status = 200;
+    HeaderList headers;
+};
+
+/// \brief One cross-origin fetch() and the server's answers to it: what the engine judges.
+///
+/// `redirects` are the responses before the final one, in order; `preflight` is the server's
+/// answer to every CORS-preflight request of this fetch (one per origin/URL the fetch visits).
+struct Scenario
+{
+    QString browser = QStringLiteral("chromium");
+    QUrl url;
+    Origin origin;
+    QByteArray method = "GET";
+    HeaderList headers;
+    CredentialsMode credentials = CredentialsMode::SameOrigin;
+    RequestMode mode = RequestMode::Cors;
+    RedirectMode redirect = RedirectMode::Follow;
+    std::optional<ResponseSpec> preflight;
+    QList<ResponseSpec> redirects;
+    ResponseSpec response;
+};
+
+QString credentialsModeName(CredentialsMode mode);
+QString requestModeName(RequestMode mode);
+QString redirectModeName(RedirectMode mode);
+
+} // namespace corslab::cors

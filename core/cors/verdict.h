@@ -1,0 +1,128 @@
+#pragma once
+
+#include "cors_error.h"
+#include "fetch_rules.h"
+#include "header_list.h"
+
+#include <QList>
+#include <QString>
+
+namespace corslab::cors {
+
+/// The Fetch-standard step a check implements. Each has a name and a spec anchor (stepInfo()).
+enum class Step {
+    ForbiddenMethod,        ///< #dom-request (step 24.2): forbidden methods throw
+    UrlCredentials,         ///< #dom-request (step 5.3): URLs with credentials throw
+    ForbiddenHeaders,       ///< #concept-headers-append: the "request" guard drops them
+    NoCorsHeaders,          ///< #concept-headers-append: the "request-no-cors" guard
+    NoCorsMethod,           ///< #dom-request (step 30.1): no-cors needs a safelisted method
+    SameOrigin,             ///< #main-fetch (step 12): same-origin requests skip CORS
+    RequestMode,            ///< #main-fetch (step 12): same-origin / no-cors / cors
+    CorsScheme,             ///< #main-fetch: only HTTP(S) schemes take part in CORS
+    PreflightNeeded,        ///< #http-fetch (step 4.1): is a CORS-preflight needed
+    PreflightResponseKnown, ///< #cors-preflight-fetch (step 6): the preflight got an answer
+    PreflightRedirect,      ///< #cors-preflight-fetch (step 7): no redirects for a preflight
+    AllowOrigin,            ///< #cors-check (steps 1-4): Access-Control-Allow-Origin
+    AllowCredentials,       ///< #cors-check (steps 5-7): Access-Control-Allow-Credentials
+    PreflightStatus,        ///< #cors-preflight-fetch (step 7): ok status
+    AllowMethodsParse,      ///< #cors-preflight-fetch (step 7.1-7.2): extract methods
+    AllowHeadersParse,      ///< #cors-preflight-fetch (step 7.3-7.4): extract header names
+    MethodAllowed,          ///< #cors-preflight-fetch (step 7.6)
+    HeadersAllowed,         ///< #cors-preflight-fetch (steps 7.7-7.8)
+    PreflightCache,         ///< #cors-preflight-fetch (steps 7.9-7.12): max-age and cache
+    RedirectModeCheck,      ///< #http-fetch (step 9): redirect mode error / manual
+    RedirectLocation,       ///< #http-redirect-fetch (steps 3-6): location URL
+    RedirectCredentials,    ///< #http-redirect-fetch (step 8): credentials in location
+    RedirectTaint,          ///< #http-redirect-fetch (step 14): tainted origin
+    RedirectMethod,         ///< #http-redirect-fetch (step 12): 301/302 POST and 303 become GET
+    ExposedHeaders,         ///< #concept-filtered-response-cors: what JS can read
+};
+
+struct StepInfo
+{
+    const char *name;   ///< e.g. "CORS check: Access-Control-Allow-Origin"
+    const char *anchor; ///< e.g. "cors-check" (https://fetch.spec.whatwg.org/#cors-check)
+};
+StepInfo stepInfo(Step step);
+
+/// Which response a check looked at.
+enum class Phase { Request, Preflight, Redirect, Response };
+
+/// \brief One check of a verdict, in the order the browser makes it.
+///
+/// Holds the facts (values seen, what was expected); the sentences are written on demand by
+/// explainCheck() so that judging stays fast and texts stay in one place.
+struct Check
+{
+    Step step;
+    Phase phase = Phase::Request;
+    int hop = 0; ///< redirect index (Phase::Redirect), 0 otherwise
+    bool ok = true;
+    CorsError error = CorsError::None;
+    QByteArray seen;     ///< the value the browser saw (a header value, a method, a status)
+    QByteArray expected; ///< the value that would pass, where one exists
+    int kind = 0;        ///< step-specific variant of the explanation (see explanation.cpp)
+};
+
+/// Findings that do not block but bite later, each with a severity (like Wireshark's expert info).
+enum class WarningKind {
+    EchoedOriginWithoutVary,
+    WildcardWithCookies,
+    MaxAgeAboveCap,
+    CredentialedOriginReflection,
+    NullOriginAllowed,
+    WildcardAuthorization,
+    WildcardIgnoredWithCredentials,
+    HiddenResponseHeaders,
+    ForbiddenHeadersDropped,
+    LocalNetworkAccess,
+    ThirdPartyCookies,
+};
+enum class Severity { Info, Warning, Security };
+
+struct Warning
+{
+    WarningKind kind;
+    Severity severity = Severity::Warning;
+    QByteArray detail;
+    QByteArray detail2;
+};
+
+/// Why a request needs a CORS-preflight request.
+struct PreflightReason
+{
+    enum class Kind { Method, Header } kind;
+    QByteArray name; ///< the method, or the lowercase header name
+    UnsafeHeader::Why why = UnsafeHeader::Why::NotSafelistedName;
+    QByteArray value; ///< the header's value, for the explanation
+};
+
+/// \brief The engine's answer for one scenario under one browser profile.
+struct Verdict
+{
+    QString profile;
+    bool preflightRequired = false;
+    QList<PreflightReason> preflightReasons;
+    HeaderList preflightRequest;     ///< the OPTIONS request's CORS headers, in the browser's order
+    bool preflightEvaluated = false; ///< a preflight was sent and judged
+    bool preflightOk = false;
+    qint64 preflightCacheSeconds = -1; ///< effective lifetime; -1 when nothing was cached
+    bool exposed = false;
+    CorsError error = CorsError::None;
+    QByteArray errorDetail;            ///< the offending value, for console texts
+    QString responseType;              ///< "basic", "cors", "opaque", "opaqueredirect", "error"
+    QList<QByteArray> readableHeaders; ///< lowercase, sorted
+    QList<QByteArray> hiddenHeaders;   ///< present in the final response, not readable
+    QList<Check> checks;
+    QList<Warning> warnings;
+    QByteArray serializedOrigin; ///< the Origin the browser sent on the last hop
+    QString finalUrl;
+    int redirectCount = 0;
+    HeaderList sentHeaders; ///< the script's headers that the browser really sends
+    QByteArray sentMethod;
+
+    /// The first failed check, or nullptr.
+    const Check *failedCheck() const;
+};
+
+} // namespace corslab::cors

@@ -1,0 +1,166 @@
+#include "chromium_runner.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QThread>
+#include <csignal>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int StartTimeoutMs = 10000;
+constexpr int GracefulExitMs = 5000;
+constexpr int GroupExitMs = 3000;
+
+// True while a live (non-zombie) process belongs to process group \a group. Zombies are skipped:
+// orphaned helpers are reaped by init, which in some containers happens only after seconds.
+bool groupAlive(pid_t group)
+{
+    QDirIterator procs(u"/proc"_s, QDir::Dirs | QDir::NoDotAndDotDot);
+    bool scanned = false;
+    while (procs.hasNext()) {
+        QFile stat(procs.next() + u"/stat"_s);
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        scanned = true;
+        // "pid (comm) state ppid pgrp ..."; comm may contain spaces and parentheses.
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        if (fields.size() > 2 && fields[2].toLongLong() == group && fields[0] != "Z" &&
+            fields[0] != "X")
+            return true;
+    }
+    // Without /proc fall back to kill(), which also counts zombies.
+    return !scanned && ::kill(-group, 0) == 0;
+}
+
+// Polls until group \a group is empty or \a timeoutMs passes.
+bool waitForGroupExit(pid_t group, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (groupAlive(group)) {
+        if (deadline.hasExpired())
+            return false;
+        QThread::msleep(50);
+    }
+    return true;
+}
+
+} // namespace
+
+ChromiumRunner::ChromiumRunner(const QString &program) : m_program(program)
+{
+}
+
+ChromiumRunner::~ChromiumRunner()
+{
+    stop();
+}
+
+bool ChromiumRunner::isAvailable() const
+{
+    const QFileInfo info(m_program);
+    return info.isFile() && info.isExecutable();
+}
+
+QStringList ChromiumRunner::arguments(const QString &profileDir, const QUrl &url) const
+{
+    return {
+        u"--headless"_s,
+        u"--no-sandbox"_s, // Required when running as root (CI containers).
+        u"--disable-gpu"_s,
+        // Without these Chromium contacts Google services at start-up and can stall on a machine
+        // without network access.
+        u"--disable-background-networking"_s,
+        u"--no-first-run"_s,
+        u"--disable-component-update"_s,
+        u"--disable-sync"_s,
+        u"--user-data-dir="_s + profileDir, // Fresh profile: no cache, cookies or HSTS state.
+        url.toString(QUrl::FullyEncoded),
+    };
+}
+
+bool ChromiumRunner::open(const QUrl &url, QString *error)
+{
+    stop();
+    if (!isAvailable()) {
+        *error = m_program + u" is not an executable file"_s;
+        return false;
+    }
+    m_profile = std::make_unique<QTemporaryDir>(QDir::tempPath() + u"/corslab-chromium-XXXXXX"_s);
+    if (!m_profile->isValid()) {
+        *error = u"cannot create a temporary profile: "_s + m_profile->errorString();
+        m_profile.reset();
+        return false;
+    }
+
+    m_output.clear();
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    // A new session makes the browser the leader of its own process group, so stop() can signal
+    // the whole tree at once without touching the test process.
+    m_process->setChildProcessModifier([] { ::setsid(); });
+    m_process->start(m_program, arguments(m_profile->path(), url));
+    if (!m_process->waitForStarted(StartTimeoutMs)) {
+        *error = u"cannot start "_s + m_program + u": "_s + m_process->errorString();
+        stop();
+        return false;
+    }
+    // Kept apart from QProcess, which forgets the pid once the browser process has exited while
+    // its helpers may still be alive.
+    m_group = static_cast<pid_t>(m_process->processId());
+    return true;
+}
+
+void ChromiumRunner::stop()
+{
+    if (m_process) {
+        killProcessGroup();
+        m_output += m_process->readAll();
+        m_process.reset();
+    }
+    // Only after every browser process is gone, so nothing writes into the directory meanwhile.
+    m_profile.reset();
+}
+
+void ChromiumRunner::killProcessGroup()
+{
+    const pid_t group = m_group;
+    m_group = 0;
+    if (group <= 0)
+        return; // Never started.
+
+    // SIGTERM first: Chromium then shuts its helpers down itself. SIGKILL whatever is left.
+    // (chrome_crashpad_handler detaches into its own session, out of reach of the group signal;
+    // it exits by itself as soon as the browser's connection to it closes.)
+    ::kill(-group, SIGTERM);
+    if (!m_process->waitForFinished(GracefulExitMs))
+        ::kill(-group, SIGKILL);
+    m_process->waitForFinished(GroupExitMs);
+    if (!waitForGroupExit(group, GroupExitMs)) {
+        ::kill(-group, SIGKILL);
+        waitForGroupExit(group, GroupExitMs);
+    }
+}
+
+QString ChromiumRunner::version() const
+{
+    if (!isAvailable())
+        return {};
+    QProcess process;
+    process.start(m_program, {u"--version"_s});
+    if (!process.waitForFinished(StartTimeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        return {};
+    }
+    // stdout only: the Debian wrapper prints shell noise on stderr.
+    return QString::fromLocal8Bit(process.readAllStandardOutput()).section(u'\n', 0, 0).trimmed();
+}

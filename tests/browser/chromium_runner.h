@@ -1,0 +1,44 @@
+#pragma once
+
+#include "browser_runner.h"
+
+#include <QByteArray>
+#include <QStringList>
+#include <memory>
+#include <sys/types.h>
+
+class QProcess;
+class QTemporaryDir;
+
+/// \brief Runs headless Chromium from the command line on a fresh temporary profile.
+///
+/// The browser gets its own process group so that stop() can end it together with every helper
+/// process it spawned (zygotes, renderers, GPU/utility processes).
+class ChromiumRunner : public BrowserRunner
+{
+public:
+    /// \a program is the launcher; Debian's /usr/bin/chromium is a shell wrapper that execs the
+    /// real binary, so the process we start becomes the browser process.
+    explicit ChromiumRunner(const QString &program = QStringLiteral("/usr/bin/chromium"));
+    ~ChromiumRunner() override;
+
+    QString name() const override { return QStringLiteral("chromium"); }
+    bool isAvailable() const override;
+    bool open(const QUrl &url, QString *error) override;
+    void stop() override;
+    QString version() const override;
+
+    /// Console output (stdout and stderr) of the last browser run, for diagnosing failures.
+    /// Complete once stop() has returned.
+    QByteArray output() const { return m_output; }
+
+private:
+    QStringList arguments(const QString &profileDir, const QUrl &url) const;
+    void killProcessGroup();
+
+    QString m_program;
+    std::unique_ptr<QProcess> m_process;
+    std::unique_ptr<QTemporaryDir> m_profile;
+    pid_t m_group = 0; ///< The browser's process group (its pid, thanks to setsid()).
+    QByteArray m_output;
+};
