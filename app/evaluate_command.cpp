@@ -139,6 +139,7 @@ int runEvaluateCommand(const QStringList &arguments, QTextStream &out, QTextStre
         printText(verdict, out);
     else
         out << QJsonDocument(verdict).toJson(parser.isSet(compact) ? QJsonDocument::Compact
-                                                                   : QJsonDocument::Indented);
+                                                                   : QJsonDocument::Indented)
+            << (parser.isSet(compact) ? "\n" : "");
     return 0;
 }

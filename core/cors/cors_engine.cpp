@@ -301,6 +301,13 @@ bool Evaluation::preflight(const QList<UnsafeHeader> &unsafe)
                      getHeader(pf.headers, "access-control-allow-headers").value_or(QByteArray()),
                      headerNames.offending, 0});
 
+    // '*' is a literal name for credentialed requests: say so whatever happens next.
+    if (includeCredentials() && (methods.values.contains("*") || headerNames.values.contains("*")))
+        m_v.warnings.append({WarningKind::WildcardIgnoredWithCredentials,
+                             Severity::Warning,
+                             methods.values.contains("*") ? "Access-Control-Allow-Methods"
+                                                          : "Access-Control-Allow-Headers",
+                             {}});
     // Step 7.6: the method must be safelisted, listed, or covered by `*` (not with credentials).
     const QByteArray compared = m_p.uppercaseMethodBeforeMatch ? m_method.toUpper() : m_method;
     const bool wildcardMethods = !includeCredentials() && methods.values.contains("*");
@@ -372,13 +379,6 @@ bool Evaluation::preflight(const QList<UnsafeHeader> &unsafe)
               {},
               {},
               wildcardHeaders ? 1 : 0});
-    if (includeCredentials() && (methods.values.contains("*") || headerNames.values.contains("*")))
-        m_v.warnings.append({WarningKind::WildcardIgnoredWithCredentials,
-                             Severity::Warning,
-                             methods.values.contains("*") ? "Access-Control-Allow-Methods"
-                                                          : "Access-Control-Allow-Headers",
-                             {}});
-
     // Steps 7.9-7.12: how long this result may be reused.
     const std::optional<QList<QByteArray>> maxAge =
         getDecodeAndSplit(pf.headers, "access-control-max-age");
