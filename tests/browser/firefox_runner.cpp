@@ -17,7 +17,6 @@
 #include <QTimer>
 #include <QWebSocket>
 
-#include <cerrno>
 #include <csignal>
 #include <unistd.h>
 #include <utility>
@@ -362,7 +361,9 @@ bool FirefoxRunner::start(QString *error)
     }, int(remaining()));
     if (!connected || m_socket->state() != QAbstractSocket::ConnectedState) {
         *error = QStringLiteral("firefox: cannot connect to %1: %2")
-                     .arg(sessionUrl.toString(), connected ? m_socket->errorString() : QStringLiteral("timed out"));
+                     .arg(sessionUrl.toString(), connected ? m_socket->errorString()
+                                                 : m_process->state() == QProcess::Running ? QStringLiteral("timed out")
+                                                                                           : whyGone());
         return false;
     }
 
