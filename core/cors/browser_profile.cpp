@@ -12,9 +12,8 @@ static BrowserProfile makeChromium()
     p.displayName = QStringLiteral("Chromium");
     p.maxAgeCapSeconds = 7200;   // preflight_result.cc kMaxTimeout = 2 h
     p.invalidMaxAgeSeconds = 5;  // StringToUint64 failure -> kDefaultTimeout
-    p.negativeMaxAgeSeconds = 5; // "-1" fails StringToUint64 as well
+    p.negativeMaxAgeSeconds = 0; // not cached: checked against Chromium 156 (tst_browser_chromium)
     p.wildcardCoversAuthorization = true;
-    p.uppercaseMethodBeforeMatch = true;
     p.clientHintsSafelisted = true;
     p.localNetworkAccessPrompt = true;
     return p;

@@ -30,9 +30,6 @@ struct BrowserProfile
     /// Whether `Access-Control-Allow-Headers: *` lets `Authorization` through. The standard says
     /// no ("CORS non-wildcard request-header name"); shipping browsers still say yes.
     bool wildcardCoversAuthorization = true;
-    /// Chromium upper-cases the requested method before its case-sensitive match against
-    /// Access-Control-Allow-Methods; the standard compares the method as sent.
-    bool uppercaseMethodBeforeMatch = false;
     /// `Range: bytes=N-[M]` is a CORS-safelisted request header (Chrome 99+, Firefox 117+,
     /// Safari 16+, Fetch since 2022).
     bool rangeIsSafelisted = true;

@@ -37,6 +37,7 @@ public:
     Evaluation(const Scenario &s, const BrowserProfile &p) : m_s(s), m_p(p)
     {
         m_v.profile = p.name;
+        m_v.checks.reserve(12); // one allocation for a typical verdict
     }
 
     Verdict run();
@@ -59,7 +60,7 @@ private:
         m_v.errorDetail = c.seen;
         m_v.exposed = false;
         m_v.responseType = QStringLiteral("error");
-        m_v.finalUrl = (m_current.isEmpty() ? m_s.url : m_current).toString();
+        m_v.finalUrl = m_current.isEmpty() ? m_s.url : m_current;
         m_v.serializedOrigin = serializedOrigin();
         return false;
     }
@@ -79,6 +80,7 @@ private:
     QByteArray m_method;
     HeaderList m_headers;
     QUrl m_current;
+    Origin m_currentOrigin; ///< Origin of m_current, computed once per hop
     bool m_tainted = false;
     bool m_reasonsRecorded = false;
     Tainting m_tainting = Tainting::Basic;
@@ -97,7 +99,7 @@ Verdict Evaluation::run()
         if (!followRedirect(m_s.redirects.at(hop), hop))
             return m_v;
     }
-    m_v.finalUrl = m_current.toString();
+    m_v.finalUrl = m_current;
     m_v.serializedOrigin = serializedOrigin();
     exposeResponse();
     addWarnings();
@@ -168,7 +170,9 @@ bool Evaluation::constructRequest()
 // needed, then the CORS check of the response this hop got.
 bool Evaluation::fetchHop(int hop)
 {
-    const Origin current = Origin::fromUrl(m_current);
+    if (m_currentOrigin.opaque && m_currentOrigin.scheme.isEmpty())
+        m_currentOrigin = Origin::fromUrl(m_current);
+    const Origin &current = m_currentOrigin;
     const ResponseSpec &response = responseAt(hop);
     const Phase phase = hop < m_s.redirects.size() ? Phase::Redirect : Phase::Response;
 
@@ -309,7 +313,7 @@ bool Evaluation::preflight(const QList<UnsafeHeader> &unsafe)
                                                           : "Access-Control-Allow-Headers",
                              {}});
     // Step 7.6: the method must be safelisted, listed, or covered by `*` (not with credentials).
-    const QByteArray compared = m_p.uppercaseMethodBeforeMatch ? m_method.toUpper() : m_method;
+    const QByteArray &compared = m_method; // byte-exact, as Chromium 156 also does
     const bool wildcardMethods = !includeCredentials() && methods.values.contains("*");
     if (isCorsSafelistedMethod(compared))
         pass({Step::MethodAllowed,
@@ -332,16 +336,22 @@ bool Evaluation::preflight(const QList<UnsafeHeader> &unsafe)
               m_method,
               {},
               kind::MethodWildcard});
-    else
+    else {
+        // A listed method that differs only in case is the usual culprit ('patch' vs 'PATCH').
+        QByteArray nearMiss;
+        for (const QByteArray &m : methods.values) {
+            if (equalsIgnoreCase(m, m_method))
+                nearMiss = m;
+        }
         return fail({Step::MethodAllowed, Phase::Preflight, 0, false,
-                     CorsError::MethodDisallowedByPreflightResponse, m_method, compared, 0});
+                     CorsError::MethodDisallowedByPreflightResponse, m_method, nearMiss, 0});
+    }
 
     // Steps 7.7-7.8: every CORS-unsafe header name must be listed or covered by `*`.
     const bool wildcardHeaders = !includeCredentials() && headerNames.values.contains("*");
     auto listed = [&](const QByteArray &name) {
-        return std::any_of(
-            headerNames.values.begin(), headerNames.values.end(),
-            [&](const QByteArray &v) { return v.compare(name, Qt::CaseInsensitive) == 0; });
+        return std::any_of(headerNames.values.begin(), headerNames.values.end(),
+                           [&](const QByteArray &v) { return equalsIgnoreCase(v, name); });
     };
     for (const UnsafeHeader &u : unsafe) {
         if (listed(u.name))
@@ -516,7 +526,7 @@ bool Evaluation::followRedirect(const ResponseSpec &response, int hop)
                      location,
                      {},
                      2});
-    const Origin from = Origin::fromUrl(m_current);
+    const Origin from = m_currentOrigin;
     const Origin to = Origin::fromUrl(target);
     if (m_s.mode == RequestMode::Cors && !target.userInfo().isEmpty() &&
         !m_s.origin.sameOriginAs(to))
@@ -547,6 +557,7 @@ bool Evaluation::followRedirect(const ResponseSpec &response, int hop)
               to.serialize(), 0});
     }
     m_current = target;
+    m_currentOrigin = to;
     m_v.redirectCount = hop + 1;
     return true;
 }
@@ -588,9 +599,8 @@ void Evaluation::exposeResponse()
             continue;
         const bool isExposed =
             all || isCorsSafelistedResponseHeaderName(name) ||
-            std::any_of(exposedNames.begin(), exposedNames.end(), [&](const QByteArray &e) {
-                return e.compare(name, Qt::CaseInsensitive) == 0;
-            });
+            std::any_of(exposedNames.begin(), exposedNames.end(),
+                        [&](const QByteArray &e) { return equalsIgnoreCase(e, name); });
         if (isExposed && !isForbiddenResponseHeaderName(name))
             readable.append(name);
         else if (!name.startsWith("access-control-") && !isForbiddenResponseHeaderName(name))
@@ -651,7 +661,7 @@ void Evaluation::addWarnings()
         }
         // Cookies ride along only when the target is same-site with the page (ports do not
         // count); Chromium blocks third-party cookies by default.
-        const Origin target = Origin::fromUrl(m_current);
+        const Origin &target = m_currentOrigin;
         auto site = [](const QByteArray &host) {
             const QList<QByteArray> labels = host.split('.');
             bool numeric = !labels.isEmpty() && std::all_of(host.begin(), host.end(), [](char c) {
@@ -667,10 +677,10 @@ void Evaluation::addWarnings()
                 {WarningKind::ThirdPartyCookies, Severity::Info, target.host, m_s.origin.host});
     }
     if (m_p.localNetworkAccessPrompt && !m_s.origin.opaque) {
-        const QUrl originUrl(QString::fromLatin1(m_s.origin.serialize()));
-        const AddressSpace from = addressSpaceOf(originUrl);
         const AddressSpace to = addressSpaceOf(m_s.url);
         const bool toLocal = to == AddressSpace::Loopback || to == AddressSpace::Local;
+        const AddressSpace from = toLocal ? addressSpaceOfHost(QString::fromLatin1(m_s.origin.host))
+                                          : AddressSpace::Unknown;
         if (toLocal && (from == AddressSpace::Public ||
                         (from == AddressSpace::Local && to == AddressSpace::Loopback)))
             m_v.warnings.append({WarningKind::LocalNetworkAccess, Severity::Warning,

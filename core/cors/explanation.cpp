@@ -298,11 +298,12 @@ QString explainCheck(const Check &c, const Scenario &s, const Verdict &v, const 
                 .arg(t(c.seen));
         if (c.ok)
             return QStringLiteral("Access-Control-Allow-Methods lists %1.").arg(t(c.expected));
-        if (c.seen != c.expected)
-            return QStringLiteral("The page sends method %1 and %2 compares it as %3, which "
-                                  "Access-Control-Allow-Methods does not list (methods compare "
-                                  "case-sensitively; '*' counts only without credentials).")
-                .arg(t(c.seen), p.displayName, t(c.expected));
+        if (!c.expected.isEmpty())
+            return QStringLiteral(
+                       "The page sends method %1 and Access-Control-Allow-Methods lists "
+                       "%2: methods compare case-sensitively, and fetch() upper-cases only "
+                       "DELETE, GET, HEAD, OPTIONS, POST and PUT.")
+                .arg(t(c.seen), t(c.expected));
         return QStringLiteral("The preflight asked for method %1 (Access-Control-Request-Method), "
                               "and Access-Control-Allow-Methods does not list it. Methods compare "
                               "case-sensitively, and '*' counts only without credentials.")
@@ -479,7 +480,8 @@ QString chromiumConsoleLine(const Verdict &v, const Scenario &s)
         return chromiumConsoleText(v.error, t(v.errorDetail));
     QString target = QLatin1Char('\'') + s.url.toString() + QLatin1Char('\'');
     if (v.redirectCount > 0 && !v.finalUrl.isEmpty())
-        target = QStringLiteral("'%1' (redirected from '%2')").arg(v.finalUrl, s.url.toString());
+        target = QStringLiteral("'%1' (redirected from '%2')")
+                     .arg(v.finalUrl.toString(), s.url.toString());
     const QString line =
         QStringLiteral("Access to fetch at %1 from origin '%2' has been blocked by "
                        "CORS policy: ")

@@ -11,8 +11,8 @@ bool isCorsSafelistedMethod(const QByteArray &method)
 
 bool isForbiddenMethod(const QByteArray &method)
 {
-    const QByteArray upper = method.toUpper();
-    return upper == "CONNECT" || upper == "TRACE" || upper == "TRACK";
+    return equalsIgnoreCase(method, "CONNECT") || equalsIgnoreCase(method, "TRACE") ||
+           equalsIgnoreCase(method, "TRACK");
 }
 
 QByteArray normalizeMethod(const QByteArray &method)
@@ -26,7 +26,7 @@ QByteArray normalizeMethod(const QByteArray &method)
 
 bool isForbiddenRequestHeader(const QByteArray &name, const QByteArray &value)
 {
-    static const QList<QByteArray> forbidden = {"accept-charset",
+    static constexpr const char *forbidden[] = {"accept-charset",
                                                 "accept-encoding",
                                                 "access-control-request-headers",
                                                 "access-control-request-method",
@@ -47,12 +47,17 @@ bool isForbiddenRequestHeader(const QByteArray &name, const QByteArray &value)
                                                 "transfer-encoding",
                                                 "upgrade",
                                                 "via"};
-    const QByteArray lower = asciiLower(name);
-    if (forbidden.contains(lower) || lower.startsWith("proxy-") || lower.startsWith("sec-"))
+    for (const char *f : forbidden) {
+        if (equalsIgnoreCase(name, f))
+            return true;
+    }
+    if (equalsIgnoreCase(QByteArrayView(name).first(qMin<qsizetype>(6, name.size())), "proxy-") ||
+        equalsIgnoreCase(QByteArrayView(name).first(qMin<qsizetype>(4, name.size())), "sec-"))
         return true;
     // The method-override headers are forbidden when they smuggle a forbidden method.
-    if (lower == "x-http-method" || lower == "x-http-method-override" ||
-        lower == "x-method-override") {
+    if (equalsIgnoreCase(name, "x-http-method") ||
+        equalsIgnoreCase(name, "x-http-method-override") ||
+        equalsIgnoreCase(name, "x-method-override")) {
         for (const QByteArray &m : value.split(',')) {
             if (isForbiddenMethod(normalizeHeaderValue(m)))
                 return true;
@@ -117,15 +122,17 @@ static bool isDecimal(const QByteArray &v)
     return isDigits(v.left(dot)) && isDigits(v.mid(dot + 1));
 }
 
-static bool isChromiumClientHintSafelisted(const QByteArray &lower, const QByteArray &value)
+static bool isChromiumClientHintSafelisted(const QByteArray &name, const QByteArray &value)
 {
-    if (lower == "device-memory" || lower == "dpr" || lower == "downlink")
+    if (equalsIgnoreCase(name, "device-memory") || equalsIgnoreCase(name, "dpr") ||
+        equalsIgnoreCase(name, "downlink"))
         return isDecimal(value);
-    if (lower == "width" || lower == "viewport-width" || lower == "rtt")
+    if (equalsIgnoreCase(name, "width") || equalsIgnoreCase(name, "viewport-width") ||
+        equalsIgnoreCase(name, "rtt"))
         return isDigits(value);
-    if (lower == "ect")
+    if (equalsIgnoreCase(name, "ect"))
         return value == "slow-2g" || value == "2g" || value == "3g" || value == "4g";
-    if (lower == "save-data")
+    if (equalsIgnoreCase(name, "save-data"))
         return value.toLower() == "on";
     return false;
 }
@@ -171,48 +178,47 @@ bool isCorsSafelistedRequestHeader(const QByteArray &name, const QByteArray &val
 {
     if (value.size() > 128)
         return false;
-    const QByteArray lower = asciiLower(name);
-    if (lower == "accept")
+    if (equalsIgnoreCase(name, "accept"))
         return !hasUnsafeByte(value);
-    if (lower == "accept-language" || lower == "content-language")
+    if (equalsIgnoreCase(name, "accept-language") || equalsIgnoreCase(name, "content-language"))
         return isLanguageValue(value);
-    if (lower == "content-type") {
+    if (equalsIgnoreCase(name, "content-type")) {
         if (hasUnsafeByte(value))
             return false;
         const QByteArray essence = mimeTypeEssence(value);
         return essence == "application/x-www-form-urlencoded" || essence == "multipart/form-data" ||
                essence == "text/plain";
     }
-    if (lower == "range")
+    if (equalsIgnoreCase(name, "range"))
         return profile.rangeIsSafelisted && isSimpleRangeHeaderValue(value);
     if (profile.clientHintsSafelisted)
-        return isChromiumClientHintSafelisted(lower, value);
+        return isChromiumClientHintSafelisted(name, value);
     return false;
 }
 
 bool isNoCorsSafelistedRequestHeaderName(const QByteArray &name)
 {
-    const QByteArray lower = asciiLower(name);
-    return lower == "accept" || lower == "accept-language" || lower == "content-language" ||
-           lower == "content-type";
+    return equalsIgnoreCase(name, "accept") || equalsIgnoreCase(name, "accept-language") ||
+           equalsIgnoreCase(name, "content-language") || equalsIgnoreCase(name, "content-type");
 }
 
 bool isCorsNonWildcardRequestHeaderName(const QByteArray &name)
 {
-    return name.compare("authorization", Qt::CaseInsensitive) == 0;
+    return equalsIgnoreCase(name, "authorization");
 }
 
-static bool isKnownSafelistedName(const QByteArray &lower, const BrowserProfile &profile)
+static bool isKnownSafelistedName(const QByteArray &name, const BrowserProfile &profile)
 {
-    if (lower == "accept" || lower == "accept-language" || lower == "content-language" ||
-        lower == "content-type")
+    if (equalsIgnoreCase(name, "accept") || equalsIgnoreCase(name, "accept-language") ||
+        equalsIgnoreCase(name, "content-language") || equalsIgnoreCase(name, "content-type"))
         return true;
-    if (lower == "range")
+    if (equalsIgnoreCase(name, "range"))
         return profile.rangeIsSafelisted;
     if (profile.clientHintsSafelisted) {
-        return lower == "device-memory" || lower == "dpr" || lower == "downlink" ||
-               lower == "width" || lower == "viewport-width" || lower == "rtt" || lower == "ect" ||
-               lower == "save-data";
+        return equalsIgnoreCase(name, "device-memory") || equalsIgnoreCase(name, "dpr") ||
+               equalsIgnoreCase(name, "downlink") || equalsIgnoreCase(name, "width") ||
+               equalsIgnoreCase(name, "viewport-width") || equalsIgnoreCase(name, "rtt") ||
+               equalsIgnoreCase(name, "ect") || equalsIgnoreCase(name, "save-data");
     }
     return false;
 }
@@ -221,24 +227,23 @@ QList<UnsafeHeader> corsUnsafeRequestHeaderNames(const HeaderList &headers,
                                                  const BrowserProfile &profile)
 {
     QList<UnsafeHeader> unsafe;
-    QList<QByteArray> potentiallyUnsafe;
     qsizetype safelistValueSize = 0;
     for (const Header &h : headers) {
-        const QByteArray lower = asciiLower(h.first);
         if (isCorsSafelistedRequestHeader(h.first, h.second, profile)) {
-            potentiallyUnsafe.append(lower);
             safelistValueSize += h.second.size();
             continue;
         }
         UnsafeHeader::Why why = UnsafeHeader::Why::NotSafelistedName;
-        if (isKnownSafelistedName(lower, profile))
+        if (isKnownSafelistedName(h.first, profile))
             why = h.second.size() > 128 ? UnsafeHeader::Why::TooLong
                                         : UnsafeHeader::Why::ValueNotSafelisted;
-        unsafe.append({lower, why});
+        unsafe.append({asciiLower(h.first), why});
     }
     if (safelistValueSize > 1024) {
-        for (const QByteArray &name : potentiallyUnsafe)
-            unsafe.append({name, UnsafeHeader::Why::TotalOver1024});
+        for (const Header &h : headers) {
+            if (isCorsSafelistedRequestHeader(h.first, h.second, profile))
+                unsafe.append({asciiLower(h.first), UnsafeHeader::Why::TotalOver1024});
+        }
     }
     // "convert header names to a sorted-lowercase set": sorted, each name once.
     std::stable_sort(unsafe.begin(), unsafe.end(),
@@ -252,23 +257,22 @@ QList<UnsafeHeader> corsUnsafeRequestHeaderNames(const HeaderList &headers,
 
 bool isCorsSafelistedResponseHeaderName(const QByteArray &name)
 {
-    const QByteArray lower = asciiLower(name);
-    return lower == "cache-control" || lower == "content-language" || lower == "content-length" ||
-           lower == "content-type" || lower == "expires" || lower == "last-modified" ||
-           lower == "pragma";
+    return equalsIgnoreCase(name, "cache-control") || equalsIgnoreCase(name, "content-language") ||
+           equalsIgnoreCase(name, "content-length") || equalsIgnoreCase(name, "content-type") ||
+           equalsIgnoreCase(name, "expires") || equalsIgnoreCase(name, "last-modified") ||
+           equalsIgnoreCase(name, "pragma");
 }
 
 bool isForbiddenResponseHeaderName(const QByteArray &name)
 {
-    const QByteArray lower = asciiLower(name);
-    return lower == "set-cookie" || lower == "set-cookie2";
+    return equalsIgnoreCase(name, "set-cookie") || equalsIgnoreCase(name, "set-cookie2");
 }
 
 bool isRequestBodyHeaderName(const QByteArray &name)
 {
-    const QByteArray lower = asciiLower(name);
-    return lower == "content-encoding" || lower == "content-language" ||
-           lower == "content-location" || lower == "content-type";
+    return equalsIgnoreCase(name, "content-encoding") ||
+           equalsIgnoreCase(name, "content-language") ||
+           equalsIgnoreCase(name, "content-location") || equalsIgnoreCase(name, "content-type");
 }
 
 } // namespace corslab::cors

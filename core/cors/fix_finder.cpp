@@ -288,8 +288,7 @@ bool FixBuilder::repair(const Scenario &work, const Verdict &v, const Check &c)
         QList<QByteArray> methods =
             validTokens(work.preflight ? work.preflight->headers : HeaderList{},
                         "access-control-allow-methods");
-        const QByteArray method =
-            m_p.uppercaseMethodBeforeMatch ? v.sentMethod.toUpper() : v.sentMethod;
+        const QByteArray method = v.sentMethod;
         if (!methods.contains(method))
             methods.append(method);
         patchFor(Phase::Preflight, 0).setHeader("Access-Control-Allow-Methods", joinList(methods));
@@ -401,7 +400,7 @@ bool FixBuilder::repair(const Scenario &work, const Verdict &v, const Check &c)
     }
     case CorsError::TooManyRedirects: {
         ClientChange change;
-        change.url = QUrl(v.finalUrl.isEmpty() ? QString::fromUtf8(c.seen) : v.finalUrl);
+        change.url = v.finalUrl.isEmpty() ? QUrl(QString::fromUtf8(c.seen)) : v.finalUrl;
         change.skipRedirects = true;
         change.summary =
             QStringLiteral("Request the final URL directly: the chain has more than 20 "

@@ -58,6 +58,23 @@ bool isHttpToken(const QByteArray &value)
     return true;
 }
 
+bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (qsizetype i = 0; i < a.size(); ++i) {
+        char x = a[i];
+        char y = b[i];
+        if (x >= 'A' && x <= 'Z')
+            x = char(x + 32);
+        if (y >= 'A' && y <= 'Z')
+            y = char(y + 32);
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
 QByteArray asciiLower(const QByteArray &value)
 {
     for (char c : value) {
@@ -67,20 +84,20 @@ QByteArray asciiLower(const QByteArray &value)
     return value;
 }
 
-bool containsHeader(const HeaderList &list, const QByteArray &name)
+bool containsHeader(const HeaderList &list, QByteArrayView name)
 {
     for (const Header &h : list) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+        if (equalsIgnoreCase(h.first, name))
             return true;
     }
     return false;
 }
 
-std::optional<QByteArray> getHeader(const HeaderList &list, const QByteArray &name)
+std::optional<QByteArray> getHeader(const HeaderList &list, QByteArrayView name)
 {
     std::optional<QByteArray> result;
     for (const Header &h : list) {
-        if (h.first.compare(name, Qt::CaseInsensitive) != 0)
+        if (!equalsIgnoreCase(h.first, name))
             continue;
         const QByteArray value = normalizeHeaderValue(h.second);
         if (!result)
@@ -91,39 +108,40 @@ std::optional<QByteArray> getHeader(const HeaderList &list, const QByteArray &na
     return result;
 }
 
-std::optional<QList<QByteArray>> getDecodeAndSplit(const HeaderList &list, const QByteArray &name)
+// HTTP tab or space around a list element (Fetch: "strip leading and trailing HTTP tab or space").
+static QByteArrayView stripTabOrSpace(QByteArrayView v)
+{
+    while (!v.isEmpty() && (v.front() == ' ' || v.front() == '\t'))
+        v = v.sliced(1);
+    while (!v.isEmpty() && (v.back() == ' ' || v.back() == '\t'))
+        v.chop(1);
+    return v;
+}
+
+std::optional<QList<QByteArray>> getDecodeAndSplit(const HeaderList &list, QByteArrayView name)
 {
     const std::optional<QByteArray> combined = getHeader(list, name);
     if (!combined)
         return std::nullopt;
     // Fetch "get, decode, and split": commas inside quoted strings do not split.
     QList<QByteArray> values;
-    QByteArray current;
+    const QByteArrayView input(*combined);
+    qsizetype start = 0;
     bool quoted = false;
-    const QByteArray &input = *combined;
-    for (qsizetype i = 0; i < input.size(); ++i) {
-        const char c = input.at(i);
-        if (quoted) {
-            current += c;
-            if (c == '\\' && i + 1 < input.size())
-                current += input.at(++i);
-            else if (c == '"')
-                quoted = false;
-        } else if (c == '"') {
-            quoted = true;
-            current += c;
-        } else if (c == ',') {
-            values.append(current.trimmed());
-            current.clear();
-        } else {
-            current += c;
+    for (qsizetype i = 0; i <= input.size(); ++i) {
+        if (i == input.size() || (!quoted && input[i] == ',')) {
+            values.append(stripTabOrSpace(input.sliced(start, i - start)).toByteArray());
+            start = i + 1;
+        } else if (input[i] == '"') {
+            quoted = !quoted;
+        } else if (quoted && input[i] == '\\') {
+            ++i; // an escaped character inside a quoted string
         }
     }
-    values.append(current.trimmed());
     return values;
 }
 
-ExtractedValues extractHeaderListValues(const HeaderList &list, const QByteArray &name)
+ExtractedValues extractHeaderListValues(const HeaderList &list, QByteArrayView name)
 {
     ExtractedValues out;
     const std::optional<QList<QByteArray>> values = getDecodeAndSplit(list, name);

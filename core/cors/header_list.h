@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QList>
 #include <QPair>
 #include <optional>
@@ -22,18 +23,21 @@ QByteArray normalizeHeaderValue(const QByteArray &value);
 /// Fetch "token" production: one or more tchar.
 bool isHttpToken(const QByteArray &value);
 
+/// Fetch "byte-case-insensitive" match, without allocating.
+bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b);
+
 /// Byte-lowercase (Fetch: "byte-lowercase").
 QByteArray asciiLower(const QByteArray &value);
 
 /// True when \a list has a header named \a name (Fetch: "contains", byte-case-insensitive).
-bool containsHeader(const HeaderList &list, const QByteArray &name);
+bool containsHeader(const HeaderList &list, QByteArrayView name);
 
 /// Fetch "get": the values of every header named \a name, joined with ", ", or nullopt when none.
-std::optional<QByteArray> getHeader(const HeaderList &list, const QByteArray &name);
+std::optional<QByteArray> getHeader(const HeaderList &list, QByteArrayView name);
 
 /// Fetch "get, decode, and split": the combined value split on commas outside quoted strings,
 /// each part stripped of HTTP tab-or-space. nullopt when the header is absent.
-std::optional<QList<QByteArray>> getDecodeAndSplit(const HeaderList &list, const QByteArray &name);
+std::optional<QList<QByteArray>> getDecodeAndSplit(const HeaderList &list, QByteArrayView name);
 
 /// Result of Fetch "extracting header list values": absent (null), failure, or the values.
 struct ExtractedValues
@@ -47,6 +51,6 @@ struct ExtractedValues
 /// Fetch "extract header list values" for Access-Control-Allow-Methods / -Allow-Headers /
 /// -Expose-Headers (ABNF `#token`): every element must be a token. Empty elements ("PUT,,GET", a
 /// trailing comma) are ignored, as the HTTP list rule (RFC 9110 §5.6.1) tells recipients to.
-ExtractedValues extractHeaderListValues(const HeaderList &list, const QByteArray &name);
+ExtractedValues extractHeaderListValues(const HeaderList &list, QByteArrayView name);
 
 } // namespace corslab::cors

@@ -15,20 +15,37 @@ int defaultPort(const QByteArray &scheme)
     return -1;
 }
 
-Origin Origin::fromUrl(const QUrl &url)
+Origin Origin::makeTuple(const QByteArray &scheme, const QByteArray &host, int port)
 {
     Origin o;
-    const QByteArray scheme = url.scheme().toLatin1().toLower();
-    if (defaultPort(scheme) < 0 || url.host().isEmpty())
-        return o; // opaque
     o.opaque = false;
     o.scheme = scheme;
-    o.host = url.host(QUrl::FullyEncoded).toLatin1().toLower();
-    if (o.host.startsWith('[') && o.host.endsWith(']'))
-        o.host = o.host.mid(1, o.host.size() - 2);
-    const int port = url.port(-1);
+    o.host = host;
     o.port = (port == defaultPort(scheme)) ? -1 : port;
+    const bool ipv6 = host.contains(':');
+    QByteArray &s = o.serialized;
+    s.clear();
+    s.reserve(scheme.size() + host.size() + 12);
+    s.append(scheme).append("://");
+    if (ipv6)
+        s.append('[').append(host).append(']');
+    else
+        s.append(host);
+    if (o.port >= 0)
+        s.append(':').append(QByteArray::number(o.port));
     return o;
+}
+
+Origin Origin::fromUrl(const QUrl &url)
+{
+    // QUrl already lowercases the scheme and the host.
+    const QByteArray scheme = url.scheme().toLatin1();
+    if (defaultPort(scheme) < 0 || url.host().isEmpty())
+        return Origin{}; // opaque
+    QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
+    if (host.startsWith('[') && host.endsWith(']'))
+        host = host.mid(1, host.size() - 2);
+    return makeTuple(scheme, host, url.port(-1));
 }
 
 bool Origin::parse(const QString &text, Origin *out, QString *error)
@@ -58,17 +75,6 @@ bool Origin::parse(const QString &text, Origin *out, QString *error)
         return false;
     }
     return true;
-}
-
-QByteArray Origin::serialize() const
-{
-    if (opaque)
-        return QByteArrayLiteral("null");
-    QByteArray s = scheme + "://";
-    s += host.contains(':') ? '[' + host + ']' : host;
-    if (port >= 0)
-        s += ':' + QByteArray::number(port);
-    return s;
 }
 
 bool Origin::sameOriginAs(const Origin &other) const
@@ -108,7 +114,12 @@ static AddressSpace ipv4Space(const int o[4])
 
 AddressSpace addressSpaceOf(const QUrl &url)
 {
-    const QString host = url.host().toLower();
+    return addressSpaceOfHost(url.host());
+}
+
+AddressSpace addressSpaceOfHost(const QString &hostName)
+{
+    const QString host = hostName.toLower();
     if (host == QLatin1String("localhost") || host.endsWith(QLatin1String(".localhost")))
         return AddressSpace::Loopback;
     int octets[4];

@@ -16,6 +16,9 @@ struct Origin
     QByteArray scheme; ///< lowercase
     QByteArray host;   ///< lowercase, ASCII (IDNA), IPv6 without brackets
     int port = -1;     ///< -1 when the scheme's default port is used
+    /// serialize()'s result, computed once by fromUrl()/parse(): origins are compared and sent on
+    /// every hop, so the engine must not rebuild the string each time.
+    QByteArray serialized = QByteArrayLiteral("null");
 
     /// HTML "origin" of a URL: a tuple for http(s)/ws(s)/ftp, opaque for everything else.
     static Origin fromUrl(const QUrl &url);
@@ -24,9 +27,11 @@ struct Origin
     static bool parse(const QString &text, Origin *out, QString *error);
     /// An opaque origin.
     static Origin makeOpaque() { return Origin{}; }
+    /// Builds a tuple origin from its parts (lowercase scheme and host, -1 for the default port).
+    static Origin makeTuple(const QByteArray &scheme, const QByteArray &host, int port);
 
     /// HTML "ASCII serialization of an origin" (also the `Origin` header's value).
-    QByteArray serialize() const;
+    const QByteArray &serialize() const { return serialized; }
     /// HTML "same origin": tuples are compared member by member; opaque origins never match here
     /// because each is unique (we cannot tell two apart, so we say no).
     bool sameOriginAs(const Origin &other) const;
@@ -43,5 +48,7 @@ enum class AddressSpace { Loopback, Local, Public, Unknown };
 /// Address space of a URL's host when it is an IP literal or `localhost`; Unknown for names
 /// (resolving them is not the engine's business: it is pure).
 AddressSpace addressSpaceOf(const QUrl &url);
+/// Address space of a host name or IP literal (IPv6 without brackets).
+AddressSpace addressSpaceOfHost(const QString &host);
 
 } // namespace corslab::cors

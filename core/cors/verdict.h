@@ -6,6 +6,7 @@
 
 #include <QList>
 #include <QString>
+#include <QUrl>
 
 namespace corslab::cors {
 
@@ -116,7 +117,7 @@ struct Verdict
     QList<Check> checks;
     QList<Warning> warnings;
     QByteArray serializedOrigin; ///< the Origin the browser sent on the last hop
-    QString finalUrl;
+    QUrl finalUrl;               ///< the URL of the last hop
     int redirectCount = 0;
     HeaderList sentHeaders; ///< the script's headers that the browser really sends
     QByteArray sentMethod;
