@@ -31,6 +31,23 @@ constexpr int MaxAgeDefault = 0, MaxAgeValue = 1, MaxAgeCapped = 2, MaxAgeInvali
               MaxAgeNegative = 4;
 } // namespace kind
 
+// Chromium tells an invalid Access-Control-Allow-Origin from a mismatching one with GURL's
+// validity: a scheme, "://" and a host. Checked by hand: this runs on every failing check.
+bool looksLikeUrlWithHost(QByteArrayView value)
+{
+    const qsizetype sep = value.indexOf("://");
+    if (sep <= 0 || sep + 3 >= value.size())
+        return false;
+    for (qsizetype i = 0; i < sep; ++i) {
+        const char ch = value[i];
+        const bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+        if (!alpha && !(i > 0 && ((ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == '.')))
+            return false;
+    }
+    const char first = value[sep + 3];
+    return first != '/' && first != ':' && first != '?' && first != '#';
+}
+
 class Evaluation
 {
 public:
@@ -60,7 +77,7 @@ private:
         m_v.errorDetail = c.seen;
         m_v.exposed = false;
         m_v.responseType = QStringLiteral("error");
-        m_v.finalUrl = m_current.isEmpty() ? m_s.url : m_current;
+        m_v.finalUrl = m_current.isEmpty() ? m_s.url() : m_current;
         m_v.serializedOrigin = serializedOrigin();
         return false;
     }
@@ -90,7 +107,8 @@ Verdict Evaluation::run()
 {
     if (!constructRequest())
         return m_v;
-    m_current = m_s.url;
+    m_current = m_s.url();
+    m_currentOrigin = m_s.urlOrigin();
     for (int hop = 0;; ++hop) {
         if (!fetchHop(hop))
             return m_v;
@@ -119,13 +137,13 @@ bool Evaluation::constructRequest()
                      {},
                      0});
     m_method = normalizeMethod(m_s.method);
-    if (!m_s.url.userInfo().isEmpty())
+    if (!m_s.url().userInfo().isEmpty())
         return fail({Step::UrlCredentials,
                      Phase::Request,
                      0,
                      false,
                      CorsError::UrlContainsCredentials,
-                     m_s.url.userInfo().toUtf8(),
+                     m_s.url().userInfo().toUtf8(),
                      {},
                      0});
     if (m_s.mode == RequestMode::NoCors && !isCorsSafelistedMethod(m_method))
@@ -138,6 +156,7 @@ bool Evaluation::constructRequest()
                      {},
                      0});
 
+    m_headers.reserve(m_s.headers.size());
     QByteArray forbidden;
     QByteArray noCorsDropped;
     for (const Header &h : m_s.headers) {
@@ -170,8 +189,6 @@ bool Evaluation::constructRequest()
 // needed, then the CORS check of the response this hop got.
 bool Evaluation::fetchHop(int hop)
 {
-    if (m_currentOrigin.opaque && m_currentOrigin.scheme.isEmpty())
-        m_currentOrigin = Origin::fromUrl(m_current);
     const Origin &current = m_currentOrigin;
     const ResponseSpec &response = responseAt(hop);
     const Phase phase = hop < m_s.redirects.size() ? Phase::Redirect : Phase::Response;
@@ -214,12 +231,14 @@ bool Evaluation::fetchHop(int hop)
     const bool needed = !isCorsSafelistedMethod(m_method) || !unsafe.isEmpty();
     if (!m_reasonsRecorded) {
         m_reasonsRecorded = true;
+        if (needed)
+            m_v.preflightReasons.reserve(unsafe.size() + 1);
         if (!isCorsSafelistedMethod(m_method))
             m_v.preflightReasons.append({PreflightReason::Kind::Method, m_method, {}, {}});
         for (const UnsafeHeader &u : unsafe) {
             QByteArray value;
             for (const Header &h : m_headers) {
-                if (asciiLower(h.first) == u.name)
+                if (equalsIgnoreCase(h.first, u.name))
                     value = h.second;
             }
             m_v.preflightReasons.append({PreflightReason::Kind::Header, u.name, u.why, value});
@@ -244,6 +263,7 @@ bool Evaluation::preflight(const QList<UnsafeHeader> &unsafe)
     const bool first = !m_v.preflightRequired;
     m_v.preflightRequired = true;
     if (first) {
+        m_v.preflightRequest.reserve(3);
         m_v.preflightRequest.append({QByteArrayLiteral("Origin"), serializedOrigin()});
         m_v.preflightRequest.append({QByteArrayLiteral("Access-Control-Request-Method"), m_method});
         if (!unsafe.isEmpty()) {
@@ -306,15 +326,15 @@ bool Evaluation::preflight(const QList<UnsafeHeader> &unsafe)
                      headerNames.offending, 0});
 
     // '*' is a literal name for credentialed requests: say so whatever happens next.
-    if (includeCredentials() && (methods.values.contains("*") || headerNames.values.contains("*")))
+    if (includeCredentials() && (methods.contains("*") || headerNames.contains("*")))
         m_v.warnings.append({WarningKind::WildcardIgnoredWithCredentials,
                              Severity::Warning,
-                             methods.values.contains("*") ? "Access-Control-Allow-Methods"
-                                                          : "Access-Control-Allow-Headers",
+                             methods.contains("*") ? "Access-Control-Allow-Methods"
+                                                   : "Access-Control-Allow-Headers",
                              {}});
     // Step 7.6: the method must be safelisted, listed, or covered by `*` (not with credentials).
     const QByteArray &compared = m_method; // byte-exact, as Chromium 156 also does
-    const bool wildcardMethods = !includeCredentials() && methods.values.contains("*");
+    const bool wildcardMethods = !includeCredentials() && methods.contains("*");
     if (isCorsSafelistedMethod(compared))
         pass({Step::MethodAllowed,
               Phase::Preflight,
@@ -324,7 +344,7 @@ bool Evaluation::preflight(const QList<UnsafeHeader> &unsafe)
               m_method,
               {},
               kind::MethodSafelisted});
-    else if (methods.values.contains(compared))
+    else if (methods.contains(compared))
         pass({Step::MethodAllowed, Phase::Preflight, 0, true, CorsError::None, m_method, compared,
               kind::MethodListed});
     else if (wildcardMethods)
@@ -339,20 +359,17 @@ bool Evaluation::preflight(const QList<UnsafeHeader> &unsafe)
     else {
         // A listed method that differs only in case is the usual culprit ('patch' vs 'PATCH').
         QByteArray nearMiss;
-        for (const QByteArray &m : methods.values) {
+        for (QByteArrayView m : methods.values) {
             if (equalsIgnoreCase(m, m_method))
-                nearMiss = m;
+                nearMiss = m.toByteArray();
         }
         return fail({Step::MethodAllowed, Phase::Preflight, 0, false,
                      CorsError::MethodDisallowedByPreflightResponse, m_method, nearMiss, 0});
     }
 
     // Steps 7.7-7.8: every CORS-unsafe header name must be listed or covered by `*`.
-    const bool wildcardHeaders = !includeCredentials() && headerNames.values.contains("*");
-    auto listed = [&](const QByteArray &name) {
-        return std::any_of(headerNames.values.begin(), headerNames.values.end(),
-                           [&](const QByteArray &v) { return equalsIgnoreCase(v, name); });
-    };
+    const bool wildcardHeaders = !includeCredentials() && headerNames.contains("*");
+    auto listed = [&](const QByteArray &name) { return headerNames.containsIgnoreCase(name); };
     for (const UnsafeHeader &u : unsafe) {
         if (listed(u.name))
             continue;
@@ -459,8 +476,7 @@ bool Evaluation::corsCheck(const ResponseSpec &response, Phase phase, int hop)
             e = err(CorsError::MultipleAllowOriginValues,
                     CorsError::PreflightMultipleAllowOriginValues);
         else if (*acao != "null") {
-            const QUrl parsed(QString::fromLatin1(*acao), QUrl::StrictMode);
-            if (!parsed.isValid() || parsed.scheme().isEmpty() || parsed.host().isEmpty())
+            if (!looksLikeUrlWithHost(*acao))
                 e = err(CorsError::InvalidAllowOriginValue,
                         CorsError::PreflightInvalidAllowOriginValue);
         }
@@ -583,12 +599,10 @@ void Evaluation::exposeResponse()
     m_v.exposed = true;
     m_v.responseType =
         m_tainting == Tainting::Cors ? QStringLiteral("cors") : QStringLiteral("basic");
-    QList<QByteArray> exposedNames;
+    ExtractedValues exposedNames;
     bool all = m_tainting == Tainting::Basic;
     if (m_tainting == Tainting::Cors) {
-        const ExtractedValues list =
-            extractHeaderListValues(headers, "access-control-expose-headers");
-        exposedNames = list.values;
+        exposedNames = extractHeaderListValues(headers, "access-control-expose-headers");
         all = !includeCredentials() && exposedNames.contains("*");
     }
     QList<QByteArray> readable;
@@ -597,10 +611,8 @@ void Evaluation::exposeResponse()
         const QByteArray name = asciiLower(h.first);
         if (readable.contains(name) || hidden.contains(name))
             continue;
-        const bool isExposed =
-            all || isCorsSafelistedResponseHeaderName(name) ||
-            std::any_of(exposedNames.begin(), exposedNames.end(),
-                        [&](const QByteArray &e) { return equalsIgnoreCase(e, name); });
+        const bool isExposed = all || isCorsSafelistedResponseHeaderName(name) ||
+                               exposedNames.containsIgnoreCase(name);
         if (isExposed && !isForbiddenResponseHeaderName(name))
             readable.append(name);
         else if (!name.startsWith("access-control-") && !isForbiddenResponseHeaderName(name))
@@ -647,7 +659,7 @@ void Evaluation::addWarnings()
         if (includeCredentials()) {
             const ExtractedValues expose =
                 extractHeaderListValues(headers, "access-control-expose-headers");
-            if (expose.values.contains("*"))
+            if (expose.contains("*"))
                 m_v.warnings.append({WarningKind::WildcardIgnoredWithCredentials,
                                      Severity::Warning,
                                      "Access-Control-Expose-Headers",
@@ -677,14 +689,14 @@ void Evaluation::addWarnings()
                 {WarningKind::ThirdPartyCookies, Severity::Info, target.host, m_s.origin.host});
     }
     if (m_p.localNetworkAccessPrompt && !m_s.origin.opaque) {
-        const AddressSpace to = addressSpaceOf(m_s.url);
+        const AddressSpace to = addressSpaceOfHost(m_s.urlOrigin().host);
         const bool toLocal = to == AddressSpace::Loopback || to == AddressSpace::Local;
-        const AddressSpace from = toLocal ? addressSpaceOfHost(QString::fromLatin1(m_s.origin.host))
-                                          : AddressSpace::Unknown;
+        const AddressSpace from =
+            toLocal ? addressSpaceOfHost(m_s.origin.host) : AddressSpace::Unknown;
         if (toLocal && (from == AddressSpace::Public ||
                         (from == AddressSpace::Local && to == AddressSpace::Loopback)))
             m_v.warnings.append({WarningKind::LocalNetworkAccess, Severity::Warning,
-                                 m_s.origin.serialize(), m_s.url.host().toUtf8()});
+                                 m_s.origin.serialize(), m_s.urlOrigin().host});
     }
 }
 

@@ -478,10 +478,10 @@ QString chromiumConsoleLine(const Verdict &v, const Scenario &s)
 {
     if (v.exposed || !isChromiumCorsError(v.error))
         return chromiumConsoleText(v.error, t(v.errorDetail));
-    QString target = QLatin1Char('\'') + s.url.toString() + QLatin1Char('\'');
+    QString target = QLatin1Char('\'') + s.url().toString() + QLatin1Char('\'');
     if (v.redirectCount > 0 && !v.finalUrl.isEmpty())
         target = QStringLiteral("'%1' (redirected from '%2')")
-                     .arg(v.finalUrl.toString(), s.url.toString());
+                     .arg(v.finalUrl.toString(), s.url().toString());
     const QString line =
         QStringLiteral("Access to fetch at %1 from origin '%2' has been blocked by "
                        "CORS policy: ")

@@ -155,22 +155,48 @@ bool isSimpleRangeHeaderValue(const QByteArray &value)
     return true;
 }
 
-QByteArray mimeTypeEssence(const QByteArray &raw)
+// mimesniff "parse a MIME type", up to the essence: type and subtype as views into \a input,
+// without allocating (this runs for every Content-Type of every request).
+static bool parseEssence(QByteArrayView input, QByteArrayView *type, QByteArrayView *subtype)
 {
-    const QByteArray input = normalizeHeaderValue(raw);
+    while (!input.isEmpty() && isHttpWhitespace(input.front()))
+        input = input.sliced(1);
+    while (!input.isEmpty() && isHttpWhitespace(input.back()))
+        input.chop(1);
     const qsizetype slash = input.indexOf('/');
     if (slash <= 0)
+        return false;
+    *type = input.first(slash);
+    QByteArrayView rest = input.sliced(slash + 1);
+    const qsizetype semicolon = rest.indexOf(';');
+    if (semicolon >= 0)
+        rest = rest.first(semicolon);
+    while (!rest.isEmpty() && isHttpWhitespace(rest.back()))
+        rest.chop(1);
+    *subtype = rest;
+    return isHttpToken(*type) && isHttpToken(*subtype);
+}
+
+QByteArray mimeTypeEssence(const QByteArray &raw)
+{
+    QByteArrayView type;
+    QByteArrayView subtype;
+    if (!parseEssence(raw, &type, &subtype))
         return {};
-    const QByteArray type = input.left(slash);
-    qsizetype semicolon = input.indexOf(';', slash + 1);
-    if (semicolon < 0)
-        semicolon = input.size();
-    QByteArray subtype = input.mid(slash + 1, semicolon - slash - 1);
-    while (!subtype.isEmpty() && isHttpWhitespace(subtype.back()))
-        subtype.chop(1);
-    if (!isHttpToken(type) || !isHttpToken(subtype))
-        return {};
-    return asciiLower(type) + '/' + asciiLower(subtype);
+    return asciiLower(type.toByteArray()) + '/' + asciiLower(subtype.toByteArray());
+}
+
+// The three essences a CORS-safelisted Content-Type may have.
+static bool isSafelistedEssence(QByteArrayView value)
+{
+    QByteArrayView type;
+    QByteArrayView subtype;
+    if (!parseEssence(value, &type, &subtype))
+        return false;
+    return (equalsIgnoreCase(type, "application") &&
+            equalsIgnoreCase(subtype, "x-www-form-urlencoded")) ||
+           (equalsIgnoreCase(type, "multipart") && equalsIgnoreCase(subtype, "form-data")) ||
+           (equalsIgnoreCase(type, "text") && equalsIgnoreCase(subtype, "plain"));
 }
 
 bool isCorsSafelistedRequestHeader(const QByteArray &name, const QByteArray &value,
@@ -185,9 +211,7 @@ bool isCorsSafelistedRequestHeader(const QByteArray &name, const QByteArray &val
     if (equalsIgnoreCase(name, "content-type")) {
         if (hasUnsafeByte(value))
             return false;
-        const QByteArray essence = mimeTypeEssence(value);
-        return essence == "application/x-www-form-urlencoded" || essence == "multipart/form-data" ||
-               essence == "text/plain";
+        return isSafelistedEssence(value);
     }
     if (equalsIgnoreCase(name, "range"))
         return profile.rangeIsSafelisted && isSimpleRangeHeaderValue(value);
@@ -227,6 +251,7 @@ QList<UnsafeHeader> corsUnsafeRequestHeaderNames(const HeaderList &headers,
                                                  const BrowserProfile &profile)
 {
     QList<UnsafeHeader> unsafe;
+    unsafe.reserve(headers.size());
     qsizetype safelistValueSize = 0;
     for (const Header &h : headers) {
         if (isCorsSafelistedRequestHeader(h.first, h.second, profile)) {
@@ -245,9 +270,11 @@ QList<UnsafeHeader> corsUnsafeRequestHeaderNames(const HeaderList &headers,
                 unsafe.append({asciiLower(h.first), UnsafeHeader::Why::TotalOver1024});
         }
     }
-    // "convert header names to a sorted-lowercase set": sorted, each name once.
-    std::stable_sort(unsafe.begin(), unsafe.end(),
-                     [](const UnsafeHeader &a, const UnsafeHeader &b) { return a.name < b.name; });
+    // "convert header names to a sorted-lowercase set": sorted, each name once (std::sort, not
+    // stable_sort, which would allocate a buffer on every request).
+    std::sort(unsafe.begin(), unsafe.end(), [](const UnsafeHeader &a, const UnsafeHeader &b) {
+        return a.name < b.name || (a.name == b.name && a.why < b.why);
+    });
     unsafe.erase(
         std::unique(unsafe.begin(), unsafe.end(),
                     [](const UnsafeHeader &a, const UnsafeHeader &b) { return a.name == b.name; }),

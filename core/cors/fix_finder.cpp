@@ -44,7 +44,7 @@ void HeaderPatch::applyTo(ResponseSpec &response) const
 void ClientChange::applyTo(Scenario &s) const
 {
     if (url)
-        s.url = *url;
+        s.setUrl(*url);
     if (skipRedirects)
         s.redirects.clear();
     if (method)
@@ -367,7 +367,7 @@ bool FixBuilder::repair(const Scenario &work, const Verdict &v, const Check &c)
         return true;
     }
     case CorsError::UrlContainsCredentials: {
-        QUrl clean = work.url;
+        QUrl clean = work.url();
         clean.setUserInfo(QString());
         ClientChange change;
         change.url = clean;
@@ -385,7 +385,7 @@ bool FixBuilder::repair(const Scenario &work, const Verdict &v, const Check &c)
             m_fix.steps.append(QStringLiteral("Redirect to an http:// or https:// URL."));
             return false;
         }
-        QUrl http = work.url;
+        QUrl http = work.url();
         http.setScheme(QStringLiteral("https"));
         ClientChange change;
         change.url = http;

@@ -47,7 +47,7 @@ static bool isTokenChar(unsigned char c)
     }
 }
 
-bool isHttpToken(const QByteArray &value)
+bool isHttpToken(QByteArrayView value)
 {
     if (value.isEmpty())
         return false;
@@ -62,14 +62,16 @@ bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b)
 {
     if (a.size() != b.size())
         return false;
+    // ASCII case folding: setting bit 0x20 maps A-Z onto a-z; the exact compare after it keeps
+    // other bytes (e.g. '@' vs '`') apart.
     for (qsizetype i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        char y = b[i];
-        if (x >= 'A' && x <= 'Z')
-            x = char(x + 32);
-        if (y >= 'A' && y <= 'Z')
-            y = char(y + 32);
-        if (x != y)
+        const char x = a[i];
+        const char y = b[i];
+        if (x == y)
+            continue;
+        const char lx = (x >= 'A' && x <= 'Z') ? char(x | 0x20) : x;
+        const char ly = (y >= 'A' && y <= 'Z') ? char(y | 0x20) : y;
+        if (lx != ly)
             return false;
     }
     return true;
@@ -141,19 +143,38 @@ std::optional<QList<QByteArray>> getDecodeAndSplit(const HeaderList &list, QByte
     return values;
 }
 
+bool ExtractedValues::containsIgnoreCase(QByteArrayView value) const
+{
+    for (QByteArrayView v : values) {
+        if (equalsIgnoreCase(v, value))
+            return true;
+    }
+    return false;
+}
+
 ExtractedValues extractHeaderListValues(const HeaderList &list, QByteArrayView name)
 {
     ExtractedValues out;
-    const std::optional<QList<QByteArray>> values = getDecodeAndSplit(list, name);
-    if (!values)
+    std::optional<QByteArray> combined = getHeader(list, name);
+    if (!combined)
         return out;
     out.state = ExtractedValues::State::Values;
-    for (const QByteArray &v : *values) {
+    out.source = *combined;
+    // Tokens contain no quotes, so a plain comma split is "get, decode, and split" here: a quoted
+    // string would fail the token check either way.
+    const QByteArrayView input(out.source);
+    out.values.reserve(input.count(',') + 1);
+    qsizetype start = 0;
+    for (qsizetype i = 0; i <= input.size(); ++i) {
+        if (i < input.size() && input[i] != ',')
+            continue;
+        const QByteArrayView v = stripTabOrSpace(input.sliced(start, i - start));
+        start = i + 1;
         if (v.isEmpty())
             continue;
         if (!isHttpToken(v)) {
             out.state = ExtractedValues::State::Failure;
-            out.offending = v;
+            out.offending = v.toByteArray();
             out.values.clear();
             return out;
         }

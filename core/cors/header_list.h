@@ -21,7 +21,7 @@ bool isHttpWhitespace(char c);
 QByteArray normalizeHeaderValue(const QByteArray &value);
 
 /// Fetch "token" production: one or more tchar.
-bool isHttpToken(const QByteArray &value);
+bool isHttpToken(QByteArrayView value);
 
 /// Fetch "byte-case-insensitive" match, without allocating.
 bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b);
@@ -44,8 +44,12 @@ struct ExtractedValues
 {
     enum class State { Absent, Failure, Values };
     State state = State::Absent;
-    QList<QByteArray> values;
-    QByteArray offending; ///< The first value that is not a token, for a failure.
+    QByteArray source;            ///< the combined header value the views point into
+    QList<QByteArrayView> values; ///< views into `source` (never modified, so they stay valid)
+    QByteArray offending;         ///< The first value that is not a token, for a failure.
+
+    bool contains(QByteArrayView value) const { return values.contains(value); }
+    bool containsIgnoreCase(QByteArrayView value) const;
 };
 
 /// Fetch "extract header list values" for Access-Control-Allow-Methods / -Allow-Headers /

@@ -1,7 +1,5 @@
 #include "origin.h"
 
-#include <QStringList>
-
 namespace corslab::cors {
 
 int defaultPort(const QByteArray &scheme)
@@ -85,17 +83,25 @@ bool Origin::sameOriginAs(const Origin &other) const
 }
 
 // IPv4 dotted quad into four numbers; false when \a text is not one.
-static bool parseIpv4(const QString &text, int octets[4])
+static bool parseIpv4(QByteArrayView text, int octets[4])
 {
-    const QStringList parts = text.split(QLatin1Char('.'));
-    if (parts.size() != 4)
-        return false;
-    for (int i = 0; i < 4; ++i) {
-        bool ok = false;
-        octets[i] = parts.at(i).toInt(&ok);
-        if (!ok || octets[i] < 0 || octets[i] > 255)
+    int part = 0;
+    int value = -1;
+    for (char c : text) {
+        if (c >= '0' && c <= '9') {
+            value = (value < 0 ? 0 : value * 10) + (c - '0');
+            if (value > 255)
+                return false;
+        } else if (c == '.' && value >= 0 && part < 3) {
+            octets[part++] = value;
+            value = -1;
+        } else {
             return false;
+        }
     }
+    if (part != 3 || value < 0)
+        return false;
+    octets[3] = value;
     return true;
 }
 
@@ -114,27 +120,27 @@ static AddressSpace ipv4Space(const int o[4])
 
 AddressSpace addressSpaceOf(const QUrl &url)
 {
-    return addressSpaceOfHost(url.host());
+    return addressSpaceOfHost(url.host().toLatin1());
 }
 
-AddressSpace addressSpaceOfHost(const QString &hostName)
+AddressSpace addressSpaceOfHost(QByteArrayView host)
 {
-    const QString host = hostName.toLower();
-    if (host == QLatin1String("localhost") || host.endsWith(QLatin1String(".localhost")))
+    // Hosts arrive lowercased (QUrl and Origin normalize them).
+    if (host == "localhost" || host.endsWith(".localhost"))
         return AddressSpace::Loopback;
     int octets[4];
     if (parseIpv4(host, octets))
         return ipv4Space(octets);
-    if (!host.contains(QLatin1Char(':')))
+    if (!host.contains(':'))
         return AddressSpace::Unknown; // a name: only DNS knows
-    if (host == QLatin1String("::1") || host == QLatin1String("::"))
+    if (host == "::1" || host == "::")
         return AddressSpace::Loopback;
-    if (host.startsWith(QLatin1String("::ffff:")) && parseIpv4(host.mid(7), octets))
+    if (host.startsWith("::ffff:") && parseIpv4(host.sliced(7), octets))
         return ipv4Space(octets);
-    if (host.startsWith(QLatin1String("fc")) || host.startsWith(QLatin1String("fd")))
+    if (host.startsWith("fc") || host.startsWith("fd"))
         return AddressSpace::Local; // unique local fc00::/7
-    if (host.startsWith(QLatin1String("fe8")) || host.startsWith(QLatin1String("fe9")) ||
-        host.startsWith(QLatin1String("fea")) || host.startsWith(QLatin1String("feb")))
+    if (host.startsWith("fe8") || host.startsWith("fe9") || host.startsWith("fea") ||
+        host.startsWith("feb"))
         return AddressSpace::Local; // link-local fe80::/10
     return AddressSpace::Public;
 }

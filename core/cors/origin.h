@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QString>
 #include <QUrl>
 
@@ -49,6 +50,6 @@ enum class AddressSpace { Loopback, Local, Public, Unknown };
 /// (resolving them is not the engine's business: it is pure).
 AddressSpace addressSpaceOf(const QUrl &url);
 /// Address space of a host name or IP literal (IPv6 without brackets).
-AddressSpace addressSpaceOfHost(const QString &host);
+AddressSpace addressSpaceOfHost(QByteArrayView host);
 
 } // namespace corslab::cors

@@ -28,7 +28,6 @@ struct ResponseSpec
 struct Scenario
 {
     QString browser = QStringLiteral("chromium");
-    QUrl url;
     Origin origin;
     QByteArray method = "GET";
     HeaderList headers;
@@ -38,6 +37,19 @@ struct Scenario
     std::optional<ResponseSpec> preflight;
     QList<ResponseSpec> redirects;
     ResponseSpec response;
+
+    /// The request URL; its origin is computed once here because every verdict needs it.
+    const QUrl &url() const { return m_url; }
+    const Origin &urlOrigin() const { return m_urlOrigin; }
+    void setUrl(const QUrl &url)
+    {
+        m_url = url;
+        m_urlOrigin = Origin::fromUrl(url);
+    }
+
+private:
+    QUrl m_url;
+    Origin m_urlOrigin;
 };
 
 QString credentialsModeName(CredentialsMode mode);

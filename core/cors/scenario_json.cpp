@@ -210,8 +210,8 @@ bool scenarioFromJson(const QJsonObject &json, Scenario *out, QString *error)
         return r.fail(
             QStringLiteral("request.url"),
             QStringLiteral("an absolute URL string such as \"http://localhost:8081/items\""), url);
-    s.url = QUrl(url.toString(), QUrl::StrictMode);
-    if (!s.url.isValid() || s.url.isRelative() || s.url.host().isEmpty())
+    s.setUrl(QUrl(url.toString(), QUrl::StrictMode));
+    if (!s.url().isValid() || s.url().isRelative() || s.url().host().isEmpty())
         return r.fail(
             QStringLiteral("request.url"),
             QStringLiteral("an absolute URL with a host, such as \"http://localhost:8081/items\""),
@@ -327,7 +327,7 @@ static QJsonObject responseToJson(const ResponseSpec &r)
 
 QJsonObject scenarioToJson(const Scenario &s)
 {
-    QJsonObject request{{QStringLiteral("url"), s.url.toString()},
+    QJsonObject request{{QStringLiteral("url"), s.url().toString()},
                         {QStringLiteral("origin"), QString::fromLatin1(s.origin.serialize())},
                         {QStringLiteral("method"), QString::fromLatin1(s.method)},
                         {QStringLiteral("headers"), headersToJson(s.headers)},

@@ -87,7 +87,7 @@ QJsonObject verdictToJson(const Verdict &v, const Scenario &s, const BrowserProf
     if (v.preflightRequired) {
         out.insert(QStringLiteral("preflight_request"),
                    QJsonObject{{QStringLiteral("method"), QStringLiteral("OPTIONS")},
-                               {QStringLiteral("url"), s.url.toString()},
+                               {QStringLiteral("url"), s.url().toString()},
                                {QStringLiteral("headers"), headersToJson(v.preflightRequest)}});
         out.insert(QStringLiteral("preflight_ok"), v.preflightOk);
         out.insert(QStringLiteral("preflight_cache_seconds"),

@@ -13,7 +13,7 @@ public:
 
     ScenarioBuilder()
     {
-        m_s.url = QUrl(QString::fromLatin1(kUrl));
+        m_s.setUrl(QUrl(QString::fromLatin1(kUrl)));
         origin(QString::fromLatin1(kOrigin));
     }
     ScenarioBuilder &browser(const char *name)
@@ -23,7 +23,7 @@ public:
     }
     ScenarioBuilder &url(const char *url)
     {
-        m_s.url = QUrl(QString::fromLatin1(url));
+        m_s.setUrl(QUrl(QString::fromLatin1(url)));
         return *this;
     }
     ScenarioBuilder &origin(const QString &origin)

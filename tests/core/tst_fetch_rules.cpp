@@ -66,12 +66,18 @@ private Q_SLOTS:
 
     void extractValues()
     {
-        QCOMPARE(extractHeaderListValues({{"M", "PUT, GET"}}, "m").values,
-                 (QList<QByteArray>{"PUT", "GET"}));
+        const ExtractedValues list =
+            extractHeaderListValues({{"M", "PUT, GET"}, {"m", " ,DELETE"}}, "m");
+        QCOMPARE(list.values.size(), 3);
+        QVERIFY(list.values.at(0) == "PUT" && list.values.at(1) == "GET" &&
+                list.values.at(2) == "DELETE");
+        QVERIFY(list.containsIgnoreCase("delete"));
+        QVERIFY(!list.contains("delete"));
         QCOMPARE(extractHeaderListValues({{"M", "PUT GET"}}, "m").state,
                  ExtractedValues::State::Failure);
         QCOMPARE(extractHeaderListValues({}, "m").state, ExtractedValues::State::Absent);
-        QCOMPARE(extractHeaderListValues({{"M", ""}}, "m").values, QList<QByteArray>{});
+        QVERIFY(extractHeaderListValues({{"M", ""}}, "m").values.isEmpty());
+        QCOMPARE(extractHeaderListValues({{"M", "A, b c"}}, "m").offending, QByteArray("b c"));
     }
 
     void origins_data()

@@ -1,4 +1,4 @@
-#include "chromium_cases.h"
+#include "browser_cases.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,7 +10,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 // One entry per case: {"id", "rule", "repeat"?, "request"?, "preflight"?, "redirects"?,
-// "response"}. chromiumCases() adds request.url ({TARGET}/case/<id>/0) and request.origin
+// "response"}. browserCases() adds request.url ({TARGET}/case/<id>/0) and request.origin
 // ({ORIGIN}) and turns "rule" into the scenario's "comment". Rules refer to the Fetch standard.
 constexpr char Cases[] = R"JSON([
 
@@ -162,7 +162,7 @@ constexpr char Cases[] = R"JSON([
                                           ["Access-Control-Allow-Headers", "Range"]]},
  "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "{ORIGIN}"]]}},
 
-{"id": "safelist-client-hint-dpr", "rule": "Chromium client hints: DPR: 2 (profile says safelisted)",
+{"id": "safelist-client-hint-dpr", "rule": "Chromium client hints: DPR: 2 (safelisted only where the profile says so)",
  "request": {"headers": [["DPR", "2"]]},
  "preflight": {"status": 204, "headers": [["Access-Control-Allow-Origin", "{ORIGIN}"],
                                           ["Access-Control-Allow-Headers", "DPR"]]},
@@ -247,13 +247,13 @@ constexpr char Cases[] = R"JSON([
                                           ["Access-Control-Allow-Methods", "DELETE"]]},
  "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "{ORIGIN}"]]}},
 
-{"id": "preflight-method-patch-acam-upper", "rule": "cors-preflight-fetch 7.6: method patch vs ACAM PATCH (does Chromium upper-case before the case-sensitive match?)",
+{"id": "preflight-method-patch-acam-upper", "rule": "cors-preflight-fetch 7.6: method patch vs ACAM PATCH (does the browser upper-case before the case-sensitive match?)",
  "request": {"method": "patch", "body": "x"},
  "preflight": {"status": 204, "headers": [["Access-Control-Allow-Origin", "{ORIGIN}"],
                                           ["Access-Control-Allow-Methods", "PATCH"]]},
  "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "{ORIGIN}"]]}},
 
-{"id": "preflight-method-patch-acam-lower", "rule": "cors-preflight-fetch 7.6: method patch vs ACAM patch (does Chromium upper-case before the case-sensitive match?)",
+{"id": "preflight-method-patch-acam-lower", "rule": "cors-preflight-fetch 7.6: method patch vs ACAM patch (does the browser upper-case before the case-sensitive match?)",
  "request": {"method": "patch", "body": "x"},
  "preflight": {"status": 204, "headers": [["Access-Control-Allow-Origin", "{ORIGIN}"],
                                           ["Access-Control-Allow-Methods", "patch"]]},
@@ -293,7 +293,7 @@ constexpr char Cases[] = R"JSON([
  "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "{ORIGIN}"],
                                          ["Access-Control-Allow-Credentials", "true"]]}},
 
-{"id": "preflight-acah-wildcard-authorization", "rule": "cors-non-wildcard-request-header-name: Authorization vs ACAH * (Chromium still allows)",
+{"id": "preflight-acah-wildcard-authorization", "rule": "cors-non-wildcard-request-header-name: Authorization vs ACAH * (shipping browsers still allow?)",
  "request": {"headers": [["Authorization", "Bearer abc"]]},
  "preflight": {"status": 204, "headers": [["Access-Control-Allow-Origin", "{ORIGIN}"],
                                           ["Access-Control-Allow-Headers", "*"]]},
@@ -483,12 +483,12 @@ constexpr char Cases[] = R"JSON([
 
 } // namespace
 
-QList<BrowserCase> chromiumCases()
+QList<BrowserCase> browserCases()
 {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(QByteArray(Cases), &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isArray()) {
-        qWarning("chromium_cases.cpp: the case table is not valid JSON (offset %d: %s)",
+        qWarning("browser_cases.cpp: the case table is not valid JSON (offset %d: %s)",
                  static_cast<int>(parseError.offset), qPrintable(parseError.errorString()));
         return {};
     }
