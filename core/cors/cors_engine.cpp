@@ -245,7 +245,7 @@ bool Evaluation::fetchHop(int hop)
         }
     }
     pass({Step::PreflightNeeded,
-          phase,
+          Phase::Request,
           hop,
           true,
           CorsError::None,

@@ -91,7 +91,8 @@ QString phaseName(Phase phase, int hop)
 {
     switch (phase) {
     case Phase::Request:
-        return QStringLiteral("request");
+        return hop == 0 ? QStringLiteral("request")
+                        : QStringLiteral("request after redirect #%1").arg(hop);
     case Phase::Preflight:
         return QStringLiteral("preflight");
     case Phase::Redirect:
