@@ -31,6 +31,20 @@ constexpr int MaxAgeDefault = 0, MaxAgeValue = 1, MaxAgeCapped = 2, MaxAgeInvali
               MaxAgeNegative = 4;
 } // namespace kind
 
+// Small numbers (statuses, short lifetimes) as text, built once: checks record them on every
+// verdict and a fresh QByteArray::number() would allocate each time.
+QByteArray statusText(int n)
+{
+    static const QList<QByteArray> table = [] {
+        QList<QByteArray> t;
+        t.reserve(600);
+        for (int i = 0; i < 600; ++i)
+            t.append(QByteArray::number(i));
+        return t;
+    }();
+    return n >= 0 && n < table.size() ? table.at(n) : QByteArray::number(n);
+}
+
 // Chromium tells an invalid Access-Control-Allow-Origin from a mismatching one with GURL's
 // validity: a scheme, "://" and a host. Checked by hand: this runs on every failing check.
 bool looksLikeUrlWithHost(QByteArrayView value)
@@ -293,20 +307,20 @@ bool Evaluation::preflight(const QList<UnsafeHeader> &unsafe)
                      0,
                      false,
                      CorsError::PreflightDisallowedRedirect,
-                     QByteArray::number(pf.status),
+                     statusText(pf.status),
                      {},
                      0});
     if (!corsCheck(pf, Phase::Preflight, 0))
         return false;
     if (!isOkStatus(pf.status))
         return fail({Step::PreflightStatus, Phase::Preflight, 0, false,
-                     CorsError::PreflightInvalidStatus, QByteArray::number(pf.status), "204", 0});
+                     CorsError::PreflightInvalidStatus, statusText(pf.status), "204", 0});
     pass({Step::PreflightStatus,
           Phase::Preflight,
           0,
           true,
           CorsError::None,
-          QByteArray::number(pf.status),
+          statusText(pf.status),
           {},
           0});
 
@@ -439,7 +453,8 @@ bool Evaluation::preflight(const QList<UnsafeHeader> &unsafe)
     if (first)
         m_v.preflightCacheSeconds = seconds;
     pass({Step::PreflightCache, Phase::Preflight, 0, true, CorsError::None, raw,
-          QByteArray::number(seconds), maxAgeKind});
+          seconds >= 0 && seconds < 600 ? statusText(int(seconds)) : QByteArray::number(seconds),
+          maxAgeKind});
     m_v.preflightOk = true;
     return true;
 }
@@ -501,7 +516,7 @@ bool Evaluation::corsCheck(const ResponseSpec &response, Phase phase, int hop)
 // #http-fetch step 9 and #http-redirect-fetch.
 bool Evaluation::followRedirect(const ResponseSpec &response, int hop)
 {
-    const QByteArray status = QByteArray::number(response.status);
+    const QByteArray status = statusText(response.status);
     if (m_s.redirect == RedirectMode::Error)
         return fail({Step::RedirectModeCheck, Phase::Redirect, hop, false,
                      CorsError::RedirectModeError, "error", status, 0});

@@ -26,28 +26,28 @@ QByteArray normalizeMethod(const QByteArray &method)
 
 bool isForbiddenRequestHeader(const QByteArray &name, const QByteArray &value)
 {
-    static constexpr const char *forbidden[] = {"accept-charset",
-                                                "accept-encoding",
-                                                "access-control-request-headers",
-                                                "access-control-request-method",
-                                                "connection",
-                                                "content-length",
-                                                "cookie",
-                                                "cookie2",
-                                                "date",
-                                                "dnt",
-                                                "expect",
-                                                "host",
-                                                "keep-alive",
-                                                "origin",
-                                                "referer",
-                                                "set-cookie",
-                                                "te",
-                                                "trailer",
-                                                "transfer-encoding",
-                                                "upgrade",
-                                                "via"};
-    for (const char *f : forbidden) {
+    static constexpr QByteArrayView forbidden[] = {"accept-charset",
+                                                   "accept-encoding",
+                                                   "access-control-request-headers",
+                                                   "access-control-request-method",
+                                                   "connection",
+                                                   "content-length",
+                                                   "cookie",
+                                                   "cookie2",
+                                                   "date",
+                                                   "dnt",
+                                                   "expect",
+                                                   "host",
+                                                   "keep-alive",
+                                                   "origin",
+                                                   "referer",
+                                                   "set-cookie",
+                                                   "te",
+                                                   "trailer",
+                                                   "transfer-encoding",
+                                                   "upgrade",
+                                                   "via"};
+    for (QByteArrayView f : forbidden) {
         if (equalsIgnoreCase(name, f))
             return true;
     }
@@ -272,6 +272,8 @@ QList<UnsafeHeader> corsUnsafeRequestHeaderNames(const HeaderList &headers,
     }
     // "convert header names to a sorted-lowercase set": sorted, each name once (std::sort, not
     // stable_sort, which would allocate a buffer on every request).
+    if (unsafe.size() < 2)
+        return unsafe; // nothing to sort (and no detaching of an empty list)
     std::sort(unsafe.begin(), unsafe.end(), [](const UnsafeHeader &a, const UnsafeHeader &b) {
         return a.name < b.name || (a.name == b.name && a.why < b.why);
     });
