@@ -28,7 +28,7 @@ constexpr int MethodSafelisted = 1, MethodListed = 2, MethodWildcard = 3;
 constexpr int AuthorizationNotCoveredByWildcard = 4;
 constexpr int ModeNoCors = 1, ModeSameOrigin = 2;
 constexpr int MaxAgeDefault = 0, MaxAgeValue = 1, MaxAgeCapped = 2, MaxAgeInvalid = 3,
-              MaxAgeNegative = 4;
+              MaxAgeNegative = 4, CacheHit = 5;
 } // namespace kind
 
 // Small numbers (statuses, short lifetimes) as text, built once: checks record them on every
@@ -65,7 +65,9 @@ bool looksLikeUrlWithHost(QByteArrayView value)
 class Evaluation
 {
 public:
-    Evaluation(const Scenario &s, const BrowserProfile &p) : m_s(s), m_p(p)
+    Evaluation(const Scenario &s, const BrowserProfile &p, const PreflightCache *cache = nullptr,
+               qint64 nowMs = 0)
+        : m_s(s), m_p(p), m_cache(cache), m_nowMs(nowMs)
     {
         m_v.profile = p.name;
         m_v.checks.reserve(12); // one allocation for a typical verdict
@@ -82,22 +84,23 @@ private:
     void exposeResponse();
     void addWarnings();
 
-    void pass(Check c) { m_v.checks.append(c); }
+    void pass(Check c) { m_v.checks.append(std::move(c)); }
     bool fail(Check c)
     {
         c.ok = false;
-        m_v.checks.append(c);
         m_v.error = c.error;
         m_v.errorDetail = c.seen;
+        m_v.checks.append(std::move(c));
         m_v.exposed = false;
         m_v.responseType = QStringLiteral("error");
         m_v.finalUrl = m_current.isEmpty() ? m_s.url() : m_current;
         m_v.serializedOrigin = serializedOrigin();
         return false;
     }
-    QByteArray serializedOrigin() const
+    const QByteArray &serializedOrigin() const
     {
-        return m_tainted ? QByteArrayLiteral("null") : m_s.origin.serialize();
+        static const QByteArray null = QByteArrayLiteral("null");
+        return m_tainted ? null : m_s.origin.serialize();
     }
     bool includeCredentials() const { return m_s.credentials == CredentialsMode::Include; }
     const ResponseSpec &responseAt(int hop) const
@@ -107,6 +110,8 @@ private:
 
     const Scenario &m_s;
     const BrowserProfile &m_p;
+    const PreflightCache *m_cache;
+    qint64 m_nowMs;
     Verdict m_v;
     QByteArray m_method;
     HeaderList m_headers;
@@ -242,7 +247,7 @@ bool Evaluation::fetchHop(int hop)
 
     // #http-fetch step 4.1: a preflight when the method or a header is not safelisted.
     const QList<UnsafeHeader> unsafe = corsUnsafeRequestHeaderNames(m_headers, m_p);
-    const bool needed = !isCorsSafelistedMethod(m_method) || !unsafe.isEmpty();
+    bool needed = !isCorsSafelistedMethod(m_method) || !unsafe.isEmpty();
     if (!m_reasonsRecorded) {
         m_reasonsRecorded = true;
         if (needed)
@@ -266,6 +271,24 @@ bool Evaluation::fetchHop(int hop)
           m_method,
           {},
           needed ? kind::PreflightNeeded : kind::PreflightNotNeeded});
+    if (needed && m_cache && m_cache->size() > 0) {
+        QList<QByteArray> names;
+        for (const UnsafeHeader &u : unsafe)
+            names.append(u.name);
+        if (m_cache->covers(serializedOrigin(), m_current, includeCredentials(), m_method, names,
+                            m_nowMs, m_p)) {
+            m_v.preflightFromCache = true;
+            pass({Step::PreflightCache,
+                  Phase::Preflight,
+                  hop,
+                  true,
+                  CorsError::None,
+                  m_method,
+                  {},
+                  kind::CacheHit});
+            needed = false;
+        }
+    }
     if (needed && !preflight(unsafe))
         return false;
     return corsCheck(response, phase, hop);
@@ -450,8 +473,11 @@ bool Evaluation::preflight(const QList<UnsafeHeader> &unsafe)
             maxAgeKind = kind::MaxAgeInvalid;
         }
     }
-    if (first)
+    if (first) {
         m_v.preflightCacheSeconds = seconds;
+        m_v.preflightResult = PreflightResult{
+            serializedOrigin(), m_current, includeCredentials(), seconds, methods, headerNames};
+    }
     pass({Step::PreflightCache, Phase::Preflight, 0, true, CorsError::None, raw,
           seconds >= 0 && seconds < 600 ? statusText(int(seconds)) : QByteArray::number(seconds),
           maxAgeKind});
@@ -464,7 +490,7 @@ bool Evaluation::corsCheck(const ResponseSpec &response, Phase phase, int hop)
 {
     const bool pf = phase == Phase::Preflight;
     auto err = [pf](CorsError actual, CorsError preflight) { return pf ? preflight : actual; };
-    const QByteArray origin = serializedOrigin();
+    const QByteArray &origin = serializedOrigin();
     const std::optional<QByteArray> acao =
         getHeader(response.headers, "access-control-allow-origin");
     if (!acao)
@@ -720,6 +746,12 @@ void Evaluation::addWarnings()
 Verdict evaluate(const Scenario &scenario, const BrowserProfile &profile)
 {
     return Evaluation(scenario, profile).run();
+}
+
+Verdict evaluate(const Scenario &scenario, const BrowserProfile &profile,
+                 const PreflightCache &cache, qint64 nowMs)
+{
+    return Evaluation(scenario, profile, &cache, nowMs).run();
 }
 
 Verdict evaluate(const Scenario &scenario)

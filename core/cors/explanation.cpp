@@ -332,6 +332,11 @@ QString explainCheck(const Check &c, const Scenario &s, const Verdict &v, const 
     case Step::PreflightCache: {
         const QString seconds = t(c.expected);
         switch (c.kind) {
+        case 5:
+            return QStringLiteral("A cached preflight result for this origin and URL (still within "
+                                  "its Access-Control-Max-Age) allows %1 and these headers: the "
+                                  "browser sends no preflight this time.")
+                .arg(t(c.seen));
         case 0:
             return QStringLiteral("No Access-Control-Max-Age: %1 reuses this preflight result for "
                                   "%2 s, then preflights again.")

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QString>
 #include <QUrl>
+#include <optional>
 
 namespace corslab::cors {
 
@@ -98,6 +99,18 @@ struct PreflightReason
     QByteArray value; ///< the header's value, for the explanation
 };
 
+/// \brief What a passing preflight lets the browser remember: the input of Fetch's "create a new
+/// cache entry" for each allowed method and header name (see PreflightCache).
+struct PreflightResult
+{
+    QByteArray origin;           ///< serialized origin the preflight was made for
+    QUrl url;                    ///< the request's current URL
+    bool credentials = false;    ///< request's credentials mode was "include"
+    qint64 maxAgeSeconds = 0;    ///< effective lifetime under the profile
+    ExtractedValues methods;     ///< Access-Control-Allow-Methods, as parsed
+    ExtractedValues headerNames; ///< Access-Control-Allow-Headers, as parsed
+};
+
 /// \brief The engine's answer for one scenario under one browser profile.
 struct Verdict
 {
@@ -108,6 +121,10 @@ struct Verdict
     bool preflightEvaluated = false; ///< a preflight was sent and judged
     bool preflightOk = false;
     qint64 preflightCacheSeconds = -1; ///< effective lifetime; -1 when nothing was cached
+    /// A preflight was needed but a cached preflight result covered it, so none was sent.
+    bool preflightFromCache = false;
+    /// The first passing preflight's result, for the caller to store in its PreflightCache.
+    std::optional<PreflightResult> preflightResult;
     bool exposed = false;
     CorsError error = CorsError::None;
     QByteArray errorDetail;            ///< the offending value, for console texts

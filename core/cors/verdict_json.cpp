@@ -80,6 +80,7 @@ QJsonObject verdictToJson(const Verdict &v, const Scenario &s, const BrowserProf
     QJsonObject out;
     out.insert(QStringLiteral("browser"), p.name);
     out.insert(QStringLiteral("preflight_required"), v.preflightRequired);
+    out.insert(QStringLiteral("preflight_from_cache"), v.preflightFromCache);
     QJsonArray reasons;
     for (const PreflightReason &r : v.preflightReasons)
         reasons.append(explainReason(r));
