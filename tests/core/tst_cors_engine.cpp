@@ -57,6 +57,8 @@ class TestCorsEngine : public QObject
     Q_OBJECT
 
 private:
+    QSet<CorsError> m_errorsSeen; ///< filled by verdict(), checked by everyErrorKindIsCovered()
+
     static void row(const char *name, const Scenario &s, bool preflight, const char *error,
                     const char *readable = "~", int cache = kSkip, int warning = kNoWarning,
                     const char *acrh = "~")
@@ -82,6 +84,7 @@ private:
 private Q_SLOTS:
     void verdict_data();
     void verdict();
+    void everyErrorKindIsCovered();
     void errorNamesAreChromiums();
     void everyStepHasASpecAnchor();
     void preflightRequestHeaders();
@@ -730,6 +733,9 @@ void TestCorsEngine::addRedirectRows()
             .redirect(301, {{"Location", "/done"}, {ACAO, O}})
             .response(200, exact),
         true, "");
+    row("http-redirect fetch: Location that does not parse",
+        S().redirect(302, {{"Location", "http://[bad"}, {ACAO, "*"}}).response(200, any), false,
+        "InvalidRedirectLocation");
     S many;
     for (int i = 0; i < 21; ++i)
         many.redirect(302, {{"Location", "/r" + QByteArray::number(i)}, {ACAO, "*"}});
@@ -788,6 +794,7 @@ void TestCorsEngine::verdict()
     const Verdict v = evaluate(row.scenario, profile);
     const QString error = v.exposed ? QString() : corsErrorName(v.error);
     QCOMPARE(error, row.error);
+    m_errorsSeen.insert(v.error);
     QCOMPARE(v.exposed, row.error.isEmpty());
     QCOMPARE(v.preflightRequired, row.preflight);
     if (row.readable != kAny) {
@@ -841,6 +848,13 @@ void TestCorsEngine::verdict()
     QCOMPARE(json.value(QStringLiteral("error")).isNull(), v.exposed);
     QCOMPARE(json.value(QStringLiteral("fix")).isNull(), v.exposed);
     QCOMPARE(json.value(QStringLiteral("checks")).toArray().size(), v.checks.size());
+}
+
+void TestCorsEngine::everyErrorKindIsCovered()
+{
+    // Every error the engine can report is produced by at least one row of the table above.
+    for (int e = int(CorsError::DisallowedByMode); e <= int(CorsError::OpaqueRedirect); ++e)
+        QVERIFY2(m_errorsSeen.contains(CorsError(e)), qPrintable(corsErrorName(CorsError(e))));
 }
 
 void TestCorsEngine::errorNamesAreChromiums()
