@@ -1,0 +1,533 @@
+#include "cors_policy.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+namespace corslab::server {
+
+namespace {
+
+QString joinList(const QStringList &list)
+{
+    return list.join(QStringLiteral(", "));
+}
+
+const QList<QPair<QString, CorsPolicy::OriginMode>> kOriginModes = {
+    {QStringLiteral("none"), CorsPolicy::OriginMode::None},
+    {QStringLiteral("wildcard"), CorsPolicy::OriginMode::Wildcard},
+    {QStringLiteral("echo"), CorsPolicy::OriginMode::Echo},
+    {QStringLiteral("allowlist"), CorsPolicy::OriginMode::Allowlist},
+    {QStringLiteral("pattern"), CorsPolicy::OriginMode::Pattern}};
+
+const QList<QPair<QString, CorsPolicy::ListMode>> kListModes = {
+    {QStringLiteral("none"), CorsPolicy::ListMode::None},
+    {QStringLiteral("list"), CorsPolicy::ListMode::List},
+    {QStringLiteral("wildcard"), CorsPolicy::ListMode::Wildcard},
+    {QStringLiteral("echo"), CorsPolicy::ListMode::Echo}};
+
+} // namespace
+
+QString originModeName(CorsPolicy::OriginMode mode)
+{
+    for (const auto &m : kOriginModes) {
+        if (m.second == mode)
+            return m.first;
+    }
+    return {};
+}
+
+QString listModeName(CorsPolicy::ListMode mode)
+{
+    for (const auto &m : kListModes) {
+        if (m.second == mode)
+            return m.first;
+    }
+    return {};
+}
+
+QByteArray DemoOrigins::resolve(const QString &text) const
+{
+    QByteArray out = text.toUtf8();
+    out.replace("{api}", api).replace("{app}", app).replace("{evil}", evil);
+    return out;
+}
+
+QList<CorsPolicy> CorsPolicy::presets()
+{
+    QList<CorsPolicy> list;
+    {
+        CorsPolicy p; // anyone may read public data; no cookies involved
+        p.name = QStringLiteral("Open public API");
+        p.allowOrigin = OriginMode::Wildcard;
+        p.allowedOrigins.clear();
+        p.allowMethods = ListMode::List;
+        p.methods = {QStringLiteral("GET"), QStringLiteral("POST"), QStringLiteral("PUT"),
+                     QStringLiteral("PATCH"), QStringLiteral("DELETE")};
+        p.allowHeaders = ListMode::Wildcard;
+        p.headers.clear();
+        p.exposeHeaders = {QStringLiteral("X-Total-Count")};
+        p.maxAge = 600;
+        p.varyOrigin = false;
+        list << p;
+    }
+    {
+        CorsPolicy p; // the right way to share a cookie-protected API with one front end
+        p.name = QStringLiteral("Credentialed allowlist");
+        p.allowOrigin = OriginMode::Allowlist;
+        p.allowedOrigins = {QStringLiteral("{app}")};
+        p.allowCredentials = true;
+        p.methods = {QStringLiteral("GET"), QStringLiteral("POST"), QStringLiteral("PUT"),
+                     QStringLiteral("DELETE")};
+        p.headers = {QStringLiteral("Content-Type"), QStringLiteral("X-Requested-With")};
+        p.exposeHeaders = {QStringLiteral("X-Total-Count")};
+        p.maxAge = 600;
+        list << p;
+    }
+    {
+        CorsPolicy p; // a server that knows nothing of CORS
+        p.name = QStringLiteral("No CORS");
+        p.allowOrigin = OriginMode::None;
+        p.allowedOrigins.clear();
+        p.allowMethods = ListMode::None;
+        p.methods.clear();
+        p.allowHeaders = ListMode::None;
+        p.headers.clear();
+        p.varyOrigin = false;
+        p.answerPreflight = false;
+        list << p;
+    }
+    {
+        CorsPolicy p; // misconfiguration: copies any Origin and allows cookies
+        p.name = QStringLiteral("Misconfigured: reflect any origin with credentials");
+        p.allowOrigin = OriginMode::Echo;
+        p.allowedOrigins.clear();
+        p.allowCredentials = true;
+        p.allowMethods = ListMode::Echo;
+        p.methods.clear();
+        p.allowHeaders = ListMode::Echo;
+        p.headers.clear();
+        list << p;
+    }
+    {
+        CorsPolicy p; // misconfiguration: "*" plus credentials, which browsers refuse
+        p.name = QStringLiteral("Misconfigured: wildcard with credentials");
+        p.allowOrigin = OriginMode::Wildcard;
+        p.allowedOrigins.clear();
+        p.allowCredentials = true;
+        p.allowHeaders = ListMode::Wildcard;
+        p.headers.clear();
+        p.varyOrigin = false;
+        list << p;
+    }
+    {
+        CorsPolicy p; // misconfiguration: a regular expression without anchors
+        p.name = QStringLiteral("Misconfigured: unanchored origin pattern");
+        p.allowOrigin = OriginMode::Pattern;
+        p.allowedOrigins.clear();
+        p.originPattern = QStringLiteral("localhost");
+        p.allowCredentials = true;
+        list << p;
+    }
+    {
+        CorsPolicy p; // misconfiguration: trusts "null", i.e. any sandboxed iframe
+        p.name = QStringLiteral("Misconfigured: null origin trusted");
+        p.allowOrigin = OriginMode::Allowlist;
+        p.allowedOrigins = {QStringLiteral("{app}"), QStringLiteral("null")};
+        p.allowCredentials = true;
+        list << p;
+    }
+    {
+        CorsPolicy p; // misconfiguration: OPTIONS hits the authentication layer
+        p.name = QStringLiteral("Misconfigured: preflight rejected (401)");
+        p.allowCredentials = true;
+        p.preflightStatus = 401;
+        list << p;
+    }
+    return list;
+}
+
+std::optional<CorsPolicy> CorsPolicy::preset(const QString &name)
+{
+    for (const CorsPolicy &p : presets()) {
+        if (p.name.compare(name, Qt::CaseInsensitive) == 0)
+            return p;
+    }
+    return std::nullopt;
+}
+
+QStringList CorsPolicy::presetNames()
+{
+    QStringList names;
+    for (const CorsPolicy &p : presets())
+        names << p.name;
+    return names;
+}
+
+QStringList CorsPolicy::dangers() const
+{
+    QStringList out;
+    const bool originDependent = allowOrigin == OriginMode::Echo ||
+                                 allowOrigin == OriginMode::Allowlist ||
+                                 allowOrigin == OriginMode::Pattern;
+    if (allowOrigin == OriginMode::Echo && allowCredentials)
+        out << QStringLiteral(
+            "Dangerous: the server copies any Origin into "
+            "Access-Control-Allow-Origin and allows credentials, so every website "
+            "can read your users' private data with their cookies.");
+    if (allowOrigin == OriginMode::Wildcard && allowCredentials)
+        out << QStringLiteral("Broken: browsers refuse 'Access-Control-Allow-Origin: *' on "
+                              "credentialed requests; only requests without cookies work.");
+    if (allowOrigin == OriginMode::Allowlist && allowedOrigins.contains(QStringLiteral("null")))
+        out << QStringLiteral("Dangerous: 'null' is allowed. Any site can send 'Origin: null' from "
+                              "a sandboxed iframe or a data: URL.");
+    if (allowOrigin == OriginMode::Pattern) {
+        const QRegularExpression re(originPattern);
+        if (!re.isValid()) {
+            out << QStringLiteral(
+                       "Broken: the origin pattern is not a valid regular expression (%1).")
+                       .arg(re.errorString());
+        } else {
+            if (!originPattern.startsWith(QLatin1Char('^')) ||
+                !originPattern.endsWith(QLatin1Char('$')))
+                out << QStringLiteral(
+                    "Dangerous: the origin pattern is not anchored with ^ and $, so it "
+                    "matches anywhere in the Origin: an attacker's "
+                    "'http://localhost.evil.test' or 'http://evil.test/?localhost' passes.");
+            static const QRegularExpression unescapedDot(QStringLiteral("(^|[^\\\\])\\.[^*+?]"));
+            if (unescapedDot.match(originPattern).hasMatch())
+                out << QStringLiteral(
+                    "Dangerous: the origin pattern has an unescaped '.', which matches "
+                    "any character ('api.example.com' also matches 'apiXexample.com').");
+            if (re.match(QStringLiteral("null")).hasMatch())
+                out << QStringLiteral("Dangerous: the origin pattern matches 'null'.");
+            if (re.match(QStringLiteral("http://evil.test")).hasMatch() ||
+                re.match(QStringLiteral("https://evil.test")).hasMatch())
+                out << QStringLiteral("Dangerous: the origin pattern matches an unrelated origin "
+                                      "('http://evil.test').");
+        }
+    }
+    if (allowCredentials && allowMethods == ListMode::Wildcard)
+        out << QStringLiteral("Broken: 'Access-Control-Allow-Methods: *' is a literal name for "
+                              "credentialed requests.");
+    if (allowCredentials && allowHeaders == ListMode::Wildcard)
+        out << QStringLiteral("Broken: 'Access-Control-Allow-Headers: *' is a literal name for "
+                              "credentialed requests.");
+    if (!answerPreflight)
+        out << QStringLiteral("Broken: OPTIONS is answered 404, so every request that needs a "
+                              "preflight fails.");
+    else if (preflightStatus < 200 || preflightStatus > 299)
+        out << QStringLiteral("Broken: the preflight answers %1; browsers need a 2xx status.")
+                   .arg(preflightStatus);
+    if (originDependent && !varyOrigin)
+        out << QStringLiteral(
+            "Risky: Access-Control-Allow-Origin depends on the request's Origin but "
+            "'Vary: Origin' is off, so a shared cache may serve one origin's answer "
+            "to another.");
+    if (maxAge && *maxAge > 7200)
+        out << QStringLiteral("Note: Chromium caps Access-Control-Max-Age at 7200 s (Firefox at "
+                              "86400 s).");
+    return out;
+}
+
+PolicyAnswer answerFor(const CorsPolicy &p, const DemoOrigins &origins,
+                       const std::optional<QByteArray> &origin, const QByteArray &method,
+                       const std::optional<QByteArray> &requestedMethod,
+                       const std::optional<QByteArray> &requestedHeaders)
+{
+    PolicyAnswer a;
+    a.isPreflight = method == "OPTIONS" && requestedMethod.has_value();
+    if (a.isPreflight && !p.answerPreflight) {
+        a.status = 404;
+        a.headers = p.extraHeaders;
+        return a;
+    }
+    std::optional<QByteArray> allowOrigin;
+    switch (p.allowOrigin) {
+    case CorsPolicy::OriginMode::None:
+        break;
+    case CorsPolicy::OriginMode::Wildcard:
+        allowOrigin = QByteArrayLiteral("*");
+        break;
+    case CorsPolicy::OriginMode::Echo:
+        allowOrigin = origin;
+        break;
+    case CorsPolicy::OriginMode::Allowlist:
+        if (origin) {
+            for (const QString &allowed : p.allowedOrigins) {
+                if (origins.resolve(allowed) == *origin)
+                    allowOrigin = origin;
+            }
+        }
+        break;
+    case CorsPolicy::OriginMode::Pattern:
+        // Used exactly as written, without implicit anchors: that is how the classic
+        // misconfiguration behaves, and dangers() says so.
+        if (origin &&
+            QRegularExpression(p.originPattern).match(QString::fromUtf8(*origin)).hasMatch())
+            allowOrigin = origin;
+        break;
+    }
+    if (allowOrigin)
+        a.headers.append({QByteArrayLiteral("Access-Control-Allow-Origin"), *allowOrigin});
+    if (p.allowCredentials)
+        a.headers.append(
+            {QByteArrayLiteral("Access-Control-Allow-Credentials"), QByteArrayLiteral("true")});
+    if (p.varyOrigin)
+        a.headers.append({QByteArrayLiteral("Vary"), QByteArrayLiteral("Origin")});
+    if (a.isPreflight) {
+        a.status = p.preflightStatus;
+        auto list = [](CorsPolicy::ListMode mode, const QStringList &values,
+                       const std::optional<QByteArray> &requested) -> std::optional<QByteArray> {
+            switch (mode) {
+            case CorsPolicy::ListMode::None:
+                return std::nullopt;
+            case CorsPolicy::ListMode::List:
+                return values.isEmpty() ? std::nullopt : std::optional(joinList(values).toUtf8());
+            case CorsPolicy::ListMode::Wildcard:
+                return QByteArrayLiteral("*");
+            case CorsPolicy::ListMode::Echo:
+                return requested;
+            }
+            return std::nullopt;
+        };
+        if (const auto m = list(p.allowMethods, p.methods, requestedMethod))
+            a.headers.append({QByteArrayLiteral("Access-Control-Allow-Methods"), *m});
+        if (const auto h = list(p.allowHeaders, p.headers, requestedHeaders))
+            a.headers.append({QByteArrayLiteral("Access-Control-Allow-Headers"), *h});
+        if (p.maxAge)
+            a.headers.append(
+                {QByteArrayLiteral("Access-Control-Max-Age"), QByteArray::number(*p.maxAge)});
+    } else if (!p.exposeHeaders.isEmpty()) {
+        a.headers.append({QByteArrayLiteral("Access-Control-Expose-Headers"),
+                          joinList(p.exposeHeaders).toUtf8()});
+    }
+    for (const auto &h : p.extraHeaders) {
+        // An extra header replaces nothing: it is added, so duplicates reproduce broken servers.
+        a.headers.append(h);
+    }
+    return a;
+}
+
+// --- JSON -------------------------------------------------------------------------------------
+
+QJsonObject CorsPolicy::toJson() const
+{
+    QJsonArray extra;
+    for (const auto &h : extraHeaders)
+        extra.append(QJsonArray{QString::fromLatin1(h.first), QString::fromLatin1(h.second)});
+    return QJsonObject{
+        {QStringLiteral("name"), name},
+        {QStringLiteral("allow_origin"),
+         QJsonObject{{QStringLiteral("mode"), originModeName(allowOrigin)},
+                     {QStringLiteral("origins"), QJsonArray::fromStringList(allowedOrigins)},
+                     {QStringLiteral("pattern"), originPattern}}},
+        {QStringLiteral("allow_credentials"), allowCredentials},
+        {QStringLiteral("allow_methods"),
+         QJsonObject{{QStringLiteral("mode"), listModeName(allowMethods)},
+                     {QStringLiteral("values"), QJsonArray::fromStringList(methods)}}},
+        {QStringLiteral("allow_headers"),
+         QJsonObject{{QStringLiteral("mode"), listModeName(allowHeaders)},
+                     {QStringLiteral("values"), QJsonArray::fromStringList(headers)}}},
+        {QStringLiteral("expose_headers"), QJsonArray::fromStringList(exposeHeaders)},
+        {QStringLiteral("max_age"), maxAge ? QJsonValue(*maxAge) : QJsonValue::Null},
+        {QStringLiteral("vary_origin"), varyOrigin},
+        {QStringLiteral("preflight"), QJsonObject{{QStringLiteral("answer"), answerPreflight},
+                                                  {QStringLiteral("status"), preflightStatus}}},
+        {QStringLiteral("extra_headers"), extra}};
+}
+
+namespace {
+
+class Reader
+{
+public:
+    explicit Reader(QString *error) : m_error(error) {}
+    bool fail(const QString &field, const QString &expected, const QJsonValue &got)
+    {
+        QString seen;
+        switch (got.type()) {
+        case QJsonValue::String:
+            seen = QLatin1Char('"') + got.toString() + QLatin1Char('"');
+            break;
+        case QJsonValue::Double:
+            seen = QString::number(got.toDouble());
+            break;
+        case QJsonValue::Bool:
+            seen = got.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+            break;
+        case QJsonValue::Array:
+            seen = QStringLiteral("an array");
+            break;
+        case QJsonValue::Object:
+            seen = QStringLiteral("an object");
+            break;
+        default:
+            seen = QStringLiteral("null");
+        }
+        *m_error = QStringLiteral("%1: expected %2, got %3").arg(field, expected, seen);
+        return false;
+    }
+    bool strings(const QJsonValue &v, const QString &field, QStringList *out)
+    {
+        if (v.isUndefined())
+            return true;
+        if (!v.isArray())
+            return fail(field, QStringLiteral("an array of strings"), v);
+        out->clear();
+        for (const QJsonValue &item : v.toArray()) {
+            if (!item.isString())
+                return fail(field, QStringLiteral("an array of strings"), item);
+            *out << item.toString();
+        }
+        return true;
+    }
+    template<typename Mode>
+    bool mode(const QJsonValue &v, const QString &field, const QList<QPair<QString, Mode>> &modes,
+              Mode *out)
+    {
+        QStringList names;
+        for (const auto &m : modes) {
+            names << QLatin1Char('"') + m.first + QLatin1Char('"');
+            if (v.isString() && v.toString() == m.first) {
+                *out = m.second;
+                return true;
+            }
+        }
+        return fail(field, QStringLiteral("one of %1").arg(names.join(QStringLiteral(", "))), v);
+    }
+
+private:
+    QString *m_error;
+};
+
+} // namespace
+
+bool CorsPolicy::fromJson(const QJsonObject &json, CorsPolicy *out, QString *error)
+{
+    Reader r(error);
+    CorsPolicy p;
+    if (json.contains(QStringLiteral("name"))) {
+        if (!json.value(QStringLiteral("name")).isString())
+            return r.fail(QStringLiteral("name"), QStringLiteral("a string"),
+                          json.value(QStringLiteral("name")));
+        p.name = json.value(QStringLiteral("name")).toString();
+    }
+    const QJsonValue origin = json.value(QStringLiteral("allow_origin"));
+    if (!origin.isUndefined()) {
+        if (!origin.isObject())
+            return r.fail(
+                QStringLiteral("allow_origin"),
+                QStringLiteral("an object {\"mode\": ..., \"origins\": [...], \"pattern\": ...}"),
+                origin);
+        const QJsonObject o = origin.toObject();
+        if (!r.mode(o.value(QStringLiteral("mode")), QStringLiteral("allow_origin.mode"),
+                    kOriginModes, &p.allowOrigin) ||
+            !r.strings(o.value(QStringLiteral("origins")), QStringLiteral("allow_origin.origins"),
+                       &p.allowedOrigins))
+            return false;
+        const QJsonValue pattern = o.value(QStringLiteral("pattern"));
+        if (!pattern.isUndefined()) {
+            if (!pattern.isString())
+                return r.fail(QStringLiteral("allow_origin.pattern"),
+                              QStringLiteral("a regular expression as a string"), pattern);
+            p.originPattern = pattern.toString();
+            if (!QRegularExpression(p.originPattern).isValid())
+                return r.fail(QStringLiteral("allow_origin.pattern"),
+                              QStringLiteral("a valid regular expression"), pattern);
+        }
+        if (p.allowOrigin == OriginMode::Pattern && p.originPattern.isEmpty())
+            return r.fail(QStringLiteral("allow_origin.pattern"),
+                          QStringLiteral("a regular expression (mode is \"pattern\")"), pattern);
+    }
+    const QJsonValue credentials = json.value(QStringLiteral("allow_credentials"));
+    if (!credentials.isUndefined()) {
+        if (!credentials.isBool())
+            return r.fail(QStringLiteral("allow_credentials"), QStringLiteral("true or false"),
+                          credentials);
+        p.allowCredentials = credentials.toBool();
+    }
+    for (const auto &[key, modeOut, valuesOut] :
+         {std::tuple{QStringLiteral("allow_methods"), &p.allowMethods, &p.methods},
+          std::tuple{QStringLiteral("allow_headers"), &p.allowHeaders, &p.headers}}) {
+        const QJsonValue v = json.value(key);
+        if (v.isUndefined())
+            continue;
+        if (!v.isObject())
+            return r.fail(key, QStringLiteral("an object {\"mode\": ..., \"values\": [...]}"), v);
+        if (!r.mode(v.toObject().value(QStringLiteral("mode")), key + QStringLiteral(".mode"),
+                    kListModes, modeOut) ||
+            !r.strings(v.toObject().value(QStringLiteral("values")),
+                       key + QStringLiteral(".values"), valuesOut))
+            return false;
+    }
+    if (!r.strings(json.value(QStringLiteral("expose_headers")), QStringLiteral("expose_headers"),
+                   &p.exposeHeaders))
+        return false;
+    const QJsonValue maxAge = json.value(QStringLiteral("max_age"));
+    if (maxAge.isNull()) {
+        p.maxAge.reset();
+    } else if (!maxAge.isUndefined()) {
+        const double d = maxAge.toDouble(-1);
+        if (!maxAge.isDouble() || d != int(d) || d < -1 || d > 1e9)
+            return r.fail(QStringLiteral("max_age"),
+                          QStringLiteral("a whole number of seconds or null"), maxAge);
+        p.maxAge = int(d);
+    }
+    const QJsonValue vary = json.value(QStringLiteral("vary_origin"));
+    if (!vary.isUndefined()) {
+        if (!vary.isBool())
+            return r.fail(QStringLiteral("vary_origin"), QStringLiteral("true or false"), vary);
+        p.varyOrigin = vary.toBool();
+    }
+    const QJsonValue preflight = json.value(QStringLiteral("preflight"));
+    if (!preflight.isUndefined()) {
+        if (!preflight.isObject())
+            return r.fail(QStringLiteral("preflight"),
+                          QStringLiteral("an object {\"answer\": true, \"status\": 204}"),
+                          preflight);
+        const QJsonObject o = preflight.toObject();
+        const QJsonValue answer = o.value(QStringLiteral("answer"));
+        if (!answer.isUndefined()) {
+            if (!answer.isBool())
+                return r.fail(QStringLiteral("preflight.answer"), QStringLiteral("true or false"),
+                              answer);
+            p.answerPreflight = answer.toBool();
+        }
+        const QJsonValue status = o.value(QStringLiteral("status"));
+        if (!status.isUndefined()) {
+            const double s = status.toDouble(-1);
+            if (!status.isDouble() || s != int(s) || s < 100 || s > 599)
+                return r.fail(QStringLiteral("preflight.status"),
+                              QStringLiteral("an HTTP status code from 100 to 599"), status);
+            p.preflightStatus = int(s);
+        }
+    }
+    const QJsonValue extra = json.value(QStringLiteral("extra_headers"));
+    if (!extra.isUndefined()) {
+        if (!extra.isArray())
+            return r.fail(QStringLiteral("extra_headers"),
+                          QStringLiteral("an array of [name, value] pairs"), extra);
+        const QJsonArray list = extra.toArray();
+        for (qsizetype i = 0; i < list.size(); ++i) {
+            const QJsonArray pair = list.at(i).toArray();
+            const QString field = QStringLiteral("extra_headers[%1]").arg(i);
+            if (!list.at(i).isArray() || pair.size() != 2 || !pair.at(0).isString() ||
+                !pair.at(1).isString())
+                return r.fail(field, QStringLiteral("a [name, value] pair of strings"), list.at(i));
+            static const QRegularExpression token(QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"));
+            if (!token.match(pair.at(0).toString()).hasMatch())
+                return r.fail(field + QStringLiteral("[0]"), QStringLiteral("a header name"),
+                              pair.at(0));
+            const QString value = pair.at(1).toString();
+            if (value.contains(QLatin1Char('\r')) || value.contains(QLatin1Char('\n')) ||
+                value.contains(QChar(0)))
+                return r.fail(field + QStringLiteral("[1]"),
+                              QStringLiteral("a header value without CR, LF or NUL"), pair.at(1));
+            p.extraHeaders.append({pair.at(0).toString().toLatin1(), value.toLatin1()});
+        }
+    }
+    *out = p;
+    return true;
+}
+
+} // namespace corslab::server
