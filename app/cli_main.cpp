@@ -1,4 +1,5 @@
 #include "evaluate_command.h"
+#include "serve_command.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -10,6 +11,7 @@ const char *const kUsage =
     "\n"
     "Commands:\n"
     "  evaluate FILE|-   Judge one CORS scenario (JSON) and print the verdict\n"
+    "  serve             Run the playground server (demo origins, live CORS policy)\n"
     "\n"
     "Run 'corslab-cli <command> --help' for a command's options.\n";
 }
@@ -35,6 +37,8 @@ int main(int argc, char *argv[])
     args.removeAt(1); // the parser of each command sees "corslab-cli [options] args"
     if (command == QLatin1String("evaluate"))
         return runEvaluateCommand(args, out, err);
+    if (command == QLatin1String("serve"))
+        return runServeCommand(args, out, err);
     err << "corslab-cli: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
 }

@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [build|test]
 set -euo pipefail
 build_pkgs=(cmake g++ make qt6-base-dev qt6-base-dev-tools libgl-dev node-llhttp libssl-dev)
-test_pkgs=(chromium xvfb firefox-esr qt6-websockets-dev)
+test_pkgs=(chromium xvfb firefox-esr qt6-websockets-dev clang libclang-rt-14-dev)
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
 missing=()

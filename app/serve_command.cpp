@@ -1,0 +1,220 @@
+#include "serve_command.h"
+
+#include "cors/browser_profile.h"
+#include "server/playground_server.h"
+#include "session/exchange_judge.h"
+#include "unix_signal_watcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QJsonDocument>
+#include <QTextStream>
+
+using namespace corslab;
+
+namespace {
+
+bool loadPolicy(const QString &path, server::CorsPolicy *policy, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot open %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = QStringLiteral("%1: expected a JSON object (docs/policy.md): %2")
+                     .arg(path, parseError.errorString());
+        return false;
+    }
+    QString why;
+    if (!server::CorsPolicy::fromJson(doc.object(), policy, &why)) {
+        *error = path + QStringLiteral(": ") + why;
+        return false;
+    }
+    return true;
+}
+
+bool parsePort(const QString &text, quint16 *port)
+{
+    bool ok = false;
+    const int value = text.toInt(&ok);
+    if (!ok || value < 0 || value > 65533) // three consecutive ports are needed
+        return false;
+    *port = static_cast<quint16>(value);
+    return true;
+}
+
+} // namespace
+
+int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Runs the CORS Lab playground headless: a demo API origin, a trusted app origin and an "
+        "untrusted origin on loopback, with a CORS policy you choose. Prints their URLs and one "
+        "line "
+        "per exchange with the engine's verdict. Stop with Ctrl+C."));
+    parser.addHelpOption();
+    const QCommandLineOption port(
+        {QStringLiteral("p"), QStringLiteral("port")},
+        QStringLiteral("API port; the app and the untrusted page take the "
+                       "next two. 0 (default) picks free ports."),
+        QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption policyFile(
+        QStringLiteral("policy"),
+        QStringLiteral("Load the CORS policy from a JSON file (docs/policy.md)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption preset(
+        QStringLiteral("preset"), QStringLiteral("Start from a named preset (see --list-presets)."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption listPresets(QStringLiteral("list-presets"),
+                                         QStringLiteral("Print the presets and exit."));
+    const QCommandLineOption listen(
+        QStringLiteral("listen"),
+        QStringLiteral("Address to listen on (default 127.0.0.1 and ::1). "
+                       "Anything else exposes the playground to your network."),
+        QStringLiteral("ADDR"));
+    const QCommandLineOption browser(
+        {QStringLiteral("b"), QStringLiteral("browser")},
+        QStringLiteral("Browser profile for the verdicts: %1.")
+            .arg(cors::BrowserProfile::names().join(QStringLiteral(", "))),
+        QStringLiteral("NAME"), QStringLiteral("chromium"));
+    const QCommandLineOption sameSite(
+        QStringLiteral("cookie-samesite"),
+        QStringLiteral("SameSite attribute of the login cookie: Lax (default), Strict or None."),
+        QStringLiteral("VALUE"), QStringLiteral("Lax"));
+    const QCommandLineOption secure(
+        QStringLiteral("cookie-secure"),
+        QStringLiteral("Mark the login cookie Secure (browsers then drop it over http://)."));
+    parser.addOptions({port, policyFile, preset, listPresets, listen, browser, sameSite, secure});
+    if (!parser.parse(arguments)) {
+        err << "corslab-cli serve: " << parser.errorText() << "\n";
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return 0;
+    }
+    if (parser.isSet(listPresets)) {
+        for (const server::CorsPolicy &p : server::CorsPolicy::presets()) {
+            out << p.name << "\n";
+            for (const QString &d : p.dangers())
+                out << "    " << d << "\n";
+        }
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        err << "corslab-cli serve: unexpected argument \"" << parser.positionalArguments().first()
+            << "\"\n";
+        return 2;
+    }
+    server::PlaygroundServer::Options options;
+    if (!parsePort(parser.value(port), &options.apiPort)) {
+        err << "corslab-cli serve: --port: expected a port from 0 to 65533, got \""
+            << parser.value(port) << "\"\n";
+        return 2;
+    }
+    if (options.apiPort != 0) {
+        options.appPort = options.apiPort + 1;
+        options.evilPort = options.apiPort + 2;
+    }
+    if (parser.isSet(listen)) {
+        QHostAddress address;
+        if (!address.setAddress(parser.value(listen))) {
+            err << "corslab-cli serve: --listen: expected an IP address such as 127.0.0.1, got \""
+                << parser.value(listen) << "\"\n";
+            return 2;
+        }
+        options.address = address;
+        if (!address.isLoopback())
+            err << "corslab-cli serve: warning: listening on " << address.toString()
+                << ": the playground (and its deliberately broken CORS policies) is reachable from "
+                   "your network\n";
+    }
+    const cors::BrowserProfile *profile = cors::BrowserProfile::byName(parser.value(browser));
+    if (!profile) {
+        err << "corslab-cli serve: --browser: expected one of "
+            << cors::BrowserProfile::names().join(QStringLiteral(", ")) << ", got \""
+            << parser.value(browser) << "\"\n";
+        return 2;
+    }
+    const QString site = parser.value(sameSite);
+    if (site != QLatin1String("Lax") && site != QLatin1String("Strict") &&
+        site != QLatin1String("None")) {
+        err << "corslab-cli serve: --cookie-samesite: expected Lax, Strict or None, got \"" << site
+            << "\"\n";
+        return 2;
+    }
+    options.cookies.sameSite = site.toLatin1();
+    options.cookies.secure = parser.isSet(secure);
+
+    server::CorsPolicy policy =
+        *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+    if (parser.isSet(preset)) {
+        const auto named = server::CorsPolicy::preset(parser.value(preset));
+        if (!named) {
+            err << "corslab-cli serve: --preset: expected one of \""
+                << server::CorsPolicy::presetNames().join(QStringLiteral("\", \"")) << "\", got \""
+                << parser.value(preset) << "\"\n";
+            return 2;
+        }
+        policy = *named;
+    }
+    if (parser.isSet(policyFile)) {
+        QString error;
+        if (!loadPolicy(parser.value(policyFile), &policy, &error)) {
+            err << "corslab-cli serve: --policy: " << error << "\n";
+            return 2;
+        }
+    }
+
+    server::PlaygroundServer playground(options, policy);
+    QString error;
+    if (!playground.start(&error)) {
+        err << "corslab-cli serve: " << error << "\n";
+        return 1;
+    }
+    const server::DemoOrigins o = playground.origins();
+    out << "CORS Lab playground\n"
+        << "  API origin:      " << o.api
+        << "   (/public /private /login /logout /echo /slow?ms= /status/{code} /redirect?to=)\n"
+        << "  trusted app:     " << o.app << "/   (same site as the API: its cookie travels)\n"
+        << "  untrusted site:  " << o.evil << "/   (another site)\n"
+        << "  policy:          " << policy.name << "\n";
+    for (const QString &d : policy.dangers())
+        out << "    " << d << "\n";
+    out << "Press Ctrl+C to stop.\n";
+    out.flush();
+
+    QObject::connect(&playground, &server::PlaygroundServer::exchangeRecorded, &playground,
+                     [&](const http::HttpExchange &x) {
+                         const QByteArray base = x.request.listener == QLatin1String("api") ? o.api
+                                                 : x.request.listener == QLatin1String("app")
+                                                     ? o.app
+                                                     : o.evil;
+                         const QUrl url(QString::fromLatin1(base + x.request.target));
+                         const session::ExchangeJudgement j =
+                             session::judgeExchange(x.request, x.response, url, *profile);
+                         out << QDateTime::fromMSecsSinceEpoch(x.startedAtMs)
+                                    .toString(QStringLiteral("HH:mm:ss.zzz"))
+                             << "  " << x.request.method << ' ' << url.toString() << "  origin="
+                             << x.request.header("origin").value_or(QByteArrayLiteral("-")) << "  "
+                             << x.response.status << "  " << (x.finishedAtMs - x.startedAtMs)
+                             << "ms  " << j.summary << "\n";
+                         out.flush();
+                     });
+    UnixSignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, qApp,
+                     [&](int number) {
+                         out << "Stopping (signal " << number << ").\n";
+                         out.flush();
+                         QCoreApplication::quit();
+                     });
+    const int code = QCoreApplication::exec();
+    playground.stop();
+    return code;
+}

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "http_message.h"
+#include "request_parser.h"
+
+#include <QObject>
+#include <functional>
+#include <memory>
+
+class QThread;
+
+namespace corslab::http {
+
+/// Options of HttpServer (HttpServer::Options); outside the class for the reason given at
+/// RequestLimits.
+struct HttpServerOptions
+{
+    RequestParser::Limits limits;
+    int idleTimeoutMs = 30000;   ///< Close a connection with no request in progress after this.
+    int headerTimeoutMs = 10000; ///< Answer 408 and close when a head takes longer (slowloris).
+};
+
+namespace detail {
+class ServerCore;
+}
+
+/// HTTP/1.1 server on QTcpServer. All listeners and connections run on ONE network thread of
+/// the server's own (a QThread with its event loop), so a busy GUI never delays a response; the
+/// handler runs on that thread and must be thread-safe. Responses go out in request order per
+/// connection (pipelining); a response with delayMs waits on a timer, so other connections are
+/// served meanwhile.
+class HttpServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Handler = std::function<HttpResponse(const HttpRequest &)>;
+    using Options = HttpServerOptions;
+
+    explicit HttpServer(Handler handler, Options options = {}, QObject *parent = nullptr);
+    /// Stops and joins the network thread.
+    ~HttpServer() override;
+
+    /// Listens on \a address and \a port (0 picks a free port), tagging requests accepted there
+    /// with \a listener. Callable from any thread; blocks until done. Returns the bound port, or
+    /// 0 with the reason in \a error (when not null).
+    quint16 listen(const QHostAddress &address, quint16 port, const QString &listener,
+                   QString *error);
+    /// Stops all listeners, aborts open connections and joins the network thread. listen()
+    /// may be called again afterwards. Not from the handler (it runs on the thread to join).
+    void close();
+
+    /// The network thread (for tests and diagnostics).
+    QThread *networkThread() const;
+
+Q_SIGNALS:
+    /// Emitted on the network thread after each response is written (connect with
+    /// Qt::QueuedConnection from the GUI). Refused requests (parse errors, timeouts) are reported
+    /// too, with `error` set.
+    void exchangeCompleted(const corslab::http::HttpExchange &exchange);
+
+private:
+    void runOnNetworkThread(const std::function<void()> &work);
+
+    std::unique_ptr<QThread> m_thread;
+    detail::ServerCore *m_core = nullptr; // lives on m_thread
+};
+
+} // namespace corslab::http

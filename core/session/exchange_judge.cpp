@@ -1,0 +1,116 @@
+#include "exchange_judge.h"
+
+#include "cors/cors_engine.h"
+#include "cors/fetch_rules.h"
+#include "cors/preflight_cache.h"
+
+namespace corslab::session {
+
+namespace {
+
+// Headers the browser itself adds to a fetch(): not part of what the script asked for, so they
+// must not count as CORS-unsafe request headers.
+bool isBrowserAddedHeader(const QByteArray &name, const QByteArray &value)
+{
+    if (cors::isForbiddenRequestHeader(name, value))
+        return true;
+    for (const char *n :
+         {"user-agent", "priority", "upgrade-insecure-requests", "pragma", "cache-control"}) {
+        if (cors::equalsIgnoreCase(name, n))
+            return true;
+    }
+    return false;
+}
+
+QString verdictLine(const cors::Verdict &v)
+{
+    if (v.exposed)
+        return QStringLiteral("exposed");
+    return QStringLiteral("blocked: ") + cors::corsErrorName(v.error);
+}
+
+} // namespace
+
+ExchangeJudgement judgeExchange(const http::HttpRequest &request,
+                                const http::HttpResponse &response, const QUrl &url,
+                                const cors::BrowserProfile &profile)
+{
+    ExchangeJudgement j;
+    const std::optional<QByteArray> origin = request.header("origin");
+    if (!origin) {
+        j.summary = QStringLiteral("no Origin header: not a CORS request");
+        return j;
+    }
+    cors::Scenario &s = j.scenario;
+    s.browser = profile.name;
+    s.setUrl(url);
+    QString error;
+    if (!cors::Origin::parse(QString::fromLatin1(*origin), &s.origin, &error)) {
+        j.summary =
+            QStringLiteral("Origin header is not an origin: ") + QString::fromLatin1(*origin);
+        return j;
+    }
+    if (s.origin.sameOriginAs(s.urlOrigin())) {
+        j.summary = QStringLiteral("same-origin request: CORS does not apply");
+        return j;
+    }
+    const std::optional<QByteArray> requestedMethod =
+        request.header("access-control-request-method");
+    if (request.method == "OPTIONS" && requestedMethod) {
+        // A preflight: judge the request it announces against this answer.
+        j.kind = ExchangeJudgement::Kind::Preflight;
+        s.method = *requestedMethod;
+        const QByteArray names =
+            request.header("access-control-request-headers").value_or(QByteArray());
+        for (const QByteArray &name : names.split(',')) {
+            if (!name.trimmed().isEmpty())
+                s.headers.append({name.trimmed(), QByteArrayLiteral("(set by the page)")});
+        }
+        s.preflight = cors::ResponseSpec{response.status, response.headers};
+        // The actual response is not known yet: let it pass so that only the preflight decides.
+        s.response = cors::ResponseSpec{200, {{"Access-Control-Allow-Origin", "*"}}};
+        s.credentials = cors::CredentialsMode::Omit;
+        j.verdict = cors::evaluate(s, profile);
+        cors::Scenario credentialed = s;
+        credentialed.credentials = cors::CredentialsMode::Include;
+        credentialed.response.headers = {{"Access-Control-Allow-Origin", *origin},
+                                         {"Access-Control-Allow-Credentials", "true"}};
+        j.credentialedVerdict = cors::evaluate(credentialed, profile);
+        const bool plain = j.verdict->preflightOk;
+        const bool withCredentials = j.credentialedVerdict->preflightOk;
+        if (plain && withCredentials)
+            j.summary = QStringLiteral("preflight ok");
+        else if (plain)
+            j.summary =
+                QStringLiteral("preflight ok without credentials; with credentials blocked: ") +
+                cors::corsErrorName(j.credentialedVerdict->error);
+        else
+            j.summary =
+                QStringLiteral("preflight blocked: ") + cors::corsErrorName(j.verdict->error);
+        return j;
+    }
+    j.kind = ExchangeJudgement::Kind::Actual;
+    s.method = request.method;
+    for (const auto &h : request.headers) {
+        if (!isBrowserAddedHeader(h.first, h.second))
+            s.headers.append({h.first, h.second});
+    }
+    s.credentials = request.header("cookie") ? cors::CredentialsMode::Include
+                                             : cors::CredentialsMode::SameOrigin;
+    s.response = cors::ResponseSpec{response.status, response.headers};
+    // The preflight, if any, was its own exchange and is judged there. Here a cache entry stands
+    // for it, so the engine judges this response alone (and says the preflight was not re-sent).
+    QByteArray unsafe;
+    for (const cors::UnsafeHeader &u : cors::corsUnsafeRequestHeaderNames(s.headers, profile))
+        unsafe += (unsafe.isEmpty() ? "" : ",") + u.name;
+    cors::PreflightCache passed;
+    passed.store({s.origin.serialize(), url, s.credentials == cors::CredentialsMode::Include, 60,
+                  cors::extractHeaderListValues({{"m", s.method}}, "m"),
+                  cors::extractHeaderListValues({{"h", unsafe}}, "h")},
+                 0);
+    j.verdict = cors::evaluate(s, profile, passed, 0);
+    j.summary = verdictLine(*j.verdict);
+    return j;
+}
+
+} // namespace corslab::session

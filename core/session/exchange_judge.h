@@ -1,0 +1,38 @@
+#pragma once
+
+#include "cors/browser_profile.h"
+#include "cors/scenario.h"
+#include "cors/verdict.h"
+#include "http/http_message.h"
+
+#include <QString>
+#include <QUrl>
+#include <optional>
+
+namespace corslab::session {
+
+/// \brief The engine's view of one captured exchange (capture → session → engine).
+struct ExchangeJudgement
+{
+    enum class Kind {
+        NotCors,   ///< no Origin header, or same-origin: nothing for CORS to decide
+        Preflight, ///< an OPTIONS request with Access-Control-Request-Method
+        Actual,    ///< a cross-origin request with an Origin header
+    };
+    Kind kind = Kind::NotCors;
+    cors::Scenario scenario;
+    std::optional<cors::Verdict> verdict; ///< Actual: as sent; Preflight: without credentials
+    /// Preflight only: the same preflight judged for a credentialed request.
+    std::optional<cors::Verdict> credentialedVerdict;
+    QString summary; ///< one line: "exposed", "blocked: AllowOriginMismatch", "preflight ok", ...
+};
+
+/// Judges \a request / \a response as the browser that sent it would. \a url is the absolute URL
+/// the request was sent to. What a capture cannot tell is inferred and said: the credentials mode
+/// of an actual request is "include" when it carries a Cookie (a browser sends no cookie to another
+/// origin otherwise), and a preflight, which never carries credentials, is judged both ways.
+ExchangeJudgement judgeExchange(const http::HttpRequest &request,
+                                const http::HttpResponse &response, const QUrl &url,
+                                const cors::BrowserProfile &profile);
+
+} // namespace corslab::session
