@@ -172,6 +172,15 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
         }
     }
 
+    // Catch SIGINT/SIGTERM before anything is printed: a script that reads the banner and then
+    // stops us must get a clean shutdown, never the default action.
+    UnixSignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, qApp,
+                     [&](int number) {
+                         out << "Stopping (signal " << number << ").\n";
+                         out.flush();
+                         QCoreApplication::quit();
+                     });
     server::PlaygroundServer playground(options, policy);
     QString error;
     if (!playground.start(&error)) {
@@ -206,13 +215,6 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
                              << x.response.status << "  " << (x.finishedAtMs - x.startedAtMs)
                              << "ms  " << j.summary << "\n";
                          out.flush();
-                     });
-    UnixSignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, qApp,
-                     [&](int number) {
-                         out << "Stopping (signal " << number << ").\n";
-                         out.flush();
-                         QCoreApplication::quit();
                      });
     const int code = QCoreApplication::exec();
     playground.stop();

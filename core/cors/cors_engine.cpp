@@ -715,17 +715,8 @@ void Evaluation::addWarnings()
         // Cookies ride along only when the target is same-site with the page (ports do not
         // count); Chromium blocks third-party cookies by default.
         const Origin &target = m_currentOrigin;
-        auto site = [](const QByteArray &host) {
-            const QList<QByteArray> labels = host.split('.');
-            bool numeric = !labels.isEmpty() && std::all_of(host.begin(), host.end(), [](char c) {
-                return (c >= '0' && c <= '9') || c == '.';
-            });
-            if (numeric || labels.size() <= 2 || host.contains(':'))
-                return host;
-            return labels.at(labels.size() - 2) + '.' + labels.last();
-        };
         if (includeCredentials() && m_p.browser == Browser::Chromium && !m_s.origin.opaque &&
-            site(target.host) != site(m_s.origin.host))
+            !sameSite(target, m_s.origin))
             m_v.warnings.append(
                 {WarningKind::ThirdPartyCookies, Severity::Info, target.host, m_s.origin.host});
     }

@@ -1,5 +1,7 @@
 #include "origin.h"
 
+#include <algorithm>
+
 namespace corslab::cors {
 
 int defaultPort(const QByteArray &scheme)
@@ -116,6 +118,27 @@ static AddressSpace ipv4Space(const int o[4])
     if (o[0] == 0 && o[1] == 0 && o[2] == 0 && o[3] == 0)
         return AddressSpace::Loopback; // 0.0.0.0 reaches the local machine
     return AddressSpace::Public;
+}
+
+static QByteArray registrableDomain(const QByteArray &host)
+{
+    const bool ip = host.contains(':') || std::all_of(host.begin(), host.end(), [](char ch) {
+                        return (ch >= '0' && ch <= '9') || ch == '.';
+                    });
+    if (ip)
+        return host;
+    const qsizetype last = host.lastIndexOf('.');
+    if (last < 0)
+        return host;
+    const qsizetype second = host.lastIndexOf('.', last - 1);
+    return second < 0 ? host : host.mid(second + 1);
+}
+
+bool sameSite(const Origin &a, const Origin &b)
+{
+    if (a.opaque || b.opaque)
+        return false;
+    return a.scheme == b.scheme && registrableDomain(a.host) == registrableDomain(b.host);
 }
 
 AddressSpace addressSpaceOf(const QUrl &url)

@@ -40,6 +40,12 @@ struct Origin
     bool isHttpFamily() const { return !opaque && (scheme == "http" || scheme == "https"); }
 };
 
+/// HTML "same site" (schemeful): same scheme and same registrable domain; ports never count, so
+/// `http://localhost:3000` and `http://localhost:8080` are one site. The registrable domain is
+/// approximated by the last two labels (no Public Suffix List: `a.co.uk` and `b.co.uk` look
+/// alike), IP addresses are their own site, and opaque origins are never same site.
+bool sameSite(const Origin &a, const Origin &b);
+
 /// Default port of a special scheme, or -1.
 int defaultPort(const QByteArray &scheme);
 

@@ -2,6 +2,7 @@
 
 #include "cors/cors_engine.h"
 #include "cors/fetch_rules.h"
+#include "cors/header_list.h"
 #include "cors/preflight_cache.h"
 
 namespace corslab::session {
@@ -110,6 +111,18 @@ ExchangeJudgement judgeExchange(const http::HttpRequest &request,
                  0);
     j.verdict = cors::evaluate(s, profile, passed, 0);
     j.summary = verdictLine(*j.verdict);
+    // No cookie, a server that asks for authentication, and a page of another site: the usual
+    // reason is the browser's third-party cookie policy, which CORS headers cannot change.
+    const bool serverWantsCredentials = response.status == 401 || response.status == 403;
+    if (!request.header("cookie") && serverWantsCredentials &&
+        !cors::sameSite(s.origin, s.urlOrigin())) {
+        j.cookieNote =
+            QStringLiteral("no cookie was sent: %1 and %2 are different sites, and %3 blocks "
+                           "third-party cookies, whatever CORS allows")
+                .arg(QString::fromLatin1(s.origin.serialize()),
+                     QString::fromLatin1(s.urlOrigin().serialize()), profile.displayName);
+        j.summary += QStringLiteral(" (") + j.cookieNote + QLatin1Char(')');
+    }
     return j;
 }
 

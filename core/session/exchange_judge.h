@@ -25,6 +25,9 @@ struct ExchangeJudgement
     /// Preflight only: the same preflight judged for a credentialed request.
     std::optional<cors::Verdict> credentialedVerdict;
     QString summary; ///< one line: "exposed", "blocked: AllowOriginMismatch", "preflight ok", ...
+    /// Set when the request carried no cookie although the server expects credentials and the page
+    /// is another site: the browser's cookie policy, not CORS, kept the cookie back.
+    QString cookieNote;
 };
 
 /// Judges \a request / \a response as the browser that sent it would. \a url is the absolute URL
