@@ -16,7 +16,8 @@ namespace corslab::http {
 struct HttpServerOptions
 {
     RequestParser::Limits limits;
-    int idleTimeoutMs = 30000;   ///< Close a connection with no request in progress after this.
+    int idleTimeoutMs = 30000;   ///< Close a connection that sends nothing for this long while
+                                 ///< no response is pending (between requests or mid-body).
     int headerTimeoutMs = 10000; ///< Answer 408 and close when a head takes longer (slowloris).
 };
 
