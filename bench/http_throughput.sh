@@ -99,6 +99,18 @@ trap cleanup EXIT
 trap 'echo; echo "Interrupted."; exit 130' INT
 trap 'exit 143' TERM
 
+server_died() { # tells which server is gone, with its stderr
+  if [ -n "$corslab_pid" ] && ! kill -0 "$corslab_pid" 2>/dev/null; then
+    wait "$corslab_pid" 2>/dev/null && rc=0 || rc=$?
+    echo "corslab-cli serve exited (status $rc); its stderr:" >&2
+    tail -20 "$work/corslab.err" >&2
+  fi
+  if [ -n "$nginx_pid" ] && ! kill -0 "$nginx_pid" 2>/dev/null; then
+    echo "nginx exited; its error log:" >&2
+    tail -20 "$work/nginx/error.log" >&2
+  fi
+}
+
 wait_http() { # url [curl args...]: until it answers, 10 s at most
   local url=$1; shift
   for _ in $(seq 100); do
@@ -262,7 +274,7 @@ run_wrk() { # server case seconds -> "req/s p50_us p99_us bytes_per_response err
   fi
   out=$(wrk -t1 -c"$connections" -d"${secs}s" --timeout 5s -s "$script" \
           -H "Host: localhost:$p" "${hdrs[@]}" "$url" | grep '^RESULT') ||
-    { echo "http_throughput.sh: wrk failed against $server" >&2; exit 1; }
+    { echo "http_throughput.sh: wrk failed against $server" >&2; server_died; exit 1; }
   set -- $out
   awk -v n="$2" -v us="$3" -v b="$4" -v p50="$5" -v p99="$6" \
       -v err="$(( $7 + $8 + $9 + ${10} + ${11} ))" \
@@ -291,7 +303,8 @@ for r in $(seq "$rounds"); do
   else order="nginx:get corslab:get corslab:pre nginx:pre"; fi
   for job in $order; do
     s=${job%%:*}; k=${job#*:}
-    read -r q a b c e < <(run_wrk "$s" "$k" "$duration")
+    read -r q a b c e < <(run_wrk "$s" "$k" "$duration") || true
+    [ -n "${e:-}" ] || exit 1 # run_wrk said why (it ran in a subshell)
     rps[$s,$k,$r]=$q; p50[$s,$k,$r]=$a; p99[$s,$k,$r]=$b; bpr[$s,$k,$r]=$c
     printf '%-6s %-8s %-10s %12s %10s %10s %8s %7s\n' "$r" "$s" \
       "$([ "$k" = get ] && echo GET || echo OPTIONS)" "$q" "$a" "$b" "$c" "$e"

@@ -83,6 +83,7 @@ private:
     bool followRedirect(const ResponseSpec &response, int hop);
     void exposeResponse();
     void addWarnings();
+    void addContextWarnings();
 
     void pass(Check c) { m_v.checks.append(std::move(c)); }
     bool fail(Check c)
@@ -129,17 +130,22 @@ Verdict Evaluation::run()
     m_current = m_s.url();
     m_currentOrigin = m_s.urlOrigin();
     for (int hop = 0;; ++hop) {
-        if (!fetchHop(hop))
+        if (!fetchHop(hop)) {
+            addContextWarnings();
             return m_v;
+        }
         if (hop >= m_s.redirects.size())
             break;
-        if (!followRedirect(m_s.redirects.at(hop), hop))
+        if (!followRedirect(m_s.redirects.at(hop), hop)) {
+            addContextWarnings();
             return m_v;
+        }
     }
     m_v.finalUrl = m_current;
     m_v.serializedOrigin = serializedOrigin();
     exposeResponse();
     addWarnings();
+    addContextWarnings();
     return m_v;
 }
 
@@ -677,6 +683,28 @@ void Evaluation::exposeResponse()
 }
 
 // Findings that pass today but bite later; none of them changes the verdict.
+// Findings about the context of the request, true whether or not it was blocked: a blocked
+// credentialed call may be blocked *and* cookieless, and the user needs to hear both.
+void Evaluation::addContextWarnings()
+{
+    // Cookies ride along only when the target is same-site with the page (ports do not count);
+    // Chromium blocks third-party cookies by default.
+    if (m_tainting == Tainting::Cors && includeCredentials() && m_p.browser == Browser::Chromium &&
+        !m_s.origin.opaque && !sameSite(m_currentOrigin, m_s.origin))
+        m_v.warnings.append({WarningKind::ThirdPartyCookies, Severity::Info, m_currentOrigin.host,
+                             m_s.origin.host});
+    if (m_p.localNetworkAccessPrompt && !m_s.origin.opaque) {
+        const AddressSpace to = addressSpaceOfHost(m_s.urlOrigin().host);
+        const bool toLocal = to == AddressSpace::Loopback || to == AddressSpace::Local;
+        const AddressSpace from =
+            toLocal ? addressSpaceOfHost(m_s.origin.host) : AddressSpace::Unknown;
+        if (toLocal && (from == AddressSpace::Public ||
+                        (from == AddressSpace::Local && to == AddressSpace::Loopback)))
+            m_v.warnings.append({WarningKind::LocalNetworkAccess, Severity::Warning,
+                                 m_s.origin.serialize(), m_s.urlOrigin().host});
+    }
+}
+
 void Evaluation::addWarnings()
 {
     const HeaderList &headers = m_s.response.headers;
@@ -712,23 +740,6 @@ void Evaluation::addWarnings()
                 names += (names.isEmpty() ? "" : ", ") + h;
             m_v.warnings.append({WarningKind::HiddenResponseHeaders, Severity::Info, names, {}});
         }
-        // Cookies ride along only when the target is same-site with the page (ports do not
-        // count); Chromium blocks third-party cookies by default.
-        const Origin &target = m_currentOrigin;
-        if (includeCredentials() && m_p.browser == Browser::Chromium && !m_s.origin.opaque &&
-            !sameSite(target, m_s.origin))
-            m_v.warnings.append(
-                {WarningKind::ThirdPartyCookies, Severity::Info, target.host, m_s.origin.host});
-    }
-    if (m_p.localNetworkAccessPrompt && !m_s.origin.opaque) {
-        const AddressSpace to = addressSpaceOfHost(m_s.urlOrigin().host);
-        const bool toLocal = to == AddressSpace::Loopback || to == AddressSpace::Local;
-        const AddressSpace from =
-            toLocal ? addressSpaceOfHost(m_s.origin.host) : AddressSpace::Unknown;
-        if (toLocal && (from == AddressSpace::Public ||
-                        (from == AddressSpace::Local && to == AddressSpace::Loopback)))
-            m_v.warnings.append({WarningKind::LocalNetworkAccess, Severity::Warning,
-                                 m_s.origin.serialize(), m_s.urlOrigin().host});
     }
 }
 

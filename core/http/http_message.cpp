@@ -213,6 +213,14 @@ QByteArray HttpResponse::serialize(bool forHeadRequest) const
     return out;
 }
 
+void HttpResponse::addContentLength()
+{
+    const bool bodyless = (status >= 100 && status < 200) || status == 204 || status == 304;
+    if (!bodyless && !cors::containsHeader(headers, "content-length") &&
+        !cors::containsHeader(headers, "transfer-encoding"))
+        headers.append({QByteArrayLiteral("Content-Length"), QByteArray::number(body.size())});
+}
+
 HttpResponse HttpResponse::text(int status, const QByteArray &body, bool close)
 {
     HttpResponse r;

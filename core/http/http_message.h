@@ -60,6 +60,10 @@ struct HttpResponse
     /// playground can never split the response.
     QByteArray serialize(bool forHeadRequest) const;
 
+    /// Appends the Content-Length header that serialize() would add, so that what is logged is
+    /// what went on the wire (the exchange log and the CORS verdicts read these headers).
+    void addContentLength();
+
     /// A small text/plain response, `Connection: close` when \a close (used for errors).
     static HttpResponse text(int status, const QByteArray &body, bool close);
 };

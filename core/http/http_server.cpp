@@ -244,6 +244,7 @@ void Connection::send(const HttpRequest &request, HttpResponse response)
         response.headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("close")});
     else if (!close && request.versionMinor == 0 && !hasConnection)
         response.headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive")});
+    response.addContentLength(); // the log shows the headers exactly as sent
     m_socket->write(response.serialize(request.method == "HEAD"));
     HttpExchange exchange{request, std::move(response), request.receivedAtMs, now(), {}};
     Q_EMIT m_core->m_server->exchangeCompleted(exchange);
@@ -256,6 +257,7 @@ void Connection::refuse(const ParseError &error)
     if (m_closing)
         return;
     HttpResponse response = HttpResponse::text(error.status, error.reason + '\n', true);
+    response.addContentLength();
     m_socket->write(response.serialize(false));
     HttpRequest request = stamp({});
     request.method.clear();

@@ -111,6 +111,19 @@ ExchangeJudgement judgeExchange(const http::HttpRequest &request,
                  0);
     j.verdict = cors::evaluate(s, profile, passed, 0);
     j.summary = verdictLine(*j.verdict);
+    if (s.credentials != cors::CredentialsMode::Include) {
+        cors::Scenario credentialed = s;
+        credentialed.credentials = cors::CredentialsMode::Include;
+        cors::PreflightCache passedWithCredentials;
+        passedWithCredentials.store({s.origin.serialize(), url, true, 60,
+                                     cors::extractHeaderListValues({{"m", s.method}}, "m"),
+                                     cors::extractHeaderListValues({{"h", unsafe}}, "h")},
+                                    0);
+        j.credentialedVerdict = cors::evaluate(credentialed, profile, passedWithCredentials, 0);
+        if (j.verdict->exposed && !j.credentialedVerdict->exposed)
+            j.summary += QStringLiteral("; with credentials: 'include' blocked: ") +
+                         cors::corsErrorName(j.credentialedVerdict->error);
+    }
     // No cookie, a server that asks for authentication, and a page of another site: the usual
     // reason is the browser's third-party cookie policy, which CORS headers cannot change.
     const bool serverWantsCredentials = response.status == 401 || response.status == 403;

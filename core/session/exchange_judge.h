@@ -22,7 +22,9 @@ struct ExchangeJudgement
     Kind kind = Kind::NotCors;
     cors::Scenario scenario;
     std::optional<cors::Verdict> verdict; ///< Actual: as sent; Preflight: without credentials
-    /// Preflight only: the same preflight judged for a credentialed request.
+    /// The same exchange judged for credentials: 'include', when the capture cannot tell: always
+    /// for a preflight, and for an actual request that carried no cookie (the page may have asked
+    /// for credentials and the browser withheld the cookie).
     std::optional<cors::Verdict> credentialedVerdict;
     QString summary; ///< one line: "exposed", "blocked: AllowOriginMismatch", "preflight ok", ...
     /// Set when the request carried no cookie although the server expects credentials and the page
@@ -33,7 +35,8 @@ struct ExchangeJudgement
 /// Judges \a request / \a response as the browser that sent it would. \a url is the absolute URL
 /// the request was sent to. What a capture cannot tell is inferred and said: the credentials mode
 /// of an actual request is "include" when it carries a Cookie (a browser sends no cookie to another
-/// origin otherwise), and a preflight, which never carries credentials, is judged both ways.
+/// origin otherwise); without a cookie, and for a preflight (which never carries credentials), the
+/// exchange is judged both ways.
 ExchangeJudgement judgeExchange(const http::HttpRequest &request,
                                 const http::HttpResponse &response, const QUrl &url,
                                 const cors::BrowserProfile &profile);

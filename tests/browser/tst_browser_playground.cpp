@@ -26,10 +26,10 @@
 #include "agreement_check.h"
 #include "browser_runner.h"
 #include "chromium_runner.h"
-
 #include "cors/browser_profile.h"
 #include "cors/cors_engine.h"
 #include "cors/cors_error.h"
+#include "cors/preflight_cache.h"
 #include "cors/verdict.h"
 #include "server/cors_policy.h"
 #include "server/playground_server.h"
@@ -42,7 +42,6 @@
 #include <QJsonObject>
 #include <QTimer>
 #include <QtTest>
-
 #include <algorithm>
 #include <optional>
 
@@ -116,6 +115,25 @@ bool isPreflight(const http::HttpExchange &exchange)
            exchange.request.header("access-control-request-method").has_value();
 }
 
+/// The response as it went on the wire: the exchange log keeps the response as the handler built
+/// it, without the Content-Length that HttpResponse::serialize() adds, and the browser (so the
+/// engine) must see the headers Chromium saw.
+http::HttpResponse wireResponse(const http::HttpResponse &logged)
+{
+    http::HttpResponse wire = logged;
+    wire.headers.clear();
+    const QByteArray bytes = logged.serialize(false);
+    const qsizetype end = bytes.indexOf("\r\n\r\n");
+    const QList<QByteArray> lines = bytes.left(end).split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).trimmed();
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            wire.headers.append({line.left(colon), line.mid(colon + 1).trimmed()});
+    }
+    return wire;
+}
+
 QString exchangeLine(const http::HttpExchange &exchange)
 {
     const http::HttpRequest &request = exchange.request;
@@ -127,9 +145,8 @@ QString exchangeLine(const http::HttpExchange &exchange)
     if (const auto acrh = request.header("access-control-request-headers"))
         line += u" [ACRH %1]"_s.arg(QString::fromLatin1(*acrh));
     line += carriesSessionCookie(request) ? u" [cookie]"_s : u" [no cookie]"_s;
-    for (const QByteArrayView name :
-         {QByteArrayView("Access-Control-Allow-Origin"),
-          QByteArrayView("Access-Control-Allow-Credentials")}) {
+    for (const QByteArrayView name : {QByteArrayView("Access-Control-Allow-Origin"),
+                                      QByteArrayView("Access-Control-Allow-Credentials")}) {
         if (const auto value = responseHeader(exchange.response, name))
             line += u" %1: %2;"_s.arg(QString::fromLatin1(name.toByteArray()),
                                       QString::fromLatin1(*value));
@@ -139,8 +156,8 @@ QString exchangeLine(const http::HttpExchange &exchange)
 
 QString verdictText(const cors::Verdict &verdict)
 {
-    QString text = verdict.exposed ? u"exposed"_s
-                                   : u"blocked (%1)"_s.arg(cors::corsErrorName(verdict.error));
+    QString text =
+        verdict.exposed ? u"exposed"_s : u"blocked (%1)"_s.arg(cors::corsErrorName(verdict.error));
     return text;
 }
 
@@ -164,15 +181,17 @@ struct CheckRow
 {
     QString action;
     QString check;
-    QString expected; ///< what the engine predicts (or the test expects)
-    QString actual;   ///< what Chromium did (or the server received)
+    /// The engine's prediction, or what the test expects (cookies, statuses, the judge's warning).
+    QString expected;
+    /// What Chromium did or the server received; for "judge: ..." checks, what judgeExchange said.
+    QString actual;
     bool ok = true;
     QString note; ///< context for a mismatch
 };
 
 QString tableText(const QList<CheckRow> &rows)
 {
-    qsizetype widths[4] = {6, 5, 8, 6};
+    qsizetype widths[4] = {6, 5, 24, 8};
     for (const CheckRow &row : rows) {
         widths[0] = std::max(widths[0], row.action.size());
         widths[1] = std::max(widths[1], row.check.size());
@@ -187,8 +206,7 @@ QString tableText(const QList<CheckRow> &rows)
             .arg(d, -static_cast<int>(widths[3]))
             .arg(e);
     };
-    QStringList lines{line(u"action"_s, u"check"_s, u"expected (engine / test)"_s.left(widths[2]),
-                           u"chromium"_s, QString())};
+    QStringList lines{line(u"action"_s, u"check"_s, u"expected"_s, u"actual"_s, QString())};
     for (const CheckRow &row : rows) {
         QString mark = row.ok ? u"ok"_s : u"MISMATCH"_s;
         if (!row.note.isEmpty())
@@ -248,10 +266,11 @@ public:
         m_elapsedMs = timer.elapsed();
         m_chromium.stop();
         if (!m_report && m_error.isEmpty())
-            m_error = u"Chromium did not POST the page's results to %1/__results within %2 s "
-                      "(the page %3 was opened; see the browser output and the exchanges below)"_s
-                          .arg(m_page.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString(),
-                               QString::number(m_timeoutMs / 1000), m_page.toString());
+            m_error =
+                u"Chromium did not POST the page's results to %1/__results within %2 s "
+                "(the page %3 was opened; see the browser output and the exchanges below)"_s.arg(
+                    m_page.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString(),
+                    QString::number(m_timeoutMs / 1000.0), m_page.toString());
         *error = m_report ? u"(playground run over)"_s : m_error;
         return false; // runInBrowser() returns at once; AgreementCheck::run() then cleans up
     }
@@ -366,13 +385,17 @@ void TestBrowserPlayground::pageAgreesWithEngine()
     for (const http::HttpExchange &exchange : all)
         exchangeLines.append(u"    [%1] "_s.arg(exchange.request.listener) +
                              exchangeLine(exchange));
-    const QString context =
-        u"policy \"%1\", page %2\n  exchanges the server saw:\n%3"_s.arg(
-            policyName, page.toString(), exchangeLines.join(u'\n'));
+    const QString context = u"policy \"%1\", page %2\n  exchanges the server saw:\n%3"_s.arg(
+        policyName, page.toString(), exchangeLines.join(u'\n'));
 
+    const QString leftovers =
+        processes.leftovers().isEmpty()
+            ? QString()
+            : u"\n  browser processes outlived ChromiumRunner::stop() (killed now):\n"_s +
+                  processes.leftovers();
     if (!run.report()) {
         QFAIL(qPrintable(run.error() + u"\n  "_s + context + u"\n  browser output (tail):\n"_s +
-                         QString::fromLocal8Bit(chromium.output().right(3000))));
+                         QString::fromLocal8Bit(chromium.output().right(3000)) + leftovers));
     }
     const QJsonObject report = *run.report();
     QCOMPARE(report.value(u"role"_s).toString(), role);
@@ -390,14 +413,17 @@ void TestBrowserPlayground::pageAgreesWithEngine()
 
     // 2. Match each action's exchanges and compare.
     QList<CheckRow> rows;
-    const auto check = [&rows](const QString &action, const QString &what,
-                               const QString &expected, const QString &actual,
-                               const QString &note = QString()) {
+    const auto check = [&rows](const QString &action, const QString &what, const QString &expected,
+                               const QString &actual, const QString &note = QString()) {
         rows.append({action, what, expected, actual, expected == actual,
                      expected == actual ? QString() : note});
     };
     qsizetype next = 0;
     bool loggedIn = false; // the browser holds the session cookie for the API's site
+    // The engine's model of Chromium's preflight cache, fed with the preflights that passed: a
+    // later request it covers goes out without a preflight (e.g. PUT after a POST preflight that
+    // allowed PUT and "*" headers).
+    cors::PreflightCache preflightCache;
     for (qsizetype i = 0; i < pageActions().size(); ++i) {
         const PageAction &action = pageActions().at(i);
         const QString id = QString::fromLatin1(action.id);
@@ -414,6 +440,10 @@ void TestBrowserPlayground::pageAgreesWithEngine()
         if (next < api.size() && api.at(next).request.method == action.method &&
             api.at(next).request.path() == action.path)
             actual = api.at(next++);
+        if (preflight)
+            preflight->response = wireResponse(preflight->response);
+        if (actual)
+            actual->response = wireResponse(actual->response);
         const QUrl url(QString::fromLatin1(playground.origins().api + action.path));
 
         if (!preflight && !actual) {
@@ -423,6 +453,7 @@ void TestBrowserPlayground::pageAgreesWithEngine()
         }
 
         // Preflight: the engine's "preflight ok" vs. the browser sending the actual request.
+        std::optional<cors::PreflightResult> passedPreflight; // stored after this action
         if (preflight) {
             const session::ExchangeJudgement judgement =
                 session::judgeExchange(preflight->request, preflight->response, url, profile);
@@ -436,6 +467,7 @@ void TestBrowserPlayground::pageAgreesWithEngine()
                       yesNo(actual.has_value()),
                       u"engine: %1; preflight: %2"_s.arg(judgement.summary,
                                                          exchangeLine(*preflight)));
+                passedPreflight = verdict.preflightResult;
             }
         }
         if (!actual) {
@@ -452,29 +484,42 @@ void TestBrowserPlayground::pageAgreesWithEngine()
             check(id, u"judged as a CORS request"_s, u"yes"_s, u"no"_s, judgement.summary);
             continue;
         }
-        const cors::Verdict &verdict = *judgement.verdict;
-        check(id, u"preflight sent"_s, yesNo(verdict.preflightRequired), yesNo(preflight.has_value()));
+        // A capture cannot tell a cookieless credentialed request from a plain one, so the judge
+        // gives both verdicts; the page's own credentials mode picks the one to compare.
+        const cors::Verdict &verdict = action.credentials && judgement.credentialedVerdict
+                                           ? *judgement.credentialedVerdict
+                                           : *judgement.verdict;
 
         // What the engine says when told the page's real credentials mode, for the notes.
         cors::Scenario known = judgement.scenario;
         known.credentials =
             action.credentials ? cors::CredentialsMode::Include : cors::CredentialsMode::SameOrigin;
         if (preflight)
-            known.preflight = cors::ResponseSpec{preflight->response.status,
-                                                 preflight->response.headers};
-        const cors::Verdict knownVerdict = cors::evaluate(known, profile);
+            known.preflight =
+                cors::ResponseSpec{preflight->response.status, preflight->response.headers};
+        // Evaluated before this action's own preflight is stored: the cache as it was when
+        // Chromium decided whether to preflight.
+        const cors::Verdict knownVerdict =
+            cors::evaluate(known, profile, preflightCache, actual->startedAtMs);
+        if (passedPreflight)
+            preflightCache.store(*passedPreflight, preflight->startedAtMs);
+        check(id, u"preflight sent"_s, yesNo(knownVerdict.preflightRequired),
+              yesNo(preflight.has_value()),
+              u"engine: preflight needed=%1, covered by the preflight cache=%2"_s.arg(
+                  yesNo(verdict.preflightRequired || verdict.preflightFromCache),
+                  yesNo(knownVerdict.preflightFromCache)));
         const QString verdictNote =
             u"judgeExchange inferred credentials=%1 (Cookie %2) -> %3; with the page's "
             "credentials=%4 the engine says %5; response: %6"_s.arg(
                 cors::credentialsModeName(judgement.scenario.credentials),
-                actual->request.header("cookie") ? u"present"_s : u"absent"_s,
-                verdictText(verdict), cors::credentialsModeName(known.credentials),
-                verdictText(knownVerdict), exchangeLine(*actual));
+                actual->request.header("cookie") ? u"present"_s : u"absent"_s, verdictText(verdict),
+                cors::credentialsModeName(known.credentials), verdictText(knownVerdict),
+                exchangeLine(*actual));
         const QString browserOutcome =
             browserExposed ? u"exposed"_s : (resolved ? u"opaque"_s : u"blocked"_s);
         check(id, u"exposed"_s, verdict.exposed ? u"exposed"_s : u"blocked"_s, browserOutcome,
-              verdictNote + (resolved ? QString()
-                                      : u"; page: "_s + result.value(u"error"_s).toString()));
+              verdictNote +
+                  (resolved ? QString() : u"; page: "_s + result.value(u"error"_s).toString()));
         if (verdict.exposed && browserExposed) {
             QList<QByteArray> seen;
             for (const QJsonValue &name : result.value(u"headers"_s).toArray())
@@ -486,23 +531,24 @@ void TestBrowserPlayground::pageAgreesWithEngine()
         const bool cookieExpected = !crossSite && action.credentials && loggedIn;
         const bool cookieSent = carriesSessionCookie(actual->request);
         check(id, u"session cookie sent"_s, yesNo(cookieExpected), yesNo(cookieSent),
-              crossSite ? u"cross-site page: Chromium must withhold the API's cookie"_s
-                        : u"same-site page, credentials=%1, logged in=%2"_s.arg(
-                              action.credentials ? u"include"_s : u"same-origin"_s,
-                              yesNo(loggedIn)));
+              crossSite
+                  ? u"cross-site page: Chromium must withhold the API's cookie"_s
+                  : u"same-site page, credentials=%1, logged in=%2"_s.arg(
+                        action.credentials ? u"include"_s : u"same-origin"_s, yesNo(loggedIn)));
         if (action.path == "/private") {
             const bool warningExpected = crossSite && action.credentials;
-            check(id, u"ThirdPartyCookies warning"_s, yesNo(warningExpected),
+            check(id, u"judge: ThirdPartyCookies warning"_s, yesNo(warningExpected),
                   yesNo(hasWarning(verdict, cors::WarningKind::ThirdPartyCookies)),
                   u"judgeExchange inferred credentials=%1 (Cookie %2); with the page's "
-                  "credentials=%3 the engine warns: %4"_s.arg(
+                  "credentials=%3 the engine warns: %4 (verdict %5); judge's cookie note: %6"_s.arg(
                       cors::credentialsModeName(judgement.scenario.credentials),
                       actual->request.header("cookie") ? u"present"_s : u"absent"_s,
                       cors::credentialsModeName(known.credentials),
-                      yesNo(hasWarning(knownVerdict, cors::WarningKind::ThirdPartyCookies))));
+                      yesNo(hasWarning(knownVerdict, cors::WarningKind::ThirdPartyCookies)),
+                      verdictText(knownVerdict),
+                      judgement.cookieNote.isEmpty() ? u"(none)"_s : judgement.cookieNote));
             // The server answers 200 to the session cookie, 401 without it.
-            check(id, u"server status (/private)"_s,
-                  QString::number(cookieExpected ? 200 : 401),
+            check(id, u"server status (/private)"_s, QString::number(cookieExpected ? 200 : 401),
                   QString::number(actual->response.status));
         }
 
@@ -526,27 +572,21 @@ void TestBrowserPlayground::pageAgreesWithEngine()
               exchangeLine(api.at(next)));
 
     // 3. Report.
-    const auto failed = std::count_if(rows.cbegin(), rows.cend(),
-                                      [](const CheckRow &row) { return !row.ok; });
+    const auto failed =
+        std::count_if(rows.cbegin(), rows.cend(), [](const CheckRow &row) { return !row.ok; });
     qInfo("%s / %s: %d checks on %d API exchanges, %d mismatch(es); page ran in %lld ms",
           qPrintable(policyName), qPrintable(role), static_cast<int>(rows.size()),
           static_cast<int>(api.size()), static_cast<int>(failed),
           static_cast<long long>(run.elapsedMs()));
     for (const CheckRow &row : rows) {
         if (!row.ok)
-            m_mismatches.append(u"  %1 | %2 | %3 | %4 | engine/test: %5 | chromium: %6"_s.arg(
+            m_mismatches.append(u"  %1 | %2 | %3 | %4 | expected: %5 | actual: %6"_s.arg(
                 policyName, role, row.action, row.check, row.expected, row.actual));
     }
-    const bool clean = processes.leftovers().isEmpty();
-    if (failed > 0 || !clean) {
-        QString message = u"%1 mismatch(es) between Chromium and the engine/test for %2\n"_s.arg(
-                              QString::number(failed), context) +
-                          u"  checks:\n"_s + tableText(rows);
-        if (!clean)
-            message += u"\n  browser processes outlived ChromiumRunner::stop() (killed now):\n"_s +
-                       processes.leftovers();
-        QFAIL(qPrintable(message));
-    }
+    if (failed > 0 || !leftovers.isEmpty())
+        QFAIL(qPrintable(u"%1 mismatch(es) between Chromium and the engine/test for %2\n"_s.arg(
+                             QString::number(failed), context) +
+                         u"  checks:\n"_s + tableText(rows) + leftovers));
 }
 
 void TestBrowserPlayground::cleanupTestCase()
