@@ -11,6 +11,8 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QTextStream>
+#include <QTimer>
+#include <cstdio>
 
 using namespace corslab;
 
@@ -36,6 +38,17 @@ bool loadPolicy(const QString &path, server::CorsPolicy *policy, QString *error)
         return false;
     }
     return true;
+}
+
+// "HH:mm:ss.zzz" of a local time in milliseconds since the epoch, without QDateTime's time-zone
+// work per call.
+QByteArray clockText(qint64 localMs)
+{
+    const qint64 ms = ((localMs % 86400000) + 86400000) % 86400000;
+    char text[13];
+    std::snprintf(text, sizeof text, "%02d:%02d:%02d.%03d", int(ms / 3600000), int(ms / 60000 % 60),
+                  int(ms / 1000 % 60), int(ms % 1000));
+    return QByteArray(text, 12);
 }
 
 bool parsePort(const QString &text, quint16 *port)
@@ -199,24 +212,28 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     out << "Press Ctrl+C to stop.\n";
     out.flush();
 
-    QObject::connect(&playground, &server::PlaygroundServer::exchangeRecorded, &playground,
-                     [&](const http::HttpExchange &x) {
-                         const QByteArray base = x.request.listener == QLatin1String("api") ? o.api
-                                                 : x.request.listener == QLatin1String("app")
-                                                     ? o.app
-                                                     : o.evil;
-                         const QUrl url(QString::fromLatin1(base + x.request.target));
-                         const session::ExchangeJudgement j =
-                             session::judgeExchange(x.request, x.response, url, *profile);
-                         out << QDateTime::fromMSecsSinceEpoch(x.startedAtMs)
-                                    .toString(QStringLiteral("HH:mm:ss.zzz"))
-                             << "  " << x.request.method << ' ' << url.toString() << "  origin="
-                             << x.request.header("origin").value_or(QByteArrayLiteral("-")) << "  "
-                             << x.response.status << "  " << (x.finishedAtMs - x.startedAtMs)
-                             << "ms  " << j.summary << "\n";
-                         out.flush();
-                     });
+    // One line per exchange. Under load this runs for every request, so: verdicts are memoized
+    // (ExchangeJudge), the clock is formatted by hand, and output is flushed in batches.
+    session::ExchangeJudge judge(*profile);
+    const qint64 utcOffsetMs = QDateTime::currentDateTime().offsetFromUtc() * 1000LL;
+    QObject::connect(
+        &playground, &server::PlaygroundServer::exchangeRecorded, &playground,
+        [&](const http::HttpExchange &x) {
+            const QByteArray &base = x.request.listener == QLatin1String("api")   ? o.api
+                                     : x.request.listener == QLatin1String("app") ? o.app
+                                                                                  : o.evil;
+            const QByteArray url = base + x.request.target;
+            const session::ExchangeJudgement &j = judge.judge(x.request, x.response, url);
+            out << clockText(x.startedAtMs + utcOffsetMs) << "  " << x.request.method << ' ' << url
+                << "  origin=" << x.request.header("origin").value_or(QByteArrayLiteral("-"))
+                << "  " << x.response.status << "  " << (x.finishedAtMs - x.startedAtMs) << "ms  "
+                << j.summary << "\n";
+        });
+    QTimer flusher;
+    QObject::connect(&flusher, &QTimer::timeout, &playground, [&] { out.flush(); });
+    flusher.start(100);
     const int code = QCoreApplication::exec();
     playground.stop();
+    out.flush();
     return code;
 }

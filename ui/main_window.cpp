@@ -16,7 +16,8 @@ using namespace corslab;
 
 MainWindow::MainWindow(server::PlaygroundServer *playground, const QString &startError,
                        QWidget *parent)
-    : QMainWindow(parent), m_playground(playground)
+    : QMainWindow(parent), m_playground(playground),
+      m_judge(cors::BrowserProfile::get(cors::Browser::Chromium))
 {
     setWindowTitle(QStringLiteral("CORS Lab"));
     resize(1200, 760);
@@ -66,14 +67,13 @@ MainWindow::MainWindow(server::PlaygroundServer *playground, const QString &star
                 const QByteArray base = x.request.listener == QLatin1String("api")   ? o.api
                                         : x.request.listener == QLatin1String("app") ? o.app
                                                                                      : o.evil;
-                const QUrl url(QString::fromLatin1(base + x.request.target));
-                const session::ExchangeJudgement j = session::judgeExchange(
-                    x.request, x.response, url, cors::BrowserProfile::get(cors::Browser::Chromium));
+                const QByteArray url = base + x.request.target;
+                const session::ExchangeJudgement &j = m_judge.judge(x.request, x.response, url);
                 m_log->appendPlainText(
                     QStringLiteral("%1  %2 %3  origin=%4  %5  %6")
                         .arg(QDateTime::fromMSecsSinceEpoch(x.startedAtMs)
                                  .toString(QStringLiteral("HH:mm:ss.zzz")),
-                             QString::fromLatin1(x.request.method), url.toString(),
+                             QString::fromLatin1(x.request.method), QString::fromLatin1(url),
                              QString::fromLatin1(
                                  x.request.header("origin").value_or(QByteArrayLiteral("-"))))
                         .arg(x.response.status)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "session/exchange_judge.h"
+
 #include <QMainWindow>
 
 namespace corslab::server {
@@ -25,6 +27,7 @@ public:
 
 private:
     corslab::server::PlaygroundServer *m_playground;
+    corslab::session::ExchangeJudge m_judge;
     QLabel *m_origins = nullptr;
     QPlainTextEdit *m_log = nullptr;
 };

@@ -229,11 +229,28 @@ QStringList CorsPolicy::dangers() const
     return out;
 }
 
-PolicyAnswer answerFor(const CorsPolicy &p, const DemoOrigins &origins,
-                       const std::optional<QByteArray> &origin, const QByteArray &method,
-                       const std::optional<QByteArray> &requestedMethod,
-                       const std::optional<QByteArray> &requestedHeaders)
+CompiledPolicy::CompiledPolicy(CorsPolicy policy, const DemoOrigins &origins)
+    : m_policy(std::move(policy))
 {
+    for (const QString &allowed : m_policy.allowedOrigins)
+        m_allowlist.append(origins.resolve(allowed));
+    if (m_policy.allowOrigin == CorsPolicy::OriginMode::Pattern)
+        m_pattern = QRegularExpression(m_policy.originPattern);
+    if (!m_policy.methods.isEmpty())
+        m_methods = joinList(m_policy.methods).toUtf8();
+    if (!m_policy.headers.isEmpty())
+        m_headers = joinList(m_policy.headers).toUtf8();
+    m_expose = joinList(m_policy.exposeHeaders).toUtf8();
+    if (m_policy.maxAge)
+        m_maxAge = QByteArray::number(*m_policy.maxAge);
+}
+
+PolicyAnswer CompiledPolicy::answer(const std::optional<QByteArray> &origin,
+                                    const QByteArray &method,
+                                    const std::optional<QByteArray> &requestedMethod,
+                                    const std::optional<QByteArray> &requestedHeaders) const
+{
+    const CorsPolicy &p = m_policy;
     PolicyAnswer a;
     a.isPreflight = method == "OPTIONS" && requestedMethod.has_value();
     if (a.isPreflight && !p.answerPreflight) {
@@ -241,6 +258,7 @@ PolicyAnswer answerFor(const CorsPolicy &p, const DemoOrigins &origins,
         a.headers = p.extraHeaders;
         return a;
     }
+    a.headers.reserve(6 + p.extraHeaders.size());
     std::optional<QByteArray> allowOrigin;
     switch (p.allowOrigin) {
     case CorsPolicy::OriginMode::None:
@@ -252,18 +270,13 @@ PolicyAnswer answerFor(const CorsPolicy &p, const DemoOrigins &origins,
         allowOrigin = origin;
         break;
     case CorsPolicy::OriginMode::Allowlist:
-        if (origin) {
-            for (const QString &allowed : p.allowedOrigins) {
-                if (origins.resolve(allowed) == *origin)
-                    allowOrigin = origin;
-            }
-        }
+        if (origin && m_allowlist.contains(*origin))
+            allowOrigin = origin;
         break;
     case CorsPolicy::OriginMode::Pattern:
         // Used exactly as written, without implicit anchors: that is how the classic
         // misconfiguration behaves, and dangers() says so.
-        if (origin &&
-            QRegularExpression(p.originPattern).match(QString::fromUtf8(*origin)).hasMatch())
+        if (origin && m_pattern.match(QString::fromUtf8(*origin)).hasMatch())
             allowOrigin = origin;
         break;
     }
@@ -276,13 +289,13 @@ PolicyAnswer answerFor(const CorsPolicy &p, const DemoOrigins &origins,
         a.headers.append({QByteArrayLiteral("Vary"), QByteArrayLiteral("Origin")});
     if (a.isPreflight) {
         a.status = p.preflightStatus;
-        auto list = [](CorsPolicy::ListMode mode, const QStringList &values,
+        auto list = [](CorsPolicy::ListMode mode, const std::optional<QByteArray> &joined,
                        const std::optional<QByteArray> &requested) -> std::optional<QByteArray> {
             switch (mode) {
             case CorsPolicy::ListMode::None:
                 return std::nullopt;
             case CorsPolicy::ListMode::List:
-                return values.isEmpty() ? std::nullopt : std::optional(joinList(values).toUtf8());
+                return joined;
             case CorsPolicy::ListMode::Wildcard:
                 return QByteArrayLiteral("*");
             case CorsPolicy::ListMode::Echo:
@@ -290,22 +303,26 @@ PolicyAnswer answerFor(const CorsPolicy &p, const DemoOrigins &origins,
             }
             return std::nullopt;
         };
-        if (const auto m = list(p.allowMethods, p.methods, requestedMethod))
+        if (const auto m = list(p.allowMethods, m_methods, requestedMethod))
             a.headers.append({QByteArrayLiteral("Access-Control-Allow-Methods"), *m});
-        if (const auto h = list(p.allowHeaders, p.headers, requestedHeaders))
+        if (const auto h = list(p.allowHeaders, m_headers, requestedHeaders))
             a.headers.append({QByteArrayLiteral("Access-Control-Allow-Headers"), *h});
         if (p.maxAge)
-            a.headers.append(
-                {QByteArrayLiteral("Access-Control-Max-Age"), QByteArray::number(*p.maxAge)});
-    } else if (!p.exposeHeaders.isEmpty()) {
-        a.headers.append({QByteArrayLiteral("Access-Control-Expose-Headers"),
-                          joinList(p.exposeHeaders).toUtf8()});
+            a.headers.append({QByteArrayLiteral("Access-Control-Max-Age"), m_maxAge});
+    } else if (!m_expose.isEmpty()) {
+        a.headers.append({QByteArrayLiteral("Access-Control-Expose-Headers"), m_expose});
     }
-    for (const auto &h : p.extraHeaders) {
-        // An extra header replaces nothing: it is added, so duplicates reproduce broken servers.
-        a.headers.append(h);
-    }
+    // Extra headers replace nothing: they are added, so duplicates reproduce broken servers.
+    a.headers.append(p.extraHeaders);
     return a;
+}
+
+PolicyAnswer answerFor(const CorsPolicy &p, const DemoOrigins &origins,
+                       const std::optional<QByteArray> &origin, const QByteArray &method,
+                       const std::optional<QByteArray> &requestedMethod,
+                       const std::optional<QByteArray> &requestedHeaders)
+{
+    return CompiledPolicy(p, origins).answer(origin, method, requestedMethod, requestedHeaders);
 }
 
 // --- JSON -------------------------------------------------------------------------------------

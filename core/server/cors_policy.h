@@ -5,6 +5,7 @@
 #include <QList>
 #include <QMap>
 #include <QPair>
+#include <QRegularExpression>
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -72,6 +73,29 @@ struct PolicyAnswer
     bool isPreflight = false;
     int status = 200; ///< for a preflight: the policy's preflight status, or 404 when ignored
     HeaderList headers;
+};
+
+/// \brief A policy made ready for the network thread: placeholders resolved, lists joined, the
+/// pattern compiled, so answering a request only picks prepared byte arrays.
+class CompiledPolicy
+{
+public:
+    CompiledPolicy(CorsPolicy policy, const DemoOrigins &origins);
+
+    const CorsPolicy &policy() const { return m_policy; }
+    /// See answerFor().
+    PolicyAnswer answer(const std::optional<QByteArray> &origin, const QByteArray &method,
+                        const std::optional<QByteArray> &requestedMethod,
+                        const std::optional<QByteArray> &requestedHeaders) const;
+
+private:
+    CorsPolicy m_policy;
+    QList<QByteArray> m_allowlist;
+    QRegularExpression m_pattern;
+    std::optional<QByteArray> m_methods; ///< the List value, joined
+    std::optional<QByteArray> m_headers;
+    QByteArray m_expose;
+    QByteArray m_maxAge;
 };
 
 /// Applies \a policy to a request: \a origin is the request's Origin header (nullopt when

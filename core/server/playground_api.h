@@ -25,13 +25,15 @@ public:
     PlaygroundApi(DemoOrigins origins, CookieOptions cookies, QByteArray pageTemplate);
 
     /// \a listener is "api", "app" or "evil": which demo origin received the request.
+    http::HttpResponse handle(const http::HttpRequest &request, const CompiledPolicy &policy);
+    /// The same with a policy compiled for this call (tests, one-off use).
     http::HttpResponse handle(const http::HttpRequest &request, const CorsPolicy &policy);
 
     const DemoOrigins &origins() const { return m_origins; }
     void setCookieOptions(const CookieOptions &options);
 
 private:
-    http::HttpResponse handleApi(const http::HttpRequest &request, const CorsPolicy &policy);
+    http::HttpResponse handleApi(const http::HttpRequest &request, const CompiledPolicy &policy);
     http::HttpResponse handlePage(const http::HttpRequest &request) const;
     bool loggedIn(const http::HttpRequest &request) const;
 

@@ -48,7 +48,7 @@ bool PlaygroundServer::start(QString *error)
                 r.body = "starting\n";
                 return r;
             }
-            return api->handle(request, policy->get());
+            return api->handle(request, *policy->compiled());
         },
         m_options.http);
     connect(m_http.get(), &http::HttpServer::exchangeCompleted, this, &PlaygroundServer::record,
@@ -88,11 +88,12 @@ bool PlaygroundServer::start(QString *error)
     m_origins.api = "http://" + host + ':' + QByteArray::number(bindings[0].bound);
     m_origins.app = "http://" + host + ':' + QByteArray::number(bindings[1].bound);
     m_origins.evil = "http://" + evilHost + ':' + QByteArray::number(bindings[2].bound);
+    m_policy.setOrigins(m_origins);
     m_api = std::make_unique<PlaygroundApi>(m_origins, m_options.cookies, loadPageTemplate());
     apiSlot->store(m_api.get());
     m_running = true;
     qCDebug(lcPlayground) << "playground API" << m_origins.api << "app" << m_origins.app
-                         << "untrusted" << m_origins.evil;
+                          << "untrusted" << m_origins.evil;
     return true;
 }
 

@@ -140,3 +140,32 @@ ExchangeJudgement judgeExchange(const http::HttpRequest &request,
 }
 
 } // namespace corslab::session
+
+namespace corslab::session {
+
+const ExchangeJudgement &ExchangeJudge::judge(const http::HttpRequest &request,
+                                              const http::HttpResponse &response,
+                                              const QByteArray &url)
+{
+    QByteArray key;
+    key.reserve(256 + url.size());
+    key.append(url).append('\n').append(request.method).append('\n');
+    for (const auto &h : request.headers) {
+        key.append(h.first).append(':');
+        if (!cors::equalsIgnoreCase(h.first, "cookie"))
+            key.append(h.second);
+        key.append('\n');
+    }
+    key.append(QByteArray::number(response.status)).append('\n');
+    for (const auto &h : response.headers)
+        key.append(h.first).append(':').append(h.second).append('\n');
+    auto it = m_cache.constFind(key);
+    if (it != m_cache.constEnd())
+        return *it;
+    if (m_cache.size() >= m_capacity)
+        m_cache.clear(); // simple and bounded; a busy app refills it with what it repeats
+    return *m_cache.insert(
+        key, judgeExchange(request, response, QUrl(QString::fromLatin1(url)), m_profile));
+}
+
+} // namespace corslab::session

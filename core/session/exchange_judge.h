@@ -5,6 +5,7 @@
 #include "cors/verdict.h"
 #include "http/http_message.h"
 
+#include <QHash>
 #include <QString>
 #include <QUrl>
 #include <optional>
@@ -40,5 +41,33 @@ struct ExchangeJudgement
 ExchangeJudgement judgeExchange(const http::HttpRequest &request,
                                 const http::HttpResponse &response, const QUrl &url,
                                 const cors::BrowserProfile &profile);
+
+} // namespace corslab::session
+
+namespace corslab::session {
+
+/// \brief judgeExchange() with a memory: a busy app repeats the same exchanges (same URL, method,
+/// headers and answer), and judging is pure, so each distinct exchange is judged once.
+///
+/// The key leaves out only what cannot change a verdict: the value of the Cookie header (its
+/// presence counts). Not thread-safe: one per consumer thread.
+class ExchangeJudge
+{
+public:
+    explicit ExchangeJudge(const cors::BrowserProfile &profile, int capacity = 1024)
+        : m_profile(profile), m_capacity(capacity)
+    {
+    }
+
+    /// \a url is the absolute URL the request was sent to, as bytes (origin + request-target).
+    const ExchangeJudgement &judge(const http::HttpRequest &request,
+                                   const http::HttpResponse &response, const QByteArray &url);
+    qsizetype size() const { return m_cache.size(); }
+
+private:
+    const cors::BrowserProfile &m_profile;
+    int m_capacity;
+    QHash<QByteArray, ExchangeJudgement> m_cache;
+};
 
 } // namespace corslab::session
