@@ -45,10 +45,17 @@ bool loadPolicy(const QString &path, server::CorsPolicy *policy, QString *error)
 QByteArray clockText(qint64 localMs)
 {
     const qint64 ms = ((localMs % 86400000) + 86400000) % 86400000;
-    char text[13];
-    std::snprintf(text, sizeof text, "%02d:%02d:%02d.%03d", int(ms / 3600000), int(ms / 60000 % 60),
-                  int(ms / 1000 % 60), int(ms % 1000));
-    return QByteArray(text, 12);
+    const int parts[] = {int(ms / 3600000), int(ms / 60000 % 60), int(ms / 1000 % 60)};
+    QByteArray text(12, ':');
+    for (int i = 0; i < 3; ++i) {
+        text[i * 3] = char('0' + parts[i] / 10);
+        text[i * 3 + 1] = char('0' + parts[i] % 10);
+    }
+    text[8] = '.';
+    text[9] = char('0' + ms % 1000 / 100);
+    text[10] = char('0' + ms % 100 / 10);
+    text[11] = char('0' + ms % 10);
+    return text;
 }
 
 bool parsePort(const QString &text, quint16 *port)
@@ -216,24 +223,47 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     // (ExchangeJudge), the clock is formatted by hand, and output is flushed in batches.
     session::ExchangeJudge judge(*profile);
     const qint64 utcOffsetMs = QDateTime::currentDateTime().offsetFromUtc() * 1000LL;
-    QObject::connect(
-        &playground, &server::PlaygroundServer::exchangeRecorded, &playground,
-        [&](const http::HttpExchange &x) {
-            const QByteArray &base = x.request.listener == QLatin1String("api")   ? o.api
-                                     : x.request.listener == QLatin1String("app") ? o.app
-                                                                                  : o.evil;
-            const QByteArray url = base + x.request.target;
-            const session::ExchangeJudgement &j = judge.judge(x.request, x.response, url);
-            out << clockText(x.startedAtMs + utcOffsetMs) << "  " << x.request.method << ' ' << url
-                << "  origin=" << x.request.header("origin").value_or(QByteArrayLiteral("-"))
-                << "  " << x.response.status << "  " << (x.finishedAtMs - x.startedAtMs) << "ms  "
-                << j.summary << "\n";
-        });
+    QByteArray pending; // lines not yet written; bytes all the way (no QString round trip)
+    out.flush();
+    auto writePending = [&pending] {
+        if (!pending.isEmpty()) {
+            std::fwrite(pending.constData(), 1, size_t(pending.size()), stdout);
+            std::fflush(stdout);
+            pending.clear();
+        }
+    };
+    QObject::connect(&playground, &server::PlaygroundServer::exchangeRecorded, &playground,
+                     [&](const http::HttpExchange &x) {
+                         const QByteArray &base = x.request.listener == QLatin1String("api") ? o.api
+                                                  : x.request.listener == QLatin1String("app")
+                                                      ? o.app
+                                                      : o.evil;
+                         const QByteArray url = base + x.request.target;
+                         const session::ExchangeJudgement &j =
+                             judge.judge(x.request, x.response, url);
+                         pending.append(clockText(x.startedAtMs + utcOffsetMs))
+                             .append("  ")
+                             .append(x.request.method)
+                             .append(' ')
+                             .append(url)
+                             .append("  origin=")
+                             .append(x.request.header("origin").value_or(QByteArrayLiteral("-")))
+                             .append("  ")
+                             .append(QByteArray::number(x.response.status))
+                             .append("  ")
+                             .append(QByteArray::number(x.finishedAtMs - x.startedAtMs))
+                             .append("ms  ")
+                             .append(j.summary.toUtf8())
+                             .append('\n');
+                         if (pending.size() > 64 * 1024)
+                             writePending();
+                     });
     QTimer flusher;
-    QObject::connect(&flusher, &QTimer::timeout, &playground, [&] { out.flush(); });
+    QObject::connect(&flusher, &QTimer::timeout, &playground, writePending);
     flusher.start(100);
     const int code = QCoreApplication::exec();
     playground.stop();
+    writePending();
     out.flush();
     return code;
 }

@@ -51,8 +51,10 @@ bool PlaygroundServer::start(QString *error)
             return api->handle(request, *policy->compiled());
         },
         m_options.http);
-    connect(m_http.get(), &http::HttpServer::exchangeCompleted, this, &PlaygroundServer::record,
-            Qt::QueuedConnection);
+    // Exchanges cross to this thread in batches: one posted event per batch, not per request, so
+    // a busy server does not flood the GUI's event loop.
+    connect(m_http.get(), &http::HttpServer::exchangeCompleted, this, &PlaygroundServer::enqueue,
+            Qt::DirectConnection);
 
     const bool loopback = m_options.address == QHostAddress::LocalHost;
     struct Binding
@@ -141,15 +143,35 @@ void PlaygroundServer::clearExchanges()
     m_log.clear();
 }
 
-void PlaygroundServer::record(const http::HttpExchange &exchange)
+void PlaygroundServer::enqueue(const http::HttpExchange &exchange)
 {
+    bool first = false;
+    {
+        QMutexLocker lock(&m_pendingMutex);
+        first = m_pending.isEmpty();
+        m_pending.append(exchange);
+    }
+    if (first)
+        QMetaObject::invokeMethod(this, &PlaygroundServer::drain, Qt::QueuedConnection);
+}
+
+void PlaygroundServer::drain()
+{
+    QList<http::HttpExchange> batch;
+    {
+        QMutexLocker lock(&m_pendingMutex);
+        batch.swap(m_pending);
+    }
     {
         QMutexLocker lock(&m_logMutex);
-        m_log.append(exchange);
-        if (m_log.size() > m_options.logLimit)
+        m_log.append(batch);
+        // Trim in steps of a quarter of the limit: dropping the oldest one by one would move the
+        // whole log on every request once it is full.
+        if (m_log.size() > m_options.logLimit + m_options.logLimit / 4)
             m_log.remove(0, m_log.size() - m_options.logLimit);
     }
-    Q_EMIT exchangeRecorded(exchange);
+    for (const http::HttpExchange &exchange : std::as_const(batch))
+        Q_EMIT exchangeRecorded(exchange);
 }
 
 } // namespace corslab::server

@@ -34,7 +34,7 @@ public:
         quint16 evilPort = 0;
         CookieOptions cookies;
         http::HttpServer::Options http;
-        int logLimit = 10000; ///< exchanges kept in memory (oldest dropped first)
+        int logLimit = 10000; ///< exchanges kept in memory (oldest dropped first, in batches)
     };
 
     explicit PlaygroundServer(Options options, CorsPolicy policy = {}, QObject *parent = nullptr);
@@ -65,7 +65,8 @@ Q_SIGNALS:
     void policyChanged();
 
 private:
-    void record(const http::HttpExchange &exchange);
+    void enqueue(const http::HttpExchange &exchange); // network thread
+    void drain();                                     // this object's thread
 
     Options m_options;
     PolicyStore m_policy;
@@ -75,6 +76,8 @@ private:
     bool m_running = false;
     mutable QMutex m_logMutex;
     QList<http::HttpExchange> m_log;
+    QMutex m_pendingMutex;
+    QList<http::HttpExchange> m_pending; ///< handed over from the network thread in batches
 };
 
 } // namespace corslab::server

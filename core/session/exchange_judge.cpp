@@ -143,29 +143,44 @@ ExchangeJudgement judgeExchange(const http::HttpRequest &request,
 
 namespace corslab::session {
 
+namespace {
+// A 64-bit hash fed piece by piece with Qt's qHashBits (fast on long headers); no key string is
+// built for an exchange we have seen before.
+struct PieceHash
+{
+    size_t h = 0x9e3779b97f4a7c15ULL;
+    void add(QByteArrayView bytes)
+    {
+        h = qHashBits(bytes.data(), size_t(bytes.size()), h) ^ (h << 1);
+    }
+};
+} // namespace
+
 const ExchangeJudgement &ExchangeJudge::judge(const http::HttpRequest &request,
                                               const http::HttpResponse &response,
                                               const QByteArray &url)
 {
-    QByteArray key;
-    key.reserve(256 + url.size());
-    key.append(url).append('\n').append(request.method).append('\n');
+    PieceHash key;
+    key.add(url);
+    key.add(request.method);
     for (const auto &h : request.headers) {
-        key.append(h.first).append(':');
-        if (!cors::equalsIgnoreCase(h.first, "cookie"))
-            key.append(h.second);
-        key.append('\n');
+        key.add(h.first);
+        key.add(cors::equalsIgnoreCase(h.first, "cookie") ? QByteArrayView("present")
+                                                          : QByteArrayView(h.second));
     }
-    key.append(QByteArray::number(response.status)).append('\n');
-    for (const auto &h : response.headers)
-        key.append(h.first).append(':').append(h.second).append('\n');
-    auto it = m_cache.constFind(key);
+    key.add(
+        QByteArrayView(reinterpret_cast<const char *>(&response.status), sizeof response.status));
+    for (const auto &h : response.headers) {
+        key.add(h.first);
+        key.add(h.second);
+    }
+    auto it = m_cache.constFind(key.h);
     if (it != m_cache.constEnd())
         return *it;
     if (m_cache.size() >= m_capacity)
         m_cache.clear(); // simple and bounded; a busy app refills it with what it repeats
     return *m_cache.insert(
-        key, judgeExchange(request, response, QUrl(QString::fromLatin1(url)), m_profile));
+        key.h, judgeExchange(request, response, QUrl(QString::fromLatin1(url)), m_profile));
 }
 
 } // namespace corslab::session

@@ -49,8 +49,10 @@ namespace corslab::session {
 /// \brief judgeExchange() with a memory: a busy app repeats the same exchanges (same URL, method,
 /// headers and answer), and judging is pure, so each distinct exchange is judged once.
 ///
-/// The key leaves out only what cannot change a verdict: the value of the Cookie header (its
-/// presence counts). Not thread-safe: one per consumer thread.
+/// The key is a 64-bit hash of everything that can change a verdict: URL, method, request
+/// headers (the Cookie header's presence, not its value), status and response headers. Two
+/// different exchanges share a hash with odds of about 1 in 10^13 for a full cache. Not
+/// thread-safe: one per consumer thread.
 class ExchangeJudge
 {
 public:
@@ -67,7 +69,7 @@ public:
 private:
     const cors::BrowserProfile &m_profile;
     int m_capacity;
-    QHash<QByteArray, ExchangeJudgement> m_cache;
+    QHash<size_t, ExchangeJudgement> m_cache;
 };
 
 } // namespace corslab::session
