@@ -4,6 +4,7 @@
 #include "fetch_rules.h"
 #include "header_list.h"
 
+#include "json/json_reader.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -12,104 +13,10 @@ namespace corslab::cors {
 
 namespace {
 
-QString typeName(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
-}
-
-class Reader
+class Reader : public json::JsonReader
 {
 public:
-    explicit Reader(QString *error) : m_error(error) {}
-
-    bool failed() const { return m_failed; }
-    bool fail(const QString &field, const QString &expected, const QJsonValue &got)
-    {
-        if (!m_failed) {
-            m_failed = true;
-            *m_error =
-                QStringLiteral("%1: expected %2, got %3").arg(field, expected, describe(got));
-        }
-        return false;
-    }
-    bool failText(const QString &field, const QString &message)
-    {
-        if (!m_failed) {
-            m_failed = true;
-            *m_error = field + QStringLiteral(": ") + message;
-        }
-        return false;
-    }
-
-    static QString describe(const QJsonValue &v)
-    {
-        if (v.isString())
-            return QStringLiteral("\"%1\"").arg(v.toString());
-        if (v.isDouble())
-            return QString::number(v.toDouble());
-        if (v.isBool())
-            return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-        return typeName(v);
-    }
-
-    bool checkKeys(const QJsonObject &o, const QString &field, const QStringList &known)
-    {
-        for (auto it = o.begin(); it != o.end(); ++it) {
-            if (!known.contains(it.key()))
-                return failText(field.isEmpty() ? it.key() : field + QLatin1Char('.') + it.key(),
-                                QStringLiteral("unknown field (known: %1)")
-                                    .arg(known.join(QStringLiteral(", "))));
-        }
-        return true;
-    }
-
-    bool headerList(const QJsonValue &v, const QString &field, HeaderList *out)
-    {
-        if (v.isUndefined() || v.isNull())
-            return true;
-        if (!v.isArray())
-            return fail(field, QStringLiteral("an array of [name, value] pairs"), v);
-        const QJsonArray array = v.toArray();
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            const QString at = QStringLiteral("%1[%2]").arg(field).arg(i);
-            const QJsonValue pair = array.at(i);
-            if (!pair.isArray() || pair.toArray().size() != 2 || !pair.toArray().at(0).isString() ||
-                !pair.toArray().at(1).isString())
-                return fail(at, QStringLiteral("a [name, value] pair of two strings"), pair);
-            const QString name = pair.toArray().at(0).toString();
-            const QString value = pair.toArray().at(1).toString();
-            if (!isHttpToken(name.toLatin1()) || name.toLatin1() != name.toUtf8())
-                return fail(at + QStringLiteral("[0]"),
-                            QStringLiteral("a header name (letters, digits and !#$%&'*+-.^_`|~)"),
-                            pair.toArray().at(0));
-            for (QChar c : value) {
-                if (c.unicode() > 0xFF || c == QLatin1Char('\0') || c == QLatin1Char('\n') ||
-                    c == QLatin1Char('\r'))
-                    return fail(
-                        at + QStringLiteral("[1]"),
-                        QStringLiteral("a header value (Latin-1 text without NUL, CR or LF)"),
-                        pair.toArray().at(1));
-            }
-            out->append({name.toLatin1(), value.toLatin1()});
-        }
-        return true;
-    }
+    using JsonReader::JsonReader;
 
     bool response(const QJsonValue &v, const QString &field, ResponseSpec *out, bool mustRedirect)
     {
@@ -147,28 +54,6 @@ public:
         }
         return true;
     }
-
-    template<typename Enum>
-    bool choice(const QJsonObject &o, const QString &key, const QString &field,
-                const QList<QPair<QString, Enum>> &options, Enum *out)
-    {
-        const QJsonValue v = o.value(key);
-        if (v.isUndefined())
-            return true;
-        QStringList names;
-        for (const auto &opt : options) {
-            names << QLatin1Char('"') + opt.first + QLatin1Char('"');
-            if (v.isString() && v.toString() == opt.first) {
-                *out = opt.second;
-                return true;
-            }
-        }
-        return fail(field, QStringLiteral("one of %1").arg(names.join(QStringLiteral(", "))), v);
-    }
-
-private:
-    QString *m_error;
-    bool m_failed = false;
 };
 
 } // namespace
@@ -240,17 +125,18 @@ bool scenarioFromJson(const QJsonObject &json, Scenario *out, QString *error)
     if (!r.headerList(request.value(QStringLiteral("headers")), QStringLiteral("request.headers"),
                       &s.headers))
         return false;
-    if (!r.choice(request, QStringLiteral("credentials"), QStringLiteral("request.credentials"),
+    if (!r.choice(request.value(QStringLiteral("credentials")),
+                  QStringLiteral("request.credentials"),
                   {{QStringLiteral("omit"), CredentialsMode::Omit},
                    {QStringLiteral("same-origin"), CredentialsMode::SameOrigin},
                    {QStringLiteral("include"), CredentialsMode::Include}},
                   &s.credentials) ||
-        !r.choice(request, QStringLiteral("mode"), QStringLiteral("request.mode"),
+        !r.choice(request.value(QStringLiteral("mode")), QStringLiteral("request.mode"),
                   {{QStringLiteral("cors"), RequestMode::Cors},
                    {QStringLiteral("no-cors"), RequestMode::NoCors},
                    {QStringLiteral("same-origin"), RequestMode::SameOrigin}},
                   &s.mode) ||
-        !r.choice(request, QStringLiteral("redirect"), QStringLiteral("request.redirect"),
+        !r.choice(request.value(QStringLiteral("redirect")), QStringLiteral("request.redirect"),
                   {{QStringLiteral("follow"), RedirectMode::Follow},
                    {QStringLiteral("manual"), RedirectMode::Manual},
                    {QStringLiteral("error"), RedirectMode::Error}},

@@ -1,5 +1,6 @@
 #include "cors_policy.h"
 
+#include "json/json_reader.h"
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -353,75 +354,9 @@ QJsonObject CorsPolicy::toJson() const
         {QStringLiteral("extra_headers"), extra}};
 }
 
-namespace {
-
-class Reader
-{
-public:
-    explicit Reader(QString *error) : m_error(error) {}
-    bool fail(const QString &field, const QString &expected, const QJsonValue &got)
-    {
-        QString seen;
-        switch (got.type()) {
-        case QJsonValue::String:
-            seen = QLatin1Char('"') + got.toString() + QLatin1Char('"');
-            break;
-        case QJsonValue::Double:
-            seen = QString::number(got.toDouble());
-            break;
-        case QJsonValue::Bool:
-            seen = got.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-            break;
-        case QJsonValue::Array:
-            seen = QStringLiteral("an array");
-            break;
-        case QJsonValue::Object:
-            seen = QStringLiteral("an object");
-            break;
-        default:
-            seen = QStringLiteral("null");
-        }
-        *m_error = QStringLiteral("%1: expected %2, got %3").arg(field, expected, seen);
-        return false;
-    }
-    bool strings(const QJsonValue &v, const QString &field, QStringList *out)
-    {
-        if (v.isUndefined())
-            return true;
-        if (!v.isArray())
-            return fail(field, QStringLiteral("an array of strings"), v);
-        out->clear();
-        for (const QJsonValue &item : v.toArray()) {
-            if (!item.isString())
-                return fail(field, QStringLiteral("an array of strings"), item);
-            *out << item.toString();
-        }
-        return true;
-    }
-    template<typename Mode>
-    bool mode(const QJsonValue &v, const QString &field, const QList<QPair<QString, Mode>> &modes,
-              Mode *out)
-    {
-        QStringList names;
-        for (const auto &m : modes) {
-            names << QLatin1Char('"') + m.first + QLatin1Char('"');
-            if (v.isString() && v.toString() == m.first) {
-                *out = m.second;
-                return true;
-            }
-        }
-        return fail(field, QStringLiteral("one of %1").arg(names.join(QStringLiteral(", "))), v);
-    }
-
-private:
-    QString *m_error;
-};
-
-} // namespace
-
 bool CorsPolicy::fromJson(const QJsonObject &json, CorsPolicy *out, QString *error)
 {
-    Reader r(error);
+    json::JsonReader r(error);
     CorsPolicy p;
     if (json.contains(QStringLiteral("name"))) {
         if (!json.value(QStringLiteral("name")).isString())
@@ -437,8 +372,8 @@ bool CorsPolicy::fromJson(const QJsonObject &json, CorsPolicy *out, QString *err
                 QStringLiteral("an object {\"mode\": ..., \"origins\": [...], \"pattern\": ...}"),
                 origin);
         const QJsonObject o = origin.toObject();
-        if (!r.mode(o.value(QStringLiteral("mode")), QStringLiteral("allow_origin.mode"),
-                    kOriginModes, &p.allowOrigin) ||
+        if (!r.choice(o.value(QStringLiteral("mode")), QStringLiteral("allow_origin.mode"),
+                      kOriginModes, &p.allowOrigin, true) ||
             !r.strings(o.value(QStringLiteral("origins")), QStringLiteral("allow_origin.origins"),
                        &p.allowedOrigins))
             return false;
@@ -471,8 +406,8 @@ bool CorsPolicy::fromJson(const QJsonObject &json, CorsPolicy *out, QString *err
             continue;
         if (!v.isObject())
             return r.fail(key, QStringLiteral("an object {\"mode\": ..., \"values\": [...]}"), v);
-        if (!r.mode(v.toObject().value(QStringLiteral("mode")), key + QStringLiteral(".mode"),
-                    kListModes, modeOut) ||
+        if (!r.choice(v.toObject().value(QStringLiteral("mode")), key + QStringLiteral(".mode"),
+                      kListModes, modeOut, true) ||
             !r.strings(v.toObject().value(QStringLiteral("values")),
                        key + QStringLiteral(".values"), valuesOut))
             return false;
@@ -519,30 +454,9 @@ bool CorsPolicy::fromJson(const QJsonObject &json, CorsPolicy *out, QString *err
             p.preflightStatus = int(s);
         }
     }
-    const QJsonValue extra = json.value(QStringLiteral("extra_headers"));
-    if (!extra.isUndefined()) {
-        if (!extra.isArray())
-            return r.fail(QStringLiteral("extra_headers"),
-                          QStringLiteral("an array of [name, value] pairs"), extra);
-        const QJsonArray list = extra.toArray();
-        for (qsizetype i = 0; i < list.size(); ++i) {
-            const QJsonArray pair = list.at(i).toArray();
-            const QString field = QStringLiteral("extra_headers[%1]").arg(i);
-            if (!list.at(i).isArray() || pair.size() != 2 || !pair.at(0).isString() ||
-                !pair.at(1).isString())
-                return r.fail(field, QStringLiteral("a [name, value] pair of strings"), list.at(i));
-            static const QRegularExpression token(QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"));
-            if (!token.match(pair.at(0).toString()).hasMatch())
-                return r.fail(field + QStringLiteral("[0]"), QStringLiteral("a header name"),
-                              pair.at(0));
-            const QString value = pair.at(1).toString();
-            if (value.contains(QLatin1Char('\r')) || value.contains(QLatin1Char('\n')) ||
-                value.contains(QChar(0)))
-                return r.fail(field + QStringLiteral("[1]"),
-                              QStringLiteral("a header value without CR, LF or NUL"), pair.at(1));
-            p.extraHeaders.append({pair.at(0).toString().toLatin1(), value.toLatin1()});
-        }
-    }
+    if (!r.headerList(json.value(QStringLiteral("extra_headers")), QStringLiteral("extra_headers"),
+                      &p.extraHeaders))
+        return false;
     *out = p;
     return true;
 }
