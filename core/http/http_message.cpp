@@ -3,6 +3,8 @@
 #include "cors/header_list.h"
 
 #include <QUrl>
+#include <charconv>
+#include <cstring>
 
 namespace corslab::http {
 
@@ -15,18 +17,102 @@ QByteArrayView targetWithoutFragment(const QByteArray &target)
     return hash < 0 ? QByteArrayView(target) : QByteArrayView(target).first(hash);
 }
 
-// Header names and values go to the wire verbatim except the bytes that would end the line.
-QByteArray wireSafe(const QByteArray &bytes)
+// Whether \a bytes may hold a CR, LF or NUL: true for any byte below 0x0E (those three and a few
+// control characters, TAB among them, which take the exact path). Eight bytes per step with the
+// classic "has a byte less than n" test: configured headers almost never hold any of them.
+bool mayHoldLineBreakOrNul(QByteArrayView bytes)
 {
-    QByteArray out = bytes;
-    for (char &c : out) {
-        if (c == '\r' || c == '\n' || c == '\0')
-            c = ' ';
+    constexpr quint64 ones = 0x0101010101010101ULL;
+    constexpr quint64 highs = 0x8080808080808080ULL;
+    const char *p = bytes.data();
+    qsizetype n = bytes.size();
+    for (; n >= 8; p += 8, n -= 8) {
+        quint64 v;
+        std::memcpy(&v, p, sizeof v);
+        if (((v - ones * 0x0E) & ~v & highs) != 0)
+            return true;
     }
-    return out;
+    bool low = false;
+    for (; n > 0; ++p, --n)
+        low |= static_cast<unsigned char>(*p) < 0x0E;
+    return low;
 }
 
-bool hasToken(const HeaderList &headers, QByteArrayView name, QByteArrayView token)
+// Header names and values go to the wire verbatim except the bytes that would end the line.
+// Copies \a bytes to \a to and returns the end.
+char *copyWireSafe(char *to, QByteArrayView bytes)
+{
+    const qsizetype n = bytes.size();
+    if (!mayHoldLineBreakOrNul(bytes)) {
+        if (n > 0)
+            std::memcpy(to, bytes.data(), size_t(n));
+        return to + n;
+    }
+    const char *from = bytes.data();
+    for (qsizetype i = 0; i < n; ++i) {
+        const char c = from[i];
+        to[i] = (c == '\r' || c == '\n' || c == '\0') ? ' ' : c;
+    }
+    return to + n;
+}
+
+char *copyBytes(char *to, QByteArrayView bytes)
+{
+    if (!bytes.isEmpty())
+        std::memcpy(to, bytes.data(), size_t(bytes.size()));
+    return to + bytes.size();
+}
+
+// Decimal digits of \a n into \a buffer (big enough for any qint64); returns their view.
+QByteArrayView decimal(qint64 n, char (&buffer)[24])
+{
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, n);
+    return QByteArrayView(buffer, result.ptr - buffer);
+}
+
+bool isBodyless(int status)
+{
+    // 1xx, 204 and 304 never have a body (RFC 9110 §6.4.1), so no Content-Length either.
+    return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+// Whether serialize() adds Content-Length: one pass over the headers for both names.
+bool needsContentLength(const HttpResponse &response)
+{
+    if (isBodyless(response.status))
+        return false;
+    constexpr QByteArrayView contentLength = "content-length";
+    constexpr QByteArrayView transferEncoding = "transfer-encoding";
+    for (const auto &header : response.headers) {
+        const qsizetype size = header.first.size(); // most names fail here, without a call
+        if ((size == contentLength.size() && cors::equalsIgnoreCase(header.first, contentLength)) ||
+            (size == transferEncoding.size() &&
+             cors::equalsIgnoreCase(header.first, transferEncoding)))
+            return false;
+    }
+    return true;
+}
+
+QByteArrayView stripTabOrSpace(QByteArrayView v)
+{
+    while (!v.isEmpty() && (v.front() == ' ' || v.front() == '\t'))
+        v = v.sliced(1);
+    while (!v.isEmpty() && (v.back() == ' ' || v.back() == '\t'))
+        v.chop(1);
+    return v;
+}
+
+QByteArrayView stripHttpWhitespace(QByteArrayView v)
+{
+    while (!v.isEmpty() && cors::isHttpWhitespace(v.front()))
+        v = v.sliced(1);
+    while (!v.isEmpty() && cors::isHttpWhitespace(v.back()))
+        v.chop(1);
+    return v;
+}
+
+// The general case, for values with quoted strings (a comma inside quotes does not split).
+bool hasTokenQuoted(const HeaderList &headers, QByteArrayView name, QByteArrayView token)
 {
     const auto tokens = cors::getDecodeAndSplit(headers, name);
     if (!tokens)
@@ -39,6 +125,29 @@ bool hasToken(const HeaderList &headers, QByteArrayView name, QByteArrayView tok
 }
 
 } // namespace
+
+bool hasHeaderToken(const HeaderList &headers, QByteArrayView name, QByteArrayView token)
+{
+    // Same answer as splitting the combined value (Fetch "get, decode, and split"), without
+    // building it: without quotes, each value splits on its own commas.
+    for (const auto &[headerName, value] : headers) {
+        if (!cors::equalsIgnoreCase(headerName, name))
+            continue;
+        if (value.contains('"'))
+            return hasTokenQuoted(headers, name, token);
+        QByteArrayView rest = stripHttpWhitespace(value);
+        for (;;) {
+            const qsizetype comma = rest.indexOf(',');
+            if (cors::equalsIgnoreCase(stripTabOrSpace(comma < 0 ? rest : rest.first(comma)),
+                                       token))
+                return true;
+            if (comma < 0)
+                break;
+            rest = rest.sliced(comma + 1);
+        }
+    }
+    return false;
+}
 
 std::optional<QByteArray> HttpRequest::header(QByteArrayView name) const
 {
@@ -72,14 +181,14 @@ bool HttpRequest::keepAlive() const
 {
     if (versionMajor != 1)
         return false;
-    if (hasToken(headers, "connection", "close"))
+    if (hasHeaderToken(headers, "connection", "close"))
         return false;
     if (versionMinor >= 1)
         return true;
     // RFC 9112 §6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing; close after it.
     if (header("transfer-encoding"))
         return false;
-    return hasToken(headers, "connection", "keep-alive");
+    return hasHeaderToken(headers, "connection", "keep-alive");
 }
 
 QByteArray standardReasonPhrase(int status)
@@ -186,39 +295,67 @@ QByteArray standardReasonPhrase(int status)
 
 QByteArray HttpResponse::serialize(bool forHeadRequest) const
 {
-    // 1xx, 204 and 304 never have a body (RFC 9110 §6.4.1), so no Content-Length either.
-    const bool bodyless = (status >= 100 && status < 200) || status == 204 || status == 304;
     QByteArray out;
-    out.reserve(128 + body.size() + headers.size() * 32);
-    out += "HTTP/1.1 ";
-    out += QByteArray::number(status);
-    out += ' ';
-    out += wireSafe(reason.isEmpty() ? standardReasonPhrase(status) : reason);
-    out += "\r\n";
-    for (const auto &[name, value] : headers) {
-        out += wireSafe(name);
-        out += ": ";
-        out += wireSafe(value);
-        out += "\r\n";
-    }
-    if (!bodyless && !cors::containsHeader(headers, "content-length") &&
-        !cors::containsHeader(headers, "transfer-encoding")) {
-        out += "Content-Length: ";
-        out += QByteArray::number(body.size());
-        out += "\r\n";
-    }
-    out += "\r\n";
-    if (!bodyless && !forHeadRequest)
-        out += body;
+    serializeTo(out, forHeadRequest);
     return out;
+}
+
+void HttpResponse::serializeTo(QByteArray &out, bool forHeadRequest) const
+{
+    // The exact size first, then one resize and plain copies: no temporaries per header.
+    const bool bodyless = isBodyless(status);
+    const bool addLength = needsContentLength(*this);
+    const QByteArray standardReason =
+        reason.isEmpty() ? standardReasonPhrase(status) : QByteArray();
+    const QByteArrayView phrase = reason.isEmpty() ? standardReason : reason;
+    char statusBuffer[24];
+    const QByteArrayView statusDigits = decimal(status, statusBuffer);
+    char lengthBuffer[24];
+    const QByteArrayView lengthDigits =
+        addLength ? decimal(body.size(), lengthBuffer) : QByteArrayView();
+    const bool withBody = !bodyless && !forHeadRequest;
+
+    constexpr QByteArrayView version = "HTTP/1.1 ";
+    constexpr QByteArrayView lengthName = "Content-Length: ";
+    qsizetype size = version.size() + statusDigits.size() + 1 + phrase.size() + 2;
+    for (const auto &[name, value] : headers)
+        size += name.size() + 2 + value.size() + 2;
+    if (addLength)
+        size += lengthName.size() + lengthDigits.size() + 2;
+    size += 2 + (withBody ? body.size() : 0);
+
+    const qsizetype start = out.size();
+    out.resize(start + size);
+    char *p = out.data() + start;
+    p = copyBytes(p, version);
+    p = copyBytes(p, statusDigits);
+    *p++ = ' ';
+    p = copyWireSafe(p, phrase);
+    p = copyBytes(p, "\r\n");
+    for (const auto &[name, value] : headers) {
+        p = copyWireSafe(p, name);
+        p = copyBytes(p, ": ");
+        p = copyWireSafe(p, value);
+        p = copyBytes(p, "\r\n");
+    }
+    if (addLength) {
+        p = copyBytes(p, lengthName);
+        p = copyBytes(p, lengthDigits);
+        p = copyBytes(p, "\r\n");
+    }
+    p = copyBytes(p, "\r\n");
+    if (withBody)
+        p = copyBytes(p, body);
+    Q_ASSERT(p == out.constData() + out.size());
 }
 
 void HttpResponse::addContentLength()
 {
-    const bool bodyless = (status >= 100 && status < 200) || status == 204 || status == 304;
-    if (!bodyless && !cors::containsHeader(headers, "content-length") &&
-        !cors::containsHeader(headers, "transfer-encoding"))
-        headers.append({QByteArrayLiteral("Content-Length"), QByteArray::number(body.size())});
+    if (needsContentLength(*this)) {
+        char buffer[24];
+        headers.append(
+            {QByteArrayLiteral("Content-Length"), decimal(body.size(), buffer).toByteArray()});
+    }
 }
 
 HttpResponse HttpResponse::text(int status, const QByteArray &body, bool close)

@@ -59,6 +59,9 @@ struct HttpResponse
     /// reason or in header names and values are replaced by spaces, so a header configured in the
     /// playground can never split the response.
     QByteArray serialize(bool forHeadRequest) const;
+    /// Appends what serialize() returns to \a out (one resize, no temporary), so that responses
+    /// to pipelined requests can share one buffer and one write.
+    void serializeTo(QByteArray &out, bool forHeadRequest) const;
 
     /// Appends the Content-Length header that serialize() would add, so that what is logged is
     /// what went on the wire (the exchange log and the CORS verdicts read these headers).
@@ -67,6 +70,10 @@ struct HttpResponse
     /// A small text/plain response, `Connection: close` when \a close (used for errors).
     static HttpResponse text(int status, const QByteArray &body, bool close);
 };
+
+/// Whether a header named \a name (case-insensitive) lists \a token (case-insensitive), as
+/// Fetch "get, decode, and split" reads it; allocates nothing unless a value has a quoted string.
+bool hasHeaderToken(const HeaderList &headers, QByteArrayView name, QByteArrayView token);
 
 /// The standard reason phrase of \a status (RFC 9110 §15), "Unknown" for unregistered codes.
 QByteArray standardReasonPhrase(int status);

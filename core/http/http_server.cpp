@@ -3,11 +3,14 @@
 #include "cors/header_list.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
+#include <QMetaMethod>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
+#include <cerrno>
 #include <deque>
 #include <exception>
 #include <sys/socket.h>
@@ -24,22 +27,21 @@ constexpr qint64 socketReadBufferBytes = 256 * 1024;
 // How long a closing connection keeps draining what the client still sends after our last
 // response, so the close does not turn into a reset that destroys that response (RFC 9112 §9.6).
 constexpr int lingerMs = 2000;
-
-bool hasConnectionToken(const HeaderList &headers, QByteArrayView token)
-{
-    const auto tokens = cors::getDecodeAndSplit(headers, "connection");
-    if (!tokens)
-        return false;
-    for (const QByteArray &t : *tokens) {
-        if (cors::equalsIgnoreCase(t, token))
-            return true;
-    }
-    return false;
-}
+// exchangesCompleted: a batch goes out this long after its first exchange, or when this big.
+constexpr int batchIntervalMs = 20;
+constexpr qsizetype maxBatch = 4096;
+// A connection's output buffer is kept for the next responses unless a large one grew it.
+constexpr qsizetype keptOutputCapacity = 64 * 1024;
 
 qint64 now()
 {
     return QDateTime::currentMSecsSinceEpoch();
+}
+
+// For timeouts: immune to wall-clock changes.
+qint64 monotonicMs()
+{
+    return QDeadlineTimer::current().deadline();
 }
 
 } // namespace
@@ -53,20 +55,29 @@ class ServerCore : public QObject
 {
 public:
     ServerCore(HttpServer::Handler handler, HttpServer::Options options, HttpServer *server)
-        : m_handler(std::move(handler)), m_options(options), m_server(server)
+        : m_handler(std::move(handler)), m_options(options), m_server(server), m_batchTimer(this)
     {
+        m_batchTimer.setSingleShot(true);
+        connect(&m_batchTimer, &QTimer::timeout, this, &ServerCore::flushBatch);
     }
 
     quint16 listen(const QHostAddress &address, quint16 port, const QString &listener,
                    QString *error);
     void closeAll();
     void remove(Connection *connection) { m_connections.remove(connection); }
+    void report(HttpExchange &&exchange);
+    void flushBatch();
 
     HttpServer::Handler m_handler;
     HttpServer::Options m_options;
     HttpServer *m_server;
     QList<QTcpServer *> m_listeners;
     QSet<Connection *> m_connections;
+    // What the connections read goes through here (they run one at a time on this thread and the
+    // parser copies what it keeps): no QByteArray allocated per read.
+    QByteArray m_readBuffer;
+    QList<HttpExchange> m_batch;
+    QTimer m_batchTimer;
 };
 
 // One client connection: parser, ordered response queue, timers.
@@ -88,11 +99,14 @@ private:
     void onReadyRead();
     void processQueue();
     HttpResponse callHandler(const HttpRequest &request);
-    void send(const HttpRequest &request, HttpResponse response);
+    void send(HttpRequest &&request, HttpResponse response);
     void refuse(const ParseError &error);
+    void flushOutput();
     void closeAfterWrite();
     void lingerClose();
     void updateTimers(bool headRestarted);
+    void armWatchdog(qint64 nowMs);
+    void onWatchdog();
     bool backpressured() const
     {
         return m_queue.size() >= size_t(maxQueuedRequests) ||
@@ -102,6 +116,9 @@ private:
 
     QTcpSocket *m_socket;
     QString m_listener;
+    QHostAddress m_peerAddress; // the socket's, read once
+    quint16 m_peerPort = 0;
+    quint16 m_localPort = 0;
     ServerCore *m_core;
     RequestParser m_parser;
     std::deque<Pending> m_queue;
@@ -111,19 +128,28 @@ private:
     HttpResponse m_delayedResponse;
     bool m_closing = false;
     bool m_lingering = false;
-    QTimer m_idleTimer;
-    QTimer m_headerTimer;
+    QByteArray m_output; // responses serialized but not yet written (flushOutput)
+    // The idle and slow-header timeouts are deadlines (monotonic ms, -1: none) checked by one
+    // watchdog timer. Requests only move them later, so the timer is rarely restarted; restarting
+    // two QTimers per request was a measurable share of the network thread.
+    qint64 m_idleDeadline = -1;
+    qint64 m_headerDeadline = -1;
+    qint64 m_watchdogAt = -1; // when m_watchdog fires, while active
+    QTimer m_watchdog;
     QTimer m_delayTimer;
     QTimer m_lingerTimer;
 };
 
 Connection::Connection(QTcpSocket *socket, const QString &listener, ServerCore *core)
-    : QObject(core), m_socket(socket), m_listener(listener), m_core(core),
+    : QObject(core), m_socket(socket), m_listener(listener), m_peerAddress(socket->peerAddress()),
+      m_peerPort(socket->peerPort()), m_localPort(socket->localPort()), m_core(core),
       m_parser(core->m_options.limits)
 {
     m_socket->setParent(this);
     m_socket->setReadBufferSize(socketReadBufferBytes);
-    for (QTimer *t : {&m_idleTimer, &m_headerTimer, &m_delayTimer, &m_lingerTimer})
+    // Responses are written whole; Nagle's algorithm would only hold back pipelined ones.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    for (QTimer *t : {&m_watchdog, &m_delayTimer, &m_lingerTimer})
         t->setSingleShot(true);
     m_delayTimer.setTimerType(Qt::PreciseTimer);
 
@@ -137,23 +163,10 @@ Connection::Connection(QTcpSocket *socket, const QString &listener, ServerCore *
             onReadyRead();
         }
     });
-    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
-        // Nothing in progress for idleTimeoutMs (no request, or a body that stopped coming).
-        m_closing = true;
-        m_socket->abort();
-        deleteLater();
-    });
-    connect(&m_headerTimer, &QTimer::timeout, this, [this] {
-        // Slowloris. The 408 goes out after the responses still owed (it is refused in turn).
-        if (!m_error)
-            m_error =
-                ParseError{408, "Request head not complete within " +
-                                    QByteArray::number(m_core->m_options.headerTimeoutMs) + " ms"};
-        processQueue();
-    });
+    connect(&m_watchdog, &QTimer::timeout, this, &Connection::onWatchdog);
     connect(&m_delayTimer, &QTimer::timeout, this, [this] {
         m_waiting = false;
-        send(m_delayedRequest, std::move(m_delayedResponse));
+        send(std::move(m_delayedRequest), std::move(m_delayedResponse));
         m_delayedRequest = {};
         m_delayedResponse = {};
         processQueue();
@@ -170,9 +183,9 @@ Connection::Connection(QTcpSocket *socket, const QString &listener, ServerCore *
 HttpRequest Connection::stamp(HttpRequest request) const
 {
     request.listener = m_listener;
-    request.peerAddress = m_socket->peerAddress();
-    request.peerPort = m_socket->peerPort();
-    request.localPort = m_socket->localPort();
+    request.peerAddress = m_peerAddress;
+    request.peerPort = m_peerPort;
+    request.localPort = m_localPort;
     return request;
 }
 
@@ -184,10 +197,17 @@ void Connection::onReadyRead()
     }
     if (backpressured())
         return; // resumed from processQueue / bytesWritten
-    const QByteArray data = m_socket->readAll();
-    if (data.isEmpty())
+    // All that is buffered, in one read and one feed (as readAll did), into the shared buffer.
+    const qint64 available = m_socket->bytesAvailable();
+    if (available <= 0)
         return;
-    RequestParser::Output out = m_parser.feed(data);
+    QByteArray &buffer = m_core->m_readBuffer;
+    if (buffer.size() < available)
+        buffer.resize(available);
+    const qint64 read = m_socket->read(buffer.data(), available);
+    if (read <= 0)
+        return;
+    RequestParser::Output out = m_parser.feed(QByteArrayView(buffer.constData(), read));
     for (HttpRequest &request : out.requests)
         m_queue.push_back({stamp(std::move(request)), false});
     if (out.expectContinue)
@@ -216,7 +236,7 @@ void Connection::processQueue()
         Pending pending = std::move(m_queue.front());
         m_queue.pop_front();
         if (pending.continueOnly) {
-            m_socket->write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
+            m_output += QByteArrayView("HTTP/1.1 100 Continue\r\n\r\n");
             continue;
         }
         HttpResponse response = callHandler(pending.request);
@@ -227,8 +247,9 @@ void Connection::processQueue()
             m_delayTimer.start(m_delayedResponse.delayMs);
             break;
         }
-        send(pending.request, std::move(response));
+        send(std::move(pending.request), std::move(response));
     }
+    flushOutput(); // the responses to pipelined requests in one write
     if (!m_waiting && !m_closing && m_queue.empty() && m_error)
         refuse(*m_error);
     updateTimers(false);
@@ -236,18 +257,20 @@ void Connection::processQueue()
         QMetaObject::invokeMethod(this, &Connection::onReadyRead, Qt::QueuedConnection);
 }
 
-void Connection::send(const HttpRequest &request, HttpResponse response)
+// Queues the response in m_output; processQueue or closeAfterWrite writes it.
+void Connection::send(HttpRequest &&request, HttpResponse response)
 {
-    const bool close = !request.keepAlive() || hasConnectionToken(response.headers, "close");
+    const bool close =
+        !request.keepAlive() || hasHeaderToken(response.headers, "connection", "close");
     const bool hasConnection = cors::containsHeader(response.headers, "connection");
     if (close && !hasConnection)
         response.headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("close")});
     else if (!close && request.versionMinor == 0 && !hasConnection)
         response.headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("keep-alive")});
     response.addContentLength(); // the log shows the headers exactly as sent
-    m_socket->write(response.serialize(request.method == "HEAD"));
-    HttpExchange exchange{request, std::move(response), request.receivedAtMs, now(), {}};
-    Q_EMIT m_core->m_server->exchangeCompleted(exchange);
+    response.serializeTo(m_output, request.method == "HEAD");
+    const qint64 startedAt = request.receivedAtMs;
+    m_core->report(HttpExchange{std::move(request), std::move(response), startedAt, now(), {}});
     if (close)
         closeAfterWrite();
 }
@@ -258,22 +281,54 @@ void Connection::refuse(const ParseError &error)
         return;
     HttpResponse response = HttpResponse::text(error.status, error.reason + '\n', true);
     response.addContentLength();
-    m_socket->write(response.serialize(false));
+    response.serializeTo(m_output, false);
     HttpRequest request = stamp({});
     request.method.clear();
     request.receivedAtMs = now();
-    HttpExchange exchange{request, std::move(response), request.receivedAtMs, now(),
-                          QString::fromUtf8(error.reason)};
-    Q_EMIT m_core->m_server->exchangeCompleted(exchange);
+    const qint64 startedAt = request.receivedAtMs;
+    m_core->report(HttpExchange{std::move(request), std::move(response), startedAt, now(),
+                                QString::fromUtf8(error.reason)});
     closeAfterWrite();
+}
+
+void Connection::flushOutput()
+{
+    if (m_output.isEmpty())
+        return;
+    qsizetype written = 0;
+    // QTcpSocket::write only buffers: it enables the socket's write notifier and sends from the
+    // next event loop pass, then disables the notifier again, for every response. When it holds
+    // nothing unsent, the bytes go to the socket right away; only what the kernel does not take
+    // now goes through QTcpSocket (which then reports errors and bytesWritten as before).
+    if (m_socket->bytesToWrite() == 0 && m_socket->state() == QAbstractSocket::ConnectedState) {
+        const int fd = int(m_socket->socketDescriptor());
+        while (fd >= 0 && written < m_output.size()) {
+            const ssize_t n = ::send(fd, m_output.constData() + written,
+                                     size_t(m_output.size() - written), MSG_NOSIGNAL);
+            if (n > 0)
+                written += n;
+            else if (n < 0 && errno == EINTR)
+                continue;
+            else
+                break; // EAGAIN (kernel buffer full) or an error QTcpSocket will report
+        }
+    }
+    if (written < m_output.size())
+        m_socket->write(m_output.constData() + written, m_output.size() - written);
+    if (m_output.capacity() > keptOutputCapacity)
+        m_output.clear();
+    else
+        m_output.resize(0);
 }
 
 void Connection::closeAfterWrite()
 {
+    flushOutput();
     m_closing = true;
     m_queue.clear();
-    m_idleTimer.stop();
-    m_headerTimer.stop();
+    m_idleDeadline = -1;
+    m_headerDeadline = -1;
+    m_watchdog.stop();
     m_delayTimer.stop();
     if (m_socket->bytesToWrite() == 0)
         lingerClose();
@@ -296,16 +351,84 @@ void Connection::updateTimers(bool headRestarted)
 {
     if (m_closing)
         return;
+    const qint64 t = monotonicMs();
     if (m_parser.readingHead()) {
-        if (!m_headerTimer.isActive() || headRestarted)
-            m_headerTimer.start(m_core->m_options.headerTimeoutMs);
+        if (m_headerDeadline < 0 || headRestarted)
+            m_headerDeadline = t + m_core->m_options.headerTimeoutMs;
     } else {
-        m_headerTimer.stop();
+        m_headerDeadline = -1;
     }
     if (m_waiting || !m_queue.empty())
-        m_idleTimer.stop();
+        m_idleDeadline = -1;
     else
-        m_idleTimer.start(m_core->m_options.idleTimeoutMs);
+        m_idleDeadline = t + m_core->m_options.idleTimeoutMs;
+    armWatchdog(t);
+}
+
+// Makes the watchdog fire by the earliest deadline. A watchdog due earlier is left alone: it
+// finds the deadline moved and re-arms itself, cheaper than a restart per request.
+void Connection::armWatchdog(qint64 nowMs)
+{
+    qint64 next = -1;
+    for (const qint64 deadline : {m_idleDeadline, m_headerDeadline}) {
+        if (deadline >= 0 && (next < 0 || deadline < next))
+            next = deadline;
+    }
+    if (next < 0 || (m_watchdog.isActive() && m_watchdogAt <= next))
+        return;
+    m_watchdogAt = next;
+    m_watchdog.start(int(qMax<qint64>(0, next - nowMs)));
+}
+
+void Connection::onWatchdog()
+{
+    m_watchdogAt = -1;
+    const qint64 t = monotonicMs();
+    const bool idleExpired = m_idleDeadline >= 0 && t >= m_idleDeadline;
+    const bool headerExpired = m_headerDeadline >= 0 && t >= m_headerDeadline;
+    if (idleExpired && (!headerExpired || m_idleDeadline <= m_headerDeadline)) {
+        // Nothing in progress for idleTimeoutMs (no request, or a body that stopped coming).
+        m_closing = true;
+        m_socket->abort();
+        deleteLater();
+        return;
+    }
+    if (headerExpired) {
+        // Slowloris. The 408 goes out after the responses still owed (it is refused in turn).
+        m_headerDeadline = -1;
+        if (!m_error)
+            m_error =
+                ParseError{408, "Request head not complete within " +
+                                    QByteArray::number(m_core->m_options.headerTimeoutMs) + " ms"};
+        processQueue();
+        return;
+    }
+    armWatchdog(t);
+}
+
+void ServerCore::report(HttpExchange &&exchange)
+{
+    const bool wantsBatch = m_server->m_reportBatch.load(std::memory_order_relaxed);
+    if (m_server->m_reportSingle.load(std::memory_order_relaxed))
+        Q_EMIT m_server->exchangeCompleted(exchange);
+    if (!wantsBatch)
+        return;
+    if (m_batch.isEmpty())
+        m_batch.reserve(256); // the batch before went out with its buffer
+    m_batch.append(std::move(exchange));
+    if (m_batch.size() >= maxBatch)
+        flushBatch();
+    else if (!m_batchTimer.isActive())
+        m_batchTimer.start(batchIntervalMs);
+}
+
+void ServerCore::flushBatch()
+{
+    m_batchTimer.stop();
+    if (m_batch.isEmpty())
+        return;
+    const QList<HttpExchange> batch = std::exchange(m_batch, {});
+    Q_EMIT m_server->exchangesCompleted(batch);
 }
 
 quint16 ServerCore::listen(const QHostAddress &address, quint16 port, const QString &listener,
@@ -337,6 +460,7 @@ void ServerCore::closeAll()
         delete c;
     }
     m_connections.clear();
+    flushBatch(); // what was answered before the close is still reported
 }
 
 } // namespace detail
@@ -345,6 +469,7 @@ HttpServer::HttpServer(Handler handler, Options options, QObject *parent)
     : QObject(parent), m_thread(std::make_unique<QThread>())
 {
     qRegisterMetaType<corslab::http::HttpExchange>();
+    qRegisterMetaType<QList<corslab::http::HttpExchange>>();
     m_thread->setObjectName(QStringLiteral("corslab-http"));
     m_core = new detail::ServerCore(std::move(handler), options, this);
     m_core->moveToThread(m_thread.get());
@@ -354,6 +479,26 @@ HttpServer::~HttpServer()
 {
     close();
     delete m_core; // its thread is stopped, so deleting from here is safe
+}
+
+void HttpServer::connectNotify(const QMetaMethod &signal)
+{
+    Q_UNUSED(signal);
+    updateReceivers();
+}
+
+void HttpServer::disconnectNotify(const QMetaMethod &signal)
+{
+    Q_UNUSED(signal); // invalid for a disconnect of every signal: both are checked anyway
+    updateReceivers();
+}
+
+void HttpServer::updateReceivers()
+{
+    static const QMetaMethod single = QMetaMethod::fromSignal(&HttpServer::exchangeCompleted);
+    static const QMetaMethod batched = QMetaMethod::fromSignal(&HttpServer::exchangesCompleted);
+    m_reportSingle.store(isSignalConnected(single));
+    m_reportBatch.store(isSignalConnected(batched));
 }
 
 QThread *HttpServer::networkThread() const

@@ -4,6 +4,7 @@
 #include "request_parser.h"
 
 #include <QObject>
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -57,11 +58,30 @@ public:
 Q_SIGNALS:
     /// Emitted on the network thread after each response is written (connect with
     /// Qt::QueuedConnection from the GUI). Refused requests (parse errors, timeouts) are reported
-    /// too, with `error` set.
+    /// too, with `error` set. Each emission costs a queued event per exchange for a receiver on
+    /// another thread: under load, prefer exchangesCompleted.
     void exchangeCompleted(const corslab::http::HttpExchange &exchange);
+    /// The same exchanges in batches, in order: emitted on the network thread at most ~20 ms
+    /// after the first exchange of a batch (and when the server closes), so a receiver on another
+    /// thread gets one queued event per batch instead of one per exchange. Independent of
+    /// exchangeCompleted: a receiver connects to one of them. Batches are collected only while
+    /// this signal is connected.
+    void exchangesCompleted(const QList<corslab::http::HttpExchange> &exchanges);
+
+protected:
+    void connectNotify(const QMetaMethod &signal) override;
+    void disconnectNotify(const QMetaMethod &signal) override;
 
 private:
+    friend class detail::ServerCore;
+
     void runOnNetworkThread(const std::function<void()> &work);
+    void updateReceivers();
+
+    // Whether each signal has a receiver, kept up to date by connectNotify/disconnectNotify so the
+    // network thread asks per exchange at the cost of an atomic load.
+    std::atomic<bool> m_reportSingle{false};
+    std::atomic<bool> m_reportBatch{false};
 
     std::unique_ptr<QThread> m_thread;
     detail::ServerCore *m_core = nullptr; // lives on m_thread

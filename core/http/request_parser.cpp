@@ -3,8 +3,10 @@
 #include "cors/header_list.h"
 
 #include <QDateTime>
+#include <array>
 #include <cstring>
 #include <llhttp.h>
+#include <string_view>
 
 namespace corslab::http {
 
@@ -25,12 +27,93 @@ bool knownToLlhttp(QByteArrayView method)
     return false;
 }
 
-// RFC 9110 §5.6.2 tchar.
+// The methods browsers send, as shared literals: no allocation per request and no walk through
+// llhttp's method table (all of them are in it). Null for any other method.
+QByteArray commonMethod(QByteArrayView method)
+{
+    switch (method.size()) {
+    case 3:
+        if (method == "GET")
+            return QByteArrayLiteral("GET");
+        if (method == "PUT")
+            return QByteArrayLiteral("PUT");
+        break;
+    case 4:
+        if (method == "POST")
+            return QByteArrayLiteral("POST");
+        if (method == "HEAD")
+            return QByteArrayLiteral("HEAD");
+        break;
+    case 5:
+        if (method == "PATCH")
+            return QByteArrayLiteral("PATCH");
+        break;
+    case 6:
+        if (method == "DELETE")
+            return QByteArrayLiteral("DELETE");
+        break;
+    case 7:
+        if (method == "OPTIONS")
+            return QByteArrayLiteral("OPTIONS");
+        break;
+    default:
+        break;
+    }
+    return QByteArray();
+}
+
+// Field names that come with most requests, in their usual spelling: a shared copy instead of
+// an allocation each. Only exact matches, so the name keeps the case it was sent with.
+QByteArray headerName(QByteArrayView name)
+{
+    static const QByteArray common[] = {
+        QByteArrayLiteral("Host"),
+        QByteArrayLiteral("host"),
+        QByteArrayLiteral("Origin"),
+        QByteArrayLiteral("origin"),
+        QByteArrayLiteral("Accept"),
+        QByteArrayLiteral("accept"),
+        QByteArrayLiteral("User-Agent"),
+        QByteArrayLiteral("user-agent"),
+        QByteArrayLiteral("Connection"),
+        QByteArrayLiteral("Referer"),
+        QByteArrayLiteral("Cookie"),
+        QByteArrayLiteral("Content-Type"),
+        QByteArrayLiteral("Content-Length"),
+        QByteArrayLiteral("Accept-Encoding"),
+        QByteArrayLiteral("Accept-Language"),
+        QByteArrayLiteral("Cache-Control"),
+        QByteArrayLiteral("Pragma"),
+        QByteArrayLiteral("Sec-Fetch-Site"),
+        QByteArrayLiteral("Sec-Fetch-Mode"),
+        QByteArrayLiteral("Sec-Fetch-Dest"),
+        QByteArrayLiteral("Access-Control-Request-Method"),
+        QByteArrayLiteral("Access-Control-Request-Headers"),
+    };
+    for (const QByteArray &known : common) {
+        if (known.size() == name.size() && known == name)
+            return known;
+    }
+    return name.toByteArray();
+}
+
+// RFC 9110 §5.6.2 tchar, as a table (the method is checked byte by byte).
+constexpr auto tcharTable = [] {
+    std::array<bool, 256> table{};
+    for (int c = '0'; c <= '9'; ++c)
+        table[size_t(c)] = true;
+    for (int c = 'a'; c <= 'z'; ++c)
+        table[size_t(c)] = true;
+    for (int c = 'A'; c <= 'Z'; ++c)
+        table[size_t(c)] = true;
+    for (const char c : std::string_view("!#$%&'*+-.^_`|~"))
+        table[size_t(static_cast<unsigned char>(c))] = true;
+    return table;
+}();
+
 bool isTchar(char c)
 {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
+    return tcharTable[static_cast<unsigned char>(c)];
 }
 
 bool isDigit(char c)
@@ -38,13 +121,46 @@ bool isDigit(char c)
     return c >= '0' && c <= '9';
 }
 
-QByteArray trimOws(QByteArray value)
+// A header name or value as llhttp reports it: usually a single span of the buffer being parsed,
+// kept as a view until the field is complete instead of being appended span by span. Copied only
+// when the field straddles two llhttp_execute calls, since the view dies with the caller's buffer.
+struct Span
 {
-    qsizetype end = value.size();
-    while (end > 0 && (value.at(end - 1) == ' ' || value.at(end - 1) == '\t'))
-        --end;
-    value.truncate(end);
-    return value;
+    QByteArrayView view;
+    QByteArray bytes; // never both non-empty
+
+    void add(const char *at, size_t length)
+    {
+        const QByteArrayView more(at, qsizetype(length));
+        if (bytes.isEmpty() && view.isEmpty()) {
+            view = more;
+            return;
+        }
+        keep();
+        bytes.append(more);
+    }
+    // Before the buffer the view points into goes away.
+    void keep()
+    {
+        if (!view.isEmpty()) {
+            bytes.append(view);
+            view = {};
+        }
+    }
+    QByteArrayView get() const { return bytes.isEmpty() ? view : QByteArrayView(bytes); }
+    void clear()
+    {
+        view = {};
+        bytes.clear();
+    }
+};
+
+// llhttp drops the whitespace before a field value, not the whitespace after it.
+QByteArray trimOws(QByteArrayView value)
+{
+    while (!value.isEmpty() && (value.back() == ' ' || value.back() == '\t'))
+        value.chop(1);
+    return value.isEmpty() ? QByteArray() : value.toByteArray();
 }
 
 QByteArray number(qint64 n)
@@ -83,8 +199,9 @@ struct RequestParser::Impl
     QByteArray line;          // the request line received so far
     qsizetype methodEnd = -1; // index of the SP after the method in `line`, once seen
     HttpRequest current;
-    QByteArray field;
-    QByteArray value;
+    Span field;
+    Span value;
+    qsizetype expectedHeaders = 8; // the previous request's count: one allocation for the list
     bool headDone = false;
     qsizetype headBytes = 0; // bytes of the head given to llhttp so far, request line included
     // What llhttp tolerates and we refuse (findLineError): the header section's current line.
@@ -116,7 +233,7 @@ struct RequestParser::Impl
     }
 
     bool consumeRequestLine(QByteArrayView &bytes);
-    void startMessage();
+    void startMessage(QByteArrayView requestLine, qsizetype methodLength);
     void consumeMessage(QByteArrayView &bytes);
     qsizetype findLineError(QByteArrayView bytes, QByteArray *reason);
     qsizetype execute(QByteArrayView bytes);
@@ -128,21 +245,19 @@ struct RequestParser::Impl
     }
     static int onHeaderField(llhttp_t *p, const char *at, size_t length)
     {
-        Impl *d = self(p);
-        d->field.append(at, qsizetype(length));
+        self(p)->field.add(at, length);
         return 0;
     }
     static int onHeaderValue(llhttp_t *p, const char *at, size_t length)
     {
-        Impl *d = self(p);
-        d->value.append(at, qsizetype(length));
+        self(p)->value.add(at, length);
         return 0;
     }
     static int onHeaderFieldComplete(llhttp_t *p)
     {
         Impl *d = self(p);
         // llhttp lets "Bad Name" through; a field name is a token (RFC 9110 §5.1).
-        if (!cors::isHttpToken(d->field))
+        if (!cors::isHttpToken(d->field.get()))
             return d->callbackFail(400, "Invalid header field name");
         int &count = d->headDone ? d->trailerCount : d->headerCount;
         if (++count > d->limits.maxHeaders)
@@ -154,7 +269,7 @@ struct RequestParser::Impl
     {
         Impl *d = self(p);
         HeaderList &list = d->headDone ? d->current.trailers : d->current.headers;
-        list.append({d->field, trimOws(d->value)});
+        list.append({headerName(d->field.get()), trimOws(d->value.get())});
         d->field.clear();
         d->value.clear();
         return 0;
@@ -242,8 +357,9 @@ int RequestParser::Impl::headersComplete()
 
 int RequestParser::Impl::messageComplete()
 {
+    expectedHeaders = qMax<qsizetype>(8, current.headers.size());
+    const bool keepAlive = current.keepAlive();
     out->requests.append(std::move(current));
-    const bool keepAlive = out->requests.constLast().keepAlive();
     current = HttpRequest();
     awaitingContinue = false;
     continueReported = false;
@@ -264,6 +380,24 @@ bool RequestParser::Impl::consumeRequestLine(QByteArrayView &bytes)
         bytes = bytes.sliced(skip);
         if (bytes.isEmpty())
             return false;
+
+        // The usual case, a whole request line in this buffer: parsed in place, not copied into
+        // `line` first. Same checks, in the same order, as the byte-by-byte path below.
+        const qsizetype newline = bytes.indexOf('\n');
+        if (newline >= 0 && newline < limits.maxHeaderBytes) {
+            const QByteArrayView requestLine = bytes.first(newline + 1);
+            qsizetype space = 0;
+            while (requestLine[space] != ' ' || space == 0) {
+                if (!isTchar(requestLine[space])) {
+                    fail(400, "Invalid method: the request line must start with a token");
+                    return false;
+                }
+                ++space; // stops at the '\n' at the latest, which is no tchar
+            }
+            bytes = bytes.sliced(newline + 1);
+            startMessage(requestLine, space);
+            return true;
+        }
     }
     const qsizetype newline = bytes.indexOf('\n');
     qsizetype take = newline < 0 ? bytes.size() : newline + 1;
@@ -299,14 +433,17 @@ bool RequestParser::Impl::consumeRequestLine(QByteArrayView &bytes)
     }
     if (!line.endsWith('\n'))
         return false;
-    startMessage();
+    startMessage(line, methodEnd);
+    line.clear(); // after startMessage: \a requestLine pointed into it
+    methodEnd = -1;
     return true;
 }
 
-void RequestParser::Impl::startMessage()
+// \a requestLine: "method SP target SP version CRLF", the method \a methodLength bytes long.
+void RequestParser::Impl::startMessage(QByteArrayView requestLine, qsizetype methodLength)
 {
-    const QByteArray method = line.first(methodEnd);
-    QByteArray rest = line.sliced(methodEnd); // " target SP version CRLF"
+    const QByteArrayView method = requestLine.first(methodLength);
+    const QByteArrayView rest = requestLine.sliced(methodLength); // " target SP version CRLF"
     minorOverride = -1;
 
     // Versions are screened here: llhttp refuses HTTP/1.2 (RFC 9112 §2.3 says to treat a higher
@@ -320,9 +457,10 @@ void RequestParser::Impl::startMessage()
     }
     const qsizetype eol = 2;
     const qsizetype sp2 = rest.indexOf(' ', 1);
+    QByteArray restForLlhttp; // only when the version is rewritten
     if (sp2 > 1) {
         const qsizetype vlen = rest.size() - eol - sp2 - 1;
-        const QByteArrayView v = QByteArrayView(rest).sliced(sp2 + 1, qMax<qsizetype>(vlen, 0));
+        const QByteArrayView v = rest.sliced(sp2 + 1, qMax<qsizetype>(vlen, 0));
         if (v.size() == 8 && v.startsWith("HTTP/") && isDigit(v[5]) && v[6] == '.' &&
             isDigit(v[7])) {
             const int major = v[5] - '0';
@@ -333,18 +471,21 @@ void RequestParser::Impl::startMessage()
             }
             if (minor > 1) {
                 minorOverride = minor;
-                rest[sp2 + 1 + 7] = '1';
+                restForLlhttp = rest.toByteArray();
+                restForLlhttp[sp2 + 1 + 7] = '1';
             }
         }
     }
 
     llhttp_reset(&parser);
-    current = HttpRequest();
-    current.method = method;
+    QByteArray common = commonMethod(method);
+    const bool known = !common.isNull() || knownToLlhttp(method);
+    current.method = common.isNull() ? method.toByteArray() : std::move(common);
+    current.headers.reserve(expectedHeaders);
     field.clear();
     value.clear();
     headDone = false;
-    headBytes = line.size();
+    headBytes = requestLine.size();
     lineLength = 0;
     previousByte = 0;
     headScanned = false;
@@ -355,17 +496,25 @@ void RequestParser::Impl::startMessage()
     callbackError.reset();
     stage = Stage::Message;
 
-    const QByteArray forLlhttp =
-        (knownToLlhttp(method) ? method : placeholderMethod.toByteArray()) + rest;
-    line.clear();
-    methodEnd = -1;
-    execute(forLlhttp);
+    // llhttp reads the line as given when it knows the method and the version needs no rewrite;
+    // otherwise it gets the placeholder and the rest in two calls (it accepts any split).
+    if (known && restForLlhttp.isNull()) {
+        execute(requestLine);
+        return;
+    }
+    execute(known ? method : placeholderMethod);
+    if (stage == Stage::Message)
+        execute(restForLlhttp.isNull() ? rest : QByteArrayView(restForLlhttp));
 }
 
 // Runs llhttp over \a bytes; returns how many it consumed (less than all when a message ended).
 qsizetype RequestParser::Impl::execute(QByteArrayView bytes)
 {
     const llhttp_errno_t err = llhttp_execute(&parser, bytes.data(), size_t(bytes.size()));
+    // A field cut by the end of \a bytes continues in the next call; \a bytes may not live that
+    // long.
+    field.keep();
+    value.keep();
     switch (err) {
     case HPE_OK:
         return bytes.size();
@@ -399,8 +548,27 @@ qsizetype RequestParser::Impl::execute(QByteArrayView bytes)
 // smuggled). Returns the offset of the offending byte in \a bytes, or -1.
 qsizetype RequestParser::Impl::findLineError(QByteArrayView bytes, QByteArray *reason)
 {
-    for (qsizetype i = 0; i < bytes.size() && !headScanned; ++i) {
-        const char c = bytes[i];
+    const char *const data = bytes.data();
+    const qsizetype n = bytes.size();
+    qsizetype i = 0;
+    while (i < n && !headScanned) {
+        if (lineLength > 0 && previousByte != '\r') {
+            // Inside a field line: only a CR or an LF can be wrong, so jump to the next one
+            // (memchr instead of a test per byte; the bytes skipped would only count).
+            const char *lf = static_cast<const char *>(std::memchr(data + i, '\n', size_t(n - i)));
+            const qsizetype lineEnd = lf ? lf - data : n;
+            const char *cr =
+                static_cast<const char *>(std::memchr(data + i, '\r', size_t(lineEnd - i)));
+            const qsizetype stop = cr ? cr - data : lineEnd;
+            if (stop > i) {
+                lineLength += stop - i;
+                previousByte = data[stop - 1];
+                i = stop;
+                if (i == n)
+                    break;
+            }
+        }
+        const char c = data[i];
         if (previousByte == '\r' && c != '\n') {
             // llhttp takes "\r" + anything as the end of the header section.
             *reason = "Bare CR in the header section (lines end with CRLF)";
@@ -421,6 +589,7 @@ qsizetype RequestParser::Impl::findLineError(QByteArrayView bytes, QByteArray *r
             ++lineLength;
         }
         previousByte = c;
+        ++i;
     }
     return -1;
 }

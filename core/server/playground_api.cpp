@@ -134,6 +134,7 @@ http::HttpResponse PlaygroundApi::handleApi(const http::HttpRequest &request,
                   QJsonArray{QStringLiteral("apple"), QStringLiteral("pear"),
                              QStringLiteral("plum")}}});
             p.headers.append({QByteArrayLiteral("X-Total-Count"), QByteArrayLiteral("3")});
+            p.addContentLength();
             return p;
         }();
         r = publicResponse;

@@ -53,8 +53,8 @@ bool PlaygroundServer::start(QString *error)
         m_options.http);
     // Exchanges cross to this thread in batches: one posted event per batch, not per request, so
     // a busy server does not flood the GUI's event loop.
-    connect(m_http.get(), &http::HttpServer::exchangeCompleted, this, &PlaygroundServer::enqueue,
-            Qt::DirectConnection);
+    connect(m_http.get(), &http::HttpServer::exchangesCompleted, this, &PlaygroundServer::record,
+            Qt::QueuedConnection);
 
     const bool loopback = m_options.address == QHostAddress::LocalHost;
     struct Binding
@@ -143,25 +143,8 @@ void PlaygroundServer::clearExchanges()
     m_log.clear();
 }
 
-void PlaygroundServer::enqueue(const http::HttpExchange &exchange)
+void PlaygroundServer::record(const QList<http::HttpExchange> &batch)
 {
-    bool first = false;
-    {
-        QMutexLocker lock(&m_pendingMutex);
-        first = m_pending.isEmpty();
-        m_pending.append(exchange);
-    }
-    if (first)
-        QMetaObject::invokeMethod(this, &PlaygroundServer::drain, Qt::QueuedConnection);
-}
-
-void PlaygroundServer::drain()
-{
-    QList<http::HttpExchange> batch;
-    {
-        QMutexLocker lock(&m_pendingMutex);
-        batch.swap(m_pending);
-    }
     {
         QMutexLocker lock(&m_logMutex);
         m_log.append(batch);
@@ -170,7 +153,7 @@ void PlaygroundServer::drain()
         if (m_log.size() > m_options.logLimit + m_options.logLimit / 4)
             m_log.remove(0, m_log.size() - m_options.logLimit);
     }
-    for (const http::HttpExchange &exchange : std::as_const(batch))
+    for (const http::HttpExchange &exchange : batch)
         Q_EMIT exchangeRecorded(exchange);
 }
 

@@ -65,8 +65,7 @@ Q_SIGNALS:
     void policyChanged();
 
 private:
-    void enqueue(const http::HttpExchange &exchange); // network thread
-    void drain();                                     // this object's thread
+    void record(const QList<http::HttpExchange> &batch);
 
     Options m_options;
     PolicyStore m_policy;
@@ -76,8 +75,6 @@ private:
     bool m_running = false;
     mutable QMutex m_logMutex;
     QList<http::HttpExchange> m_log;
-    QMutex m_pendingMutex;
-    QList<http::HttpExchange> m_pending; ///< handed over from the network thread in batches
 };
 
 } // namespace corslab::server

@@ -415,6 +415,55 @@ private Q_SLOTS:
         QVERIFY(!exchanges.at(2).error.isEmpty());
     }
 
+    void exchangesCompletedInBatches()
+    {
+        Server s = start();
+        QList<HttpExchange> batched;
+        int batches = 0;
+        QList<HttpExchange> single;
+        QObject context;
+        connect(
+            s.http.get(), &HttpServer::exchangesCompleted, &context,
+            [&](const QList<HttpExchange> &list) {
+                ++batches;
+                batched += list;
+            },
+            Qt::QueuedConnection);
+        connect(
+            s.http.get(), &HttpServer::exchangeCompleted, &context,
+            [&](const HttpExchange &e) { single.append(e); }, Qt::QueuedConnection);
+        auto c = connectTo(s.port);
+        QByteArray pipelined;
+        for (int i = 0; i < 20; ++i)
+            pipelined += get("/echo/" + QByteArray::number(i));
+        send(*c, pipelined);
+        for (int i = 0; i < 20; ++i)
+            QVERIFY(readResponse(*c).ok);
+        QTRY_COMPARE(batched.size(), 20);
+        QTRY_COMPARE(single.size(), 20); // both signals, each with every exchange
+        QVERIFY2(batches < 20, QByteArray::number(batches));
+        for (int i = 0; i < 20; ++i) {
+            QCOMPARE(batched.at(i).request.target, "/echo/" + QByteArray::number(i));
+            QCOMPARE(batched.at(i).request.listener, QStringLiteral("test"));
+            QCOMPARE(batched.at(i).response.status, 200);
+            QCOMPARE(batched.at(i).response.body, single.at(i).response.body);
+        }
+
+        // Refused requests are batched too.
+        auto bad = connectTo(s.port);
+        send(*bad, "G(T / HTTP/1.1\r\n");
+        QTRY_COMPARE(batched.size(), 21);
+        QCOMPARE(batched.last().response.status, 400);
+        QVERIFY(!batched.last().error.isEmpty());
+
+        // What is answered right before close() is still reported.
+        send(*c, get("/echo/last"));
+        QVERIFY(readResponse(*c).ok);
+        s.http->close();
+        QTRY_COMPARE(batched.size(), 22);
+        QCOMPARE(batched.last().request.target, QByteArray("/echo/last"));
+    }
+
     void connectionCloseHonoured()
     {
         Server s = start();

@@ -1,6 +1,7 @@
 // The sans-io request parser: every input is fed whole, byte by byte and in seeded random splits,
 // and all three must give the same requests (or the same error). Then the malformed and
 // over-the-limit inputs, each with the status a server answers.
+#include "cors/header_list.h"
 #include "http/request_parser.h"
 
 #include <QRandomGenerator>
@@ -570,6 +571,74 @@ private Q_SLOTS:
         HttpResponse text = HttpResponse::text(413, "too big\n", true);
         QVERIFY(text.serialize(false).startsWith("HTTP/1.1 413 Content Too Large\r\n"));
         QVERIFY(text.serialize(false).contains("\r\nConnection: close\r\n"));
+    }
+
+    // CR, LF and NUL become spaces wherever they are, in values of any length (the fast path
+    // checks eight bytes at a time); other bytes, TAB included, go out as they are.
+    void serializeWireSafeAnyLength()
+    {
+        QRandomGenerator rng(1234);
+        const char alphabet[] = {'a', 'Z', ' ', '\t', '\r', '\n', '\0', '\x0b', '\x7f', '\xff'};
+        auto randomBytes = [&](int maxLength) {
+            QByteArray bytes;
+            const int length = rng.bounded(maxLength + 1);
+            for (int i = 0; i < length; ++i)
+                bytes += alphabet[rng.bounded(int(sizeof alphabet))];
+            return bytes;
+        };
+        auto safe = [](QByteArray bytes) {
+            for (char &c : bytes) {
+                if (c == '\r' || c == '\n' || c == '\0')
+                    c = ' ';
+            }
+            return bytes;
+        };
+        for (int round = 0; round < 2000; ++round) {
+            HttpResponse r;
+            r.status = 299;
+            r.reason = "R" + randomBytes(20); // not empty: that means the standard phrase
+            QByteArray expected = "HTTP/1.1 299 " + safe(r.reason) + "\r\n";
+            for (int h = rng.bounded(4); h > 0; --h) {
+                r.headers.append({"X" + randomBytes(20), randomBytes(40)});
+                expected += safe(r.headers.constLast().first) + ": " +
+                            safe(r.headers.constLast().second) + "\r\n";
+            }
+            r.body = randomBytes(10);
+            expected +=
+                "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n\r\n" + r.body;
+            QCOMPARE(r.serialize(false), expected);
+            QByteArray appended = "prefix";
+            r.serializeTo(appended, false);
+            QCOMPARE(appended, "prefix" + expected);
+        }
+    }
+
+    // hasHeaderToken gives what splitting the combined value (Fetch "get, decode, and split")
+    // gives, quoted strings and whitespace included.
+    void headerTokensLikeGetDecodeAndSplit()
+    {
+        QRandomGenerator rng(99);
+        const QByteArray pieces[] = {"close", "CLOSE", "keep-alive", ",",  " ", "\t",
+                                     "\"",    "\\",    "x",          "\r", ";"};
+        const QByteArray names[] = {"Connection", "connection", "Other"};
+        for (int round = 0; round < 5000; ++round) {
+            HeaderList headers;
+            for (int h = rng.bounded(4); h > 0; --h) {
+                QByteArray value;
+                for (int p = rng.bounded(6); p > 0; --p)
+                    value += pieces[rng.bounded(int(std::size(pieces)))];
+                headers.append({names[rng.bounded(int(std::size(names)))], value});
+            }
+            for (const QByteArrayView token :
+                 {QByteArrayView("close"), QByteArrayView("keep-alive")}) {
+                bool expected = false;
+                if (const auto values = corslab::cors::getDecodeAndSplit(headers, "connection")) {
+                    for (const QByteArray &v : *values)
+                        expected = expected || corslab::cors::equalsIgnoreCase(v, token);
+                }
+                QCOMPARE(hasHeaderToken(headers, "connection", token), expected);
+            }
+        }
     }
 };
 
