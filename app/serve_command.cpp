@@ -224,12 +224,13 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     session::ExchangeJudge judge(*profile);
     const qint64 utcOffsetMs = QDateTime::currentDateTime().offsetFromUtc() * 1000LL;
     QByteArray pending; // lines not yet written; bytes all the way (no QString round trip)
+    pending.reserve(128 * 1024);
     out.flush();
     auto writePending = [&pending] {
         if (!pending.isEmpty()) {
             std::fwrite(pending.constData(), 1, size_t(pending.size()), stdout);
             std::fflush(stdout);
-            pending.clear();
+            pending.truncate(0); // keeps the capacity: no reallocation per batch
         }
     };
     QObject::connect(&playground, &server::PlaygroundServer::exchangeRecorded, &playground,
@@ -253,7 +254,7 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
                              .append("  ")
                              .append(QByteArray::number(x.finishedAtMs - x.startedAtMs))
                              .append("ms  ")
-                             .append(j.summary.toUtf8())
+                             .append(j.summaryUtf8)
                              .append('\n');
                          if (pending.size() > 64 * 1024)
                              writePending();

@@ -179,8 +179,10 @@ const ExchangeJudgement &ExchangeJudge::judge(const http::HttpRequest &request,
         return *it;
     if (m_cache.size() >= m_capacity)
         m_cache.clear(); // simple and bounded; a busy app refills it with what it repeats
-    return *m_cache.insert(
-        key.h, judgeExchange(request, response, QUrl(QString::fromLatin1(url)), m_profile));
+    ExchangeJudgement judgement =
+        judgeExchange(request, response, QUrl(QString::fromLatin1(url)), m_profile);
+    judgement.summaryUtf8 = judgement.summary.toUtf8();
+    return *m_cache.insert(key.h, std::move(judgement));
 }
 
 } // namespace corslab::session

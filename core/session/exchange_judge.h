@@ -28,6 +28,7 @@ struct ExchangeJudgement
     /// for credentials and the browser withheld the cookie).
     std::optional<cors::Verdict> credentialedVerdict;
     QString summary; ///< one line: "exposed", "blocked: AllowOriginMismatch", "preflight ok", ...
+    QByteArray summaryUtf8; ///< summary, encoded once for log writers
     /// Set when the request carried no cookie although the server expects credentials and the page
     /// is another site: the browser's cookie policy, not CORS, kept the cookie back.
     QString cookieNote;
