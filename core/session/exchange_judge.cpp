@@ -5,6 +5,8 @@
 #include "cors/header_list.h"
 #include "cors/preflight_cache.h"
 
+#include <QVarLengthArray>
+
 namespace corslab::session {
 
 namespace {
@@ -144,15 +146,18 @@ ExchangeJudgement judgeExchange(const http::HttpRequest &request,
 namespace corslab::session {
 
 namespace {
-// A 64-bit hash fed piece by piece with Qt's qHashBits (fast on long headers); no key string is
-// built for an exchange we have seen before.
+// The pieces of an exchange copied into one stack buffer (length-prefixed, so "ab"+"c" and
+// "a"+"bc" differ) and hashed once with Qt's qHashBits: no allocation, one hash call.
 struct PieceHash
 {
-    size_t h = 0x9e3779b97f4a7c15ULL;
-    void add(QByteArrayView bytes)
+    QVarLengthArray<char, 4096> bytes;
+    void add(QByteArrayView piece)
     {
-        h = qHashBits(bytes.data(), size_t(bytes.size()), h) ^ (h << 1);
+        const qsizetype n = piece.size();
+        bytes.append(reinterpret_cast<const char *>(&n), sizeof n);
+        bytes.append(piece.data(), n);
     }
+    size_t value() const { return qHashBits(bytes.constData(), size_t(bytes.size()), 0x9e3779b9U); }
 };
 } // namespace
 
@@ -174,7 +179,8 @@ const ExchangeJudgement &ExchangeJudge::judge(const http::HttpRequest &request,
         key.add(h.first);
         key.add(h.second);
     }
-    auto it = m_cache.constFind(key.h);
+    const size_t hash = key.value();
+    auto it = m_cache.constFind(hash);
     if (it != m_cache.constEnd())
         return *it;
     if (m_cache.size() >= m_capacity)
@@ -182,7 +188,7 @@ const ExchangeJudgement &ExchangeJudge::judge(const http::HttpRequest &request,
     ExchangeJudgement judgement =
         judgeExchange(request, response, QUrl(QString::fromLatin1(url)), m_profile);
     judgement.summaryUtf8 = judgement.summary.toUtf8();
-    return *m_cache.insert(key.h, std::move(judgement));
+    return *m_cache.insert(hash, std::move(judgement));
 }
 
 } // namespace corslab::session
