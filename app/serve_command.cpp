@@ -112,7 +112,11 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     const QCommandLineOption secure(
         QStringLiteral("cookie-secure"),
         QStringLiteral("Mark the login cookie Secure (browsers then drop it over http://)."));
-    parser.addOptions({port, policyFile, preset, listPresets, listen, browser, sameSite, secure});
+    const QCommandLineOption quiet(
+        QStringLiteral("quiet"),
+        QStringLiteral("Print no line per exchange (the banner and errors only)."));
+    parser.addOptions(
+        {port, policyFile, preset, listPresets, listen, browser, sameSite, secure, quiet});
     if (!parser.parse(arguments)) {
         err << "corslab-cli serve: " << parser.errorText() << "\n";
         return 2;

@@ -2,7 +2,7 @@
 # HTTP throughput of the playground server (`corslab-cli serve`) next to nginx, in one run.
 #
 # Usage: bench/http_throughput.sh [--duration S] [--connections N] [--rounds R] [--warmup S]
-#                                 [--corslab PATH]
+#                                 [--corslab PATH] [--serve-args "--quiet"]
 #
 # Starts `corslab-cli serve --preset "Open public API"` (exchange logging on, its per-exchange
 # stdout lines sent to /dev/null) and nginx with one worker process on loopback, makes nginx
@@ -34,6 +34,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
     --warmup) warmup=${2:?--warmup needs seconds}; shift 2 ;;
     --corslab) corslab=${2:?--corslab needs a path}; shift 2 ;;
+    --serve-args) serve_args=${2?--serve-args needs a value}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "http_throughput.sh: unknown argument \"$1\" (see --help)" >&2; exit 2 ;;
   esac
@@ -133,7 +134,8 @@ start_corslab() {
     [ -n "$ok" ] || continue
     # stdout carries one line per exchange (the real product path: the server still logs and
     # judges every exchange); it goes to /dev/null so the terminal does not slow the run.
-    "$corslab" serve --port "$base" --preset "Open public API" >/dev/null 2>"$work/corslab.err" &
+    # shellcheck disable=SC2086 # extra serve options are split on purpose
+    "$corslab" serve --port "$base" --preset "Open public API" ${serve_args:-} >/dev/null 2>"$work/corslab.err" &
     corslab_pid=$!
     if wait_http "http://127.0.0.1:$base/public" && kill -0 "$corslab_pid" 2>/dev/null; then
       port=$base
@@ -285,7 +287,7 @@ cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 echo
 echo "Machine: $(nproc) CPUs, $cpu; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); $(nginx -v 2>&1 | sed 's/.*: //')"
 echo "wrk: 1 thread, $connections connections (keep-alive), ${duration} s per run, $rounds rounds, warm-up ${warmup} s per case"
-echo "corslab: $corslab serve --port $api_port --preset \"Open public API\" >/dev/null   (exchange log and per-exchange verdicts on)"
+echo "corslab: $corslab serve --port $api_port --preset \"Open public API\" ${serve_args:-} >/dev/null   (exchange log kept in memory; one verdict line per exchange unless --quiet)"
 echo "nginx:   1 worker process, access log off, port $nginx_port"
 
 if [ "$warmup" -gt 0 ]; then

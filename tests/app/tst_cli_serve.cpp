@@ -129,6 +129,21 @@ private Q_SLOTS:
         QCOMPARE(p.exitCode(), 0);
     }
 
+    void quietPrintsNoExchangeLines()
+    {
+        QProcess p;
+        const quint16 port = start(p, {QStringLiteral("--quiet")});
+        QVERIFY2(port != 0, m_banner.constData());
+        QVERIFY(
+            rawRequest(port, "GET /public HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .startsWith("HTTP/1.1 200"));
+        p.waitForReadyRead(500);
+        QVERIFY(!p.readAllStandardOutput().contains("/public"));
+        p.terminate();
+        QVERIFY(p.waitForFinished(5000));
+        QCOMPARE(p.exitCode(), 0);
+    }
+
     void listPresets()
     {
         QProcess p;
