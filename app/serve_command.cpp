@@ -239,40 +239,41 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
             pending.truncate(0); // keeps the capacity: no reallocation per batch
         }
     };
-    QObject::connect(
-        &playground, &server::PlaygroundServer::exchangeRecorded, &playground,
-        [&](const http::HttpExchange &x) {
-            const QByteArray &base = x.request.listener == QLatin1String("api")   ? o.api
-                                     : x.request.listener == QLatin1String("app") ? o.app
-                                                                                  : o.evil;
-            const QByteArray url = base + x.request.target;
-            const session::ExchangeJudgement &j = judge.judge(x.request, x.response, url);
-            char numbers[48];
-            const auto status = std::to_chars(numbers, numbers + 16, x.response.status);
-            const auto took =
-                std::to_chars(numbers + 16, numbers + 48, x.finishedAtMs - x.startedAtMs);
-            QByteArrayView origin("-");
-            for (const auto &h : x.request.headers) {
-                if (cors::equalsIgnoreCase(h.first, "origin"))
-                    origin = h.second;
-            }
-            pending.append(clockText(x.startedAtMs + utcOffsetMs))
-                .append("  ")
-                .append(x.request.method)
-                .append(' ')
-                .append(url)
-                .append("  origin=")
-                .append(origin)
-                .append("  ")
-                .append(numbers, status.ptr - numbers)
-                .append("  ")
-                .append(numbers + 16, took.ptr - (numbers + 16))
-                .append("ms  ")
-                .append(j.summaryUtf8)
-                .append('\n');
-            if (pending.size() > 64 * 1024)
-                writePending();
-        });
+    if (!parser.isSet(quiet))
+        QObject::connect(
+            &playground, &server::PlaygroundServer::exchangeRecorded, &playground,
+            [&](const http::HttpExchange &x) {
+                const QByteArray &base = x.request.listener == QLatin1String("api")   ? o.api
+                                         : x.request.listener == QLatin1String("app") ? o.app
+                                                                                      : o.evil;
+                const QByteArray url = base + x.request.target;
+                const session::ExchangeJudgement &j = judge.judge(x.request, x.response, url);
+                char numbers[48];
+                const auto status = std::to_chars(numbers, numbers + 16, x.response.status);
+                const auto took =
+                    std::to_chars(numbers + 16, numbers + 48, x.finishedAtMs - x.startedAtMs);
+                QByteArrayView origin("-");
+                for (const auto &h : x.request.headers) {
+                    if (cors::equalsIgnoreCase(h.first, "origin"))
+                        origin = h.second;
+                }
+                pending.append(clockText(x.startedAtMs + utcOffsetMs))
+                    .append("  ")
+                    .append(x.request.method)
+                    .append(' ')
+                    .append(url)
+                    .append("  origin=")
+                    .append(origin)
+                    .append("  ")
+                    .append(numbers, status.ptr - numbers)
+                    .append("  ")
+                    .append(numbers + 16, took.ptr - (numbers + 16))
+                    .append("ms  ")
+                    .append(j.summaryUtf8)
+                    .append('\n');
+                if (pending.size() > 64 * 1024)
+                    writePending();
+            });
     QTimer flusher;
     QObject::connect(&flusher, &QTimer::timeout, &playground, writePending);
     flusher.start(100);
