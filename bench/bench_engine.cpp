@@ -11,7 +11,6 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QTextStream>
-
 #include <algorithm>
 #include <cstdio>
 
@@ -52,8 +51,7 @@ struct Result
     double nsPerItem;
 };
 
-template<typename F>
-double bestNsPerCall(int iterations, int rounds, F &&body)
+template<typename F> double bestNsPerCall(int iterations, int rounds, F &&body)
 {
     double best = 1e300;
     for (int r = 0; r < rounds; ++r) {
@@ -120,16 +118,19 @@ int main(int argc, char *argv[])
     });
 
     QTextStream out(stdout);
-    out << "CORS engine benchmark: " << n << " mixed scenarios, chromium profile, best of " << rounds
-        << " rounds\n";
-    out << QStringLiteral("  verdict (evaluate)                   %1 ns/verdict  %2 verdicts/s  1.0x\n")
+    out << "CORS engine benchmark: " << n << " mixed scenarios, chromium profile, best of "
+        << rounds << " rounds\n";
+    out << QStringLiteral(
+               "  verdict (evaluate)                   %1 ns/verdict  %2 verdicts/s  1.0x\n")
                .arg(verdict, 8, 'f', 0)
                .arg(1e9 / verdict, 10, 'f', 0);
-    out << QStringLiteral("  scenario JSON text -> Scenario       %1 ns/scenario %2 /s          %3x\n")
+    out << QStringLiteral(
+               "  scenario JSON text -> Scenario       %1 ns/scenario %2 /s          %3x\n")
                .arg(parse, 8, 'f', 0)
                .arg(1e9 / parse, 10, 'f', 0)
                .arg(parse / verdict, 0, 'f', 1);
-    out << QStringLiteral("  verdict + explanations + fix (JSON)  %1 ns/verdict  %2 /s          %3x\n")
+    out << QStringLiteral(
+               "  verdict + explanations + fix (JSON)  %1 ns/verdict  %2 /s          %3x\n")
                .arg(full, 8, 'f', 0)
                .arg(1e9 / full, 10, 'f', 0)
                .arg(full / verdict, 0, 'f', 1);

@@ -19,7 +19,6 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
-
 #include <algorithm>
 #include <csignal>
 #include <optional>
@@ -148,8 +147,8 @@ QString describe(const QList<ProcessInfo> &processes)
     QStringList lines;
     for (const ProcessInfo &process : processes) {
         lines.append(u"  pid %1 (%2) %3"_s.arg(QString::number(process.pid),
-                                                QString::fromLocal8Bit(process.comm),
-                                                QString::fromLocal8Bit(process.cmdline.left(160))));
+                                               QString::fromLocal8Bit(process.comm),
+                                               QString::fromLocal8Bit(process.cmdline.left(160))));
     }
     return lines.join(u'\n');
 }
@@ -215,8 +214,8 @@ QString requestsText(const QList<ObservedRequest> &requests)
     QStringList lines;
     for (const ObservedRequest &request : requests) {
         QString line = u"    %1 %2 %3"_s.arg(request.method, request.server, request.path);
-        for (const QByteArray &name :
-             {"Origin"_ba, "Access-Control-Request-Method"_ba, "Access-Control-Request-Headers"_ba}) {
+        for (const QByteArray &name : {"Origin"_ba, "Access-Control-Request-Method"_ba,
+                                       "Access-Control-Request-Headers"_ba}) {
             if (const auto value = requestHeader(request, name))
                 line += u" %1: %2;"_s.arg(QString::fromLatin1(name), *value);
         }
@@ -361,10 +360,10 @@ CaseComparison AgreementCheck::compare(const QString &id)
 
     // 1. Preflight sent, for the first attempt.
     const int repeat = m_repeat.value(id, 1);
-    const bool browserPreflight =
-        repeat == 1 ? observation.preflightCount() > 0
-                    : !observation.requests.isEmpty() &&
-                          observation.requests.first().method == u"OPTIONS"_s;
+    const bool browserPreflight = repeat == 1
+                                      ? observation.preflightCount() > 0
+                                      : !observation.requests.isEmpty() &&
+                                            observation.requests.first().method == u"OPTIONS"_s;
     check(u"preflight sent"_s, boolText(verdict.preflightRequired), boolText(browserPreflight));
 
     // 2. Exposed or blocked, for every attempt (the verdict is the same for each).
@@ -378,8 +377,7 @@ CaseComparison AgreementCheck::compare(const QString &id)
               attempt.resolved ? attempt.type : u"error"_s);
     }
     if (observation.attempts.size() != repeat)
-        check(u"attempts"_s, QString::number(repeat),
-              QString::number(observation.attempts.size()));
+        check(u"attempts"_s, QString::number(repeat), QString::number(observation.attempts.size()));
 
     // 3. Readable response headers.
     if (verdict.exposed && attemptExposed(first))

@@ -3,7 +3,6 @@
 #include "browser_case.h"
 #include "browser_harness.h"
 #include "browser_runner.h"
-
 #include "cors/browser_profile.h"
 
 #include <QHash>

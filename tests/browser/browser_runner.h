@@ -6,8 +6,8 @@
 /// \brief Launches one real browser, opens a page in it, and shuts it down.
 ///
 /// The page does the work (it runs fetch() calls and posts what it saw back to the loopback
-/// ScenarioServer); a runner only gets a real browser onto the page. One implementation per browser:
-/// ChromiumRunner (command line, headless) and FirefoxRunner (WebDriver BiDi).
+/// ScenarioServer); a runner only gets a real browser onto the page. One implementation per
+/// browser: ChromiumRunner (command line, headless) and FirefoxRunner (WebDriver BiDi).
 class BrowserRunner
 {
 public:

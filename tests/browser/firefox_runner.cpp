@@ -16,7 +16,6 @@
 #include <QThread>
 #include <QTimer>
 #include <QWebSocket>
-
 #include <csignal>
 #include <unistd.h>
 #include <utility>
@@ -47,10 +46,12 @@ QJsonValue fromRemoteValue(const QJsonObject &remote)
     if (type == u"string" || type == u"boolean" || type == u"bigint" || type == u"date")
         return value;
     if (type == u"number")
-        return value.isString() && value.toString() == u"-0" ? QJsonValue(0.0) : value; // NaN etc. stay strings
+        return value.isString() && value.toString() == u"-0" ? QJsonValue(0.0)
+                                                             : value; // NaN etc. stay strings
     if (type == u"regexp") {
         const QJsonObject re = value.toObject();
-        return QStringLiteral("/%1/%2").arg(re.value(u"pattern").toString(), re.value(u"flags").toString());
+        return QStringLiteral("/%1/%2").arg(re.value(u"pattern").toString(),
+                                            re.value(u"flags").toString());
     }
     if ((type == u"array" || type == u"set") && value.isArray()) {
         QJsonArray out;
@@ -64,8 +65,9 @@ QJsonValue fromRemoteValue(const QJsonObject &remote)
         for (const QJsonValue &entry : value.toArray()) {
             const QJsonArray pair = entry.toArray();
             const QJsonValue key = pair.at(0);
-            const QString keyText = key.isString() ? key.toString()
-                                                   : fromRemoteValue(key.toObject()).toVariant().toString();
+            const QString keyText = key.isString()
+                                        ? key.toString()
+                                        : fromRemoteValue(key.toObject()).toVariant().toString();
             out.insert(keyText, fromRemoteValue(pair.at(1).toObject()));
         }
         return out;
@@ -75,13 +77,13 @@ QJsonValue fromRemoteValue(const QJsonObject &remote)
 
 QString describeBidiError(const QJsonObject &reply)
 {
-    return QStringLiteral("%1: %2").arg(reply.value(u"error").toString(), reply.value(u"message").toString());
+    return QStringLiteral("%1: %2").arg(reply.value(u"error").toString(),
+                                        reply.value(u"message").toString());
 }
 
 } // namespace
 
-FirefoxRunner::FirefoxRunner(QString executable)
-    : m_executable(std::move(executable))
+FirefoxRunner::FirefoxRunner(QString executable) : m_executable(std::move(executable))
 {
 }
 
@@ -114,7 +116,8 @@ QString FirefoxRunner::version() const
     proc.setProcessChannelMode(QProcess::MergedChannels);
     proc.start(m_executable, {QStringLiteral("--version")});
     if (proc.waitForFinished(15000) && proc.exitStatus() == QProcess::NormalExit) {
-        m_version = QString::fromLocal8Bit(proc.readAll()).trimmed(); // "Mozilla Firefox 153.7.0esr"
+        m_version =
+            QString::fromLocal8Bit(proc.readAll()).trimmed(); // "Mozilla Firefox 153.7.0esr"
     } else {
         proc.kill();
         proc.waitForFinished(1000);
@@ -124,8 +127,8 @@ QString FirefoxRunner::version() const
 
 bool FirefoxRunner::isRunning() const
 {
-    return m_process && m_process->state() == QProcess::Running && m_socket
-        && m_socket->state() == QAbstractSocket::ConnectedState && m_sessionUp;
+    return m_process && m_process->state() == QProcess::Running && m_socket &&
+           m_socket->state() == QAbstractSocket::ConnectedState && m_sessionUp;
 }
 
 QString FirefoxRunner::stderrTail() const
@@ -137,7 +140,8 @@ QByteArray FirefoxRunner::userJs()
 {
     // Firefox's Remote Agent also applies its own "recommended" automation prefs once it has
     // started (remote.prefs.recommended, on by default); these are the ones that must already be in
-    // place before the first window opens, plus everything that could reach for the (absent) network.
+    // place before the first window opens, plus everything that could reach for the (absent)
+    // network.
     return QByteArrayLiteral(R"js(// Written by CORS Lab's FirefoxRunner for a throw-away profile.
 
 // No first-run, welcome, what's-new, default-browser or session-restore UI.
@@ -281,14 +285,17 @@ bool FirefoxRunner::start(QString *error)
     }
 
     // A fresh profile each time, so nothing leaks between runs.
-    m_profile = std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/corslab-firefox-XXXXXX"));
+    m_profile = std::make_unique<QTemporaryDir>(QDir::tempPath() +
+                                                QStringLiteral("/corslab-firefox-XXXXXX"));
     if (!m_profile->isValid()) {
-        *error = QStringLiteral("firefox: cannot create a temporary profile: %1").arg(m_profile->errorString());
+        *error = QStringLiteral("firefox: cannot create a temporary profile: %1")
+                     .arg(m_profile->errorString());
         return false;
     }
     QFile userJsFile(m_profile->filePath(QStringLiteral("user.js")));
     if (!userJsFile.open(QIODevice::WriteOnly) || userJsFile.write(userJs()) < 0) {
-        *error = QStringLiteral("firefox: cannot write %1: %2").arg(userJsFile.fileName(), userJsFile.errorString());
+        *error = QStringLiteral("firefox: cannot write %1: %2")
+                     .arg(userJsFile.fileName(), userJsFile.errorString());
         return false;
     }
     userJsFile.close();
@@ -306,7 +313,8 @@ bool FirefoxRunner::start(QString *error)
                              QStringLiteral("--remote-debugging-port"), QString::number(port),
                              QStringLiteral("about:blank")});
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("MOZ_CRASHREPORTER_DISABLE"), QStringLiteral("1")); // no crash dialogs/uploads
+    env.insert(QStringLiteral("MOZ_CRASHREPORTER_DISABLE"),
+               QStringLiteral("1")); // no crash dialogs/uploads
     env.insert(QStringLiteral("MOZ_DISABLE_AUTO_SAFE_MODE"), QStringLiteral("1"));
     // Release builds ignore the services.settings.server override in user.js (and keep resolving
     // firefox.settings.services.mozilla.com) unless this is set.
@@ -317,13 +325,16 @@ bool FirefoxRunner::start(QString *error)
     // Own process group, so stop() can take down every content/utility process Firefox forks.
     m_process->setChildProcessModifier([] { ::setpgid(0, 0); });
 
-    QObject::connect(m_process.get(), &QProcess::readyReadStandardError, m_process.get(), [this] { onStderr(); });
+    QObject::connect(m_process.get(), &QProcess::readyReadStandardError, m_process.get(),
+                     [this] { onStderr(); });
     QObject::connect(m_process.get(), &QProcess::finished, m_process.get(), [this] { wake(); });
-    QObject::connect(m_process.get(), &QProcess::errorOccurred, m_process.get(), [this] { wake(); });
+    QObject::connect(m_process.get(), &QProcess::errorOccurred, m_process.get(),
+                     [this] { wake(); });
 
     m_process->start();
     if (!m_process->waitForStarted(10000)) {
-        *error = QStringLiteral("firefox: cannot start %1: %2").arg(m_executable, m_process->errorString());
+        *error = QStringLiteral("firefox: cannot start %1: %2")
+                     .arg(m_executable, m_process->errorString());
         return false;
     }
     m_pid = m_process->processId();
@@ -332,11 +343,14 @@ bool FirefoxRunner::start(QString *error)
 
     // 1. Wait for the Remote Agent to announce its WebSocket address.
     if (!waitFor([this] { return !m_wsUrl.isEmpty(); }, m_startupTimeoutMs)) {
-        *error = m_process->state() == QProcess::Running
-            ? QStringLiteral("firefox: no \"WebDriver BiDi listening on\" line within %1 ms; stderr: %2")
-                  .arg(m_startupTimeoutMs).arg(stderrTail().right(2000))
-            : QStringLiteral("firefox: %1 before the Remote Agent was listening; stderr: %2")
-                  .arg(whyGone(), stderrTail().right(2000));
+        *error =
+            m_process->state() == QProcess::Running
+                ? QStringLiteral(
+                      "firefox: no \"WebDriver BiDi listening on\" line within %1 ms; stderr: %2")
+                      .arg(m_startupTimeoutMs)
+                      .arg(stderrTail().right(2000))
+                : QStringLiteral("firefox: %1 before the Remote Agent was listening; stderr: %2")
+                      .arg(whyGone(), stderrTail().right(2000));
         return false;
     }
 
@@ -348,22 +362,27 @@ bool FirefoxRunner::start(QString *error)
     QObject::connect(m_socket.get(), &QWebSocket::connected, m_socket.get(), [this] { wake(); });
     QObject::connect(m_socket.get(), &QWebSocket::disconnected, m_socket.get(), [this] { wake(); });
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
-    QObject::connect(m_socket.get(), &QWebSocket::errorOccurred, m_socket.get(), [this] { wake(); });
-#else // Qt 6.4 still calls this signal error()
-    QObject::connect(m_socket.get(), qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), m_socket.get(),
+    QObject::connect(m_socket.get(), &QWebSocket::errorOccurred, m_socket.get(),
                      [this] { wake(); });
+#else // Qt 6.4 still calls this signal error()
+    QObject::connect(m_socket.get(), qOverload<QAbstractSocket::SocketError>(&QWebSocket::error),
+                     m_socket.get(), [this] { wake(); });
 #endif
     const QUrl sessionUrl(m_wsUrl + QStringLiteral("/session"));
     m_socket->open(sessionUrl);
-    const bool connected = waitFor([this] {
-        return m_socket->state() == QAbstractSocket::ConnectedState
-            || (m_socket->state() == QAbstractSocket::UnconnectedState && m_socket->error() != QAbstractSocket::UnknownSocketError);
-    }, int(remaining()));
+    const bool connected = waitFor(
+        [this] {
+            return m_socket->state() == QAbstractSocket::ConnectedState ||
+                   (m_socket->state() == QAbstractSocket::UnconnectedState &&
+                    m_socket->error() != QAbstractSocket::UnknownSocketError);
+        },
+        int(remaining()));
     if (!connected || m_socket->state() != QAbstractSocket::ConnectedState) {
         *error = QStringLiteral("firefox: cannot connect to %1: %2")
                      .arg(sessionUrl.toString(), connected ? m_socket->errorString()
-                                                 : m_process->state() == QProcess::Running ? QStringLiteral("timed out")
-                                                                                           : whyGone());
+                                                 : m_process->state() == QProcess::Running
+                                                     ? QStringLiteral("timed out")
+                                                     : whyGone());
         return false;
     }
 
@@ -375,13 +394,14 @@ bool FirefoxRunner::start(QString *error)
     m_sessionUp = true;
 
     // 4. The top-level context is the one tab Firefox opened with about:blank.
-    if (!command(QStringLiteral("browsingContext.getTree"), QJsonObject{{QStringLiteral("maxDepth"), 0}},
-                 &result, error, int(remaining())))
+    if (!command(QStringLiteral("browsingContext.getTree"),
+                 QJsonObject{{QStringLiteral("maxDepth"), 0}}, &result, error, int(remaining())))
         return false;
     const QJsonArray contexts = result.value(u"contexts").toArray();
     if (contexts.isEmpty()) {
-        *error = QStringLiteral("firefox: browsingContext.getTree returned no top-level context: %1")
-                     .arg(QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)));
+        *error =
+            QStringLiteral("firefox: browsingContext.getTree returned no top-level context: %1")
+                .arg(QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)));
         return false;
     }
     m_context = contexts.first().toObject().value(u"context").toString();
@@ -397,7 +417,8 @@ void FirefoxRunner::stop()
         if (m_sessionUp && m_socket->state() == QAbstractSocket::ConnectedState) {
             QJsonObject ignored;
             QString ignoredError;
-            command(QStringLiteral("session.end"), QJsonObject{}, &ignored, &ignoredError, kEndSessionMs);
+            command(QStringLiteral("session.end"), QJsonObject{}, &ignored, &ignoredError,
+                    kEndSessionMs);
         }
         m_socket->disconnect(); // no more callbacks into a half-destroyed runner
         m_socket->abort();
@@ -448,8 +469,8 @@ QString FirefoxRunner::whyGone() const
         return QStringLiteral("Firefox failed to start (%1)").arg(m_process->errorString());
     if (m_process->state() == QProcess::NotRunning)
         return m_process->exitStatus() == QProcess::CrashExit
-            ? QStringLiteral("Firefox crashed")
-            : QStringLiteral("Firefox exited with code %1").arg(m_process->exitCode());
+                   ? QStringLiteral("Firefox crashed")
+                   : QStringLiteral("Firefox exited with code %1").arg(m_process->exitCode());
     return QStringLiteral("Firefox is running");
 }
 
@@ -493,7 +514,8 @@ void FirefoxRunner::onStderr()
     while ((newline = m_stderrLine.indexOf('\n')) >= 0) {
         const QString line = QString::fromLocal8Bit(m_stderrLine.left(newline)).trimmed();
         m_stderrLine.remove(0, newline + 1);
-        static const QRegularExpression listening(QStringLiteral("WebDriver BiDi listening on (ws://\\S+)"));
+        static const QRegularExpression listening(
+            QStringLiteral("WebDriver BiDi listening on (ws://\\S+)"));
         const QRegularExpressionMatch match = listening.match(line);
         if (match.hasMatch()) {
             m_wsUrl = match.captured(1);
@@ -521,21 +543,28 @@ bool FirefoxRunner::command(const QString &method, const QJsonObject &params, QJ
                             QString *error, int timeoutMs)
 {
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
-        *error = QStringLiteral("firefox: %1: not connected to the Remote Agent (%2)").arg(method, whyGone());
+        *error = QStringLiteral("firefox: %1: not connected to the Remote Agent (%2)")
+                     .arg(method, whyGone());
         return false;
     }
     const int id = m_nextId++;
-    const QJsonObject request{{QStringLiteral("id"), id}, {QStringLiteral("method"), method},
+    const QJsonObject request{{QStringLiteral("id"), id},
+                              {QStringLiteral("method"), method},
                               {QStringLiteral("params"), params}};
-    m_socket->sendTextMessage(QString::fromUtf8(QJsonDocument(request).toJson(QJsonDocument::Compact)));
+    m_socket->sendTextMessage(
+        QString::fromUtf8(QJsonDocument(request).toJson(QJsonDocument::Compact)));
 
     const int timeout = timeoutMs > 0 ? timeoutMs : m_commandTimeoutMs;
-    const bool replied = waitFor([this, id] {
-        return m_replies.contains(id) || m_socket->state() != QAbstractSocket::ConnectedState;
-    }, timeout);
+    const bool replied = waitFor(
+        [this, id] {
+            return m_replies.contains(id) || m_socket->state() != QAbstractSocket::ConnectedState;
+        },
+        timeout);
     if (!m_replies.contains(id)) {
-        *error = !replied ? QStringLiteral("firefox: %1: no reply within %2 ms").arg(method).arg(timeout)
-                          : QStringLiteral("firefox: %1: connection closed before the reply (%2)").arg(method, whyGone());
+        *error = !replied
+                     ? QStringLiteral("firefox: %1: no reply within %2 ms").arg(method).arg(timeout)
+                     : QStringLiteral("firefox: %1: connection closed before the reply (%2)")
+                           .arg(method, whyGone());
         if (!m_process || m_process->state() == QProcess::NotRunning)
             *error += QStringLiteral("; stderr: ") + stderrTail().right(2000);
         return false;
@@ -556,16 +585,18 @@ QJsonValue FirefoxRunner::evaluate(const QString &expression, QString *error)
     if (!isRunning()) {
         err = QStringLiteral("firefox: evaluate: the browser is not running (call open() first)");
     } else {
-        const QJsonObject params{{QStringLiteral("expression"), expression},
-                                 {QStringLiteral("target"), QJsonObject{{QStringLiteral("context"), m_context}}},
-                                 {QStringLiteral("awaitPromise"), true},
-                                 {QStringLiteral("resultOwnership"), QStringLiteral("none")}};
+        const QJsonObject params{
+            {QStringLiteral("expression"), expression},
+            {QStringLiteral("target"), QJsonObject{{QStringLiteral("context"), m_context}}},
+            {QStringLiteral("awaitPromise"), true},
+            {QStringLiteral("resultOwnership"), QStringLiteral("none")}};
         if (command(QStringLiteral("script.evaluate"), params, &result, &err)) {
             if (result.value(u"type").toString() == u"success")
                 return fromRemoteValue(result.value(u"result").toObject());
             // "exception": report the text Firefox gives (e.g. "ReferenceError: x is not defined").
             const QJsonObject details = result.value(u"exceptionDetails").toObject();
-            err = QStringLiteral("firefox: evaluate threw: %1").arg(details.value(u"text").toString());
+            err = QStringLiteral("firefox: evaluate threw: %1")
+                      .arg(details.value(u"text").toString());
         }
     }
     if (error)

@@ -8,7 +8,6 @@
 #include <QJsonValue>
 #include <QString>
 #include <QUrl>
-
 #include <functional>
 #include <memory>
 
@@ -20,10 +19,11 @@ class QWebSocket;
 /// \brief Drives Debian's firefox-esr over WebDriver BiDi (Firefox's built-in Remote Agent; no
 /// geckodriver).
 ///
-/// open() launches `firefox-esr --headless --no-remote --profile <fresh dir> --remote-debugging-port
-/// <free port> about:blank`, waits for "WebDriver BiDi listening on ws://..." on stderr, connects to
-/// ws://.../session, sends session.new, finds the top-level browsing context and navigates it with
-/// wait "none". A second open() while the browser is still up only navigates again.
+/// open() launches `firefox-esr --headless --no-remote --profile <fresh dir>
+/// --remote-debugging-port <free port> about:blank`, waits for "WebDriver BiDi listening on
+/// ws://..." on stderr, connects to ws://.../session, sends session.new, finds the top-level
+/// browsing context and navigates it with wait "none". A second open() while the browser is still
+/// up only navigates again.
 ///
 /// Everything is synchronous: each step spins a local QEventLoop bounded by a timeout, so a
 /// QCoreApplication must exist and calls must come from its thread. Not a QObject (no moc needed).
@@ -47,14 +47,21 @@ public:
     /// Runs `script.evaluate` (awaitPromise: true) in the top-level context and returns the result
     /// as plain JSON: primitives as such, arrays/sets as arrays, objects/maps as objects, NaN,
     /// ±Infinity and bigints as strings, undefined as null, anything else (functions, nodes...) as
-    /// {"type": ...}. On a thrown exception or a protocol failure returns undefined and sets \a error.
+    /// {"type": ...}. On a thrown exception or a protocol failure returns undefined and sets \a
+    /// error.
     QJsonValue evaluate(const QString &expression, QString *error);
 
     /// True while Firefox runs and the BiDi session is up.
     bool isRunning() const;
 
-    void setStartupTimeoutMs(int ms) { m_startupTimeoutMs = ms; }  ///< launch → session ready; default 30 000
-    void setCommandTimeoutMs(int ms) { m_commandTimeoutMs = ms; }  ///< per BiDi command; default 30 000
+    void setStartupTimeoutMs(int ms)
+    {
+        m_startupTimeoutMs = ms;
+    } ///< launch → session ready; default 30 000
+    void setCommandTimeoutMs(int ms)
+    {
+        m_commandTimeoutMs = ms;
+    } ///< per BiDi command; default 30 000
 
     /// Milliseconds the last launch took, from process start to a usable session (-1 if none).
     qint64 lastStartupMs() const { return m_lastStartupMs; }
@@ -84,12 +91,12 @@ private:
     std::unique_ptr<QTemporaryDir> m_profile;
     std::unique_ptr<QProcess> m_process;
     std::unique_ptr<QWebSocket> m_socket;
-    qint64 m_pid = 0;          // also the process-group id (Firefox is started as a group leader)
-    QByteArray m_stderr;       // bounded tail
-    QByteArray m_stderrLine;   // partial line not yet parsed
-    QString m_wsUrl;           // "ws://127.0.0.1:PORT" once Firefox said it listens
+    qint64 m_pid = 0;        // also the process-group id (Firefox is started as a group leader)
+    QByteArray m_stderr;     // bounded tail
+    QByteArray m_stderrLine; // partial line not yet parsed
+    QString m_wsUrl;         // "ws://127.0.0.1:PORT" once Firefox said it listens
     bool m_sessionUp = false;
-    QString m_context;         // top-level browsing context id
+    QString m_context; // top-level browsing context id
 
     int m_nextId = 1;
     QHash<int, QJsonObject> m_replies;

@@ -7,7 +7,6 @@
 #include "agreement_check.h"
 #include "browser_cases.h"
 #include "chromium_runner.h"
-
 #include "cors/browser_profile.h"
 
 #include <QtTest>

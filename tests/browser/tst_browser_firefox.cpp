@@ -9,9 +9,8 @@
 
 #include "agreement_check.h"
 #include "browser_cases.h"
-#include "firefox_runner.h"
-
 #include "cors/browser_profile.h"
+#include "firefox_runner.h"
 
 #include <QtTest>
 

@@ -274,7 +274,8 @@ private Q_SLOTS:
             << QStringLiteral("extra_headers[0][0]: expected a header name");
         QTest::newRow("extra header value")
             << QByteArray("{\"extra_headers\": [[\"a\", \"b\\r\\nc\"]]}")
-            << QStringLiteral("extra_headers[0][1]: expected a header value (Latin-1 text without NUL, CR or LF)");
+            << QStringLiteral("extra_headers[0][1]: expected a header value (Latin-1 text without "
+                              "NUL, CR or LF)");
     }
     void badJson()
     {
