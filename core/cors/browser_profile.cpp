@@ -3,7 +3,7 @@
 namespace corslab::cors {
 
 // Sources for each value are in docs/BROWSERS.md; the chromium ones are checked against Debian's
-// Chromium by tests/browser/tst_browser_chromium.cpp.
+// Chromium and Firefox ESR by tests/browser/tst_browser_agreement.cpp.
 static BrowserProfile makeChromium()
 {
     BrowserProfile p;
