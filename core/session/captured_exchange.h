@@ -1,0 +1,84 @@
+#pragma once
+
+#include "http/http_message.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+
+namespace corslab::session {
+
+/// A body as captured: the first bytes (up to the capture cap) and the full size on the wire.
+struct CapturedBody
+{
+    QByteArray stored;  ///< at most the cap; the rest is counted, not stored
+    qint64 size = 0;    ///< decoded size of the whole body
+    bool truncated() const { return size > stored.size(); }
+};
+
+/// What a CONNECT tunnel carried (for tunnels and for intercepted HTTPS exchanges).
+struct TunnelInfo
+{
+    QByteArray host;         ///< the CONNECT target's host
+    quint16 port = 0;
+    bool intercepted = false; ///< TLS terminated by the proxy (exchanges inside are captured)
+    QByteArray tlsVersion;    ///< "TLSv1.3", when TLS was terminated or used upstream
+    QByteArray alpn;          ///< protocol negotiated with the client ("http/1.1"), if any
+    qint64 bytesFromClient = 0; ///< opaque tunnels: bytes relayed each way
+    qint64 bytesFromServer = 0;
+};
+
+/// \brief One exchange as the proxy saw it, before the session classifies, pairs and judges it.
+///
+/// The proxy fills this on its network thread and hands batches to Session::append(). Times are
+/// epoch milliseconds; a stage that did not happen stays 0.
+struct CapturedExchange
+{
+    enum class Type {
+        Http,         ///< a request (plain, or inside an intercepted tunnel) and its response
+        Tunnel,       ///< an opaque CONNECT tunnel (no interception): host, bytes, duration
+    };
+    Type type = Type::Http;
+
+    qint64 startedAtMs = 0;   ///< request head complete
+    qint64 firstByteAtMs = 0; ///< first byte of the response (from upstream, or local answer)
+    qint64 finishedAtMs = 0;  ///< response fully sent to the client (or the failure)
+
+    QByteArray clientAddress; ///< "127.0.0.1"
+    quint16 clientPort = 0;
+    QByteArray upstreamAddress; ///< the address connected to ("127.0.0.1"), empty if none
+    quint16 upstreamPort = 0;
+
+    // The request as the browser sent it (absolute URL rebuilt for origin-form / reverse mode).
+    QByteArray method;
+    QByteArray url; ///< absolute: "https://api.example.com/v1/x?y=1"
+    QByteArray httpVersion = QByteArrayLiteral("HTTP/1.1");
+    http::HeaderList requestHeaders;
+    CapturedBody requestBody;
+
+    // The response as the browser got it (after override rules). status 0: none (failure).
+    int status = 0;
+    QByteArray reason;
+    http::HeaderList responseHeaders;
+    CapturedBody responseBody;
+
+    /// Override marks: set when a rule changed the response. upstreamResponseHeaders is then what
+    /// the server sent (responseHeaders is what the browser got), overrideRule names the rule.
+    bool overridden = false;
+    bool answeredLocally = false; ///< the proxy answered (a preflight rule): no upstream at all
+    QString overrideRule;
+    http::HeaderList upstreamResponseHeaders;
+    int upstreamStatus = 0;
+
+    TunnelInfo tunnel; ///< for Type::Tunnel, and for exchanges inside an intercepted tunnel
+
+    /// Why the exchange failed ("upstream refused the connection: 127.0.0.1:9", "client closed the
+    /// connection mid-request"), empty on success. A failed exchange that the proxy answered with
+    /// its 502 page keeps that page's status and headers above.
+    QString error;
+};
+
+} // namespace corslab::session
+
+Q_DECLARE_METATYPE(corslab::session::CapturedExchange)
