@@ -1,4 +1,5 @@
 #include "evaluate_command.h"
+#include "proxy_command.h"
 #include "serve_command.h"
 
 #include <QCoreApplication>
@@ -12,6 +13,7 @@ const char *const kUsage =
     "Commands:\n"
     "  evaluate FILE|-   Judge one CORS scenario (JSON) and print the verdict\n"
     "  serve             Run the playground server (demo origins, live CORS policy)\n"
+    "  proxy             Run the intercepting proxy: capture, pair and judge a browser's traffic\n"
     "\n"
     "Run 'corslab-cli <command> --help' for a command's options.\n";
 }
@@ -39,6 +41,8 @@ int main(int argc, char *argv[])
         return runEvaluateCommand(args, out, err);
     if (command == QLatin1String("serve"))
         return runServeCommand(args, out, err);
+    if (command == QLatin1String("proxy"))
+        return runProxyCommand(args, out, err);
     err << "corslab-cli: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
 }

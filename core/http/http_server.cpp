@@ -6,6 +6,7 @@
 #include <QDeadlineTimer>
 #include <QMetaMethod>
 #include <QPointer>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -62,7 +63,7 @@ public:
     }
 
     quint16 listen(const QHostAddress &address, quint16 port, const QString &listener,
-                   QString *error);
+                   QString *error, const QSslConfiguration *tls = nullptr);
     void closeAll();
     void remove(Connection *connection) { m_connections.remove(connection); }
     void report(HttpExchange &&exchange);
@@ -432,9 +433,16 @@ void ServerCore::flushBatch()
 }
 
 quint16 ServerCore::listen(const QHostAddress &address, quint16 port, const QString &listener,
-                           QString *error)
+                           QString *error, const QSslConfiguration *tls)
 {
-    auto *server = new QTcpServer(this);
+    QTcpServer *server;
+    if (tls) {
+        auto *sslServer = new QSslServer(this);
+        sslServer->setSslConfiguration(*tls);
+        server = sslServer;
+    } else {
+        server = new QTcpServer(this);
+    }
     server->setListenBacklogSize(1024); // bursts of connections (tests open 200 at once)
     if (!server->listen(address, port)) {
         if (error)
@@ -442,7 +450,8 @@ quint16 ServerCore::listen(const QHostAddress &address, quint16 port, const QStr
         delete server;
         return 0;
     }
-    QObject::connect(server, &QTcpServer::newConnection, this, [this, server, listener] {
+    // pendingConnectionAvailable: for a QSslServer, once the TLS handshake is done.
+    QObject::connect(server, &QTcpServer::pendingConnectionAvailable, this, [this, server, listener] {
         while (QTcpSocket *socket = server->nextPendingConnection())
             m_connections.insert(new Connection(socket, listener, this));
     });
@@ -522,6 +531,14 @@ quint16 HttpServer::listen(const QHostAddress &address, quint16 port, const QStr
 {
     quint16 bound = 0;
     runOnNetworkThread([&] { bound = m_core->listen(address, port, listener, error); });
+    return bound;
+}
+
+quint16 HttpServer::listenTls(const QHostAddress &address, quint16 port, const QString &listener,
+                              const QSslConfiguration &tls, QString *error)
+{
+    quint16 bound = 0;
+    runOnNetworkThread([&] { bound = m_core->listen(address, port, listener, error, &tls); });
     return bound;
 }
 

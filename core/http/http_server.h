@@ -9,6 +9,7 @@
 #include <memory>
 
 class QThread;
+class QSslConfiguration;
 
 namespace corslab::http {
 
@@ -48,6 +49,10 @@ public:
     /// 0 with the reason in \a error (when not null).
     quint16 listen(const QHostAddress &address, quint16 port, const QString &listener,
                    QString *error);
+    /// The same over TLS with \a tls (certificate, key, ALPN): connections are handed to the
+    /// handler once their handshake is done (an https origin for tests and demos).
+    quint16 listenTls(const QHostAddress &address, quint16 port, const QString &listener,
+                      const QSslConfiguration &tls, QString *error);
     /// Stops all listeners, aborts open connections and joins the network thread. listen()
     /// may be called again afterwards. Not from the handler (it runs on the thread to join).
     void close();

@@ -358,7 +358,8 @@ int RequestParser::Impl::headersComplete()
 int RequestParser::Impl::messageComplete()
 {
     expectedHeaders = qMax<qsizetype>(8, current.headers.size());
-    const bool keepAlive = current.keepAlive();
+    // After CONNECT the connection carries a tunnel, not requests (RFC 9110 §9.3.6).
+    const bool keepAlive = current.keepAlive() && current.method != "CONNECT";
     out->requests.append(std::move(current));
     current = HttpRequest();
     awaitingContinue = false;
@@ -685,6 +686,11 @@ bool RequestParser::readingHead() const
     const Impl &d = *m_impl;
     return (d.stage == Impl::Stage::RequestLine && !d.line.isEmpty()) ||
            (d.stage == Impl::Stage::Message && !d.headDone);
+}
+
+const HttpRequest *RequestParser::partialRequest() const
+{
+    return m_impl->stage == Impl::Stage::Message ? &m_impl->current : nullptr;
 }
 
 bool RequestParser::finished() const

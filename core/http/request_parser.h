@@ -51,6 +51,9 @@ public:
     bool idle() const;
     /// A request head has started but is not complete yet (for the slow-header timeout).
     bool readingHead() const;
+    /// The request being received (its request line is complete, the rest may not be), or null
+    /// between requests: what a proxy records when the client goes away mid-request.
+    const HttpRequest *partialRequest() const;
     /// No more requests can come: the last one closes the connection, or an error occurred.
     bool finished() const;
 

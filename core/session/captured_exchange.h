@@ -12,19 +12,19 @@ namespace corslab::session {
 /// A body as captured: the first bytes (up to the capture cap) and the full size on the wire.
 struct CapturedBody
 {
-    QByteArray stored;  ///< at most the cap; the rest is counted, not stored
-    qint64 size = 0;    ///< decoded size of the whole body
+    QByteArray stored; ///< at most the cap; the rest is counted, not stored
+    qint64 size = 0;   ///< decoded size of the whole body
     bool truncated() const { return size > stored.size(); }
 };
 
 /// What a CONNECT tunnel carried (for tunnels and for intercepted HTTPS exchanges).
 struct TunnelInfo
 {
-    QByteArray host;         ///< the CONNECT target's host
+    QByteArray host; ///< the CONNECT target's host
     quint16 port = 0;
-    bool intercepted = false; ///< TLS terminated by the proxy (exchanges inside are captured)
-    QByteArray tlsVersion;    ///< "TLSv1.3", when TLS was terminated or used upstream
-    QByteArray alpn;          ///< protocol negotiated with the client ("http/1.1"), if any
+    bool intercepted = false;   ///< TLS terminated by the proxy (exchanges inside are captured)
+    QByteArray tlsVersion;      ///< "TLSv1.3", when TLS was terminated or used upstream
+    QByteArray alpn;            ///< protocol negotiated with the client ("http/1.1"), if any
     qint64 bytesFromClient = 0; ///< opaque tunnels: bytes relayed each way
     qint64 bytesFromServer = 0;
 };
@@ -36,8 +36,8 @@ struct TunnelInfo
 struct CapturedExchange
 {
     enum class Type {
-        Http,         ///< a request (plain, or inside an intercepted tunnel) and its response
-        Tunnel,       ///< an opaque CONNECT tunnel (no interception): host, bytes, duration
+        Http,   ///< a request (plain, or inside an intercepted tunnel) and its response
+        Tunnel, ///< an opaque CONNECT tunnel (no interception): host, bytes, duration
     };
     Type type = Type::Http;
 

@@ -9,11 +9,7 @@
 
 namespace corslab::session {
 
-namespace {
-
-// Headers the browser itself adds to a fetch(): not part of what the script asked for, so they
-// must not count as CORS-unsafe request headers.
-bool isBrowserAddedHeader(const QByteArray &name, const QByteArray &value)
+bool isBrowserAddedRequestHeader(const QByteArray &name, const QByteArray &value)
 {
     if (cors::isForbiddenRequestHeader(name, value))
         return true;
@@ -24,6 +20,8 @@ bool isBrowserAddedHeader(const QByteArray &name, const QByteArray &value)
     }
     return false;
 }
+
+namespace {
 
 QString verdictLine(const cors::Verdict &v)
 {
@@ -95,7 +93,7 @@ ExchangeJudgement judgeExchange(const http::HttpRequest &request,
     j.kind = ExchangeJudgement::Kind::Actual;
     s.method = request.method;
     for (const auto &h : request.headers) {
-        if (!isBrowserAddedHeader(h.first, h.second))
+        if (!isBrowserAddedRequestHeader(h.first, h.second))
             s.headers.append({h.first, h.second});
     }
     s.credentials = request.header("cookie") ? cors::CredentialsMode::Include

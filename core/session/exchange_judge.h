@@ -34,6 +34,11 @@ struct ExchangeJudgement
     QString cookieNote;
 };
 
+/// True for a request header the browser adds by itself (forbidden headers such as Origin,
+/// Cookie, Sec-Fetch-*, and User-Agent, Priority, Upgrade-Insecure-Requests, Pragma,
+/// Cache-Control): not what the page's script set, so never a reason for a preflight.
+bool isBrowserAddedRequestHeader(const QByteArray &name, const QByteArray &value);
+
 /// Judges \a request / \a response as the browser that sent it would. \a url is the absolute URL
 /// the request was sent to. What a capture cannot tell is inferred and said: the credentials mode
 /// of an actual request is "include" when it carries a Cookie (a browser sends no cookie to another

@@ -219,9 +219,11 @@ const QList<ValidCase> &validCases()
          "GET /next HTTP/1.1\r\nHost: a.test\r\n\r\n",
          {{"GET", "/ws", {{"Host", "a.test"}, {"Connection", "Upgrade"}, {"Upgrade", "websocket"}}},
           {"GET", "/next", hostA}}},
+        // After CONNECT the connection is a tunnel: the parser takes no further request.
         {"CONNECT with an authority-form target",
          "CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n\r\n",
-         {{"CONNECT", "a.test:443", {{"Host", "a.test:443"}}}}},
+         {{"CONNECT", "a.test:443", {{"Host", "a.test:443"}}}},
+         true},
         {"UTF-8 and obs-text in header values are kept as bytes",
          "GET / HTTP/1.1\r\nHost: a.test\r\nX-Name: caf\xc3\xa9\r\n\r\n",
          {{"GET", "/", {{"Host", "a.test"}, {"X-Name", "caf\xc3\xa9"}}}}},

@@ -1,0 +1,244 @@
+#include "upstream_connection.h"
+
+#include <QSslConfiguration>
+#include <QSslSocket>
+
+namespace corslab::proxy {
+
+namespace {
+
+// Enough to keep a fast link busy; beyond it the socket stops reading (backpressure).
+constexpr qint64 readBufferBytes = 256 * 1024;
+
+QByteArray protocolName(QSsl::SslProtocol protocol)
+{
+    switch (protocol) {
+    case QSsl::TlsV1_2:
+        return QByteArrayLiteral("TLSv1.2");
+    case QSsl::TlsV1_3:
+        return QByteArrayLiteral("TLSv1.3");
+    default:
+        return QByteArrayLiteral("TLS");
+    }
+}
+
+} // namespace
+
+UpstreamConnection::UpstreamConnection(const UpstreamTarget &target, const ProxyOptions &options,
+                                       UpstreamListener *listener, QObject *parent)
+    : QObject(parent), m_target(target), m_options(options), m_listener(listener),
+      m_socket(new QSslSocket(this))
+{
+    m_socket->setReadBufferSize(readBufferBytes);
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        if (!m_ready)
+            fail(504, QStringLiteral("no connection to %1:%2 within %3 s")
+                          .arg(QString::fromLatin1(m_target.host))
+                          .arg(m_target.port)
+                          .arg(m_options.connectTimeoutMs / 1000.0));
+        else
+            fail(504, QStringLiteral("the server %1:%2 sent nothing for %3 s")
+                          .arg(QString::fromLatin1(m_target.host))
+                          .arg(m_target.port)
+                          .arg(m_options.responseTimeoutMs / 1000.0));
+    });
+    if (target.tls) {
+        QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+        if (!options.upstreamCaCertificates.isEmpty())
+            config.addCaCertificates(options.upstreamCaCertificates);
+        config.setPeerVerifyMode(options.verifyUpstreamCertificates ? QSslSocket::VerifyPeer
+                                                                    : QSslSocket::VerifyNone);
+        config.setAllowedNextProtocols({QByteArrayLiteral("http/1.1")});
+        m_socket->setSslConfiguration(config);
+        connect(m_socket, &QSslSocket::encrypted, this, &UpstreamConnection::onConnected);
+    } else {
+        connect(m_socket, &QSslSocket::connected, this, &UpstreamConnection::onConnected);
+    }
+    connect(m_socket, &QSslSocket::readyRead, this, &UpstreamConnection::onReadyRead);
+    connect(m_socket, &QSslSocket::errorOccurred, this, &UpstreamConnection::onError);
+    connect(m_socket, &QSslSocket::disconnected, this, &UpstreamConnection::onDisconnected);
+}
+
+UpstreamConnection::~UpstreamConnection()
+{
+    m_socket->disconnect(this);
+    m_socket->abort();
+}
+
+bool UpstreamConnection::reusableFor(const UpstreamTarget &target) const
+{
+    return m_ready && m_reusable && !m_busy && !m_failed &&
+           m_socket->state() == QAbstractSocket::ConnectedState && m_target.sameEndpoint(target);
+}
+
+void UpstreamConnection::send(const QByteArray &requestBytes, QByteArrayView method)
+{
+    m_busy = true;
+    m_reusable = false;
+    m_parser.startResponse(method, m_options.bodyCaptureBytes);
+    if (m_ready) {
+        m_timer.start(m_options.responseTimeoutMs);
+        m_socket->write(requestBytes);
+        return;
+    }
+    m_pendingWrite = requestBytes;
+    if (m_connecting)
+        return;
+    m_connecting = true;
+    m_timer.start(m_options.connectTimeoutMs);
+    const QString host = QString::fromLatin1(m_target.host);
+    if (m_target.tls)
+        m_socket->connectToHostEncrypted(host, m_target.port, host);
+    else
+        m_socket->connectToHost(host, m_target.port);
+}
+
+void UpstreamConnection::onConnected()
+{
+    m_ready = true;
+    m_connecting = false;
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_peerAddress = m_socket->peerAddress().toString().toLatin1();
+    m_peerPort = m_socket->peerPort();
+    if (m_target.tls)
+        m_tlsVersion = protocolName(m_socket->sessionProtocol());
+    m_timer.start(m_options.responseTimeoutMs);
+    m_socket->write(m_pendingWrite);
+    m_pendingWrite.clear();
+}
+
+void UpstreamConnection::setPaused(bool paused)
+{
+    m_paused = paused;
+    if (!paused && m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &UpstreamConnection::onReadyRead, Qt::QueuedConnection);
+}
+
+void UpstreamConnection::abort()
+{
+    m_failed = true;
+    m_busy = false;
+    m_timer.stop();
+    m_socket->abort();
+}
+
+void UpstreamConnection::onReadyRead()
+{
+    if (m_paused || m_failed)
+        return;
+    const QByteArray bytes = m_socket->readAll();
+    if (bytes.isEmpty())
+        return;
+    if (!m_busy) {
+        // Bytes nobody asked for: the connection can no longer be trusted to frame the next one.
+        m_failed = true;
+        m_socket->abort();
+        return;
+    }
+    m_timer.start(m_options.responseTimeoutMs);
+    http::ResponseParser::Output out = m_parser.feed(bytes);
+    if (!out.error && out.complete && out.consumed < bytes.size()) {
+        out.error = http::ParseError{
+            502, QByteArrayLiteral("the server sent more bytes than its response framed")};
+        out.complete = false;
+        m_reusable = false;
+    }
+    handle(out);
+}
+
+void UpstreamConnection::handle(http::ResponseParser::Output &out)
+{
+    // Every report goes through the listener, which may delete this connection (a listener that
+    // does so returns at once): nothing here touches members after the last call.
+    for (const http::ResponseHead &interim : out.interim)
+        m_listener->upstreamInterim(interim);
+    if (out.head) {
+        m_reusable = out.head->keepAlive && !out.head->upgrade;
+        m_listener->upstreamHead(*out.head);
+    }
+    if (out.error) {
+        fail(502, QStringLiteral("malformed response from the server: %1")
+                      .arg(QString::fromLatin1(out.error->reason)));
+        return;
+    }
+    if (!out.rawBody.isEmpty())
+        m_listener->upstreamBody(out.rawBody, out.decodedBody);
+    if (out.complete) {
+        m_busy = false;
+        m_timer.stop();
+        if (!m_reusable)
+            m_socket->disconnectFromHost();
+        m_listener->upstreamComplete();
+    }
+}
+
+void UpstreamConnection::onDisconnected()
+{
+    m_ready = false;
+    m_reusable = false;
+    if (!m_busy || m_failed)
+        return;
+    // Read what is left, then let the parser decide: a close-delimited body ends here, anything
+    // else was cut short.
+    if (m_socket->bytesAvailable() > 0 && !m_paused)
+        onReadyRead();
+    if (!m_busy || m_failed)
+        return;
+    http::ResponseParser::Output out = m_parser.finish();
+    if (!out.error && !out.complete)
+        out.error = http::ParseError{502, QByteArrayLiteral("connection closed")};
+    if (out.error) {
+        fail(502, QString::fromLatin1(out.error->reason));
+        return;
+    }
+    handle(out);
+}
+
+void UpstreamConnection::onError()
+{
+    if (m_failed || !m_busy)
+        return;
+    if (m_socket->error() == QAbstractSocket::RemoteHostClosedError && m_ready)
+        return; // onDisconnected decides whether the response was complete
+    fail(502, socketErrorReason());
+}
+
+QString UpstreamConnection::socketErrorReason() const
+{
+    const QString where =
+        QStringLiteral("%1:%2").arg(QString::fromLatin1(m_target.host)).arg(m_target.port);
+    switch (m_socket->error()) {
+    case QAbstractSocket::ConnectionRefusedError:
+        return QStringLiteral("the server refused the connection (%1): nothing listens there")
+            .arg(where);
+    case QAbstractSocket::HostNotFoundError:
+        return QStringLiteral("DNS lookup failed: no address for %1")
+            .arg(QString::fromLatin1(m_target.host));
+    case QAbstractSocket::RemoteHostClosedError:
+        return QStringLiteral("the server %1 closed the connection before answering").arg(where);
+    case QAbstractSocket::SslHandshakeFailedError: {
+        QStringList errors;
+        for (const QSslError &e : m_socket->sslHandshakeErrors())
+            errors << e.errorString();
+        return QStringLiteral("TLS handshake with %1 failed: %2")
+            .arg(where,
+                 errors.isEmpty() ? m_socket->errorString() : errors.join(QStringLiteral("; ")));
+    }
+    default:
+        return QStringLiteral("connection to %1 failed: %2").arg(where, m_socket->errorString());
+    }
+}
+
+void UpstreamConnection::fail(int status, const QString &reason)
+{
+    if (m_failed)
+        return;
+    m_failed = true;
+    m_busy = false;
+    m_timer.stop();
+    m_socket->abort();
+    m_listener->upstreamFailed(status, reason);
+}
+
+} // namespace corslab::proxy

@@ -1,0 +1,103 @@
+#include "header_packer.h"
+
+#include "varint.h"
+
+namespace corslab::session {
+
+namespace {
+constexpr size_t kSeenSlots = 1 << 16;
+// Longer values are never interned: they are rare, and a dictionary of them would cost more
+// than it saves.
+constexpr qsizetype kMaxInternedValue = 8192;
+
+size_t lineHash(quint32 name, QByteArrayView value)
+{
+    return fastHash(value) * 0x9e3779b97f4a7c15ULL + name;
+}
+} // namespace
+
+// Layout: varint count, then per header a varint tag. Even tag: an interned line (tag >> 1).
+// Odd tag: name id (tag >> 1), then varint length and the value's bytes.
+void HeaderPacker::pack(const http::HeaderList &headers, QByteArray &out)
+{
+    varint::append(out, quint64(headers.size()));
+    for (const auto &h : headers) {
+        const quint32 name = m_names.intern(h.first);
+        const QByteArray &value = h.second;
+        if (value.size() <= kMaxInternedValue) {
+            const size_t hash = lineHash(name, value);
+            quint32 id = findLine(name, value, hash);
+            if (id == 0) {
+                const auto tag = quint32(hash >> 32) | 1;
+                quint32 &slot = m_seen[hash & (kSeenSlots - 1)];
+                if (slot == tag) {
+                    id = quint32(m_lines.size());
+                    m_lines.append({name, QByteArray(value.constData(), value.size())});
+                    m_lineIds.insert(hash, id);
+                    m_lineBytes += value.size();
+                } else {
+                    slot = tag;
+                }
+            }
+            if (id != 0) {
+                varint::append(out, quint64(id) << 1);
+                continue;
+            }
+        }
+        varint::append(out, (quint64(name) << 1) | 1);
+        varint::append(out, quint64(value.size()));
+        out.append(value);
+    }
+}
+
+http::HeaderList HeaderPacker::unpack(const char *&p, const char *end) const
+{
+    http::HeaderList headers;
+    const quint64 count = varint::read(p, end);
+    headers.reserve(qsizetype(qMin<quint64>(count, 4096)));
+    for (quint64 i = 0; i < count && p < end; ++i) {
+        const quint64 tag = varint::read(p, end);
+        if (!(tag & 1)) {
+            const quint64 id = tag >> 1;
+            if (id == 0 || id >= quint64(m_lines.size()))
+                break;
+            const Line &line = m_lines.at(qsizetype(id));
+            headers.append({m_names.value(line.name), line.value});
+            continue;
+        }
+        const quint64 name = tag >> 1;
+        const quint64 length = varint::read(p, end);
+        if (name >= quint64(m_names.size()) || length > quint64(end - p))
+            break;
+        headers.append({m_names.value(quint32(name)), QByteArray(p, qsizetype(length))});
+        p += length;
+    }
+    return headers;
+}
+
+quint32 HeaderPacker::findLine(quint32 name, QByteArrayView value, size_t hash) const
+{
+    for (auto it = m_lineIds.constFind(hash); it != m_lineIds.constEnd() && it.key() == hash;
+         ++it) {
+        const Line &line = m_lines.at(*it);
+        if (line.name == name && line.value == value)
+            return *it;
+    }
+    return 0;
+}
+
+qint64 HeaderPacker::bytesUsed() const
+{
+    return m_names.bytesUsed() + m_lineBytes + m_lines.size() * (24 + 8 + 48);
+}
+
+void HeaderPacker::clear()
+{
+    m_names.clear();
+    m_lines = {Line{0, {}}}; // id 0 means "not interned"
+    m_lineIds.clear();
+    m_lineBytes = 0;
+    m_seen.assign(kSeenSlots, 0);
+}
+
+} // namespace corslab::session

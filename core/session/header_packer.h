@@ -1,0 +1,52 @@
+#pragma once
+
+#include "string_pool.h"
+
+#include "http/http_message.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <vector>
+
+namespace corslab::session {
+
+/// \brief Packs header lists into a few bytes each, keeping order, case and duplicates.
+///
+/// Names are interned. A whole header line (name and value) that repeats (User-Agent, Accept,
+/// sec-ch-ua, a session cookie, Access-Control-Allow-Origin) is interned the second time it is
+/// seen and then costs one or two bytes; values that never repeat (Date, X-Request-Id, ETag) are
+/// stored inline, so the dictionary only grows with what repeats. Not thread-safe.
+class HeaderPacker
+{
+public:
+    HeaderPacker() { clear(); }
+
+    /// Appends the packed form of \a headers to \a out.
+    void pack(const http::HeaderList &headers, QByteArray &out);
+    /// Reads one packed list at \a p (advanced past it). Interned names and values come out as
+    /// shared copies (no allocation).
+    http::HeaderList unpack(const char *&p, const char *end) const;
+
+    /// Interned names and lines, for memory figures.
+    qint64 bytesUsed() const;
+    void clear();
+
+private:
+    struct Line
+    {
+        quint32 name;
+        QByteArray value;
+    };
+    quint32 findLine(quint32 name, QByteArrayView value, size_t hash) const;
+
+    StringPool m_names;
+    QList<Line> m_lines;
+    QMultiHash<size_t, quint32> m_lineIds; ///< hash of (name id, value) -> line ids
+    qint64 m_lineBytes = 0;
+    /// Hashes of lines seen once: a line is interned the second time, so values that never
+    /// repeat do not fill the dictionary. Fixed size; a collision only delays interning.
+    std::vector<quint32> m_seen;
+};
+
+} // namespace corslab::session

@@ -1,0 +1,195 @@
+#pragma once
+
+#include "captured_exchange.h"
+#include "exchange_evaluator.h"
+#include "exchange_store.h"
+#include "preflight_pairing.h"
+
+#include "cors/browser_profile.h"
+
+#include <QHash>
+#include <QList>
+#include <QMutex>
+#include <QObject>
+#include <QReadWriteLock>
+#include <functional>
+
+namespace corslab::session {
+
+/// \brief One row of the exchange table: what a QAbstractTableModel shows, filters and sorts on.
+/// Cheap to make: nothing is decoded but the URL.
+struct ExchangeRow
+{
+    qint64 id = 0; ///< 1, 2, 3... in capture order (index + 1)
+    ExchangeKind kind = ExchangeKind::NoCors;
+    QByteArray method;
+    QByteArray url;
+    QByteArray origin; ///< the Origin header, empty when none was sent
+    int status = 0;    ///< 0: no response
+    VerdictSummary verdict;
+    qint64 startedAtMs = 0;
+    qint64 durationMs = -1; ///< from start to the end of the response; -1 while unknown
+    PairingState pairing = PairingState::None;
+    qint64 pairedId = 0; ///< actual: its preflight; preflight: its first actual request; 0: none
+    bool failed = false;
+    bool overridden = false;
+    bool tunnel = false;
+
+    /// The CorsError name of the verdict ("AllowOriginMismatch"), empty when there is none.
+    QString errorName() const;
+};
+
+/// A row as views into the session's storage, valid only inside Session::scanRows()'s callback:
+/// filters over a million rows read these without copying anything.
+struct ExchangeRowView
+{
+    qsizetype index;
+    const ExchangeStore::Record &record;
+    QByteArrayView url;
+    const QByteArray &method;
+    const QByteArray &origin;
+};
+
+/// \brief The capture session: every exchange the proxy saw, classified, paired with its
+/// preflight and judged by the CORS engine, in a thread-safe store.
+///
+/// The proxy's network thread calls append() with batches; the GUI reads rows by index and is
+/// told about new and changed rows by signals (emitted on the appending thread: connect with
+/// Qt::QueuedConnection or AutoConnection from another thread). Memory per exchange is a
+/// fixed-size record plus its packed headers and URL (ExchangeStore); bodies are stored apart
+/// and capped. Only a compact VerdictSummary is kept; evaluation() recomputes the full verdict,
+/// explanation input and notes on demand (the engine takes microseconds).
+///
+/// Locking: readers take a read lock for the few microseconds of a copy; append(), clear() and
+/// setProfile() are serialized by a second mutex and take the write lock only to publish, so
+/// judging a batch never blocks the GUI. Slots connected directly to the signals must not call
+/// append(), clear() or setProfile() (the signals are emitted with that mutex held, which keeps
+/// them in order).
+class Session : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        qint64 bodyCap = 64 * 1024; ///< bytes of each body kept; the rest is only counted
+        qint64 pairingWindowMs = 5000; ///< how long before its actual request a preflight may end
+    };
+
+    explicit Session(QObject *parent = nullptr);
+    explicit Session(Options options, QObject *parent = nullptr);
+    ~Session() override;
+
+    /// Adds \a batch in order, with ids count()+1, count()+2...: classifies, pairs, judges,
+    /// stores. Thread-safe. Emits exchangesAdded() and, when older rows were linked to the new
+    /// ones, exchangesChanged().
+    void append(const QList<CapturedExchange> &batch);
+
+    qsizetype count() const;
+    /// Index of the exchange with id \a id, -1 when there is none.
+    qsizetype indexOfId(qint64 id) const;
+    ExchangeRow row(qsizetype index) const;
+    /// Rows [first, first + count) under one lock (clipped to what exists).
+    QList<ExchangeRow> rows(qsizetype first, qsizetype count) const;
+    /// Calls \a visit for rows [first, first + count) under one read lock, without copying.
+    void scanRows(qsizetype first, qsizetype count,
+                  const std::function<void(const ExchangeRowView &)> &visit) const;
+    /// The exchange as captured, bodies included (up to the body cap). Index out of range: an
+    /// empty exchange.
+    CapturedExchange exchange(qsizetype index) const;
+    /// The full judgement of exchange \a index under the current profile: scenario, verdict(s),
+    /// notes. Its summary equals row(index).verdict.
+    ExchangeEvaluation evaluation(qsizetype index) const;
+    /// Ids linked to exchange \a index: an actual request's preflight, or every actual request
+    /// a preflight authorized or served from its cache.
+    QList<qint64> linkedIds(qsizetype index) const;
+    /// The distinct Origin headers seen, in order of first appearance.
+    QList<QByteArray> origins() const;
+
+    /// One consistent piece of the session, for writers (the session file).
+    struct Snapshot
+    {
+        quint64 generation = 0;
+        QList<CapturedExchange> exchanges;
+        QList<ExchangeRow> rows;
+        QList<QList<qint64>> links; ///< linkedIds() of each row
+    };
+    Snapshot snapshot(qsizetype first, qsizetype count) const;
+    /// Changes whenever clear() runs: a writer copying in pieces can tell its copy went stale.
+    quint64 generation() const;
+
+    cors::BrowserProfile profile() const;
+    /// Re-judges every exchange under \a profile (pairing too: cache lifetimes differ per
+    /// browser), chunk by chunk, emitting exchangesChanged() per chunk and profileChanged() at the
+    /// end. Synchronous; append() waits meanwhile.
+    void setProfile(const cors::BrowserProfile &profile);
+
+    qint64 bodyCap() const;
+    /// Applies to exchanges appended from now on.
+    void setBodyCap(qint64 bytes);
+    Options options() const;
+
+    /// Drops every exchange; ids start again at 1.
+    void clear();
+
+    /// What the stored exchanges cost, by part.
+    ExchangeStore::Memory memory() const;
+
+Q_SIGNALS:
+    void exchangesAdded(qsizetype first, qsizetype count);
+    /// Rows first..last (inclusive) changed: an older preflight got linked, or a re-judge.
+    void exchangesChanged(qsizetype first, qsizetype last);
+    void cleared();
+    void profileChanged();
+
+private:
+    /// The derived part of a record, computed outside the write lock.
+    struct RowState
+    {
+        ExchangeKind kind = ExchangeKind::NoCors;
+        quint16 evidence = 0;
+        bool needsPreflight = false;
+        PairingState pairing = PairingState::None;
+        quint32 paired = 0;
+        VerdictSummary verdict;
+    };
+    /// What one batch (or re-judged chunk) changes, applied under the write lock at once.
+    struct Pass
+    {
+        qsizetype batchBase = 0;                      ///< first index of the batch
+        const QList<CapturedExchange> *batch = nullptr; ///< appended exchanges, or none
+        QHash<qsizetype, RowState> states;
+        QList<QPair<qsizetype, qsizetype>> moreActuals; ///< (preflight, actual) links to add
+        qsizetype firstOlderChanged = -1;
+        qsizetype lastOlderChanged = -1;
+    };
+    struct Judged
+    {
+        VerdictSummary summary;
+        VerdictSummary ifCredentialed;
+        bool okWithoutCredentials = false;
+        bool okWithCredentials = false;
+        qint64 maxAgeSeconds = 0;
+    };
+
+    void process(qsizetype index, const CapturedExchange &x, Pass &pass);
+    Judged judge(const CapturedExchange &x, const Classification &c, const EvaluationContext &ctx);
+    CapturedExchange exchangeAt(qsizetype index, const Pass &pass) const;
+    RowState stateAt(qsizetype index, const Pass &pass) const;
+    void commit(Pass &pass);
+    ExchangeRow makeRow(qsizetype index) const;
+
+    mutable QReadWriteLock m_lock; ///< readers vs. publishing
+    QMutex m_writeMutex;           ///< one writer at a time: append(), clear(), setProfile()
+    Options m_options;
+    ExchangeStore m_store;
+    qsizetype m_published = 0; ///< rows readers may see
+    quint64 m_generation = 1;
+    cors::BrowserProfile m_profile;
+    QHash<qsizetype, QList<qsizetype>> m_moreActuals; ///< preflight -> actuals after the first
+    // Writer-only state (m_writeMutex):
+    PreflightPairing m_pairing;
+    QHash<quint64, Judged> m_memo;
+};
+
+} // namespace corslab::session

@@ -1,0 +1,678 @@
+#include "session_json.h"
+
+#include "exchange_classifier.h"
+#include "exchange_evaluator.h"
+#include "preflight_pairing.h"
+#include "session.h"
+
+#include "cors/browser_profile.h"
+#include "cors/cors_error.h"
+#include "cors/scenario.h"
+#include "json/json_reader.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
+#include <QSaveFile>
+#include <QTimeZone>
+#include <cmath>
+
+namespace corslab::session {
+
+namespace {
+
+const QString kFormatName = QStringLiteral("corslab-session");
+// Rows copied per read lock while writing: a few milliseconds of copying at most.
+constexpr qsizetype kWriteChunk = 512;
+// Exchanges handed to Session::append() at a time when loading.
+constexpr qsizetype kLoadBatch = 4096;
+// JSON numbers are doubles: integers beyond 2^53 would not survive.
+constexpr qint64 kMaxJsonInteger = 9007199254740991LL;
+
+// ---------------------------------------------------------------------------------------------
+// Writing: by hand, straight into a buffer flushed to the device every megabyte. QJsonDocument
+// would hold the whole session as a tree first, several times the size of the file.
+
+class JsonOut
+{
+public:
+    explicit JsonOut(QIODevice *device) : m_device(device) { m_buffer.reserve(kFlushAt + 65536); }
+
+    JsonOut &raw(const char *text)
+    {
+        m_buffer.append(text);
+        return *this;
+    }
+    JsonOut &key(const char *name)
+    {
+        m_buffer.append('"').append(name).append("\":");
+        return *this;
+    }
+    JsonOut &number(qint64 n)
+    {
+        m_buffer.append(QByteArray::number(n));
+        return *this;
+    }
+    JsonOut &boolean(bool b) { return raw(b ? "true" : "false"); }
+    /// Bytes as Latin-1 text: each byte one character (U+0000-U+00FF), so any bytes survive.
+    JsonOut &latin1(QByteArrayView bytes)
+    {
+        m_buffer.append('"');
+        for (char ch : bytes) {
+            const auto b = uchar(ch);
+            if (b >= 0x80) {
+                m_buffer.append(char(0xC0 | (b >> 6))).append(char(0x80 | (b & 0x3F)));
+            } else {
+                escapeAscii(b);
+            }
+        }
+        m_buffer.append('"');
+        return *this;
+    }
+    /// Text as UTF-8.
+    JsonOut &text(const QString &s) { return utf8(s.toUtf8()); }
+    JsonOut &utf8(QByteArrayView bytes)
+    {
+        m_buffer.append('"');
+        for (char ch : bytes) {
+            const auto b = uchar(ch);
+            if (b >= 0x80)
+                m_buffer.append(ch);
+            else
+                escapeAscii(b);
+        }
+        m_buffer.append('"');
+        return *this;
+    }
+    JsonOut &headers(const http::HeaderList &list)
+    {
+        m_buffer.append('[');
+        for (qsizetype i = 0; i < list.size(); ++i) {
+            if (i)
+                m_buffer.append(',');
+            m_buffer.append('[');
+            latin1(list.at(i).first);
+            m_buffer.append(',');
+            latin1(list.at(i).second);
+            m_buffer.append(']');
+        }
+        m_buffer.append(']');
+        return *this;
+    }
+    bool flushIfFull(QString *error) { return m_buffer.size() < kFlushAt || flush(error); }
+    bool flush(QString *error)
+    {
+        if (m_buffer.isEmpty())
+            return true;
+        if (m_device->write(m_buffer) != m_buffer.size()) {
+            *error = QStringLiteral("cannot write the session: %1").arg(m_device->errorString());
+            return false;
+        }
+        m_buffer.truncate(0);
+        return true;
+    }
+
+private:
+    static constexpr qsizetype kFlushAt = 1 << 20;
+    void escapeAscii(uchar b)
+    {
+        switch (b) {
+        case '"':
+            m_buffer.append("\\\"");
+            return;
+        case '\\':
+            m_buffer.append("\\\\");
+            return;
+        case '\n':
+            m_buffer.append("\\n");
+            return;
+        case '\r':
+            m_buffer.append("\\r");
+            return;
+        case '\t':
+            m_buffer.append("\\t");
+            return;
+        default:
+            break;
+        }
+        if (b < 0x20) {
+            static const char hex[] = "0123456789abcdef";
+            m_buffer.append("\\u00").append(hex[b >> 4]).append(hex[b & 0xF]);
+            return;
+        }
+        m_buffer.append(char(b));
+    }
+
+    QIODevice *m_device;
+    QByteArray m_buffer;
+};
+
+QByteArray isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs).toLatin1();
+}
+
+void writeTime(JsonOut &out, const char *isoKey, const char *msKey, qint64 ms)
+{
+    out.raw(",").key(isoKey);
+    if (ms)
+        out.latin1(isoTime(ms));
+    else
+        out.raw("null");
+    out.raw(",").key(msKey).number(ms);
+}
+
+void writeBody(JsonOut &out, const CapturedBody &body)
+{
+    out.raw("{").key("size").number(std::max<qint64>(body.size, body.stored.size()));
+    out.raw(",").key("truncated").boolean(body.truncated());
+    if (body.stored.isValidUtf8())
+        out.raw(",").key("text").utf8(body.stored);
+    else
+        out.raw(",").key("base64").latin1(body.stored.toBase64());
+    out.raw("}");
+}
+
+void writeExchange(JsonOut &out, const CapturedExchange &x, const ExchangeRow &row,
+                   const QList<qint64> &links)
+{
+    out.raw("{").key("id").number(row.id);
+    out.raw(",").key("type").raw(x.type == CapturedExchange::Type::Tunnel ? "\"tunnel\"" : "\"http\"");
+    writeTime(out, "startedAt", "startedAtMs", x.startedAtMs);
+    writeTime(out, "firstByteAt", "firstByteAtMs", x.firstByteAtMs);
+    writeTime(out, "finishedAt", "finishedAtMs", x.finishedAtMs);
+    out.raw(",").key("client").raw("{").key("address").latin1(x.clientAddress);
+    out.raw(",").key("port").number(x.clientPort).raw("}");
+    out.raw(",").key("upstream").raw("{").key("address").latin1(x.upstreamAddress);
+    out.raw(",").key("port").number(x.upstreamPort).raw("}");
+    out.raw(",").key("request").raw("{").key("method").latin1(x.method);
+    out.raw(",").key("url").latin1(x.url);
+    out.raw(",").key("httpVersion").latin1(x.httpVersion);
+    out.raw(",").key("headers").headers(x.requestHeaders);
+    out.raw(",").key("body");
+    writeBody(out, x.requestBody);
+    out.raw("}");
+    out.raw(",").key("response").raw("{").key("status").number(x.status);
+    out.raw(",").key("reason").latin1(x.reason);
+    out.raw(",").key("headers").headers(x.responseHeaders);
+    out.raw(",").key("body");
+    writeBody(out, x.responseBody);
+    out.raw("}");
+    if (x.overridden || x.answeredLocally || !x.overrideRule.isEmpty() || x.upstreamStatus ||
+        !x.upstreamResponseHeaders.isEmpty()) {
+        out.raw(",").key("override").raw("{").key("overridden").boolean(x.overridden);
+        out.raw(",").key("answeredLocally").boolean(x.answeredLocally);
+        out.raw(",").key("rule").text(x.overrideRule);
+        out.raw(",").key("upstreamStatus").number(x.upstreamStatus);
+        out.raw(",").key("upstreamHeaders").headers(x.upstreamResponseHeaders);
+        out.raw("}");
+    }
+    const TunnelInfo &t = x.tunnel;
+    if (x.type == CapturedExchange::Type::Tunnel || !t.host.isEmpty() || t.port ||
+        t.intercepted || !t.tlsVersion.isEmpty() || !t.alpn.isEmpty() || t.bytesFromClient ||
+        t.bytesFromServer) {
+        out.raw(",").key("tunnel").raw("{").key("host").latin1(t.host);
+        out.raw(",").key("port").number(t.port);
+        out.raw(",").key("intercepted").boolean(t.intercepted);
+        out.raw(",").key("tlsVersion").latin1(t.tlsVersion);
+        out.raw(",").key("alpn").latin1(t.alpn);
+        out.raw(",").key("bytesFromClient").number(t.bytesFromClient);
+        out.raw(",").key("bytesFromServer").number(t.bytesFromServer);
+        out.raw("}");
+    }
+    if (!x.error.isEmpty())
+        out.raw(",").key("error").text(x.error);
+    // Informational: recomputed on load.
+    out.raw(",").key("computed").raw("{").key("kind").text(exchangeKindName(row.kind));
+    out.raw(",").key("failed").boolean(row.failed);
+    out.raw(",").key("verdict").text(verdictStateName(row.verdict.state));
+    out.raw(",").key("corsError");
+    if (row.verdict.error)
+        out.text(cors::corsErrorName(row.verdict.corsError()));
+    else
+        out.raw("null");
+    out.raw(",").key("failedCheck").number(row.verdict.failedCheck);
+    out.raw(",").key("credentials").text(cors::credentialsModeName(row.verdict.credentialsMode()));
+    out.raw(",").key("assumptions").raw("[");
+    const QStringList assumptions = assumptionNames(row.verdict.assumptions);
+    for (qsizetype i = 0; i < assumptions.size(); ++i)
+        (i ? out.raw(",") : out).text(assumptions.at(i));
+    out.raw("]");
+    out.raw(",").key("pairing").text(pairingStateName(row.pairing));
+    out.raw(",").key("linkedIds").raw("[");
+    for (qsizetype i = 0; i < links.size(); ++i)
+        (i ? out.raw(",") : out).number(links.at(i));
+    out.raw("]}}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading.
+
+class Reader : public json::JsonReader
+{
+public:
+    using JsonReader::JsonReader;
+
+    bool integer(const QJsonObject &o, const QString &parent, const char *name, qint64 min,
+                 qint64 max, qint64 *out, bool required = false)
+    {
+        const QJsonValue v = o.value(QLatin1String(name));
+        const QString field = at(parent, name);
+        if (v.isUndefined()) {
+            if (required)
+                return failText(field, QStringLiteral("missing (expected an integer %1)").arg(range(min, max)));
+            return true;
+        }
+        const double d = v.toDouble();
+        if (!v.isDouble() || !std::isfinite(d) || d != std::floor(d) || d < double(min) ||
+            d > double(max))
+            return fail(field, QStringLiteral("an integer %1").arg(range(min, max)), v);
+        *out = qint64(d);
+        return true;
+    }
+    bool boolean(const QJsonObject &o, const QString &parent, const char *name, bool *out)
+    {
+        const QJsonValue v = o.value(QLatin1String(name));
+        if (v.isUndefined())
+            return true;
+        if (!v.isBool())
+            return fail(at(parent, name), QStringLiteral("true or false"), v);
+        *out = v.toBool();
+        return true;
+    }
+    bool text(const QJsonObject &o, const QString &parent, const char *name, QString *out)
+    {
+        const QJsonValue v = o.value(QLatin1String(name));
+        if (v.isUndefined() || v.isNull())
+            return true;
+        if (!v.isString())
+            return fail(at(parent, name), QStringLiteral("a string"), v);
+        *out = v.toString();
+        return true;
+    }
+    /// Bytes written as Latin-1 text; \a what says what they are ("an HTTP method token").
+    bool bytes(const QJsonObject &o, const QString &parent, const char *name, QByteArray *out,
+               bool required = false, bool token = false)
+    {
+        const QJsonValue v = o.value(QLatin1String(name));
+        const QString field = at(parent, name);
+        if (v.isUndefined() || v.isNull()) {
+            if (required)
+                return failText(field, QStringLiteral("missing (expected a string)"));
+            return true;
+        }
+        const QString expected = token ? QStringLiteral("an HTTP token such as \"GET\"")
+                                       : QStringLiteral("Latin-1 text (characters U+0000-U+00FF)");
+        if (!v.isString())
+            return fail(field, expected, v);
+        const QString s = v.toString();
+        for (QChar c : s) {
+            if (c.unicode() > 0xFF || (token && !isTokenChar(c)))
+                return fail(field, expected, v);
+        }
+        if (token && s.isEmpty() && required)
+            return fail(field, expected, v);
+        *out = s.toLatin1();
+        return true;
+    }
+    bool object(const QJsonValue &v, const QString &field, const QStringList &known,
+                QJsonObject *out)
+    {
+        if (!v.isObject())
+            return fail(field, QStringLiteral("an object"), v);
+        *out = v.toObject();
+        return checkKeys(*out, field, known);
+    }
+    bool time(const QJsonObject &o, const QString &parent, const char *isoName,
+              const char *msName, qint64 *out)
+    {
+        if (o.contains(QLatin1String(msName)))
+            return integer(o, parent, msName, 0, kMaxJsonInteger, out);
+        // Only the ISO form: a hand-written file may give just that.
+        const QJsonValue iso = o.value(QLatin1String(isoName));
+        if (iso.isUndefined() || iso.isNull())
+            return true;
+        const QDateTime t = QDateTime::fromString(iso.toString(), Qt::ISODateWithMs);
+        if (!iso.isString() || !t.isValid())
+            return fail(at(parent, isoName),
+                        QStringLiteral("an ISO 8601 time such as \"2024-05-01T10:41:03.120Z\""),
+                        iso);
+        *out = t.toMSecsSinceEpoch();
+        return true;
+    }
+    bool body(const QJsonObject &parentObject, const QString &parent, CapturedBody *out)
+    {
+        const QJsonValue v = parentObject.value(QStringLiteral("body"));
+        if (v.isUndefined() || v.isNull())
+            return true;
+        const QString field = at(parent, "body");
+        QJsonObject o;
+        if (!object(v, field,
+                    {QStringLiteral("size"), QStringLiteral("truncated"), QStringLiteral("text"),
+                     QStringLiteral("base64")},
+                    &o))
+            return false;
+        if (o.contains(QStringLiteral("text")) && o.contains(QStringLiteral("base64")))
+            return failText(field, QStringLiteral("expected \"text\" or \"base64\", not both"));
+        if (o.contains(QStringLiteral("text"))) {
+            const QJsonValue t = o.value(QStringLiteral("text"));
+            if (!t.isString())
+                return fail(at(field, "text"), QStringLiteral("a string"), t);
+            out->stored = t.toString().toUtf8();
+        } else if (o.contains(QStringLiteral("base64"))) {
+            const QJsonValue b = o.value(QStringLiteral("base64"));
+            const auto decoded = QByteArray::fromBase64Encoding(
+                b.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+            if (!b.isString() || !decoded)
+                return fail(at(field, "base64"), QStringLiteral("base64 text"), b);
+            out->stored = *decoded;
+        }
+        qint64 size = out->stored.size();
+        if (!integer(o, field, "size", out->stored.size(), kMaxJsonInteger, &size))
+            return false;
+        out->size = size;
+        bool truncated = false;
+        return boolean(o, field, "truncated", &truncated);
+    }
+    bool headers(const QJsonObject &o, const QString &parent, const char *name,
+                 http::HeaderList *out)
+    {
+        return headerList(o.value(QLatin1String(name)), at(parent, name), out);
+    }
+    bool address(const QJsonObject &x, const QString &parent, const char *name,
+                 QByteArray *address, quint16 *port)
+    {
+        const QJsonValue v = x.value(QLatin1String(name));
+        if (v.isUndefined() || v.isNull())
+            return true;
+        const QString field = at(parent, name);
+        QJsonObject o;
+        qint64 p = 0;
+        if (!object(v, field, {QStringLiteral("address"), QStringLiteral("port")}, &o) ||
+            !bytes(o, field, "address", address) || !integer(o, field, "port", 0, 65535, &p))
+            return false;
+        *port = quint16(p);
+        return true;
+    }
+
+    bool exchange(const QJsonValue &v, const QString &field, CapturedExchange *x);
+
+    static QString at(const QString &parent, const char *name)
+    {
+        return parent.isEmpty() ? QLatin1String(name) : parent + QLatin1Char('.') + QLatin1String(name);
+    }
+
+private:
+    static QString range(qint64 min, qint64 max)
+    {
+        if (max == kMaxJsonInteger)
+            return min == 0 ? QStringLiteral(">= 0") : QStringLiteral(">= %1").arg(min);
+        return QStringLiteral("%1-%2").arg(min).arg(max);
+    }
+    static bool isTokenChar(QChar c)
+    {
+        const char16_t u = c.unicode();
+        if ((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z'))
+            return true;
+        return u < 128 && QByteArrayView("!#$%&'*+-.^_`|~").contains(char(u));
+    }
+};
+
+bool Reader::exchange(const QJsonValue &v, const QString &field, CapturedExchange *x)
+{
+    QJsonObject o;
+    if (!object(v, field,
+                {QStringLiteral("id"), QStringLiteral("type"), QStringLiteral("startedAt"),
+                 QStringLiteral("startedAtMs"), QStringLiteral("firstByteAt"),
+                 QStringLiteral("firstByteAtMs"), QStringLiteral("finishedAt"),
+                 QStringLiteral("finishedAtMs"), QStringLiteral("client"),
+                 QStringLiteral("upstream"), QStringLiteral("request"),
+                 QStringLiteral("response"), QStringLiteral("override"),
+                 QStringLiteral("tunnel"), QStringLiteral("error"), QStringLiteral("computed")},
+                &o))
+        return false;
+    qint64 id = 0;
+    if (!integer(o, field, "id", 1, kMaxJsonInteger, &id))
+        return false;
+    if (!choice(o.value(QStringLiteral("type")), at(field, "type"),
+                QList<QPair<QString, CapturedExchange::Type>>{
+                    {QStringLiteral("http"), CapturedExchange::Type::Http},
+                    {QStringLiteral("tunnel"), CapturedExchange::Type::Tunnel}},
+                &x->type))
+        return false;
+    if (!o.contains(QStringLiteral("startedAtMs")) && !o.contains(QStringLiteral("startedAt")))
+        return failText(at(field, "startedAtMs"),
+                        QStringLiteral("missing (expected epoch milliseconds, or \"startedAt\" "
+                                       "as ISO 8601)"));
+    if (!time(o, field, "startedAt", "startedAtMs", &x->startedAtMs) ||
+        !time(o, field, "firstByteAt", "firstByteAtMs", &x->firstByteAtMs) ||
+        !time(o, field, "finishedAt", "finishedAtMs", &x->finishedAtMs) ||
+        !address(o, field, "client", &x->clientAddress, &x->clientPort) ||
+        !address(o, field, "upstream", &x->upstreamAddress, &x->upstreamPort))
+        return false;
+
+    const bool http = x->type == CapturedExchange::Type::Http;
+    const QJsonValue request = o.value(QStringLiteral("request"));
+    if (request.isUndefined() && http)
+        return failText(at(field, "request"), QStringLiteral("missing (expected an object with "
+                                                             "\"method\" and \"url\")"));
+    if (!request.isUndefined()) {
+        const QString rf = at(field, "request");
+        QJsonObject r;
+        if (!object(request, rf,
+                    {QStringLiteral("method"), QStringLiteral("url"),
+                     QStringLiteral("httpVersion"), QStringLiteral("headers"),
+                     QStringLiteral("body")},
+                    &r) ||
+            !bytes(r, rf, "method", &x->method, http, true) || !bytes(r, rf, "url", &x->url, http) ||
+            !bytes(r, rf, "httpVersion", &x->httpVersion) ||
+            !headers(r, rf, "headers", &x->requestHeaders) || !body(r, rf, &x->requestBody))
+            return false;
+    }
+    const QJsonValue response = o.value(QStringLiteral("response"));
+    if (!response.isUndefined() && !response.isNull()) {
+        const QString rf = at(field, "response");
+        QJsonObject r;
+        qint64 status = 0;
+        if (!object(response, rf,
+                    {QStringLiteral("status"), QStringLiteral("reason"),
+                     QStringLiteral("headers"), QStringLiteral("body")},
+                    &r) ||
+            !integer(r, rf, "status", 0, 999, &status) || !bytes(r, rf, "reason", &x->reason) ||
+            !headers(r, rf, "headers", &x->responseHeaders) || !body(r, rf, &x->responseBody))
+            return false;
+        x->status = int(status);
+    }
+    const QJsonValue override = o.value(QStringLiteral("override"));
+    if (!override.isUndefined() && !override.isNull()) {
+        const QString of = at(field, "override");
+        QJsonObject r;
+        qint64 status = 0;
+        if (!object(override, of,
+                    {QStringLiteral("overridden"), QStringLiteral("answeredLocally"),
+                     QStringLiteral("rule"), QStringLiteral("upstreamStatus"),
+                     QStringLiteral("upstreamHeaders")},
+                    &r) ||
+            !boolean(r, of, "overridden", &x->overridden) ||
+            !boolean(r, of, "answeredLocally", &x->answeredLocally) ||
+            !text(r, of, "rule", &x->overrideRule) ||
+            !integer(r, of, "upstreamStatus", 0, 999, &status) ||
+            !headers(r, of, "upstreamHeaders", &x->upstreamResponseHeaders))
+            return false;
+        x->upstreamStatus = int(status);
+    }
+    const QJsonValue tunnel = o.value(QStringLiteral("tunnel"));
+    if (!tunnel.isUndefined() && !tunnel.isNull()) {
+        const QString tf = at(field, "tunnel");
+        QJsonObject r;
+        qint64 port = 0;
+        TunnelInfo &t = x->tunnel;
+        if (!object(tunnel, tf,
+                    {QStringLiteral("host"), QStringLiteral("port"), QStringLiteral("intercepted"),
+                     QStringLiteral("tlsVersion"), QStringLiteral("alpn"),
+                     QStringLiteral("bytesFromClient"), QStringLiteral("bytesFromServer")},
+                    &r) ||
+            !bytes(r, tf, "host", &t.host) || !integer(r, tf, "port", 0, 65535, &port) ||
+            !boolean(r, tf, "intercepted", &t.intercepted) ||
+            !bytes(r, tf, "tlsVersion", &t.tlsVersion) || !bytes(r, tf, "alpn", &t.alpn) ||
+            !integer(r, tf, "bytesFromClient", 0, kMaxJsonInteger, &t.bytesFromClient) ||
+            !integer(r, tf, "bytesFromServer", 0, kMaxJsonInteger, &t.bytesFromServer))
+            return false;
+        t.port = quint16(port);
+    }
+    return text(o, field, "error", &x->error);
+}
+
+} // namespace
+
+bool writeSession(const Session &session, QIODevice *device, QString *error,
+                  const QString &createdBy)
+{
+    QString program = createdBy;
+    if (program.isEmpty())
+        program = QStringLiteral("CORS Lab (%1)").arg(QCoreApplication::applicationName());
+    const qsizetype total = session.count();
+    const quint64 generation = session.generation();
+    JsonOut out(device);
+    out.raw("{").key("format").text(kFormatName);
+    out.raw(",\n").key("version").number(kSessionFormatVersion);
+    out.raw(",\n").key("createdBy").text(program);
+    out.raw(",\n").key("createdAt").latin1(isoTime(QDateTime::currentMSecsSinceEpoch()));
+    out.raw(",\n").key("profile").text(session.profile().name);
+    out.raw(",\n").key("bodyCap").number(session.bodyCap());
+    out.raw(",\n").key("exchangeCount").number(total);
+    out.raw(",\n").key("exchanges").raw("[");
+    for (qsizetype first = 0; first < total; first += kWriteChunk) {
+        const Session::Snapshot s = session.snapshot(first, kWriteChunk);
+        if (s.generation != generation || s.exchanges.size() != std::min(kWriteChunk, total - first)) {
+            *error = QStringLiteral("the session was cleared while it was being written");
+            return false;
+        }
+        for (qsizetype i = 0; i < s.exchanges.size(); ++i) {
+            out.raw(first + i ? ",\n" : "\n");
+            writeExchange(out, s.exchanges.at(i), s.rows.at(i), s.links.at(i));
+        }
+        if (!out.flushIfFull(error))
+            return false;
+    }
+    out.raw("\n]}\n");
+    return out.flush(error);
+}
+
+bool writeSessionFile(const Session &session, const QString &path, QString *error,
+                      const QString &createdBy)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    if (!writeSession(session, &file, error, createdBy)) {
+        file.cancelWriting();
+        return false;
+    }
+    if (!file.commit()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool parseSessionJson(const QByteArray &json, SessionFile *out, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        *error = QStringLiteral("not a valid JSON document: %1 at byte %2")
+                     .arg(parseError.errorString())
+                     .arg(parseError.offset);
+        return false;
+    }
+    Reader reader(error);
+    if (!doc.isObject())
+        return reader.failText(QStringLiteral("(top level)"),
+                               QStringLiteral("expected an object {\"format\": \"%1\", ...}")
+                                   .arg(kFormatName));
+    const QJsonObject root = doc.object();
+    const QJsonValue format = root.value(QStringLiteral("format"));
+    if (format.toString() != kFormatName)
+        return reader.fail(QStringLiteral("format"),
+                           QStringLiteral("\"%1\" (a CORS Lab session file)").arg(kFormatName),
+                           format);
+    qint64 version = 0;
+    if (!reader.integer(root, {}, "version", 1, kMaxJsonInteger, &version, true))
+        return false;
+    if (version > kSessionFormatVersion)
+        return reader.failText(QStringLiteral("version"),
+                               QStringLiteral("this file has format version %1, written by a "
+                                              "newer CORS Lab; this one reads version %2 and "
+                                              "older")
+                                   .arg(version)
+                                   .arg(kSessionFormatVersion));
+    out->version = int(version);
+    if (!reader.checkKeys(root, {},
+                          {QStringLiteral("format"), QStringLiteral("version"),
+                           QStringLiteral("createdBy"), QStringLiteral("createdAt"),
+                           QStringLiteral("profile"), QStringLiteral("bodyCap"),
+                           QStringLiteral("exchangeCount"), QStringLiteral("exchanges")}) ||
+        !reader.text(root, {}, "createdBy", &out->createdBy))
+        return false;
+    const QJsonValue profile = root.value(QStringLiteral("profile"));
+    if (!profile.isUndefined()) {
+        QList<QPair<QString, QString>> names;
+        for (const QString &n : cors::BrowserProfile::names())
+            names.append({n, n});
+        if (!reader.choice(profile, QStringLiteral("profile"), names, &out->profile))
+            return false;
+    }
+    if (!reader.integer(root, {}, "bodyCap", 0, kMaxJsonInteger, &out->bodyCap))
+        return false;
+    const QJsonValue exchanges = root.value(QStringLiteral("exchanges"));
+    if (!exchanges.isArray())
+        return reader.fail(QStringLiteral("exchanges"), QStringLiteral("an array of exchanges"),
+                           exchanges);
+    const QJsonArray list = exchanges.toArray();
+    out->exchanges.clear();
+    out->exchanges.reserve(list.size());
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        CapturedExchange x;
+        if (!reader.exchange(list.at(i), QStringLiteral("exchanges[%1]").arg(i), &x))
+            return false;
+        out->exchanges.append(std::move(x));
+    }
+    return true;
+}
+
+bool readSession(const QByteArray &json, Session *session, QString *error)
+{
+    SessionFile file;
+    if (!parseSessionJson(json, &file, error))
+        return false;
+    session->clear();
+    const cors::BrowserProfile *profile = cors::BrowserProfile::byName(file.profile);
+    session->setProfile(profile ? *profile : cors::BrowserProfile::get(cors::Browser::Chromium));
+    // The bodies were capped when captured: keep all of them.
+    qint64 cap = file.bodyCap;
+    for (const CapturedExchange &x : std::as_const(file.exchanges))
+        cap = std::max({cap, qint64(x.requestBody.stored.size()), qint64(x.responseBody.stored.size())});
+    session->setBodyCap(cap);
+    for (qsizetype first = 0; first < file.exchanges.size(); first += kLoadBatch)
+        session->append(file.exchanges.mid(first, kLoadBatch));
+    return true;
+}
+
+bool readSessionFile(const QString &path, Session *session, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return readSession(file.readAll(), session, error);
+}
+
+} // namespace corslab::session
