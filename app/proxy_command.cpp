@@ -41,7 +41,16 @@ QByteArray exchangeLine(const session::ExchangeRow &row)
     const session::VerdictSummary &v = row.verdict;
     if (row.failed)
         line += "  failed";
-    if (v.state != session::VerdictState::NotApplicable) {
+    switch (v.state) {
+    case session::VerdictState::NotApplicable:
+        break;
+    case session::VerdictState::Warning:
+        // Exposed as sent; the error is what the same request would get with credentials.
+        line += row.errorName().isEmpty()
+                    ? QByteArrayLiteral("  exposed (with warnings)")
+                    : "  exposed; with credentials blocked: " + row.errorName().toUtf8();
+        break;
+    default:
         line += "  " + session::verdictStateName(v.state).toUtf8();
         if (!row.errorName().isEmpty())
             line += ": " + row.errorName().toUtf8();

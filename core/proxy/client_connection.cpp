@@ -532,6 +532,11 @@ void ClientConnection::upstreamHead(const http::ResponseHead &head)
         m_capture.tunnel.tlsVersion = m_upstream->tlsVersion();
     int status = head.status;
     http::HeaderList headers = head.headers;
+    // Chunked with a Content-Length too: the length is wrong by definition and must not reach the
+    // browser (RFC 9112 §6.3).
+    if (head.chunked)
+        headers.removeIf(
+            [](const auto &h) { return cors::equalsIgnoreCase(h.first, "content-length"); });
     if (m_options.overrides) {
         const std::shared_ptr<const OverrideSet> rules = m_options.overrides->current();
         QString rule;

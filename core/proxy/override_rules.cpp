@@ -101,14 +101,15 @@ bool isCorsPreflight(const http::HttpRequest &request)
 QList<NamedValues> groupByName(const http::HeaderList &headers)
 {
     QList<NamedValues> groups;
-    for (const auto &[name, value] : headers) {
+    for (const auto &header : headers) {
+        const QByteArray &name = header.first; // not a structured binding: clang cannot capture it
         auto it = std::find_if(groups.begin(), groups.end(), [&](const NamedValues &g) {
             return cors::equalsIgnoreCase(g.name, name);
         });
         if (it == groups.end())
-            groups.append({name, {value}});
+            groups.append({name, {header.second}});
         else
-            it->values.append(value);
+            it->values.append(header.second);
     }
     return groups;
 }

@@ -29,7 +29,6 @@ UpstreamConnection::UpstreamConnection(const UpstreamTarget &target, const Proxy
     : QObject(parent), m_target(target), m_options(options), m_listener(listener),
       m_socket(new QSslSocket(this))
 {
-    m_socket->setReadBufferSize(readBufferBytes);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         if (!m_ready)
@@ -43,12 +42,18 @@ UpstreamConnection::UpstreamConnection(const UpstreamTarget &target, const Proxy
                           .arg(m_target.port)
                           .arg(m_options.responseTimeoutMs / 1000.0));
     });
-    if (target.tls) {
+    setUpSocket();
+}
+
+void UpstreamConnection::setUpSocket()
+{
+    m_socket->setReadBufferSize(readBufferBytes);
+    if (m_target.tls) {
         QSslConfiguration config = QSslConfiguration::defaultConfiguration();
-        if (!options.upstreamCaCertificates.isEmpty())
-            config.addCaCertificates(options.upstreamCaCertificates);
-        config.setPeerVerifyMode(options.verifyUpstreamCertificates ? QSslSocket::VerifyPeer
-                                                                    : QSslSocket::VerifyNone);
+        if (!m_options.upstreamCaCertificates.isEmpty())
+            config.addCaCertificates(m_options.upstreamCaCertificates);
+        config.setPeerVerifyMode(m_options.verifyUpstreamCertificates ? QSslSocket::VerifyPeer
+                                                                      : QSslSocket::VerifyNone);
         config.setAllowedNextProtocols({QByteArrayLiteral("http/1.1")});
         m_socket->setSslConfiguration(config);
         connect(m_socket, &QSslSocket::encrypted, this, &UpstreamConnection::onConnected);
@@ -76,6 +81,11 @@ void UpstreamConnection::send(const QByteArray &requestBytes, QByteArrayView met
 {
     m_busy = true;
     m_reusable = false;
+    m_gotResponseBytes = false;
+    m_retried = false;
+    m_lastRequest = requestBytes;
+    m_lastMethod = method.toByteArray();
+    ++m_sentOnConnection;
     m_parser.startResponse(method, m_options.bodyCaptureBytes);
     if (m_ready) {
         m_timer.start(m_options.responseTimeoutMs);
@@ -137,6 +147,7 @@ void UpstreamConnection::onReadyRead()
         return;
     }
     m_timer.start(m_options.responseTimeoutMs);
+    m_gotResponseBytes = true;
     http::ResponseParser::Output out = m_parser.feed(bytes);
     if (!out.error && out.complete && out.consumed < bytes.size()) {
         out.error = http::ParseError{
@@ -185,6 +196,8 @@ void UpstreamConnection::onDisconnected()
         onReadyRead();
     if (!m_busy || m_failed)
         return;
+    if (retryOnFreshConnection())
+        return;
     http::ResponseParser::Output out = m_parser.finish();
     if (!out.error && !out.complete)
         out.error = http::ParseError{502, QByteArrayLiteral("connection closed")};
@@ -201,6 +214,8 @@ void UpstreamConnection::onError()
         return;
     if (m_socket->error() == QAbstractSocket::RemoteHostClosedError && m_ready)
         return; // onDisconnected decides whether the response was complete
+    if (retryOnFreshConnection())
+        return;
     fail(502, socketErrorReason());
 }
 
@@ -228,6 +243,27 @@ QString UpstreamConnection::socketErrorReason() const
     default:
         return QStringLiteral("connection to %1 failed: %2").arg(where, m_socket->errorString());
     }
+}
+
+// A kept-alive connection the server closed (or reset) while idle fails the next request before
+// any byte of a response: like browsers, send that request once more on a new connection.
+bool UpstreamConnection::retryOnFreshConnection()
+{
+    if (m_retried || m_gotResponseBytes || m_sentOnConnection < 2 || m_failed)
+        return false;
+    m_socket->disconnect(this);
+    m_socket->abort();
+    m_socket->deleteLater();
+    const QByteArray request = m_lastRequest;
+    const QByteArray method = m_lastMethod;
+    m_socket = new QSslSocket(this);
+    setUpSocket();
+    m_ready = false;
+    m_connecting = false;
+    m_sentOnConnection = 0;
+    send(request, method);
+    m_retried = true;
+    return true;
 }
 
 void UpstreamConnection::fail(int status, const QString &reason)

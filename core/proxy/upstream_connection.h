@@ -59,6 +59,8 @@ private:
     void fail(int status, const QString &reason);
     void handle(http::ResponseParser::Output &out);
     QString socketErrorReason() const;
+    bool retryOnFreshConnection();
+    void setUpSocket();
 
     UpstreamTarget m_target;
     const ProxyOptions &m_options;
@@ -66,7 +68,12 @@ private:
     QSslSocket *m_socket;
     http::ResponseParser m_parser;
     QByteArray m_pendingWrite; // the request, until the connection is up
-    QTimer m_timer;            // connect, then response-silence timeout
+    QByteArray m_lastRequest;  // the request in flight, for one retry on a stale connection
+    QByteArray m_lastMethod;
+    int m_sentOnConnection = 0; // requests sent on the current TCP connection
+    bool m_gotResponseBytes = false;
+    bool m_retried = false;
+    QTimer m_timer; // connect, then response-silence timeout
     QByteArray m_peerAddress;
     quint16 m_peerPort = 0;
     QByteArray m_tlsVersion;

@@ -427,6 +427,38 @@ void Session::clear()
     Q_EMIT cleared();
 }
 
+void Session::adopt(Session &other)
+{
+    if (&other == this)
+        return;
+    qsizetype n = 0;
+    {
+        QMutexLocker writer(&m_writeMutex);
+        QMutexLocker otherWriter(&other.m_writeMutex);
+        {
+            QWriteLocker lock(&m_lock);
+            QWriteLocker otherLock(&other.m_lock);
+            m_store = std::move(other.m_store);
+            other.m_store = ExchangeStore();
+            other.m_store.setBodyCap(other.m_options.bodyCap);
+            m_published = std::exchange(other.m_published, 0);
+            m_profile = other.m_profile;
+            m_options = other.m_options;
+            m_moreActuals = std::exchange(other.m_moreActuals, {});
+            ++m_generation;
+            ++other.m_generation;
+            n = m_published;
+        }
+        m_pairing = std::exchange(other.m_pairing, PreflightPairing(other.m_pairing.options()));
+        m_memo = std::exchange(other.m_memo, {});
+        Q_EMIT cleared();
+        Q_EMIT profileChanged();
+        if (n)
+            Q_EMIT exchangesAdded(0, n);
+    }
+    Q_EMIT other.cleared();
+}
+
 ExchangeStore::Memory Session::memory() const
 {
     QReadLocker lock(&m_lock);

@@ -131,6 +131,10 @@ public:
 
     /// Drops every exchange; ids start again at 1.
     void clear();
+    /// Replaces this session's exchanges, profile and options with \a other's, which is left
+    /// empty: a session file is loaded into a staging session (on any thread), then adopted at
+    /// once. Emits cleared(), profileChanged() and exchangesAdded(0, count()).
+    void adopt(Session &other);
 
     /// What the stored exchanges cost, by part.
     ExchangeStore::Memory memory() const;

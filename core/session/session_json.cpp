@@ -18,8 +18,10 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QSaveFile>
-#include <QTimeZone>
 #include <cmath>
+#include <functional>
+#include <limits>
+#include <cstdio>
 
 namespace corslab::session {
 
@@ -59,35 +61,10 @@ public:
     }
     JsonOut &boolean(bool b) { return raw(b ? "true" : "false"); }
     /// Bytes as Latin-1 text: each byte one character (U+0000-U+00FF), so any bytes survive.
-    JsonOut &latin1(QByteArrayView bytes)
-    {
-        m_buffer.append('"');
-        for (char ch : bytes) {
-            const auto b = uchar(ch);
-            if (b >= 0x80) {
-                m_buffer.append(char(0xC0 | (b >> 6))).append(char(0x80 | (b & 0x3F)));
-            } else {
-                escapeAscii(b);
-            }
-        }
-        m_buffer.append('"');
-        return *this;
-    }
+    JsonOut &latin1(QByteArrayView bytes) { return string(bytes, true); }
     /// Text as UTF-8.
     JsonOut &text(const QString &s) { return utf8(s.toUtf8()); }
-    JsonOut &utf8(QByteArrayView bytes)
-    {
-        m_buffer.append('"');
-        for (char ch : bytes) {
-            const auto b = uchar(ch);
-            if (b >= 0x80)
-                m_buffer.append(ch);
-            else
-                escapeAscii(b);
-        }
-        m_buffer.append('"');
-        return *this;
-    }
+    JsonOut &utf8(QByteArrayView bytes) { return string(bytes, false); }
     JsonOut &headers(const http::HeaderList &list)
     {
         m_buffer.append('[');
@@ -118,42 +95,81 @@ public:
 
 private:
     static constexpr qsizetype kFlushAt = 1 << 20;
-    void escapeAscii(uchar b)
+    // Copies runs of bytes that need no escaping in one append: header values are mostly that.
+    JsonOut &string(QByteArrayView bytes, bool latin1)
     {
-        switch (b) {
-        case '"':
-            m_buffer.append("\\\"");
-            return;
-        case '\\':
-            m_buffer.append("\\\\");
-            return;
-        case '\n':
-            m_buffer.append("\\n");
-            return;
-        case '\r':
-            m_buffer.append("\\r");
-            return;
-        case '\t':
-            m_buffer.append("\\t");
-            return;
-        default:
-            break;
+        m_buffer.append('"');
+        const char *run = bytes.data();
+        const char *end = bytes.data() + bytes.size();
+        for (const char *p = run; p < end; ++p) {
+            const auto b = uchar(*p);
+            const bool plain = b >= 0x20 && b != '"' && b != '\\' && (b < 0x80 || !latin1);
+            if (plain)
+                continue;
+            m_buffer.append(run, p - run);
+            run = p + 1;
+            if (b >= 0x80) {
+                m_buffer.append(char(0xC0 | (b >> 6))).append(char(0x80 | (b & 0x3F)));
+                continue;
+            }
+            switch (b) {
+            case '"':
+                m_buffer.append("\\\"", 2);
+                break;
+            case '\\':
+                m_buffer.append("\\\\", 2);
+                break;
+            case '\n':
+                m_buffer.append("\\n", 2);
+                break;
+            case '\r':
+                m_buffer.append("\\r", 2);
+                break;
+            case '\t':
+                m_buffer.append("\\t", 2);
+                break;
+            default: {
+                static const char hex[] = "0123456789abcdef";
+                const char escaped[6] = {'\\', 'u', '0', '0', hex[b >> 4], hex[b & 0xF]};
+                m_buffer.append(escaped, 6);
+            }
+            }
         }
-        if (b < 0x20) {
-            static const char hex[] = "0123456789abcdef";
-            m_buffer.append("\\u00").append(hex[b >> 4]).append(hex[b & 0xF]);
-            return;
-        }
-        m_buffer.append(char(b));
+        m_buffer.append(run, end - run);
+        m_buffer.append('"');
+        return *this;
     }
 
     QIODevice *m_device;
     QByteArray m_buffer;
 };
 
+// "2024-05-01T10:41:03.120Z", by hand: QDateTime::toString() costs microseconds, and a session
+// file has three times per exchange. Days to a civil date: H. Hinnant's days_from_civil inverse.
 QByteArray isoTime(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs).toLatin1();
+    if (ms < 0 || ms > 253402300799999LL) // outside years 1970-9999: let Qt spell it
+        return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toLatin1();
+    const qint64 days = ms / 86400000;
+    qint64 rest = ms % 86400000;
+    const qint64 z = days + 719468;
+    const qint64 era = z / 146097;
+    const qint64 doe = z - era * 146097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    const qint64 day = doy - (153 * mp + 2) / 5 + 1;
+    const qint64 month = mp < 10 ? mp + 3 : mp - 9;
+    const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    const int hour = int(rest / 3600000);
+    rest %= 3600000;
+    const int minute = int(rest / 60000);
+    rest %= 60000;
+    char text[32];
+    std::snprintf(text, sizeof text, "%04lld-%02lld-%02lldT%02d:%02d:%02d.%03dZ", qlonglong(year),
+                  qlonglong(month), qlonglong(day), hour, minute, int(rest / 1000),
+                  int(rest % 1000));
+    return QByteArray(text);
 }
 
 void writeTime(JsonOut &out, const char *isoKey, const char *msKey, qint64 ms)
@@ -314,8 +330,6 @@ public:
             if (c.unicode() > 0xFF || (token && !isTokenChar(c)))
                 return fail(field, expected, v);
         }
-        if (token && s.isEmpty() && required)
-            return fail(field, expected, v);
         *out = s.toLatin1();
         return true;
     }
@@ -582,7 +596,13 @@ bool writeSessionFile(const Session &session, const QString &path, QString *erro
     return true;
 }
 
-bool parseSessionJson(const QByteArray &json, SessionFile *out, QString *error)
+namespace {
+
+// Parses \a json; \a header receives the file's settings before the first exchange, \a take each
+// exchange in order. Stops at the first problem.
+bool parseSession(const QByteArray &json, QString *error,
+                  const std::function<void(const SessionFile &)> &header,
+                  const std::function<void(CapturedExchange &&)> &take)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
@@ -603,6 +623,7 @@ bool parseSessionJson(const QByteArray &json, SessionFile *out, QString *error)
         return reader.fail(QStringLiteral("format"),
                            QStringLiteral("\"%1\" (a CORS Lab session file)").arg(kFormatName),
                            format);
+    SessionFile file;
     qint64 version = 0;
     if (!reader.integer(root, {}, "version", 1, kMaxJsonInteger, &version, true))
         return false;
@@ -613,55 +634,84 @@ bool parseSessionJson(const QByteArray &json, SessionFile *out, QString *error)
                                               "older")
                                    .arg(version)
                                    .arg(kSessionFormatVersion));
-    out->version = int(version);
+    file.version = int(version);
     if (!reader.checkKeys(root, {},
                           {QStringLiteral("format"), QStringLiteral("version"),
                            QStringLiteral("createdBy"), QStringLiteral("createdAt"),
                            QStringLiteral("profile"), QStringLiteral("bodyCap"),
                            QStringLiteral("exchangeCount"), QStringLiteral("exchanges")}) ||
-        !reader.text(root, {}, "createdBy", &out->createdBy))
+        !reader.text(root, {}, "createdBy", &file.createdBy))
         return false;
     const QJsonValue profile = root.value(QStringLiteral("profile"));
     if (!profile.isUndefined()) {
         QList<QPair<QString, QString>> names;
         for (const QString &n : cors::BrowserProfile::names())
             names.append({n, n});
-        if (!reader.choice(profile, QStringLiteral("profile"), names, &out->profile))
+        if (!reader.choice(profile, QStringLiteral("profile"), names, &file.profile))
             return false;
     }
-    if (!reader.integer(root, {}, "bodyCap", 0, kMaxJsonInteger, &out->bodyCap))
+    if (!reader.integer(root, {}, "bodyCap", 0, kMaxJsonInteger, &file.bodyCap))
         return false;
     const QJsonValue exchanges = root.value(QStringLiteral("exchanges"));
     if (!exchanges.isArray())
         return reader.fail(QStringLiteral("exchanges"), QStringLiteral("an array of exchanges"),
                            exchanges);
+    header(file);
     const QJsonArray list = exchanges.toArray();
-    out->exchanges.clear();
-    out->exchanges.reserve(list.size());
     for (qsizetype i = 0; i < list.size(); ++i) {
         CapturedExchange x;
         if (!reader.exchange(list.at(i), QStringLiteral("exchanges[%1]").arg(i), &x))
             return false;
-        out->exchanges.append(std::move(x));
+        take(std::move(x));
     }
     return true;
 }
 
-bool readSession(const QByteArray &json, Session *session, QString *error)
+} // namespace
+
+bool parseSessionJson(const QByteArray &json, SessionFile *out, QString *error)
 {
     SessionFile file;
-    if (!parseSessionJson(json, &file, error))
+    const bool ok = parseSession(
+        json, error, [&](const SessionFile &header) { file = header; },
+        [&](CapturedExchange &&x) { file.exchanges.append(std::move(x)); });
+    if (ok)
+        *out = std::move(file);
+    return ok;
+}
+
+bool readSession(const QByteArray &json, Session *session, QString *error)
+{
+    // Into a staging session batch by batch (compact as soon as stored), adopted only when the
+    // whole file is good: a bad file leaves the session as it was.
+    Session staging(Session::Options{std::numeric_limits<qint64>::max(),
+                                     session->options().pairingWindowMs});
+    qint64 cap = 0;
+    qint64 largest = 0;
+    QList<CapturedExchange> batch;
+    const bool ok = parseSession(
+        json, error,
+        [&](const SessionFile &header) {
+            const cors::BrowserProfile *profile = cors::BrowserProfile::byName(header.profile);
+            staging.setProfile(profile ? *profile
+                                       : cors::BrowserProfile::get(cors::Browser::Chromium));
+            cap = header.bodyCap;
+        },
+        [&](CapturedExchange &&x) {
+            largest = std::max({largest, qint64(x.requestBody.stored.size()),
+                                qint64(x.responseBody.stored.size())});
+            batch.append(std::move(x));
+            if (batch.size() == kLoadBatch) {
+                staging.append(batch);
+                batch.clear();
+            }
+        });
+    if (!ok)
         return false;
-    session->clear();
-    const cors::BrowserProfile *profile = cors::BrowserProfile::byName(file.profile);
-    session->setProfile(profile ? *profile : cors::BrowserProfile::get(cors::Browser::Chromium));
-    // The bodies were capped when captured: keep all of them.
-    qint64 cap = file.bodyCap;
-    for (const CapturedExchange &x : std::as_const(file.exchanges))
-        cap = std::max({cap, qint64(x.requestBody.stored.size()), qint64(x.responseBody.stored.size())});
-    session->setBodyCap(cap);
-    for (qsizetype first = 0; first < file.exchanges.size(); first += kLoadBatch)
-        session->append(file.exchanges.mid(first, kLoadBatch));
+    staging.append(batch);
+    // The bodies were capped when captured: keep the file's cap, or more if a body is larger.
+    staging.setBodyCap(std::max(cap, largest));
+    session->adopt(staging);
     return true;
 }
 

@@ -148,6 +148,33 @@ private Q_SLOTS:
         QCOMPARE(proxy.waitFor(5).size(), 5);
     }
 
+    void staleKeptAliveUpstreamIsRetried()
+    {
+        // The server keeps connections alive but drops one when a second request comes on it
+        // (as servers do with idle connections they already decided to close): the request
+        // must go out again on a new connection instead of failing.
+        ScriptedUpstream upstream([](QTcpSocket *s, const ReceivedRequest &r) {
+            if (s->property("served").toBool()) {
+                s->abort();
+                return;
+            }
+            s->setProperty("served", true);
+            s->write(okResponse(r.requestLine()));
+        });
+        Running proxy = start();
+        QTcpSocket client;
+        QVERIFY(connectTo(client, proxy.port));
+        const QByteArray base = "http://127.0.0.1:" + QByteArray::number(upstream.port());
+        client.write("GET " + base + "/first HTTP/1.1\r\nHost: x\r\n\r\n");
+        QCOMPARE(readResponse(client).status, 200);
+        client.write("POST " + base + "/second HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok");
+        const RawResponse r = readResponse(client);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("POST /second HTTP/1.1"));
+        QCOMPARE(upstream.connections(), 2);
+        QVERIFY(proxy.waitFor(2).value(1).error.isEmpty());
+    }
+
     void pipelinedRequestsAnsweredInOrder()
     {
         ScriptedUpstream upstream(echoLine);

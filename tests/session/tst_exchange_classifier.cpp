@@ -10,7 +10,6 @@ using namespace corslab;
 using namespace corslab::session;
 using namespace corslab::session::testing;
 
-Q_DECLARE_METATYPE(corslab::session::CapturedExchange)
 
 namespace {
 const QByteArray kApp = "https://app.example.com";
