@@ -6,6 +6,7 @@
 #include "proxy/override_rules.h"
 #include "proxy/override_store.h"
 #include "proxy/proxy_server.h"
+#include "server/playground_server.h"
 #include "session/session.h"
 #include "session/session_json.h"
 #include "unix_signal_watcher.h"
@@ -131,9 +132,15 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
         QStringLiteral("browser-binary"),
         QStringLiteral("Browser for --launch-browser (default: chromium)."),
         QStringLiteral("PATH"));
-    const QCommandLineOption open(QStringLiteral("open"),
-                                  QStringLiteral("Page the launched browser opens."),
-                                  QStringLiteral("URL"));
+    const QCommandLineOption open(
+        QStringLiteral("open"),
+        QStringLiteral("Page the launched browser opens (default: the playground's page with "
+                       "--playground, else about:blank)."),
+        QStringLiteral("URL"));
+    const QCommandLineOption playground(
+        QStringLiteral("playground"),
+        QStringLiteral("Also run the playground (demo API and pages on free loopback ports), so "
+                       "there is traffic to look at right away."));
     const QCommandLineOption profile(
         {QStringLiteral("b"), QStringLiteral("browser")},
         QStringLiteral("Browser profile for the verdicts: %1.")
@@ -146,8 +153,8 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     const QCommandLineOption quiet(QStringLiteral("quiet"),
                                    QStringLiteral("Print no line per exchange."));
     parser.addOptions({port, listen, reverse, interceptTls, caDir, exportCa, upstreamCa, insecure,
-                       rules, record, recordInterval, launch, browserBinary, open, profile, bodyCap,
-                       quiet});
+                       rules, record, recordInterval, launch, browserBinary, open, playground,
+                       profile, bodyCap, quiet});
     if (!parser.parse(arguments)) {
         err << kCommand << parser.errorText() << "\n";
         return 2;
@@ -293,6 +300,17 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
             << options.overrides->current()->rules().size() << ", reloaded on change)\n";
     if (parser.isSet(record))
         out << "  recording to:    " << parser.value(record) << "\n";
+    std::unique_ptr<server::PlaygroundServer> demo;
+    if (parser.isSet(playground)) {
+        demo = std::make_unique<server::PlaygroundServer>(server::PlaygroundServer::Options{});
+        if (!demo->start(&error)) {
+            err << kCommand << "--playground: " << error << "\n";
+            return 1;
+        }
+        const server::DemoOrigins o = demo->origins();
+        out << "  playground:      API " << o.api << ", trusted app " << o.app
+            << "/, untrusted site " << o.evil << "/\n";
+    }
     out << "  verdicts for:    " << browser->name << "\n";
     out << "Press Ctrl+C to stop.\n";
     out.flush();
@@ -371,6 +389,7 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
         if (ca)
             launchOptions.spkiHash = ca->spkiSha256Base64();
         launchOptions.startUrl = parser.isSet(open) ? QUrl::fromUserInput(parser.value(open))
+                                 : demo             ? demo->appPageUrl()
                                                     : QUrl(QStringLiteral("about:blank"));
         if (!launcher.start(launchOptions, &error)) {
             err << kCommand << "--launch-browser: " << error << "\n";
@@ -384,6 +403,8 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     const int code = QCoreApplication::exec();
     launcher.stop();
     server.close(); // delivers what was captured up to now
+    if (demo)
+        demo->stop();
     printNew();
     const bool recorded = writeRecord();
     if (parser.isSet(record) && recorded)

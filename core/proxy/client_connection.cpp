@@ -555,9 +555,29 @@ void ClientConnection::upstreamHead(const http::ResponseHead &head)
         m_closeAfterResponse = true;
     m_capture.status = status;
     m_capture.reason = status == head.status ? head.reason : QByteArray();
+    if (m_context.mode == TargetContext::Mode::Reverse)
+        rewriteRedirectToProxy(&headers);
     m_capture.responseHeaders = withoutHopByHop(headers);
     m_socket->write(serializeResponseHead(status, m_capture.reason, headers, m_closeAfterResponse));
     m_headSent = true;
+}
+
+// A reverse proxy hides the server: a redirect to the server's own origin is turned into one to
+// the proxy's (as nginx's proxy_redirect does), or the browser would leave the proxy.
+void ClientConnection::rewriteRedirectToProxy(http::HeaderList *headers) const
+{
+    const QByteArray upstreamOrigin = (m_target.tls ? "https://" : "http://") + m_target.hostHeader;
+    const QByteArray localOrigin =
+        "http://" + m_request.header("host").value_or(QByteArrayLiteral("localhost"));
+    for (auto &h : *headers) {
+        if (!cors::equalsIgnoreCase(h.first, "location"))
+            continue;
+        const QByteArray &value = h.second;
+        if (value.startsWith(upstreamOrigin) &&
+            (value.size() == upstreamOrigin.size() || value[upstreamOrigin.size()] == '/' ||
+             value[upstreamOrigin.size()] == '?'))
+            h.second = localOrigin + value.mid(upstreamOrigin.size());
+    }
 }
 
 void ClientConnection::upstreamBody(QByteArrayView raw, QByteArrayView decoded)

@@ -4,6 +4,7 @@
 #include "http/http_server.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -272,6 +273,48 @@ private Q_SLOTS:
         QVERIFY2(m_banner.contains("--ignore-certificate-errors-spki-list="), m_banner.constData());
         p.terminate();
         QVERIFY(p.waitForFinished(5000));
+    }
+
+    void launchesTheBrowserThroughItself()
+    {
+        // A stand-in browser that writes down how it was started: the real Chromium through the
+        // proxy is tst_browser_proxy's business; this checks what the command hands it.
+        QTemporaryDir dir;
+        const QString argsFile = dir.filePath(QStringLiteral("args.txt"));
+        const QString fake = dir.filePath(QStringLiteral("fake-chromium"));
+        {
+            QFile script(fake);
+            QVERIFY(script.open(QIODevice::WriteOnly));
+            script.write("#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + argsFile.toUtf8() +
+                         "'\nexec sleep 30\n");
+        }
+        QFile::setPermissions(fake, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QProcess p;
+        const quint16 port =
+            start(p, {QStringLiteral("--launch-browser"), QStringLiteral("--browser-binary"), fake,
+                      QStringLiteral("--playground"), QStringLiteral("--intercept-tls"),
+                      QStringLiteral("--ca-dir"), dir.filePath(QStringLiteral("ca"))});
+        QVERIFY2(port, m_banner.constData());
+        QVERIFY2(m_banner.contains("playground:      API http://localhost:"), m_banner.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(argsFile) && QFileInfo(argsFile).size() > 0, 5000);
+        QFile file(argsFile);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> args = file.readAll().trimmed().split('\n');
+        QVERIFY(args.contains("--proxy-server=http://127.0.0.1:" + QByteArray::number(port)));
+        QVERIFY(args.contains("--proxy-bypass-list=<-loopback>"));
+        QVERIFY(args.contains("--no-first-run"));
+        bool profile = false, spki = false;
+        for (const QByteArray &a : args) {
+            profile |= a.startsWith("--user-data-dir=/");
+            spki |= a.startsWith("--ignore-certificate-errors-spki-list=") && a.size() > 60;
+        }
+        QVERIFY(profile);
+        QVERIFY(spki);
+        // The playground's trusted app page opens first.
+        QVERIFY2(args.constLast().startsWith("http://localhost:"), args.constLast().constData());
+        p.terminate();
+        QVERIFY(p.waitForFinished(10000)); // stops the browser too
+        QCOMPARE(p.exitCode(), 0);
     }
 
     void refusesBadOptions_data()

@@ -389,6 +389,27 @@ private Q_SLOTS:
         QCOMPARE(proxy.waitFor(1).value(0).url, "http://" + local + "/v1/items?q=2");
     }
 
+    void reverseModeKeepsRedirectsOnTheProxy()
+    {
+        quint16 upstreamPort = 0;
+        ScriptedUpstream upstream([&upstreamPort](QTcpSocket *s, const ReceivedRequest &) {
+            s->write("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:" +
+                     QByteArray::number(upstreamPort) +
+                     "/login?next=/\r\nContent-Length: 0\r\n\r\n");
+        });
+        upstreamPort = upstream.port();
+        proxy::ProxyOptions options;
+        options.mode = proxy::ProxyOptions::Mode::Reverse;
+        options.reverseTarget = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(upstream.port()));
+        Running proxy = start(options);
+        QTcpSocket client;
+        QVERIFY(connectTo(client, proxy.port));
+        client.write("GET /account HTTP/1.1\r\nHost: localhost:4000\r\n\r\n");
+        const RawResponse r = readResponse(client);
+        QCOMPARE(r.status, 302);
+        QCOMPARE(r.header("location"), QByteArray("http://localhost:4000/login?next=/"));
+    }
+
     void overrideRulesApplyLive()
     {
         ScriptedUpstream upstream(echoLine); // sends no CORS header at all
