@@ -120,6 +120,7 @@ private:
     QHostAddress m_peerAddress; // the socket's, read once
     quint16 m_peerPort = 0;
     quint16 m_localPort = 0;
+    bool m_tls = false; // from a TLS listener: every byte goes through the socket's encryption
     ServerCore *m_core;
     RequestParser m_parser;
     std::deque<Pending> m_queue;
@@ -143,7 +144,8 @@ private:
 
 Connection::Connection(QTcpSocket *socket, const QString &listener, ServerCore *core)
     : QObject(core), m_socket(socket), m_listener(listener), m_peerAddress(socket->peerAddress()),
-      m_peerPort(socket->peerPort()), m_localPort(socket->localPort()), m_core(core),
+      m_peerPort(socket->peerPort()), m_localPort(socket->localPort()),
+      m_tls(qobject_cast<QSslSocket *>(socket) != nullptr), m_core(core),
       m_parser(core->m_options.limits)
 {
     m_socket->setParent(this);
@@ -301,7 +303,9 @@ void Connection::flushOutput()
     // next event loop pass, then disables the notifier again, for every response. When it holds
     // nothing unsent, the bytes go to the socket right away; only what the kernel does not take
     // now goes through QTcpSocket (which then reports errors and bytesWritten as before).
-    if (m_socket->bytesToWrite() == 0 && m_socket->state() == QAbstractSocket::ConnectedState) {
+    // Never for TLS: the bytes must go through QSslSocket's encryption.
+    if (!m_tls && m_socket->bytesToWrite() == 0 &&
+        m_socket->state() == QAbstractSocket::ConnectedState) {
         const int fd = int(m_socket->socketDescriptor());
         while (fd >= 0 && written < m_output.size()) {
             const ssize_t n = ::send(fd, m_output.constData() + written,
@@ -451,10 +455,11 @@ quint16 ServerCore::listen(const QHostAddress &address, quint16 port, const QStr
         return 0;
     }
     // pendingConnectionAvailable: for a QSslServer, once the TLS handshake is done.
-    QObject::connect(server, &QTcpServer::pendingConnectionAvailable, this, [this, server, listener] {
-        while (QTcpSocket *socket = server->nextPendingConnection())
-            m_connections.insert(new Connection(socket, listener, this));
-    });
+    QObject::connect(server, &QTcpServer::pendingConnectionAvailable, this,
+                     [this, server, listener] {
+                         while (QTcpSocket *socket = server->nextPendingConnection())
+                             m_connections.insert(new Connection(socket, listener, this));
+                     });
     m_listeners.append(server);
     return server->serverPort();
 }
@@ -475,13 +480,12 @@ void ServerCore::closeAll()
 } // namespace detail
 
 HttpServer::HttpServer(Handler handler, Options options, QObject *parent)
-    : QObject(parent), m_thread(std::make_unique<QThread>())
+    : QObject(parent), m_thread(std::make_unique<NetworkThread>(QStringLiteral("corslab-http")))
 {
     qRegisterMetaType<corslab::http::HttpExchange>();
     qRegisterMetaType<QList<corslab::http::HttpExchange>>();
-    m_thread->setObjectName(QStringLiteral("corslab-http"));
     m_core = new detail::ServerCore(std::move(handler), options, this);
-    m_core->moveToThread(m_thread.get());
+    m_thread->adopt(m_core);
 }
 
 HttpServer::~HttpServer()
@@ -512,18 +516,12 @@ void HttpServer::updateReceivers()
 
 QThread *HttpServer::networkThread() const
 {
-    return m_thread.get();
+    return m_thread->thread();
 }
 
 void HttpServer::runOnNetworkThread(const std::function<void()> &work)
 {
-    if (QThread::currentThread() == m_thread.get()) {
-        work();
-        return;
-    }
-    if (!m_thread->isRunning())
-        m_thread->start();
-    QMetaObject::invokeMethod(m_core, work, Qt::BlockingQueuedConnection);
+    m_thread->run(work);
 }
 
 quint16 HttpServer::listen(const QHostAddress &address, quint16 port, const QString &listener,
@@ -544,12 +542,7 @@ quint16 HttpServer::listenTls(const QHostAddress &address, quint16 port, const Q
 
 void HttpServer::close()
 {
-    if (!m_thread->isRunning())
-        return;
-    runOnNetworkThread([this] { m_core->closeAll(); });
-    m_thread->quit();
-    if (QThread::currentThread() != m_thread.get()) // a thread cannot join itself
-        m_thread->wait();
+    m_thread->stop([this] { m_core->closeAll(); });
 }
 
 } // namespace corslab::http

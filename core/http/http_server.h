@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http_message.h"
+#include "network_thread.h"
 #include "request_parser.h"
 
 #include <QObject>
@@ -88,7 +89,7 @@ private:
     std::atomic<bool> m_reportSingle{false};
     std::atomic<bool> m_reportBatch{false};
 
-    std::unique_ptr<QThread> m_thread;
+    std::unique_ptr<NetworkThread> m_thread;
     detail::ServerCore *m_core = nullptr; // lives on m_thread
 };
 

@@ -49,7 +49,10 @@ QStringList BrowserLauncher::chromiumArguments(const Options &options, const QSt
         QStringLiteral("--proxy-bypass-list=<-loopback>"),
         QStringLiteral("--no-first-run"),
         QStringLiteral("--no-default-browser-check"),
+        // Fewer of Chromium's own requests to Google in the capture (some still come through).
         QStringLiteral("--disable-background-networking"),
+        QStringLiteral("--disable-component-update"),
+        QStringLiteral("--disable-sync"),
     };
     if (!options.spkiHash.isEmpty())
         args << QStringLiteral("--ignore-certificate-errors-spki-list=") +

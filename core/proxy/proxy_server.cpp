@@ -111,13 +111,13 @@ private:
 } // namespace detail
 
 ProxyServer::ProxyServer(Options options, QObject *parent)
-    : QObject(parent), m_options(std::move(options)), m_thread(std::make_unique<QThread>())
+    : QObject(parent), m_options(std::move(options)),
+      m_thread(std::make_unique<http::NetworkThread>(QStringLiteral("corslab-proxy")))
 {
     qRegisterMetaType<corslab::session::CapturedExchange>();
     qRegisterMetaType<QList<corslab::session::CapturedExchange>>();
-    m_thread->setObjectName(QStringLiteral("corslab-proxy"));
     m_core = new detail::ProxyCore(this);
-    m_core->moveToThread(m_thread.get());
+    m_thread->adopt(m_core);
 }
 
 ProxyServer::~ProxyServer()
@@ -133,18 +133,7 @@ const ProxyServer::Options &ProxyServer::options() const
 
 QThread *ProxyServer::networkThread() const
 {
-    return m_thread.get();
-}
-
-void ProxyServer::runOnNetworkThread(const std::function<void()> &work)
-{
-    if (QThread::currentThread() == m_thread.get()) {
-        work();
-        return;
-    }
-    if (!m_thread->isRunning())
-        m_thread->start();
-    QMetaObject::invokeMethod(m_core, work, Qt::BlockingQueuedConnection);
+    return m_thread->thread();
 }
 
 quint16 ProxyServer::listen(const QHostAddress &address, quint16 port, QString *error)
@@ -162,18 +151,13 @@ quint16 ProxyServer::listen(const QHostAddress &address, quint16 port, QString *
         }
     }
     quint16 bound = 0;
-    runOnNetworkThread([&] { bound = m_core->listen(address, port, error); });
+    m_thread->run([&] { bound = m_core->listen(address, port, error); });
     return bound;
 }
 
 void ProxyServer::close()
 {
-    if (!m_thread->isRunning())
-        return;
-    runOnNetworkThread([this] { m_core->closeAll(); });
-    m_thread->quit();
-    if (QThread::currentThread() != m_thread.get())
-        m_thread->wait();
+    m_thread->stop([this] { m_core->closeAll(); });
 }
 
 } // namespace corslab::proxy

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/network_thread.h"
 #include "proxy_options.h"
 #include "session/captured_exchange.h"
 
@@ -51,10 +52,9 @@ Q_SIGNALS:
 
 private:
     friend class detail::ProxyCore;
-    void runOnNetworkThread(const std::function<void()> &work);
 
     Options m_options;
-    std::unique_ptr<QThread> m_thread;
+    std::unique_ptr<http::NetworkThread> m_thread;
     detail::ProxyCore *m_core = nullptr; // lives on m_thread
 };
 

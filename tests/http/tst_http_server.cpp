@@ -1,9 +1,12 @@
 // HttpServer over real sockets on 127.0.0.1: raw bytes in, raw bytes out. The test thread plays the
 // clients with blocking QTcpSocket calls while the server answers on its own network thread.
 #include "http/http_server.h"
+#include "proxy/certificate_authority.h"
 
 #include <QElapsedTimer>
+#include <QSslSocket>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QtTest>
 #include <atomic>
@@ -147,6 +150,32 @@ class TestHttpServer : public QObject
     }
 
 private Q_SLOTS:
+    void tlsListenerEncryptsEveryResponse()
+    {
+        // A certificate from a CA made for this test; the client trusts that CA only.
+        QTemporaryDir dir;
+        QString error;
+        auto ca = corslab::proxy::CertificateAuthority::loadOrCreate(dir.path(), &error);
+        QVERIFY2(ca, qPrintable(error));
+        HttpServer server(handler());
+        const quint16 port = server.listenTls(QHostAddress::LocalHost, 0, QStringLiteral("tls"),
+                                              ca->serverConfiguration("localhost"), &error);
+        QVERIFY2(port, qPrintable(error));
+        QSslSocket client;
+        QSslConfiguration config = client.sslConfiguration();
+        config.setCaCertificates({ca->certificate()});
+        client.setSslConfiguration(config);
+        client.connectToHostEncrypted(QStringLiteral("localhost"), port);
+        QVERIFY2(client.waitForEncrypted(10000), qPrintable(client.errorString()));
+        for (int i = 0; i < 3; ++i) { // keep-alive: later responses too are encrypted
+            send(client, get("/echo?i=" + QByteArray::number(i)));
+            const Response r = readResponse(client);
+            QVERIFY2(r.ok, qPrintable(client.errorString()));
+            QCOMPARE(r.body, "GET /echo?i=" + QByteArray::number(i) + '|');
+            QCOMPARE(r.header("X-Listener"), QByteArray("tls"));
+        }
+    }
+
     void keepAlive()
     {
         Server s = start();
