@@ -2,6 +2,7 @@
 // proxy, one line per exchange, the session file written while running and on SIGINT/SIGTERM,
 // override rules reloaded live, the CA exported, bad options refused with exit code 2.
 #include "http/http_server.h"
+#include "raw_request.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -19,20 +20,6 @@
 using namespace corslab;
 
 namespace {
-
-// Raw HTTP through the proxy: what the test sends is what the proxy sees.
-QByteArray rawRequest(quint16 port, const QByteArray &request)
-{
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!socket.waitForConnected(3000))
-        return {};
-    socket.write(request);
-    QByteArray reply;
-    while (socket.waitForReadyRead(3000))
-        reply += socket.readAll();
-    return reply;
-}
 
 // An API with CORS on /data and its preflight, none on /nocors.
 http::HttpResponse upstreamHandler(const http::HttpRequest &request)

@@ -1,5 +1,7 @@
 // corslab-cli serve as a user runs it: prints the origins, logs one line per exchange with the
 // engine's verdict, stops cleanly on SIGTERM/SIGINT, refuses bad options with exit code 2.
+#include "raw_request.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -8,22 +10,6 @@
 #include <QTemporaryFile>
 #include <QtTest>
 #include <csignal>
-
-namespace {
-// Raw HTTP over a socket: what the test sends is exactly what the server sees.
-QByteArray rawRequest(quint16 port, const QByteArray &request)
-{
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!socket.waitForConnected(3000))
-        return {};
-    socket.write(request);
-    QByteArray reply;
-    while (socket.waitForReadyRead(3000))
-        reply += socket.readAll();
-    return reply;
-}
-} // namespace
 
 class TestCliServe : public QObject
 {
