@@ -8,7 +8,7 @@
 #include "proxy/proxy_server.h"
 #include "server/playground_server.h"
 #include "session/session.h"
-#include "session/session_json.h"
+#include "session/session_recorder.h"
 #include "unix_signal_watcher.h"
 
 #include <QCommandLineParser>
@@ -363,23 +363,21 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     QObject::connect(&printer, &QTimer::timeout, qApp, printNew);
     printer.start(100);
 
-    auto writeRecord = [&] {
-        if (!parser.isSet(record))
-            return true;
-        QString why;
-        if (!session::writeSessionFile(session, parser.value(record), &why,
-                                       QStringLiteral("corslab-cli ") +
-                                           QCoreApplication::applicationVersion())) {
-            err << kCommand << "--record: " << why << "\n";
-            err.flush();
-            return false;
-        }
-        return true;
-    };
-    QTimer recorder;
-    QObject::connect(&recorder, &QTimer::timeout, qApp, writeRecord);
-    if (parser.isSet(record))
-        recorder.start(int(interval * 1000));
+    // The session file is rewritten every few seconds on a thread of its own (a large session
+    // takes a while to write), and once more at the end.
+    std::unique_ptr<session::SessionRecorder> recorder;
+    if (parser.isSet(record)) {
+        recorder = std::make_unique<session::SessionRecorder>(&session, parser.value(record),
+                                                              int(interval * 1000));
+        QObject::connect(recorder.get(), &session::SessionRecorder::written, qApp,
+                         [&](qsizetype, const QString &why) {
+                             if (!why.isEmpty()) {
+                                 err << kCommand << "--record: " << why << "\n";
+                                 err.flush();
+                             }
+                         });
+        recorder->start();
+    }
 
     proxy::BrowserLauncher launcher;
     if (parser.isSet(launch)) {
@@ -406,10 +404,14 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     if (demo)
         demo->stop();
     printNew();
-    const bool recorded = writeRecord();
-    if (parser.isSet(record) && recorded)
-        out << "Session written to " << parser.value(record) << " (" << session.count()
-            << " exchanges).\n";
+    bool recorded = true;
+    if (recorder) {
+        QString why;
+        recorded = recorder->flush(&why); // a failure is reported through written()
+        if (recorded)
+            out << "Session written to " << parser.value(record) << " (" << session.count()
+                << " exchanges).\n";
+    }
     out.flush();
     return code == 0 && recorded ? 0 : (code != 0 ? code : 1);
 }

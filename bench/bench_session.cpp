@@ -10,9 +10,9 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QTimeZone>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QTimeZone>
 #include <cstdio>
 #include <ctime>
 #include <malloc.h>
@@ -164,7 +164,8 @@ private:
         if (withOrigin)
             h.insert(7, {"Origin", "https://app.example.com"});
         if (cookie)
-            h.append(http::HeaderList::value_type("Cookie", "sid=5f2b9c0e4a7d41b3a8e6c1d2f3a4b5c6; theme=dark"));
+            h.append(http::HeaderList::value_type(
+                "Cookie", "sid=5f2b9c0e4a7d41b3a8e6c1d2f3a4b5c6; theme=dark"));
         return h;
     }
     static QByteArray date(qint64 ms)
@@ -173,10 +174,7 @@ private:
             .toString(QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"))
             .toLatin1();
     }
-    static QByteArray requestId(quint64 r)
-    {
-        return hex(r, 16) + '-' + hex(r * 31, 16);
-    }
+    static QByteArray requestId(quint64 r) { return hex(r, 16) + '-' + hex(r * 31, 16); }
     http::HeaderList response(const QByteArray &type, bool cors, quint64 r)
     {
         if ((m_n & 1023) == 1 || m_date.isEmpty())
@@ -300,9 +298,8 @@ int main(int argc, char *argv[])
                .arg(double(m.bodies) / n, 0, 'f', 0)
                .arg(double(m.dictionaries) / n, 0, 'f', 0);
     int counts[5] = {};
-    session.scanRows(0, session.count(), [&](const ExchangeRowView &v) {
-        ++counts[int(v.record.verdict.state)];
-    });
+    session.scanRows(0, session.count(),
+                     [&](const ExchangeRowView &v) { ++counts[int(v.record.verdict.state)]; });
     out << QStringLiteral("  verdicts: %1 exposed, %2 warning, %3 blocked, %4 n/a, %5 unknown\n")
                .arg(counts[int(VerdictState::Exposed)])
                .arg(counts[int(VerdictState::Warning)])
@@ -319,8 +316,8 @@ int main(int argc, char *argv[])
     t.restart();
     qsizetype matches = 0;
     session.scanRows(0, session.count(), [&](const ExchangeRowView &v) {
-        matches += v.url.contains("items/42") &&
-                   v.record.verdict.state != VerdictState::NotApplicable;
+        matches +=
+            v.url.contains("items/42") && v.record.verdict.state != VerdictState::NotApplicable;
     });
     out << QStringLiteral("  filter:   %1 ms for a text filter over every row (%2 matches)\n")
                .arg(double(t.cpuElapsed()) / 1e6, 0, 'f', 1)
@@ -342,7 +339,7 @@ int main(int argc, char *argv[])
     if (fileExchanges > 0) {
         Session small;
         const Session *toWrite = &session;
-        if (session.count() > fileExchanges) {
+        if (session.count() != fileExchanges) {
             Traffic again;
             for (qsizetype done = 0; done < fileExchanges; done += batchSize)
                 small.append(batchOf(again, std::min(batchSize, fileExchanges - done)));

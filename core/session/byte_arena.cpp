@@ -15,7 +15,8 @@ ByteArena::Ref ByteArena::append(QByteArrayView bytes)
         std::memcpy(m_chunks.back().data.get(), bytes.data(), size_t(n));
         return {quint32(m_chunks.size() - 1), 0, quint32(n)};
     }
-    if (m_current < 0 || m_chunks[size_t(m_current)].capacity - m_chunks[size_t(m_current)].used < n) {
+    if (m_current < 0 ||
+        m_chunks[size_t(m_current)].capacity - m_chunks[size_t(m_current)].used < n) {
         m_chunks.push_back(
             {std::make_unique_for_overwrite<char[]>(size_t(m_chunkSize)), m_chunkSize, 0});
         m_current = qsizetype(m_chunks.size() - 1);

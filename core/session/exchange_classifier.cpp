@@ -1,9 +1,8 @@
 #include "exchange_classifier.h"
 
-#include "exchange_judge.h"
-
 #include "cors/fetch_rules.h"
 #include "cors/origin.h"
+#include "exchange_judge.h"
 
 #include <algorithm>
 
@@ -39,10 +38,10 @@ bool isNavigationDestination(const QByteArray &dest)
 
 // The CORS part of a cross-origin request in mode cors: what the script set and whether that
 // needs a preflight (Fetch #http-fetch step 4.1).
-void classifyCors(const CapturedExchange &x, const cors::BrowserProfile &profile,
-                  Classification &c)
+void classifyCors(const CapturedExchange &x, const cors::BrowserProfile &profile, Classification &c)
 {
     c.mode = cors::RequestMode::Cors;
+    c.scriptHeaders.reserve(x.requestHeaders.size());
     for (const auto &h : x.requestHeaders) {
         if (!isBrowserAddedRequestHeader(h.first, h.second))
             c.scriptHeaders.append({h.first, h.second});
@@ -52,6 +51,64 @@ void classifyCors(const CapturedExchange &x, const cors::BrowserProfile &profile
     c.needsPreflight = !cors::isCorsSafelistedMethod(x.method) || !c.unsafeHeaderNames.isEmpty();
     c.kind = c.needsPreflight ? ExchangeKind::PreflightedActual : ExchangeKind::SimpleCors;
 }
+
+constexpr QByteArrayView kReadHeaders[] = {"origin",
+                                           "sec-fetch-mode",
+                                           "sec-fetch-site",
+                                           "sec-fetch-dest",
+                                           "access-control-request-method",
+                                           "access-control-request-headers",
+                                           "upgrade-insecure-requests",
+                                           "accept",
+                                           "referer"};
+
+// The request headers classification reads, found in one pass over the list (a capture has a
+// dozen headers and classification runs for every exchange, again on every profile switch).
+class ReadHeaders
+{
+public:
+    /// Indexes into kReadHeaders.
+    enum Name {
+        Origin,
+        FetchMode,
+        FetchSite,
+        FetchDest,
+        RequestMethod,
+        RequestHeaderNames,
+        Upgrade,
+        Accept,
+        Referer,
+        Count
+    };
+
+    explicit ReadHeaders(const cors::HeaderList &list) : m_list(list)
+    {
+        for (const auto &h : list) {
+            for (int n = 0; n < Count; ++n) {
+                if (kReadHeaders[n].size() == h.first.size() &&
+                    cors::equalsIgnoreCase(h.first, kReadHeaders[n])) {
+                    m_repeated[n] = m_value[n] != nullptr;
+                    m_value[n] = &h.second;
+                    break;
+                }
+            }
+        }
+    }
+    /// Fetch "get": the value (combined when the header is repeated), or nullopt.
+    std::optional<QByteArray> get(Name n) const
+    {
+        if (!m_value[n])
+            return std::nullopt;
+        if (m_repeated[n])
+            return cors::getHeader(m_list, kReadHeaders[n]);
+        return cors::normalizeHeaderValue(*m_value[n]);
+    }
+
+private:
+    const cors::HeaderList &m_list;
+    const QByteArray *m_value[Count] = {};
+    bool m_repeated[Count] = {};
+};
 
 bool sameOrigin(const QByteArray &a, const QByteArray &b)
 {
@@ -135,30 +192,27 @@ QList<QByteArray> parseRequestedHeaderNames(QByteArrayView value)
 Classification classifyExchange(const CapturedExchange &x, const cors::BrowserProfile &profile)
 {
     Classification c;
-    c.failed = !x.error.isEmpty() ||
-               (x.type == CapturedExchange::Type::Http && x.status == 0);
+    c.failed = !x.error.isEmpty() || (x.type == CapturedExchange::Type::Http && x.status == 0);
     if (x.type == CapturedExchange::Type::Tunnel) {
         c.kind = ExchangeKind::Tunnel;
         return c;
     }
-    const cors::HeaderList &h = x.requestHeaders;
-    const std::optional<QByteArray> origin = cors::getHeader(h, "origin");
+    const ReadHeaders h(x.requestHeaders);
+    const std::optional<QByteArray> origin = h.get(ReadHeaders::Origin);
     if (origin)
         c.origin = cors::normalizeHeaderValue(*origin);
-    c.urlOrigin = originOfUrl(x.url);
-    const std::optional<QByteArray> fetchMode = cors::getHeader(h, "sec-fetch-mode");
-    const std::optional<QByteArray> fetchSite = cors::getHeader(h, "sec-fetch-site");
-    const std::optional<QByteArray> fetchDest = cors::getHeader(h, "sec-fetch-dest");
+    const std::optional<QByteArray> fetchMode = h.get(ReadHeaders::FetchMode);
+    const std::optional<QByteArray> fetchSite = h.get(ReadHeaders::FetchSite);
+    const std::optional<QByteArray> fetchDest = h.get(ReadHeaders::FetchDest);
 
     // Fetch #cors-preflight-fetch: OPTIONS, Origin, Access-Control-Request-Method.
-    const std::optional<QByteArray> requested =
-        cors::getHeader(h, "access-control-request-method");
+    const std::optional<QByteArray> requested = h.get(ReadHeaders::RequestMethod);
     if (x.method == "OPTIONS" && origin && requested) {
         c.kind = ExchangeKind::Preflight;
         c.evidence = Evidence::Origin | Evidence::RequestMethod;
         c.requestedMethod = cors::normalizeHeaderValue(*requested);
         c.requestedHeaders = parseRequestedHeaderNames(
-            cors::getHeader(h, "access-control-request-headers").value_or(QByteArray()));
+            h.get(ReadHeaders::RequestHeaderNames).value_or(QByteArray()));
         c.unsafeHeaderNames = c.requestedHeaders;
         c.needsPreflight = true;
         return c;
@@ -172,16 +226,15 @@ Classification classifyExchange(const CapturedExchange &x, const cors::BrowserPr
         }
         if (origin) {
             c.evidence |= Evidence::Origin;
-            return sameOrigin(c.origin, c.urlOrigin);
+            return sameOrigin(c.origin, originOfUrl(x.url));
         }
         return std::nullopt;
     };
 
     if (fetchMode) {
         const QByteArray mode = lowerTrimmed(*fetchMode);
-        const bool known = mode == "navigate" || mode == "nested-navigate" ||
-                           mode == "websocket" || mode == "same-origin" || mode == "no-cors" ||
-                           mode == "cors";
+        const bool known = mode == "navigate" || mode == "nested-navigate" || mode == "websocket" ||
+                           mode == "same-origin" || mode == "no-cors" || mode == "cors";
         if (known) {
             c.evidence |= Evidence::SecFetchMode;
             c.modeFromSecFetch = true;
@@ -204,8 +257,8 @@ Classification classifyExchange(const CapturedExchange &x, const cors::BrowserPr
         }
         if (mode == "no-cors") {
             c.mode = cors::RequestMode::NoCors;
-            c.kind = isSameOrigin().value_or(false) ? ExchangeKind::SameOrigin
-                                                    : ExchangeKind::NoCors;
+            c.kind =
+                isSameOrigin().value_or(false) ? ExchangeKind::SameOrigin : ExchangeKind::NoCors;
             return c;
         }
         if (mode == "cors") {
@@ -225,7 +278,7 @@ Classification classifyExchange(const CapturedExchange &x, const cors::BrowserPr
         c.kind = ExchangeKind::Navigation;
         return c;
     }
-    if (cors::getHeader(h, "upgrade-insecure-requests")) {
+    if (h.get(ReadHeaders::Upgrade)) {
         c.evidence |= Evidence::UpgradeInsecureRequests;
         c.kind = ExchangeKind::Navigation;
         return c;
@@ -237,16 +290,16 @@ Classification classifyExchange(const CapturedExchange &x, const cors::BrowserPr
             classifyCors(x, profile, c);
         return c;
     }
-    const QByteArray accept = cors::getHeader(h, "accept").value_or(QByteArray());
+    const QByteArray accept = h.get(ReadHeaders::Accept).value_or(QByteArray());
     if (x.method == "GET" && accept.startsWith("text/html")) {
         c.evidence |= Evidence::AcceptHtml;
         c.kind = ExchangeKind::Navigation;
         return c;
     }
-    if (const std::optional<QByteArray> referer = cors::getHeader(h, "referer")) {
+    if (const std::optional<QByteArray> referer = h.get(ReadHeaders::Referer)) {
         c.evidence |= Evidence::Referer;
-        c.kind = sameOrigin(originOfUrl(*referer), c.urlOrigin) ? ExchangeKind::SameOrigin
-                                                                 : ExchangeKind::NoCors;
+        c.kind = sameOrigin(originOfUrl(*referer), originOfUrl(x.url)) ? ExchangeKind::SameOrigin
+                                                                       : ExchangeKind::NoCors;
         if (c.kind == ExchangeKind::NoCors)
             c.mode = cors::RequestMode::NoCors;
         return c;
@@ -278,8 +331,8 @@ QString describeEvidence(const CapturedExchange &x, quint16 evidence)
                           QString::fromLatin1(originOfUrl(x.url)));
     if (evidence & Evidence::Referer)
         parts << QStringLiteral("no Origin, Referer: %1 (the URL's origin is %2)")
-                     .arg(QString::fromLatin1(cors::getHeader(x.requestHeaders, "referer")
-                                                  .value_or(QByteArray())),
+                     .arg(QString::fromLatin1(
+                              cors::getHeader(x.requestHeaders, "referer").value_or(QByteArray())),
                           QString::fromLatin1(originOfUrl(x.url)));
     add(Evidence::AcceptHtml, "Accept");
     add(Evidence::UpgradeInsecureRequests, "Upgrade-Insecure-Requests");

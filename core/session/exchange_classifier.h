@@ -1,7 +1,6 @@
 #pragma once
 
 #include "captured_exchange.h"
-
 #include "cors/browser_profile.h"
 #include "cors/header_list.h"
 #include "cors/scenario.h"
@@ -42,10 +41,10 @@ namespace Evidence {
 constexpr quint16 SecFetchMode = 1 << 0;
 constexpr quint16 SecFetchSite = 1 << 1;
 constexpr quint16 SecFetchDest = 1 << 2;
-constexpr quint16 Origin = 1 << 3;       ///< the Origin header, compared with the URL's origin
+constexpr quint16 Origin = 1 << 3;        ///< the Origin header, compared with the URL's origin
 constexpr quint16 RequestMethod = 1 << 4; ///< Access-Control-Request-Method (a preflight)
-constexpr quint16 Referer = 1 << 5;      ///< no Origin: the Referer's origin against the URL's
-constexpr quint16 AcceptHtml = 1 << 6;   ///< Accept: text/html... on a GET without Origin
+constexpr quint16 Referer = 1 << 5;       ///< no Origin: the Referer's origin against the URL's
+constexpr quint16 AcceptHtml = 1 << 6;    ///< Accept: text/html... on a GET without Origin
 constexpr quint16 UpgradeInsecureRequests = 1 << 7; ///< sent on navigations only
 constexpr quint16 Nothing = 1 << 8; ///< no browser header at all (not from a browser?)
 } // namespace Evidence
@@ -60,14 +59,13 @@ struct Classification
     /// No response (status 0) or a transport error: a flag, because a failed exchange still has
     /// a kind.
     bool failed = false;
-    bool webSocket = false;       ///< Sec-Fetch-Mode: websocket (NoCors)
+    bool webSocket = false; ///< Sec-Fetch-Mode: websocket (NoCors)
     cors::RequestMode mode = cors::RequestMode::Cors;
     bool modeFromSecFetch = false; ///< mode read from Sec-Fetch-Mode, not assumed
     /// A cross-origin CORS request whose method or headers need a preflight under the profile
     /// (Fetch #http-fetch step 4.1, cors::corsUnsafeRequestHeaderNames()).
     bool needsPreflight = false;
-    QByteArray origin;            ///< the Origin header's value; empty when none was sent
-    QByteArray urlOrigin;         ///< the request URL's serialized origin
+    QByteArray origin; ///< the Origin header's value; empty when none was sent
     /// CORS kinds: the headers the page's script set (what the browser adds itself removed).
     cors::HeaderList scriptHeaders;
     /// CORS kinds: the CORS-unsafe request-header names, lowercase and sorted (what a preflight

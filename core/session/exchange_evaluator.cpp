@@ -1,14 +1,13 @@
 #include "exchange_evaluator.h"
 
-#include "fast_hash.h"
-
 #include "cors/cors_engine.h"
 #include "cors/cors_error.h"
 #include "cors/fetch_rules.h"
 #include "cors/header_list.h"
 #include "cors/preflight_cache.h"
+#include "fast_hash.h"
 
-#include <QVarLengthArray>
+#include <algorithm>
 
 namespace corslab::session {
 
@@ -20,8 +19,10 @@ struct StateName
     const char *name;
 };
 constexpr StateName kStateNames[] = {
-    {VerdictState::NotApplicable, "not-applicable"}, {VerdictState::Exposed, "exposed"},
-    {VerdictState::Warning, "warning"},              {VerdictState::Blocked, "blocked"},
+    {VerdictState::NotApplicable, "not-applicable"},
+    {VerdictState::Exposed, "exposed"},
+    {VerdictState::Warning, "warning"},
+    {VerdictState::Blocked, "blocked"},
     {VerdictState::Unknown, "unknown"},
 };
 
@@ -102,12 +103,24 @@ QString idList(const QList<qint64> &ids)
 // the name alone decides (it is CORS-unsafe whatever its value).
 bool requestValueMatters(QByteArrayView name)
 {
-    static constexpr QByteArrayView names[] = {
-        "accept", "accept-language", "content-language", "content-type", "range", "dpr",
-        "width", "viewport-width", "device-memory", "rtt", "downlink", "ect", "save-data",
-        "x-http-method", "x-http-method-override", "x-method-override"};
+    static constexpr QByteArrayView names[] = {"accept",
+                                               "accept-language",
+                                               "content-language",
+                                               "content-type",
+                                               "range",
+                                               "dpr",
+                                               "width",
+                                               "viewport-width",
+                                               "device-memory",
+                                               "rtt",
+                                               "downlink",
+                                               "ect",
+                                               "save-data",
+                                               "x-http-method",
+                                               "x-http-method-override",
+                                               "x-method-override"};
     for (QByteArrayView n : names) {
-        if (cors::equalsIgnoreCase(name, n))
+        if (n.size() == name.size() && cors::equalsIgnoreCase(name, n))
             return true;
     }
     return false;
@@ -115,8 +128,34 @@ bool requestValueMatters(QByteArrayView name)
 
 bool responseValueMatters(QByteArrayView name)
 {
-    return (name.size() > 15 && cors::equalsIgnoreCase(name.first(15), "access-control-")) ||
-           cors::equalsIgnoreCase(name, "vary");
+    if (name.isEmpty())
+        return false;
+    const char first = char(name[0] | 0x20);
+    return (first == 'a' && name.size() > 15 &&
+            cors::equalsIgnoreCase(name.first(15), "access-control-")) ||
+           (first == 'v' && cors::equalsIgnoreCase(name, "vary"));
+}
+
+// Headers the classifier takes for the browser's although a page may set them too
+// (Cache-Control, User-Agent...): when the preflight announced one, the script set it, and it
+// belongs with the script's headers. Rare, so the announced names are checked before any work.
+cors::HeaderList setByThePageAfterAll(const CapturedExchange &x, const QList<QByteArray> &announced,
+                                      const cors::HeaderList &scriptHeaders)
+{
+    const bool any = std::any_of(announced.begin(), announced.end(), [](const QByteArray &n) {
+        return n == "user-agent" || n == "priority" || n == "pragma" || n == "cache-control" ||
+               n == "upgrade-insecure-requests";
+    });
+    cors::HeaderList out;
+    if (!any)
+        return out;
+    for (const auto &h : x.requestHeaders) {
+        if (announced.contains(cors::asciiLower(h.first)) &&
+            !cors::containsHeader(scriptHeaders, h.first) &&
+            !cors::isForbiddenRequestHeader(h.first, h.second))
+            out.append(h);
+    }
+    return out;
 }
 
 QList<QByteArray> announcedBy(const CapturedExchange *preflight)
@@ -275,23 +314,14 @@ void Evaluator::actual()
 {
     cors::Scenario &s = m_e.scenario;
     const QList<QByteArray> announced = announcedBy(m_ctx.preflight);
-    const CredentialsInference ci =
-        inferCredentials(m_x, m_ctx.preflight ? &announced : nullptr);
+    const CredentialsInference ci = inferCredentials(m_x, m_ctx.preflight ? &announced : nullptr);
     s.method = m_x.method;
     s.headers = m_c.scriptHeaders;
     if (ci.authorizationByBrowser)
-        s.headers.removeIf([](const cors::Header &h) {
-            return cors::equalsIgnoreCase(h.first, "authorization");
-        });
+        s.headers.removeIf(
+            [](const cors::Header &h) { return cors::equalsIgnoreCase(h.first, "authorization"); });
     if (m_ctx.preflight) {
-        // A header the page set that we took for the browser's (Cache-Control, User-Agent...):
-        // the preflight announced it, so the script set it.
-        for (const auto &h : m_x.requestHeaders) {
-            const QByteArray lower = cors::asciiLower(h.first);
-            if (announced.contains(lower) && !cors::containsHeader(s.headers, lower) &&
-                !cors::isForbiddenRequestHeader(h.first, h.second))
-                s.headers.append({h.first, h.second});
-        }
+        s.headers += setByThePageAfterAll(m_x, announced, m_c.scriptHeaders);
         s.preflight = cors::ResponseSpec{m_ctx.preflight->status, m_ctx.preflight->responseHeaders};
     }
     s.mode = m_c.mode;
@@ -309,9 +339,9 @@ void Evaluator::actual()
         m_e.credentialedVerdict = judgeActual(credentialed);
         m_e.credentialedScenario = std::move(credentialed);
     }
-    m_e.summary = summarize(*m_e.verdict, m_e.credentialedVerdict ? &*m_e.credentialedVerdict
-                                                                  : nullptr,
-                            assumptions, s.credentials, false);
+    m_e.summary =
+        summarize(*m_e.verdict, m_e.credentialedVerdict ? &*m_e.credentialedVerdict : nullptr,
+                  assumptions, s.credentials, false);
     if (!m_withNotes)
         return;
     if (assumptions & Assumption::ModeAssumed)
@@ -323,8 +353,7 @@ void Evaluator::actual()
         note(QStringLiteral("no preflight was sent: the preflight #%1, answered %2 s before, "
                             "was still in %3's preflight cache (lifetime %4 s)")
                  .arg(m_ctx.preflightId)
-                 .arg(double(m_x.startedAtMs - answeredAtMs(*m_ctx.preflight)) / 1000.0, 0, 'f',
-                      1)
+                 .arg(double(m_x.startedAtMs - answeredAtMs(*m_ctx.preflight)) / 1000.0, 0, 'f', 1)
                  .arg(m_p.displayName)
                  .arg(m_cachedSeconds));
 }
@@ -352,14 +381,14 @@ void Evaluator::preflight()
     };
     m_e.preflightOkWithoutCredentials = ok(plain);
     m_e.preflightOkWithCredentials = ok(withCredentials);
-    m_e.preflightMaxAgeSeconds =
-        std::max<qint64>(0, ok(plain) ? plain.preflightCacheSeconds
-                                      : withCredentials.preflightCacheSeconds);
-    m_e.summaryIfCredentialed = summarize(withCredentials, nullptr, Assumption::CredentialsFromActual,
-                                          cors::CredentialsMode::Include, true);
-    const CredentialsInference ci =
-        m_ctx.actual ? inferCredentials(*m_ctx.actual, &m_c.requestedHeaders)
-                     : CredentialsInference{};
+    m_e.preflightMaxAgeSeconds = std::max<qint64>(
+        0, ok(plain) ? plain.preflightCacheSeconds : withCredentials.preflightCacheSeconds);
+    m_e.summaryIfCredentialed =
+        summarize(withCredentials, nullptr, Assumption::CredentialsFromActual,
+                  cors::CredentialsMode::Include, true);
+    const CredentialsInference ci = m_ctx.actual
+                                        ? inferCredentials(*m_ctx.actual, &m_c.requestedHeaders)
+                                        : CredentialsInference{};
     if (ci.include) {
         m_e.summary = m_e.summaryIfCredentialed;
         m_e.scenario = std::move(credentialed);
@@ -374,7 +403,8 @@ void Evaluator::preflight()
     if (m_withNotes)
         note(ci.include ? credentialsNote(Assumption::CredentialsFromActual | ci.assumption,
                                           m_ctx.actualId)
-                        : credentialsNote(Assumption::CredentialsUnknown | Assumption::CredentialsFromActual));
+                        : credentialsNote(Assumption::CredentialsUnknown |
+                                          Assumption::CredentialsFromActual));
 }
 
 void Evaluator::pairingNotes()
@@ -385,7 +415,8 @@ void Evaluator::pairingNotes()
         if (m_ctx.actual)
             note(QStringLiteral("authorized the actual request #%1").arg(m_ctx.actualId));
         if (!m_ctx.moreActualIds.isEmpty())
-            note(QStringLiteral("served from the preflight cache: %1").arg(idList(m_ctx.moreActualIds)));
+            note(QStringLiteral("served from the preflight cache: %1")
+                     .arg(idList(m_ctx.moreActualIds)));
         if (!m_ctx.actual && m_ctx.moreActualIds.isEmpty())
             note(QStringLiteral("no actual request followed it (a browser does not send it when "
                                 "the preflight fails, or the capture ended)"));
@@ -415,30 +446,40 @@ void Evaluator::pairingNotes()
     }
 }
 
-// Everything that goes into a verdict's summary, hashed in one pass over a stack buffer.
+// Everything that goes into a verdict's summary, hashed piece by piece as it comes (no buffer):
+// each piece's hash and length are folded into a running state.
 struct KeyHasher
 {
-    QVarLengthArray<char, 2048> bytes;
+    quint64 state = 0x243f6a8885a308d3ULL;
+    void fold(quint64 v)
+    {
+        state = (state ^ v) * 0x9e3779b97f4a7c15ULL;
+        state ^= state >> 31;
+    }
     void add(QByteArrayView piece)
     {
-        const qsizetype n = piece.size();
-        bytes.append(reinterpret_cast<const char *>(&n), sizeof n);
-        bytes.append(piece.data(), n);
+        fold(quint64(piece.size()));
+        if (!piece.isEmpty())
+            fold(fastHash(piece));
     }
-    void addNumber(qint64 n) { bytes.append(reinterpret_cast<const char *>(&n), sizeof n); }
+    void addNumber(qint64 n) { fold(quint64(n)); }
+    // The engine reads the CORS headers and Vary by value, and Set-Cookie and Location by
+    // presence; every other response header only changes which headers a script can read
+    // (and an info-level warning), never the summary.
     void addResponse(int status, const cors::HeaderList &headers)
     {
         addNumber(status);
-        addNumber(headers.size());
         for (const auto &h : headers) {
-            add(h.first);
-            add(responseValueMatters(h.first) ? QByteArrayView(h.second) : QByteArrayView());
+            if (responseValueMatters(h.first)) {
+                add(h.first);
+                add(h.second);
+            } else if (cors::equalsIgnoreCase(h.first, "set-cookie") ||
+                       cors::equalsIgnoreCase(h.first, "location")) {
+                add(h.first);
+            }
         }
     }
-    quint64 value() const
-    {
-        return quint64(fastHash(QByteArrayView(bytes.constData(), bytes.size())));
-    }
+    quint64 value() const { return state; }
 };
 
 QByteArrayView urlAuthority(QByteArrayView url)
@@ -584,13 +625,9 @@ quint64 evaluationKey(const CapturedExchange &x, const Classification &c,
         k.addResponse(ctx.preflight->status, ctx.preflight->responseHeaders);
         for (const QByteArray &name : announced)
             k.add(name);
-        // Headers re-added because the preflight announced them (see actual()).
-        for (const auto &h : x.requestHeaders) {
-            if (announced.contains(cors::asciiLower(h.first)) &&
-                !cors::containsHeader(c.scriptHeaders, h.first)) {
-                k.add(h.first);
-                k.add(h.second);
-            }
+        for (const auto &h : setByThePageAfterAll(x, announced, c.scriptHeaders)) {
+            k.add(h.first);
+            k.add(h.second);
         }
     } else {
         k.addNumber(-1);

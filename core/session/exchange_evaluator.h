@@ -1,12 +1,11 @@
 #pragma once
 
 #include "captured_exchange.h"
-#include "exchange_classifier.h"
-#include "preflight_pairing.h"
-
 #include "cors/browser_profile.h"
 #include "cors/scenario.h"
 #include "cors/verdict.h"
+#include "exchange_classifier.h"
+#include "preflight_pairing.h"
 
 #include <QStringList>
 #include <optional>
@@ -30,11 +29,11 @@ bool verdictStateFromName(const QString &name, VerdictState *out);
 namespace Assumption {
 constexpr quint8 CredentialsFromCookie = 1 << 0;        ///< 'include': a Cookie was sent
 constexpr quint8 CredentialsFromAuthorization = 1 << 1; ///< 'include': the browser's Authorization
-constexpr quint8 CredentialsUnknown = 1 << 2; ///< judged without and with credentials
-constexpr quint8 CredentialsFromActual = 1 << 3; ///< preflight: mode of its actual request
-constexpr quint8 ModeAssumed = 1 << 4;        ///< no Sec-Fetch-Mode: mode 'cors' assumed
-constexpr quint8 PreflightAssumed = 1 << 5;   ///< no preflight seen: judged as if a cached one
-                                              ///< had allowed the request
+constexpr quint8 CredentialsUnknown = 1 << 2;           ///< judged without and with credentials
+constexpr quint8 CredentialsFromActual = 1 << 3;        ///< preflight: mode of its actual request
+constexpr quint8 ModeAssumed = 1 << 4;                  ///< no Sec-Fetch-Mode: mode 'cors' assumed
+constexpr quint8 PreflightAssumed = 1 << 5;     ///< no preflight seen: judged as if a cached one
+                                                ///< had allowed the request
 constexpr quint8 ErrorWithCredentials = 1 << 6; ///< the error is the verdict with credentials
 } // namespace Assumption
 
@@ -114,8 +113,9 @@ ExchangeEvaluation evaluateExchange(const CapturedExchange &exchange,
                                     const cors::BrowserProfile &profile, bool withNotes = true);
 
 /// A 64-bit hash of everything evaluateExchange() reads to compute the summary, so that equal
-/// keys give equal summaries (under one profile): URL path and query, Date, ETag and other
-/// values that cannot change a verdict are left out, which is what makes memoizing pay.
+/// keys give equal summaries (under one profile): the URL's path and query, Date, ETag, request
+/// ids and other headers that cannot change a verdict are left out, which is what makes
+/// memoizing pay.
 quint64 evaluationKey(const CapturedExchange &exchange, const Classification &classification,
                       const EvaluationContext &context);
 

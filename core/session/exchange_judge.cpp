@@ -6,19 +6,44 @@
 #include "cors/preflight_cache.h"
 
 #include <QVarLengthArray>
+#include <array>
 
 namespace corslab::session {
 
 bool isBrowserAddedRequestHeader(const QByteArray &name, const QByteArray &value)
 {
-    if (cors::isForbiddenRequestHeader(name, value))
-        return true;
-    for (const char *n :
-         {"user-agent", "priority", "upgrade-insecure-requests", "pragma", "cache-control"}) {
-        if (cors::equalsIgnoreCase(name, n))
-            return true;
+    // Runs for every header of every captured exchange, so sizes are compared before bytes.
+    // The answer is cors::isForbiddenRequestHeader(name, value) or one of the last five names;
+    // tst_exchange_classifier checks that the two stay in step.
+    static constexpr QByteArrayView names[] = {
+        // Fetch #forbidden-request-header
+        "accept-charset", "accept-encoding", "access-control-request-headers",
+        "access-control-request-method", "connection", "content-length", "cookie", "cookie2",
+        "date", "dnt", "expect", "host", "keep-alive", "origin", "referer", "set-cookie", "te",
+        "trailer", "transfer-encoding", "upgrade", "via",
+        // Set by the browser itself (and by DevTools' "Disable cache"), not by the script.
+        "user-agent", "priority", "upgrade-insecure-requests", "pragma", "cache-control"};
+    // The names by length, so that a header is compared with at most four of them.
+    static const auto byLength = [] {
+        std::array<QList<QByteArrayView>, 32> table;
+        for (QByteArrayView n : names)
+            table[size_t(n.size())].append(n);
+        return table;
+    }();
+    if (name.size() < qsizetype(byLength.size())) {
+        for (QByteArrayView n : byLength[size_t(name.size())]) {
+            if (cors::equalsIgnoreCase(name, n))
+                return true;
+        }
     }
-    return false;
+    const QByteArrayView v(name);
+    const char first = v.isEmpty() ? '\0' : char(v[0] | 0x20);
+    if ((first == 'p' && v.size() >= 6 && cors::equalsIgnoreCase(v.first(6), "proxy-")) ||
+        (first == 's' && v.size() >= 4 && cors::equalsIgnoreCase(v.first(4), "sec-")))
+        return true;
+    // The method-override headers are forbidden depending on their value: the engine decides.
+    return !v.isEmpty() && (v[0] == 'x' || v[0] == 'X') &&
+           cors::isForbiddenRequestHeader(name, value);
 }
 
 namespace {

@@ -1,8 +1,7 @@
 #include "exchange_store.h"
 
-#include "varint.h"
-
 #include "cors/header_list.h"
+#include "varint.h"
 
 namespace corslab::session {
 
@@ -40,8 +39,7 @@ qsizetype ExchangeStore::add(const CapturedExchange &x)
     r.firstByteAtMs = x.firstByteAtMs;
     r.finishedAtMs = x.finishedAtMs;
     r.method = m_strings.intern(x.method);
-    if (const std::optional<QByteArray> origin = cors::getHeader(x.requestHeaders, "origin"))
-    {
+    if (const std::optional<QByteArray> origin = cors::getHeader(x.requestHeaders, "origin")) {
         r.origin = m_strings.intern(cors::normalizeHeaderValue(*origin));
         if (r.origin && !m_originSet.contains(r.origin)) {
             m_originSet.insert(r.origin);
@@ -63,8 +61,9 @@ qsizetype ExchangeStore::add(const CapturedExchange &x)
     out.append(x.url);
     r.urlSize = quint32(x.url.size());
     const TunnelInfo &t = x.tunnel;
-    const bool hasTunnel = !t.host.isEmpty() || t.port || t.intercepted || !t.tlsVersion.isEmpty() ||
-                           !t.alpn.isEmpty() || t.bytesFromClient || t.bytesFromServer;
+    const bool hasTunnel = !t.host.isEmpty() || t.port || t.intercepted ||
+                           !t.tlsVersion.isEmpty() || !t.alpn.isEmpty() || t.bytesFromClient ||
+                           t.bytesFromServer;
     const bool hasOverride = x.overridden || x.answeredLocally || !x.overrideRule.isEmpty() ||
                              !x.upstreamResponseHeaders.isEmpty() || x.upstreamStatus;
     quint64 sections = 0;
@@ -121,7 +120,8 @@ qsizetype ExchangeStore::add(const CapturedExchange &x)
 void ExchangeStore::packBody(const CapturedBody &body, QByteArray &out)
 {
     const QByteArrayView stored =
-        QByteArrayView(body.stored).first(std::min<qint64>(body.stored.size(), std::max<qint64>(m_bodyCap, 0)));
+        QByteArrayView(body.stored)
+            .first(std::min<qint64>(body.stored.size(), std::max<qint64>(m_bodyCap, 0)));
     varint::appendSigned(out, std::max<qint64>(body.size, body.stored.size()));
     varint::append(out, quint64(stored.size()));
     if (!stored.isEmpty()) {

@@ -70,8 +70,14 @@ public:
     {
         return m_packed.view(record(index).packed).first(record(index).urlSize);
     }
-    const QByteArray &method(qsizetype index) const { return m_strings.value(record(index).method); }
-    const QByteArray &origin(qsizetype index) const { return m_strings.value(record(index).origin); }
+    const QByteArray &method(qsizetype index) const
+    {
+        return m_strings.value(record(index).method);
+    }
+    const QByteArray &origin(qsizetype index) const
+    {
+        return m_strings.value(record(index).origin);
+    }
     /// The exchange as captured (bodies as stored, at most bodyCap() bytes each).
     CapturedExchange decode(qsizetype index, bool withBodies = true) const;
 

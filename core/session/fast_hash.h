@@ -40,7 +40,8 @@ inline size_t fastHash(QByteArrayView bytes)
         n -= 8;
     }
     quint64 tail = 0;
-    std::memcpy(&tail, p, size_t(n));
+    if (n > 0) // an empty view may have no data pointer at all
+        std::memcpy(&tail, p, size_t(n));
     acc = (acc ^ tail ^ (quint64(n) << 56)) * k1;
     acc ^= acc >> 32;
     acc *= k2;

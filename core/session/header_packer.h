@@ -1,8 +1,7 @@
 #pragma once
 
-#include "string_pool.h"
-
 #include "http/http_message.h"
+#include "string_pool.h"
 
 #include <QByteArray>
 #include <QHash>

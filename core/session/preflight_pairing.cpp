@@ -105,14 +105,16 @@ bool PreflightPairing::cacheCovers(const Preflight &p, const Actual &a,
     if (a.startedAtMs - p.answeredAtMs >= p.maxAgeSeconds * 1000)
         return false;
     // The engine's own cache decides what the entries cover (`*`, credentials, Authorization).
-    auto values = [](const QByteArray &raw) { return cors::extractHeaderListValues({{"v", raw}}, "v"); };
+    auto values = [](const QByteArray &raw) {
+        return cors::extractHeaderListValues({{"v", raw}}, "v");
+    };
     const QUrl url(QString::fromLatin1(a.url));
     cors::PreflightCache cache;
     cache.store({p.origin, url, a.credentials, p.maxAgeSeconds, values(p.allowMethods),
                  values(p.allowHeaders)},
                 p.answeredAtMs);
-    return cache.covers(a.origin, url, a.credentials, a.method, a.unsafeHeaderNames,
-                        a.startedAtMs, profile);
+    return cache.covers(a.origin, url, a.credentials, a.method, a.unsafeHeaderNames, a.startedAtMs,
+                        profile);
 }
 
 void PreflightPairing::prune()

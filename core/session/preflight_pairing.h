@@ -1,8 +1,7 @@
 #pragma once
 
-#include "fast_hash.h"
-
 #include "cors/browser_profile.h"
+#include "fast_hash.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -52,9 +51,9 @@ public:
         QByteArray origin; ///< the Origin header
         QByteArray url;
         qint64 startedAtMs = 0;
-        qint64 answeredAtMs = 0;          ///< when its response ended (or began, or started)
-        QByteArray method;                ///< Access-Control-Request-Method
-        QList<QByteArray> headerNames;    ///< Access-Control-Request-Headers, as a sorted set
+        qint64 answeredAtMs = 0;           ///< when its response ended (or began, or started)
+        QByteArray method;                 ///< Access-Control-Request-Method
+        QList<QByteArray> headerNames;     ///< Access-Control-Request-Headers, as a sorted set
         bool okWithoutCredentials = false; ///< the engine passes it for a request without / with
         bool okWithCredentials = false;    ///< credentials (a preflight never says which)
         qint64 maxAgeSeconds = 0;          ///< effective lifetime under the profile
@@ -99,7 +98,8 @@ private:
     {
         return {origin + ' ' + url};
     }
-    bool cacheCovers(const Preflight &p, const Actual &a, const cors::BrowserProfile &profile) const;
+    bool cacheCovers(const Preflight &p, const Actual &a,
+                     const cors::BrowserProfile &profile) const;
     void prune();
 
     Options m_options;

@@ -21,11 +21,12 @@ QString ExchangeRow::errorName() const
     return verdict.error ? cors::corsErrorName(verdict.corsError()) : QString();
 }
 
-Session::Session(QObject *parent) : Session(Options{}, parent) {}
+Session::Session(QObject *parent) : Session(Options{}, parent)
+{
+}
 
 Session::Session(Options options, QObject *parent)
-    : QObject(parent),
-      m_options(options),
+    : QObject(parent), m_options(options),
       m_profile(cors::BrowserProfile::get(cors::Browser::Chromium)),
       m_pairing({options.pairingWindowMs, 8})
 {
@@ -72,6 +73,7 @@ void Session::process(qsizetype index, const CapturedExchange &x, Pass &pass)
     state.needsPreflight = c.needsPreflight;
     EvaluationContext ctx;
     if (c.kind == ExchangeKind::Preflight) {
+        pass.preflights.insert(index, {x, c});
         const Judged j = judge(x, c, ctx);
         state.verdict = j.summary;
         if (x.status != 0) { // an unanswered preflight authorizes nothing
@@ -107,9 +109,16 @@ void Session::process(qsizetype index, const CapturedExchange &x, Pass &pass)
             state.kind = ExchangeKind::PreflightCachedActual;
         ctx.pairing = match.state;
         CapturedExchange preflight;
+        std::optional<Classification> preflightClass;
         if (match.preflightIndex >= 0) {
             const qsizetype p = match.preflightIndex;
-            preflight = exchangeAt(p, pass);
+            const auto known = pass.preflights.constFind(p);
+            if (known != pass.preflights.constEnd()) {
+                preflight = known->first;
+                preflightClass = known->second;
+            } else {
+                preflight = exchangeAt(p, pass);
+            }
             ctx.preflight = &preflight;
             ctx.preflightId = p + 1;
             state.paired = quint32(p + 1);
@@ -122,8 +131,9 @@ void Session::process(qsizetype index, const CapturedExchange &x, Pass &pass)
                 EvaluationContext pctx;
                 pctx.actual = &x;
                 pctx.actualId = index + 1;
-                ps.verdict =
-                    judge(preflight, classifyExchange(preflight, m_profile), pctx).summary;
+                if (!preflightClass)
+                    preflightClass = classifyExchange(preflight, m_profile);
+                ps.verdict = judge(preflight, *preflightClass, pctx).summary;
                 pass.states.insert(p, ps);
                 if (p < pass.batchBase || !pass.batch) {
                     pass.firstOlderChanged =
@@ -382,8 +392,13 @@ void Session::setProfile(const cors::BrowserProfile &profile)
         const qsizetype end = std::min(n, first + kRejudgeChunk);
         Pass pass;
         pass.batchBase = n; // no batch: every exchange is decoded from the store
-        for (qsizetype i = first; i < end; ++i)
+        for (qsizetype i = first; i < end; ++i) {
+            // Same-origin, no-cors, navigations and tunnels do not depend on the browser: their
+            // kind needs no preflight rule and CORS does not judge them.
+            if (!isCorsKind(m_store.record(i).kind))
+                continue;
             process(i, m_store.decode(i, false), pass);
+        }
         commit(pass);
         const qsizetype low =
             pass.firstOlderChanged >= 0 ? std::min(pass.firstOlderChanged, first) : first;

@@ -1,11 +1,10 @@
 #pragma once
 
 #include "captured_exchange.h"
+#include "cors/browser_profile.h"
 #include "exchange_evaluator.h"
 #include "exchange_store.h"
 #include "preflight_pairing.h"
-
-#include "cors/browser_profile.h"
 
 #include <QHash>
 #include <QList>
@@ -72,7 +71,7 @@ class Session : public QObject
 public:
     struct Options
     {
-        qint64 bodyCap = 64 * 1024; ///< bytes of each body kept; the rest is only counted
+        qint64 bodyCap = 64 * 1024;    ///< bytes of each body kept; the rest is only counted
         qint64 pairingWindowMs = 5000; ///< how long before its actual request a preflight may end
     };
 
@@ -160,10 +159,13 @@ private:
     /// What one batch (or re-judged chunk) changes, applied under the write lock at once.
     struct Pass
     {
-        qsizetype batchBase = 0;                      ///< first index of the batch
+        qsizetype batchBase = 0;                        ///< first index of the batch
         const QList<CapturedExchange> *batch = nullptr; ///< appended exchanges, or none
         QHash<qsizetype, RowState> states;
         QList<QPair<qsizetype, qsizetype>> moreActuals; ///< (preflight, actual) links to add
+        /// Preflights of this pass as decoded and classified, for the actual requests after
+        /// them (decoding one again costs more than keeping it).
+        QHash<qsizetype, QPair<CapturedExchange, Classification>> preflights;
         qsizetype firstOlderChanged = -1;
         qsizetype lastOlderChanged = -1;
     };

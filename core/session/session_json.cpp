@@ -1,15 +1,14 @@
 #include "session_json.h"
 
+#include "cors/browser_profile.h"
+#include "cors/cors_error.h"
+#include "cors/scenario.h"
 #include "exchange_classifier.h"
 #include "exchange_evaluator.h"
 #include "preflight_pairing.h"
 #include "session.h"
 
-#include "cors/browser_profile.h"
-#include "cors/cors_error.h"
-#include "cors/scenario.h"
 #include "json/json_reader.h"
-
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
@@ -18,10 +17,11 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 #include <QSaveFile>
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <limits>
-#include <cstdio>
 
 namespace corslab::session {
 
@@ -165,7 +165,7 @@ QByteArray isoTime(qint64 ms)
     rest %= 3600000;
     const int minute = int(rest / 60000);
     rest %= 60000;
-    char text[32];
+    char text[64];
     std::snprintf(text, sizeof text, "%04lld-%02lld-%02lldT%02d:%02d:%02d.%03dZ", qlonglong(year),
                   qlonglong(month), qlonglong(day), hour, minute, int(rest / 1000),
                   int(rest % 1000));
@@ -197,7 +197,8 @@ void writeExchange(JsonOut &out, const CapturedExchange &x, const ExchangeRow &r
                    const QList<qint64> &links)
 {
     out.raw("{").key("id").number(row.id);
-    out.raw(",").key("type").raw(x.type == CapturedExchange::Type::Tunnel ? "\"tunnel\"" : "\"http\"");
+    out.raw(",").key("type").raw(x.type == CapturedExchange::Type::Tunnel ? "\"tunnel\""
+                                                                          : "\"http\"");
     writeTime(out, "startedAt", "startedAtMs", x.startedAtMs);
     writeTime(out, "firstByteAt", "firstByteAtMs", x.firstByteAtMs);
     writeTime(out, "finishedAt", "finishedAtMs", x.finishedAtMs);
@@ -228,9 +229,8 @@ void writeExchange(JsonOut &out, const CapturedExchange &x, const ExchangeRow &r
         out.raw("}");
     }
     const TunnelInfo &t = x.tunnel;
-    if (x.type == CapturedExchange::Type::Tunnel || !t.host.isEmpty() || t.port ||
-        t.intercepted || !t.tlsVersion.isEmpty() || !t.alpn.isEmpty() || t.bytesFromClient ||
-        t.bytesFromServer) {
+    if (x.type == CapturedExchange::Type::Tunnel || !t.host.isEmpty() || t.port || t.intercepted ||
+        !t.tlsVersion.isEmpty() || !t.alpn.isEmpty() || t.bytesFromClient || t.bytesFromServer) {
         out.raw(",").key("tunnel").raw("{").key("host").latin1(t.host);
         out.raw(",").key("port").number(t.port);
         out.raw(",").key("intercepted").boolean(t.intercepted);
@@ -280,7 +280,8 @@ public:
         const QString field = at(parent, name);
         if (v.isUndefined()) {
             if (required)
-                return failText(field, QStringLiteral("missing (expected an integer %1)").arg(range(min, max)));
+                return failText(
+                    field, QStringLiteral("missing (expected an integer %1)").arg(range(min, max)));
             return true;
         }
         const double d = v.toDouble();
@@ -341,8 +342,8 @@ public:
         *out = v.toObject();
         return checkKeys(*out, field, known);
     }
-    bool time(const QJsonObject &o, const QString &parent, const char *isoName,
-              const char *msName, qint64 *out)
+    bool time(const QJsonObject &o, const QString &parent, const char *isoName, const char *msName,
+              qint64 *out)
     {
         if (o.contains(QLatin1String(msName)))
             return integer(o, parent, msName, 0, kMaxJsonInteger, out);
@@ -392,13 +393,45 @@ public:
         bool truncated = false;
         return boolean(o, field, "truncated", &truncated);
     }
+    /// JsonReader::headerList() with its checks, minus the per-header field name it formats
+    /// up front (a third of the reading time of a large file); on a problem the shared reader
+    /// runs again to word the error the same way.
     bool headers(const QJsonObject &o, const QString &parent, const char *name,
                  http::HeaderList *out)
     {
-        return headerList(o.value(QLatin1String(name)), at(parent, name), out);
+        const QJsonValue v = o.value(QLatin1String(name));
+        if (v.isUndefined() || v.isNull())
+            return true;
+        const QJsonArray array = v.toArray();
+        bool good = v.isArray();
+        out->reserve(array.size());
+        for (qsizetype i = 0; good && i < array.size(); ++i) {
+            const QJsonValue item = array.at(i);
+            const QJsonArray pair = item.toArray();
+            if (!item.isArray() || pair.size() != 2 || !pair.at(0).isString() ||
+                !pair.at(1).isString()) {
+                good = false;
+                break;
+            }
+            const QString headerName = pair.at(0).toString();
+            const QString value = pair.at(1).toString();
+            good = !headerName.isEmpty() &&
+                   std::all_of(headerName.begin(), headerName.end(), isTokenChar) &&
+                   std::all_of(value.begin(), value.end(), [](QChar c) {
+                       return c.unicode() <= 0xFF && c != QLatin1Char('\0') &&
+                              c != QLatin1Char('\n') && c != QLatin1Char('\r');
+                   });
+            if (good)
+                out->append({headerName.toLatin1(), value.toLatin1()});
+        }
+        if (good)
+            return true;
+        out->clear();
+        return headerList(v, at(parent, name), out) &&
+               failText(at(parent, name), QStringLiteral("expected a header list"));
     }
-    bool address(const QJsonObject &x, const QString &parent, const char *name,
-                 QByteArray *address, quint16 *port)
+    bool address(const QJsonObject &x, const QString &parent, const char *name, QByteArray *address,
+                 quint16 *port)
     {
         const QJsonValue v = x.value(QLatin1String(name));
         if (v.isUndefined() || v.isNull())
@@ -417,7 +450,8 @@ public:
 
     static QString at(const QString &parent, const char *name)
     {
-        return parent.isEmpty() ? QLatin1String(name) : parent + QLatin1Char('.') + QLatin1String(name);
+        return parent.isEmpty() ? QLatin1String(name)
+                                : parent + QLatin1Char('.') + QLatin1String(name);
     }
 
 private:
@@ -444,9 +478,9 @@ bool Reader::exchange(const QJsonValue &v, const QString &field, CapturedExchang
                  QStringLiteral("startedAtMs"), QStringLiteral("firstByteAt"),
                  QStringLiteral("firstByteAtMs"), QStringLiteral("finishedAt"),
                  QStringLiteral("finishedAtMs"), QStringLiteral("client"),
-                 QStringLiteral("upstream"), QStringLiteral("request"),
-                 QStringLiteral("response"), QStringLiteral("override"),
-                 QStringLiteral("tunnel"), QStringLiteral("error"), QStringLiteral("computed")},
+                 QStringLiteral("upstream"), QStringLiteral("request"), QStringLiteral("response"),
+                 QStringLiteral("override"), QStringLiteral("tunnel"), QStringLiteral("error"),
+                 QStringLiteral("computed")},
                 &o))
         return false;
     qint64 id = 0;
@@ -478,12 +512,11 @@ bool Reader::exchange(const QJsonValue &v, const QString &field, CapturedExchang
         const QString rf = at(field, "request");
         QJsonObject r;
         if (!object(request, rf,
-                    {QStringLiteral("method"), QStringLiteral("url"),
-                     QStringLiteral("httpVersion"), QStringLiteral("headers"),
-                     QStringLiteral("body")},
+                    {QStringLiteral("method"), QStringLiteral("url"), QStringLiteral("httpVersion"),
+                     QStringLiteral("headers"), QStringLiteral("body")},
                     &r) ||
-            !bytes(r, rf, "method", &x->method, http, true) || !bytes(r, rf, "url", &x->url, http) ||
-            !bytes(r, rf, "httpVersion", &x->httpVersion) ||
+            !bytes(r, rf, "method", &x->method, http, true) ||
+            !bytes(r, rf, "url", &x->url, http) || !bytes(r, rf, "httpVersion", &x->httpVersion) ||
             !headers(r, rf, "headers", &x->requestHeaders) || !body(r, rf, &x->requestBody))
             return false;
     }
@@ -493,8 +526,8 @@ bool Reader::exchange(const QJsonValue &v, const QString &field, CapturedExchang
         QJsonObject r;
         qint64 status = 0;
         if (!object(response, rf,
-                    {QStringLiteral("status"), QStringLiteral("reason"),
-                     QStringLiteral("headers"), QStringLiteral("body")},
+                    {QStringLiteral("status"), QStringLiteral("reason"), QStringLiteral("headers"),
+                     QStringLiteral("body")},
                     &r) ||
             !integer(r, rf, "status", 0, 999, &status) || !bytes(r, rf, "reason", &x->reason) ||
             !headers(r, rf, "headers", &x->responseHeaders) || !body(r, rf, &x->responseBody))
@@ -562,7 +595,8 @@ bool writeSession(const Session &session, QIODevice *device, QString *error,
     out.raw(",\n").key("exchanges").raw("[");
     for (qsizetype first = 0; first < total; first += kWriteChunk) {
         const Session::Snapshot s = session.snapshot(first, kWriteChunk);
-        if (s.generation != generation || s.exchanges.size() != std::min(kWriteChunk, total - first)) {
+        if (s.generation != generation ||
+            s.exchanges.size() != std::min(kWriteChunk, total - first)) {
             *error = QStringLiteral("the session was cleared while it was being written");
             return false;
         }
@@ -598,26 +632,209 @@ bool writeSessionFile(const Session &session, const QString &path, QString *erro
 
 namespace {
 
+// Finds where JSON values start and end without building them, so that a session file is
+// parsed one exchange at a time: a QJsonDocument of a whole file costs several times the file's
+// size in memory and most of the reading time in allocations.
+class JsonScanner
+{
+public:
+    JsonScanner(QByteArrayView text, qsizetype base) : m_text(text), m_base(base) {}
+
+    void skipSpace()
+    {
+        while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\n' ||
+                                         m_text[m_pos] == '\r' || m_text[m_pos] == '\t'))
+            ++m_pos;
+    }
+    bool consume(char c)
+    {
+        skipSpace();
+        if (m_pos < m_text.size() && m_text[m_pos] == c) {
+            ++m_pos;
+            return true;
+        }
+        return false;
+    }
+    bool atEnd()
+    {
+        skipSpace();
+        return m_pos >= m_text.size();
+    }
+    /// Offset in the whole document.
+    qsizetype offset() const { return m_base + m_pos; }
+    /// The next value's text; false (and error()) when it is cut short or not a value.
+    bool value(QByteArrayView *span)
+    {
+        skipSpace();
+        const qsizetype start = m_pos;
+        if (m_pos >= m_text.size())
+            return failAt(QStringLiteral("unexpected end of the document"));
+        const char first = m_text[m_pos];
+        if (first == '"') {
+            if (!skipString())
+                return false;
+        } else if (first == '{' || first == '[') {
+            int depth = 0;
+            while (m_pos < m_text.size()) {
+                const char c = m_text[m_pos];
+                if (c == '"') {
+                    if (!skipString())
+                        return false;
+                    continue;
+                }
+                ++m_pos;
+                if (c == '{' || c == '[')
+                    ++depth;
+                else if ((c == '}' || c == ']') && --depth == 0)
+                    break;
+            }
+            if (depth != 0)
+                return failAt(QStringLiteral("unexpected end of the document inside %1")
+                                  .arg(first == '{' ? QStringLiteral("an object")
+                                                    : QStringLiteral("an array")));
+        } else {
+            while (m_pos < m_text.size() && !QByteArrayView(",}] \t\r\n").contains(m_text[m_pos]))
+                ++m_pos;
+            if (m_pos == start)
+                return failAt(QStringLiteral("expected a value"));
+        }
+        *span = m_text.sliced(start, m_pos - start);
+        return true;
+    }
+    bool failAt(const QString &what)
+    {
+        m_error =
+            QStringLiteral("not a valid JSON document: %1 at byte %2").arg(what).arg(offset());
+        return false;
+    }
+    const QString &error() const { return m_error; }
+
+private:
+    bool skipString()
+    {
+        for (++m_pos; m_pos < m_text.size(); ++m_pos) {
+            if (m_text[m_pos] == '\\')
+                ++m_pos;
+            else if (m_text[m_pos] == '"') {
+                ++m_pos;
+                return true;
+            }
+        }
+        return failAt(QStringLiteral("unterminated string"));
+    }
+
+    QByteArrayView m_text;
+    qsizetype m_base;
+    qsizetype m_pos = 0;
+    QString m_error;
+};
+
+// One JSON value from its text (any kind, not only objects and arrays as QJsonDocument wants).
+bool parseValue(QByteArrayView span, qsizetype offset, QJsonValue *out, QString *error)
+{
+    QJsonParseError parseError;
+    QJsonDocument doc;
+    if (span.startsWith('{')) {
+        doc =
+            QJsonDocument::fromJson(QByteArray::fromRawData(span.data(), span.size()), &parseError);
+        if (parseError.error == QJsonParseError::NoError) {
+            *out = doc.object();
+            return true;
+        }
+    } else {
+        doc = QJsonDocument::fromJson('[' + span.toByteArray() + ']', &parseError);
+        --offset; // for the '[' added in front
+        if (parseError.error == QJsonParseError::NoError) {
+            *out = doc.array().at(0);
+            return true;
+        }
+    }
+    *error = QStringLiteral("not a valid JSON document: %1 at byte %2")
+                 .arg(parseError.errorString())
+                 .arg(offset + parseError.offset);
+    return false;
+}
+
 // Parses \a json; \a header receives the file's settings before the first exchange, \a take each
 // exchange in order. Stops at the first problem.
 bool parseSession(const QByteArray &json, QString *error,
                   const std::function<void(const SessionFile &)> &header,
                   const std::function<void(CapturedExchange &&)> &take)
 {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = QStringLiteral("not a valid JSON document: %1 at byte %2")
-                     .arg(parseError.errorString())
-                     .arg(parseError.offset);
+    Reader reader(error);
+    JsonScanner top(json, 0);
+    if (!top.consume('{')) {
+        // Not an object: let Qt's parser say what it is.
+        QJsonParseError parseError;
+        QJsonDocument::fromJson(json, &parseError);
+        if (parseError.error != QJsonParseError::NoError) {
+            *error = QStringLiteral("not a valid JSON document: %1 at byte %2")
+                         .arg(parseError.errorString())
+                         .arg(parseError.offset);
+            return false;
+        }
+        return reader.failText(
+            QStringLiteral("(top level)"),
+            QStringLiteral("expected an object {\"format\": \"%1\", ...}").arg(kFormatName));
+    }
+    // The top-level fields but "exchanges" are small: parse them; remember where the exchanges
+    // are, wherever they come in the object.
+    QJsonObject root;
+    QByteArrayView exchangesText;
+    qsizetype exchangesOffset = -1;
+    bool first = true;
+    while (!top.consume('}')) {
+        if (!first && !top.consume(',')) {
+            top.failAt(QStringLiteral("expected ',' or '}'"));
+            *error = top.error();
+            return false;
+        }
+        first = false;
+        QByteArrayView keyText;
+        QJsonValue key;
+        top.skipSpace();
+        const qsizetype keyOffset = top.offset();
+        if (!top.value(&keyText)) {
+            *error = top.error();
+            return false;
+        }
+        if (!keyText.startsWith('"') || !parseValue(keyText, keyOffset, &key, error)) {
+            if (keyText.startsWith('"'))
+                return false;
+            *error = QStringLiteral("not a valid JSON document: expected a field name in quotes "
+                                    "at byte %1")
+                         .arg(keyOffset);
+            return false;
+        }
+        if (!top.consume(':')) {
+            top.failAt(QStringLiteral("expected ':'"));
+            *error = top.error();
+            return false;
+        }
+        QByteArrayView valueText;
+        top.skipSpace();
+        const qsizetype valueOffset = top.offset();
+        if (!top.value(&valueText)) {
+            *error = top.error();
+            return false;
+        }
+        if (key.toString() == QLatin1String("exchanges") && valueText.startsWith('[')) {
+            exchangesText = valueText;
+            exchangesOffset = valueOffset;
+            root.remove(key.toString());
+            continue;
+        }
+        QJsonValue value;
+        if (!parseValue(valueText, valueOffset, &value, error))
+            return false;
+        root.insert(key.toString(), value);
+    }
+    if (!top.atEnd()) {
+        top.failAt(QStringLiteral("unexpected text after the document"));
+        *error = top.error();
         return false;
     }
-    Reader reader(error);
-    if (!doc.isObject())
-        return reader.failText(QStringLiteral("(top level)"),
-                               QStringLiteral("expected an object {\"format\": \"%1\", ...}")
-                                   .arg(kFormatName));
-    const QJsonObject root = doc.object();
+
     const QJsonValue format = root.value(QStringLiteral("format"));
     if (format.toString() != kFormatName)
         return reader.fail(QStringLiteral("format"),
@@ -652,15 +869,30 @@ bool parseSession(const QByteArray &json, QString *error,
     }
     if (!reader.integer(root, {}, "bodyCap", 0, kMaxJsonInteger, &file.bodyCap))
         return false;
-    const QJsonValue exchanges = root.value(QStringLiteral("exchanges"));
-    if (!exchanges.isArray())
+    if (exchangesOffset < 0)
         return reader.fail(QStringLiteral("exchanges"), QStringLiteral("an array of exchanges"),
-                           exchanges);
+                           root.value(QStringLiteral("exchanges")));
     header(file);
-    const QJsonArray list = exchanges.toArray();
-    for (qsizetype i = 0; i < list.size(); ++i) {
+    JsonScanner list(exchangesText, exchangesOffset);
+    list.consume('[');
+    for (qsizetype i = 0; !list.consume(']'); ++i) {
+        if (i > 0 && !list.consume(',')) {
+            list.failAt(QStringLiteral("expected ',' or ']'"));
+            *error = list.error();
+            return false;
+        }
+        QByteArrayView text;
+        list.skipSpace();
+        const qsizetype offset = list.offset();
+        QJsonValue value;
+        if (!list.value(&text)) {
+            *error = list.error();
+            return false;
+        }
+        if (!parseValue(text, offset, &value, error))
+            return false;
         CapturedExchange x;
-        if (!reader.exchange(list.at(i), QStringLiteral("exchanges[%1]").arg(i), &x))
+        if (!reader.exchange(value, QStringLiteral("exchanges[%1]").arg(i), &x))
             return false;
         take(std::move(x));
     }
@@ -684,8 +916,8 @@ bool readSession(const QByteArray &json, Session *session, QString *error)
 {
     // Into a staging session batch by batch (compact as soon as stored), adopted only when the
     // whole file is good: a bad file leaves the session as it was.
-    Session staging(Session::Options{std::numeric_limits<qint64>::max(),
-                                     session->options().pairingWindowMs});
+    Session staging(
+        Session::Options{std::numeric_limits<qint64>::max(), session->options().pairingWindowMs});
     qint64 cap = 0;
     qint64 largest = 0;
     QList<CapturedExchange> batch;

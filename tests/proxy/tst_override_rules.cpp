@@ -154,7 +154,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("file");
         const QDir dir(QStringLiteral(CORSLAB_EXAMPLES));
         const QStringList files =
-            dir.entryList({QStringLiteral("rules-*.json")}, QDir::Files, QDir::Name);
+            dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
         QVERIFY(files.size() >= 2);
         for (const QString &file : files)
             QTest::newRow(qPrintable(file)) << dir.filePath(file);

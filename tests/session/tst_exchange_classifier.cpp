@@ -2,14 +2,16 @@
 // present (HTTPS and localhost), Origin against the URL's origin otherwise, and which signals
 // were used.
 #include "chromium_exchanges.h"
+#include "cors/fetch_rules.h"
+#include "cors/header_list.h"
 #include "session/exchange_classifier.h"
+#include "session/exchange_judge.h"
 
 #include <QtTest>
 
 using namespace corslab;
 using namespace corslab::session;
 using namespace corslab::session::testing;
-
 
 namespace {
 const QByteArray kApp = "https://app.example.com";
@@ -35,108 +37,116 @@ private Q_SLOTS:
         QTest::newRow("fetch simple GET, cross-site (Chromium)")
             << CapturedExchange(E("GET", "https://api.example.net/items")
                                     .request(chromiumFetch(kApi, kApp, "cross-site")))
-            << "chromium" << "simple-cors" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false
-            << false;
+            << "chromium"
+            << "simple-cors" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false << false;
         QTest::newRow("preflight for a JSON POST (Chromium)")
-            << CapturedExchange(
-                   E("OPTIONS", "https://api.example.net/items")
-                       .request(chromiumPreflight(kApi, kApp, "POST", "content-type"))
-                       .response(204, {}))
-            << "chromium" << "preflight" << int(Ev::Origin | Ev::RequestMethod) << true << false;
+            << CapturedExchange(E("OPTIONS", "https://api.example.net/items")
+                                    .request(chromiumPreflight(kApi, kApp, "POST", "content-type"))
+                                    .response(204, {}))
+            << "chromium"
+            << "preflight" << int(Ev::Origin | Ev::RequestMethod) << true << false;
         QTest::newRow("JSON POST actual request (Chromium)")
             << CapturedExchange(E("POST", "https://api.example.net/items")
                                     .request(chromiumFetch(kApi, kApp, "cross-site"))
                                     .add("Content-Type", "application/json"))
-            << "chromium" << "preflighted-actual" << int(Ev::SecFetchMode | Ev::SecFetchSite)
-            << true << false;
+            << "chromium"
+            << "preflighted-actual" << int(Ev::SecFetchMode | Ev::SecFetchSite) << true << false;
         QTest::newRow("navigation (Chromium)")
             << CapturedExchange(E("GET", "https://app.example.com/")
                                     .request(chromiumNavigation("app.example.com")))
-            << "chromium" << "navigation" << int(Ev::SecFetchMode) << false << false;
+            << "chromium"
+            << "navigation" << int(Ev::SecFetchMode) << false << false;
         QTest::newRow("same-origin fetch GET (no Origin)")
             << CapturedExchange(E("GET", "https://app.example.com/api/me")
                                     .request(chromiumFetch("app.example.com", {}, "same-origin")))
-            << "chromium" << "same-origin" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false
-            << false;
+            << "chromium"
+            << "same-origin" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false << false;
         QTest::newRow("same-origin fetch POST (Chromium sends Origin)")
             << CapturedExchange(E("POST", "https://app.example.com/api/save")
                                     .request(chromiumFetch("app.example.com", kApp, "same-origin"))
                                     .add("Content-Type", "application/json"))
-            << "chromium" << "same-origin" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false
-            << false;
+            << "chromium"
+            << "same-origin" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false << false;
         QTest::newRow("no-cors image from another site")
             << CapturedExchange(E("GET", "https://cdn.other.org/logo.png")
                                     .request(chromiumImage("cdn.other.org", kApp + "/")))
-            << "chromium" << "no-cors" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false
-            << false;
+            << "chromium"
+            << "no-cors" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false << false;
         QTest::newRow("same-site fetch is still cross-origin")
             << CapturedExchange(E("GET", "https://api.example.com/items")
                                     .request(chromiumFetch("api.example.com", kApp, "same-site")))
-            << "chromium" << "simple-cors" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false
-            << false;
+            << "chromium"
+            << "simple-cors" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false << false;
         QTest::newRow("plain HTTP, no Sec-Fetch-*: Origin decides")
             << CapturedExchange(
                    E("GET", "http://api.test:8081/items")
                        .request(chromiumPlainHttpFetch("api.test:8081", "http://app.test:8080")))
-            << "chromium" << "simple-cors" << int(Ev::Origin) << false << false;
+            << "chromium"
+            << "simple-cors" << int(Ev::Origin) << false << false;
         QTest::newRow("plain HTTP, Origin equal to the URL's origin")
-            << CapturedExchange(E("POST", "http://app.test:8080/save")
-                                    .request(chromiumPlainHttpFetch("app.test:8080",
-                                                                    "http://app.test:8080")))
-            << "chromium" << "same-origin" << int(Ev::Origin) << false << false;
+            << CapturedExchange(
+                   E("POST", "http://app.test:8080/save")
+                       .request(chromiumPlainHttpFetch("app.test:8080", "http://app.test:8080")))
+            << "chromium"
+            << "same-origin" << int(Ev::Origin) << false << false;
         QTest::newRow("plain HTTP page load (Upgrade-Insecure-Requests)")
-            << CapturedExchange(
-                   E("GET", "http://app.test/").request({{"Host", "app.test"},
-                                                          {"Upgrade-Insecure-Requests", "1"},
-                                                          {"Accept", "text/html,*/*;q=0.8"}}))
-            << "chromium" << "navigation" << int(Ev::UpgradeInsecureRequests) << false << false;
+            << CapturedExchange(E("GET", "http://app.test/")
+                                    .request({{"Host", "app.test"},
+                                              {"Upgrade-Insecure-Requests", "1"},
+                                              {"Accept", "text/html,*/*;q=0.8"}}))
+            << "chromium"
+            << "navigation" << int(Ev::UpgradeInsecureRequests) << false << false;
         QTest::newRow("plain HTTP form POST to another site is a navigation")
-            << CapturedExchange(
-                   E("POST", "http://api.test/login")
-                       .request({{"Host", "api.test"},
-                                 {"Origin", "http://app.test"},
-                                 {"Content-Type", "application/x-www-form-urlencoded"},
-                                 {"Upgrade-Insecure-Requests", "1"}}))
-            << "chromium" << "navigation" << int(Ev::UpgradeInsecureRequests) << false << false;
+            << CapturedExchange(E("POST", "http://api.test/login")
+                                    .request({{"Host", "api.test"},
+                                              {"Origin", "http://app.test"},
+                                              {"Content-Type", "application/x-www-form-urlencoded"},
+                                              {"Upgrade-Insecure-Requests", "1"}}))
+            << "chromium"
+            << "navigation" << int(Ev::UpgradeInsecureRequests) << false << false;
         QTest::newRow("plain HTTP image: no Origin, Referer of another origin")
             << CapturedExchange(E("GET", "http://cdn.test/a.png")
                                     .request({{"Host", "cdn.test"},
                                               {"Accept", "image/*"},
                                               {"Referer", "http://app.test/page"}}))
-            << "chromium" << "no-cors" << int(Ev::Referer) << false << false;
+            << "chromium"
+            << "no-cors" << int(Ev::Referer) << false << false;
         QTest::newRow("plain HTTP script from its own origin")
             << CapturedExchange(E("GET", "http://app.test/app.js")
                                     .request({{"Host", "app.test"},
                                               {"Accept", "*/*"},
                                               {"Referer", "http://app.test/page"}}))
-            << "chromium" << "same-origin" << int(Ev::Referer) << false << false;
+            << "chromium"
+            << "same-origin" << int(Ev::Referer) << false << false;
         QTest::newRow("curl: no browser header at all")
             << CapturedExchange(E("GET", "http://api.test/items")
                                     .request({{"Host", "api.test"}, {"Accept", "*/*"}}))
-            << "chromium" << "no-cors" << int(Ev::Nothing) << false << false;
+            << "chromium"
+            << "no-cors" << int(Ev::Nothing) << false << false;
         QTest::newRow("WebSocket handshake")
             << CapturedExchange(
                    E("GET", "https://api.example.net/ws")
                        .request(chromiumFetch(kApi, kApp, "cross-site", "websocket", "websocket")))
-            << "chromium" << "no-cors" << int(Ev::SecFetchMode) << false << false;
+            << "chromium"
+            << "no-cors" << int(Ev::SecFetchMode) << false << false;
         QTest::newRow("failed simple GET keeps its kind")
             << CapturedExchange(E("GET", "https://api.example.net/items")
                                     .request(chromiumFetch(kApi, kApp, "cross-site"))
                                     .failed(QStringLiteral("upstream refused the connection")))
-            << "chromium" << "simple-cors" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false
-            << true;
+            << "chromium"
+            << "simple-cors" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false << true;
         QTest::newRow("client hint DPR: safelisted by Chromium")
             << CapturedExchange(E("GET", "https://api.example.net/img")
                                     .request(chromiumFetch(kApi, kApp, "cross-site"))
                                     .add("DPR", "2"))
-            << "chromium" << "simple-cors" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false
-            << false;
+            << "chromium"
+            << "simple-cors" << int(Ev::SecFetchMode | Ev::SecFetchSite) << false << false;
         QTest::newRow("client hint DPR: needs a preflight in Firefox")
             << CapturedExchange(E("GET", "https://api.example.net/img")
                                     .request(chromiumFetch(kApi, kApp, "cross-site"))
                                     .add("DPR", "2"))
-            << "firefox" << "preflighted-actual" << int(Ev::SecFetchMode | Ev::SecFetchSite)
-            << true << false;
+            << "firefox"
+            << "preflighted-actual" << int(Ev::SecFetchMode | Ev::SecFetchSite) << true << false;
         {
             CapturedExchange tunnel;
             tunnel.type = CapturedExchange::Type::Tunnel;
@@ -144,8 +154,8 @@ private Q_SLOTS:
             tunnel.url = "api.example.net:443";
             tunnel.tunnel.host = "api.example.net";
             tunnel.tunnel.port = 443;
-            QTest::newRow("opaque tunnel") << tunnel << "chromium" << "tunnel" << 0 << false
-                                           << false;
+            QTest::newRow("opaque tunnel") << tunnel << "chromium"
+                                           << "tunnel" << 0 << false << false;
         }
     }
     void classify()
@@ -156,8 +166,7 @@ private Q_SLOTS:
         QFETCH(int, evidence);
         QFETCH(bool, needsPreflight);
         QFETCH(bool, failed);
-        const Classification c =
-            classifyExchange(exchange, *cors::BrowserProfile::byName(profile));
+        const Classification c = classifyExchange(exchange, *cors::BrowserProfile::byName(profile));
         QCOMPARE(exchangeKindName(c.kind), kind);
         QCOMPARE(int(c.evidence), evidence);
         QCOMPARE(c.needsPreflight, needsPreflight);
@@ -203,11 +212,12 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("url");
         QTest::addColumn<QByteArray>("origin");
-        QTest::newRow("default port dropped") << QByteArray("https://API.Example.com:443/x")
-                                              << QByteArray("https://api.example.com");
+        QTest::newRow("default port dropped")
+            << QByteArray("https://API.Example.com:443/x") << QByteArray("https://api.example.com");
         QTest::newRow("other port kept")
             << QByteArray("http://localhost:8080/a?b") << QByteArray("http://localhost:8080");
-        QTest::newRow("IPv6") << QByteArray("http://[::1]:8080/") << QByteArray("http://[::1]:8080");
+        QTest::newRow("IPv6") << QByteArray("http://[::1]:8080/")
+                              << QByteArray("http://[::1]:8080");
         QTest::newRow("userinfo") << QByteArray("http://user:pw@h.test:80/")
                                   << QByteArray("http://h.test");
         QTest::newRow("query right after the host")
@@ -220,6 +230,67 @@ private Q_SLOTS:
         QFETCH(QByteArray, url);
         QFETCH(QByteArray, origin);
         QCOMPARE(session::originOfUrl(url), origin);
+    }
+
+    void browserAddedHeadersFollowTheEngine()
+    {
+        // The session's fast check says what the engine's forbidden-header rule says, plus the
+        // headers the browser sets itself.
+        const QList<QByteArray> names = {"Accept-Charset",
+                                         "accept-encoding",
+                                         "Access-Control-Request-Headers",
+                                         "access-control-request-method",
+                                         "Connection",
+                                         "Content-Length",
+                                         "Cookie",
+                                         "cookie2",
+                                         "Date",
+                                         "DNT",
+                                         "Expect",
+                                         "Host",
+                                         "Keep-Alive",
+                                         "Origin",
+                                         "Referer",
+                                         "Set-Cookie",
+                                         "TE",
+                                         "Trailer",
+                                         "Transfer-Encoding",
+                                         "Upgrade",
+                                         "Via",
+                                         "Proxy-Authorization",
+                                         "proxy-x",
+                                         "Sec-Fetch-Mode",
+                                         "sec-ch-ua",
+                                         "SEC-",
+                                         "User-Agent",
+                                         "Priority",
+                                         "Upgrade-Insecure-Requests",
+                                         "Pragma",
+                                         "Cache-Control",
+                                         "X-HTTP-Method-Override",
+                                         "x-http-method",
+                                         "X-Method-Override",
+                                         "X-Token",
+                                         "Content-Type",
+                                         "Accept",
+                                         "Range",
+                                         "Authorization",
+                                         "x",
+                                         "",
+                                         "sec",
+                                         "proxy"};
+        for (const QByteArray &name : names) {
+            for (const QByteArray &value : {QByteArray("GET"), QByteArray("TRACE"),
+                                            QByteArray("PUT, connect"), QByteArray()}) {
+                const bool own = cors::equalsIgnoreCase(name, "user-agent") ||
+                                 cors::equalsIgnoreCase(name, "priority") ||
+                                 cors::equalsIgnoreCase(name, "upgrade-insecure-requests") ||
+                                 cors::equalsIgnoreCase(name, "pragma") ||
+                                 cors::equalsIgnoreCase(name, "cache-control");
+                QCOMPARE(isBrowserAddedRequestHeader(name, value),
+                         own || cors::isForbiddenRequestHeader(name, value));
+            }
+        }
     }
 
     void kindNamesRoundTrip()

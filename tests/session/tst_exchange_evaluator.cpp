@@ -2,10 +2,10 @@
 // preflight's answer judged on the actual request as the browser reports it, the compact
 // summary against the full verdict.
 #include "chromium_exchanges.h"
+#include "cors/cors_error.h"
+#include "cors/header_list.h"
 #include "session/exchange_evaluator.h"
 #include "session/session.h"
-
-#include "cors/cors_error.h"
 
 #include <QtTest>
 
@@ -20,7 +20,9 @@ const QByteArray kUrl = "https://api.example.net/items";
 
 X get(const http::HeaderList &response, qint64 at = kT0)
 {
-    return X("GET", kUrl, at).request(chromiumFetch(kApi, kApp, "cross-site")).response(200, response);
+    return X("GET", kUrl, at)
+        .request(chromiumFetch(kApi, kApp, "cross-site"))
+        .response(200, response);
 }
 
 QString notes(const ExchangeEvaluation &e)
@@ -69,8 +71,8 @@ private Q_SLOTS:
                      notes(e).contains(QLatin1String(
                          "judged as sent (without credentials) and with credentials: 'include'")),
                  qPrintable(notes(e)));
-        QCOMPARE(row.verdict.failedCheck,
-                 qint8(e.credentialedVerdict->failedCheck() - e.credentialedVerdict->checks.data()));
+        QCOMPARE(row.verdict.failedCheck, qint8(e.credentialedVerdict->failedCheck() -
+                                                e.credentialedVerdict->checks.data()));
     }
 
     void noCookieBothWaysExposed()
@@ -100,8 +102,8 @@ private Q_SLOTS:
         QFETCH(QByteArray, authorization);
         QFETCH(bool, include);
         QFETCH(QString, sentence);
-        const CapturedExchange x = get({{"Access-Control-Allow-Origin", kApp}})
-                                       .add("Authorization", authorization);
+        const CapturedExchange x =
+            get({{"Access-Control-Allow-Origin", kApp}}).add("Authorization", authorization);
         const CredentialsInference ci = inferCredentials(x, nullptr);
         QCOMPARE(ci.include, include);
         Session s;
@@ -139,12 +141,33 @@ private Q_SLOTS:
         QCOMPARE(s.row(1).pairing, PairingState::Paired);
         QCOMPARE(s.row(0).verdict.state, VerdictState::Blocked);
         QCOMPARE(s.row(1).verdict.state, VerdictState::Blocked);
-        QCOMPARE(s.row(1).verdict.corsError(), cors::CorsError::HeaderDisallowedByPreflightResponse);
+        QCOMPARE(s.row(1).verdict.corsError(),
+                 cors::CorsError::HeaderDisallowedByPreflightResponse);
         const ExchangeEvaluation e = s.evaluation(1);
         const cors::Check &failed = e.verdict->checks.at(s.row(1).verdict.failedCheck);
         QCOMPARE(failed.phase, cors::Phase::Preflight);
         QCOMPARE(failed.seen, QByteArray("x-token"));
         QVERIFY(e.scenario.preflight.has_value());
+    }
+
+    void aHeaderThePreflightAnnouncedIsThePages()
+    {
+        // Cache-Control usually comes from the browser (DevTools' "Disable cache"), but the
+        // preflight announced it: the script set it, and the answer does not allow it.
+        Session s;
+        s.append({X("OPTIONS", kUrl, kT0)
+                      .request(chromiumPreflight(kApi, kApp, "GET", "cache-control"))
+                      .response(204, {{"Access-Control-Allow-Origin", "*"},
+                                      {"Access-Control-Allow-Headers", "content-type"}}),
+                  X("GET", kUrl, kT0 + 12)
+                      .request(chromiumFetch(kApi, kApp, "cross-site"))
+                      .add("Cache-Control", "no-cache")
+                      .response(200, {{"Access-Control-Allow-Origin", "*"}})});
+        QCOMPARE(s.row(1).pairing, PairingState::Paired);
+        QCOMPARE(s.row(1).verdict.state, VerdictState::Blocked);
+        QCOMPARE(s.row(1).verdict.corsError(),
+                 cors::CorsError::HeaderDisallowedByPreflightResponse);
+        QVERIFY(cors::containsHeader(s.evaluation(1).scenario.headers, "cache-control"));
     }
 
     void preflightErrorStatus()
@@ -173,7 +196,8 @@ private Q_SLOTS:
         s.append({preflight});
         QCOMPARE(s.row(0).verdict.state, VerdictState::Warning);
         QCOMPARE(s.row(0).verdict.corsError(), cors::CorsError::PreflightInvalidAllowCredentials);
-        QVERIFY(notes(s.evaluation(0)).contains(QLatin1String("a preflight never carries credentials")));
+        QVERIFY(notes(s.evaluation(0))
+                    .contains(QLatin1String("a preflight never carries credentials")));
         s.append({X("PUT", kUrl, kT0 + 10)
                       .request(chromiumFetch(kApi, kApp, "cross-site"))
                       .add("Content-Type", "application/json")
@@ -181,18 +205,21 @@ private Q_SLOTS:
                       .response(200, {{"Access-Control-Allow-Origin", kApp}})});
         QCOMPARE(s.row(0).verdict.state, VerdictState::Blocked);
         QCOMPARE(s.row(0).verdict.corsError(), cors::CorsError::PreflightInvalidAllowCredentials);
-        QVERIFY2(notes(s.evaluation(0)).contains(QLatin1String(
-                     "credentials: 'include' taken from the actual request #2 (it sent a Cookie)")),
-                 qPrintable(notes(s.evaluation(0))));
+        QVERIFY2(
+            notes(s.evaluation(0))
+                .contains(QLatin1String(
+                    "credentials: 'include' taken from the actual request #2 (it sent a Cookie)")),
+            qPrintable(notes(s.evaluation(0))));
         QCOMPARE(s.row(1).verdict.corsError(), cors::CorsError::PreflightInvalidAllowCredentials);
     }
 
     void notApplicableKinds()
     {
         Session s;
-        s.append({X("GET", "https://app.example.com/").request(chromiumNavigation("app.example.com")),
-                  X("GET", "https://cdn.other.org/a.png")
-                      .request(chromiumImage("cdn.other.org", kApp + "/"))});
+        s.append(
+            {X("GET", "https://app.example.com/").request(chromiumNavigation("app.example.com")),
+             X("GET", "https://cdn.other.org/a.png")
+                 .request(chromiumImage("cdn.other.org", kApp + "/"))});
         QCOMPARE(s.row(0).verdict.state, VerdictState::NotApplicable);
         QCOMPARE(s.row(1).verdict.state, VerdictState::NotApplicable);
         QVERIFY(notes(s.evaluation(0)).contains(QLatin1String("CORS does not apply")));
@@ -224,7 +251,8 @@ private Q_SLOTS:
     {
         // An echoed origin without Vary: Origin passes today, poisons caches tomorrow.
         Session s;
-        s.append({get({{"Access-Control-Allow-Origin", kApp}, {"Access-Control-Allow-Credentials", "true"}})
+        s.append({get({{"Access-Control-Allow-Origin", kApp},
+                       {"Access-Control-Allow-Credentials", "true"}})
                       .add("Cookie", "sid=1")});
         QCOMPARE(s.row(0).verdict.state, VerdictState::Warning);
         QCOMPARE(s.row(0).verdict.error, quint8(0));
@@ -234,8 +262,8 @@ private Q_SLOTS:
     void evaluationKeyIgnoresWhatCannotChangeAVerdict()
     {
         const cors::BrowserProfile &chromium = cors::BrowserProfile::get(cors::Browser::Chromium);
-        CapturedExchange a = get({{"Date", "Wed, 01 May 2024 10:40:00 GMT"},
-                                  {"Access-Control-Allow-Origin", "*"}});
+        CapturedExchange a =
+            get({{"Date", "Wed, 01 May 2024 10:40:00 GMT"}, {"Access-Control-Allow-Origin", "*"}});
         CapturedExchange b = a;
         b.url += "?page=2";
         b.responseHeaders[0].second = "Wed, 01 May 2024 10:41:00 GMT";

@@ -18,8 +18,8 @@ const QByteArray kItems = "https://api.example.net/items/7";
 // The API's answer to a preflight: allows the app with credentials, PUT and DELETE, the given
 // headers, for maxAge seconds (empty: no Access-Control-Max-Age).
 X preflight(qint64 atMs, const QByteArray &method = "PUT",
-            const QByteArray &announced = "content-type,x-token",
-            const QByteArray &url = kItems, const QByteArray &maxAge = "600",
+            const QByteArray &announced = "content-type,x-token", const QByteArray &url = kItems,
+            const QByteArray &maxAge = "600",
             const QByteArray &allowHeaders = "Content-Type, X-Token")
 {
     http::HeaderList answer = {{"Access-Control-Allow-Origin", kApp},
@@ -117,8 +117,8 @@ private Q_SLOTS:
         const QByteArray b = "https://api.example.net/b";
         Session s;
         s.append({preflight(kT0, "PUT", "content-type,x-token", a),
-                  preflight(kT0 + 1, "PUT", "content-type,x-token", b),
-                  actual(kT0 + 30, "PUT", b), actual(kT0 + 31, "PUT", a)});
+                  preflight(kT0 + 1, "PUT", "content-type,x-token", b), actual(kT0 + 30, "PUT", b),
+                  actual(kT0 + 31, "PUT", a)});
         QCOMPARE(s.row(2).pairedId, 2);
         QCOMPARE(s.row(3).pairedId, 1);
         QCOMPARE(s.row(0).pairedId, 4);
@@ -128,8 +128,7 @@ private Q_SLOTS:
     void outsideTheWindowIsNotPaired()
     {
         Session s; // pairing window 5 s; no Max-Age: cached for 5 s only
-        s.append({preflight(kT0, "PUT", "content-type,x-token", kItems, {}),
-                  actual(kT0 + 10'000)});
+        s.append({preflight(kT0, "PUT", "content-type,x-token", kItems, {}), actual(kT0 + 10'000)});
         QCOMPARE(s.row(1).pairing, PairingState::NoPreflightSeen);
     }
 
@@ -137,18 +136,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("maxAge");
         QTest::addColumn<int>("second");
-        QTest::newRow("cached: the second is a cache hit") << QByteArray("600")
-                                                           << int(PairingState::CacheHit);
-        QTest::newRow("Max-Age 0: nothing cached") << QByteArray("0")
-                                                   << int(PairingState::NoPreflightSeen);
+        QTest::newRow("cached: the second is a cache hit")
+            << QByteArray("600") << int(PairingState::CacheHit);
+        QTest::newRow("Max-Age 0: nothing cached")
+            << QByteArray("0") << int(PairingState::NoPreflightSeen);
     }
     void aPreflightAuthorizesOneRequest()
     {
         QFETCH(QByteArray, maxAge);
         QFETCH(int, second);
         Session s;
-        s.append({preflight(kT0, "PUT", "content-type,x-token", kItems, maxAge),
-                  actual(kT0 + 20), actual(kT0 + 25)});
+        s.append({preflight(kT0, "PUT", "content-type,x-token", kItems, maxAge), actual(kT0 + 20),
+                  actual(kT0 + 25)});
         QCOMPARE(s.row(1).pairing, PairingState::Paired);
         QCOMPARE(int(s.row(2).pairing), second);
     }
@@ -187,8 +186,8 @@ private Q_SLOTS:
         // Access-Control-Max-Age: 86400 is capped at 7200 s by Chromium, kept by Firefox.
         const qint64 threeHours = 3 * 3600 * 1000;
         Session s;
-        s.append({preflight(kT0, "PUT", "content-type,x-token", kItems, "86400"),
-                  actual(kT0 + 20), actual(kT0 + threeHours)});
+        s.append({preflight(kT0, "PUT", "content-type,x-token", kItems, "86400"), actual(kT0 + 20),
+                  actual(kT0 + threeHours)});
         QCOMPARE(s.row(2).pairing, PairingState::NoPreflightSeen);
         QSignalSpy changed(&s, &Session::profileChanged);
         s.setProfile(cors::BrowserProfile::get(cors::Browser::Firefox));
@@ -198,8 +197,8 @@ private Q_SLOTS:
         QCOMPARE(s.row(2).pairedId, 1);
         // And within Chromium's two hours it is a hit there too.
         Session c;
-        c.append({preflight(kT0, "PUT", "content-type,x-token", kItems, "86400"),
-                  actual(kT0 + 20), actual(kT0 + 7100 * 1000)});
+        c.append({preflight(kT0, "PUT", "content-type,x-token", kItems, "86400"), actual(kT0 + 20),
+                  actual(kT0 + 7100 * 1000)});
         QCOMPARE(c.row(2).pairing, PairingState::CacheHit);
     }
 
@@ -270,8 +269,8 @@ private Q_SLOTS:
         pairing.addPreflight(p(1, 1100));
         pairing.addPreflight(p(2, 1200)); // the oldest is dropped (2 per key)
         QCOMPARE(pairing.size(), 2);
-        PreflightPairing::Actual a{"https://a.test", "https://b.test/x", "PUT", {}, false, true,
-                                   1300};
+        PreflightPairing::Actual a{
+            "https://a.test", "https://b.test/x", "PUT", {}, false, true, 1300};
         const auto cors = cors::BrowserProfile::get(cors::Browser::Chromium);
         QCOMPARE(pairing.pair(a, cors).preflightIndex, 2);
         QCOMPARE(pairing.pair(a, cors).preflightIndex, 1);

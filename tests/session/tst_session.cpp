@@ -19,7 +19,8 @@ CapturedExchange simpleGet(qint64 at, const QByteArray &url = "https://api.examp
 {
     return X("GET", url, at)
         .request(chromiumFetch(kApi, kApp, "cross-site"))
-        .response(200, {{"Access-Control-Allow-Origin", "*"}, {"Content-Type", "application/json"}});
+        .response(200,
+                  {{"Access-Control-Allow-Origin", "*"}, {"Content-Type", "application/json"}});
 }
 } // namespace
 
@@ -89,12 +90,13 @@ private Q_SLOTS:
         constexpr int kThreads = 4, kBatches = 40, kPerBatch = 25;
         QMutex seenMutex;
         QList<QPair<qsizetype, qsizetype>> added;
-        connect(&s, &Session::exchangesAdded, &s,
-                [&](qsizetype first, qsizetype count) {
-                    QMutexLocker lock(&seenMutex);
-                    added.append({first, count});
-                },
-                Qt::DirectConnection);
+        connect(
+            &s, &Session::exchangesAdded, &s,
+            [&](qsizetype first, qsizetype count) {
+                QMutexLocker lock(&seenMutex);
+                added.append({first, count});
+            },
+            Qt::DirectConnection);
         QList<QThread *> threads;
         for (int t = 0; t < kThreads; ++t) {
             threads.append(QThread::create([&s, t] {
@@ -103,8 +105,8 @@ private Q_SLOTS:
                     for (int i = 0; i < kPerBatch; ++i) {
                         CapturedExchange x = simpleGet(kT0 + b * 100 + i);
                         x.requestHeaders.append(
-                            {"X-Thread", QByteArray::number(t) + ':' +
-                                             QByteArray::number(b * kPerBatch + i)});
+                            {"X-Thread",
+                             QByteArray::number(t) + ':' + QByteArray::number(b * kPerBatch + i)});
                         batch.append(x);
                     }
                     s.append(batch);
@@ -180,8 +182,9 @@ private Q_SLOTS:
         Session s;
         QObject receiver;
         qsizetype seen = 0;
-        connect(&s, &Session::exchangesAdded, &receiver,
-                [&](qsizetype, qsizetype count) { seen += count; }, Qt::QueuedConnection);
+        connect(
+            &s, &Session::exchangesAdded, &receiver,
+            [&](qsizetype, qsizetype count) { seen += count; }, Qt::QueuedConnection);
         QThread *t = QThread::create([&s] { s.append({simpleGet(kT0), simpleGet(kT0 + 1)}); });
         t->start();
         QVERIFY(t->wait(10000));
@@ -208,7 +211,8 @@ private Q_SLOTS:
         QSignalSpy changed(&s, &Session::exchangesChanged);
         s.setProfile(cors::BrowserProfile::get(cors::Browser::Spec));
         QCOMPARE(s.row(1).verdict.state, VerdictState::Blocked);
-        QCOMPARE(s.row(1).verdict.corsError(), cors::CorsError::HeaderDisallowedByPreflightResponse);
+        QCOMPARE(s.row(1).verdict.corsError(),
+                 cors::CorsError::HeaderDisallowedByPreflightResponse);
         QCOMPARE(s.row(0).verdict.state, VerdictState::Blocked);
         QCOMPARE(s.row(1).pairedId, 1); // pairing rebuilt
         QCOMPARE(s.row(0).pairedId, 2);
@@ -225,18 +229,20 @@ private Q_SLOTS:
         for (int i = 0; i < 30; ++i) {
             const qint64 at = kT0 + i * 1000;
             mix.append(simpleGet(at));
-            mix.append(X("OPTIONS", "https://api.example.net/x/" + QByteArray::number(i % 3), at + 1)
-                           .request(chromiumPreflight(kApi, kApp, "PUT", "content-type"))
-                           .response(204, {{"Access-Control-Allow-Origin", kApp},
-                                           {"Access-Control-Allow-Methods", i % 2 ? "PUT" : "GET"},
-                                           {"Access-Control-Allow-Headers", "content-type"},
-                                           {"Access-Control-Max-Age", "30"}}));
+            mix.append(
+                X("OPTIONS", "https://api.example.net/x/" + QByteArray::number(i % 3), at + 1)
+                    .request(chromiumPreflight(kApi, kApp, "PUT", "content-type"))
+                    .response(204, {{"Access-Control-Allow-Origin", kApp},
+                                    {"Access-Control-Allow-Methods", i % 2 ? "PUT" : "GET"},
+                                    {"Access-Control-Allow-Headers", "content-type"},
+                                    {"Access-Control-Max-Age", "30"}}));
             mix.append(X("PUT", "https://api.example.net/x/" + QByteArray::number(i % 3), at + 5)
                            .request(chromiumFetch(kApi, kApp, "cross-site"))
                            .add("Content-Type", "application/json")
                            .add(i % 4 ? "Cookie" : "X-Other", "v")
                            .response(200, {{"Access-Control-Allow-Origin", kApp}}));
-            mix.append(X("GET", "https://app.example.com/").request(chromiumNavigation("app.example.com")));
+            mix.append(X("GET", "https://app.example.com/")
+                           .request(chromiumNavigation("app.example.com")));
         }
         s.append(mix.mid(0, 50));
         s.append(mix.mid(50));

@@ -4,11 +4,13 @@
 #include "chromium_exchanges.h"
 #include "session/session.h"
 #include "session/session_json.h"
+#include "session/session_recorder.h"
 
 #include <QBuffer>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -37,9 +39,10 @@ QByteArray fileWith(const QByteArray &exchange, const QByteArray &top = {})
 }
 
 // (No raw string literals in this file: moc's lexer loses its way in some of them.)
-const QByteArray kGood =
-    "{\"startedAtMs\": 1714560000000, \"request\": {\"method\": \"GET\", \"url\": \"https://a.test/\", "
-    "\"headers\": [[\"Origin\", \"https://b.test\"]]}, \"response\": {\"status\": 200, \"headers\": []}}";
+const QByteArray kGood = "{\"startedAtMs\": 1714560000000, \"request\": {\"method\": \"GET\", "
+                         "\"url\": \"https://a.test/\", "
+                         "\"headers\": [[\"Origin\", \"https://b.test\"]]}, \"response\": "
+                         "{\"status\": 200, \"headers\": []}}";
 
 bool sanitized()
 {
@@ -119,7 +122,8 @@ private Q_SLOTS:
                       .add("Cookie", "sid=1")
                       .response(200, {{"Access-Control-Allow-Origin", "*"}})});
         const QJsonObject root = QJsonDocument::fromJson(written(s)).object();
-        QCOMPARE(root.value(QStringLiteral("format")).toString(), QStringLiteral("corslab-session"));
+        QCOMPARE(root.value(QStringLiteral("format")).toString(),
+                 QStringLiteral("corslab-session"));
         QCOMPARE(root.value(QStringLiteral("version")).toInt(), 1);
         QCOMPARE(root.value(QStringLiteral("createdBy")).toString(),
                  QStringLiteral("tst_session_json"));
@@ -130,24 +134,27 @@ private Q_SLOTS:
                  QStringLiteral("2024-05-01T10:40:00.000Z"));
         QCOMPARE(x.value(QStringLiteral("startedAtMs")).toDouble(), double(kT0));
         const QJsonObject request = x.value(QStringLiteral("request")).toObject();
-        QCOMPARE(request.value(QStringLiteral("headers")).toArray().at(0).toArray().at(0).toString(),
-                 QStringLiteral("Host"));
+        QCOMPARE(
+            request.value(QStringLiteral("headers")).toArray().at(0).toArray().at(0).toString(),
+            QStringLiteral("Host"));
         const QJsonObject computed = x.value(QStringLiteral("computed")).toObject();
         QCOMPARE(computed.value(QStringLiteral("kind")).toString(), QStringLiteral("simple-cors"));
         QCOMPARE(computed.value(QStringLiteral("verdict")).toString(), QStringLiteral("blocked"));
         QCOMPARE(computed.value(QStringLiteral("corsError")).toString(),
                  QStringLiteral("WildcardOriginNotAllowed"));
-        QCOMPARE(computed.value(QStringLiteral("credentials")).toString(), QStringLiteral("include"));
+        QCOMPARE(computed.value(QStringLiteral("credentials")).toString(),
+                 QStringLiteral("include"));
         QCOMPARE(computed.value(QStringLiteral("assumptions")).toArray().at(0).toString(),
                  QStringLiteral("credentials-from-cookie"));
     }
 
     void handWrittenFileWithIsoTimesOnly()
     {
-        const QByteArray text = fileWith(
-            "{\"startedAt\": \"2024-05-01T10:40:00.250Z\", \"finishedAt\": \"2024-05-01T10:40:01Z\", "
-            "\"request\": {\"method\": \"GET\", \"url\": \"https://a.test/\"}, "
-            "\"computed\": {\"kind\": \"whatever: ignored\"}}");
+        const QByteArray text =
+            fileWith("{\"startedAt\": \"2024-05-01T10:40:00.250Z\", \"finishedAt\": "
+                     "\"2024-05-01T10:40:01Z\", "
+                     "\"request\": {\"method\": \"GET\", \"url\": \"https://a.test/\"}, "
+                     "\"computed\": {\"kind\": \"whatever: ignored\"}}");
         Session s;
         QString error;
         QVERIFY2(readSession(text, &s, &error), qPrintable(error));
@@ -176,6 +183,30 @@ private Q_SLOTS:
         QCOMPARE(back.count(), 1); // untouched
     }
 
+    void recorderKeepsTheFileUpToDate()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("recorded.json"));
+        Session s;
+        SessionRecorder recorder(&s, path, 20);
+        QSignalSpy written(&recorder, &SessionRecorder::written);
+        recorder.start();
+        s.append({everyField(kT0)});
+        // The periodic write comes from its own thread; wait for it (not for a time).
+        QTRY_VERIFY_WITH_TIMEOUT(!written.isEmpty(), 10000);
+        QCOMPARE(written.first().at(1).toString(), QString());
+        Session back;
+        QString error;
+        QVERIFY2(readSessionFile(path, &back, &error), qPrintable(error));
+        QVERIFY(back.count() >= 1);
+        // At the end (SIGINT): everything, now.
+        s.append({everyField(kT0 + 1), everyField(kT0 + 2)});
+        QVERIFY2(recorder.flush(&error), qPrintable(error));
+        QVERIFY2(readSessionFile(path, &back, &error), qPrintable(error));
+        QCOMPARE(back.count(), 3);
+        compareExchanges(back.exchange(2), s.exchange(2));
+    }
+
     void malformed_data()
     {
         QTest::addColumn<QByteArray>("json");
@@ -190,15 +221,16 @@ private Q_SLOTS:
             << QByteArray("{\"format\": \"corslab-session\", \"version\": 2, \"exchanges\": []}")
             << "version: this file has format version 2, written by a newer CORS Lab";
         QTest::newRow("version not an integer")
-            << QByteArray("{\"format\": \"corslab-session\", \"version\": \"1\", \"exchanges\": []}")
+            << QByteArray(
+                   "{\"format\": \"corslab-session\", \"version\": \"1\", \"exchanges\": []}")
             << "version: expected an integer >= 1, got \"1\"";
         QTest::newRow("no exchanges")
             << QByteArray("{\"format\": \"corslab-session\", \"version\": 1}")
             << "exchanges: expected an array of exchanges, got nothing";
         QTest::newRow("unknown profile") << fileWith(kGood, "\"profile\": \"opera\", ")
                                          << "profile: expected one of \"chromium\"";
-        QTest::newRow("unknown top-level field") << fileWith(kGood, "\"exchange\": [], ")
-                                                 << "exchange: unknown field";
+        QTest::newRow("unknown top-level field")
+            << fileWith(kGood, "\"exchange\": [], ") << "exchange: unknown field";
         QTest::newRow("exchange not an object")
             << fileWith(kGood + ", 7") << "exchanges[1]: expected an object, got 7";
         QTest::newRow("status not an integer")
@@ -211,7 +243,8 @@ private Q_SLOTS:
             << fileWith(QByteArray(kGood).replace("\"response\"", "\"reponse\""))
             << "exchanges[0].reponse: unknown field";
         QTest::newRow("header not a pair")
-            << fileWith(QByteArray(kGood).replace("[\"Origin\", \"https://b.test\"]", "[\"Origin\"]"))
+            << fileWith(
+                   QByteArray(kGood).replace("[\"Origin\", \"https://b.test\"]", "[\"Origin\"]"))
             << "exchanges[0].request.headers[0]: expected a [name, value] pair of two strings";
         QTest::newRow("header name not a token")
             << fileWith(QByteArray(kGood).replace("[\"Origin\",", "[\"Ori gin\","))
@@ -219,9 +252,9 @@ private Q_SLOTS:
         QTest::newRow("no start time")
             << fileWith(QByteArray(kGood).replace("\"startedAtMs\": 1714560000000,", ""))
             << "exchanges[0].startedAtMs: missing";
-        QTest::newRow("bad ISO time")
-            << fileWith("{\"startedAt\": \"yesterday\", \"request\": {\"method\": \"GET\", \"url\": \"x\"}}")
-            << "exchanges[0].startedAt: expected an ISO 8601 time";
+        QTest::newRow("bad ISO time") << fileWith("{\"startedAt\": \"yesterday\", \"request\": "
+                                                  "{\"method\": \"GET\", \"url\": \"x\"}}")
+                                      << "exchanges[0].startedAt: expected an ISO 8601 time";
         QTest::newRow("no request")
             << fileWith("{\"startedAtMs\": 5, \"response\": {\"status\": 200}}")
             << "exchanges[0].request: missing";
@@ -229,19 +262,23 @@ private Q_SLOTS:
             << fileWith(QByteArray(kGood).replace("\"GET\"", "\"G T\""))
             << "exchanges[0].request.method: expected an HTTP token";
         QTest::newRow("bad base64 body")
-            << fileWith(QByteArray(kGood).replace("\"status\": 200,",
-                                                  "\"status\": 200, \"body\": {\"size\": 3, \"base64\": \"@@@\"},"))
+            << fileWith(QByteArray(kGood).replace(
+                   "\"status\": 200,",
+                   "\"status\": 200, \"body\": {\"size\": 3, \"base64\": \"@@@\"},"))
             << "exchanges[0].response.body.base64: expected base64 text";
         QTest::newRow("body size smaller than what is stored")
-            << fileWith(QByteArray(kGood).replace("\"status\": 200,",
-                                                  "\"status\": 200, \"body\": {\"size\": 2, \"text\": \"abcd\"},"))
+            << fileWith(QByteArray(kGood).replace(
+                   "\"status\": 200,",
+                   "\"status\": 200, \"body\": {\"size\": 2, \"text\": \"abcd\"},"))
             << "exchanges[0].response.body.size: expected an integer >= 4, got 2";
         QTest::newRow("port out of range")
-            << fileWith(QByteArray(kGood).replace("\"startedAtMs\"",
-                                                  "\"client\": {\"address\": \"::1\", \"port\": 70000}, \"startedAtMs\""))
+            << fileWith(QByteArray(kGood).replace(
+                   "\"startedAtMs\"",
+                   "\"client\": {\"address\": \"::1\", \"port\": 70000}, \"startedAtMs\""))
             << "exchanges[0].client.port: expected an integer 0-65535, got 70000";
         QTest::newRow("unknown type")
-            << fileWith(QByteArray(kGood).replace("\"startedAtMs\"", "\"type\": \"ftp\", \"startedAtMs\""))
+            << fileWith(QByteArray(kGood).replace("\"startedAtMs\"",
+                                                  "\"type\": \"ftp\", \"startedAtMs\""))
             << "exchanges[0].type: expected one of \"http\", \"tunnel\", got \"ftp\"";
         QTest::newRow("URL not Latin-1")
             << fileWith(QByteArray(kGood).replace("https://a.test/", "https://\xe2\x9c\x93.test/"))
