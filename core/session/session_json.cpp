@@ -594,7 +594,7 @@ bool writeSession(const Session &session, QIODevice *device, QString *error,
     out.raw(",\n").key("exchangeCount").number(total);
     out.raw(",\n").key("exchanges").raw("[");
     for (qsizetype first = 0; first < total; first += kWriteChunk) {
-        const Session::Snapshot s = session.snapshot(first, kWriteChunk);
+        const Session::Snapshot s = session.snapshot(first, std::min(kWriteChunk, total - first));
         if (s.generation != generation ||
             s.exchanges.size() != std::min(kWriteChunk, total - first)) {
             *error = QStringLiteral("the session was cleared while it was being written");

@@ -12,7 +12,9 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
+#include <atomic>
 
 using namespace corslab;
 using namespace corslab::session;
@@ -181,6 +183,37 @@ private Q_SLOTS:
         QVERIFY(!readSessionFile(bad, &back, &error));
         QVERIFY2(error.startsWith(QStringLiteral("cannot read ")), qPrintable(error));
         QCOMPARE(back.count(), 1); // untouched
+    }
+
+    void writeWhileAppending()
+    {
+        // A capture goes on while the file is written: the file holds the exchanges there were
+        // when the write began (a partial last chunk once made every such write fail).
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("live.json"));
+        Session s;
+        auto one = [](qsizetype i) {
+            return X("GET", "https://api.example.net/x?i=" + QByteArray::number(i), kT0 + i)
+                .request(chromiumFetch("api.example.net", kApp, "cross-site"))
+                .response(200, {{"Access-Control-Allow-Origin", kApp}});
+        };
+        for (qsizetype i = 0; i < 700; ++i) // 512 + 188: the last chunk is partial
+            s.append({one(i)});
+        std::atomic<bool> stop{false};
+        QThread *appender = QThread::create([&] {
+            for (qsizetype i = 700; !stop; ++i)
+                s.append({one(i)});
+        });
+        appender->start();
+        QString error;
+        for (int round = 0; round < 5; ++round)
+            QVERIFY2(writeSessionFile(s, path, &error), qPrintable(error));
+        stop = true;
+        appender->wait();
+        delete appender;
+        Session back;
+        QVERIFY2(readSessionFile(path, &back, &error), qPrintable(error));
+        QVERIFY(back.count() >= 700);
     }
 
     void recorderKeepsTheFileUpToDate()
