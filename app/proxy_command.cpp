@@ -268,9 +268,10 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     session::Session session(sessionOptions);
     session.setProfile(*browser);
     proxy::ProxyServer server(options);
-    // Captures go straight from the network thread into the (thread-safe) session.
+    // Captures are judged and stored on this (otherwise idle) thread, so the proxy's network
+    // thread only moves bytes: the batches are implicitly shared, a queued event each.
     QObject::connect(&server, &proxy::ProxyServer::exchangesCaptured, &session,
-                     &session::Session::append, Qt::DirectConnection);
+                     &session::Session::append, Qt::QueuedConnection);
     QString error;
     const quint16 bound = server.listen(address, quint16(portValue), &error);
     if (bound == 0) {
@@ -400,7 +401,8 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
 
     const int code = QCoreApplication::exec();
     launcher.stop();
-    server.close(); // delivers what was captured up to now
+    server.close();                               // delivers what was captured up to now
+    QCoreApplication::sendPostedEvents(&session); // the batches still queued for the session
     if (demo)
         demo->stop();
     printNew();

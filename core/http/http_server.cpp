@@ -1,6 +1,7 @@
 #include "http_server.h"
 
 #include "cors/header_list.h"
+#include "socket_write.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -11,7 +12,6 @@
 #include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
-#include <cerrno>
 #include <deque>
 #include <exception>
 #include <sys/socket.h>
@@ -120,7 +120,6 @@ private:
     QHostAddress m_peerAddress; // the socket's, read once
     quint16 m_peerPort = 0;
     quint16 m_localPort = 0;
-    bool m_tls = false; // from a TLS listener: every byte goes through the socket's encryption
     ServerCore *m_core;
     RequestParser m_parser;
     std::deque<Pending> m_queue;
@@ -144,8 +143,7 @@ private:
 
 Connection::Connection(QTcpSocket *socket, const QString &listener, ServerCore *core)
     : QObject(core), m_socket(socket), m_listener(listener), m_peerAddress(socket->peerAddress()),
-      m_peerPort(socket->peerPort()), m_localPort(socket->localPort()),
-      m_tls(qobject_cast<QSslSocket *>(socket) != nullptr), m_core(core),
+      m_peerPort(socket->peerPort()), m_localPort(socket->localPort()), m_core(core),
       m_parser(core->m_options.limits)
 {
     m_socket->setParent(this);
@@ -298,28 +296,7 @@ void Connection::flushOutput()
 {
     if (m_output.isEmpty())
         return;
-    qsizetype written = 0;
-    // QTcpSocket::write only buffers: it enables the socket's write notifier and sends from the
-    // next event loop pass, then disables the notifier again, for every response. When it holds
-    // nothing unsent, the bytes go to the socket right away; only what the kernel does not take
-    // now goes through QTcpSocket (which then reports errors and bytesWritten as before).
-    // Never for TLS: the bytes must go through QSslSocket's encryption.
-    if (!m_tls && m_socket->bytesToWrite() == 0 &&
-        m_socket->state() == QAbstractSocket::ConnectedState) {
-        const int fd = int(m_socket->socketDescriptor());
-        while (fd >= 0 && written < m_output.size()) {
-            const ssize_t n = ::send(fd, m_output.constData() + written,
-                                     size_t(m_output.size() - written), MSG_NOSIGNAL);
-            if (n > 0)
-                written += n;
-            else if (n < 0 && errno == EINTR)
-                continue;
-            else
-                break; // EAGAIN (kernel buffer full) or an error QTcpSocket will report
-        }
-    }
-    if (written < m_output.size())
-        m_socket->write(m_output.constData() + written, m_output.size() - written);
+    writeNow(m_socket, m_output); // straight to the kernel when it can (not for TLS)
     if (m_output.capacity() > keptOutputCapacity)
         m_output.clear();
     else

@@ -3,6 +3,7 @@
 #include "certificate_authority.h"
 #include "cors/header_list.h"
 #include "error_page.h"
+#include "http/socket_write.h"
 #include "override_rules.h"
 #include "override_store.h"
 
@@ -62,7 +63,7 @@ void keepFraming(const http::HeaderList &original, http::HeaderList *changed)
 
 } // namespace
 
-ClientConnection::ClientConnection(QSslSocket *socket, const ProxyOptions &options,
+ClientConnection::ClientConnection(QTcpSocket *socket, const ProxyOptions &options,
                                    Recorder recorder, QObject *parent)
     : QObject(parent), m_socket(socket), m_options(options), m_recorder(std::move(recorder)),
       m_parser(std::make_unique<http::RequestParser>(options.limits))
@@ -81,9 +82,9 @@ ClientConnection::ClientConnection(QSslSocket *socket, const ProxyOptions &optio
         if (!m_inFlight && m_state == State::Http)
             closeAfterWrite();
     });
-    connect(m_socket, &QSslSocket::readyRead, this, &ClientConnection::onReadyRead);
-    connect(m_socket, &QSslSocket::disconnected, this, &ClientConnection::onClientDisconnected);
-    connect(m_socket, &QSslSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
+    connect(m_socket, &QTcpSocket::readyRead, this, &ClientConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, &ClientConnection::onClientDisconnected);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
     m_idleTimer.start(m_options.clientIdleTimeoutMs);
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
@@ -250,7 +251,7 @@ void ClientConnection::startExchange(http::HttpRequest &&request)
 void ClientConnection::answerLocally(const http::HttpResponse &response, const QString &error)
 {
     const bool head = m_request.method == "HEAD";
-    m_socket->write(response.serialize(head));
+    http::writeNow(m_socket, response.serialize(head));
     m_capture.firstByteAtMs = now();
     m_capture.status = response.status;
     m_capture.reason = response.reason;
@@ -482,27 +483,30 @@ void ClientConnection::finishTunnel(const QString &error)
 
 void ClientConnection::startInterception(const QByteArray &host, quint16 port)
 {
+    // With interception on, the listener hands out QSslSockets (see proxy_server.cpp).
+    auto *tls = qobject_cast<QSslSocket *>(m_socket);
+    Q_ASSERT(tls);
     m_socket->write("HTTP/1.1 200 Connection Established\r\n\r\n");
     m_state = State::Handshaking;
     m_inFlight = false;
     m_tunnelCapture.tunnel.intercepted = true;
-    m_socket->setSslConfiguration(m_options.certificateAuthority->serverConfiguration(host));
-    connect(m_socket, &QSslSocket::encrypted, this, [this, host, port] {
+    tls->setSslConfiguration(m_options.certificateAuthority->serverConfiguration(host));
+    connect(tls, &QSslSocket::encrypted, this, [this, tls, host, port] {
         m_state = State::Http;
         m_context.mode = TargetContext::Mode::Tunnel;
         m_context.tunnelHost = host;
         m_context.tunnelPort = port;
-        m_tunnelCapture.tunnel.tlsVersion = m_socket->sessionProtocol() == QSsl::TlsV1_3
+        m_tunnelCapture.tunnel.tlsVersion = tls->sessionProtocol() == QSsl::TlsV1_3
                                                 ? QByteArrayLiteral("TLSv1.3")
                                                 : QByteArrayLiteral("TLSv1.2");
-        m_tunnelCapture.tunnel.alpn = m_socket->sslConfiguration().nextNegotiatedProtocol();
+        m_tunnelCapture.tunnel.alpn = tls->sslConfiguration().nextNegotiatedProtocol();
         m_tunnelRecorded = true; // the requests inside are the capture
         m_parser = std::make_unique<http::RequestParser>(m_options.limits);
         m_idleTimer.start(m_options.clientIdleTimeoutMs);
         if (m_socket->bytesAvailable() > 0)
             onReadyRead();
     });
-    connect(m_socket, &QSslSocket::errorOccurred, this, [this] {
+    connect(tls, &QSslSocket::errorOccurred, this, [this] {
         if (m_state != State::Handshaking)
             return;
         finishTunnel(QStringLiteral("TLS with the browser failed: %1 (does it trust the CORS Lab "
@@ -511,7 +515,7 @@ void ClientConnection::startInterception(const QByteArray &host, quint16 port)
         m_state = State::Closing;
         m_socket->abort();
     });
-    m_socket->startServerEncryption();
+    tls->startServerEncryption();
 }
 
 // ---- UpstreamListener ---------------------------------------------------------------------
@@ -520,7 +524,7 @@ void ClientConnection::upstreamInterim(const http::ResponseHead &head)
 {
     if (head.status == 100)
         return; // the proxy already answered Expect: 100-continue itself
-    m_socket->write(serializeResponseHead(head.status, head.reason, head.headers, false));
+    m_out += serializeResponseHead(head.status, head.reason, head.headers, false);
 }
 
 void ClientConnection::upstreamHead(const http::ResponseHead &head)
@@ -558,7 +562,7 @@ void ClientConnection::upstreamHead(const http::ResponseHead &head)
     if (m_context.mode == TargetContext::Mode::Reverse)
         rewriteRedirectToProxy(&headers);
     m_capture.responseHeaders = withoutHopByHop(headers);
-    m_socket->write(serializeResponseHead(status, m_capture.reason, headers, m_closeAfterResponse));
+    m_out += serializeResponseHead(status, m_capture.reason, headers, m_closeAfterResponse);
     m_headSent = true;
 }
 
@@ -582,10 +586,18 @@ void ClientConnection::rewriteRedirectToProxy(http::HeaderList *headers) const
 
 void ClientConnection::upstreamBody(QByteArrayView raw, QByteArrayView decoded)
 {
-    m_socket->write(raw.data(), raw.size());
+    m_out += raw;
     appendCapped(m_capture.responseBody, decoded, m_options.bodyCaptureBytes);
     m_capture.responseBody.size = m_upstream->bodyBytes();
-    if (m_socket->bytesToWrite() > maxUnsentBytes)
+}
+
+void ClientConnection::upstreamFlush()
+{
+    if (m_out.isEmpty())
+        return;
+    http::writeNow(m_socket, m_out);
+    m_out.resize(0); // keeps the capacity for the next response
+    if (m_upstream && m_socket->bytesToWrite() > maxUnsentBytes)
         m_upstream->setPaused(true); // resumed by onBytesWritten
 }
 
@@ -613,13 +625,16 @@ void ClientConnection::upstreamFailed(int status, const QString &reason)
         return;
     }
     // Part of the response already went out: the browser can only learn by the connection
-    // ending early.
+    // ending early (after what was relayed so far).
+    upstreamFlush();
     m_capture.error = reason;
     m_closeAfterResponse = true;
     record(m_capture);
     m_inFlight = false;
     m_state = State::Closing;
-    m_socket->abort();
+    m_socket->disconnectFromHost(); // sends what is queued, then closes
+    if (m_socket->state() != QAbstractSocket::UnconnectedState)
+        QTimer::singleShot(2000, m_socket, [socket = m_socket] { socket->abort(); });
 }
 
 } // namespace corslab::proxy

@@ -13,7 +13,6 @@
 #include <functional>
 #include <memory>
 
-class QSslSocket;
 class QTcpSocket;
 
 namespace corslab::proxy {
@@ -26,7 +25,7 @@ class ClientConnection : public QObject, private UpstreamListener
 public:
     using Recorder = std::function<void(session::CapturedExchange &&)>;
 
-    ClientConnection(QSslSocket *socket, const ProxyOptions &options, Recorder recorder,
+    ClientConnection(QTcpSocket *socket, const ProxyOptions &options, Recorder recorder,
                      QObject *parent);
     ~ClientConnection() override;
 
@@ -64,10 +63,11 @@ private:
     void upstreamInterim(const http::ResponseHead &head) override;
     void upstreamHead(const http::ResponseHead &head) override;
     void upstreamBody(QByteArrayView raw, QByteArrayView decoded) override;
+    void upstreamFlush() override;
     void upstreamComplete() override;
     void upstreamFailed(int status, const QString &reason) override;
 
-    QSslSocket *m_socket;
+    QTcpSocket *m_socket; // a QSslSocket when interception is on
     const ProxyOptions &m_options;
     Recorder m_recorder;
     std::unique_ptr<http::RequestParser> m_parser; // anew for the requests inside a tunnel
@@ -82,6 +82,7 @@ private:
     // The exchange in flight.
     bool m_inFlight = false;
     bool m_headSent = false;
+    QByteArray m_out; // response bytes of the current read, written at once (upstreamFlush)
     bool m_clientKeepAlive = true;
     bool m_closeAfterResponse = false;
     http::HttpRequest m_request;

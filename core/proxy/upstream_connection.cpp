@@ -1,5 +1,7 @@
 #include "upstream_connection.h"
 
+#include "http/socket_write.h"
+
 #include <QSslConfiguration>
 #include <QSslSocket>
 
@@ -27,7 +29,7 @@ QByteArray protocolName(QSsl::SslProtocol protocol)
 UpstreamConnection::UpstreamConnection(const UpstreamTarget &target, const ProxyOptions &options,
                                        UpstreamListener *listener, QObject *parent)
     : QObject(parent), m_target(target), m_options(options), m_listener(listener),
-      m_socket(new QSslSocket(this))
+      m_socket(target.tls ? new QSslSocket(this) : new QTcpSocket(this))
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
@@ -55,14 +57,19 @@ void UpstreamConnection::setUpSocket()
         config.setPeerVerifyMode(m_options.verifyUpstreamCertificates ? QSslSocket::VerifyPeer
                                                                       : QSslSocket::VerifyNone);
         config.setAllowedNextProtocols({QByteArrayLiteral("http/1.1")});
-        m_socket->setSslConfiguration(config);
-        connect(m_socket, &QSslSocket::encrypted, this, &UpstreamConnection::onConnected);
+        tls()->setSslConfiguration(config);
+        connect(tls(), &QSslSocket::encrypted, this, &UpstreamConnection::onConnected);
     } else {
-        connect(m_socket, &QSslSocket::connected, this, &UpstreamConnection::onConnected);
+        connect(m_socket, &QTcpSocket::connected, this, &UpstreamConnection::onConnected);
     }
-    connect(m_socket, &QSslSocket::readyRead, this, &UpstreamConnection::onReadyRead);
-    connect(m_socket, &QSslSocket::errorOccurred, this, &UpstreamConnection::onError);
-    connect(m_socket, &QSslSocket::disconnected, this, &UpstreamConnection::onDisconnected);
+    connect(m_socket, &QTcpSocket::readyRead, this, &UpstreamConnection::onReadyRead);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, &UpstreamConnection::onError);
+    connect(m_socket, &QTcpSocket::disconnected, this, &UpstreamConnection::onDisconnected);
+}
+
+QSslSocket *UpstreamConnection::tls() const
+{
+    return static_cast<QSslSocket *>(m_socket);
 }
 
 UpstreamConnection::~UpstreamConnection()
@@ -89,7 +96,7 @@ void UpstreamConnection::send(const QByteArray &requestBytes, QByteArrayView met
     m_parser.startResponse(method, m_options.bodyCaptureBytes);
     if (m_ready) {
         m_timer.start(m_options.responseTimeoutMs);
-        m_socket->write(requestBytes);
+        http::writeNow(m_socket, requestBytes);
         return;
     }
     m_pendingWrite = requestBytes;
@@ -99,7 +106,7 @@ void UpstreamConnection::send(const QByteArray &requestBytes, QByteArrayView met
     m_timer.start(m_options.connectTimeoutMs);
     const QString host = QString::fromLatin1(m_target.host);
     if (m_target.tls)
-        m_socket->connectToHostEncrypted(host, m_target.port, host);
+        tls()->connectToHostEncrypted(host, m_target.port, host);
     else
         m_socket->connectToHost(host, m_target.port);
 }
@@ -112,9 +119,9 @@ void UpstreamConnection::onConnected()
     m_peerAddress = m_socket->peerAddress().toString().toLatin1();
     m_peerPort = m_socket->peerPort();
     if (m_target.tls)
-        m_tlsVersion = protocolName(m_socket->sessionProtocol());
+        m_tlsVersion = protocolName(tls()->sessionProtocol());
     m_timer.start(m_options.responseTimeoutMs);
-    m_socket->write(m_pendingWrite);
+    http::writeNow(m_socket, m_pendingWrite);
     m_pendingWrite.clear();
 }
 
@@ -175,6 +182,7 @@ void UpstreamConnection::handle(http::ResponseParser::Output &out)
     }
     if (!out.rawBody.isEmpty())
         m_listener->upstreamBody(out.rawBody, out.decodedBody);
+    m_listener->upstreamFlush();
     if (out.complete) {
         m_busy = false;
         m_timer.stop();
@@ -234,7 +242,7 @@ QString UpstreamConnection::socketErrorReason() const
         return QStringLiteral("the server %1 closed the connection before answering").arg(where);
     case QAbstractSocket::SslHandshakeFailedError: {
         QStringList errors;
-        for (const QSslError &e : m_socket->sslHandshakeErrors())
+        for (const QSslError &e : tls()->sslHandshakeErrors())
             errors << e.errorString();
         return QStringLiteral("TLS handshake with %1 failed: %2")
             .arg(where,
@@ -256,7 +264,7 @@ bool UpstreamConnection::retryOnFreshConnection()
     m_socket->deleteLater();
     const QByteArray request = m_lastRequest;
     const QByteArray method = m_lastMethod;
-    m_socket = new QSslSocket(this);
+    m_socket = m_target.tls ? new QSslSocket(this) : new QTcpSocket(this);
     setUpSocket();
     m_ready = false;
     m_connecting = false;

@@ -8,6 +8,7 @@
 #include <QTimer>
 
 class QSslSocket;
+class QTcpSocket;
 
 namespace corslab::proxy {
 
@@ -20,6 +21,8 @@ public:
     virtual void upstreamHead(const http::ResponseHead &head) = 0;
     /// \a raw: body bytes as framed on the wire (relayed as is); \a decoded: for the capture.
     virtual void upstreamBody(QByteArrayView raw, QByteArrayView decoded) = 0;
+    /// The end of what one read brought (after its head and body reports): write it out.
+    virtual void upstreamFlush() = 0;
     virtual void upstreamComplete() = 0;
     /// The request failed: \a status is what to answer if nothing was relayed yet (502 / 504).
     virtual void upstreamFailed(int status, const QString &reason) = 0;
@@ -65,7 +68,8 @@ private:
     UpstreamTarget m_target;
     const ProxyOptions &m_options;
     UpstreamListener *m_listener;
-    QSslSocket *m_socket;
+    QTcpSocket *m_socket;    // a QSslSocket for https: only then, QSslSocket costs throughput
+    QSslSocket *tls() const; ///< m_socket, for https
     http::ResponseParser m_parser;
     QByteArray m_pendingWrite; // the request, until the connection is up
     QByteArray m_lastRequest;  // the request in flight, for one retry on a stale connection

@@ -1,0 +1,30 @@
+#include "socket_write.h"
+
+#include <QSslSocket>
+#include <cerrno>
+#include <sys/socket.h>
+
+namespace corslab::http {
+
+void writeNow(QTcpSocket *socket, QByteArrayView bytes)
+{
+    qsizetype written = 0;
+    if (socket->bytesToWrite() == 0 && socket->state() == QAbstractSocket::ConnectedState &&
+        !qobject_cast<QSslSocket *>(socket)) {
+        const int fd = int(socket->socketDescriptor());
+        while (fd >= 0 && written < bytes.size()) {
+            const ssize_t n =
+                ::send(fd, bytes.data() + written, size_t(bytes.size() - written), MSG_NOSIGNAL);
+            if (n > 0)
+                written += n;
+            else if (n < 0 && errno == EINTR)
+                continue;
+            else
+                break; // EAGAIN (kernel buffer full) or an error QTcpSocket will report
+        }
+    }
+    if (written < bytes.size())
+        socket->write(bytes.data() + written, bytes.size() - written);
+}
+
+} // namespace corslab::http
