@@ -1,5 +1,6 @@
 #include "proxy_command.h"
 
+#include "cli_common.h"
 #include "cors/browser_profile.h"
 #include "proxy/browser_launcher.h"
 #include "proxy/certificate_authority.h"
@@ -141,11 +142,7 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
         QStringLiteral("playground"),
         QStringLiteral("Also run the playground (demo API and pages on free loopback ports), so "
                        "there is traffic to look at right away."));
-    const QCommandLineOption profile(
-        {QStringLiteral("b"), QStringLiteral("browser")},
-        QStringLiteral("Browser profile for the verdicts: %1.")
-            .arg(cors::BrowserProfile::names().join(QStringLiteral(", "))),
-        QStringLiteral("NAME"), QStringLiteral("chromium"));
+    const QCommandLineOption profile = browserProfileOption();
     const QCommandLineOption bodyCap(
         QStringLiteral("body-cap"),
         QStringLiteral("Bytes of each body kept in the session (default 65536)."),
@@ -183,11 +180,10 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     if (!address.setAddress(parser.value(listen)))
         return usage(listen, QStringLiteral("expected an IP address such as 127.0.0.1, got \"%1\"")
                                  .arg(parser.value(listen)));
-    const cors::BrowserProfile *browser = cors::BrowserProfile::byName(parser.value(profile));
+    QString why;
+    const cors::BrowserProfile *browser = browserProfileNamed(parser.value(profile), &why);
     if (!browser)
-        return usage(profile, QStringLiteral("expected one of %1, got \"%2\"")
-                                  .arg(cors::BrowserProfile::names().join(QStringLiteral(", ")),
-                                       parser.value(profile)));
+        return usage(profile, why);
     const qint64 cap = parser.value(bodyCap).toLongLong(&ok);
     if (!ok || cap < 0)
         return usage(bodyCap, QStringLiteral("expected a number of bytes (0 or more), got \"%1\"")
@@ -256,12 +252,7 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     }
 
     UnixSignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, qApp,
-                     [&](int number) {
-                         out << "Stopping (signal " << number << ").\n";
-                         out.flush();
-                         QCoreApplication::quit();
-                     });
+    stopOnTerminationSignal(signalWatcher, out);
 
     session::Session::Options sessionOptions;
     sessionOptions.bodyCap = cap;

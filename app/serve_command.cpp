@@ -1,5 +1,6 @@
 #include "serve_command.h"
 
+#include "cli_common.h"
 #include "cors/browser_profile.h"
 #include "cors/header_list.h"
 #include "server/playground_server.h"
@@ -100,11 +101,7 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
         QStringLiteral("Address to listen on (default 127.0.0.1 and ::1). "
                        "Anything else exposes the playground to your network."),
         QStringLiteral("ADDR"));
-    const QCommandLineOption browser(
-        {QStringLiteral("b"), QStringLiteral("browser")},
-        QStringLiteral("Browser profile for the verdicts: %1.")
-            .arg(cors::BrowserProfile::names().join(QStringLiteral(", "))),
-        QStringLiteral("NAME"), QStringLiteral("chromium"));
+    const QCommandLineOption browser = browserProfileOption();
     const QCommandLineOption sameSite(
         QStringLiteral("cookie-samesite"),
         QStringLiteral("SameSite attribute of the login cookie: Lax (default), Strict or None."),
@@ -161,11 +158,10 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
                 << ": the playground (and its deliberately broken CORS policies) is reachable from "
                    "your network\n";
     }
-    const cors::BrowserProfile *profile = cors::BrowserProfile::byName(parser.value(browser));
+    QString why;
+    const cors::BrowserProfile *profile = browserProfileNamed(parser.value(browser), &why);
     if (!profile) {
-        err << "corslab-cli serve: --browser: expected one of "
-            << cors::BrowserProfile::names().join(QStringLiteral(", ")) << ", got \""
-            << parser.value(browser) << "\"\n";
+        err << "corslab-cli serve: --browser: " << why << "\n";
         return 2;
     }
     const QString site = parser.value(sameSite);
@@ -201,12 +197,7 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     // Catch SIGINT/SIGTERM before anything is printed: a script that reads the banner and then
     // stops us must get a clean shutdown, never the default action.
     UnixSignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, qApp,
-                     [&](int number) {
-                         out << "Stopping (signal " << number << ").\n";
-                         out.flush();
-                         QCoreApplication::quit();
-                     });
+    stopOnTerminationSignal(signalWatcher, out);
     server::PlaygroundServer playground(options, policy);
     QString error;
     if (!playground.start(&error)) {

@@ -1,0 +1,34 @@
+#include "cli_common.h"
+
+#include "cors/browser_profile.h"
+#include "unix_signal_watcher.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+QCommandLineOption browserProfileOption()
+{
+    return QCommandLineOption(
+        {QStringLiteral("b"), QStringLiteral("browser")},
+        QStringLiteral("Browser profile for the verdicts: %1.")
+            .arg(corslab::cors::BrowserProfile::names().join(QStringLiteral(", "))),
+        QStringLiteral("NAME"), QStringLiteral("chromium"));
+}
+
+const corslab::cors::BrowserProfile *browserProfileNamed(const QString &name, QString *error)
+{
+    const corslab::cors::BrowserProfile *profile = corslab::cors::BrowserProfile::byName(name);
+    if (!profile)
+        *error = QStringLiteral("expected one of %1, got \"%2\"")
+                     .arg(corslab::cors::BrowserProfile::names().join(QStringLiteral(", ")), name);
+    return profile;
+}
+
+void stopOnTerminationSignal(UnixSignalWatcher &watcher, QTextStream &out)
+{
+    QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, qApp, [&out](int number) {
+        out << "Stopping (signal " << number << ").\n";
+        out.flush();
+        QCoreApplication::quit();
+    });
+}
