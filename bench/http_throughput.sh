@@ -12,10 +12,12 @@
 # the corslab/nginx ratio and latency p50/p99. See docs/PERFORMANCE.md. Everything stays on
 # 127.0.0.1; every process started here is stopped on exit, Ctrl+C included.
 set -euo pipefail
-shopt -u patsub_replacement 2>/dev/null || true # bash 5.2: '&' in ${x//a/b} stays literal
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
+bench_name=http_throughput.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 duration=10
 connections=50
@@ -39,56 +41,20 @@ while [ $# -gt 0 ]; do
     *) echo "http_throughput.sh: unknown argument \"$1\" (see --help)" >&2; exit 2 ;;
   esac
 done
-for v in "$duration" "$connections" "$rounds" "$warmup"; do
-  [[ "$v" =~ ^[0-9]+$ ]] || { echo "http_throughput.sh: expected a whole number, got \"$v\"" >&2; exit 2; }
-done
+check_whole_numbers "$duration" "$connections" "$rounds" "$warmup"
 [ "$duration" -ge 1 ] && [ "$connections" -ge 1 ] && [ "$rounds" -ge 1 ] ||
   { echo "http_throughput.sh: --duration, --connections and --rounds must be at least 1" >&2; exit 2; }
-if [ ! -x "$corslab" ]; then
-  echo "http_throughput.sh: no corslab-cli at $corslab; build it (cmake --build build --target corslab-cli) or pass --corslab PATH" >&2
-  exit 2
-fi
+check_corslab "$corslab"
 
 # --- packages this benchmark needs (independent of the build: not in scripts/deps.sh) --------
 bench_pkgs=(wrk nginx libnginx-mod-http-headers-more-filter curl)
-missing=()
-for p in "${bench_pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing missing packages: ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  # Installing nginx must not start the system's nginx on port 80: a policy-rc.d that refuses
-  # service starts, for the install only (unless one is already there).
-  policy_added=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-    $sudo chmod 755 /usr/sbin/policy-rc.d
-    policy_added=1
-  fi
-  status=0
-  { $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"; } || status=$?
-  [ -n "$policy_added" ] && $sudo rm -f /usr/sbin/policy-rc.d
-  [ $status -eq 0 ] || exit $status
-fi
+install_missing_packages "${bench_pkgs[@]}"
 
 # --- processes and cleanup ---------------------------------------------------------------------
 work=$(mktemp -d /tmp/corslab-http-bench.XXXXXX)
 corslab_pid=""
 nginx_pid=""
 
-stop_pid() { # pid: TERM, wait up to 5 s, then KILL
-  local pid=$1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$corslab_pid"
   stop_pid "$nginx_pid"
@@ -96,9 +62,7 @@ cleanup() {
   nginx_pid=""
   rm -rf "$work"
 }
-trap cleanup EXIT
-trap 'echo; echo "Interrupted."; exit 130' INT
-trap 'exit 143' TERM
+set_traps cleanup
 
 server_died() { # tells which server is gone, with its stderr
   if [ -n "$corslab_pid" ] && ! kill -0 "$corslab_pid" 2>/dev/null; then
@@ -120,8 +84,6 @@ wait_http() { # url [curl args...]: until it answers, 10 s at most
   done
   return 1
 }
-
-port_free() { ! ss -Htan "( sport = :$1 )" 2>/dev/null | grep -q .; }
 
 # corslab takes P, P+1, P+2 (API, app, untrusted page); nginx takes P+3. Five-digit ports, so the
 # Host headers of both servers have the same length.
@@ -204,25 +166,12 @@ preflight_headers_conf=$(add_headers_of "$work/corslab_pre.h" '                '
 [ "$(content_type_of "$work/corslab_pre.h")" = "" ] ||
   { echo "http_throughput.sh: the preflight answer has a body type; the nginx template expects none" >&2; exit 1; }
 
-mkdir -p "$work/nginx/tmp"
-while IFS= read -r line; do
-  line=${line//@PREFIX@/$work/nginx}
-  line=${line//@PORT@/$nginx_port}
-  line=${line//@PUBLIC_CONTENT_TYPE@/$(ngx_quote "$(content_type_of "$work/corslab_get.h")")}
-  line=${line//@PUBLIC_STATUS@/$(status_of "$work/corslab_get.h")}
-  line=${line//@PUBLIC_BODY@/$(ngx_quote "$public_body")}
-  line=${line//@PREFLIGHT_STATUS@/$(status_of "$work/corslab_pre.h")}
-  case "$line" in
-    @PUBLIC_HEADERS@) printf '%s\n' "$public_headers" ;;
-    @PREFLIGHT_HEADERS@) printf '%s\n' "$preflight_headers_conf" ;;
-    *) printf '%s\n' "$line" ;;
-  esac
-done <"$here/nginx/nginx.conf.in" >"$work/nginx/nginx.conf"
-
-nginx -q -t -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" ||
-  { echo "http_throughput.sh: generated nginx config is invalid: $work/nginx/nginx.conf" >&2; exit 1; }
-nginx -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" &
-nginx_pid=$!
+# Assignments, so that set -e stops here when ngx_quote refuses a value.
+public_type_conf=$(ngx_quote "$(content_type_of "$work/corslab_get.h")")
+public_body_conf=$(ngx_quote "$public_body")
+write_nginx_conf "$work/nginx" "$nginx_port" "$public_type_conf" "$(status_of "$work/corslab_get.h")" \
+  "$public_body_conf" "$(status_of "$work/corslab_pre.h")" "$public_headers" "$preflight_headers_conf"
+start_nginx "$work/nginx"
 wait_http "http://127.0.0.1:$nginx_port/public" ||
   { echo "http_throughput.sh: nginx did not start:" >&2; cat "$work/nginx/error.log" >&2; exit 1; }
 
@@ -277,9 +226,9 @@ run_wrk() { # server case seconds -> "req/s p50_us p99_us bytes_per_response err
   out=$(wrk -t1 -c"$connections" -d"${secs}s" --timeout 5s -s "$script" \
           -H "Host: localhost:$p" "${hdrs[@]}" "$url" | grep '^RESULT') ||
     { echo "http_throughput.sh: wrk failed against $server" >&2; server_died; exit 1; }
-  set -- $out
-  awk -v n="$2" -v us="$3" -v b="$4" -v p50="$5" -v p99="$6" \
-      -v err="$(( $7 + $8 + $9 + ${10} + ${11} ))" \
+  # shellcheck disable=SC2046 # the fields, split on purpose
+  set -- $(wrk_result "$out")
+  awk -v n="$1" -v us="$2" -v b="$3" -v p50="$4" -v p99="$5" -v err="$6" \
       'BEGIN { printf "%.0f %d %d %.1f %d\n", n / (us / 1e6), p50, p99, (n ? b / n : 0), err }'
 }
 

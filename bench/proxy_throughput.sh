@@ -30,6 +30,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
+bench_name=proxy_throughput.sh
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 
 rounds=3
 duration=5
@@ -60,39 +63,14 @@ if [ -n "$quick" ]; then
   rounds=1
   duration=2
 fi
-for v in "$rounds" "$duration" "$connections"; do
-  [[ "$v" =~ ^[0-9]+$ ]] || { echo "proxy_throughput.sh: expected a whole number, got \"$v\"" >&2; exit 2; }
-done
+check_whole_numbers "$rounds" "$duration" "$connections"
 [ "$duration" -ge 1 ] && [ "$connections" -ge 1 ] && [ "$rounds" -ge 1 ] ||
   { echo "proxy_throughput.sh: --duration, --connections and --rounds must be at least 1" >&2; exit 2; }
-if [ ! -x "$corslab" ]; then
-  echo "proxy_throughput.sh: no corslab-cli at $corslab; build it (cmake --build build --target corslab-cli) or pass --corslab PATH" >&2
-  exit 2
-fi
+check_corslab "$corslab"
 
 # --- packages this benchmark needs (independent of the build: not in scripts/deps.sh) --------
 bench_pkgs=(wrk nginx libnginx-mod-http-headers-more-filter curl squid mitmproxy python3)
-missing=()
-for p in "${bench_pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "Installing missing packages: ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  # Installing nginx or squid must not start the system's service (ports 80, 3128): a
-  # policy-rc.d that refuses service starts, for the install only (unless one is already there).
-  policy_added=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-    $sudo chmod 755 /usr/sbin/policy-rc.d
-    policy_added=1
-  fi
-  status=0
-  { $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"; } || status=$?
-  [ -n "$policy_added" ] && $sudo rm -f /usr/sbin/policy-rc.d
-  [ $status -eq 0 ] || exit $status
-fi
+install_missing_packages "${bench_pkgs[@]}"
 
 # --- processes and cleanup ---------------------------------------------------------------------
 work=$(mktemp -d /tmp/corslab-proxy-bench.XXXXXX)
@@ -100,17 +78,6 @@ chmod 755 "$work" # squid, started as root, runs as another user and writes unde
 nginx_pid=""
 proxy_pid=""
 
-stop_pid() { # pid [signal]: signal (TERM), wait up to 5 s, then KILL
-  local pid=$1 sig=${2:-TERM}
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -"$sig" "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   stop_pid "$proxy_pid"
   stop_pid "$nginx_pid"
@@ -118,11 +85,8 @@ cleanup() {
   nginx_pid=""
   if [ -n "$keep" ]; then echo "Work directory kept: $work"; else rm -rf "$work"; fi
 }
-trap cleanup EXIT
-trap 'echo; echo "Interrupted."; exit 130' INT
-trap 'exit 143' TERM
+set_traps cleanup
 
-port_free() { ! ss -Htan "( sport = :$1 )" 2>/dev/null | grep -q .; }
 listening() { ss -Hltn "( sport = :$1 )" 2>/dev/null | grep -q .; }
 free_port() {
   local p
@@ -146,24 +110,9 @@ preflight_headers="                add_header 'Access-Control-Allow-Origin' '*' 
                 add_header 'Access-Control-Allow-Methods' 'GET, POST, PUT, DELETE' always;
                 add_header 'Access-Control-Allow-Headers' 'content-type' always;
                 add_header 'Access-Control-Max-Age' '600' always;"
-mkdir -p "$work/nginx/tmp"
-while IFS= read -r line; do
-  line=${line//@PREFIX@/$work/nginx}
-  line=${line//@PORT@/$nginx_port}
-  line=${line//@PUBLIC_CONTENT_TYPE@/application/json}
-  line=${line//@PUBLIC_STATUS@/200}
-  line=${line//@PUBLIC_BODY@/$public_body}
-  line=${line//@PREFLIGHT_STATUS@/204}
-  case "$line" in
-    @PUBLIC_HEADERS@) printf '%s\n' "$public_headers" ;;
-    @PREFLIGHT_HEADERS@) printf '%s\n' "$preflight_headers" ;;
-    *) printf '%s\n' "$line" ;;
-  esac
-done <"$root/bench/nginx/nginx.conf.in" >"$work/nginx/nginx.conf"
-nginx -q -t -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" ||
-  { echo "proxy_throughput.sh: generated nginx config is invalid: $work/nginx/nginx.conf" >&2; exit 1; }
-nginx -p "$work/nginx" -e "$work/nginx/error.log" -c "$work/nginx/nginx.conf" &
-nginx_pid=$!
+write_nginx_conf "$work/nginx" "$nginx_port" application/json 200 "$public_body" 204 \
+  "$public_headers" "$preflight_headers"
+start_nginx "$work/nginx"
 
 # --- the proxies, each started fresh for each run ------------------------------------------------
 squid_user=$(id -un)
@@ -250,16 +199,15 @@ check_relay direct preflight "$nginx_port"
 # --- wrk -------------------------------------------------------------------------------------
 # -> "requests µs p50_us p99_us errors" (errors: socket errors + non-2xx/3xx answers)
 run_wrk() { # target case port connections outfile
-  local target=$1 kase=$2 port=$3 conns=$4 out=$5 tgt="http://$origin_host" r
+  local target=$1 kase=$2 port=$3 conns=$4 out=$5 tgt="http://$origin_host" r n us a b e
   [ "$target" = direct ] && tgt=""
   BENCH_CASE=$kase BENCH_TARGET=$tgt BENCH_HOST=$origin_host BENCH_ORIGIN=$page_origin \
     wrk -t1 -c"$conns" -d"${duration}s" --timeout 5s --latency -s "$here/proxy/request.lua" \
     "http://127.0.0.1:$port" >"$out" 2>&1 || true
   r=$(grep '^RESULT' "$out") ||
     { echo "proxy_throughput.sh: wrk failed against $target:" >&2; cat "$out" >&2; exit 1; }
-  # shellcheck disable=SC2086 # the RESULT fields, split on purpose
-  set -- $r
-  echo "$2 $3 $5 $6 $(( $7 + $8 + $9 + ${10} + ${11} ))"
+  read -r n us _ a b e < <(wrk_result "$r")
+  echo "$n $us $a $b $e"
 }
 measure() { # target case port connections label: one wrk run; fills the arrays, counts errors
   local n="" us a b e="" key="$1,$2,$r"
