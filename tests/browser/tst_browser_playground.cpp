@@ -31,16 +31,13 @@
 #include "cors/cors_error.h"
 #include "cors/preflight_cache.h"
 #include "cors/verdict.h"
+#include "playground_results.h"
 #include "server/cors_policy.h"
 #include "server/playground_server.h"
 #include "session/exchange_judge.h"
 
-#include <QElapsedTimer>
-#include <QEventLoop>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QTimer>
 #include <QtTest>
 #include <algorithm>
 #include <optional>
@@ -52,40 +49,7 @@ namespace {
 
 constexpr int PageTimeoutMs = 60000;
 
-/// What one action of the page's ACTIONS list (resources/playground.html) sends, as far as the
-/// matching of exchanges needs it. The page's report must list exactly these ids in this order.
-struct PageAction
-{
-    const char *id;
-    QByteArray method;
-    QByteArray path;
-    bool credentials; ///< credentials: 'include' / withCredentials
-    bool xhr;
-};
-
-const QList<PageAction> &pageActions()
-{
-    static const QList<PageAction> actions = {
-        {"simple-get", "GET", "/public", false, false},
-        {"json-post", "POST", "/echo", false, false},
-        {"put-custom-header", "PUT", "/echo", false, false},
-        {"login", "POST", "/login", true, false},
-        {"private-credentialed", "GET", "/private", true, false},
-        {"private-plain", "GET", "/private", false, false},
-        {"read-exposed-header", "GET", "/public", false, false},
-        {"xhr-get", "GET", "/public", false, true},
-        {"xhr-private-credentials", "GET", "/private", true, true},
-        {"logout", "POST", "/logout", true, false},
-    };
-    return actions;
-}
-
 const QByteArray SessionCookie = "corslab_session=";
-
-QString yesNo(bool value)
-{
-    return value ? u"yes"_s : u"no"_s;
-}
 
 std::optional<QByteArray> responseHeader(const http::HttpResponse &response, QByteArrayView name)
 {
@@ -107,12 +71,6 @@ bool carriesSessionCookie(const http::HttpRequest &request)
             return true;
     }
     return false;
-}
-
-bool isPreflight(const http::HttpExchange &exchange)
-{
-    return exchange.request.method == "OPTIONS" &&
-           exchange.request.header("access-control-request-method").has_value();
 }
 
 /// The response as it went on the wire: the exchange log keeps the response as the handler built
@@ -175,137 +133,6 @@ QString joined(QList<QByteArray> values)
         list.append(QString::fromLatin1(value));
     return u"["_s + list.join(u", "_s) + u"]"_s;
 }
-
-/// One line of the comparison table.
-struct CheckRow
-{
-    QString action;
-    QString check;
-    /// The engine's prediction, or what the test expects (cookies, statuses, the judge's warning).
-    QString expected;
-    /// What Chromium did or the server received; for "judge: ..." checks, what judgeExchange said.
-    QString actual;
-    bool ok = true;
-    QString note; ///< context for a mismatch
-};
-
-QString tableText(const QList<CheckRow> &rows)
-{
-    qsizetype widths[4] = {6, 5, 24, 8};
-    for (const CheckRow &row : rows) {
-        widths[0] = std::max(widths[0], row.action.size());
-        widths[1] = std::max(widths[1], row.check.size());
-        widths[2] = std::max(widths[2], row.expected.size());
-        widths[3] = std::max(widths[3], row.actual.size());
-    }
-    const auto line = [&widths](const QString &a, const QString &b, const QString &c,
-                                const QString &d, const QString &e) {
-        return u"  %1 | %2 | %3 | %4 | %5"_s.arg(a, -static_cast<int>(widths[0]))
-            .arg(b, -static_cast<int>(widths[1]))
-            .arg(c, -static_cast<int>(widths[2]))
-            .arg(d, -static_cast<int>(widths[3]))
-            .arg(e);
-    };
-    QStringList lines{line(u"action"_s, u"check"_s, u"expected"_s, u"actual"_s, QString())};
-    for (const CheckRow &row : rows) {
-        QString mark = row.ok ? u"ok"_s : u"MISMATCH"_s;
-        if (!row.note.isEmpty())
-            mark += u"  ("_s + row.note + u')';
-        lines.append(line(row.action, row.check, row.expected, row.actual, mark));
-    }
-    return lines.join(u'\n');
-}
-
-/// \brief Gets Chromium through one autorun of the playground page, as a BrowserRunner, so that
-/// AgreementCheck::run() does the process bookkeeping (private TMPDIR, sampling the browser's
-/// sessions and process groups, ending whatever outlives stop()).
-///
-/// runInBrowser() starts its own (empty) scenario page and hands its URL to open(); this runner
-/// opens the playground page instead, spins an event loop until the page's /__results POST
-/// arrives or the timeout passes, stops the browser, and returns false so that runInBrowser()
-/// returns at once. Whether the page reported is told by report(), not by the return value.
-class PlaygroundRun final : public BrowserRunner
-{
-public:
-    PlaygroundRun(ChromiumRunner &chromium, server::PlaygroundServer &server, QUrl page,
-                  QString role, int timeoutMs)
-        : m_chromium(chromium), m_server(server), m_page(std::move(page)), m_role(std::move(role)),
-          m_timeoutMs(timeoutMs)
-    {
-    }
-
-    QString name() const override { return m_chromium.name(); }
-    bool isAvailable() const override { return m_chromium.isAvailable(); }
-    QString version() const override { return m_chromium.version(); }
-    void stop() override { m_chromium.stop(); }
-
-    bool open(const QUrl &, QString *error) override
-    {
-        m_report.reset();
-        m_error.clear();
-        QElapsedTimer timer;
-        timer.start();
-        QEventLoop loop;
-        QTimer timeout;
-        timeout.setSingleShot(true);
-        QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
-        QObject::connect(&m_server, &server::PlaygroundServer::exchangeRecorded, &loop,
-                         [this, &loop](const http::HttpExchange &exchange) {
-                             if (take(exchange))
-                                 loop.quit();
-                         });
-        if (!m_chromium.open(m_page, &m_error)) {
-            *error = m_error;
-            return false;
-        }
-        timeout.start(m_timeoutMs);
-        const QList<http::HttpExchange> already = m_server.exchanges();
-        if (!std::any_of(already.cbegin(), already.cend(),
-                         [this](const http::HttpExchange &e) { return take(e); }))
-            loop.exec();
-        m_elapsedMs = timer.elapsed();
-        m_chromium.stop();
-        if (!m_report && m_error.isEmpty())
-            m_error =
-                u"Chromium did not POST the page's results to %1/__results within %2 s "
-                "(the page %3 was opened; see the browser output and the exchanges below)"_s.arg(
-                    m_page.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString(),
-                    QString::number(m_timeoutMs / 1000.0), m_page.toString());
-        *error = m_report ? u"(playground run over)"_s : m_error;
-        return false; // runInBrowser() returns at once; AgreementCheck::run() then cleans up
-    }
-
-    const std::optional<QJsonObject> &report() const { return m_report; }
-    QString error() const { return m_error; }
-    qint64 elapsedMs() const { return m_elapsedMs; }
-
-private:
-    bool take(const http::HttpExchange &exchange)
-    {
-        const http::HttpRequest &request = exchange.request;
-        if (m_report || request.listener != m_role || request.method != "POST" ||
-            request.path() != "/__results")
-            return false;
-        QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-        if (!document.isObject()) {
-            m_error = u"the page posted results that are not a JSON object (%1): %2"_s.arg(
-                parseError.errorString(), QString::fromUtf8(request.body.left(500)));
-            return true;
-        }
-        m_report = document.object();
-        return true;
-    }
-
-    ChromiumRunner &m_chromium;
-    server::PlaygroundServer &m_server;
-    QUrl m_page;
-    QString m_role;
-    int m_timeoutMs;
-    std::optional<QJsonObject> m_report;
-    QString m_error;
-    qint64 m_elapsedMs = 0;
-};
 
 } // namespace
 
@@ -370,7 +197,8 @@ void TestBrowserPlayground::pageAgreesWithEngine()
     page.setQuery(u"autorun=1"_s);
 
     ChromiumRunner chromium;
-    PlaygroundRun run(chromium, playground, page, role, PageTimeoutMs);
+    PlaygroundPageRun<server::PlaygroundServer> run(chromium, playground, page, role,
+                                                    PageTimeoutMs);
     AgreementCheck processes(profile); // no cases: used for its process bookkeeping only
     processes.run(run, PageTimeoutMs);
     playground.stop();
@@ -400,12 +228,8 @@ void TestBrowserPlayground::pageAgreesWithEngine()
     const QJsonObject report = *run.report();
     QCOMPARE(report.value(u"role"_s).toString(), role);
     const QJsonArray results = report.value(u"results"_s).toArray();
-    QStringList reportedIds;
-    for (const QJsonValue &result : results)
-        reportedIds.append(result.toObject().value(u"id"_s).toString());
-    QStringList expectedIds;
-    for (const PageAction &action : pageActions())
-        expectedIds.append(QString::fromLatin1(action.id));
+    const QStringList reportedIds = reportedActionIds(results);
+    const QStringList expectedIds = expectedActionIds();
     QVERIFY2(reportedIds == expectedIds,
              qPrintable(u"the page's actions changed: it reported [%1], the test knows [%2] "
                         "(update pageActions() to the page's ACTIONS)"_s.arg(
@@ -431,15 +255,13 @@ void TestBrowserPlayground::pageAgreesWithEngine()
         const bool browserExposed = result.value(u"exposed"_s).toBool();
         const bool resolved = result.value(u"resolved"_s).toBool();
 
+        const ActionExchanges matched = matchAction(api, &next, action);
         std::optional<http::HttpExchange> preflight;
         std::optional<http::HttpExchange> actual;
-        if (next < api.size() && isPreflight(api.at(next)) &&
-            api.at(next).request.path() == action.path &&
-            *api.at(next).request.header("access-control-request-method") == action.method)
-            preflight = api.at(next++);
-        if (next < api.size() && api.at(next).request.method == action.method &&
-            api.at(next).request.path() == action.path)
-            actual = api.at(next++);
+        if (matched.preflight >= 0)
+            preflight = api.at(matched.preflight);
+        if (matched.actual >= 0)
+            actual = api.at(matched.actual);
         if (preflight)
             preflight->response = wireResponse(preflight->response);
         if (actual)
@@ -581,12 +403,13 @@ void TestBrowserPlayground::pageAgreesWithEngine()
     for (const CheckRow &row : rows) {
         if (!row.ok)
             m_mismatches.append(u"  %1 | %2 | %3 | %4 | expected: %5 | actual: %6"_s.arg(
-                policyName, role, row.action, row.check, row.expected, row.actual));
+                policyName, role, row.subject, row.check, row.expected, row.actual));
     }
     if (failed > 0 || !leftovers.isEmpty())
         QFAIL(qPrintable(u"%1 mismatch(es) between Chromium and the engine/test for %2\n"_s.arg(
                              QString::number(failed), context) +
-                         u"  checks:\n"_s + tableText(rows) + leftovers));
+                         u"  checks:\n"_s + checkTable(rows, u"action"_s, {6, 5, 24, 8}, true) +
+                         leftovers));
 }
 
 void TestBrowserPlayground::cleanupTestCase()

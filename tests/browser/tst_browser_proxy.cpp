@@ -40,6 +40,7 @@
 #include "cors/cors_error.h"
 #include "cors/header_list.h"
 #include "cors/verdict.h"
+#include "playground_results.h"
 #include "proxy/browser_launcher.h"
 #include "proxy/certificate_authority.h"
 #include "proxy/proxy_server.h"
@@ -48,14 +49,10 @@
 #include "server/playground_server.h"
 #include "session/session.h"
 
-#include <QElapsedTimer>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
-#include <QTimer>
 #include <QtTest>
 #include <algorithm>
 #include <optional>
@@ -67,47 +64,9 @@ namespace {
 
 constexpr int PageTimeoutMs = 30000;
 
-/// What one action of the page's ACTIONS list (resources/playground.html) sends, as far as
-/// finding its exchanges needs it. The page's report must list exactly these ids in this order.
-struct PageAction
-{
-    const char *id;
-    QByteArray method;
-    QByteArray path;
-    bool credentials; ///< credentials: 'include' / withCredentials
-};
-
-const QList<PageAction> &pageActions()
-{
-    static const QList<PageAction> actions = {
-        {"simple-get", "GET", "/public", false},
-        {"json-post", "POST", "/echo", false},
-        {"put-custom-header", "PUT", "/echo", false},
-        {"login", "POST", "/login", true},
-        {"private-credentialed", "GET", "/private", true},
-        {"private-plain", "GET", "/private", false},
-        {"read-exposed-header", "GET", "/public", false},
-        {"xhr-get", "GET", "/public", false},
-        {"xhr-private-credentials", "GET", "/private", true},
-        {"logout", "POST", "/logout", true},
-    };
-    return actions;
-}
-
-QString yesNo(bool value)
-{
-    return value ? u"yes"_s : u"no"_s;
-}
-
 QString latin1(const QByteArray &bytes)
 {
     return QString::fromLatin1(bytes);
-}
-
-bool isPreflight(const http::HttpExchange &exchange)
-{
-    return exchange.request.method == "OPTIONS" &&
-           exchange.request.header("access-control-request-method").has_value();
 }
 
 QByteArray headerOf(const http::HeaderList &headers, QByteArrayView name)
@@ -143,44 +102,6 @@ QString sessionLine(const session::Session &session, qsizetype index)
     if (row.failed)
         line += u" FAILED: "_s + session.exchange(index).error;
     return line;
-}
-
-/// One line of the comparison table.
-struct CheckRow
-{
-    QString subject; ///< the action, or the exchange, checked
-    QString check;
-    QString expected;
-    QString actual;
-    bool ok = true;
-    QString note; ///< context for a mismatch
-};
-
-QString tableText(const QList<CheckRow> &rows)
-{
-    qsizetype widths[4] = {7, 5, 8, 6};
-    for (const CheckRow &row : rows) {
-        widths[0] = std::max(widths[0], row.subject.size());
-        widths[1] = std::max(widths[1], row.check.size());
-        widths[2] = std::max(widths[2], row.expected.size());
-        widths[3] = std::max(widths[3], row.actual.size());
-    }
-    const auto line = [&widths](const QString &a, const QString &b, const QString &c,
-                                const QString &d, const QString &e) {
-        return u"  %1 | %2 | %3 | %4 | %5"_s.arg(a, -static_cast<int>(widths[0]))
-            .arg(b, -static_cast<int>(widths[1]))
-            .arg(c, -static_cast<int>(widths[2]))
-            .arg(d, -static_cast<int>(widths[3]))
-            .arg(e);
-    };
-    QStringList lines{line(u"subject"_s, u"check"_s, u"expected"_s, u"actual"_s, QString())};
-    for (const CheckRow &row : rows) {
-        QString mark = row.ok ? u"ok"_s : u"MISMATCH"_s;
-        if (!row.ok && !row.note.isEmpty())
-            mark += u"  ("_s + row.note + u')';
-        lines.append(line(row.subject, row.check, row.expected, row.actual, mark));
-    }
-    return lines.join(u'\n');
 }
 
 const QString LauncherBypass = u"--proxy-bypass-list=<-loopback>"_s;
@@ -233,92 +154,6 @@ bool writeProxiedChromium(const QString &path, const proxy::BrowserLauncher::Opt
     }
     return true;
 }
-
-/// \brief Gets Chromium through one autorun of the playground page served by \a Site
-/// (PlaygroundServer or TlsPlayground), as a BrowserRunner so that AgreementCheck::run() does
-/// the process bookkeeping.
-///
-/// runInBrowser() hands open() the URL of an empty scenario page; this runner opens the
-/// playground page instead, spins an event loop until the page's /__results POST arrives or the
-/// timeout passes, stops the browser and returns false so that runInBrowser() returns at once.
-/// Whether the page reported is told by report().
-template<class Site> class PageRun final : public BrowserRunner
-{
-public:
-    PageRun(ChromiumRunner &chromium, Site &site, QUrl page, QString role)
-        : m_chromium(chromium), m_site(site), m_page(std::move(page)), m_role(std::move(role))
-    {
-    }
-
-    QString name() const override { return m_chromium.name(); }
-    bool isAvailable() const override { return m_chromium.isAvailable(); }
-    QString version() const override { return m_chromium.version(); }
-    void stop() override { m_chromium.stop(); }
-
-    bool open(const QUrl &, QString *error) override
-    {
-        m_report.reset();
-        m_error.clear();
-        QElapsedTimer timer;
-        timer.start();
-        QEventLoop loop;
-        QTimer timeout;
-        timeout.setSingleShot(true);
-        QObject::connect(&timeout, &QTimer::timeout, &loop, &QEventLoop::quit);
-        QObject::connect(&m_site, &Site::exchangeRecorded, &loop,
-                         [this, &loop](const http::HttpExchange &exchange) {
-                             if (take(exchange))
-                                 loop.quit();
-                         });
-        if (!m_chromium.open(m_page, &m_error)) {
-            *error = m_error;
-            return false;
-        }
-        timeout.start(PageTimeoutMs);
-        const QList<http::HttpExchange> already = m_site.exchanges();
-        if (!std::any_of(already.cbegin(), already.cend(),
-                         [this](const http::HttpExchange &e) { return take(e); }))
-            loop.exec();
-        m_elapsedMs = timer.elapsed();
-        m_chromium.stop();
-        if (!m_report && m_error.isEmpty())
-            m_error = u"Chromium did not POST the page's results to /__results within %1 s (the "
-                      "page %2 was opened through the proxy)"_s.arg(PageTimeoutMs / 1000)
-                          .arg(m_page.toString());
-        *error = m_report ? u"(page run over)"_s : m_error;
-        return false; // runInBrowser() returns at once; AgreementCheck::run() then cleans up
-    }
-
-    const std::optional<QJsonObject> &report() const { return m_report; }
-    QString error() const { return m_error; }
-    qint64 elapsedMs() const { return m_elapsedMs; }
-
-private:
-    bool take(const http::HttpExchange &exchange)
-    {
-        const http::HttpRequest &request = exchange.request;
-        if (m_report || request.listener != m_role || request.method != "POST" ||
-            request.path() != "/__results")
-            return false;
-        QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-        if (!document.isObject()) {
-            m_error = u"the page posted results that are not a JSON object (%1): %2"_s.arg(
-                parseError.errorString(), QString::fromUtf8(request.body.left(500)));
-            return true;
-        }
-        m_report = document.object();
-        return true;
-    }
-
-    ChromiumRunner &m_chromium;
-    Site &m_site;
-    QUrl m_page;
-    QString m_role;
-    std::optional<QJsonObject> m_report;
-    QString m_error;
-    qint64 m_elapsedMs = 0;
-};
 
 /// What one run gave to check.
 struct RunInput
@@ -531,12 +366,8 @@ QList<CheckRow> checkSession(const session::Session &session, const RunInput &in
 
     // (c) Verdicts: each action's exchanges (the page runs them one after the other) vs. what the
     // page's script saw.
-    QStringList reportedIds;
-    for (const QJsonValue &result : in.results)
-        reportedIds.append(result.toObject().value(u"id"_s).toString());
-    QStringList expectedIds;
-    for (const PageAction &action : pageActions())
-        expectedIds.append(QString::fromLatin1(action.id));
+    const QStringList reportedIds = reportedActionIds(in.results);
+    const QStringList expectedIds = expectedActionIds();
     same(u"(page)"_s, u"actions reported"_s, expectedIds.join(u", "_s), reportedIds.join(u", "_s),
          u"the page's ACTIONS changed: update pageActions()"_s);
     if (reportedIds != expectedIds)
@@ -548,18 +379,7 @@ QList<CheckRow> checkSession(const session::Session &session, const RunInput &in
         const QJsonObject result = in.results.at(i).toObject();
         const bool pageExposed = result.value(u"exposed"_s).toBool();
         const QString pageOutcome = pageExposed ? u"exposed"_s : u"blocked"_s;
-        qsizetype preflight = -1;
-        qsizetype actual = -1;
-        const auto at = [&in](qsizetype s) -> const http::HttpRequest & {
-            return in.api.at(s).request;
-        };
-        if (cursor < in.api.size() && isPreflight(in.api.at(cursor)) &&
-            at(cursor).path() == action.path &&
-            *at(cursor).header("access-control-request-method") == action.method)
-            preflight = cursor++;
-        if (cursor < in.api.size() && at(cursor).method == action.method &&
-            at(cursor).path() == action.path)
-            actual = cursor++;
+        const auto [preflight, actual] = matchAction(in.api, &cursor, action);
         const qsizetype judged = actual >= 0 ? actual : preflight;
         if (judged < 0) {
             add(id, u"request reached the API"_s, u"yes"_s, u"no"_s, false,
@@ -700,7 +520,7 @@ void TestBrowserProxy::runAndCheck(Site &site, CaptureProxy &capture, const QByt
     QUrl page = role == u"evil"_s ? site.evilPageUrl() : site.appPageUrl();
     page.setQuery(u"autorun=1"_s);
     ChromiumRunner chromium(wrapper);
-    PageRun<Site> run(chromium, site, page, role);
+    PlaygroundPageRun<Site> run(chromium, site, page, role, PageTimeoutMs);
     AgreementCheck processes(cors::BrowserProfile::get(cors::Browser::Chromium));
     processes.run(run, PageTimeoutMs);
     // Closing the proxy delivers whatever it captured last; stopping the site flushes its log.
@@ -759,7 +579,7 @@ void TestBrowserProxy::runAndCheck(Site &site, CaptureProxy &capture, const QByt
     if (failed > 0 || !leftovers.isEmpty())
         QFAIL(qPrintable(u"%1 mismatch(es) between the proxy's session, the API server and the "
                          "page for %2\n  checks:\n"_s.arg(QString::number(failed), context) +
-                         tableText(rows) + leftovers));
+                         checkTable(rows, u"subject"_s, {7, 5, 8, 6}, false) + leftovers));
     QVERIFY(counts.exchanges > 0);
     QCOMPARE(counts.verdicts, static_cast<int>(pageActions().size()));
     // The trusted app reads some responses under every policy used here: a run where everything
