@@ -1,5 +1,6 @@
 #include "evaluate_command.h"
 
+#include "cli_common.h"
 #include "cors/browser_profile.h"
 #include "cors/cors_engine.h"
 #include "cors/explanation.h"
@@ -125,10 +126,9 @@ int runEvaluateCommand(const QStringList &arguments, QTextStream &out, QTextStre
         return 2;
     }
     if (parser.isSet(browser)) {
-        if (!BrowserProfile::byName(parser.value(browser))) {
-            err << "corslab-cli evaluate: --browser: expected one of "
-                << BrowserProfile::names().join(QStringLiteral(", ")) << ", got \""
-                << parser.value(browser) << "\"\n";
+        QString why;
+        if (!browserProfileNamed(parser.value(browser), &why)) {
+            err << "corslab-cli evaluate: --browser: " << why << "\n";
             return 2;
         }
         scenario.browser = parser.value(browser);

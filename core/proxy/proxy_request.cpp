@@ -174,19 +174,44 @@ std::optional<UpstreamTarget> resolveTarget(const http::HttpRequest &request,
 
 bool isHopByHop(const http::HeaderList &headers, QByteArrayView name)
 {
+    return HopByHop(headers).contains(name);
+}
+
+HopByHop::HopByHop(const http::HeaderList &headers)
+{
+    // Connection options are rare beyond keep-alive/close (already in the fixed list): only a
+    // message that names others pays for the token search, once per field, not per pair.
+    for (const auto &h : headers) {
+        if (!equalsIgnoreCase(h.first, "connection"))
+            continue;
+        for (const QByteArray &token : h.second.split(',')) {
+            const QByteArray t = token.trimmed();
+            if (!t.isEmpty())
+                m_named.append(t);
+        }
+    }
+}
+
+bool HopByHop::contains(QByteArrayView name) const
+{
     for (const QByteArrayView fixed : fixedHopByHop) {
         if (equalsIgnoreCase(name, fixed))
             return true;
     }
-    return http::hasHeaderToken(headers, "connection", name);
+    for (const QByteArray &named : m_named) {
+        if (equalsIgnoreCase(name, named))
+            return true;
+    }
+    return false;
 }
 
 http::HeaderList withoutHopByHop(const http::HeaderList &headers)
 {
     http::HeaderList out;
     out.reserve(headers.size());
+    const HopByHop hopByHop(headers);
     for (const auto &h : headers) {
-        if (!isHopByHop(headers, h.first))
+        if (!hopByHop.contains(h.first))
             out.append(h);
     }
     return out;
@@ -203,11 +228,12 @@ QByteArray serializeUpstreamRequest(const http::HttpRequest &request, const Upst
     out += target.hostHeader;
     out += "\r\n";
     const bool hadBody = request.header("content-length") || request.header("transfer-encoding");
+    const HopByHop hopByHop(request.headers);
     for (const auto &h : request.headers) {
         const QByteArray &name = h.first;
         if (equalsIgnoreCase(name, "host") || equalsIgnoreCase(name, "content-length") ||
             equalsIgnoreCase(name, "transfer-encoding") || equalsIgnoreCase(name, "expect") ||
-            isHopByHop(request.headers, name))
+            hopByHop.contains(name))
             continue;
         out += name;
         out += ": ";
@@ -236,8 +262,9 @@ QByteArray serializeResponseHead(int status, const QByteArray &reason,
     out += ' ';
     out += reason.isEmpty() ? http::standardReasonPhrase(status) : reason;
     out += "\r\n";
+    const HopByHop hopByHop(headers);
     for (const auto &h : headers) {
-        if (isHopByHop(headers, h.first))
+        if (hopByHop.contains(h.first))
             continue;
         out += h.first;
         out += ": ";

@@ -48,6 +48,18 @@ std::optional<UpstreamTarget> resolveTarget(const http::HttpRequest &request,
 /// Splits "host:port" of a CONNECT target; false when it is not one.
 bool parseAuthority(QByteArrayView authority, QByteArray *host, quint16 *port);
 
+/// The hop-by-hop field names of one message (RFC 9110 §7.6.1): the fixed list, and whatever its
+/// Connection header names, read once so that filtering a message is linear.
+class HopByHop
+{
+public:
+    explicit HopByHop(const http::HeaderList &headers);
+    bool contains(QByteArrayView name) const;
+
+private:
+    QList<QByteArray> m_named; ///< options of the Connection header
+};
+
 /// Hop-by-hop fields (RFC 9110 §7.6.1), which a proxy consumes instead of forwarding: the fixed
 /// list, and whatever the message's Connection header names.
 bool isHopByHop(const http::HeaderList &headers, QByteArrayView name);

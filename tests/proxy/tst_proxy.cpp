@@ -100,7 +100,8 @@ private Q_SLOTS:
             "http://127.0.0.1:" + QByteArray::number(upstream.port()) + "/v1/x?y=1";
         client.write("GET " + url +
                      " HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://localhost:3000"
-                     "\r\nProxy-Connection: keep-alive\r\n\r\n");
+                     "\r\nProxy-Connection: keep-alive\r\nConnection: keep-alive, X-Hop\r\n"
+                     "X-Hop: for the proxy only\r\nX-End: kept\r\n\r\n");
         const RawResponse r = readResponse(client);
         QVERIFY(r.complete);
         QCOMPARE(r.status, 200);
@@ -111,6 +112,8 @@ private Q_SLOTS:
         QCOMPARE(sent.header("host"), "127.0.0.1:" + QByteArray::number(upstream.port()));
         QCOMPARE(sent.header("origin"), QByteArray("http://localhost:3000"));
         QVERIFY2(sent.header("proxy-connection").isEmpty(), "hop-by-hop header forwarded");
+        QVERIFY2(sent.header("x-hop").isEmpty(), "a field named by Connection was forwarded");
+        QCOMPARE(sent.header("x-end"), QByteArray("kept"));
 
         const QList<CapturedExchange> captured = proxy.waitFor(1);
         QCOMPARE(captured.size(), 1);
