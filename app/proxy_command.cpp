@@ -26,6 +26,7 @@ using namespace corslab;
 namespace {
 
 const QString kCommand = QStringLiteral("corslab-cli proxy: ");
+constexpr int maxThreads = 64;
 
 // "14:03:07.123  #12  preflight  OPTIONS https://api.example.com/x  origin=…  204  3ms  exposed"
 QByteArray exchangeLine(const session::ExchangeRow &row)
@@ -149,9 +150,14 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
         QStringLiteral("BYTES"), QStringLiteral("65536"));
     const QCommandLineOption quiet(QStringLiteral("quiet"),
                                    QStringLiteral("Print no line per exchange."));
+    const QCommandLineOption threads(
+        QStringLiteral("threads"),
+        QStringLiteral("Network threads sharing the browser connections (default: one per CPU "
+                       "core, at most 4)."),
+        QStringLiteral("N"), QStringLiteral("0"));
     parser.addOptions({port, listen, reverse, interceptTls, caDir, exportCa, upstreamCa, insecure,
                        rules, record, recordInterval, launch, browserBinary, open, playground,
-                       profile, bodyCap, quiet});
+                       profile, bodyCap, quiet, threads});
     if (!parser.parse(arguments)) {
         err << kCommand << parser.errorText() << "\n";
         return 2;
@@ -193,8 +199,16 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
         return usage(recordInterval, QStringLiteral("expected seconds (0.1 or more), got \"%1\"")
                                          .arg(parser.value(recordInterval)));
 
+    const int threadCount = parser.value(threads).toInt(&ok);
+    if (!ok || threadCount < 0 || threadCount > maxThreads)
+        return usage(threads, QStringLiteral("expected a number of threads from 1 to %1 (0: one "
+                                             "per CPU core), got \"%2\"")
+                                  .arg(maxThreads)
+                                  .arg(parser.value(threads)));
+
     proxy::ProxyOptions options;
     options.bodyCaptureBytes = cap;
+    options.networkThreads = threadCount;
     if (parser.isSet(reverse)) {
         const QUrl target = QUrl::fromUserInput(parser.value(reverse));
         if (!target.isValid() || target.host().isEmpty() ||

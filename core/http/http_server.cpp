@@ -1,7 +1,7 @@
 #include "http_server.h"
 
 #include "cors/header_list.h"
-#include "socket_write.h"
+#include "socket_io.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -74,9 +74,6 @@ public:
     HttpServer *m_server;
     QList<QTcpServer *> m_listeners;
     QSet<Connection *> m_connections;
-    // What the connections read goes through here (they run one at a time on this thread and the
-    // parser copies what it keeps): no QByteArray allocated per read.
-    QByteArray m_readBuffer;
     QList<HttpExchange> m_batch;
     QTimer m_batchTimer;
 };
@@ -198,17 +195,11 @@ void Connection::onReadyRead()
     }
     if (backpressured())
         return; // resumed from processQueue / bytesWritten
-    // All that is buffered, in one read and one feed (as readAll did), into the shared buffer.
-    const qint64 available = m_socket->bytesAvailable();
-    if (available <= 0)
+    // All that is buffered, in one read and one feed.
+    const QByteArrayView bytes = readAvailable(m_socket);
+    if (bytes.isEmpty())
         return;
-    QByteArray &buffer = m_core->m_readBuffer;
-    if (buffer.size() < available)
-        buffer.resize(available);
-    const qint64 read = m_socket->read(buffer.data(), available);
-    if (read <= 0)
-        return;
-    RequestParser::Output out = m_parser.feed(QByteArrayView(buffer.constData(), read));
+    RequestParser::Output out = m_parser.feed(bytes);
     for (HttpRequest &request : out.requests)
         m_queue.push_back({stamp(std::move(request)), false});
     if (out.expectContinue)

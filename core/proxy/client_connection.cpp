@@ -3,7 +3,7 @@
 #include "certificate_authority.h"
 #include "cors/header_list.h"
 #include "error_page.h"
-#include "http/socket_write.h"
+#include "http/socket_io.h"
 #include "override_rules.h"
 #include "override_store.h"
 
@@ -66,7 +66,11 @@ void keepFraming(const http::HeaderList &original, http::HeaderList *changed)
 ClientConnection::ClientConnection(QTcpSocket *socket, const ProxyOptions &options,
                                    Recorder recorder, QObject *parent)
     : QObject(parent), m_socket(socket), m_options(options), m_recorder(std::move(recorder)),
-      m_parser(std::make_unique<http::RequestParser>(options.limits))
+      m_parser(std::make_unique<http::RequestParser>(options.limits)),
+      m_idle([this] {
+          if (!m_inFlight && m_state == State::Http)
+              closeAfterWrite();
+      })
 {
     m_socket->setParent(this);
     m_socket->setReadBufferSize(readBufferBytes);
@@ -77,15 +81,10 @@ ClientConnection::ClientConnection(QTcpSocket *socket, const ProxyOptions &optio
         m_context.mode = TargetContext::Mode::Reverse;
         m_context.reverseBase = options.reverseTarget;
     }
-    m_idleTimer.setSingleShot(true);
-    connect(&m_idleTimer, &QTimer::timeout, this, [this] {
-        if (!m_inFlight && m_state == State::Http)
-            closeAfterWrite();
-    });
     connect(m_socket, &QTcpSocket::readyRead, this, &ClientConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &ClientConnection::onClientDisconnected);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
-    m_idleTimer.start(m_options.clientIdleTimeoutMs);
+    m_idle.arm(m_options.clientIdleTimeoutMs);
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
 }
@@ -128,8 +127,8 @@ void ClientConnection::onReadyRead()
     }
     if (m_queue.size() >= maxQueuedRequests || m_parseError)
         return; // resumed when the queue drains
-    m_idleTimer.start(m_options.clientIdleTimeoutMs);
-    const QByteArray bytes = m_socket->readAll();
+    m_idle.arm(m_options.clientIdleTimeoutMs);
+    const QByteArrayView bytes = http::readAvailable(m_socket);
     if (bytes.isEmpty())
         return;
     http::RequestParser::Output out = m_parser->feed(bytes);
@@ -205,7 +204,7 @@ void ClientConnection::startExchange(http::HttpRequest &&request)
 {
     m_inFlight = true;
     m_headSent = false;
-    m_idleTimer.stop();
+    m_idle.disarm();
     m_request = std::move(request);
     m_capture = beginCapture(m_request);
     m_clientKeepAlive = m_request.keepAlive();
@@ -275,7 +274,12 @@ void ClientConnection::finishExchange()
         closeAfterWrite();
         return;
     }
-    m_idleTimer.start(m_options.clientIdleTimeoutMs);
+    m_idle.arm(m_options.clientIdleTimeoutMs);
+    // Usually the browser waits for this response before it sends more: then the socket's next
+    // readyRead carries on, and posting an event per exchange would only cost a wakeup.
+    if (m_queue.empty() && !m_parseError && !m_parser->finished() &&
+        m_socket->bytesAvailable() == 0)
+        return;
     // Not from inside the upstream's report: the next request may reuse that connection.
     QMetaObject::invokeMethod(
         this,
@@ -292,7 +296,7 @@ void ClientConnection::closeAfterWrite()
     if (m_state == State::Closing)
         return;
     m_state = State::Closing;
-    m_idleTimer.stop();
+    m_idle.disarm();
     if (m_upstream)
         m_upstream->abort();
     m_socket->disconnectFromHost(); // writes what is buffered, then closes
@@ -453,10 +457,10 @@ void ClientConnection::relayToUpstream()
         return;
     if (m_tunnelSocket->bytesToWrite() > maxUnsentBytes)
         return; // resumed by the upstream's bytesWritten
-    const QByteArray bytes = m_socket->readAll();
+    const QByteArrayView bytes = http::readAvailable(m_socket);
     m_tunnelCapture.tunnel.bytesFromClient += bytes.size();
     if (!bytes.isEmpty())
-        m_tunnelSocket->write(bytes);
+        m_tunnelSocket->write(bytes.data(), bytes.size());
 }
 
 void ClientConnection::relayToClient()
@@ -465,10 +469,10 @@ void ClientConnection::relayToClient()
         return;
     if (m_socket->bytesToWrite() > maxUnsentBytes)
         return; // resumed by onBytesWritten
-    const QByteArray bytes = m_tunnelSocket->readAll();
+    const QByteArrayView bytes = http::readAvailable(m_tunnelSocket);
     m_tunnelCapture.tunnel.bytesFromServer += bytes.size();
     if (!bytes.isEmpty())
-        m_socket->write(bytes);
+        m_socket->write(bytes.data(), bytes.size());
 }
 
 void ClientConnection::finishTunnel(const QString &error)
@@ -502,7 +506,7 @@ void ClientConnection::startInterception(const QByteArray &host, quint16 port)
         m_tunnelCapture.tunnel.alpn = tls->sslConfiguration().nextNegotiatedProtocol();
         m_tunnelRecorded = true; // the requests inside are the capture
         m_parser = std::make_unique<http::RequestParser>(m_options.limits);
-        m_idleTimer.start(m_options.clientIdleTimeoutMs);
+        m_idle.arm(m_options.clientIdleTimeoutMs);
         if (m_socket->bytesAvailable() > 0)
             onReadyRead();
     });

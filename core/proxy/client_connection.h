@@ -4,6 +4,7 @@
 #include "proxy_request.h"
 #include "session/captured_exchange.h"
 #include "upstream_connection.h"
+#include "http/lazy_deadline.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -77,7 +78,7 @@ private:
     TargetContext m_context;
     QByteArray m_clientAddress;
     quint16 m_clientPort = 0;
-    QTimer m_idleTimer;
+    http::LazyDeadline m_idle; // browser silent between requests
 
     // The exchange in flight.
     bool m_inFlight = false;

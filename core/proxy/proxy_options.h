@@ -38,6 +38,9 @@ struct ProxyOptions
     int clientIdleTimeoutMs = 60000; ///< a client connection with nothing in flight
     /// Requests are buffered whole before they go upstream; the body limit is the largest upload.
     http::RequestLimits limits{64 * 1024, 200, 100 * 1024 * 1024};
+    /// Network threads sharing the browser connections (each connection, with its upstream
+    /// connections, stays on one). 0: one per CPU core, at most 4.
+    int networkThreads = 0;
 };
 
 } // namespace corslab::proxy

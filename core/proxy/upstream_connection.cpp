@@ -1,6 +1,6 @@
 #include "upstream_connection.h"
 
-#include "http/socket_write.h"
+#include "http/socket_io.h"
 
 #include <QSslConfiguration>
 #include <QSslSocket>
@@ -29,21 +29,19 @@ QByteArray protocolName(QSsl::SslProtocol protocol)
 UpstreamConnection::UpstreamConnection(const UpstreamTarget &target, const ProxyOptions &options,
                                        UpstreamListener *listener, QObject *parent)
     : QObject(parent), m_target(target), m_options(options), m_listener(listener),
-      m_socket(target.tls ? new QSslSocket(this) : new QTcpSocket(this))
+      m_socket(target.tls ? new QSslSocket(this) : new QTcpSocket(this)), m_timeout([this] {
+          if (!m_ready)
+              fail(504, QStringLiteral("no connection to %1:%2 within %3 s")
+                            .arg(QString::fromLatin1(m_target.host))
+                            .arg(m_target.port)
+                            .arg(m_options.connectTimeoutMs / 1000.0));
+          else
+              fail(504, QStringLiteral("the server %1:%2 sent nothing for %3 s")
+                            .arg(QString::fromLatin1(m_target.host))
+                            .arg(m_target.port)
+                            .arg(m_options.responseTimeoutMs / 1000.0));
+      })
 {
-    m_timer.setSingleShot(true);
-    connect(&m_timer, &QTimer::timeout, this, [this] {
-        if (!m_ready)
-            fail(504, QStringLiteral("no connection to %1:%2 within %3 s")
-                          .arg(QString::fromLatin1(m_target.host))
-                          .arg(m_target.port)
-                          .arg(m_options.connectTimeoutMs / 1000.0));
-        else
-            fail(504, QStringLiteral("the server %1:%2 sent nothing for %3 s")
-                          .arg(QString::fromLatin1(m_target.host))
-                          .arg(m_target.port)
-                          .arg(m_options.responseTimeoutMs / 1000.0));
-    });
     setUpSocket();
 }
 
@@ -95,7 +93,7 @@ void UpstreamConnection::send(const QByteArray &requestBytes, QByteArrayView met
     ++m_sentOnConnection;
     m_parser.startResponse(method, m_options.bodyCaptureBytes);
     if (m_ready) {
-        m_timer.start(m_options.responseTimeoutMs);
+        m_timeout.arm(m_options.responseTimeoutMs);
         http::writeNow(m_socket, requestBytes);
         return;
     }
@@ -103,7 +101,7 @@ void UpstreamConnection::send(const QByteArray &requestBytes, QByteArrayView met
     if (m_connecting)
         return;
     m_connecting = true;
-    m_timer.start(m_options.connectTimeoutMs);
+    m_timeout.arm(m_options.connectTimeoutMs);
     const QString host = QString::fromLatin1(m_target.host);
     if (m_target.tls)
         tls()->connectToHostEncrypted(host, m_target.port, host);
@@ -120,7 +118,7 @@ void UpstreamConnection::onConnected()
     m_peerPort = m_socket->peerPort();
     if (m_target.tls)
         m_tlsVersion = protocolName(tls()->sessionProtocol());
-    m_timer.start(m_options.responseTimeoutMs);
+    m_timeout.arm(m_options.responseTimeoutMs);
     http::writeNow(m_socket, m_pendingWrite);
     m_pendingWrite.clear();
 }
@@ -136,7 +134,7 @@ void UpstreamConnection::abort()
 {
     m_failed = true;
     m_busy = false;
-    m_timer.stop();
+    m_timeout.disarm();
     m_socket->abort();
 }
 
@@ -144,7 +142,7 @@ void UpstreamConnection::onReadyRead()
 {
     if (m_paused || m_failed)
         return;
-    const QByteArray bytes = m_socket->readAll();
+    const QByteArrayView bytes = http::readAvailable(m_socket);
     if (bytes.isEmpty())
         return;
     if (!m_busy) {
@@ -153,7 +151,7 @@ void UpstreamConnection::onReadyRead()
         m_socket->abort();
         return;
     }
-    m_timer.start(m_options.responseTimeoutMs);
+    m_timeout.arm(m_options.responseTimeoutMs);
     m_gotResponseBytes = true;
     http::ResponseParser::Output out = m_parser.feed(bytes);
     if (!out.error && out.complete && out.consumed < bytes.size()) {
@@ -185,7 +183,7 @@ void UpstreamConnection::handle(http::ResponseParser::Output &out)
     m_listener->upstreamFlush();
     if (out.complete) {
         m_busy = false;
-        m_timer.stop();
+        m_timeout.disarm();
         if (!m_reusable)
             m_socket->disconnectFromHost();
         m_listener->upstreamComplete();
@@ -280,7 +278,7 @@ void UpstreamConnection::fail(int status, const QString &reason)
         return;
     m_failed = true;
     m_busy = false;
-    m_timer.stop();
+    m_timeout.disarm();
     m_socket->abort();
     m_listener->upstreamFailed(status, reason);
 }

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "http/lazy_deadline.h"
 #include "http/response_parser.h"
 #include "proxy_options.h"
 #include "proxy_request.h"
 
 #include <QObject>
-#include <QTimer>
 
 class QSslSocket;
 class QTcpSocket;
@@ -77,7 +77,7 @@ private:
     int m_sentOnConnection = 0; // requests sent on the current TCP connection
     bool m_gotResponseBytes = false;
     bool m_retried = false;
-    QTimer m_timer; // connect, then response-silence timeout
+    http::LazyDeadline m_timeout; // connect, then response silence
     QByteArray m_peerAddress;
     quint16 m_peerPort = 0;
     QByteArray m_tlsVersion;

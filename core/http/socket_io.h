@@ -13,4 +13,9 @@ namespace corslab::http {
 /// usual). A QSslSocket always goes through write(): its bytes must be encrypted.
 void writeNow(QTcpSocket *socket, QByteArrayView bytes);
 
+/// Everything \a socket has buffered, read into a buffer shared by the calling thread (readAll()
+/// allocates a new array per read). The view is valid until the next readAvailable() on the same
+/// thread: consume it (parse, copy) before returning to the event loop.
+QByteArrayView readAvailable(QTcpSocket *socket);
+
 } // namespace corslab::http

@@ -1,4 +1,4 @@
-#include "socket_write.h"
+#include "socket_io.h"
 
 #include <QSslSocket>
 #include <cerrno>
@@ -25,6 +25,18 @@ void writeNow(QTcpSocket *socket, QByteArrayView bytes)
     }
     if (written < bytes.size())
         socket->write(bytes.data() + written, bytes.size() - written);
+}
+
+QByteArrayView readAvailable(QTcpSocket *socket)
+{
+    thread_local QByteArray buffer;
+    const qint64 available = socket->bytesAvailable();
+    if (available <= 0)
+        return {};
+    if (buffer.size() < available)
+        buffer.resize(available);
+    const qint64 read = socket->read(buffer.data(), available);
+    return read > 0 ? QByteArrayView(buffer.constData(), read) : QByteArrayView();
 }
 
 } // namespace corslab::http
