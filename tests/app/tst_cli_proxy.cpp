@@ -110,17 +110,20 @@ private Q_SLOTS:
     void capturesPairsRecordsAndStops_data()
     {
         QTest::addColumn<int>("signalNumber");
-        QTest::newRow("SIGINT") << int(SIGINT);
-        QTest::newRow("SIGTERM") << int(SIGTERM);
+        QTest::addColumn<QString>("threads");
+        QTest::newRow("SIGINT, one network thread") << int(SIGINT) << QStringLiteral("1");
+        QTest::newRow("SIGTERM, three network threads") << int(SIGTERM) << QStringLiteral("3");
     }
     void capturesPairsRecordsAndStops()
     {
         QFETCH(int, signalNumber);
+        QFETCH(QString, threads);
         QTemporaryDir dir;
         const QString record = dir.filePath(QStringLiteral("session.json"));
         QProcess p;
-        const quint16 port = start(p, {QStringLiteral("--record"), record,
-                                       QStringLiteral("--record-interval"), QStringLiteral("0.2")});
+        const quint16 port =
+            start(p, {QStringLiteral("--record"), record, QStringLiteral("--record-interval"),
+                      QStringLiteral("0.2"), QStringLiteral("--threads"), threads});
         QVERIFY2(port, m_banner.constData());
         QVERIFY(m_banner.contains("recording to:    " + record.toUtf8()));
 
@@ -330,6 +333,12 @@ private Q_SLOTS:
         QTest::newRow("upstream-ca")
             << QStringList{QStringLiteral("--upstream-ca"), QStringLiteral("/nonexistent.pem")}
             << QStringLiteral("--upstream-ca: no PEM certificate");
+        QTest::newRow("threads") << QStringList{QStringLiteral("--threads"), QStringLiteral("65")}
+                                 << QStringLiteral("--threads: expected a number of threads from "
+                                                   "1 to 64");
+        QTest::newRow("threads, not a number")
+            << QStringList{QStringLiteral("--threads"), QStringLiteral("many")}
+            << QStringLiteral("--threads: expected a number of threads");
         QTest::newRow("positional") << QStringList{QStringLiteral("extra")}
                                     << QStringLiteral("unexpected argument \"extra\"");
     }

@@ -243,7 +243,9 @@ private Q_SLOTS:
             }
             s->write(okResponse("fast"));
         });
-        Running proxy = start();
+        proxy::ProxyOptions options;
+        options.networkThreads = 1; // both connections on one thread: it must not wait
+        Running proxy = start(options);
         const QByteArray base = "http://127.0.0.1:" + QByteArray::number(upstream.port());
         QTcpSocket slow, fast;
         QVERIFY(connectTo(slow, proxy.port));
@@ -255,6 +257,111 @@ private Q_SLOTS:
         QCOMPARE(f.body, QByteArray("fast"));
         QCOMPARE(slow.bytesAvailable(), 0); // the slow one is still waiting
         QCOMPARE(readResponse(slow).body, QByteArray("slow"));
+    }
+
+    void connectionsSharedAmongThreads()
+    {
+        ScriptedUpstream upstream(echoLine);
+        proxy::ProxyOptions options;
+        options.networkThreads = 3;
+        Running proxy = start(options);
+        QCOMPARE(proxy.server->networkThreadCount(), 3);
+        const QByteArray base = "http://127.0.0.1:" + QByteArray::number(upstream.port());
+        // Six connections, dealt out in turn: two per thread, all open at once.
+        std::vector<std::unique_ptr<QTcpSocket>> clients;
+        for (int i = 0; i < 6; ++i) {
+            clients.push_back(std::make_unique<QTcpSocket>());
+            QVERIFY(connectTo(*clients.back(), proxy.port));
+        }
+        for (int i = 0; i < 6; ++i)
+            clients[size_t(i)]->write("GET " + base + "/c" + QByteArray::number(i) +
+                                      " HTTP/1.1\r\nHost: x\r\n\r\n");
+        for (int i = 0; i < 6; ++i)
+            QCOMPARE(readResponse(*clients[size_t(i)]).body,
+                     "GET /c" + QByteArray::number(i) + " HTTP/1.1");
+        QCOMPARE(proxy.waitFor(6).size(), 6);
+
+        // A preflight on one connection, then its actual request on the next (another thread):
+        // captured in the order they ended, as the session's pairing needs, every time.
+        for (int round = 0; round < 10; ++round) {
+            QTcpSocket &first = *clients[size_t(round % 6)];
+            QTcpSocket &second = *clients[size_t((round + 1) % 6)];
+            first.write("OPTIONS " + base + "/r" + QByteArray::number(round) +
+                        " HTTP/1.1\r\nHost: x\r\nOrigin: http://localhost:3000\r\n"
+                        "Access-Control-Request-Method: PUT\r\n\r\n");
+            QCOMPARE(readResponse(first).status, 200);
+            second.write("PUT " + base + "/r" + QByteArray::number(round) +
+                         " HTTP/1.1\r\nHost: x\r\nOrigin: http://localhost:3000\r\n"
+                         "Content-Length: 0\r\n\r\n");
+            QCOMPARE(readResponse(second).status, 200);
+        }
+        const QList<CapturedExchange> captured = proxy.waitFor(26);
+        QCOMPARE(captured.size(), 26);
+        for (int round = 0; round < 10; ++round) {
+            const CapturedExchange &preflight = captured.at(6 + 2 * round);
+            const CapturedExchange &actual = captured.at(7 + 2 * round);
+            QCOMPARE(preflight.method, QByteArray("OPTIONS"));
+            QCOMPARE(actual.method, QByteArray("PUT"));
+            QVERIFY(preflight.url.endsWith("/r" + QByteArray::number(round)));
+            QVERIFY(actual.url.endsWith("/r" + QByteArray::number(round)));
+            QVERIFY(preflight.clientPort != actual.clientPort);
+        }
+    }
+
+    void idleBrowserConnectionClosed()
+    {
+        ScriptedUpstream upstream(echoLine);
+        proxy::ProxyOptions options;
+        options.clientIdleTimeoutMs = 300;
+        Running proxy = start(options);
+        QTcpSocket client;
+        QVERIFY(connectTo(client, proxy.port));
+        const QByteArray request =
+            "GET http://127.0.0.1:" + QByteArray::number(upstream.port()) + "/x HTTP/1.1\r\n"
+            "Host: x\r\n\r\n";
+        // In use for twice the idle timeout, a request every 100 ms: never idle, never closed.
+        for (int i = 0; i < 6; ++i) {
+            client.write(request);
+            QCOMPARE(readResponse(client).status, 200);
+            QThread::msleep(100);
+        }
+        QCOMPARE(client.state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(upstream.connections(), 1);
+        // Then silent: the proxy closes it.
+        QVERIFY(client.state() == QAbstractSocket::UnconnectedState ||
+                client.waitForDisconnected(5000));
+        QCOMPARE(proxy.waitFor(6).size(), 6);
+    }
+
+    void responseTimeoutCountsSilenceOnly()
+    {
+        // Eight body bytes, one every 100 ms: never silent for the 300 ms timeout, though the
+        // whole response takes longer than it.
+        ScriptedUpstream upstream([](QTcpSocket *s, const ReceivedRequest &) {
+            s->write("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n");
+            auto *timer = new QTimer(s);
+            auto sent = std::make_shared<int>(0);
+            QObject::connect(timer, &QTimer::timeout, s, [s, timer, sent] {
+                s->write("x");
+                if (++*sent == 8)
+                    timer->stop();
+            });
+            timer->start(100);
+        });
+        proxy::ProxyOptions options;
+        options.responseTimeoutMs = 300;
+        Running proxy = start(options);
+        QTcpSocket client;
+        QVERIFY(connectTo(client, proxy.port));
+        client.write("GET http://127.0.0.1:" + QByteArray::number(upstream.port()) +
+                     "/trickle HTTP/1.1\r\nHost: x\r\n\r\n");
+        const RawResponse r = readResponse(client);
+        QVERIFY(r.complete);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("xxxxxxxx"));
+        const CapturedExchange x = proxy.waitFor(1).value(0);
+        QVERIFY2(x.error.isEmpty(), qPrintable(x.error));
+        QCOMPARE(x.responseBody.size, 8);
     }
 
     void connectTunnelIsOpaque()
