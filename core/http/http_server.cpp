@@ -196,7 +196,7 @@ void Connection::onReadyRead()
     if (backpressured())
         return; // resumed from processQueue / bytesWritten
     // All that is buffered, in one read and one feed.
-    const QByteArrayView bytes = readAvailable(m_socket);
+    const QByteArrayView bytes = readAvailable(m_socket).bytes; // buffered: ends by signal
     if (bytes.isEmpty())
         return;
     RequestParser::Output out = m_parser.feed(bytes);

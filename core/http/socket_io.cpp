@@ -27,16 +27,31 @@ void writeNow(QTcpSocket *socket, QByteArrayView bytes)
         socket->write(bytes.data() + written, bytes.size() - written);
 }
 
-QByteArrayView readAvailable(QTcpSocket *socket)
+bool isUnbuffered(const QTcpSocket *socket)
 {
+    return socket->openMode().testFlag(QIODevice::Unbuffered);
+}
+
+ReadResult readAvailable(QTcpSocket *socket)
+{
+    constexpr qint64 unbufferedReadBytes = 64 * 1024;
     thread_local QByteArray buffer;
+    if (isUnbuffered(socket)) {
+        if (buffer.size() < unbufferedReadBytes)
+            buffer.resize(unbufferedReadBytes);
+        // 0: nothing yet (EAGAIN); -1: end of stream or reset, the socket is now unconnected.
+        const qint64 read = socket->read(buffer.data(), unbufferedReadBytes);
+        if (read < 0)
+            return {{}, true};
+        return {QByteArrayView(buffer.constData(), read), false};
+    }
     const qint64 available = socket->bytesAvailable();
     if (available <= 0)
         return {};
     if (buffer.size() < available)
         buffer.resize(available);
     const qint64 read = socket->read(buffer.data(), available);
-    return read > 0 ? QByteArrayView(buffer.constData(), read) : QByteArrayView();
+    return {read > 0 ? QByteArrayView(buffer.constData(), read) : QByteArrayView(), false};
 }
 
 } // namespace corslab::http

@@ -13,9 +13,27 @@ namespace corslab::http {
 /// usual). A QSslSocket always goes through write(): its bytes must be encrypted.
 void writeNow(QTcpSocket *socket, QByteArrayView bytes);
 
-/// Everything \a socket has buffered, read into a buffer shared by the calling thread (readAll()
-/// allocates a new array per read). The view is valid until the next readAvailable() on the same
-/// thread: consume it (parse, copy) before returning to the event loop.
-QByteArrayView readAvailable(QTcpSocket *socket);
+/// What one readAvailable() brought.
+struct ReadResult
+{
+    /// Into a buffer shared by the calling thread: valid until its next readAvailable(), so
+    /// consume it (parse, copy) before returning to the event loop.
+    QByteArrayView bytes;
+    /// An unbuffered socket's peer closed or reset the connection. Such a socket emits neither
+    /// disconnected() nor errorOccurred() for it (Qt reports it only by the read failing): the
+    /// caller handles this as it handles those signals. Always false for a buffered socket.
+    bool ended = false;
+};
+
+/// Reads what has arrived on \a socket without allocating (readAll() makes a new array per
+/// read). A buffered socket gives what Qt has buffered; an unbuffered one (openUnbuffered) is
+/// read straight from the kernel, one read() call, with none of Qt's buffering and its extra
+/// system call per read.
+ReadResult readAvailable(QTcpSocket *socket);
+
+/// The open mode of a plain TCP socket the proxy reads with readAvailable(): unbuffered, so the
+/// bytes go from the kernel straight into the shared buffer. Not for QSslSocket (its decrypted
+/// bytes are always buffered).
+bool isUnbuffered(const QTcpSocket *socket);
 
 } // namespace corslab::http

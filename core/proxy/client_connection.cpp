@@ -120,15 +120,24 @@ void ClientConnection::onReadyRead()
     case State::Handshaking:
         return;
     case State::Closing:
-        m_socket->readAll();
+        if (http::readAvailable(m_socket).ended) // drained; an unbuffered socket's end is seen here
+            onClientDisconnected();
         return;
     case State::Http:
         break;
     }
-    if (m_queue.size() >= maxQueuedRequests || m_parseError)
-        return; // resumed when the queue drains
+    if (m_queue.size() >= maxQueuedRequests || m_parseError) {
+        m_readDeferred = true; // resumed when the queue drains
+        return;
+    }
+    m_readDeferred = false;
     m_idle.arm(m_options.clientIdleTimeoutMs);
-    const QByteArrayView bytes = http::readAvailable(m_socket);
+    const http::ReadResult read = http::readAvailable(m_socket);
+    if (read.ended) {
+        onClientDisconnected();
+        return;
+    }
+    const QByteArrayView bytes = read.bytes;
     if (bytes.isEmpty())
         return;
     http::RequestParser::Output out = m_parser->feed(bytes);
@@ -277,7 +286,7 @@ void ClientConnection::finishExchange()
     m_idle.arm(m_options.clientIdleTimeoutMs);
     // Usually the browser waits for this response before it sends more: then the socket's next
     // readyRead carries on, and posting an event per exchange would only cost a wakeup.
-    if (m_queue.empty() && !m_parseError && !m_parser->finished() &&
+    if (m_queue.empty() && !m_parseError && !m_parser->finished() && !m_readDeferred &&
         m_socket->bytesAvailable() == 0)
         return;
     // Not from inside the upstream's report: the next request may reuse that connection.
@@ -314,6 +323,9 @@ void ClientConnection::onBytesWritten()
 
 void ClientConnection::onClientDisconnected()
 {
+    if (m_disconnected)
+        return; // an unbuffered socket's end is seen by a read, possibly more than once
+    m_disconnected = true;
     if (m_state == State::Tunnel) {
         relayToUpstream();
         if (m_tunnelSocket)
@@ -457,10 +469,12 @@ void ClientConnection::relayToUpstream()
         return;
     if (m_tunnelSocket->bytesToWrite() > maxUnsentBytes)
         return; // resumed by the upstream's bytesWritten
-    const QByteArrayView bytes = http::readAvailable(m_socket);
-    m_tunnelCapture.tunnel.bytesFromClient += bytes.size();
-    if (!bytes.isEmpty())
-        m_tunnelSocket->write(bytes.data(), bytes.size());
+    const http::ReadResult read = http::readAvailable(m_socket);
+    m_tunnelCapture.tunnel.bytesFromClient += read.bytes.size();
+    if (!read.bytes.isEmpty())
+        m_tunnelSocket->write(read.bytes.data(), read.bytes.size());
+    if (read.ended)
+        onClientDisconnected();
 }
 
 void ClientConnection::relayToClient()
@@ -469,7 +483,7 @@ void ClientConnection::relayToClient()
         return;
     if (m_socket->bytesToWrite() > maxUnsentBytes)
         return; // resumed by onBytesWritten
-    const QByteArrayView bytes = http::readAvailable(m_tunnelSocket);
+    const QByteArrayView bytes = http::readAvailable(m_tunnelSocket).bytes; // buffered
     m_tunnelCapture.tunnel.bytesFromServer += bytes.size();
     if (!bytes.isEmpty())
         m_socket->write(bytes.data(), bytes.size());

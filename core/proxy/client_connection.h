@@ -79,6 +79,8 @@ private:
     QByteArray m_clientAddress;
     quint16 m_clientPort = 0;
     http::LazyDeadline m_idle; // browser silent between requests
+    bool m_readDeferred = false; // a readyRead left unread (queue full): read when it drains
+    bool m_disconnected = false;
 
     // The exchange in flight.
     bool m_inFlight = false;

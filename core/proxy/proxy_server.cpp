@@ -49,7 +49,11 @@ public:
         // every byte through an inner socket, which costs throughput for nothing.
         QTcpSocket *socket =
             m_options.certificateAuthority ? new QSslSocket(this) : new QTcpSocket(this);
-        if (!socket->setSocketDescriptor(descriptor)) {
+        // Plain sockets unbuffered: read straight from the kernel (see http::readAvailable).
+        const QIODevice::OpenMode mode = m_options.certificateAuthority
+                                             ? QIODevice::ReadWrite
+                                             : QIODevice::ReadWrite | QIODevice::Unbuffered;
+        if (!socket->setSocketDescriptor(descriptor, QAbstractSocket::ConnectedState, mode)) {
             delete socket;
             ::close(int(descriptor));
             return;

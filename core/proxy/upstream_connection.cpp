@@ -106,7 +106,8 @@ void UpstreamConnection::send(const QByteArray &requestBytes, QByteArrayView met
     if (m_target.tls)
         tls()->connectToHostEncrypted(host, m_target.port, host);
     else
-        m_socket->connectToHost(host, m_target.port);
+        m_socket->connectToHost(host, m_target.port, // read straight from the kernel
+                                QIODevice::ReadWrite | QIODevice::Unbuffered);
 }
 
 void UpstreamConnection::onConnected()
@@ -126,7 +127,8 @@ void UpstreamConnection::onConnected()
 void UpstreamConnection::setPaused(bool paused)
 {
     m_paused = paused;
-    if (!paused && m_socket->bytesAvailable() > 0)
+    // An unbuffered socket that was not read is not notified again (its end included): read.
+    if (!paused && (http::isUnbuffered(m_socket) || m_socket->bytesAvailable() > 0))
         QMetaObject::invokeMethod(this, &UpstreamConnection::onReadyRead, Qt::QueuedConnection);
 }
 
@@ -142,7 +144,12 @@ void UpstreamConnection::onReadyRead()
 {
     if (m_paused || m_failed)
         return;
-    const QByteArrayView bytes = http::readAvailable(m_socket);
+    const http::ReadResult read = http::readAvailable(m_socket);
+    if (read.ended) {
+        onDisconnected();
+        return;
+    }
+    const QByteArrayView bytes = read.bytes;
     if (bytes.isEmpty())
         return;
     if (!m_busy) {

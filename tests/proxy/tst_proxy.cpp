@@ -259,6 +259,32 @@ private Q_SLOTS:
         QCOMPARE(readResponse(slow).body, QByteArray("slow"));
     }
 
+    void closeDelimitedBodyRelayedToTheEnd()
+    {
+        // No length, no chunks: the body ends when the server closes (seen by a read that
+        // finds the end of the stream), and the browser can only learn it the same way.
+        ScriptedUpstream upstream([](QTcpSocket *s, const ReceivedRequest &) {
+            s->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil ");
+            QTimer::singleShot(100, s, [s] {
+                s->write("the close");
+                s->disconnectFromHost();
+            });
+        });
+        Running proxy = start();
+        QTcpSocket client;
+        QVERIFY(connectTo(client, proxy.port));
+        client.write("GET http://127.0.0.1:" + QByteArray::number(upstream.port()) +
+                     "/stream HTTP/1.1\r\nHost: x\r\n\r\n");
+        const RawResponse r = readResponse(client);
+        QVERIFY(r.complete);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray("until the close"));
+        QCOMPARE(r.header("connection"), QByteArray("close"));
+        const CapturedExchange x = proxy.waitFor(1).value(0);
+        QVERIFY2(x.error.isEmpty(), qPrintable(x.error));
+        QCOMPARE(x.responseBody.stored, QByteArray("until the close"));
+    }
+
     void connectionsSharedAmongThreads()
     {
         ScriptedUpstream upstream(echoLine);
