@@ -259,7 +259,7 @@ void ClientConnection::startExchange(http::HttpRequest &&request)
 void ClientConnection::answerLocally(const http::HttpResponse &response, const QString &error)
 {
     const bool head = m_request.method == "HEAD";
-    http::writeNow(m_socket, response.serialize(head));
+    m_out += response.serialize(head); // written by finishExchange()
     m_capture.firstByteAtMs = now();
     m_capture.status = response.status;
     m_capture.reason = response.reason;
@@ -276,7 +276,11 @@ void ClientConnection::answerLocally(const http::HttpResponse &response, const Q
 
 void ClientConnection::finishExchange()
 {
+    // Recorded before the response's last bytes leave: once the browser has them it may send
+    // its next request on another connection, served by another thread, and the session must
+    // see this exchange first (a preflight before the request it authorized).
     record(m_capture);
+    writeOut();
     m_inFlight = false;
     m_request = {};
     if (m_closeAfterResponse) {
@@ -609,12 +613,17 @@ void ClientConnection::upstreamBody(QByteArrayView raw, QByteArrayView decoded)
     m_capture.responseBody.size = m_upstream->bodyBytes();
 }
 
-void ClientConnection::upstreamFlush()
+void ClientConnection::writeOut()
 {
     if (m_out.isEmpty())
         return;
     http::writeNow(m_socket, m_out);
     m_out.resize(0); // keeps the capacity for the next response
+}
+
+void ClientConnection::upstreamFlush()
+{
+    writeOut();
     if (m_upstream && m_socket->bytesToWrite() > maxUnsentBytes)
         m_upstream->setPaused(true); // resumed by onBytesWritten
 }
@@ -644,10 +653,10 @@ void ClientConnection::upstreamFailed(int status, const QString &reason)
     }
     // Part of the response already went out: the browser can only learn by the connection
     // ending early (after what was relayed so far).
-    upstreamFlush();
     m_capture.error = reason;
     m_closeAfterResponse = true;
     record(m_capture);
+    writeOut();
     m_inFlight = false;
     m_state = State::Closing;
     m_socket->disconnectFromHost(); // sends what is queued, then closes

@@ -46,6 +46,7 @@ private:
     void startConnect(const http::HttpRequest &request);
     void answerLocally(const http::HttpResponse &response, const QString &error);
     void finishExchange();
+    void writeOut(); // m_out to the browser
     void closeAfterWrite();
     void onClientDisconnected();
     void onBytesWritten();

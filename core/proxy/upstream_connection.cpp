@@ -187,14 +187,15 @@ void UpstreamConnection::handle(http::ResponseParser::Output &out)
     }
     if (!out.rawBody.isEmpty())
         m_listener->upstreamBody(out.rawBody, out.decodedBody);
-    m_listener->upstreamFlush();
-    if (out.complete) {
-        m_busy = false;
-        m_timeout.disarm();
-        if (!m_reusable)
-            m_socket->disconnectFromHost();
-        m_listener->upstreamComplete();
+    if (!out.complete) {
+        m_listener->upstreamFlush();
+        return;
     }
+    m_busy = false;
+    m_timeout.disarm();
+    if (!m_reusable)
+        m_socket->disconnectFromHost();
+    m_listener->upstreamComplete(); // writes what is left, after recording the exchange
 }
 
 void UpstreamConnection::onDisconnected()

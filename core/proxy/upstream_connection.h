@@ -23,6 +23,8 @@ public:
     virtual void upstreamBody(QByteArrayView raw, QByteArrayView decoded) = 0;
     /// The end of what one read brought (after its head and body reports): write it out.
     virtual void upstreamFlush() = 0;
+    /// The response is complete; what its last read brought is still to be written (no
+    /// upstreamFlush() before this one).
     virtual void upstreamComplete() = 0;
     /// The request failed: \a status is what to answer if nothing was relayed yet (502 / 504).
     virtual void upstreamFailed(int status, const QString &reason) = 0;

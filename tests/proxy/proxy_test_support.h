@@ -146,13 +146,13 @@ struct RawResponse
     }
 };
 
-/// Reads one response from \a socket: Content-Length, chunked, or up to the close.
-inline RawResponse readResponse(QAbstractSocket &socket, bool headRequest = false,
-                                int timeoutMs = 10000)
+/// Reads one response from \a socket: Content-Length, chunked, or up to the close. \a buffer
+/// holds bytes read before (a pipelined response's start) and keeps what follows this response.
+inline RawResponse readResponseFrom(QAbstractSocket &socket, QByteArray &buffer,
+                                    bool headRequest = false, int timeoutMs = 10000)
 {
     QElapsedTimer timer;
     timer.start();
-    QByteArray buffer;
     RawResponse r;
     auto more = [&] {
         if (socket.bytesAvailable() > 0 || socket.waitForReadyRead(20)) {
@@ -199,6 +199,7 @@ inline RawResponse readResponse(QAbstractSocket &socket, bool headRequest = fals
                 const qsizetype stop =
                     buffer.mid(lineEnd).startsWith("\r\n\r\n") ? lineEnd + 4 : trailerEnd + 4;
                 r.rawBody = buffer.left(stop);
+                buffer.remove(0, stop);
                 r.complete = true;
                 return r;
             }
@@ -217,14 +218,25 @@ inline RawResponse readResponse(QAbstractSocket &socket, bool headRequest = fals
                 return r;
         }
         r.body = r.rawBody = buffer.left(length.toLongLong());
+        buffer.remove(0, length.toLongLong());
         r.complete = true;
         return r;
     }
     while (more()) {
     }
     r.body = r.rawBody = buffer;
+    buffer.clear();
     r.complete = socket.state() != QAbstractSocket::ConnectedState;
     return r;
+}
+
+/// One response, with no earlier bytes (what a response that follows it sent early is lost:
+/// use readResponseFrom for pipelined responses).
+inline RawResponse readResponse(QAbstractSocket &socket, bool headRequest = false,
+                                int timeoutMs = 10000)
+{
+    QByteArray buffer;
+    return readResponseFrom(socket, buffer, headRequest, timeoutMs);
 }
 
 /// True when the peer closed \a socket within \a timeoutMs.

@@ -187,8 +187,9 @@ private Q_SLOTS:
         const QByteArray base = "http://127.0.0.1:" + QByteArray::number(upstream.port());
         client.write("GET " + base + "/a HTTP/1.1\r\nHost: x\r\n\r\nGET " + base +
                      "/b HTTP/1.1\r\nHost: x\r\n\r\n");
-        QCOMPARE(readResponse(client).body, QByteArray("GET /a HTTP/1.1"));
-        QCOMPARE(readResponse(client).body, QByteArray("GET /b HTTP/1.1"));
+        QByteArray buffer; // both responses may come in one read
+        QCOMPARE(readResponseFrom(client, buffer).body, QByteArray("GET /a HTTP/1.1"));
+        QCOMPARE(readResponseFrom(client, buffer).body, QByteArray("GET /b HTTP/1.1"));
     }
 
     void postBodyForwardedWithLength()
