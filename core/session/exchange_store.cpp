@@ -90,14 +90,14 @@ qsizetype ExchangeStore::add(const CapturedExchange &x)
         varint::append(out, m_strings.intern(x.httpVersion));
     if (sections & HasReason)
         varint::append(out, m_strings.intern(x.reason));
-    m_headers.pack(x.requestHeaders, out);
+    m_headers.pack(x.requestHeaders, out, HeaderPacker::Lane::Request);
     packBody(x.requestBody, out);
-    m_headers.pack(x.responseHeaders, out);
+    m_headers.pack(x.responseHeaders, out, HeaderPacker::Lane::Response);
     packBody(x.responseBody, out);
     if (sections & HasOverride) {
         varint::append(out, m_strings.intern(x.overrideRule.toUtf8()));
         varint::appendSigned(out, x.upstreamStatus);
-        m_headers.pack(x.upstreamResponseHeaders, out);
+        m_headers.pack(x.upstreamResponseHeaders, out, HeaderPacker::Lane::UpstreamResponse);
     }
     if (sections & HasTunnel) {
         varint::append(out, m_strings.intern(t.host));

@@ -18,10 +18,20 @@ size_t lineHash(quint32 name, QByteArrayView value)
 
 // Layout: varint count, then per header a varint tag. Even tag: an interned line (tag >> 1).
 // Odd tag: name id (tag >> 1), then varint length and the value's bytes.
-void HeaderPacker::pack(const http::HeaderList &headers, QByteArray &out)
+void HeaderPacker::pack(const http::HeaderList &headers, QByteArray &out, Lane lane)
 {
     varint::append(out, quint64(headers.size()));
-    for (const auto &h : headers) {
+    std::array<quint32, kRecentPositions> &recent = m_recent[size_t(lane)];
+    for (qsizetype i = 0; i < headers.size(); ++i) {
+        const auto &h = headers[i];
+        quint32 *same = i < kRecentPositions ? &recent[size_t(i)] : nullptr;
+        if (same && *same != 0) {
+            const Line &line = m_lines.at(*same);
+            if (line.value == h.second && m_names.value(line.name) == h.first) {
+                varint::append(out, quint64(*same) << 1);
+                continue;
+            }
+        }
         const quint32 name = m_names.intern(h.first);
         const QByteArray &value = h.second;
         if (value.size() <= kMaxInternedValue) {
@@ -39,6 +49,8 @@ void HeaderPacker::pack(const http::HeaderList &headers, QByteArray &out)
                     slot = tag;
                 }
             }
+            if (same)
+                *same = id;
             if (id != 0) {
                 varint::append(out, quint64(id) << 1);
                 continue;
@@ -98,6 +110,7 @@ void HeaderPacker::clear()
     m_lineIds.clear();
     m_lineBytes = 0;
     m_seen.assign(kSeenSlots, 0);
+    m_recent = {};
 }
 
 } // namespace corslab::session

@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QList>
+#include <array>
 #include <vector>
 
 namespace corslab::session {
@@ -21,8 +22,10 @@ class HeaderPacker
 public:
     HeaderPacker() { clear(); }
 
+    /// Which kind of list is packed: each remembers its own recent lines (see m_recent).
+    enum class Lane { Request, Response, UpstreamResponse };
     /// Appends the packed form of \a headers to \a out.
-    void pack(const http::HeaderList &headers, QByteArray &out);
+    void pack(const http::HeaderList &headers, QByteArray &out, Lane lane);
     /// Reads one packed list at \a p (advanced past it). Interned names and values come out as
     /// shared copies (no allocation).
     http::HeaderList unpack(const char *&p, const char *end) const;
@@ -46,6 +49,11 @@ private:
     /// Hashes of lines seen once: a line is interned the second time, so values that never
     /// repeat do not fill the dictionary. Fixed size; a collision only delays interning.
     std::vector<quint32> m_seen;
+    /// The interned line packed last at each position of each lane (0: none). A browser sends
+    /// its headers in the same order with mostly the same values, request after request, so
+    /// comparing with the line at the same position usually finds the id with no hashing.
+    static constexpr int kRecentPositions = 32;
+    std::array<std::array<quint32, kRecentPositions>, 3> m_recent{};
 };
 
 } // namespace corslab::session

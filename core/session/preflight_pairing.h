@@ -94,16 +94,27 @@ public:
     void clear();
 
 private:
-    static BytesKey key(const QByteArray &origin, const QByteArray &url)
+    /// Origin and URL: shared copies, hashed together (no concatenation per request).
+    struct Key
     {
-        return {origin + ' ' + url};
-    }
+        QByteArray origin;
+        QByteArray url;
+        bool operator==(const Key &other) const
+        {
+            return url == other.url && origin == other.origin;
+        }
+        friend size_t qHash(const Key &k, size_t seed = 0)
+        {
+            return (fastHash(k.url) * 0x9e3779b97f4a7c15ULL ^ fastHash(k.origin)) ^ seed;
+        }
+    };
+    static Key key(const QByteArray &origin, const QByteArray &url) { return {origin, url}; }
     bool cacheCovers(const Preflight &p, const Actual &a,
                      const cors::BrowserProfile &profile) const;
     void prune();
 
     Options m_options;
-    QHash<BytesKey, QList<Preflight>> m_byKey;
+    QHash<Key, QList<Preflight>> m_byKey;
     qsizetype m_size = 0;
     qint64 m_latestMs = 0;
     int m_addsSincePrune = 0;

@@ -89,6 +89,24 @@ private Q_SLOTS:
                        .request(chromiumPlainHttpFetch("app.test:8080", "http://app.test:8080")))
             << "chromium"
             << "same-origin" << int(Ev::Origin) << false << false;
+        QTest::newRow("plain HTTP, Origin a prefix of the URL's authority")
+            << CapturedExchange(
+                   E("GET", "http://app.test:80801/save")
+                       .request(chromiumPlainHttpFetch("app.test:80801", "http://app.test:8080")))
+            << "chromium"
+            << "simple-cors" << int(Ev::Origin) << false << false;
+        QTest::newRow("plain HTTP, URL's origin in another case than Origin")
+            << CapturedExchange(
+                   E("GET", "HTTP://App.Test:8080/save")
+                       .request(chromiumPlainHttpFetch("app.test:8080", "http://app.test:8080")))
+            << "chromium"
+            << "same-origin" << int(Ev::Origin) << false << false;
+        QTest::newRow("plain HTTP, Origin not serialized (default port kept)")
+            << CapturedExchange(
+                   E("GET", "http://app.test:80/save")
+                       .request(chromiumPlainHttpFetch("app.test:80", "http://app.test:80")))
+            << "chromium"
+            << "simple-cors" << int(Ev::Origin) << false << false;
         QTest::newRow("plain HTTP page load (Upgrade-Insecure-Requests)")
             << CapturedExchange(E("GET", "http://app.test/")
                                     .request({{"Host", "app.test"},
