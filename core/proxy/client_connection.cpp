@@ -546,7 +546,7 @@ void ClientConnection::upstreamInterim(const http::ResponseHead &head)
 {
     if (head.status == 100)
         return; // the proxy already answered Expect: 100-continue itself
-    m_out += serializeResponseHead(head.status, head.reason, head.headers, false);
+    appendResponseHead(head.status, head.reason, head.headers, false, m_out);
 }
 
 void ClientConnection::upstreamHead(const http::ResponseHead &head)
@@ -584,7 +584,7 @@ void ClientConnection::upstreamHead(const http::ResponseHead &head)
     if (m_context.mode == TargetContext::Mode::Reverse)
         rewriteRedirectToProxy(&headers);
     m_capture.responseHeaders = withoutHopByHop(headers);
-    m_out += serializeResponseHead(status, m_capture.reason, headers, m_closeAfterResponse);
+    appendResponseHead(status, m_capture.reason, headers, m_closeAfterResponse, m_out);
     m_headSent = true;
 }
 

@@ -2,6 +2,10 @@
 
 #include "cors/header_list.h"
 
+#include <QVarLengthArray>
+#include <charconv>
+#include <cstring>
+
 namespace corslab::proxy {
 
 namespace {
@@ -13,22 +17,27 @@ constexpr QByteArrayView fixedHopByHop[] = {
     "proxy-authenticate", "te",         "trailer",          "upgrade",
 };
 
-QByteArray defaultPortSuffix(bool tls, quint16 port)
-{
-    if ((tls && port == 443) || (!tls && port == 80))
-        return {};
-    return ':' + QByteArray::number(port);
-}
-
 QByteArray authorityOf(const QByteArray &host, bool tls, quint16 port)
 {
-    const QByteArray h = host.contains(':') ? '[' + host + ']' : host; // an IPv6 literal
-    return h + defaultPortSuffix(tls, port);
+    const bool v6 = host.contains(':'); // an IPv6 literal
+    const bool defaultPort = (tls && port == 443) || (!tls && port == 80);
+    if (!v6 && defaultPort)
+        return host;
+    QByteArray out;
+    out.reserve(host.size() + 8);
+    if (v6)
+        out.append('[').append(host).append(']');
+    else
+        out.append(host);
+    if (!defaultPort)
+        out.append(':').append(QByteArray::number(port));
+    return out;
 }
 
 // "http://host:port/path?q" → target; false when it is not an http(s) absolute URL.
-bool parseAbsoluteForm(QByteArrayView t, UpstreamTarget *out, QString *error)
+bool parseAbsoluteForm(const QByteArray &target, UpstreamTarget *out, QString *error)
 {
+    const QByteArrayView t = target; // views of views: QByteArray::first() would copy
     qsizetype schemeEnd = t.indexOf("://");
     if (schemeEnd <= 0) {
         *error = QStringLiteral("a forward proxy needs an absolute URL (http://host/path) as the "
@@ -77,7 +86,13 @@ bool parseAbsoluteForm(QByteArrayView t, UpstreamTarget *out, QString *error)
         path.isEmpty() ? QByteArrayLiteral("/")
                        : (path.startsWith('?') ? '/' + path.toByteArray() : path.toByteArray());
     out->hostHeader = authorityOf(host, out->tls, port);
-    out->browserUrl = (out->tls ? "https://" : "http://") + out->hostHeader + out->requestTarget;
+    // What a browser sends is already the canonical URL (lower-case scheme, no default port, a
+    // path): then it is the URL itself, shared rather than rebuilt for every request.
+    const bool canonical = (scheme == "http" || scheme == "https") && authority == out->hostHeader &&
+                           path.startsWith('/') && path.size() == rest.size() - pathStart;
+    out->browserUrl = canonical ? target
+                                : (out->tls ? "https://" : "http://") + out->hostHeader +
+                                      out->requestTarget;
     return true;
 }
 
@@ -217,64 +232,131 @@ http::HeaderList withoutHopByHop(const http::HeaderList &headers)
     return out;
 }
 
+namespace {
+
+// Writes a message head into \a out through a raw pointer after one resize: QByteArray's +=
+// goes through insert() and its checks for every piece, a tenth of the proxy's thread for the
+// two heads of an exchange. Sizes are counted first (exactly: the writer checks).
+class HeadWriter
+{
+public:
+    HeadWriter(QByteArray &out, qsizetype bytes) : m_out(out), m_start(out.size())
+    {
+        out.resize(m_start + bytes);
+        m_p = out.data() + m_start;
+        m_end = m_p + bytes;
+    }
+    ~HeadWriter() { Q_ASSERT(m_p == m_end); }
+    HeadWriter(const HeadWriter &) = delete;
+    HeadWriter &operator=(const HeadWriter &) = delete;
+
+    HeadWriter &operator<<(QByteArrayView bytes)
+    {
+        Q_ASSERT(m_p + bytes.size() <= m_end);
+        if (!bytes.isEmpty())
+            std::memcpy(m_p, bytes.data(), size_t(bytes.size()));
+        m_p += bytes.size();
+        return *this;
+    }
+
+private:
+    QByteArray &m_out;
+    qsizetype m_start;
+    char *m_p;
+    char *m_end;
+};
+
+// Decimal digits of \a n into \a buffer (at least 20 bytes).
+QByteArrayView decimal(qint64 n, char *buffer)
+{
+    const auto result = std::to_chars(buffer, buffer + 20, n);
+    return QByteArrayView(buffer, result.ptr - buffer);
+}
+
+// Which of \a headers go on: the fixed and Connection-named hop-by-hop fields, and those
+// \a alsoDropped names, stay behind.
+template <typename Drop>
+QVarLengthArray<bool, 32> forwarded(const http::HeaderList &headers, Drop alsoDropped)
+{
+    QVarLengthArray<bool, 32> keep(headers.size());
+    const HopByHop hopByHop(headers);
+    for (qsizetype i = 0; i < headers.size(); ++i) {
+        const QByteArray &name = headers.at(i).first;
+        keep[i] = !alsoDropped(name) && !hopByHop.contains(name);
+    }
+    return keep;
+}
+
+} // namespace
+
 QByteArray serializeUpstreamRequest(const http::HttpRequest &request, const UpstreamTarget &target)
 {
-    QByteArray out;
-    out.reserve(512 + request.body.size());
-    out += request.method;
-    out += ' ';
-    out += target.requestTarget;
-    out += " HTTP/1.1\r\nHost: ";
-    out += target.hostHeader;
-    out += "\r\n";
+    const QVarLengthArray<bool, 32> keep = forwarded(request.headers, [](const QByteArray &name) {
+        return equalsIgnoreCase(name, "host") || equalsIgnoreCase(name, "content-length") ||
+               equalsIgnoreCase(name, "transfer-encoding") || equalsIgnoreCase(name, "expect");
+    });
     const bool hadBody = request.header("content-length") || request.header("transfer-encoding");
-    const HopByHop hopByHop(request.headers);
-    for (const auto &h : request.headers) {
-        const QByteArray &name = h.first;
-        if (equalsIgnoreCase(name, "host") || equalsIgnoreCase(name, "content-length") ||
-            equalsIgnoreCase(name, "transfer-encoding") || equalsIgnoreCase(name, "expect") ||
-            hopByHop.contains(name))
-            continue;
-        out += name;
-        out += ": ";
-        out += h.second;
-        out += "\r\n";
-    }
     // The body was de-chunked by the parser: it goes with its length (also for an empty body
     // that had framing, so the upstream does not wait for one).
-    if (hadBody || !request.body.isEmpty()) {
-        out += "Content-Length: ";
-        out += QByteArray::number(request.body.size());
-        out += "\r\n";
+    const bool withLength = hadBody || !request.body.isEmpty();
+    char digits[20];
+    const QByteArrayView length = decimal(request.body.size(), digits);
+
+    constexpr QByteArrayView version = " HTTP/1.1\r\nHost: ";
+    constexpr QByteArrayView lengthField = "Content-Length: ";
+    qsizetype bytes = request.method.size() + 1 + target.requestTarget.size() + version.size() +
+                      target.hostHeader.size() + 2 + 2 + request.body.size();
+    for (qsizetype i = 0; i < request.headers.size(); ++i) {
+        if (keep[i])
+            bytes += request.headers.at(i).first.size() + 2 + request.headers.at(i).second.size() + 2;
     }
-    out += "\r\n";
-    out += request.body;
+    if (withLength)
+        bytes += lengthField.size() + length.size() + 2;
+
+    QByteArray out;
+    {
+        HeadWriter w(out, bytes);
+        w << request.method << " " << target.requestTarget << version << target.hostHeader
+          << "\r\n";
+        for (qsizetype i = 0; i < request.headers.size(); ++i) {
+            if (keep[i])
+                w << request.headers.at(i).first << ": " << request.headers.at(i).second << "\r\n";
+        }
+        if (withLength)
+            w << lengthField << length << "\r\n";
+        w << "\r\n" << request.body;
+    }
     return out;
 }
 
-QByteArray serializeResponseHead(int status, const QByteArray &reason,
-                                 const http::HeaderList &headers, bool close)
+void appendResponseHead(int status, const QByteArray &reason, const http::HeaderList &headers,
+                        bool close, QByteArray &out)
 {
-    QByteArray out;
-    out.reserve(256 + headers.size() * 48);
-    out += "HTTP/1.1 ";
-    out += QByteArray::number(status);
-    out += ' ';
-    out += reason.isEmpty() ? http::standardReasonPhrase(status) : reason;
-    out += "\r\n";
-    const HopByHop hopByHop(headers);
-    for (const auto &h : headers) {
-        if (hopByHop.contains(h.first))
-            continue;
-        out += h.first;
-        out += ": ";
-        out += h.second;
-        out += "\r\n";
+    const QVarLengthArray<bool, 32> keep =
+        forwarded(headers, [](const QByteArray &) { return false; });
+    char digits[20];
+    const QByteArrayView code = decimal(status, digits);
+    const QByteArray phrase = reason.isEmpty() ? http::standardReasonPhrase(status) : reason;
+
+    constexpr QByteArrayView version = "HTTP/1.1 ";
+    constexpr QByteArrayView closeField = "Connection: close\r\n";
+    qsizetype bytes = version.size() + code.size() + 1 + phrase.size() + 2 + 2;
+    for (qsizetype i = 0; i < headers.size(); ++i) {
+        if (keep[i])
+            bytes += headers.at(i).first.size() + 2 + headers.at(i).second.size() + 2;
     }
     if (close)
-        out += "Connection: close\r\n";
-    out += "\r\n";
-    return out;
+        bytes += closeField.size();
+
+    HeadWriter w(out, bytes);
+    w << version << code << " " << phrase << "\r\n";
+    for (qsizetype i = 0; i < headers.size(); ++i) {
+        if (keep[i])
+            w << headers.at(i).first << ": " << headers.at(i).second << "\r\n";
+    }
+    if (close)
+        w << closeField;
+    w << "\r\n";
 }
 
 } // namespace corslab::proxy

@@ -68,11 +68,12 @@ bool isHopByHop(const http::HeaderList &headers, QByteArrayView name);
 /// hop-by-hop fields, the (already de-chunked) body with its Content-Length.
 QByteArray serializeUpstreamRequest(const http::HttpRequest &request, const UpstreamTarget &target);
 
-/// The response head for the client: status line and \a headers without hop-by-hop fields (the
-/// body's own framing, Content-Length / Transfer-Encoding, is kept since the body is relayed as
-/// framed), and `Connection: close` when the connection ends after this response.
-QByteArray serializeResponseHead(int status, const QByteArray &reason,
-                                 const http::HeaderList &headers, bool close);
+/// The response head for the client, appended to \a out: status line and \a headers without
+/// hop-by-hop fields (the body's own framing, Content-Length / Transfer-Encoding, is kept since
+/// the body is relayed as framed), and `Connection: close` when the connection ends after this
+/// response.
+void appendResponseHead(int status, const QByteArray &reason, const http::HeaderList &headers,
+                        bool close, QByteArray &out);
 
 /// \a headers without hop-by-hop fields (for the capture of what the browser got).
 http::HeaderList withoutHopByHop(const http::HeaderList &headers);
