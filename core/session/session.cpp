@@ -73,7 +73,8 @@ void Session::process(qsizetype index, const CapturedExchange &x, Pass &pass)
     state.needsPreflight = c.needsPreflight;
     EvaluationContext ctx;
     if (c.kind == ExchangeKind::Preflight) {
-        pass.preflights.insert(index, {x, c});
+        if (!pass.batch) // re-judging: decoded from the store, kept for the requests after it
+            pass.preflights.insert(index, {x, c});
         const Judged j = judge(x, c, ctx);
         state.verdict = j.summary;
         if (x.status != 0) { // an unanswered preflight authorizes nothing
@@ -108,18 +109,23 @@ void Session::process(qsizetype index, const CapturedExchange &x, Pass &pass)
         if (match.state == PairingState::CacheHit)
             state.kind = ExchangeKind::PreflightCachedActual;
         ctx.pairing = match.state;
-        CapturedExchange preflight;
+        CapturedExchange decoded;
+        const CapturedExchange *preflight = nullptr;
         std::optional<Classification> preflightClass;
         if (match.preflightIndex >= 0) {
             const qsizetype p = match.preflightIndex;
             const auto known = pass.preflights.constFind(p);
             if (known != pass.preflights.constEnd()) {
-                preflight = known->first;
+                preflight = &known->first;
                 preflightClass = known->second;
+            } else if (pass.batch && p >= pass.batchBase) {
+                preflight = &pass.batch->at(p - pass.batchBase); // appended with this one
             } else {
-                preflight = exchangeAt(p, pass);
+                // Only this writer modifies the store, so reading it needs no lock.
+                decoded = m_store.decode(p, false);
+                preflight = &decoded;
             }
-            ctx.preflight = &preflight;
+            ctx.preflight = preflight;
             ctx.preflightId = p + 1;
             state.paired = quint32(p + 1);
             // Link back: the preflight's first actual request is in its record (and tells its
@@ -132,8 +138,8 @@ void Session::process(qsizetype index, const CapturedExchange &x, Pass &pass)
                 pctx.actual = &x;
                 pctx.actualId = index + 1;
                 if (!preflightClass)
-                    preflightClass = classifyExchange(preflight, m_profile);
-                ps.verdict = judge(preflight, *preflightClass, pctx).summary;
+                    preflightClass = classifyExchange(*preflight, m_profile);
+                ps.verdict = judge(*preflight, *preflightClass, pctx).summary;
                 pass.states.insert(p, ps);
                 if (p < pass.batchBase || !pass.batch) {
                     pass.firstOlderChanged =
@@ -165,14 +171,6 @@ Session::Judged Session::judge(const CapturedExchange &x, const Classification &
         m_memo.clear(); // bounded and simple: what repeats comes back at once
     m_memo.insert(key, j);
     return j;
-}
-
-CapturedExchange Session::exchangeAt(qsizetype index, const Pass &pass) const
-{
-    if (pass.batch && index >= pass.batchBase)
-        return pass.batch->at(index - pass.batchBase);
-    // Only this writer modifies the store, so reading it needs no lock.
-    return m_store.decode(index, false);
 }
 
 Session::RowState Session::stateAt(qsizetype index, const Pass &pass) const

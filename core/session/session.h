@@ -163,8 +163,9 @@ private:
         const QList<CapturedExchange> *batch = nullptr; ///< appended exchanges, or none
         QHash<qsizetype, RowState> states;
         QList<QPair<qsizetype, qsizetype>> moreActuals; ///< (preflight, actual) links to add
-        /// Preflights of this pass as decoded and classified, for the actual requests after
-        /// them (decoding one again costs more than keeping it).
+        /// Re-judging (no batch): preflights as decoded and classified, for the actual requests
+        /// after them (decoding one again costs more than keeping it). Appending needs none: the
+        /// batch holds them, and copying every preflight in case it pairs cost more.
         QHash<qsizetype, QPair<CapturedExchange, Classification>> preflights;
         qsizetype firstOlderChanged = -1;
         qsizetype lastOlderChanged = -1;
@@ -180,7 +181,6 @@ private:
 
     void process(qsizetype index, const CapturedExchange &x, Pass &pass);
     Judged judge(const CapturedExchange &x, const Classification &c, const EvaluationContext &ctx);
-    CapturedExchange exchangeAt(qsizetype index, const Pass &pass) const;
     RowState stateAt(qsizetype index, const Pass &pass) const;
     void commit(Pass &pass);
     ExchangeRow makeRow(qsizetype index) const;
