@@ -22,15 +22,20 @@ void HeaderPacker::pack(const http::HeaderList &headers, QByteArray &out, Lane l
 {
     varint::append(out, quint64(headers.size()));
     std::array<quint32, kRecentPositions> &recent = m_recent[size_t(lane)];
+    std::array<quint32, kRecentNames> &recentByName = m_recentByName[size_t(lane)];
     for (qsizetype i = 0; i < headers.size(); ++i) {
         const auto &h = headers[i];
         quint32 *same = i < kRecentPositions ? &recent[size_t(i)] : nullptr;
-        if (same && *same != 0) {
-            const Line &line = m_lines.at(*same);
-            if (line.value == h.second && m_names.value(line.name) == h.first) {
-                varint::append(out, quint64(*same) << 1);
-                continue;
-            }
+        if (same && isLine(*same, h.first, h.second)) {
+            varint::append(out, quint64(*same) << 1);
+            continue;
+        }
+        quint32 &sameName = recentByName[fastHash(h.first) & (kRecentNames - 1)];
+        if (isLine(sameName, h.first, h.second)) {
+            if (same)
+                *same = sameName;
+            varint::append(out, quint64(sameName) << 1);
+            continue;
         }
         const quint32 name = m_names.intern(h.first);
         const QByteArray &value = h.second;
@@ -51,6 +56,8 @@ void HeaderPacker::pack(const http::HeaderList &headers, QByteArray &out, Lane l
             }
             if (same)
                 *same = id;
+            if (id != 0)
+                sameName = id;
             if (id != 0) {
                 varint::append(out, quint64(id) << 1);
                 continue;
@@ -87,6 +94,14 @@ http::HeaderList HeaderPacker::unpack(const char *&p, const char *end) const
     return headers;
 }
 
+bool HeaderPacker::isLine(quint32 id, const QByteArray &name, const QByteArray &value) const
+{
+    if (id == 0)
+        return false;
+    const Line &line = m_lines.at(id);
+    return line.value == value && m_names.value(line.name) == name;
+}
+
 quint32 HeaderPacker::findLine(quint32 name, QByteArrayView value, size_t hash) const
 {
     for (auto it = m_lineIds.constFind(hash); it != m_lineIds.constEnd() && it.key() == hash;
@@ -111,6 +126,7 @@ void HeaderPacker::clear()
     m_lineBytes = 0;
     m_seen.assign(kSeenSlots, 0);
     m_recent = {};
+    m_recentByName = {};
 }
 
 } // namespace corslab::session

@@ -54,6 +54,12 @@ private:
     /// comparing with the line at the same position usually finds the id with no hashing.
     static constexpr int kRecentPositions = 32;
     std::array<std::array<quint32, kRecentPositions>, 3> m_recent{};
+    /// Then the interned line packed last with the same name (by a hash of the name alone): the
+    /// same field usually has the same value whatever its position (another kind of request).
+    static constexpr int kRecentNames = 256;
+    std::array<std::array<quint32, kRecentNames>, 3> m_recentByName{};
+    /// The line \a id when it is exactly \a name: \a value.
+    bool isLine(quint32 id, const QByteArray &name, const QByteArray &value) const;
 };
 
 } // namespace corslab::session
