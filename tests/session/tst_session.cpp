@@ -62,6 +62,40 @@ private Q_SLOTS:
         compareExchanges(s.exchange(-1), CapturedExchange());
     }
 
+    void repeatedHeaderLinesNeverConfused()
+    {
+        // Lines are found again by position and by name before any full lookup: the same name
+        // with another value, the same value under another name, another case, another order,
+        // duplicates and more fields than positions remembered must all come back as sent.
+        QList<CapturedExchange> sent;
+        for (int i = 0; i < 60; ++i) {
+            http::HeaderList request;
+            auto add = [&](const QByteArray &name, const QByteArray &value) {
+                request.append(http::HeaderList::value_type(name, value));
+            };
+            add("X-A", QByteArray::number(i % 3));
+            add(i % 2 ? "X-B" : "x-a", "1");
+            add("X-C", i % 4 ? "same" : "Same");
+            if (i % 5 == 0)
+                add("X-A", QByteArray::number(i % 3)); // a duplicate field
+            for (int extra = 0; extra < i % 40; ++extra)
+                add("X-Extra-" + QByteArray::number(extra % 7), QByteArray::number((extra + i) % 3));
+            if (i % 3 == 0)
+                std::reverse(request.begin(), request.end());
+            CapturedExchange x = X("GET", "https://api.example.net/" + QByteArray::number(i), kT0 + i)
+                                     .request(request)
+                                     .response(200, {{"X-A", QByteArray::number(i % 2)},
+                                                     {"Content-Type", "text/plain"}});
+            sent.append(x);
+        }
+        Session s;
+        for (qsizetype first = 0; first < sent.size(); first += 7)
+            s.append(sent.mid(first, 7));
+        QCOMPARE(s.count(), sent.size());
+        for (qsizetype i = 0; i < sent.size(); ++i)
+            compareExchanges(s.exchange(i), sent.at(i));
+    }
+
     void bodiesAreCapped()
     {
         Session s(Session::Options{10, 5000});
