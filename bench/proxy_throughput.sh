@@ -2,12 +2,14 @@
 # Load through the intercepting proxy (`corslab-cli proxy`) next to wrk direct, squid and
 # mitmproxy (mitmdump), in one run, against the same loopback origin (nginx).
 #
-# Usage: bench/proxy_throughput.sh [--rounds N] [--duration S] [--connections C]
+# Usage: bench/proxy_throughput.sh [--rounds N] [--duration S] [--connections C] [--paced-rate R]
 #                                  [--corslab PATH] [--corslab-args "..."] [--quick] [--keep]
 #
 #   --rounds N        rounds of every target and case (3); the summary takes the median
 #   --duration S      seconds of each wrk run (5)
 #   --connections C   wrk keep-alive connections, one wrk thread (16)
+#   --paced-rate R    the paced run's offered load: C connections, each waiting C*1000/R ms
+#                     (whole ms) before its next request, about R requests/s in all (4000)
 #   --corslab PATH    corslab-cli to measure (build/bin/corslab-cli)
 #   --corslab-args A  more options for corslab-cli proxy (e.g. "--record-interval 60")
 #   --quick           a smoke run: 1 round of 2 s (overrides --rounds and --duration)
@@ -19,13 +21,16 @@
 # nginx directly; squid (bench/proxy/squid.conf.in: no cache, no access log); mitmdump (regular
 # proxy mode, -q); corslab-cli proxy --quiet --record (capture and verdicts on). wrk (1 thread,
 # S seconds, --latency; absolute-form targets through a proxy: bench/proxy/request.lua) runs
-# with 1 connection (latency without queueing), then with C connections (load), each run with
-# a freshly started proxy, checked with curl -x first (status, CORS headers, body). Prints
-# requests/s, p50/p99, p99 added to direct's, the proxy's peak RSS (VmHWM); for corslab, the
-# exchanges in its session file (written on SIGINT) against the requests wrk and curl completed,
-# and the memory per captured exchange. Exits 1 if an exchange is lost, an answer is wrong or a
-# proxy fails. See docs/PERFORMANCE.md. Missing packages are installed with apt-get. Everything
-# stays on 127.0.0.1; every process started here is stopped on exit, Ctrl+C included.
+# with 1 connection (latency without queueing), then with C connections (load: as fast as each
+# target goes, so its latency is mostly queueing), then with C connections paced to about R
+# requests/s in all (the same offered load for every target: the latency a proxy adds at a busy
+# app's rate), each run with a freshly started proxy, checked with curl -x first (status, CORS
+# headers, body). Prints requests/s, p50/p99, p99 added to direct's, the proxy's peak RSS
+# (VmHWM); for corslab, the exchanges in its session file (written on SIGINT) against the
+# requests wrk and curl completed, and the memory per captured exchange. Exits 1 if an exchange
+# is lost, an answer is wrong or a proxy fails. See docs/PERFORMANCE.md. Missing packages are
+# installed with apt-get. Everything stays on 127.0.0.1; every process started here is stopped
+# on exit, Ctrl+C included.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,12 +42,13 @@ bench_name=proxy_throughput.sh
 rounds=3
 duration=5
 connections=16
+paced_rate=4000
 corslab="$root/build/bin/corslab-cli"
 keep=""
 corslab_args=""
 
 usage() {
-  sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 quick=""
@@ -51,6 +57,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
     --duration) duration=${2:?--duration needs seconds}; shift 2 ;;
     --connections) connections=${2:?--connections needs a number}; shift 2 ;;
+    --paced-rate) paced_rate=${2:?--paced-rate needs requests per second}; shift 2 ;;
     --corslab) corslab=${2:?--corslab needs a path}; shift 2 ;;
     --corslab-args) corslab_args=${2?--corslab-args needs a value}; shift 2 ;;
     --quick) quick=1; shift ;;
@@ -63,7 +70,10 @@ if [ -n "$quick" ]; then
   rounds=1
   duration=2
 fi
-check_whole_numbers "$rounds" "$duration" "$connections"
+check_whole_numbers "$rounds" "$duration" "$connections" "$paced_rate"
+[ "$paced_rate" -ge 1 ] || { echo "proxy_throughput.sh: --paced-rate must be at least 1" >&2; exit 2; }
+pace_ms=$(( (connections * 1000 + paced_rate / 2) / paced_rate ))
+[ "$pace_ms" -ge 1 ] || pace_ms=1
 [ "$duration" -ge 1 ] && [ "$connections" -ge 1 ] && [ "$rounds" -ge 1 ] ||
   { echo "proxy_throughput.sh: --duration, --connections and --rounds must be at least 1" >&2; exit 2; }
 check_corslab "$corslab"
@@ -198,10 +208,11 @@ check_relay direct preflight "$nginx_port"
 
 # --- wrk -------------------------------------------------------------------------------------
 # -> "requests µs p50_us p99_us errors" (errors: socket errors + non-2xx/3xx answers)
-run_wrk() { # target case port connections outfile
-  local target=$1 kase=$2 port=$3 conns=$4 out=$5 tgt="http://$origin_host" r n us a b e
+run_wrk() { # target case port connections outfile [pause ms]
+  local target=$1 kase=$2 port=$3 conns=$4 out=$5 pause=${6:-0} tgt="http://$origin_host" r n us a b e
   [ "$target" = direct ] && tgt=""
   BENCH_CASE=$kase BENCH_TARGET=$tgt BENCH_HOST=$origin_host BENCH_ORIGIN=$page_origin \
+    BENCH_PAUSE_MS=$pause \
     wrk -t1 -c"$conns" -d"${duration}s" --timeout 5s --latency -s "$here/proxy/request.lua" \
     "http://127.0.0.1:$port" >"$out" 2>&1 || true
   r=$(grep '^RESULT' "$out") ||
@@ -210,13 +221,17 @@ run_wrk() { # target case port connections outfile
   echo "$n $us $a $b $e"
 }
 measure() { # target case port connections label: one wrk run; fills the arrays, counts errors
-  local n="" us a b e="" key="$1,$2,$r"
-  read -r n us a b e < <(run_wrk "$1" "$2" "$3" "$4" "$work/wrk-$1-$2-$r$5.txt") || true
+  local n="" us a b e="" key="$1,$2,$r" pause=0
+  [ "$5" != -paced ] || pause=$pace_ms
+  read -r n us a b e < <(run_wrk "$1" "$2" "$3" "$4" "$work/wrk-$1-$2-$r$5.txt" "$pause") || true
   [ -n "$e" ] || exit 1 # run_wrk said why (it ran in a subshell)
   completed=$((completed + n))
   if [ -z "$5" ]; then
     rps[$key]=$(awk -v n="$n" -v us="$us" 'BEGIN { printf "%.0f", n / (us / 1e6) }')
     p50[$key]=$a; p99[$key]=$b
+  elif [ "$5" = -paced ]; then
+    prps[$key]=$(awk -v n="$n" -v us="$us" 'BEGIN { printf "%.0f", n / (us / 1e6) }')
+    pp99[$key]=$b
   else
     lp50[$key]=$a; lp99[$key]=$b
   fi
@@ -227,7 +242,8 @@ measure() { # target case port connections label: one wrk run; fills the arrays,
 
 # One run: a fresh proxy (none for direct), the curl check, one wrk run; then the proxy's peak
 # memory and, for corslab, its session file against what wrk and curl completed.
-one_run() { # target case connections label ("" for the load run, "-1c" for 1 connection)
+one_run() { # target case connections label ("" for the load run, "-1c" for 1 connection,
+            # "-paced" for the paced run)
   local t=$1 k=$2 conns=$3 label=$4 key="$1,$2,$r" port=$nginx_port idle=0 rc t0 stop_secs
   local count=0 listed=0 answered=0 run="round $r $2${4:+ (1 connection)}"
   if [ "$t" != direct ]; then
@@ -293,7 +309,7 @@ PY
 }
 
 # shellcheck disable=SC2034 # p50, lp50 are read through the nameref in med()
-declare -A rps p50 p99 lp50 lp99 hwm perx
+declare -A rps p50 p99 lp50 lp99 prps pp99 hwm perx
 targets_fwd="direct squid mitmdump corslab"
 targets_rev="corslab mitmdump squid direct"
 body_bytes=${#public_body} # the GET response body, stored in the session with each exchange
@@ -305,11 +321,12 @@ echo "Machine: $(nproc) CPUs, $cpu; $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); 
 echo "  squid $(squid -v | sed -n '1s/.*Version //p'); mitmdump $(mitmdump --version 2>/dev/null | sed -n 's/^Mitmproxy: //p')"
 echo "  corslab: $corslab proxy --quiet --record FILE ${corslab_args:-}"
 echo "wrk: 1 thread, ${duration} s per run, $rounds round(s): 1 connection (latency without queueing),"
-echo "  and $connections keep-alive connections (load); a fresh proxy for each wrk run"
+echo "  $connections keep-alive connections (load), and $connections paced to ~$paced_rate requests/s in all"
+echo "  (each waits $pace_ms ms before its next request); a fresh proxy for each wrk run"
 echo "origin: nginx, 1 worker, http://$origin_host; page origin $page_origin"
 echo
-printf '%-5s %-9s %-8s %10s %8s %8s  %9s %9s %9s %6s\n' round case target 'req/s' 'p50 ms' 'p99 ms' \
-  '1c p50 ms' '1c p99 ms' 'peak MiB' errors
+printf '%-5s %-9s %-8s %10s %8s %8s  %9s %9s  %9s %9s %9s %6s\n' round case target 'req/s' 'p50 ms' \
+  'p99 ms' '1c p50 ms' '1c p99 ms' 'paced r/s' 'paced p99' 'peak MiB' errors
 for r in $(seq "$rounds"); do
   for k in get preflight; do
     # Alternating order, so a drift of the machine's load does not always hit the same target.
@@ -321,10 +338,12 @@ for r in $(seq "$rounds"); do
       session_notes=""
       one_run "$t" "$k" 1 -1c
       one_run "$t" "$k" "$connections" ""
+      one_run "$t" "$k" "$connections" -paced
       peak=-
       [ "$t" = direct ] || peak=$(awk -v x="${hwm[$key]}" 'BEGIN { printf "%.1f", x / 1024 }')
-      printf '%-5s %-9s %-8s %10s %8s %8s  %9s %9s %9s %6s\n' "$r" "$k" "$t" "${rps[$key]}" \
-        "$(ms "${p50[$key]}")" "$(ms "${p99[$key]}")" "$(ms "${lp50[$key]}")" "$(ms "${lp99[$key]}")" "$peak" "$errors"
+      printf '%-5s %-9s %-8s %10s %8s %8s  %9s %9s  %9s %9s %9s %6s\n' "$r" "$k" "$t" "${rps[$key]}" \
+        "$(ms "${p50[$key]}")" "$(ms "${p99[$key]}")" "$(ms "${lp50[$key]}")" "$(ms "${lp99[$key]}")" \
+        "${prps[$key]}" "$(ms "${pp99[$key]}")" "$peak" "$errors"
       printf '%s' "$session_notes"
     done
   done
@@ -342,22 +361,25 @@ added() { # array target case -> median over rounds of (target - direct) in the 
 }
 echo
 echo "Summary: median of $rounds round(s); +p99 = p99 through the proxy - direct p99 in the same round"
-printf '%-9s %-8s %9s %8s %7s %7s %7s   %9s %9s %9s %9s\n' case target 'req/s' '/direct' 'p50 ms' 'p99 ms' \
-  '+p99 ms' '1c p50 ms' '1c p99 ms' '1c +p99' 'peak MiB'
-met_rps=yes met_lat=yes met_lat1=yes met_mem=yes
+printf '%-9s %-8s %9s %8s %7s %7s %7s   %9s %9s %9s  %9s %9s %9s %9s\n' case target 'req/s' '/direct' \
+  'p50 ms' 'p99 ms' '+p99 ms' '1c p50 ms' '1c p99 ms' '1c +p99' 'paced r/s' 'paced p99' 'paced +p99' \
+  'peak MiB'
+met_rps=yes met_lat=yes met_lat1=yes met_latp=yes met_mem=yes
 for k in get preflight; do
   for t in direct squid mitmdump corslab; do
     q=$(med rps "$t" "$k"); d=$(med rps direct "$k")
-    plus="-"; plus1="-"; peak="-"
+    plus="-"; plus1="-"; plusp="-"; peak="-"
     if [ "$t" != direct ]; then
       plus=$(ms "$(added p99 "$t" "$k")")
       plus1=$(ms "$(added lp99 "$t" "$k")")
+      plusp=$(ms "$(added pp99 "$t" "$k")")
       peak=$(awk -v x="$(med hwm "$t" "$k")" 'BEGIN { printf "%.1f", x / 1024 }')
     fi
-    printf '%-9s %-8s %9s %8s %7s %7s %7s   %9s %9s %9s %9s\n' "$k" "$t" "$q" \
+    printf '%-9s %-8s %9s %8s %7s %7s %7s   %9s %9s %9s  %9s %9s %9s %9s\n' "$k" "$t" "$q" \
       "$(awk -v a="$q" -v b="$d" 'BEGIN { printf "%.3f", a / b }')" \
       "$(ms "$(med p50 "$t" "$k")")" "$(ms "$(med p99 "$t" "$k")")" "$plus" \
-      "$(ms "$(med lp50 "$t" "$k")")" "$(ms "$(med lp99 "$t" "$k")")" "$plus1" "$peak"
+      "$(ms "$(med lp50 "$t" "$k")")" "$(ms "$(med lp99 "$t" "$k")")" "$plus1" \
+      "$(med prps "$t" "$k")" "$(ms "$(med pp99 "$t" "$k")")" "$plusp" "$peak"
   done
   per_round=""
   for r in $(seq "$rounds"); do
@@ -370,14 +392,16 @@ for k in get preflight; do
   awk -v x="$vs_squid" 'BEGIN { exit !(x < 3) }' && met_rps=no
   [ "$(added p99 corslab "$k")" -lt 2000 ] || met_lat=no
   [ "$(added lp99 corslab "$k")" -lt 2000 ] || met_lat1=no
+  [ "$(added pp99 corslab "$k")" -lt 2000 ] || met_latp=no
   [ "$mem" -lt 2048 ] || met_mem=no
 done
 echo
 verdict() { if [ "$1" = yes ]; then echo met; else echo "NOT met"; fi; }
 echo "Targets (capture and verdicts on), corslab:"
 echo "  at least 3x squid's requests/s:                  $(verdict $met_rps)"
-echo "  p99 added under 2 ms, $connections connections:             $(verdict $met_lat)"
 echo "  p99 added under 2 ms, 1 connection:               $(verdict $met_lat1)"
+echo "  p99 added under 2 ms, $connections connections at ~$paced_rate/s:   $(verdict $met_latp)"
+echo "  p99 added under 2 ms, $connections connections, saturated:  $(verdict $met_lat) (queueing at each target's own limit)"
 echo "  under 2 KB per captured exchange beyond bodies:  $(verdict $met_mem)"
 [ ${#notes[@]} -eq 0 ] || { echo "Notes:"; printf '  %s\n' "${notes[@]}"; }
 if [ ${#problems[@]} -eq 0 ]; then

@@ -11,6 +11,14 @@ local case = os.getenv("BENCH_CASE") or "get"
 local target = os.getenv("BENCH_TARGET") or ""
 local host = os.getenv("BENCH_HOST") or error("BENCH_HOST is not set")
 local origin = os.getenv("BENCH_ORIGIN") or "http://localhost:3000"
+-- BENCH_PAUSE_MS (optional): each connection waits this long before its next request, so that
+-- every target gets the same offered load (the paced run)
+local pause_ms = tonumber(os.getenv("BENCH_PAUSE_MS") or "0") or 0
+if pause_ms > 0 then
+  function delay()
+    return pause_ms
+  end
+end
 
 wrk.headers["Host"] = host
 wrk.headers["Origin"] = origin
