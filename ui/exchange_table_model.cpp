@@ -177,7 +177,8 @@ QVariant ExchangeTableModel::data(const QModelIndex &index, int role) const
     case Id:
         return row->id;
     case Time:
-        return QDateTime::fromMSecsSinceEpoch(row->startedAtMs).toString(QStringLiteral("HH:mm:ss.zzz"));
+        return QDateTime::fromMSecsSinceEpoch(row->startedAtMs)
+            .toString(QStringLiteral("HH:mm:ss.zzz"));
     case Kind:
         return kindLabel(row->kind);
     case Method:
@@ -245,7 +246,8 @@ bool ExchangeTableModel::matches(const session::ExchangeRowView &row) const
         containsFolded(row.origin, m_needle))
         return true;
     const quint8 error = row.record.verdict.error;
-    return error && containsFolded(cors::corsErrorName(cors::CorsError(error)).toLatin1(), m_needle);
+    return error &&
+           containsFolded(cors::corsErrorName(cors::CorsError(error)).toLatin1(), m_needle);
 }
 
 QList<qint32> ExchangeTableModel::matchingIn(qsizetype first, qsizetype end) const

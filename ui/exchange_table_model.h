@@ -12,9 +12,9 @@ namespace corslab::ui {
 /// What the exchange list shows: every exchange, or those matching all the set criteria.
 struct ExchangeFilter
 {
-    QString text;        ///< in the URL, method, Origin or error name, any case; empty: any
+    QString text; ///< in the URL, method, Origin or error name, any case; empty: any
     bool blockedOnly = false;
-    QByteArray origin;   ///< exactly this Origin header; empty: any
+    QByteArray origin; ///< exactly this Origin header; empty: any
     std::optional<session::ExchangeKind> kind;
 
     bool isEmpty() const { return text.isEmpty() && !blockedOnly && origin.isEmpty() && !kind; }
@@ -34,7 +34,19 @@ class ExchangeTableModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { Id, Time, Kind, Method, Url, Origin, Status, Verdict, Error, Duration, ColumnCount };
+    enum Column {
+        Id,
+        Time,
+        Kind,
+        Method,
+        Url,
+        Origin,
+        Status,
+        Verdict,
+        Error,
+        Duration,
+        ColumnCount
+    };
     enum Role {
         IdRole = Qt::UserRole + 1, ///< qint64 exchange id (index + 1)
         VerdictStateRole,          ///< int(session::VerdictState)

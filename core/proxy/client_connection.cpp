@@ -66,8 +66,7 @@ void keepFraming(const http::HeaderList &original, http::HeaderList *changed)
 ClientConnection::ClientConnection(QTcpSocket *socket, const ProxyOptions &options,
                                    Recorder recorder, QObject *parent)
     : QObject(parent), m_socket(socket), m_options(options), m_recorder(std::move(recorder)),
-      m_parser(std::make_unique<http::RequestParser>(options.limits)),
-      m_idle([this] {
+      m_parser(std::make_unique<http::RequestParser>(options.limits)), m_idle([this] {
           if (!m_inFlight && m_state == State::Http)
               closeAfterWrite();
       })

@@ -1,10 +1,10 @@
 #pragma once
 
+#include "http/lazy_deadline.h"
 #include "proxy_options.h"
 #include "proxy_request.h"
 #include "session/captured_exchange.h"
 #include "upstream_connection.h"
-#include "http/lazy_deadline.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -79,7 +79,7 @@ private:
     TargetContext m_context;
     QByteArray m_clientAddress;
     quint16 m_clientPort = 0;
-    http::LazyDeadline m_idle; // browser silent between requests
+    http::LazyDeadline m_idle;   // browser silent between requests
     bool m_readDeferred = false; // a readyRead left unread (queue full): read when it drains
     bool m_disconnected = false;
 

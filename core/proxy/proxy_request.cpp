@@ -88,11 +88,12 @@ bool parseAbsoluteForm(const QByteArray &target, UpstreamTarget *out, QString *e
     out->hostHeader = authorityOf(host, out->tls, port);
     // What a browser sends is already the canonical URL (lower-case scheme, no default port, a
     // path): then it is the URL itself, shared rather than rebuilt for every request.
-    const bool canonical = (scheme == "http" || scheme == "https") && authority == out->hostHeader &&
-                           path.startsWith('/') && path.size() == rest.size() - pathStart;
-    out->browserUrl = canonical ? target
-                                : (out->tls ? "https://" : "http://") + out->hostHeader +
-                                      out->requestTarget;
+    const bool canonical = (scheme == "http" || scheme == "https") &&
+                           authority == out->hostHeader && path.startsWith('/') &&
+                           path.size() == rest.size() - pathStart;
+    out->browserUrl =
+        canonical ? target
+                  : (out->tls ? "https://" : "http://") + out->hostHeader + out->requestTarget;
     return true;
 }
 
@@ -275,7 +276,7 @@ QByteArrayView decimal(qint64 n, char *buffer)
 
 // Which of \a headers go on: the fixed and Connection-named hop-by-hop fields, and those
 // \a alsoDropped names, stay behind.
-template <typename Drop>
+template<typename Drop>
 QVarLengthArray<bool, 32> forwarded(const http::HeaderList &headers, Drop alsoDropped)
 {
     QVarLengthArray<bool, 32> keep(headers.size());
@@ -308,7 +309,8 @@ QByteArray serializeUpstreamRequest(const http::HttpRequest &request, const Upst
                       target.hostHeader.size() + 2 + 2 + request.body.size();
     for (qsizetype i = 0; i < request.headers.size(); ++i) {
         if (keep[i])
-            bytes += request.headers.at(i).first.size() + 2 + request.headers.at(i).second.size() + 2;
+            bytes +=
+                request.headers.at(i).first.size() + 2 + request.headers.at(i).second.size() + 2;
     }
     if (withLength)
         bytes += lengthField.size() + length.size() + 2;

@@ -124,10 +124,10 @@ bool urlHasOrigin(const QByteArray &origin, QByteArrayView url)
     const qsizetype n = origin.size();
     if (url.size() >= n && url.first(n) == origin &&
         (url.size() == n || url[n] == '/' || url[n] == '?' || url[n] == '#')) {
-        const bool canonical =
-            std::none_of(origin.begin(), origin.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }) &&
-            !(origin.startsWith("http://") && origin.endsWith(":80")) &&
-            !(origin.startsWith("https://") && origin.endsWith(":443"));
+        const bool canonical = std::none_of(origin.begin(), origin.end(),
+                                            [](char ch) { return ch >= 'A' && ch <= 'Z'; }) &&
+                               !(origin.startsWith("http://") && origin.endsWith(":80")) &&
+                               !(origin.startsWith("https://") && origin.endsWith(":443"));
         if (canonical && origin.contains("://"))
             return true;
     }

@@ -343,9 +343,9 @@ private Q_SLOTS:
         Running proxy = start(options);
         QTcpSocket client;
         QVERIFY(connectTo(client, proxy.port));
-        const QByteArray request =
-            "GET http://127.0.0.1:" + QByteArray::number(upstream.port()) + "/x HTTP/1.1\r\n"
-            "Host: x\r\n\r\n";
+        const QByteArray request = "GET http://127.0.0.1:" + QByteArray::number(upstream.port()) +
+                                   "/x HTTP/1.1\r\n"
+                                   "Host: x\r\n\r\n";
         // In use for twice the idle timeout, a request every 100 ms: never idle, never closed.
         for (int i = 0; i < 6; ++i) {
             client.write(request);

@@ -26,32 +26,27 @@ private Q_SLOTS:
             << QByteArray("http://127.0.0.1:8080/v1/x?y=1") << false << QByteArray("127.0.0.1")
             << 8080 << QByteArray("/v1/x?y=1") << QByteArray("127.0.0.1:8080")
             << QByteArray("http://127.0.0.1:8080/v1/x?y=1");
-        QTest::newRow("default port dropped") << QByteArray("http://api.test:80/a") << false
-                                              << QByteArray("api.test") << 80 << QByteArray("/a")
-                                              << QByteArray("api.test")
-                                              << QByteArray("http://api.test/a");
-        QTest::newRow("https default port") << QByteArray("https://api.test:443/a") << true
-                                            << QByteArray("api.test") << 443 << QByteArray("/a")
-                                            << QByteArray("api.test")
-                                            << QByteArray("https://api.test/a");
-        QTest::newRow("scheme in capitals") << QByteArray("HTTP://api.test/a") << false
-                                            << QByteArray("api.test") << 80 << QByteArray("/a")
-                                            << QByteArray("api.test")
-                                            << QByteArray("http://api.test/a");
+        QTest::newRow("default port dropped")
+            << QByteArray("http://api.test:80/a") << false << QByteArray("api.test") << 80
+            << QByteArray("/a") << QByteArray("api.test") << QByteArray("http://api.test/a");
+        QTest::newRow("https default port")
+            << QByteArray("https://api.test:443/a") << true << QByteArray("api.test") << 443
+            << QByteArray("/a") << QByteArray("api.test") << QByteArray("https://api.test/a");
+        QTest::newRow("scheme in capitals")
+            << QByteArray("HTTP://api.test/a") << false << QByteArray("api.test") << 80
+            << QByteArray("/a") << QByteArray("api.test") << QByteArray("http://api.test/a");
         QTest::newRow("no path") << QByteArray("http://api.test:81") << false
                                  << QByteArray("api.test") << 81 << QByteArray("/")
                                  << QByteArray("api.test:81") << QByteArray("http://api.test:81/");
         QTest::newRow("query right after the host")
             << QByteArray("http://api.test?q=1") << false << QByteArray("api.test") << 80
             << QByteArray("/?q=1") << QByteArray("api.test") << QByteArray("http://api.test/?q=1");
-        QTest::newRow("fragment left out") << QByteArray("http://api.test/a#top") << false
-                                           << QByteArray("api.test") << 80 << QByteArray("/a")
-                                           << QByteArray("api.test")
-                                           << QByteArray("http://api.test/a");
-        QTest::newRow("IPv6 literal") << QByteArray("http://[::1]:8080/x") << false
-                                      << QByteArray("::1") << 8080 << QByteArray("/x")
-                                      << QByteArray("[::1]:8080")
-                                      << QByteArray("http://[::1]:8080/x");
+        QTest::newRow("fragment left out")
+            << QByteArray("http://api.test/a#top") << false << QByteArray("api.test") << 80
+            << QByteArray("/a") << QByteArray("api.test") << QByteArray("http://api.test/a");
+        QTest::newRow("IPv6 literal")
+            << QByteArray("http://[::1]:8080/x") << false << QByteArray("::1") << 8080
+            << QByteArray("/x") << QByteArray("[::1]:8080") << QByteArray("http://[::1]:8080/x");
         QTest::newRow("IPv6 literal, default port")
             << QByteArray("http://[::1]/x") << false << QByteArray("::1") << 80 << QByteArray("/x")
             << QByteArray("[::1]") << QByteArray("http://[::1]/x");
@@ -78,10 +73,10 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<QString>("reason");
         QTest::newRow("origin-form") << QByteArray("/x") << QStringLiteral("absolute URL");
-        QTest::newRow("other scheme") << QByteArray("ftp://h/x")
-                                      << QStringLiteral("unsupported scheme \"ftp\"");
-        QTest::newRow("credentials") << QByteArray("http://u:p@h/x")
-                                     << QStringLiteral("credentials in the request URL");
+        QTest::newRow("other scheme")
+            << QByteArray("ftp://h/x") << QStringLiteral("unsupported scheme \"ftp\"");
+        QTest::newRow("credentials")
+            << QByteArray("http://u:p@h/x") << QStringLiteral("credentials in the request URL");
         QTest::newRow("bad port") << QByteArray("http://h:99999/x")
                                   << QStringLiteral("bad host in the request URL");
     }
@@ -102,14 +97,11 @@ private Q_SLOTS:
         http::HttpRequest request;
         request.method = "POST";
         request.target = "http://api.test:8080/save";
-        request.headers = {{"Host", "api.test:8080"},
-                           {"Proxy-Connection", "keep-alive"},
-                           {"Connection", "keep-alive, X-Hop"},
-                           {"X-Hop", "only for the proxy"},
-                           {"Origin", "http://localhost:3000"},
-                           {"Transfer-Encoding", "chunked"},
-                           {"Expect", "100-continue"},
-                           {"Content-Type", "application/json"}};
+        request.headers = {
+            {"Host", "api.test:8080"},           {"Proxy-Connection", "keep-alive"},
+            {"Connection", "keep-alive, X-Hop"}, {"X-Hop", "only for the proxy"},
+            {"Origin", "http://localhost:3000"}, {"Transfer-Encoding", "chunked"},
+            {"Expect", "100-continue"},          {"Content-Type", "application/json"}};
         request.body = "{\"a\":1}";
         QString error;
         const std::optional<UpstreamTarget> t = proxy::resolveTarget(request, {}, &error);
@@ -128,12 +120,10 @@ private Q_SLOTS:
 
     void responseHeadBytes()
     {
-        const http::HeaderList headers = {{"Content-Type", "text/plain"},
-                                          {"Connection", "keep-alive, X-Hop"},
-                                          {"Keep-Alive", "timeout=5"},
-                                          {"X-Hop", "x"},
-                                          {"Access-Control-Allow-Origin", "*"},
-                                          {"Content-Length", "2"}};
+        const http::HeaderList headers = {
+            {"Content-Type", "text/plain"},       {"Connection", "keep-alive, X-Hop"},
+            {"Keep-Alive", "timeout=5"},          {"X-Hop", "x"},
+            {"Access-Control-Allow-Origin", "*"}, {"Content-Length", "2"}};
         QByteArray out = "(before)";
         proxy::appendResponseHead(200, "OK", headers, false, out);
         QCOMPARE(out, QByteArray("(before)HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
@@ -143,7 +133,8 @@ private Q_SLOTS:
         QCOMPARE(out, QByteArray("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"));
         out.clear();
         proxy::appendResponseHead(599, {}, {{"A", ""}}, false, out); // no phrase known, empty value
-        QVERIFY2(out.startsWith("HTTP/1.1 599 ") && out.endsWith("\r\nA: \r\n\r\n"), out.constData());
+        QVERIFY2(out.startsWith("HTTP/1.1 599 ") && out.endsWith("\r\nA: \r\n\r\n"),
+                 out.constData());
     }
 };
 

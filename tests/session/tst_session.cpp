@@ -79,13 +79,15 @@ private Q_SLOTS:
             if (i % 5 == 0)
                 add("X-A", QByteArray::number(i % 3)); // a duplicate field
             for (int extra = 0; extra < i % 40; ++extra)
-                add("X-Extra-" + QByteArray::number(extra % 7), QByteArray::number((extra + i) % 3));
+                add("X-Extra-" + QByteArray::number(extra % 7),
+                    QByteArray::number((extra + i) % 3));
             if (i % 3 == 0)
                 std::reverse(request.begin(), request.end());
-            CapturedExchange x = X("GET", "https://api.example.net/" + QByteArray::number(i), kT0 + i)
-                                     .request(request)
-                                     .response(200, {{"X-A", QByteArray::number(i % 2)},
-                                                     {"Content-Type", "text/plain"}});
+            CapturedExchange x =
+                X("GET", "https://api.example.net/" + QByteArray::number(i), kT0 + i)
+                    .request(request)
+                    .response(200,
+                              {{"X-A", QByteArray::number(i % 2)}, {"Content-Type", "text/plain"}});
             sent.append(x);
         }
         Session s;

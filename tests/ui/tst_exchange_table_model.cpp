@@ -29,16 +29,22 @@ CapturedExchange exchange(qint64 i)
                                        {"Content-Type", "application/json"}};
     switch (i % 4) {
     case 0:
-        return X("GET", url, at).request(chromiumFetch(kApiHost, kApp, "cross-site")).response(200, allowApp);
+        return X("GET", url, at)
+            .request(chromiumFetch(kApiHost, kApp, "cross-site"))
+            .response(200, allowApp);
     case 1:
-        return X("GET", url, at).request(chromiumFetch(kApiHost, kEvil, "cross-site")).response(200, allowApp);
+        return X("GET", url, at)
+            .request(chromiumFetch(kApiHost, kEvil, "cross-site"))
+            .response(200, allowApp);
     case 2:
         return X("OPTIONS", url, at)
             .request(chromiumPreflight(kApiHost, kApp, "PUT", {}))
             .response(204, {{"Access-Control-Allow-Origin", kApp},
                             {"Access-Control-Allow-Methods", "PUT"}});
     default:
-        return X("PUT", url, at).request(chromiumFetch(kApiHost, kApp, "cross-site")).response(200, allowApp);
+        return X("PUT", url, at)
+            .request(chromiumFetch(kApiHost, kApp, "cross-site"))
+            .response(200, allowApp);
     }
 }
 
@@ -101,7 +107,8 @@ private Q_SLOTS:
         QVERIFY(cell(1, ExchangeTableModel::Verdict, Qt::ForegroundRole).isValid());
         // Row 0 is allowed, but no cookie was sent: "exposed; with credentials blocked".
         QCOMPARE(cell(0, ExchangeTableModel::Verdict).toString(), QStringLiteral("⚠ warning"));
-        QCOMPARE(ExchangeTableModel::verdictLabel(VerdictState::Exposed), QStringLiteral("✓ exposed"));
+        QCOMPARE(ExchangeTableModel::verdictLabel(VerdictState::Exposed),
+                 QStringLiteral("✓ exposed"));
         // A preflight and its actual request point at each other.
         QCOMPARE(cell(2, ExchangeTableModel::Kind).toString(), QStringLiteral("preflight"));
         QCOMPARE(cell(2, 0, ExchangeTableModel::PairedIdRole).toLongLong(), 4);
@@ -151,7 +158,8 @@ private Q_SLOTS:
     {
         Session s;
         ExchangeTableModel model(&s);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         appendExchanges(s, 0, 400);
         QCOMPARE(model.rowCount(), 400);
 
@@ -166,7 +174,8 @@ private Q_SLOTS:
         QCOMPARE(model.sessionIndex(109), 437);
 
         // Judged again for another browser: the rows are re-read, the model stays consistent.
-        const cors::BrowserProfile *firefox = cors::BrowserProfile::byName(QStringLiteral("firefox"));
+        const cors::BrowserProfile *firefox =
+            cors::BrowserProfile::byName(QStringLiteral("firefox"));
         QVERIFY(firefox);
         s.setProfile(*firefox);
         QCOMPARE(model.rowCount(), expectedRows(s, [](const ExchangeRow &r) {
@@ -187,7 +196,8 @@ private Q_SLOTS:
         // credentials mode comes from that request): with the filter on, rows may appear.
         Session s;
         ExchangeTableModel model(&s);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         ExchangeFilter preflights;
         preflights.kind = ExchangeKind::Preflight;
         model.setFilter(preflights);
@@ -207,7 +217,8 @@ private Q_SLOTS:
         // it must appear among the blocked rows, in id order, before that request.
         Session s;
         ExchangeTableModel model(&s);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         ExchangeFilter blocked;
         blocked.blockedOnly = true;
         model.setFilter(blocked);
