@@ -1,10 +1,10 @@
 #include "http_server.h"
 
 #include "cors/header_list.h"
+#include "lazy_deadline.h"
 #include "socket_io.h"
 
 #include <QDateTime>
-#include <QDeadlineTimer>
 #include <QMetaMethod>
 #include <QPointer>
 #include <QSslServer>
@@ -37,12 +37,6 @@ constexpr qsizetype keptOutputCapacity = 64 * 1024;
 qint64 now()
 {
     return QDateTime::currentMSecsSinceEpoch();
-}
-
-// For timeouts: immune to wall-clock changes.
-qint64 monotonicMs()
-{
-    return QDeadlineTimer::current().deadline();
 }
 
 } // namespace
@@ -103,8 +97,8 @@ private:
     void closeAfterWrite();
     void lingerClose();
     void updateTimers(bool headRestarted);
-    void armWatchdog(qint64 nowMs);
-    void onWatchdog();
+    void onIdleTimeout();
+    void onHeadTimeout();
     bool backpressured() const
     {
         return m_queue.size() >= size_t(maxQueuedRequests) ||
@@ -127,13 +121,9 @@ private:
     bool m_closing = false;
     bool m_lingering = false;
     QByteArray m_output; // responses serialized but not yet written (flushOutput)
-    // The idle and slow-header timeouts are deadlines (monotonic ms, -1: none) checked by one
-    // watchdog timer. Requests only move them later, so the timer is rarely restarted; restarting
-    // two QTimers per request was a measurable share of the network thread.
-    qint64 m_idleDeadline = -1;
-    qint64 m_headerDeadline = -1;
-    qint64 m_watchdogAt = -1; // when m_watchdog fires, while active
-    QTimer m_watchdog;
+    // Moved on every request: deadlines, not QTimer restarts (see LazyDeadline).
+    LazyDeadline m_idle{[this] { onIdleTimeout(); }};
+    LazyDeadline m_headTimeout{[this] { onHeadTimeout(); }}; // slowloris
     QTimer m_delayTimer;
     QTimer m_lingerTimer;
 };
@@ -147,7 +137,7 @@ Connection::Connection(QTcpSocket *socket, const QString &listener, ServerCore *
     m_socket->setReadBufferSize(socketReadBufferBytes);
     // Responses are written whole; Nagle's algorithm would only hold back pipelined ones.
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    for (QTimer *t : {&m_watchdog, &m_delayTimer, &m_lingerTimer})
+    for (QTimer *t : {&m_delayTimer, &m_lingerTimer})
         t->setSingleShot(true);
     m_delayTimer.setTimerType(Qt::PreciseTimer);
 
@@ -161,7 +151,6 @@ Connection::Connection(QTcpSocket *socket, const QString &listener, ServerCore *
             onReadyRead();
         }
     });
-    connect(&m_watchdog, &QTimer::timeout, this, &Connection::onWatchdog);
     connect(&m_delayTimer, &QTimer::timeout, this, [this] {
         m_waiting = false;
         send(std::move(m_delayedRequest), std::move(m_delayedResponse));
@@ -299,9 +288,8 @@ void Connection::closeAfterWrite()
     flushOutput();
     m_closing = true;
     m_queue.clear();
-    m_idleDeadline = -1;
-    m_headerDeadline = -1;
-    m_watchdog.stop();
+    m_idle.disarm();
+    m_headTimeout.disarm();
     m_delayTimer.stop();
     if (m_socket->bytesToWrite() == 0)
         lingerClose();
@@ -324,59 +312,33 @@ void Connection::updateTimers(bool headRestarted)
 {
     if (m_closing)
         return;
-    const qint64 t = monotonicMs();
-    if (m_parser.readingHead()) {
-        if (m_headerDeadline < 0 || headRestarted)
-            m_headerDeadline = t + m_core->m_options.headerTimeoutMs;
-    } else {
-        m_headerDeadline = -1;
-    }
+    // The head timeout runs from the head's first byte, not from its latest one.
+    if (!m_parser.readingHead())
+        m_headTimeout.disarm();
+    else if (!m_headTimeout.isArmed() || headRestarted)
+        m_headTimeout.arm(m_core->m_options.headerTimeoutMs);
     if (m_waiting || !m_queue.empty())
-        m_idleDeadline = -1;
+        m_idle.disarm();
     else
-        m_idleDeadline = t + m_core->m_options.idleTimeoutMs;
-    armWatchdog(t);
+        m_idle.arm(m_core->m_options.idleTimeoutMs);
 }
 
-// Makes the watchdog fire by the earliest deadline. A watchdog due earlier is left alone: it
-// finds the deadline moved and re-arms itself, cheaper than a restart per request.
-void Connection::armWatchdog(qint64 nowMs)
+void Connection::onIdleTimeout()
 {
-    qint64 next = -1;
-    for (const qint64 deadline : {m_idleDeadline, m_headerDeadline}) {
-        if (deadline >= 0 && (next < 0 || deadline < next))
-            next = deadline;
-    }
-    if (next < 0 || (m_watchdog.isActive() && m_watchdogAt <= next))
-        return;
-    m_watchdogAt = next;
-    m_watchdog.start(int(qMax<qint64>(0, next - nowMs)));
+    // Nothing in progress for idleTimeoutMs (no request, or a body that stopped coming).
+    m_closing = true;
+    m_socket->abort();
+    deleteLater();
 }
 
-void Connection::onWatchdog()
+void Connection::onHeadTimeout()
 {
-    m_watchdogAt = -1;
-    const qint64 t = monotonicMs();
-    const bool idleExpired = m_idleDeadline >= 0 && t >= m_idleDeadline;
-    const bool headerExpired = m_headerDeadline >= 0 && t >= m_headerDeadline;
-    if (idleExpired && (!headerExpired || m_idleDeadline <= m_headerDeadline)) {
-        // Nothing in progress for idleTimeoutMs (no request, or a body that stopped coming).
-        m_closing = true;
-        m_socket->abort();
-        deleteLater();
-        return;
-    }
-    if (headerExpired) {
-        // Slowloris. The 408 goes out after the responses still owed (it is refused in turn).
-        m_headerDeadline = -1;
-        if (!m_error)
-            m_error =
-                ParseError{408, "Request head not complete within " +
-                                    QByteArray::number(m_core->m_options.headerTimeoutMs) + " ms"};
-        processQueue();
-        return;
-    }
-    armWatchdog(t);
+    // Slowloris. The 408 goes out after the responses still owed (it is refused in turn).
+    if (!m_error)
+        m_error =
+            ParseError{408, "Request head not complete within " +
+                                QByteArray::number(m_core->m_options.headerTimeoutMs) + " ms"};
+    processQueue();
 }
 
 void ServerCore::report(HttpExchange &&exchange)
