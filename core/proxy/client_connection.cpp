@@ -181,7 +181,7 @@ void ClientConnection::processNext()
     startExchange(std::move(request));
     if (m_state == State::Http && !m_inFlight)
         processNext();
-    else if (m_state == State::Http && m_socket->bytesAvailable() > 0)
+    else if (m_state == State::Http && m_readDeferred) // onReadyRead reads while in flight too
         QMetaObject::invokeMethod(this, &ClientConnection::onReadyRead, Qt::QueuedConnection);
 }
 
@@ -288,16 +288,18 @@ void ClientConnection::finishExchange()
     }
     m_idle.arm(m_options.clientIdleTimeoutMs);
     // Usually the browser waits for this response before it sends more: then the socket's next
-    // readyRead carries on, and posting an event per exchange would only cost a wakeup.
-    if (m_queue.empty() && !m_parseError && !m_parser->finished() && !m_readDeferred &&
-        m_socket->bytesAvailable() == 0)
+    // readyRead carries on, and posting an event per exchange would only cost a wakeup. (What
+    // arrived meanwhile was read and queued already, unless the read was deferred; asking the
+    // socket would cost a system call per exchange on an unbuffered one.)
+    if (m_queue.empty() && !m_parseError && !m_parser->finished() && !m_readDeferred)
         return;
     // Not from inside the upstream's report: the next request may reuse that connection.
     QMetaObject::invokeMethod(
         this,
         [this] {
             processNext();
-            if (m_state == State::Http && !m_inFlight && m_socket->bytesAvailable() > 0)
+            if (m_state == State::Http && !m_inFlight &&
+                (m_readDeferred || m_socket->bytesAvailable() > 0))
                 onReadyRead();
         },
         Qt::QueuedConnection);

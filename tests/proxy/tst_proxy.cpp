@@ -192,6 +192,36 @@ private Q_SLOTS:
         QCOMPARE(readResponseFrom(client, buffer).body, QByteArray("GET /b HTTP/1.1"));
     }
 
+    void manyPipelinedRequestsAllAnswered()
+    {
+        // Forty pipelined requests in two writes, the second while the first twenty still wait
+        // behind a slow upstream: every one answered, in order.
+        ScriptedUpstream upstream([](QTcpSocket *s, const ReceivedRequest &r) {
+            const QByteArray line = r.requestLine();
+            QTimer::singleShot(10, s, [s, line] { s->write(okResponse(line)); });
+        });
+        Running proxy = start();
+        QTcpSocket client;
+        QVERIFY(connectTo(client, proxy.port));
+        const QByteArray base = "http://127.0.0.1:" + QByteArray::number(upstream.port());
+        auto requests = [&](int from, int to) {
+            QByteArray out;
+            for (int i = from; i < to; ++i)
+                out +=
+                    "GET " + base + "/p" + QByteArray::number(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+            return out;
+        };
+        client.write(requests(0, 20));
+        QVERIFY(client.waitForBytesWritten(5000));
+        QTRY_VERIFY(upstream.requests() >= 1); // read and queued: 19 wait behind the first
+        client.write(requests(20, 40));
+        QByteArray buffer;
+        for (int i = 0; i < 40; ++i)
+            QCOMPARE(readResponseFrom(client, buffer).body,
+                     "GET /p" + QByteArray::number(i) + " HTTP/1.1");
+        QCOMPARE(proxy.waitFor(40).size(), 40);
+    }
+
     void postBodyForwardedWithLength()
     {
         ScriptedUpstream upstream(
