@@ -1,0 +1,106 @@
+#pragma once
+
+#include "cors/browser_profile.h"
+#include "cors/cors_error.h"
+#include "cors/scenario.h"
+#include "http/http_message.h"
+#include "session/captured_exchange.h"
+
+#include <QList>
+#include <QObject>
+#include <QSslCertificate>
+#include <QUrl>
+#include <memory>
+
+namespace corslab::http {
+class LocalClientPorts;
+}
+
+namespace corslab::client {
+
+/// \brief A fetch() as a page at \a origin would call it: what the composer and the classic
+/// scenarios send.
+struct ComposedRequest
+{
+    QByteArray origin = QByteArrayLiteral("http://localhost:3000"); ///< the page's origin
+    QUrl url;                                                       ///< http or https
+    QByteArray method = QByteArrayLiteral("GET");
+    http::HeaderList headers; ///< the headers the script sets (forbidden ones are dropped)
+    cors::CredentialsMode credentials = cors::CredentialsMode::SameOrigin;
+    QByteArray body;
+
+    /// Checks every field. False with \a error naming the field and what was expected
+    /// ("url: expected an absolute http:// or https:// URL, got \"ftp://x\"").
+    bool validate(QString *error) const;
+};
+
+/// What one fetch() did on the wire and what the page got.
+struct FetchOutcome
+{
+    quint64 requestId = 0;
+    /// Everything sent, in order, as captured: the preflight when one went out, then the actual
+    /// request (and each redirect hop) when it was sent.
+    QList<session::CapturedExchange> exchanges;
+    bool preflightSent = false;
+    bool preflightFromCache = false; ///< a preflight was needed but the preflight cache covered it
+    bool actualSent = false;
+    bool exposed = false;            ///< the page can read the response (this client's profile)
+    cors::CorsError error = cors::CorsError::None;
+    QString failure; ///< a network failure or an invalid request, as a sentence; empty when none
+};
+
+/// \brief Sends requests the way a browser's fetch() does, so the composer and the scenarios
+/// show what a browser would: the Origin header, Sec-Fetch-*, a CORS-preflight first when Fetch
+/// says one is needed and the preflight cache does not cover it, the actual request only when
+/// the preflight passes, cookies with credentials 'include' (and SameSite), redirects followed.
+///
+/// Every byte sent and received is captured (CapturedExchange) for the session. Asynchronous on
+/// the thread it lives in (the GUI's): never blocks. The CORS checks are the engine's.
+class BrowserClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        int timeoutMs = 15000;             ///< connect + response, per request
+        qint64 bodyCaptureBytes = 64 * 1024;
+        /// Where the client's sockets are registered (may be null).
+        std::shared_ptr<http::LocalClientPorts> localPorts;
+        QList<QSslCertificate> caCertificates; ///< extra trust anchors for https
+        bool verifyCertificates = true;
+    };
+
+    explicit BrowserClient(Options options, QObject *parent = nullptr);
+    ~BrowserClient() override;
+
+    cors::BrowserProfile profile() const;
+    /// Decides preflights, cache lifetimes and checks from now on.
+    void setProfile(const cors::BrowserProfile &profile);
+
+    /// Starts \a request and returns its id; finished() follows (queued, also for an invalid
+    /// request, whose outcome carries the validation error in `failure`).
+    quint64 fetch(const ComposedRequest &request);
+    /// Requests started and not finished yet.
+    int pending() const;
+
+    void clearPreflightCache();
+    void clearCookies();
+
+Q_SIGNALS:
+    void finished(const corslab::client::FetchOutcome &outcome);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+/// A curl command line that repeats \a exchange's request exactly (method, URL, every header,
+/// the body), quoted for a POSIX shell.
+QString curlCommand(const session::CapturedExchange &exchange);
+/// The JavaScript fetch() call that makes \a request from a page at its origin.
+QString fetchSnippet(const ComposedRequest &request);
+
+} // namespace corslab::client
+
+Q_DECLARE_METATYPE(corslab::client::FetchOutcome)

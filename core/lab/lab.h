@@ -1,0 +1,133 @@
+#pragma once
+
+#include "client/browser_client.h"
+#include "cors/browser_profile.h"
+#include "proxy/proxy_options.h"
+#include "server/playground_server.h"
+#include "session/session.h"
+
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+#include <memory>
+
+namespace corslab::http {
+class LocalClientPorts;
+}
+namespace corslab::proxy {
+class BrowserLauncher;
+class CertificateAuthority;
+class OverrideStore;
+class ProxyServer;
+} // namespace corslab::proxy
+
+namespace corslab::lab {
+
+/// How the desktop app's proxy runs (the proxy panel edits these).
+struct ProxySettings
+{
+    quint16 port = 8899; ///< 0 picks a free port
+    proxy::ProxyOptions::Mode mode = proxy::ProxyOptions::Mode::Forward;
+    QUrl reverseTarget;        ///< Reverse mode: the API to stand in front of
+    bool interceptTls = false; ///< HTTPS interception with the local CA
+
+    bool operator==(const ProxySettings &) const = default;
+};
+
+/// \brief Everything the desktop app runs, without a widget: the playground server, the
+/// intercepting proxy, the composer's browser client and the one session they all feed.
+///
+/// Data flows one way: the proxy's captures (on its network threads), the playground's own
+/// exchanges with browsers that do not use the proxy, and the composer's fetches go into the
+/// session; views read the session. An exchange is captured once: the playground leaves out
+/// requests that come from the proxy's or the composer's own sockets (LocalClientPorts).
+class Lab : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        server::PlaygroundServer::Options playground;
+        server::CorsPolicy policy = *server::CorsPolicy::preset(
+            QStringLiteral("Credentialed allowlist"));
+        ProxySettings proxy;
+        bool startProxy = true;
+        QHostAddress proxyAddress = QHostAddress::LocalHost;
+        qint64 bodyCap = 64 * 1024;
+        QString caDirectory;   ///< empty: CertificateAuthority::defaultDirectory()
+        QString browserBinary; ///< empty: BrowserLauncher's default (Chromium)
+        QString profile = QStringLiteral("chromium");
+    };
+
+    explicit Lab(Options options, QObject *parent = nullptr);
+    ~Lab() override;
+
+    /// Starts the playground and (when Options::startProxy) the proxy. Each can fail alone:
+    /// playgroundError() / proxyError() say why; the app still opens.
+    void start();
+
+    session::Session &session() { return *m_session; }
+    server::PlaygroundServer &playground() { return *m_playground; }
+    bool playgroundRunning() const;
+    QString playgroundError() const { return m_playgroundError; }
+
+    /// (Re)starts the proxy with \a settings. False with \a error (the field and the reason).
+    bool startProxy(const ProxySettings &settings, QString *error);
+    void stopProxy();
+    bool proxyRunning() const;
+    ProxySettings proxySettings() const { return m_proxySettings; }
+    /// "127.0.0.1:8899" while running, empty otherwise.
+    QString proxyAddress() const;
+    quint16 proxyPort() const { return m_proxyPort; }
+    QString proxyError() const { return m_proxyError; }
+    /// The live override rules (shared with the proxy; a change applies to the next request).
+    std::shared_ptr<proxy::OverrideStore> overrides() const { return m_overrides; }
+    /// Writes the interception CA's certificate (PEM, or DER when \a path ends in .der/.crt?).
+    bool exportCaCertificate(const QString &path, QString *error);
+
+    /// Opens \a url in Chromium (or Options::browserBinary) through the proxy, in a fresh
+    /// profile. False with \a error when the proxy is stopped or the browser cannot start.
+    bool openBrowser(const QUrl &url, QString *error);
+    void setBrowserBinary(const QString &binary);
+
+    client::BrowserClient &client() { return *m_client; }
+    /// Sends \a request like a browser; its exchanges go into the session. Returns the fetch id.
+    quint64 compose(const client::ComposedRequest &request);
+
+    cors::BrowserProfile profile() const;
+    /// Re-judges the session and switches the composer's browser.
+    void setProfile(const cors::BrowserProfile &profile);
+    void setBodyCap(qint64 bytes);
+
+    /// Empties the session, the composer's preflight cache and the playground's log.
+    void clear();
+
+Q_SIGNALS:
+    void proxyStateChanged();
+    /// A composed fetch finished; its exchanges are in the session from \a firstIndex on.
+    void composed(const corslab::client::FetchOutcome &outcome, qsizetype firstIndex);
+
+private:
+    void takePlaygroundExchange(const http::HttpExchange &exchange);
+    void flushPlayground();
+    std::shared_ptr<const proxy::CertificateAuthority> certificateAuthority(QString *error);
+
+    Options m_options;
+    std::shared_ptr<http::LocalClientPorts> m_localPorts;
+    std::unique_ptr<session::Session> m_session;
+    std::unique_ptr<server::PlaygroundServer> m_playground;
+    QString m_playgroundError;
+    std::unique_ptr<proxy::ProxyServer> m_proxy;
+    ProxySettings m_proxySettings;
+    quint16 m_proxyPort = 0;
+    QString m_proxyError;
+    std::shared_ptr<proxy::OverrideStore> m_overrides;
+    std::shared_ptr<const proxy::CertificateAuthority> m_ca;
+    std::unique_ptr<proxy::BrowserLauncher> m_launcher;
+    std::unique_ptr<client::BrowserClient> m_client;
+    QList<session::CapturedExchange> m_playgroundBatch;
+    QTimer m_playgroundFlush;
+};
+
+} // namespace corslab::lab
