@@ -7,6 +7,10 @@
 #include <QUrl>
 #include <memory>
 
+namespace corslab::http {
+class LocalClientPorts;
+}
+
 namespace corslab::proxy {
 
 class CertificateAuthority;
@@ -29,6 +33,9 @@ struct ProxyOptions
     QList<QSslCertificate> upstreamCaCertificates;
     bool verifyUpstreamCertificates = true;
 
+    /// Where the local ports of upstream connections are registered (may be null), so that an
+    /// in-process server (the desktop app's playground) does not capture a request twice.
+    std::shared_ptr<http::LocalClientPorts> localPorts;
     /// Live override rules (may be null: no rules).
     std::shared_ptr<OverrideStore> overrides;
 

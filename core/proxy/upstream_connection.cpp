@@ -1,5 +1,6 @@
 #include "upstream_connection.h"
 
+#include "http/local_client_ports.h"
 #include "http/socket_io.h"
 
 #include <QSslConfiguration>
@@ -74,6 +75,14 @@ UpstreamConnection::~UpstreamConnection()
 {
     m_socket->disconnect(this);
     m_socket->abort();
+    forgetLocalPort();
+}
+
+void UpstreamConnection::forgetLocalPort()
+{
+    if (m_options.localPorts && m_localPort != 0)
+        m_options.localPorts->release(m_localPort);
+    m_localPort = 0;
 }
 
 bool UpstreamConnection::reusableFor(const UpstreamTarget &target) const
@@ -117,6 +126,12 @@ void UpstreamConnection::onConnected()
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_peerAddress = m_socket->peerAddress().toString().toLatin1();
     m_peerPort = m_socket->peerPort();
+    if (m_options.localPorts) {
+        // An in-process server (the app's playground) then knows this request is already captured.
+        forgetLocalPort();
+        m_localPort = m_socket->localPort();
+        m_options.localPorts->add(m_localPort);
+    }
     if (m_target.tls)
         m_tlsVersion = protocolName(tls()->sessionProtocol());
     m_timeout.arm(m_options.responseTimeoutMs);
@@ -268,6 +283,7 @@ bool UpstreamConnection::retryOnFreshConnection()
     m_socket->disconnect(this);
     m_socket->abort();
     m_socket->deleteLater();
+    forgetLocalPort();
     const QByteArray request = m_lastRequest;
     const QByteArray method = m_lastMethod;
     m_socket = m_target.tls ? new QSslSocket(this) : new QTcpSocket(this);

@@ -72,6 +72,7 @@ private:
     UpstreamListener *m_listener;
     QTcpSocket *m_socket;    // a QSslSocket for https: only then, QSslSocket costs throughput
     QSslSocket *tls() const; ///< m_socket, for https
+    void forgetLocalPort();
     http::ResponseParser m_parser;
     QByteArray m_pendingWrite; // the request, until the connection is up
     QByteArray m_lastRequest;  // the request in flight, for one retry on a stale connection
@@ -82,6 +83,7 @@ private:
     http::LazyDeadline m_timeout; // connect, then response silence
     QByteArray m_peerAddress;
     quint16 m_peerPort = 0;
+    quint16 m_localPort = 0; ///< registered in ProxyOptions::localPorts while connected
     QByteArray m_tlsVersion;
     bool m_ready = false;    // connected (and encrypted for https)
     bool m_busy = false;     // a request is in flight

@@ -35,10 +35,10 @@ Session::Session(Options options, QObject *parent)
 
 Session::~Session() = default;
 
-void Session::append(const QList<CapturedExchange> &batch)
+qsizetype Session::append(const QList<CapturedExchange> &batch)
 {
     if (batch.isEmpty())
-        return;
+        return -1;
     QMutexLocker writer(&m_writeMutex);
     Pass pass;
     {
@@ -61,6 +61,7 @@ void Session::append(const QList<CapturedExchange> &batch)
     Q_EMIT exchangesAdded(first, batch.size());
     if (pass.firstOlderChanged >= 0)
         Q_EMIT exchangesChanged(pass.firstOlderChanged, pass.lastOlderChanged);
+    return first;
 }
 
 // Classify, pair, judge one exchange; results go to pass.states (applied by commit()).

@@ -81,8 +81,10 @@ public:
 
     /// Adds \a batch in order, with ids count()+1, count()+2...: classifies, pairs, judges,
     /// stores. Thread-safe. Emits exchangesAdded() and, when older rows were linked to the new
-    /// ones, exchangesChanged().
-    void append(const QList<CapturedExchange> &batch);
+    /// ones, exchangesChanged(). Returns the index of the batch's first exchange (another
+    /// thread may append at the same time: count() before the call does not tell), -1 for an
+    /// empty batch.
+    qsizetype append(const QList<CapturedExchange> &batch);
 
     qsizetype count() const;
     /// Index of the exchange with id \a id, -1 when there is none.
