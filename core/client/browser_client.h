@@ -44,7 +44,9 @@ struct FetchOutcome
     bool preflightSent = false;
     bool preflightFromCache = false; ///< a preflight was needed but the preflight cache covered it
     bool actualSent = false;
-    bool exposed = false;            ///< the page can read the response (this client's profile)
+    bool exposed = false; ///< the page can read the response (this client's profile)
+    /// The engine's verdict; InvalidResponse when the preflight failed on the network (then
+    /// `failure` says how), None for a network failure of the actual request.
     cors::CorsError error = cors::CorsError::None;
     QString failure; ///< a network failure or an invalid request, as a sentence; empty when none
 };
@@ -63,7 +65,7 @@ class BrowserClient : public QObject
 public:
     struct Options
     {
-        int timeoutMs = 15000;             ///< connect + response, per request
+        int timeoutMs = 15000; ///< connect + response, per request
         qint64 bodyCaptureBytes = 64 * 1024;
         /// Where the client's sockets are registered (may be null).
         std::shared_ptr<http::LocalClientPorts> localPorts;
@@ -91,6 +93,7 @@ Q_SIGNALS:
     void finished(const corslab::client::FetchOutcome &outcome);
 
 private:
+    friend class FetchRun; // one fetch() in progress (browser_client.cpp)
     struct Private;
     std::unique_ptr<Private> d;
 };

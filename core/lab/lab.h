@@ -6,7 +6,10 @@
 #include "server/playground_server.h"
 #include "session/session.h"
 
+#include <QMutex>
 #include <QObject>
+#include <QSet>
+#include <QThread>
 #include <QTimer>
 #include <QUrl>
 #include <memory>
@@ -22,6 +25,8 @@ class ProxyServer;
 } // namespace corslab::proxy
 
 namespace corslab::lab {
+
+class SessionFeeder;
 
 /// How the desktop app's proxy runs (the proxy panel edits these).
 struct ProxySettings
@@ -83,7 +88,8 @@ public:
     QString proxyError() const { return m_proxyError; }
     /// The live override rules (shared with the proxy; a change applies to the next request).
     std::shared_ptr<proxy::OverrideStore> overrides() const { return m_overrides; }
-    /// Writes the interception CA's certificate (PEM, or DER when \a path ends in .der/.crt?).
+    /// Writes the interception CA's certificate to \a path (PEM; DER when the name ends in .der
+    /// or .cer), creating the CA on first use.
     bool exportCaCertificate(const QString &path, QString *error);
 
     /// Opens \a url in Chromium (or Options::browserBinary) through the proxy, in a fresh
@@ -103,10 +109,21 @@ public:
     /// Empties the session, the composer's preflight cache and the playground's log.
     void clear();
 
+    /// Reads the session file at \a path on a worker thread and, when it is valid, replaces the
+    /// session with it (its profile too). fileJobFinished() follows. Returns the job's id.
+    quint64 openSession(const QString &path);
+    /// Writes the session to \a path (atomically) on a worker thread; fileJobFinished() follows.
+    quint64 saveSession(const QString &path);
+    /// Forgets job \a job: an open that has not replaced the session yet never will; a write
+    /// already under way completes (the previous file stays whole until it does).
+    void cancelFileJob(quint64 job);
+
 Q_SIGNALS:
     void proxyStateChanged();
     /// A composed fetch finished; its exchanges are in the session from \a firstIndex on.
     void composed(const corslab::client::FetchOutcome &outcome, qsizetype firstIndex);
+    /// openSession() / saveSession() \a job ended: \a error is empty on success.
+    void fileJobFinished(quint64 job, const QString &path, const QString &error);
 
 private:
     void takePlaygroundExchange(const http::HttpExchange &exchange);
@@ -116,6 +133,8 @@ private:
     Options m_options;
     std::shared_ptr<http::LocalClientPorts> m_localPorts;
     std::unique_ptr<session::Session> m_session;
+    std::unique_ptr<QThread> m_sessionThread; ///< every append, re-judge and clear runs here
+    SessionFeeder *m_feeder = nullptr;        ///< lives on m_sessionThread
     std::unique_ptr<server::PlaygroundServer> m_playground;
     QString m_playgroundError;
     std::unique_ptr<proxy::ProxyServer> m_proxy;
@@ -126,6 +145,15 @@ private:
     std::shared_ptr<const proxy::CertificateAuthority> m_ca;
     std::unique_ptr<proxy::BrowserLauncher> m_launcher;
     std::unique_ptr<client::BrowserClient> m_client;
+    QSet<quint64> m_composedIds; ///< fetches started by compose(), not finished yet
+    bool jobCancelled(quint64 job) const;
+    /// Whether \a job was cancelled; forgets it either way.
+    bool forgetJob(quint64 job);
+    void startWorker(QThread *worker);
+    QList<QThread *> m_workers; ///< file jobs under way
+    quint64 m_lastJob = 0;
+    mutable QMutex m_jobMutex; ///< the session thread reads the cancelled jobs too
+    QSet<quint64> m_cancelledJobs;
     QList<session::CapturedExchange> m_playgroundBatch;
     QTimer m_playgroundFlush;
 };

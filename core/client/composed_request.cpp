@@ -1,0 +1,91 @@
+// ComposedRequest::validate(): what new Request() and the Headers guard would refuse, as errors
+// naming the field.
+#include "browser_client.h"
+#include "cors/fetch_rules.h"
+#include "cors/header_list.h"
+#include "cors/origin.h"
+
+namespace corslab::client {
+
+namespace {
+
+// A value as it appears in an error: quoted, control bytes and non-ASCII as \xNN, so the
+// sentence shows exactly what is wrong (a CR or a NUL) and stays on one line.
+QString shown(QByteArrayView bytes)
+{
+    static const char hex[] = "0123456789abcdef";
+    QString out = QStringLiteral("\"");
+    for (const char ch : bytes) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '"' || c == '\\') {
+            out += QLatin1Char('\\');
+            out += QLatin1Char(ch);
+        } else if (c >= 0x20 && c < 0x7F) {
+            out += QLatin1Char(ch);
+        } else {
+            out += QStringLiteral("\\x");
+            out += QLatin1Char(hex[c >> 4]);
+            out += QLatin1Char(hex[c & 0xF]);
+        }
+    }
+    return out + QLatin1Char('"');
+}
+
+bool setError(QString *error, const QString &text)
+{
+    if (error)
+        *error = text;
+    return false;
+}
+
+} // namespace
+
+bool ComposedRequest::validate(QString *error) const
+{
+    cors::Origin page;
+    QString originError;
+    if (!cors::Origin::parse(QString::fromUtf8(origin), &page, &originError))
+        return setError(error, QStringLiteral("origin: ") + originError);
+    if (!page.isHttpFamily())
+        return setError(error, QStringLiteral("origin: expected the page's http:// or https:// "
+                                              "origin, such as \"http://localhost:3000\", got %1")
+                                   .arg(shown(origin)));
+
+    const QString scheme = url.scheme();
+    if (!url.isValid() || url.isRelative() || url.host().isEmpty() ||
+        (scheme != QLatin1String("http") && scheme != QLatin1String("https")))
+        return setError(error,
+                        QStringLiteral("url: expected an absolute http:// or https:// URL with a "
+                                       "host, got %1")
+                            .arg(shown(url.toString().toUtf8())));
+
+    if (!cors::isHttpToken(method))
+        return setError(error, QStringLiteral("method: expected an HTTP method (an RFC 9110 token "
+                                              "such as GET or PATCH), got %1")
+                                   .arg(shown(method)));
+
+    for (qsizetype i = 0; i < headers.size(); ++i) {
+        const auto &[name, value] = headers.at(i);
+        if (!cors::isHttpToken(name))
+            return setError(error, QStringLiteral("headers[%1].name: expected a header name (an "
+                                                  "RFC 9110 token such as X-Request-Id), got %2")
+                                       .arg(i)
+                                       .arg(shown(name)));
+        if (value.contains('\r') || value.contains('\n') || value.contains('\0'))
+            return setError(error, QStringLiteral("headers[%1].value: expected a value without "
+                                                  "CR, LF or NUL bytes, got %2")
+                                       .arg(i)
+                                       .arg(shown(value)));
+    }
+
+    // new Request() step 35: GET and HEAD requests have no body (fetch() throws a TypeError).
+    const QByteArray normalized = cors::normalizeMethod(method);
+    if (!body.isEmpty() && (normalized == "GET" || normalized == "HEAD"))
+        return setError(error, QStringLiteral("body: expected no body for a %1 request (fetch() "
+                                              "throws a TypeError), got %2 bytes")
+                                   .arg(QString::fromLatin1(normalized))
+                                   .arg(body.size()));
+    return true;
+}
+
+} // namespace corslab::client

@@ -1,0 +1,381 @@
+#include "lab.h"
+
+#include "http/local_client_ports.h"
+#include "playground_capture.h"
+#include "proxy/browser_launcher.h"
+#include "proxy/certificate_authority.h"
+#include "proxy/override_store.h"
+#include "proxy/proxy_server.h"
+#include "session/session_json.h"
+
+#include <QLoggingCategory>
+#include <QCoreApplication>
+#include <QThread>
+
+Q_LOGGING_CATEGORY(lcLab, "corslab.lab")
+
+namespace corslab::lab {
+
+namespace {
+/// How often the playground's own exchanges are handed to the session (one batch, one judge).
+constexpr int kPlaygroundBatchMs = 20;
+} // namespace
+
+/// Appends captures on the session thread, so judging never runs on the GUI thread nor slows
+/// the proxy's network threads.
+class SessionFeeder : public QObject
+{
+public:
+    explicit SessionFeeder(session::Session *session) : m_session(session) {}
+    void append(const QList<session::CapturedExchange> &batch) { m_session->append(batch); }
+
+private:
+    session::Session *m_session;
+};
+
+Lab::Lab(Options options, QObject *parent)
+    : QObject(parent), m_options(std::move(options)),
+      m_localPorts(std::make_shared<http::LocalClientPorts>())
+{
+    session::Session::Options sessionOptions;
+    sessionOptions.bodyCap = m_options.bodyCap;
+    m_session = std::make_unique<session::Session>(sessionOptions);
+    if (const cors::BrowserProfile *p = cors::BrowserProfile::byName(m_options.profile))
+        m_session->setProfile(*p);
+
+    m_sessionThread = std::make_unique<QThread>();
+    m_sessionThread->setObjectName(QStringLiteral("corslab-session"));
+    m_feeder = new SessionFeeder(m_session.get());
+    m_feeder->moveToThread(m_sessionThread.get());
+    connect(m_sessionThread.get(), &QThread::finished, m_feeder, &QObject::deleteLater);
+    m_sessionThread->start();
+
+    m_playground = std::make_unique<server::PlaygroundServer>(m_options.playground,
+                                                              m_options.policy);
+    m_overrides = std::make_shared<proxy::OverrideStore>();
+    m_launcher = std::make_unique<proxy::BrowserLauncher>();
+
+    client::BrowserClient::Options clientOptions;
+    clientOptions.bodyCaptureBytes = m_options.bodyCap;
+    clientOptions.localPorts = m_localPorts;
+    m_client = std::make_unique<client::BrowserClient>(clientOptions);
+    m_client->setProfile(m_session->profile());
+    connect(m_client.get(), &client::BrowserClient::finished, this,
+            [this](const client::FetchOutcome &outcome) {
+                // Only the composer's fetches: the tour appends its own (it shares the client).
+                if (!m_composedIds.remove(outcome.requestId))
+                    return;
+                flushPlayground(); // what the playground saw before stays before
+                // Appended on the session thread (judging never holds up the GUI); the caller
+                // learns back on this thread where the exchanges landed.
+                QMetaObject::invokeMethod(
+                    m_feeder,
+                    [this, outcome] {
+                        const qsizetype first = m_session->append(outcome.exchanges);
+                        QMetaObject::invokeMethod(
+                            this, [this, outcome, first] { Q_EMIT composed(outcome, first); },
+                            Qt::QueuedConnection);
+                    },
+                    Qt::QueuedConnection);
+            });
+
+    m_playgroundFlush.setSingleShot(true);
+    m_playgroundFlush.setInterval(kPlaygroundBatchMs);
+    connect(&m_playgroundFlush, &QTimer::timeout, this, &Lab::flushPlayground);
+    connect(m_playground.get(), &server::PlaygroundServer::exchangeRecorded, this,
+            &Lab::takePlaygroundExchange);
+}
+
+Lab::~Lab()
+{
+    for (QThread *worker : std::as_const(m_workers))
+        worker->wait(); // a file job still refers to the session
+    m_launcher->stop();
+    stopProxy();
+    m_playground->stop();
+    // Let the session thread finish what was queued (it refers to this object), then stop it.
+    QMetaObject::invokeMethod(m_feeder, [] {}, Qt::BlockingQueuedConnection);
+    m_sessionThread->quit();
+    m_sessionThread->wait();
+}
+
+void Lab::start()
+{
+    QString error;
+    if (m_playground->start(&error)) {
+        m_overrides->setOrigins(m_playground->origins());
+        m_playgroundError.clear();
+    } else {
+        m_playgroundError = error;
+        qCWarning(lcLab) << "playground:" << error;
+    }
+    if (m_options.startProxy && !startProxy(m_options.proxy, &error)) {
+        // The preferred port taken (another CORS Lab, another proxy): any free port does, the
+        // status bar shows which.
+        ProxySettings anyPort = m_options.proxy;
+        anyPort.port = 0;
+        if (m_options.proxy.port == 0 || !startProxy(anyPort, &error))
+            qCWarning(lcLab) << "proxy:" << error;
+    }
+}
+
+bool Lab::playgroundRunning() const
+{
+    return m_playground->isRunning();
+}
+
+std::shared_ptr<const proxy::CertificateAuthority> Lab::certificateAuthority(QString *error)
+{
+    if (!m_ca) {
+        const QString dir = m_options.caDirectory.isEmpty()
+                                ? proxy::CertificateAuthority::defaultDirectory()
+                                : m_options.caDirectory;
+        m_ca = proxy::CertificateAuthority::loadOrCreate(dir, error);
+    }
+    return m_ca;
+}
+
+bool Lab::startProxy(const ProxySettings &settings, QString *error)
+{
+    stopProxy();
+    m_proxySettings = settings;
+    auto failed = [&](const QString &why) {
+        m_proxyError = why;
+        if (error)
+            *error = why;
+        Q_EMIT proxyStateChanged();
+        return false;
+    };
+    proxy::ProxyOptions options;
+    options.mode = settings.mode;
+    if (settings.mode == proxy::ProxyOptions::Mode::Reverse) {
+        const QUrl &t = settings.reverseTarget;
+        if (!t.isValid() || t.host().isEmpty() ||
+            (t.scheme() != QLatin1String("http") && t.scheme() != QLatin1String("https")))
+            return failed(QStringLiteral("reverse target: expected an absolute http:// or "
+                                         "https:// URL, got \"%1\"")
+                              .arg(t.toString()));
+        options.reverseTarget = t;
+    }
+    if (settings.interceptTls && settings.mode == proxy::ProxyOptions::Mode::Forward) {
+        QString why;
+        options.certificateAuthority = certificateAuthority(&why);
+        if (!options.certificateAuthority)
+            return failed(QStringLiteral("HTTPS interception: %1").arg(why));
+    }
+    options.overrides = m_overrides;
+    options.localPorts = m_localPorts;
+    options.bodyCaptureBytes = m_session->bodyCap();
+    auto server = std::make_unique<proxy::ProxyServer>(options);
+    // Batches go to the session thread: a queued event each, the list implicitly shared.
+    connect(server.get(), &proxy::ProxyServer::exchangesCaptured, m_feeder,
+            &SessionFeeder::append, Qt::QueuedConnection);
+    QString why;
+    const quint16 port = server->listen(m_options.proxyAddress, settings.port, &why);
+    if (port == 0)
+        return failed(QStringLiteral("port %1: %2").arg(settings.port).arg(why));
+    m_proxy = std::move(server);
+    m_proxyPort = port;
+    m_proxyError.clear();
+    Q_EMIT proxyStateChanged();
+    return true;
+}
+
+void Lab::stopProxy()
+{
+    if (!m_proxy)
+        return;
+    m_proxy->close(); // delivers what was captured so far (queued to the session thread)
+    m_proxy.reset();
+    m_proxyPort = 0;
+    Q_EMIT proxyStateChanged();
+}
+
+bool Lab::proxyRunning() const
+{
+    return m_proxy != nullptr;
+}
+
+QString Lab::proxyAddress() const
+{
+    if (!m_proxy)
+        return {};
+    const QHostAddress &a = m_options.proxyAddress;
+    const QString host = a.protocol() == QAbstractSocket::IPv6Protocol
+                             ? QLatin1Char('[') + a.toString() + QLatin1Char(']')
+                             : a.toString();
+    return host + QLatin1Char(':') + QString::number(m_proxyPort);
+}
+
+bool Lab::exportCaCertificate(const QString &path, QString *error)
+{
+    const auto ca = certificateAuthority(error);
+    return ca && ca->exportCertificate(path, error);
+}
+
+bool Lab::openBrowser(const QUrl &url, QString *error)
+{
+    if (!m_proxy) {
+        if (error)
+            *error = QStringLiteral("the proxy is stopped: start it first, so that the browser's "
+                                    "requests are captured");
+        return false;
+    }
+    proxy::BrowserLauncher::Options options;
+    options.binary = m_options.browserBinary;
+    options.proxyHostPort = proxyAddress().toLatin1();
+    if (m_proxySettings.interceptTls && m_ca)
+        options.spkiHash = m_ca->spkiSha256Base64();
+    options.startUrl = url;
+    m_launcher->stop(); // one browser at a time, in a fresh profile each time
+    return m_launcher->start(options, error);
+}
+
+void Lab::setBrowserBinary(const QString &binary)
+{
+    m_options.browserBinary = binary;
+}
+
+quint64 Lab::compose(const client::ComposedRequest &request)
+{
+    const quint64 id = m_client->fetch(request);
+    m_composedIds.insert(id);
+    return id;
+}
+
+cors::BrowserProfile Lab::profile() const
+{
+    return m_session->profile();
+}
+
+void Lab::setProfile(const cors::BrowserProfile &profile)
+{
+    flushPlayground();
+    m_client->setProfile(profile);
+    // On the session thread, after the batches queued before it: setProfile() waits for appends.
+    QMetaObject::invokeMethod(
+        m_feeder, [session = m_session.get(), profile] { session->setProfile(profile); },
+        Qt::QueuedConnection);
+}
+
+void Lab::setBodyCap(qint64 bytes)
+{
+    m_session->setBodyCap(bytes);
+    m_options.bodyCap = bytes;
+}
+
+void Lab::clear()
+{
+    m_playgroundBatch.clear();
+    m_client->clearPreflightCache();
+    m_playground->clearExchanges();
+    QMetaObject::invokeMethod(
+        m_feeder, [session = m_session.get()] { session->clear(); }, Qt::QueuedConnection);
+}
+
+quint64 Lab::openSession(const QString &path)
+{
+    const quint64 job = ++m_lastJob;
+    auto staging = std::make_shared<session::Session>();
+    QThread *worker = QThread::create([this, staging, path, job] {
+        QString error;
+        const bool ok = session::readSessionFile(path, staging.get(), &error);
+        // Adopted on the session thread, between batches, unless the user cancelled meanwhile.
+        QMetaObject::invokeMethod(
+            m_feeder,
+            [this, staging, path, job, ok, error] {
+                QString why = error;
+                if (ok && !jobCancelled(job))
+                    m_session->adopt(*staging);
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, path, job, why] {
+                        if (forgetJob(job))
+                            return;
+                        if (why.isEmpty()) {
+                            m_client->setProfile(m_session->profile());
+                            m_client->clearPreflightCache();
+                        }
+                        Q_EMIT fileJobFinished(job, path, why);
+                    },
+                    Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
+    });
+    startWorker(worker);
+    return job;
+}
+
+quint64 Lab::saveSession(const QString &path)
+{
+    const quint64 job = ++m_lastJob;
+    flushPlayground();
+    QThread *worker = QThread::create([this, path, job] {
+        QString error;
+        session::writeSessionFile(*m_session, path, &error,
+                                  QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion()));
+        QMetaObject::invokeMethod(
+            this,
+            [this, path, job, error] {
+                if (!forgetJob(job))
+                    Q_EMIT fileJobFinished(job, path, error);
+            },
+            Qt::QueuedConnection);
+    });
+    startWorker(worker);
+    return job;
+}
+
+void Lab::cancelFileJob(quint64 job)
+{
+    QMutexLocker lock(&m_jobMutex);
+    m_cancelledJobs.insert(job);
+}
+
+bool Lab::jobCancelled(quint64 job) const
+{
+    QMutexLocker lock(&m_jobMutex);
+    return m_cancelledJobs.contains(job);
+}
+
+bool Lab::forgetJob(quint64 job)
+{
+    QMutexLocker lock(&m_jobMutex);
+    return m_cancelledJobs.remove(job);
+}
+
+void Lab::startWorker(QThread *worker)
+{
+    m_workers.append(worker);
+    connect(worker, &QThread::finished, this, [this, worker] {
+        m_workers.removeOne(worker);
+        worker->deleteLater();
+    });
+    worker->start();
+}
+
+void Lab::takePlaygroundExchange(const http::HttpExchange &exchange)
+{
+    // The proxy and the composer capture their own requests: only a browser talking to the
+    // playground directly is captured here.
+    if (exchange.request.peerAddress.isLoopback() &&
+        m_localPorts->contains(exchange.request.peerPort))
+        return;
+    m_playgroundBatch.append(
+        captureFromPlayground(exchange, m_playground->origins(), m_session->bodyCap()));
+    if (!m_playgroundFlush.isActive())
+        m_playgroundFlush.start();
+}
+
+void Lab::flushPlayground()
+{
+    m_playgroundFlush.stop();
+    if (m_playgroundBatch.isEmpty())
+        return;
+    QMetaObject::invokeMethod(
+        m_feeder, [feeder = m_feeder, batch = std::move(m_playgroundBatch)] { feeder->append(batch); },
+        Qt::QueuedConnection);
+    m_playgroundBatch.clear();
+}
+
+} // namespace corslab::lab

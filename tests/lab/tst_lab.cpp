@@ -1,0 +1,245 @@
+// The desktop app's engine room without widgets: one session fed by the playground, the proxy
+// and the composer, each exchange once; fixes applied to the playground and as proxy overrides;
+// session files opened and saved off the GUI thread.
+#include "../app/raw_request.h"
+#include "cors/fix_finder.h"
+#include "lab/lab.h"
+#include "proxy/override_from_fix.h"
+#include "proxy/override_store.h"
+#include "report/pair_view.h"
+#include "server/policy_fix.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace corslab;
+
+namespace {
+
+lab::Lab::Options freePorts(const QString &caDir)
+{
+    lab::Lab::Options o;
+    o.proxy.port = 0;
+    o.caDirectory = caDir;
+    return o;
+}
+
+QByteArray get(const QByteArray &target, const QByteArray &origin, const QByteArray &host)
+{
+    return "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nOrigin: " + origin +
+           "\r\nSec-Fetch-Mode: cors\r\nConnection: close\r\n\r\n";
+}
+
+QByteArray hostOf(const QByteArray &origin)
+{
+    return origin.mid(origin.indexOf("://") + 3);
+}
+
+} // namespace
+
+class TestLab : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init()
+    {
+        QVERIFY(m_ca.isValid());
+        m_lab = std::make_unique<lab::Lab>(freePorts(m_ca.path()));
+        m_lab->start();
+        QVERIFY2(m_lab->playgroundRunning(), qPrintable(m_lab->playgroundError()));
+        QVERIFY2(m_lab->proxyRunning(), qPrintable(m_lab->proxyError()));
+        m_origins = m_lab->playground().origins();
+    }
+    void cleanup() { m_lab.reset(); }
+
+    void browserTalkingToThePlaygroundDirectlyIsCaptured()
+    {
+        const QByteArray reply = rawRequest(quint16(QUrl(QString::fromLatin1(m_origins.api)).port()),
+                                            get("/public", m_origins.app, hostOf(m_origins.api)));
+        QVERIFY(reply.startsWith("HTTP/1.1 200"));
+        QTRY_COMPARE(m_lab->session().count(), 1);
+        const session::ExchangeRow row = m_lab->session().row(0);
+        QCOMPARE(row.url, m_origins.api + "/public");
+        QCOMPARE(row.origin, m_origins.app);
+        QCOMPARE(row.status, 200);
+        QCOMPARE(row.verdict.state, session::VerdictState::Exposed);
+    }
+
+    void requestThroughTheProxyIsCapturedOnce()
+    {
+        const QByteArray reply = rawRequest(
+            m_lab->proxyPort(), get(m_origins.api + "/public", m_origins.evil, hostOf(m_origins.api)));
+        QVERIFY(reply.startsWith("HTTP/1.1 200"));
+        QTRY_COMPARE(m_lab->session().count(), 1);
+        // The playground saw it too (from the proxy's socket): it must not be added again.
+        QTest::qWait(300);
+        QCOMPARE(m_lab->session().count(), 1);
+        QCOMPARE(m_lab->session().row(0).verdict.state, session::VerdictState::Blocked);
+        QCOMPARE(m_lab->playground().exchanges().size(), 1);
+    }
+
+    void composedFetchLandsInTheSessionOnce()
+    {
+        QSignalSpy composed(m_lab.get(), &lab::Lab::composed);
+        client::ComposedRequest r;
+        r.origin = m_origins.app;
+        r.url = QUrl(QString::fromLatin1(m_origins.api + "/echo"));
+        r.method = "PUT";
+        r.headers = {{"Content-Type", "application/json"}};
+        r.body = "{}";
+        m_lab->compose(r);
+        QTRY_COMPARE(composed.size(), 1);
+        const auto outcome = composed.at(0).at(0).value<client::FetchOutcome>();
+        QCOMPARE(composed.at(0).at(1).value<qsizetype>(), 0);
+        QVERIFY(outcome.preflightSent);
+        QCOMPARE(outcome.exchanges.size(), 2);
+        QTRY_COMPARE(m_lab->session().count(), 2);
+        QTest::qWait(300); // the playground's own records of them must not follow
+        QCOMPARE(m_lab->session().count(), 2);
+        QCOMPARE(m_lab->session().row(0).kind, session::ExchangeKind::Preflight);
+        QCOMPARE(m_lab->session().row(1).kind, session::ExchangeKind::PreflightedActual);
+        QCOMPARE(m_lab->session().row(1).pairedId, 1);
+    }
+
+    void applyingTheFixToThePlaygroundMakesTheNextTryPass()
+    {
+        server::CorsPolicy strict = *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        strict.allowedOrigins = {QStringLiteral("{app}")};
+        m_lab->playground().setPolicy(strict);
+        QSignalSpy composed(m_lab.get(), &lab::Lab::composed);
+        client::ComposedRequest r;
+        r.origin = m_origins.evil;
+        r.url = QUrl(QString::fromLatin1(m_origins.api + "/public"));
+        m_lab->compose(r);
+        QTRY_COMPARE(composed.size(), 1);
+        QVERIFY(!composed.at(0).at(0).value<client::FetchOutcome>().exposed);
+        const qsizetype blocked = composed.at(0).at(1).value<qsizetype>();
+
+        QTRY_COMPARE(m_lab->session().count(), 1);
+        const report::PairView view = report::buildPairView(m_lab->session(), blocked);
+        QVERIFY(view.explanation.fix.has_value());
+        server::CorsPolicy policy = m_lab->playground().policy();
+        QStringList changes;
+        QString error;
+        QVERIFY2(server::applyFixToPolicy(*view.explanation.fix, m_origins, &policy, &changes,
+                                          &error),
+                 qPrintable(error));
+        QVERIFY(policy.allowedOrigins.contains(QStringLiteral("{evil}")));
+        m_lab->playground().setPolicy(policy);
+
+        m_lab->compose(r);
+        QTRY_COMPARE(composed.size(), 2);
+        QVERIFY(composed.at(1).at(0).value<client::FetchOutcome>().exposed);
+        QTRY_COMPARE(m_lab->session().count(), 2);
+        QCOMPARE(m_lab->session().row(1).verdict.state, session::VerdictState::Exposed);
+    }
+
+    void proxyOverrideFromAFixReachesTheBrowser()
+    {
+        server::CorsPolicy none = *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        none.allowOrigin = server::CorsPolicy::OriginMode::None;
+        m_lab->playground().setPolicy(none);
+        const QByteArray request = get(m_origins.api + "/public", m_origins.app, hostOf(m_origins.api));
+        QVERIFY(!rawRequest(m_lab->proxyPort(), request).contains("Access-Control-Allow-Origin"));
+        QTRY_COMPARE(m_lab->session().count(), 1);
+        QCOMPARE(m_lab->session().row(0).verdict.state, session::VerdictState::Blocked);
+
+        const report::PairView view = report::buildPairView(m_lab->session(), 0);
+        QVERIFY(view.explanation.fix.has_value());
+        QList<proxy::OverrideRule> rules;
+        QString error;
+        QVERIFY2(proxy::overrideRulesForFix(*view.explanation.fix,
+                                            QUrl(QString::fromLatin1(m_origins.api + "/public")),
+                                            "GET", {}, &rules, &error),
+                 qPrintable(error));
+        proxy::OverrideSet set;
+        QVERIFY2(proxy::OverrideSet::fromRules(rules, m_origins, &set, &error), qPrintable(error));
+        m_lab->overrides()->set(set);
+
+        const QByteArray reply = rawRequest(m_lab->proxyPort(), request);
+        QVERIFY2(reply.contains("Access-Control-Allow-Origin: " + m_origins.app), reply.constData());
+        QTRY_COMPARE(m_lab->session().count(), 2);
+        QCOMPARE(m_lab->session().row(1).verdict.state, session::VerdictState::Exposed);
+        QVERIFY(m_lab->session().row(1).overridden);
+    }
+
+    void sessionSavedAndOpenedOffTheGuiThread()
+    {
+        rawRequest(m_lab->proxyPort(), get(m_origins.api + "/public", m_origins.app, hostOf(m_origins.api)));
+        rawRequest(m_lab->proxyPort(), get(m_origins.api + "/public", m_origins.evil, hostOf(m_origins.api)));
+        QTRY_COMPARE(m_lab->session().count(), 2);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.corslab"));
+        QSignalSpy done(m_lab.get(), &lab::Lab::fileJobFinished);
+        const quint64 saved = m_lab->saveSession(path);
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(0).toULongLong(), saved);
+        QCOMPARE(done.at(0).at(2).toString(), QString());
+
+        m_lab->clear();
+        QTRY_COMPARE(m_lab->session().count(), 0);
+        m_lab->openSession(path);
+        QTRY_COMPARE(done.size(), 2);
+        QCOMPARE(done.at(1).at(2).toString(), QString());
+        QCOMPARE(m_lab->session().count(), 2);
+        QCOMPARE(m_lab->session().row(1).origin, m_origins.evil);
+
+        // A broken file: a clear error, the session untouched; a cancelled open changes nothing.
+        QFile broken(dir.filePath(QStringLiteral("broken.corslab")));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("{\"format\": \"corslab-session\", \"version\": 1, \"exchanges\": 7}");
+        broken.close();
+        m_lab->openSession(broken.fileName());
+        QTRY_COMPARE(done.size(), 3);
+        QVERIFY(!done.at(2).at(2).toString().isEmpty());
+        QCOMPARE(m_lab->session().count(), 2);
+        m_lab->clear();
+        QTRY_COMPARE(m_lab->session().count(), 0);
+        const quint64 cancelled = m_lab->openSession(path);
+        m_lab->cancelFileJob(cancelled);
+        QTest::qWait(500);
+        QCOMPARE(done.size(), 3);
+        QCOMPARE(m_lab->session().count(), 0);
+    }
+
+    void profileSwitchRejudgesTheSession()
+    {
+        QSignalSpy changed(&m_lab->session(), &session::Session::profileChanged);
+        m_lab->setProfile(*cors::BrowserProfile::byName(QStringLiteral("firefox")));
+        QTRY_COMPARE(changed.size(), 1);
+        QCOMPARE(m_lab->profile().name, QStringLiteral("firefox"));
+        QCOMPARE(m_lab->client().profile().name, QStringLiteral("firefox"));
+    }
+
+    void busyProxyPortFallsBackToAFreeOne()
+    {
+        lab::Lab::Options o = freePorts(m_ca.path());
+        o.proxy.port = m_lab->proxyPort(); // taken by the first lab
+        lab::Lab second(o);
+        second.start();
+        QVERIFY(second.proxyRunning());
+        QVERIFY(second.proxyPort() != m_lab->proxyPort());
+    }
+
+    void reverseTargetIsChecked()
+    {
+        lab::ProxySettings s;
+        s.port = 0;
+        s.mode = proxy::ProxyOptions::Mode::Reverse;
+        s.reverseTarget = QUrl(QStringLiteral("ftp://example.com"));
+        QString error;
+        QVERIFY(!m_lab->startProxy(s, &error));
+        QVERIFY2(error.contains(QStringLiteral("reverse target")), qPrintable(error));
+        QVERIFY(!m_lab->proxyRunning());
+    }
+
+private:
+    QTemporaryDir m_ca;
+    std::unique_ptr<lab::Lab> m_lab;
+    server::DemoOrigins m_origins;
+};
+
+QTEST_MAIN(TestLab)
+#include "tst_lab.moc"
