@@ -1,19 +1,94 @@
+#include "lab/lab.h"
 #include "main_window.h"
-#include "server/playground_server.h"
+#include "preferences.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QScreen>
+#include <QSettings>
+#include <QTimer>
+#include <QWindow>
+#include <cstdio>
+
+namespace {
+
+/// Saves what the screen shows of \a window (the X server's pixels, not a re-rendering) and
+/// ends the app: for documentation and the screenshot test.
+void saveScreenshotAndQuit(QWidget *window, const QString &path)
+{
+    QCoreApplication::processEvents();
+    QScreen *screen = window->windowHandle() ? window->windowHandle()->screen()
+                                             : QGuiApplication::primaryScreen();
+    QPixmap shot = screen ? screen->grabWindow(window->winId()) : QPixmap();
+    if (shot.isNull() || shot.width() < 2) // platforms that cannot grab: render the widgets
+        shot = window->grab();
+    if (!shot.save(path, "PNG")) {
+        std::fprintf(stderr, "corslab: --screenshot: cannot write %s\n", qPrintable(path));
+        QCoreApplication::exit(1);
+        return;
+    }
+    QCoreApplication::exit(0);
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("CORS Lab"));
     QApplication::setOrganizationName(QStringLiteral("CORS Lab"));
-    // The playground starts with the app, on free loopback ports, so a first launch just works.
-    corslab::server::PlaygroundServer playground(
-        {}, *corslab::server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist")));
-    QString error;
-    playground.start(&error);
-    MainWindow window(&playground, error);
+    QApplication::setApplicationVersion(QStringLiteral(CORSLAB_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("CORS Lab: see every preflight and actual request side by side, and why."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption scenario(
+        QStringLiteral("scenario"),
+        QStringLiteral("Run this classic scenario at start (simple-get, json-post, "
+                       "custom-header, credentials-wildcard, trusted-third-party, "
+                       "expose-headers, max-age, reflect-any-origin, preflight-rejected)."),
+        QStringLiteral("id"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Save a PNG of the window once it is ready (after --scenario lands) and "
+                       "quit."),
+        QStringLiteral("file"));
+    parser.addOptions({scenario, screenshot});
+    parser.process(app);
+
+    QSettings settings;
+    const corslab::ui::Preferences prefs = corslab::ui::Preferences::load(settings);
+    corslab::lab::Lab::Options options;
+    options.playground.apiPort = prefs.apiPort;
+    options.playground.appPort = prefs.appPort;
+    options.playground.evilPort = prefs.evilPort;
+    options.proxy.port = prefs.proxyPort;
+    options.startProxy = prefs.startProxyAtLaunch;
+    options.bodyCap = prefs.bodyCaptureBytes;
+    options.browserBinary = prefs.browserBinary;
+    options.profile = prefs.browserProfile;
+    // The playground and the proxy start with the app, on loopback, so a first launch just works.
+    corslab::lab::Lab lab(options);
+    lab.start();
+    corslab::ui::MainWindow window(&lab);
     window.show();
+
+    const QString shotPath = parser.value(screenshot);
+    if (parser.isSet(scenario)) {
+        QObject::connect(&window, &corslab::ui::MainWindow::scenarioEnded, &window,
+                         [&](const QString &, bool ok, const QString &why) {
+                             if (!ok)
+                                 std::fprintf(stderr, "corslab: --scenario: %s\n", qPrintable(why));
+                             if (!shotPath.isEmpty())
+                                 QTimer::singleShot(500, &window, [&] {
+                                     saveScreenshotAndQuit(&window, shotPath);
+                                 });
+                         });
+        window.runScenario(parser.value(scenario));
+    } else if (!shotPath.isEmpty()) {
+        QTimer::singleShot(1000, &window, [&] { saveScreenshotAndQuit(&window, shotPath); });
+    }
     return app.exec();
 }

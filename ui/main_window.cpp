@@ -1,82 +1,751 @@
 #include "main_window.h"
 
-#include "cors/browser_profile.h"
-#include "server/playground_server.h"
-#include "session/exchange_judge.h"
+#include "client/browser_client.h"
+#include "composer_dialog.h"
+#include "empty_state_widget.h"
+#include "exchange_table_model.h"
+#include "explanation_widget.h"
+#include "filter_bar.h"
+#include "lab/lab.h"
+#include "pair_bracket_delegate.h"
+#include "pair_view_widget.h"
+#include "preferences.h"
+#include "preferences_dialog.h"
+#include "proxy/override_from_fix.h"
+#include "proxy_panel.h"
+#include "report/pair_view.h"
+#include "server/policy_fix.h"
+#include "server_panel.h"
+#include "session_counts.h"
+#include "tour/tour_runner.h"
+#include "tour_panel.h"
 
 #include <QApplication>
-#include <QDateTime>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
 #include <QLabel>
+#include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
-#include <QPlainTextEdit>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
 #include <QVBoxLayout>
 
-using namespace corslab;
+namespace corslab::ui {
 
-MainWindow::MainWindow(server::PlaygroundServer *playground, const QString &startError,
-                       QWidget *parent)
-    : QMainWindow(parent), m_playground(playground),
-      m_judge(cors::BrowserProfile::get(cors::Browser::Chromium))
+namespace {
+
+/// The page's view of a captured request, to send it again from the composer: the Origin it
+/// came from, its method, URL, body and the headers a script sets (not the browser's own).
+client::ComposedRequest composedFrom(const session::CapturedExchange &x)
+{
+    static const QList<QByteArray> browserOwned = {
+        "host",           "origin",         "cookie",         "content-length", "connection",
+        "user-agent",     "accept-encoding", "accept-language", "referer",        "sec-fetch-mode",
+        "sec-fetch-site", "sec-fetch-dest", "sec-ch-ua",      "sec-ch-ua-mobile",
+        "sec-ch-ua-platform", "proxy-connection", "access-control-request-method",
+        "access-control-request-headers", "accept"};
+    client::ComposedRequest r;
+    r.url = QUrl(QString::fromUtf8(x.url));
+    r.method = x.method;
+    r.body = x.requestBody.stored;
+    for (const auto &[name, value] : x.requestHeaders) {
+        const QByteArray lower = name.toLower();
+        if (lower == "origin")
+            r.origin = value;
+        else if (lower == "cookie")
+            r.credentials = cors::CredentialsMode::Include;
+        else if (!browserOwned.contains(lower) && !lower.startsWith("sec-"))
+            r.headers.append({name, value});
+    }
+    return r;
+}
+
+} // namespace
+
+MainWindow::MainWindow(lab::Lab *lab, QWidget *parent) : QMainWindow(parent), m_lab(lab)
 {
     setWindowTitle(QStringLiteral("CORS Lab"));
-    resize(1200, 760);
+    setObjectName(QStringLiteral("mainWindow"));
+    resize(1400, 900);
+    m_model = new ExchangeTableModel(&m_lab->session(), this);
+    m_counts = new SessionCounts(&m_lab->session(), this);
+    m_tour = std::make_unique<tour::TourRunner>(m_lab->playground(), m_lab->client(),
+                                                m_lab->session());
+    buildCentral();
+    buildDocks();
+    buildMenus();
+    buildStatusBar();
+
+    connect(m_counts, &SessionCounts::changed, this, [this] {
+        updateStatus();
+        updateEmptyState();
+    });
+    connect(m_lab, &lab::Lab::proxyStateChanged, this, &MainWindow::updateStatus);
+    connect(&m_lab->session(), &session::Session::exchangesChanged, this,
+            [this](qsizetype first, qsizetype last) {
+                if (m_shown >= first && m_shown <= last + 2)
+                    refreshShown();
+            });
+    connect(&m_lab->session(), &session::Session::exchangesAdded, this,
+            [this](qsizetype first, qsizetype) {
+                // The actual request of a shown preflight may just have arrived.
+                if (m_shown >= 0 && first > m_shown)
+                    refreshShown();
+            });
+    connect(&m_lab->session(), &session::Session::profileChanged, this, [this] {
+        const QString name = m_lab->session().profile().name;
+        const QSignalBlocker block(m_profile);
+        m_profile->setCurrentIndex(qMax(0, m_profile->findData(name)));
+        refreshShown();
+    });
+    connect(&m_lab->session(), &session::Session::cleared, this, [this] {
+        m_shown = -1;
+        m_pairView->clear();
+        m_explanation->clear();
+    });
+    connect(m_lab, &lab::Lab::composed, this,
+            [this](const client::FetchOutcome &outcome, qsizetype first) {
+                if (m_composer)
+                    m_composer->showOutcome(outcome);
+                if (first >= 0 && !outcome.exchanges.isEmpty())
+                    selectExchange(first + outcome.exchanges.size() - 1);
+                if (!outcome.failure.isEmpty())
+                    statusBar()->showMessage(tr("Request failed: %1").arg(outcome.failure), 10000);
+            });
+    connect(m_tour.get(), &tour::TourRunner::stepFinished, this,
+            [this](int index, const client::FetchOutcome &, qsizetype) {
+                m_tourPanel->setRunning(m_tour->runningScenario(),
+                                        tr("Step %1 done…").arg(index + 1));
+            });
+    connect(m_tour.get(), &tour::TourRunner::finished, this,
+            [this](const QString &id, qsizetype landing, bool asExpected) {
+                m_tourPanel->setResult(
+                    asExpected ? tr("✓ Done. Below: the exchange this lesson is about.")
+                               : tr("⚠ Done, but a step did not go as the lesson expects: %1")
+                                     .arg(m_tour->lastMismatches().join(QLatin1Char(' '))));
+                m_tourPanel->setCanRestore(m_tour->hasPolicyToRestore());
+                if (landing >= 0)
+                    selectExchange(landing);
+                Q_EMIT scenarioEnded(id, true, m_tour->lastMismatches().join(QLatin1Char(' ')));
+            });
+    connect(m_tour.get(), &tour::TourRunner::failed, this, [this](const QString &reason) {
+        m_tourPanel->setResult(tr("✗ %1").arg(reason));
+        Q_EMIT scenarioEnded(m_tourPanel->selectedId(), false, reason);
+    });
+
+    restoreSettings();
+    updateStatus();
+    updateEmptyState();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildCentral()
+{
+    auto *listArea = new QWidget(this);
+    auto *listLayout = new QVBoxLayout(listArea);
+    listLayout->setContentsMargins(4, 4, 4, 0);
+    m_filter = new FilterBar(listArea);
+    listLayout->addWidget(m_filter);
+    m_table = new QTableView(listArea);
+    m_table->setObjectName(QStringLiteral("exchangeTable"));
+    m_table->setModel(m_model);
+    m_table->setItemDelegateForColumn(ExchangeTableModel::Id, new PairBracketDelegate(m_table));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_table->verticalHeader()->hide();
+    // Fixed row heights: the view never measures a million rows.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setSectionResizeMode(ExchangeTableModel::Url,
+                                                      QHeaderView::Stretch);
+    m_table->horizontalHeader()->setHighlightSections(false);
+    const int w = m_table->fontMetrics().averageCharWidth();
+    for (auto [column, chars] : {std::pair{ExchangeTableModel::Id, 6},
+                                 {ExchangeTableModel::Time, 12},
+                                 {ExchangeTableModel::Kind, 14},
+                                 {ExchangeTableModel::Method, 8},
+                                 {ExchangeTableModel::Origin, 22},
+                                 {ExchangeTableModel::Status, 6},
+                                 {ExchangeTableModel::Verdict, 10},
+                                 {ExchangeTableModel::Error, 22},
+                                 {ExchangeTableModel::Duration, 8}})
+        m_table->setColumnWidth(column, chars * w + 12);
+    listLayout->addWidget(m_table, 1);
+
+    m_pairView = new PairViewWidget(this);
+    m_explanation = new ExplanationWidget(this);
+    m_regions = new QSplitter(Qt::Vertical, this);
+    m_regions->setObjectName(QStringLiteral("regions"));
+    m_regions->addWidget(listArea);
+    m_regions->addWidget(m_pairView);
+    m_regions->addWidget(m_explanation);
+    // The list gets the least: the pair and its explanation are what the user came for.
+    m_regions->setSizes({260, 340, 300});
+    // Until the first exchange, the whole area is the first-launch guide.
+    m_central = new QStackedWidget(this);
+    m_empty = new EmptyStateWidget(m_central);
+    m_central->addWidget(m_empty);
+    m_central->addWidget(m_regions);
+    setCentralWidget(m_central);
+
+    connect(m_filter, &FilterBar::filterChanged, this, [this](const ExchangeFilter &f) {
+        m_model->setFilter(f);
+        const int row = m_shown >= 0 ? m_model->rowOf(m_shown) : -1;
+        if (row >= 0)
+            m_table->scrollTo(m_model->index(row, 0), QAbstractItemView::PositionAtCenter);
+        updateEmptyState();
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    showExchange(m_model->sessionIndex(current.row()));
+            });
+    connect(m_table, &QTableView::activated, this, [this] { m_pairView->setFocus(); });
+    connect(m_table, &QWidget::customContextMenuRequested, this, &MainWindow::showTableMenu);
+    connect(m_model, &QAbstractItemModel::rowsAboutToBeInserted, this,
+            &MainWindow::onRowsAboutToBeInserted);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::onRowsInserted);
+    connect(m_pairView, &PairViewWidget::copyAsCurlRequested, this, &MainWindow::copyAsCurl);
+    connect(m_explanation, &ExplanationWidget::applyFixToPlaygroundRequested, this,
+            &MainWindow::applyFixToPlayground);
+    connect(m_explanation, &ExplanationWidget::applyFixAsOverrideRequested, this,
+            &MainWindow::applyFixAsOverride);
+    connect(m_empty, &EmptyStateWidget::openPlaygroundRequested, this,
+            &MainWindow::openPlaygroundInBrowser);
+    connect(m_empty, &EmptyStateWidget::scenariosRequested, this, [this] {
+        m_tourDock->show();
+        m_tourDock->raise();
+        m_tourPanel->list()->setFocus();
+    });
+    connect(m_empty, &EmptyStateWidget::inspectOwnAppRequested, this, [this] {
+        if (auto *dock = findChild<QDockWidget *>(QStringLiteral("proxyDock"))) {
+            dock->show();
+            dock->raise();
+        }
+    });
+}
+
+void MainWindow::buildDocks()
+{
+    auto addDock = [this](const QString &title, const QString &name, QWidget *widget) {
+        auto *dock = new QDockWidget(title, this);
+        dock->setObjectName(name);
+        dock->setWidget(widget);
+        addDockWidget(Qt::LeftDockWidgetArea, dock);
+        return dock;
+    };
+    m_serverPanel = new ServerPanel(&m_lab->playground(), m_lab->playgroundError(), this);
+    auto *serverDock = addDock(tr("Playground server"), QStringLiteral("serverDock"),
+                               m_serverPanel);
+    m_proxyPanel = new ProxyPanel(m_lab->overrides(), this);
+    m_proxyPanel->setSettings(m_lab->proxySettings());
+    auto *proxyDock = addDock(tr("Proxy"), QStringLiteral("proxyDock"), m_proxyPanel);
+    m_tourPanel = new TourPanel(this);
+    m_tourDock = addDock(tr("Guided tour"), QStringLiteral("tourDock"), m_tourPanel);
+    tabifyDockWidget(serverDock, proxyDock);
+    tabifyDockWidget(proxyDock, m_tourDock);
+    serverDock->raise();
+    resizeDocks({serverDock}, {400}, Qt::Horizontal);
+
+    connect(m_serverPanel, &ServerPanel::openInBrowserRequested, this, &MainWindow::openBrowserAt);
+    connect(m_proxyPanel, &ProxyPanel::startRequested, this, [this](const lab::ProxySettings &s) {
+        QString error;
+        m_lab->startProxy(s, &error);
+        updateStatus();
+    });
+    connect(m_proxyPanel, &ProxyPanel::stopRequested, this, [this] {
+        m_lab->stopProxy();
+        updateStatus();
+    });
+    connect(m_proxyPanel, &ProxyPanel::exportCaRequested, this, &MainWindow::exportCa);
+    connect(m_tourPanel, &TourPanel::runRequested, this, &MainWindow::runScenario);
+    connect(m_tourPanel, &TourPanel::restorePolicyRequested, this, [this] {
+        m_tour->restorePolicy();
+        m_tourPanel->setCanRestore(false);
+    });
+}
+
+void MainWindow::buildMenus()
+{
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    file->addAction(tr("&New session"), QKeySequence::New, this, &MainWindow::newSession);
+    file->addAction(tr("&Open session…"), QKeySequence::Open, this, &MainWindow::openSession);
+    file->addAction(tr("&Save session"), QKeySequence::Save, this, [this] { saveSession(false); });
+    file->addAction(tr("Save session &as…"), QKeySequence::SaveAs, this,
+                    [this] { saveSession(true); });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    m_origins = new QLabel(central);
-    m_origins->setTextFormat(Qt::RichText);
-    m_origins->setOpenExternalLinks(true);
-    m_origins->setTextInteractionFlags(Qt::TextBrowserInteraction);
-    m_origins->setWordWrap(true);
-    layout->addWidget(m_origins);
-    m_log = new QPlainTextEdit(central);
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(5000);
-    m_log->setPlaceholderText(
-        tr("Exchanges with the playground appear here, each with the engine's verdict."));
-    QFont mono(QStringLiteral("monospace"));
-    mono.setStyleHint(QFont::Monospace);
-    m_log->setFont(mono);
-    layout->addWidget(m_log, 1);
-    setCentralWidget(central);
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(tr("&Find…"), QKeySequence::Find, m_filter, &FilterBar::focusText);
+    QAction *clear = edit->addAction(tr("&Clear"), QKeySequence(Qt::CTRL | Qt::Key_L), m_lab,
+                                     &lab::Lab::clear);
+    edit->addSeparator();
+    edit->addAction(tr("&Preferences…"), QKeySequence::Preferences, this,
+                    &MainWindow::showPreferences);
 
-    if (!m_playground || !m_playground->isRunning()) {
-        m_origins->setText(
-            tr("<b>The playground server did not start:</b> %1").arg(startError.toHtmlEscaped()));
-        statusBar()->showMessage(tr("Playground stopped"));
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        view->addAction(dock->toggleViewAction());
+
+    QMenu *capture = menuBar()->addMenu(tr("&Capture"));
+    m_proxyAction = capture->addAction(tr("&Proxy running"));
+    m_proxyAction->setCheckable(true);
+    connect(m_proxyAction, &QAction::triggered, this, [this](bool on) {
+        if (on)
+            startProxy();
+        else
+            m_lab->stopProxy();
+        updateStatus();
+    });
+    QAction *browser = capture->addAction(tr("Open &browser"), QKeySequence(Qt::CTRL | Qt::Key_B),
+                                          this, &MainWindow::openPlaygroundInBrowser);
+    QAction *compose = capture->addAction(tr("&Try a request…"), QKeySequence(Qt::CTRL | Qt::Key_K),
+                                          this, &MainWindow::showComposer);
+    capture->addAction(tr("Export CA &certificate…"), this, &MainWindow::exportCa);
+
+    QMenu *playground = menuBar()->addMenu(tr("P&layground"));
+    QMenu *scenarios = playground->addMenu(tr("Classic &scenarios"));
+    for (const tour::ClassicScenario &s : tour::classicScenarios())
+        scenarios->addAction(s.title, this, [this, id = s.id] { runScenario(id); });
+    playground->addAction(tr("Open the &app page in a browser"), this,
+                          &MainWindow::openPlaygroundInBrowser);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("Guided &tour"), this, [this] {
+        m_tourDock->show();
+        m_tourDock->raise();
+    });
+    help->addAction(tr("&About CORS Lab"), this, &MainWindow::showAbout);
+
+    QToolBar *tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->addAction(m_proxyAction);
+    tools->addAction(browser);
+    tools->addAction(compose);
+    tools->addAction(clear);
+}
+
+void MainWindow::buildStatusBar()
+{
+    m_serverStatus = new QLabel(this);
+    m_proxyStatus = new QLabel(this);
+    m_countStatus = new QLabel(this);
+    m_countStatus->setObjectName(QStringLiteral("countStatus"));
+    m_profile = new QComboBox(this);
+    m_profile->setObjectName(QStringLiteral("profileSwitch"));
+    m_profile->setToolTip(tr("The browser whose rules judge every exchange"));
+    for (const QString &name : {QStringLiteral("chromium"), QStringLiteral("firefox"),
+                                QStringLiteral("safari")})
+        m_profile->addItem(cors::BrowserProfile::byName(name)->displayName, name);
+    m_profile->setCurrentIndex(qMax(0, m_profile->findData(m_lab->profile().name)));
+    connect(m_profile, &QComboBox::currentIndexChanged, this, [this] {
+        if (const auto *p = cors::BrowserProfile::byName(m_profile->currentData().toString()))
+            m_lab->setProfile(*p);
+    });
+    statusBar()->addPermanentWidget(m_serverStatus);
+    statusBar()->addPermanentWidget(m_proxyStatus);
+    statusBar()->addPermanentWidget(m_countStatus);
+    statusBar()->addPermanentWidget(m_profile);
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_regions->restoreState(settings.value(QStringLiteral("window/regions")).toByteArray());
+    m_table->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("window/columns")).toByteArray());
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/regions"), m_regions->saveState());
+    settings.setValue(QStringLiteral("window/columns"),
+                      m_table->horizontalHeader()->saveState());
+    Preferences prefs = Preferences::load(settings);
+    prefs.browserProfile = m_lab->profile().name;
+    prefs.save(settings);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+ComposerDialog *MainWindow::composer()
+{
+    if (!m_composer) {
+        const server::DemoOrigins o = m_lab->playground().origins();
+        m_composer = new ComposerDialog(o, this);
+        connect(m_composer, &ComposerDialog::sendRequested, this,
+                [this](const client::ComposedRequest &r) { m_lab->compose(r); });
+    }
+    return m_composer;
+}
+
+bool MainWindow::showsEmptyState() const
+{
+    return m_central->currentWidget() == m_empty;
+}
+
+void MainWindow::selectExchange(qsizetype index)
+{
+    if (index < 0 || index >= m_lab->session().count())
+        return;
+    int row = m_model->rowOf(index);
+    if (row < 0 && !m_model->filter().isEmpty()) {
+        m_model->setFilter({}); // the user asked for this exchange: show it
+        row = m_model->rowOf(index);
+    }
+    updateEmptyState();
+    if (row < 0) {
+        showExchange(index); // not listed yet (queued rows): the detail shows it anyway
         return;
     }
-    const server::DemoOrigins o = m_playground->origins();
-    auto link = [](const QByteArray &origin) {
-        const QString url = QString::fromLatin1(origin) + QLatin1Char('/');
-        return QStringLiteral("<a href=\"%1\">%1</a>").arg(url.toHtmlEscaped());
-    };
-    m_origins->setText(tr("<b>Playground running</b> — policy <i>%1</i><br>"
-                          "API origin: <code>%2</code><br>"
-                          "Trusted app (same site as the API): %3<br>"
-                          "Untrusted site (another site): %4<br>"
-                          "Open a page in your browser and press its buttons.")
-                           .arg(m_playground->policy().name.toHtmlEscaped(),
-                                QString::fromLatin1(o.api), link(o.app), link(o.evil)));
-    statusBar()->showMessage(tr("Playground API on %1").arg(QString::fromLatin1(o.api)));
-    connect(m_playground, &server::PlaygroundServer::exchangeRecorded, this,
-            [this, o](const http::HttpExchange &x) {
-                const QByteArray base = x.request.listener == QLatin1String("api")   ? o.api
-                                        : x.request.listener == QLatin1String("app") ? o.app
-                                                                                     : o.evil;
-                const QByteArray url = base + x.request.target;
-                const session::ExchangeJudgement &j = m_judge.judge(x.request, x.response, url);
-                m_log->appendPlainText(
-                    QStringLiteral("%1  %2 %3  origin=%4  %5  %6")
-                        .arg(QDateTime::fromMSecsSinceEpoch(x.startedAtMs)
-                                 .toString(QStringLiteral("HH:mm:ss.zzz")),
-                             QString::fromLatin1(x.request.method), QString::fromLatin1(url),
-                             QString::fromLatin1(
-                                 x.request.header("origin").value_or(QByteArrayLiteral("-"))))
-                        .arg(x.response.status)
-                        .arg(j.summary));
+    const QModelIndex cell = m_model->index(row, 0);
+    m_table->selectionModel()->setCurrentIndex(
+        cell, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollTo(cell);
+    showExchange(index);
+}
+
+void MainWindow::showExchange(qsizetype index)
+{
+    m_shown = index;
+    const report::PairView view = report::buildPairView(m_lab->session(), index);
+    if (view.isEmpty()) {
+        m_pairView->clear();
+        m_explanation->clear();
+        return;
+    }
+    m_pairView->showPair(view);
+    m_explanation->showExplanation(view.explanation);
+}
+
+void MainWindow::refreshShown()
+{
+    // Batches arrive every 20 ms while capturing: rebuild the detail at most once per event loop
+    // pass, not once per signal.
+    if (m_refreshPending || m_shown < 0)
+        return;
+    m_refreshPending = true;
+    QTimer::singleShot(0, this, [this] {
+        m_refreshPending = false;
+        if (m_shown >= 0)
+            showExchange(m_shown);
+    });
+}
+
+void MainWindow::updateStatus()
+{
+    const server::DemoOrigins o = m_lab->playground().origins();
+    m_serverStatus->setText(m_lab->playgroundRunning()
+                                ? tr("Server %1").arg(QString::fromLatin1(o.api))
+                                : tr("Server stopped"));
+    const QString proxy = m_lab->proxyAddress();
+    m_proxyStatus->setText(proxy.isEmpty() ? tr("Proxy stopped") : tr("Proxy %1").arg(proxy));
+    m_countStatus->setText(tr("%n exchange(s)", nullptr, int(m_counts->total())) +
+                           QStringLiteral(" · ") +
+                           tr("%n blocked", nullptr, int(m_counts->blocked())));
+    m_proxyAction->setChecked(m_lab->proxyRunning());
+    m_proxyAction->setText(proxy.isEmpty() ? tr("Start proxy")
+                                           : tr("Proxy :%1").arg(m_lab->proxyPort()));
+    m_proxyPanel->setState(m_lab->proxyRunning(), proxy, m_lab->proxyError());
+    m_empty->setProxyAddress(proxy);
+    m_empty->setPlaygroundUrl(m_lab->playground().appPageUrl().toString());
+}
+
+void MainWindow::updateEmptyState()
+{
+    const bool empty = m_lab->session().count() == 0 && m_model->rowCount() == 0;
+    m_central->setCurrentWidget(empty ? static_cast<QWidget *>(m_empty) : m_regions);
+}
+
+void MainWindow::onRowsAboutToBeInserted()
+{
+    // Follow new traffic only while the user is at the end of the list.
+    const QScrollBar *bar = m_table->verticalScrollBar();
+    m_followTail = bar->value() >= bar->maximum() - 2;
+}
+
+void MainWindow::onRowsInserted()
+{
+    updateEmptyState();
+    if (m_followTail)
+        m_table->scrollToBottom();
+}
+
+void MainWindow::openPlaygroundInBrowser()
+{
+    openBrowserAt(m_lab->playground().appPageUrl());
+}
+
+void MainWindow::openBrowserAt(const QUrl &url)
+{
+    QString error;
+    if (!m_lab->proxyRunning())
+        startProxy();
+    if (!m_lab->openBrowser(url, &error))
+        QMessageBox::warning(this, tr("Open browser"),
+                             tr("The browser could not start: %1\n\nSet its path in "
+                                "Preferences, or open %2 in any browser configured to use the "
+                                "proxy.")
+                                 .arg(error, url.toString()));
+    else
+        statusBar()->showMessage(tr("Browser started through the proxy at %1").arg(url.toString()),
+                                 8000);
+}
+
+void MainWindow::showComposer()
+{
+    ComposerDialog *dialog = composer();
+    dialog->show();
+    dialog->raise();
+    dialog->activateWindow();
+}
+
+void MainWindow::resendFromComposer(qsizetype index)
+{
+    composer()->setRequest(composedFrom(m_lab->session().exchange(index)));
+    showComposer();
+}
+
+void MainWindow::copyAsCurl(qsizetype index)
+{
+    if (index < 0)
+        return;
+    QApplication::clipboard()->setText(client::curlCommand(m_lab->session().exchange(index)));
+    statusBar()->showMessage(tr("Copied #%1 as a curl command").arg(index + 1), 5000);
+}
+
+void MainWindow::applyFixToPlayground(qsizetype index, const cors::Fix &fix)
+{
+    server::CorsPolicy policy = m_lab->playground().policy();
+    QStringList changes;
+    QString error;
+    if (!server::applyFixToPolicy(fix, m_lab->playground().origins(), &policy, &changes, &error)) {
+        QMessageBox::information(this, tr("Apply this fix to the playground server"), error);
+        return;
+    }
+    m_lab->playground().setPolicy(policy);
+    statusBar()->showMessage(tr("Playground policy changed: %1. Send #%2 again to see it pass.")
+                                 .arg(changes.join(QStringLiteral("; ")))
+                                 .arg(index + 1),
+                             15000);
+}
+
+void MainWindow::applyFixAsOverride(qsizetype index, const cors::Fix &fix)
+{
+    const session::CapturedExchange x = m_lab->session().exchange(index);
+    http::HeaderList preflightHeaders;
+    const report::PairView view = report::buildPairView(m_lab->session(), index);
+    if (view.preflight.present)
+        preflightHeaders = m_lab->session().exchange(view.preflight.index).responseHeaders;
+    // The rule is for the actual request's method, also when a preflight was selected.
+    QByteArray method = view.actual.present ? view.actual.method : x.method;
+    if (!view.actual.present) {
+        for (const auto &[name, value] : x.requestHeaders) {
+            if (name.compare("access-control-request-method", Qt::CaseInsensitive) == 0)
+                method = value.trimmed();
+        }
+    }
+    QList<proxy::OverrideRule> rules;
+    QString error;
+    if (!proxy::overrideRulesForFix(fix, QUrl(QString::fromUtf8(x.url)), method, preflightHeaders,
+                                    &rules, &error)) {
+        QMessageBox::information(this, tr("Apply as proxy override"), error);
+        return;
+    }
+    for (const proxy::OverrideRule &rule : rules) {
+        if (!m_proxyPanel->addRule(rule, &error)) {
+            QMessageBox::warning(this, tr("Apply as proxy override"), error);
+            return;
+        }
+    }
+    statusBar()->showMessage(
+        tr("%n override rule(s) added: the browser's next request through the proxy gets the fix.",
+           nullptr, int(rules.size())),
+        15000);
+}
+
+void MainWindow::startProxy()
+{
+    QString error;
+    if (!m_lab->startProxy(m_proxyPanel->settings(), &error))
+        statusBar()->showMessage(tr("Proxy not started: %1").arg(error), 10000);
+    updateStatus();
+}
+
+void MainWindow::exportCa()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export CA certificate"), QStringLiteral("corslab-ca.pem"),
+        tr("PEM certificate (*.pem *.crt);;DER certificate (*.der *.cer)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (m_lab->exportCaCertificate(path, &error))
+        statusBar()->showMessage(tr("CA certificate written to %1").arg(path), 8000);
+    else
+        QMessageBox::warning(this, tr("Export CA certificate"), error);
+}
+
+void MainWindow::runScenario(const QString &id)
+{
+    m_tourDock->show();
+    m_tourDock->raise();
+    m_tourPanel->select(id);
+    m_tourPanel->setRunning(id, tr("Running…"));
+    m_tour->run(id);
+}
+
+void MainWindow::newSession()
+{
+    m_lab->clear();
+    m_sessionPath.clear();
+    setWindowTitle(QStringLiteral("CORS Lab"));
+}
+
+void MainWindow::openSession()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open session"), QString(), tr("CORS Lab sessions (*.corslab *.json);;All files (*)"));
+    if (!path.isEmpty())
+        openSessionFile(path);
+}
+
+void MainWindow::openSessionFile(const QString &path)
+{
+    auto *progress = new QProgressDialog(tr("Loading %1…").arg(QFileInfo(path).fileName()),
+                                         tr("Cancel"), 0, 0, this);
+    progress->setWindowModality(Qt::WindowModal);
+    progress->setMinimumDuration(300);
+    const quint64 job = m_lab->openSession(path);
+    m_fileJob = job;
+    connect(progress, &QProgressDialog::canceled, this, [this, job] {
+        m_lab->cancelFileJob(job);
+        statusBar()->showMessage(tr("Loading cancelled: the session is as it was"), 5000);
+    });
+    auto *once = new QObject(progress);
+    connect(m_lab, &lab::Lab::fileJobFinished, once,
+            [this, job, progress](quint64 done, const QString &file, const QString &error) {
+                if (done != job)
+                    return;
+                progress->deleteLater();
+                if (!error.isEmpty()) {
+                    QMessageBox::warning(this, tr("Open session"),
+                                         tr("%1 could not be opened:\n%2").arg(file, error));
+                    return;
+                }
+                m_sessionPath = file;
+                setWindowTitle(tr("CORS Lab — %1").arg(QFileInfo(file).fileName()));
+                statusBar()->showMessage(tr("Opened %1").arg(file), 5000);
             });
 }
+
+void MainWindow::saveSession(bool askPath)
+{
+    QString path = m_sessionPath;
+    if (askPath || path.isEmpty())
+        path = QFileDialog::getSaveFileName(this, tr("Save session"),
+                                            path.isEmpty() ? QStringLiteral("session.corslab")
+                                                           : path,
+                                            tr("CORS Lab sessions (*.corslab *.json)"));
+    if (path.isEmpty())
+        return;
+    auto *progress = new QProgressDialog(tr("Saving %1…").arg(QFileInfo(path).fileName()),
+                                         tr("Hide"), 0, 0, this);
+    progress->setMinimumDuration(300);
+    const quint64 job = m_lab->saveSession(path);
+    auto *once = new QObject(progress);
+    connect(m_lab, &lab::Lab::fileJobFinished, once,
+            [this, job, progress](quint64 done, const QString &file, const QString &error) {
+                if (done != job)
+                    return;
+                progress->deleteLater();
+                if (!error.isEmpty()) {
+                    QMessageBox::warning(this, tr("Save session"),
+                                         tr("%1 could not be written:\n%2").arg(file, error));
+                    return;
+                }
+                m_sessionPath = file;
+                setWindowTitle(tr("CORS Lab — %1").arg(QFileInfo(file).fileName()));
+                statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
+            });
+}
+
+void MainWindow::showPreferences()
+{
+    QSettings settings;
+    const Preferences before = Preferences::load(settings);
+    PreferencesDialog dialog(before, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const Preferences after = dialog.preferences();
+    after.save(settings);
+    m_lab->setBodyCap(after.bodyCaptureBytes);
+    m_lab->setBrowserBinary(after.browserBinary);
+    if (after.apiPort != before.apiPort || after.appPort != before.appPort ||
+        after.evilPort != before.evilPort)
+        statusBar()->showMessage(tr("The playground's new ports apply at the next launch"), 8000);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About CORS Lab"),
+        tr("<h3>CORS Lab %1</h3>"
+           "<p>An inspector and playground for Cross-Origin Resource Sharing: every preflight "
+           "and actual request side by side, judged step by step by the WHATWG Fetch standard "
+           "as Chromium, Firefox or Safari would.</p>"
+           "<p>Built on Qt %2 (networking, TLS, widgets), llhttp (HTTP/1.1 parsing) and "
+           "OpenSSL (the interception CA).</p>")
+            .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::showTableMenu(const QPoint &pos)
+{
+    const QModelIndex cell = m_table->indexAt(pos);
+    if (!cell.isValid())
+        return;
+    const qsizetype index = m_model->sessionIndex(cell.row());
+    const session::ExchangeRow row = m_lab->session().row(index);
+    QMenu menu(this);
+    menu.addAction(tr("Copy as curl"), this, [this, index] { copyAsCurl(index); });
+    menu.addAction(tr("Copy URL"), this, [url = row.url] {
+        QApplication::clipboard()->setText(QString::fromUtf8(url));
+    });
+    menu.addAction(tr("Send again from the composer…"), this,
+                   [this, index] { resendFromComposer(index); });
+    if (row.pairedId > 0) {
+        menu.addAction(tr("Go to linked #%1").arg(row.pairedId), this,
+                       [this, id = row.pairedId] { selectExchange(id - 1); });
+    }
+    menu.exec(m_table->viewport()->mapToGlobal(pos));
+}
+
+} // namespace corslab::ui

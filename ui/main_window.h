@@ -1,33 +1,141 @@
 #pragma once
 
-#include "session/exchange_judge.h"
-
 #include <QMainWindow>
+#include <QPointer>
+#include <memory>
 
-namespace corslab::server {
-class PlaygroundServer;
-}
+class QComboBox;
 class QLabel;
-class QPlainTextEdit;
+class QProgressDialog;
+class QSplitter;
+class QStackedWidget;
+class QTableView;
 
-/// \brief The CORS Lab main window. For now: the running playground's origins (with links to open
-/// them in a browser) and a live log of its exchanges with the engine's verdict; the exchange
-/// table, the side-by-side view and the policy panel arrive with the desktop app's issue.
+namespace corslab::lab {
+class Lab;
+}
+namespace corslab::tour {
+class TourRunner;
+}
+namespace corslab::cors {
+struct Fix;
+}
+
+namespace corslab::ui {
+
+class ComposerDialog;
+class EmptyStateWidget;
+class ExchangeTableModel;
+class ExplanationWidget;
+class FilterBar;
+class PairViewWidget;
+class ProxyPanel;
+class ServerPanel;
+class SessionCounts;
+class TourPanel;
+
+/// \brief The CORS Lab window (UI.md): the exchange list, the side-by-side pair and the
+/// explanation stacked like Wireshark's three regions, the playground, proxy and tour docks, the
+/// composer, and a status bar with the browser profile switch.
+///
+/// Views only: everything runs in the Lab (playground, proxy, composer, session), off the GUI
+/// thread where it touches the network.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    /// \a playground may be null (it failed to start); the window then says why.
-    explicit MainWindow(corslab::server::PlaygroundServer *playground,
-                        const QString &startError = {}, QWidget *parent = nullptr);
+    explicit MainWindow(lab::Lab *lab, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
-    /// The exchange log view (for tests).
-    QPlainTextEdit *log() const { return m_log; }
+    // For tests and the screenshot driver.
+    QTableView *exchangeView() const { return m_table; }
+    ExchangeTableModel *exchangeModel() const { return m_model; }
+    FilterBar *filterBar() const { return m_filter; }
+    PairViewWidget *pairView() const { return m_pairView; }
+    ExplanationWidget *explanationView() const { return m_explanation; }
+    ServerPanel *serverPanel() const { return m_serverPanel; }
+    ProxyPanel *proxyPanel() const { return m_proxyPanel; }
+    TourPanel *tourPanel() const { return m_tourPanel; }
+    ComposerDialog *composer();
+    QComboBox *profileSwitch() const { return m_profile; }
+    bool showsEmptyState() const;
+
+    /// Selects the row of session index \a index (clearing the filter if it hides it) and shows
+    /// its pair.
+    void selectExchange(qsizetype index);
+    /// The session index shown in the detail region, -1 when none.
+    qsizetype shownExchange() const { return m_shown; }
+    /// Runs classic scenario \a id (the tour panel's Run).
+    void runScenario(const QString &id);
+    /// Opens (asynchronously) the session file at \a path, replacing the session.
+    void openSessionFile(const QString &path);
+
+Q_SIGNALS:
+    /// A scenario run by runScenario() ended: \a ok when it ran (its exchange is shown), else
+    /// \a why says what went wrong.
+    void scenarioEnded(const QString &id, bool ok, const QString &why);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    corslab::server::PlaygroundServer *m_playground;
-    corslab::session::ExchangeJudge m_judge;
-    QLabel *m_origins = nullptr;
-    QPlainTextEdit *m_log = nullptr;
+    void buildCentral();
+    void buildDocks();
+    void buildMenus();
+    void buildStatusBar();
+    void restoreSettings();
+    void saveSettings() const;
+
+    void showExchange(qsizetype index);
+    void refreshShown();
+    void updateStatus();
+    void updateEmptyState();
+    void onRowsAboutToBeInserted();
+    void onRowsInserted();
+
+    void openPlaygroundInBrowser();
+    void openBrowserAt(const QUrl &url);
+    void showComposer();
+    void resendFromComposer(qsizetype index);
+    void copyAsCurl(qsizetype index);
+    void applyFixToPlayground(qsizetype index, const cors::Fix &fix);
+    void applyFixAsOverride(qsizetype index, const cors::Fix &fix);
+    void startProxy();
+    void exportCa();
+    void newSession();
+    void openSession();
+    void saveSession(bool askPath);
+    void showPreferences();
+    void showAbout();
+    void showTableMenu(const QPoint &pos);
+
+    lab::Lab *m_lab;
+    ExchangeTableModel *m_model = nullptr;
+    SessionCounts *m_counts = nullptr;
+    QStackedWidget *m_central = nullptr; ///< the first-launch guide, or the three regions
+    EmptyStateWidget *m_empty = nullptr;
+    QTableView *m_table = nullptr;
+    FilterBar *m_filter = nullptr;
+    QSplitter *m_regions = nullptr;
+    PairViewWidget *m_pairView = nullptr;
+    ExplanationWidget *m_explanation = nullptr;
+    ServerPanel *m_serverPanel = nullptr;
+    ProxyPanel *m_proxyPanel = nullptr;
+    TourPanel *m_tourPanel = nullptr;
+    QDockWidget *m_tourDock = nullptr;
+    QPointer<ComposerDialog> m_composer;
+    std::unique_ptr<tour::TourRunner> m_tour;
+    QComboBox *m_profile = nullptr;
+    QLabel *m_serverStatus = nullptr;
+    QLabel *m_proxyStatus = nullptr;
+    QLabel *m_countStatus = nullptr;
+    QAction *m_proxyAction = nullptr;
+    qsizetype m_shown = -1;
+    bool m_followTail = true;
+    bool m_refreshPending = false;
+    QString m_sessionPath;
+    quint64 m_fileJob = 0; ///< the open/save in progress (0: none); a cancelled one is ignored
 };
+
+} // namespace corslab::ui

@@ -239,6 +239,8 @@ void FetchRun::sendPreflight(const http::HeaderList &corsHeaders)
 void FetchRun::onPreflight(const session::CapturedExchange &exchange)
 {
     outcome.exchanges.append(exchange);
+    // The session judges a preflight for its fetch's credentials mode, which only we know.
+    outcome.exchanges.last().credentialsIncluded = includeCredentials();
     if (!exchange.error.isEmpty()) {
         // #cors-preflight-fetch step 7: a network error; Chromium calls it InvalidResponse.
         finish(cors::CorsError::InvalidResponse,
@@ -287,6 +289,7 @@ void FetchRun::sendActual()
 void FetchRun::onActual(const session::CapturedExchange &exchange)
 {
     outcome.exchanges.append(exchange);
+    outcome.exchanges.last().credentialsIncluded = includeCredentials();
     if (!exchange.error.isEmpty()) {
         finish(cors::CorsError::None, exchange.error); // the page sees "TypeError: Failed to fetch"
         return;

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <optional>
 
 namespace corslab::session {
 
@@ -72,6 +73,11 @@ struct CapturedExchange
     int upstreamStatus = 0;
 
     TunnelInfo tunnel; ///< for Type::Tunnel, and for exchanges inside an intercepted tunnel
+
+    /// The request's credentials mode when the client that sent it knows it (the composer and
+    /// the guided tour: true for 'include', or 'same-origin' on a same-origin request); a proxy
+    /// cannot know it, and the session then infers it from Cookie and Authorization.
+    std::optional<bool> credentialsIncluded;
 
     /// Why the exchange failed ("upstream refused the connection: 127.0.0.1:9", "client closed the
     /// connection mid-request"), empty on success. A failed exchange that the proxy answered with

@@ -333,7 +333,7 @@ void Evaluator::actual()
     if (m_ctx.pairing == PairingState::NoPreflightSeen)
         assumptions |= Assumption::PreflightAssumed;
     m_e.verdict = judgeActual(s);
-    if (!ci.include) {
+    if (!ci.include && !ci.known) {
         cors::Scenario credentialed = s;
         credentialed.credentials = cors::CredentialsMode::Include;
         m_e.credentialedVerdict = judgeActual(credentialed);
@@ -386,13 +386,15 @@ void Evaluator::preflight()
     m_e.summaryIfCredentialed =
         summarize(withCredentials, nullptr, Assumption::CredentialsFromActual,
                   cors::CredentialsMode::Include, true);
-    const CredentialsInference ci = m_ctx.actual
-                                        ? inferCredentials(*m_ctx.actual, &m_c.requestedHeaders)
-                                        : CredentialsInference{};
+    const CredentialsInference ci = preflightCredentials(m_x, m_ctx, m_c.requestedHeaders);
     if (ci.include) {
         m_e.summary = m_e.summaryIfCredentialed;
         m_e.scenario = std::move(credentialed);
         m_e.verdict = std::move(withCredentials);
+    } else if (ci.known) {
+        m_e.summary = summarize(plain, nullptr, Assumption::CredentialsKnown,
+                                cors::CredentialsMode::Omit, true);
+        m_e.verdict = std::move(plain);
     } else {
         m_e.summary = summarize(plain, &withCredentials, Assumption::CredentialsUnknown,
                                 cors::CredentialsMode::Omit, true);
@@ -401,10 +403,11 @@ void Evaluator::preflight()
         m_e.credentialedVerdict = std::move(withCredentials);
     }
     if (m_withNotes)
-        note(ci.include ? credentialsNote(Assumption::CredentialsFromActual | ci.assumption,
-                                          m_ctx.actualId)
-                        : credentialsNote(Assumption::CredentialsUnknown |
-                                          Assumption::CredentialsFromActual));
+        note(ci.known     ? credentialsNote(ci.assumption)
+             : ci.include ? credentialsNote(Assumption::CredentialsFromActual | ci.assumption,
+                                            m_ctx.actualId)
+                          : credentialsNote(Assumption::CredentialsUnknown |
+                                            Assumption::CredentialsFromActual));
 }
 
 void Evaluator::pairingNotes()
@@ -519,6 +522,14 @@ bool verdictStateFromName(const QString &name, VerdictState *out)
 CredentialsInference inferCredentials(const CapturedExchange &x, const QList<QByteArray> *announced)
 {
     CredentialsInference ci;
+    if (x.credentialsIncluded) {
+        ci.include = *x.credentialsIncluded;
+        ci.known = true;
+        ci.assumption = Assumption::CredentialsKnown;
+        // The Authorization the client sent is the page's unless it says so: a known mode
+        // without cookies is the composer's, which adds no HTTP authentication of its own.
+        return ci;
+    }
     if (cors::containsHeader(x.requestHeaders, "cookie")) {
         ci.include = true;
         ci.assumption = Assumption::CredentialsFromCookie;
@@ -539,12 +550,26 @@ CredentialsInference inferCredentials(const CapturedExchange &x, const QList<QBy
     return ci;
 }
 
+CredentialsInference preflightCredentials(const CapturedExchange &preflight,
+                                          const EvaluationContext &context,
+                                          const QList<QByteArray> &requestedHeaders)
+{
+    // A preflight never carries credentials: its actual request tells the mode, or the client
+    // that sent the preflight said it.
+    if (context.actual)
+        return inferCredentials(*context.actual, &requestedHeaders);
+    if (preflight.credentialsIncluded)
+        return inferCredentials(preflight, nullptr);
+    return {};
+}
+
 QStringList assumptionNames(quint8 assumptions)
 {
     static constexpr std::pair<quint8, const char *> names[] = {
         {Assumption::CredentialsFromCookie, "credentials-from-cookie"},
         {Assumption::CredentialsFromAuthorization, "credentials-from-authorization"},
         {Assumption::CredentialsUnknown, "credentials-unknown"},
+        {Assumption::CredentialsKnown, "credentials-known"},
         {Assumption::CredentialsFromActual, "credentials-from-actual"},
         {Assumption::ModeAssumed, "mode-assumed"},
         {Assumption::PreflightAssumed, "preflight-assumed"},
@@ -560,6 +585,8 @@ QStringList assumptionNames(quint8 assumptions)
 
 QString credentialsNote(quint8 a, qint64 actualId)
 {
+    if (a & Assumption::CredentialsKnown)
+        return QStringLiteral("credentials mode as the composer sent it, not inferred");
     if (a & Assumption::CredentialsFromActual) {
         if (a & Assumption::CredentialsUnknown)
             return QStringLiteral("a preflight never carries credentials, and no actual request "
@@ -606,9 +633,7 @@ quint64 evaluationKey(const CapturedExchange &x, const Classification &c,
         k.add(c.requestedMethod);
         for (const QByteArray &name : c.requestedHeaders)
             k.add(name);
-        const CredentialsInference ci = ctx.actual
-                                            ? inferCredentials(*ctx.actual, &c.requestedHeaders)
-                                            : CredentialsInference{};
+        const CredentialsInference ci = preflightCredentials(x, ctx, c.requestedHeaders);
         k.addNumber(qint64(ci.include) | qint64(ci.assumption) << 8);
         return k.value();
     }

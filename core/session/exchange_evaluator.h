@@ -35,6 +35,9 @@ constexpr quint8 ModeAssumed = 1 << 4;                  ///< no Sec-Fetch-Mode: 
 constexpr quint8 PreflightAssumed = 1 << 5;     ///< no preflight seen: judged as if a cached one
                                                 ///< had allowed the request
 constexpr quint8 ErrorWithCredentials = 1 << 6; ///< the error is the verdict with credentials
+/// The client that sent it said its credentials mode (CapturedExchange::credentialsIncluded:
+/// the composer and the tour do; a proxy cannot), so nothing was assumed.
+constexpr quint8 CredentialsKnown = 1 << 7;
 } // namespace Assumption
 
 /// \brief The few bytes a session keeps per exchange of its verdict; the whole Verdict, its
@@ -63,13 +66,14 @@ struct CredentialsInference
     bool include = false;
     quint8 assumption = Assumption::CredentialsUnknown; ///< why (an Assumption bit)
     bool authorizationByBrowser = false; ///< Authorization was the browser's (HTTP auth)
+    bool known = false; ///< said by the client that sent it: judged in that mode only
 };
 
 /// A Cookie means credentials 'include' (a browser sends none to another origin otherwise). So
 /// does an Authorization header the page did not set: one the preflight did not announce
 /// (\a announced: the paired or serving preflight's Access-Control-Request-Headers, nullptr when
 /// none is known) and not a Bearer token (browsers add Basic, Digest, Negotiate, NTLM only).
-/// Anything else leaves the mode unknown.
+/// Anything else leaves the mode unknown, unless the capture says it (credentialsIncluded).
 CredentialsInference inferCredentials(const CapturedExchange &exchange,
                                       const QList<QByteArray> *announced);
 
@@ -118,6 +122,12 @@ ExchangeEvaluation evaluateExchange(const CapturedExchange &exchange,
 /// memoizing pay.
 quint64 evaluationKey(const CapturedExchange &exchange, const Classification &classification,
                       const EvaluationContext &context);
+
+/// The credentials mode a preflight is judged for: its actual request's (\a context.actual), else
+/// the one its capture states, else unknown.
+CredentialsInference preflightCredentials(const CapturedExchange &preflight,
+                                          const EvaluationContext &context,
+                                          const QList<QByteArray> &requestedHeaders);
 
 /// Names of the Assumption bits set in \a assumptions ("credentials-from-cookie", ...), for the
 /// session file.

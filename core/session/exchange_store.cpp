@@ -53,6 +53,9 @@ qsizetype ExchangeStore::add(const CapturedExchange &x)
         r.flags |= Overridden;
     if (x.answeredLocally)
         r.flags |= AnsweredLocally;
+    if (x.credentialsIncluded)
+        r.flags |= *x.credentialsIncluded ? (CredentialsKnown | CredentialsIncluded)
+                                          : CredentialsKnown;
     if (!x.error.isEmpty() || (x.type == CapturedExchange::Type::Http && x.status == 0))
         r.flags |= Failed;
 
@@ -157,6 +160,8 @@ CapturedExchange ExchangeStore::decode(qsizetype index, bool withBodies) const
     x.status = r.status;
     x.overridden = r.flags & Overridden;
     x.answeredLocally = r.flags & AnsweredLocally;
+    if (r.flags & CredentialsKnown)
+        x.credentialsIncluded = bool(r.flags & CredentialsIncluded);
     const QByteArrayView packed = m_packed.view(r.packed);
     x.url = packed.first(r.urlSize).toByteArray();
     const char *p = packed.data() + r.urlSize;

@@ -31,6 +31,8 @@ public:
         AnsweredLocally = 1 << 2,
         IsTunnel = 1 << 3,
         NeedsPreflight = 1 << 4,
+        CredentialsKnown = 1 << 5,    ///< CapturedExchange::credentialsIncluded is set...
+        CredentialsIncluded = 1 << 6, ///< ...to true
     };
 
     struct Record

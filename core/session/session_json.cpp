@@ -212,6 +212,8 @@ void writeExchange(JsonOut &out, const CapturedExchange &x, const ExchangeRow &r
     out.raw(",").key("headers").headers(x.requestHeaders);
     out.raw(",").key("body");
     writeBody(out, x.requestBody);
+    if (x.credentialsIncluded)
+        out.raw(",").key("credentials").raw(*x.credentialsIncluded ? "\"include\"" : "\"omit\"");
     out.raw("}");
     out.raw(",").key("response").raw("{").key("status").number(x.status);
     out.raw(",").key("reason").latin1(x.reason);
@@ -513,12 +515,22 @@ bool Reader::exchange(const QJsonValue &v, const QString &field, CapturedExchang
         QJsonObject r;
         if (!object(request, rf,
                     {QStringLiteral("method"), QStringLiteral("url"), QStringLiteral("httpVersion"),
-                     QStringLiteral("headers"), QStringLiteral("body")},
+                     QStringLiteral("headers"), QStringLiteral("body"),
+                     QStringLiteral("credentials")},
                     &r) ||
             !bytes(r, rf, "method", &x->method, http, true) ||
             !bytes(r, rf, "url", &x->url, http) || !bytes(r, rf, "httpVersion", &x->httpVersion) ||
             !headers(r, rf, "headers", &x->requestHeaders) || !body(r, rf, &x->requestBody))
             return false;
+        bool include = false;
+        const QJsonValue credentials = r.value(QStringLiteral("credentials"));
+        if (!choice(credentials, at(rf, "credentials"),
+                    QList<QPair<QString, bool>>{{QStringLiteral("include"), true},
+                                                {QStringLiteral("omit"), false}},
+                    &include))
+            return false;
+        if (!credentials.isUndefined())
+            x->credentialsIncluded = include;
     }
     const QJsonValue response = o.value(QStringLiteral("response"));
     if (!response.isUndefined() && !response.isNull()) {

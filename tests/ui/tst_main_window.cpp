@@ -1,11 +1,27 @@
+// The window as a user meets it: a first launch's guide, a pair selected from the list filling
+// both sides, the profile switch, a policy toggle changing the next response, a fix applied from
+// the explanation turning a blocked composed request into an exposed one, a classic scenario,
+// and settings that survive a restart.
+#include "composer_dialog.h"
+#include "exchange_table_model.h"
+#include "explanation_widget.h"
+#include "filter_bar.h"
+#include "lab/lab.h"
 #include "main_window.h"
-#include "server/playground_server.h"
+#include "pair_view_widget.h"
+#include "report/pair_view.h"
+#include "server_panel.h"
+#include "tour_panel.h"
 
-#include <QLabel>
-#include <QMenuBar>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QPlainTextEdit>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace corslab;
@@ -15,36 +31,186 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void showsThePlaygroundAndLogsExchanges()
+    void initTestCase()
     {
-        server::PlaygroundServer playground(
-            {}, *server::CorsPolicy::preset(QStringLiteral("Open public API")));
-        QString error;
-        QVERIFY2(playground.start(&error), qPrintable(error));
-        MainWindow window(&playground);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        QCOMPARE(window.windowTitle(), QStringLiteral("CORS Lab"));
-        QVERIFY(!window.menuBar()->actions().isEmpty());
-        const QString text = window.findChild<QLabel *>()->text();
-        QVERIFY(text.contains(QString::fromLatin1(playground.origins().app)));
-        QVERIFY(text.contains(QStringLiteral("Open public API")));
-
-        QNetworkAccessManager nam;
-        QNetworkRequest request(QUrl(QString::fromLatin1(playground.origins().api + "/public")));
-        request.setRawHeader("Origin", playground.origins().evil);
-        QNetworkReply *reply = nam.get(request);
-        QTRY_VERIFY(reply->isFinished());
-        reply->deleteLater();
-        QTRY_VERIFY(window.log()->toPlainText().contains(QStringLiteral("/public")));
-        QVERIFY(window.log()->toPlainText().contains(QStringLiteral("exposed")));
+        QVERIFY(m_home.isValid());
+        // QSettings and the CA go to a directory of the test's own.
+        qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toLocal8Bit());
+        QCoreApplication::setOrganizationName(QStringLiteral("CORS Lab test"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_main_window"));
     }
 
-    void saysWhyThePlaygroundIsMissing()
+    void init()
     {
-        MainWindow window(nullptr, QStringLiteral("port 8080 in use"));
-        QVERIFY(window.findChild<QLabel *>()->text().contains(QStringLiteral("port 8080 in use")));
+        lab::Lab::Options o;
+        o.proxy.port = 0;
+        o.caDirectory = m_home.filePath(QStringLiteral("ca"));
+        m_lab = std::make_unique<lab::Lab>(o);
+        m_lab->start();
+        QVERIFY(m_lab->playgroundRunning());
+        m_window = std::make_unique<ui::MainWindow>(m_lab.get());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     }
+
+    void cleanup()
+    {
+        m_window.reset();
+        m_lab.reset();
+    }
+
+    void firstLaunchShowsTheGuide()
+    {
+        QVERIFY(m_window->showsEmptyState());
+        QVERIFY(m_window->findChild<QPushButton *>(QStringLiteral("openPlayground")));
+        QVERIFY(m_window->findChild<QPushButton *>(QStringLiteral("tryScenarios")));
+        QVERIFY(m_window->findChild<QPushButton *>(QStringLiteral("inspectOwnApp")));
+        compose(m_lab->playground().origins().app, "/public");
+        QTRY_VERIFY(!m_window->showsEmptyState());
+    }
+
+    void selectingEitherHalfOfAPairFillsBothSides()
+    {
+        client::ComposedRequest r = request(m_lab->playground().origins().app, "/echo");
+        r.method = "PUT";
+        r.headers = {{"Content-Type", "application/json"}};
+        r.body = "{}";
+        QSignalSpy composed(m_lab.get(), &lab::Lab::composed);
+        m_lab->compose(r);
+        QTRY_COMPARE(composed.size(), 1);
+        QTRY_COMPARE(m_window->exchangeModel()->rowCount(), 2);
+        for (int row : {0, 1}) {
+            m_window->exchangeView()->selectRow(row);
+            QTRY_COMPARE(m_window->shownExchange(), qsizetype(row));
+            const QString left = m_window->pairView()->shownLines(ui::PairViewWidget::Side::Preflight).join(QLatin1Char('\n'));
+            const QString right = m_window->pairView()->shownLines(ui::PairViewWidget::Side::Actual).join(QLatin1Char('\n'));
+            QVERIFY2(left.contains(QStringLiteral("OPTIONS")), qPrintable(left));
+            QVERIFY(left.contains(QStringLiteral("Access-Control-Request-Method")));
+            QVERIFY2(right.contains(QStringLiteral("PUT")), qPrintable(right));
+            QVERIFY(explanationText().contains(QStringLiteral("EXPOSED")));
+        }
+    }
+
+    void profileSwitchRejudgesAndNamesTheBrowser()
+    {
+        compose(m_lab->playground().origins().evil, "/public"); // blocked: not in the allowlist
+        QTRY_COMPARE(m_window->exchangeModel()->rowCount(), 1);
+        m_window->selectExchange(0);
+        QVERIFY(explanationText().contains(QStringLiteral("Chrom")));
+        QComboBox *profile = m_window->profileSwitch();
+        profile->setCurrentIndex(profile->findData(QStringLiteral("firefox")));
+        QTRY_COMPARE(m_lab->session().profile().name, QStringLiteral("firefox"));
+        QTRY_VERIFY(explanationText().contains(QStringLiteral("CORS")));
+        QTRY_VERIFY2(explanationText().contains(QStringLiteral("Firefox")),
+                     qPrintable(explanationText()));
+    }
+
+    void filterBarFiltersTheList()
+    {
+        compose(m_lab->playground().origins().app, "/public");
+        compose(m_lab->playground().origins().evil, "/public");
+        QTRY_COMPARE(m_window->exchangeModel()->rowCount(), 2);
+        auto *blockedOnly = m_window->findChild<QCheckBox *>(QStringLiteral("blockedOnly"));
+        blockedOnly->setChecked(true);
+        QCOMPARE(m_window->exchangeModel()->rowCount(), 1);
+        blockedOnly->setChecked(false);
+        QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(m_window->filterBar()->textField()->hasFocus());
+        QTest::keyClicks(m_window->filterBar()->textField(), QStringLiteral("127.0.0.1"));
+        QTRY_COMPARE(m_window->exchangeModel()->rowCount(), 1);
+    }
+
+    void policyToggleChangesTheNextResponse()
+    {
+        auto *credentials = m_window->serverPanel()->findChild<QCheckBox *>(
+            QStringLiteral("credentials"));
+        QVERIFY(credentials);
+        const bool before = m_lab->playground().policy().allowCredentials;
+        credentials->click();
+        QCOMPARE(m_lab->playground().policy().allowCredentials, !before);
+        compose(m_lab->playground().origins().app, "/public");
+        QTRY_COMPARE(m_lab->session().count(), 1);
+        const session::CapturedExchange x = m_lab->session().exchange(0);
+        bool sent = false;
+        for (const auto &h : x.responseHeaders)
+            sent |= h.first.compare("Access-Control-Allow-Credentials", Qt::CaseInsensitive) == 0;
+        QCOMPARE(sent, !before);
+    }
+
+    void applyingTheFixTurnsABlockedComposedRequestExposed()
+    {
+        compose(m_lab->playground().origins().evil, "/public");
+        QTRY_COMPARE(m_window->exchangeModel()->rowCount(), 1);
+        m_window->selectExchange(0);
+        QCOMPARE(m_lab->session().row(0).verdict.state, session::VerdictState::Blocked);
+        QPushButton *apply = m_window->explanationView()->applyToPlaygroundButton();
+        QVERIFY(apply);
+        QVERIFY(apply->isVisible());
+        apply->click();
+        QVERIFY(m_lab->playground().policy().allowedOrigins.contains(QStringLiteral("{evil}")));
+        compose(m_lab->playground().origins().evil, "/public");
+        QTRY_COMPARE(m_lab->session().count(), 2);
+        QCOMPARE(m_lab->session().row(1).verdict.state, session::VerdictState::Exposed);
+        QTRY_COMPARE(m_window->shownExchange(), qsizetype(1)); // the new try is selected
+    }
+
+    void classicScenarioLandsOnItsExchange()
+    {
+        m_window->runScenario(QStringLiteral("simple-get"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->shownExchange() >= 0, 15000);
+        QVERIFY(!m_window->pairView()->shownLines(ui::PairViewWidget::Side::Actual).join(QLatin1Char('\n')).isEmpty());
+        QVERIFY(!explanationText().isEmpty());
+    }
+
+    void settingsPersistAcrossARestart()
+    {
+        m_window->resize(1111, 777);
+        m_window->findChild<QDockWidget *>(QStringLiteral("tourDock"))->hide();
+        m_window->profileSwitch()->setCurrentIndex(
+            m_window->profileSwitch()->findData(QStringLiteral("safari")));
+        QTRY_COMPARE(m_lab->session().profile().name, QStringLiteral("safari"));
+        m_window->close();
+        cleanup();
+
+        QSettings settings;
+        lab::Lab::Options o;
+        o.proxy.port = 0;
+        o.caDirectory = m_home.filePath(QStringLiteral("ca"));
+        o.profile = settings.value(QStringLiteral("preferences/browserProfile")).toString();
+        QCOMPARE(o.profile, QStringLiteral("safari"));
+        m_lab = std::make_unique<lab::Lab>(o);
+        m_lab->start();
+        m_window = std::make_unique<ui::MainWindow>(m_lab.get());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QCOMPARE(m_window->size(), QSize(1111, 777));
+        QVERIFY(!m_window->findChild<QDockWidget *>(QStringLiteral("tourDock"))->isVisible());
+        QCOMPARE(m_window->profileSwitch()->currentData().toString(), QStringLiteral("safari"));
+    }
+
+private:
+    QString explanationText() const
+    {
+        return m_window->explanationView()->headline() + QLatin1Char('\n') +
+               m_window->explanationView()->bodyText();
+    }
+    client::ComposedRequest request(const QByteArray &origin, const QByteArray &path)
+    {
+        client::ComposedRequest r;
+        r.origin = origin;
+        r.url = QUrl(QString::fromLatin1(m_lab->playground().origins().api + path));
+        return r;
+    }
+    void compose(const QByteArray &origin, const QByteArray &path)
+    {
+        QSignalSpy composed(m_lab.get(), &lab::Lab::composed);
+        m_lab->compose(request(origin, path));
+        QTRY_COMPARE(composed.size(), 1);
+    }
+
+    QTemporaryDir m_home;
+    std::unique_ptr<lab::Lab> m_lab;
+    std::unique_ptr<ui::MainWindow> m_window;
 };
 
 QTEST_MAIN(TestMainWindow)

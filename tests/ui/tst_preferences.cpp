@@ -1,0 +1,235 @@
+// Preferences through a real QSettings file: the round trip, defaults, fallbacks for values
+// missing, mistyped or out of range, validation messages, and the dialog's fields driven like a
+// user (OK disabled while a field is wrong).
+#include "preferences.h"
+#include "preferences_dialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace corslab::ui;
+
+namespace {
+
+void retype(QWidget *edit, const QString &text)
+{
+    edit->setFocus();
+    QTest::keyClick(edit, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClick(edit, Qt::Key_Delete);
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        if (i > 0)
+            QTest::keyClick(edit, Qt::Key_Return);
+        QTest::keyClicks(edit, lines[i]);
+    }
+}
+
+/// Clicks a check box on its indicator (a form row stretches the box far beyond its text).
+void clickCheckBox(QCheckBox *box)
+{
+    QTest::mouseClick(box, Qt::LeftButton, {}, QPoint(6, box->height() / 2));
+}
+
+} // namespace
+
+class TestPreferences : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString settingsPath(const char *name) const { return m_dir.filePath(QLatin1String(name)); }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void defaultsWhenNothingIsStored()
+    {
+        QSettings settings(settingsPath("empty.ini"), QSettings::IniFormat);
+        const Preferences p = Preferences::load(settings);
+        QCOMPARE(p, Preferences{});
+        QCOMPARE(p.proxyPort, quint16(8899));
+        QCOMPARE(p.bodyCaptureBytes, 64 * 1024);
+        QCOMPARE(p.browserProfile, QStringLiteral("chromium"));
+        QVERIFY(p.startProxyAtLaunch);
+        QVERIFY(p.problems().isEmpty());
+    }
+
+    void roundTripThroughAFile()
+    {
+        Preferences p;
+        p.apiPort = 18080;
+        p.appPort = 13000;
+        p.evilPort = 16666;
+        p.proxyPort = 0;
+        p.bodyCaptureBytes = 5 * 1024 * 1024;
+        p.browserBinary = QCoreApplication::applicationFilePath(); // an executable that exists
+        p.browserProfile = QStringLiteral("firefox");
+        p.startProxyAtLaunch = false;
+        QVERIFY(p.problems().isEmpty());
+        {
+            QSettings settings(settingsPath("round.ini"), QSettings::IniFormat);
+            p.save(settings);
+        }
+        QSettings reread(settingsPath("round.ini"), QSettings::IniFormat);
+        QCOMPARE(reread.value(QStringLiteral("preferences/proxyPort")).toInt(), 0);
+        QCOMPARE(Preferences::load(reread), p);
+    }
+
+    void badValuesFallBackToDefaults_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QVariant>("value");
+        QTest::newRow("port too high") << QStringLiteral("proxyPort") << QVariant(70000);
+        QTest::newRow("negative port") << QStringLiteral("apiPort") << QVariant(-1);
+        QTest::newRow("port not a number")
+            << QStringLiteral("appPort") << QVariant(QStringLiteral("eighty"));
+        QTest::newRow("port with junk")
+            << QStringLiteral("evilPort") << QVariant(QStringLiteral("80abc"));
+        QTest::newRow("body cap too small") << QStringLiteral("bodyCaptureBytes") << QVariant(512);
+        QTest::newRow("body cap too large")
+            << QStringLiteral("bodyCaptureBytes") << QVariant(qint64(1) << 40);
+        QTest::newRow("unknown profile")
+            << QStringLiteral("browserProfile") << QVariant(QStringLiteral("netscape"));
+        QTest::newRow("start proxy not a bool")
+            << QStringLiteral("startProxyAtLaunch") << QVariant(QStringLiteral("maybe"));
+    }
+    void badValuesFallBackToDefaults()
+    {
+        QFETCH(QString, key);
+        QFETCH(QVariant, value);
+        const QString path = settingsPath("bad.ini");
+        QFile::remove(path);
+        {
+            QSettings settings(path, QSettings::IniFormat);
+            Preferences good;
+            good.proxyPort = 9000;
+            good.bodyCaptureBytes = 2048;
+            good.browserProfile = QStringLiteral("safari");
+            good.startProxyAtLaunch = false;
+            good.save(settings);
+            settings.setValue(QStringLiteral("preferences/") + key, value);
+        }
+        QSettings settings(path, QSettings::IniFormat);
+        const Preferences loaded = Preferences::load(settings);
+        const Preferences defaults;
+        if (key == QLatin1String("proxyPort"))
+            QCOMPARE(loaded.proxyPort, defaults.proxyPort);
+        else
+            QCOMPARE(loaded.proxyPort, quint16(9000)); // the other values are kept
+        if (key == QLatin1String("apiPort"))
+            QCOMPARE(loaded.apiPort, defaults.apiPort);
+        if (key == QLatin1String("appPort"))
+            QCOMPARE(loaded.appPort, defaults.appPort);
+        if (key == QLatin1String("evilPort"))
+            QCOMPARE(loaded.evilPort, defaults.evilPort);
+        QCOMPARE(loaded.bodyCaptureBytes,
+                 key == QLatin1String("bodyCaptureBytes") ? defaults.bodyCaptureBytes : 2048);
+        QCOMPARE(loaded.browserProfile, key == QLatin1String("browserProfile")
+                                            ? defaults.browserProfile
+                                            : QStringLiteral("safari"));
+        QCOMPARE(loaded.startProxyAtLaunch, key == QLatin1String("startProxyAtLaunch"));
+        QVERIFY(loaded.problems().isEmpty());
+    }
+
+    void clashingPortsFallBackToDefaults()
+    {
+        const QString path = settingsPath("clash.ini");
+        {
+            QSettings settings(path, QSettings::IniFormat);
+            settings.setValue(QStringLiteral("preferences/apiPort"), 8080);
+            settings.setValue(QStringLiteral("preferences/proxyPort"), 8080);
+        }
+        QSettings settings(path, QSettings::IniFormat);
+        const Preferences loaded = Preferences::load(settings);
+        QCOMPARE(loaded.apiPort, quint16(0));
+        QCOMPARE(loaded.proxyPort, quint16(8899));
+    }
+
+    void problemsNameTheField()
+    {
+        Preferences p;
+        p.appPort = 3000;
+        p.evilPort = 3000;
+        p.bodyCaptureBytes = 100;
+        p.browserBinary = m_dir.filePath(QStringLiteral("no-such-browser"));
+        p.browserProfile = QStringLiteral("opera");
+        const QStringList problems = p.problems();
+        QCOMPARE(problems.size(), 4);
+        QVERIFY(
+            problems[0].startsWith(QStringLiteral("untrusted site port: expected a port "
+                                                  "different from the trusted app port (3000)")));
+        QVERIFY(
+            problems[1].startsWith(QStringLiteral("body capture limit: expected 1 KB to 64 MB")));
+        QVERIFY(problems[1].endsWith(QStringLiteral("got 100")));
+        QVERIFY(problems[2].startsWith(QStringLiteral("browser binary: expected an executable")));
+        QVERIFY(problems[3].contains(QStringLiteral("got \"opera\"")));
+        // 0 (any free port) never clashes.
+        Preferences zeros;
+        zeros.proxyPort = 0;
+        QVERIFY(zeros.problems().isEmpty());
+    }
+
+    void dialogEditsThePreferences()
+    {
+        Preferences initial;
+        initial.apiPort = 8080;
+        initial.browserProfile = QStringLiteral("firefox");
+        PreferencesDialog dialog(initial);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCOMPARE(dialog.preferences(), initial);
+        QCOMPARE(dialog.findChild<QSpinBox *>(QStringLiteral("appPort"))->text(),
+                 QStringLiteral("any free port"));
+        QCOMPARE(dialog.findChild<QSpinBox *>(QStringLiteral("bodyCaptureKb"))->value(), 64);
+        auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        auto *problems = dialog.findChild<QLabel *>(QStringLiteral("problems"));
+        QVERIFY(ok->isEnabled());
+        QVERIFY(!problems->isVisible());
+
+        retype(dialog.findChild<QSpinBox *>(QStringLiteral("proxyPort")), QStringLiteral("8080"));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY2(problems->text().contains(QStringLiteral("proxy port: expected a port different")),
+                 qPrintable(problems->text()));
+        retype(dialog.findChild<QSpinBox *>(QStringLiteral("proxyPort")), QStringLiteral("9999"));
+        QVERIFY(ok->isEnabled());
+
+        retype(dialog.findChild<QLineEdit *>(QStringLiteral("browserBinary")),
+               m_dir.filePath(QStringLiteral("missing")));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(problems->text().contains(QStringLiteral("browser binary")));
+        retype(dialog.findChild<QLineEdit *>(QStringLiteral("browserBinary")),
+               QCoreApplication::applicationFilePath());
+        QVERIFY(ok->isEnabled());
+
+        retype(dialog.findChild<QSpinBox *>(QStringLiteral("bodyCaptureKb")),
+               QStringLiteral("256"));
+        auto *profile = dialog.findChild<QComboBox *>(QStringLiteral("browserProfile"));
+        profile->setFocus();
+        QTest::keyClick(profile, Qt::Key_Down);
+        clickCheckBox(dialog.findChild<QCheckBox *>(QStringLiteral("startProxy")));
+
+        QTest::mouseClick(ok, Qt::LeftButton);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        const Preferences edited = dialog.preferences();
+        QCOMPARE(edited.apiPort, quint16(8080));
+        QCOMPARE(edited.proxyPort, quint16(9999));
+        QCOMPARE(edited.bodyCaptureBytes, 256 * 1024);
+        QCOMPARE(edited.browserBinary, QCoreApplication::applicationFilePath());
+        QCOMPARE(edited.browserProfile, QStringLiteral("safari"));
+        QVERIFY(!edited.startProxyAtLaunch);
+        QVERIFY(dialog.findChild<QPushButton *>(QStringLiteral("browseBrowser")));
+    }
+};
+
+QTEST_MAIN(TestPreferences)
+#include "tst_preferences.moc"

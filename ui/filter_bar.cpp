@@ -1,0 +1,96 @@
+#include "filter_bar.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTimer>
+
+namespace corslab::ui {
+
+using session::ExchangeKind;
+
+FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_text = new QLineEdit(this);
+    m_text->setObjectName(QStringLiteral("filterText"));
+    m_text->setPlaceholderText(tr("Filter: URL, method, origin, error… (Ctrl+F)"));
+    m_text->setClearButtonEnabled(true);
+    layout->addWidget(m_text, 3);
+    m_blockedOnly = new QCheckBox(tr("Blocked only"), this);
+    m_blockedOnly->setObjectName(QStringLiteral("blockedOnly"));
+    layout->addWidget(m_blockedOnly);
+    layout->addWidget(new QLabel(tr("Origin"), this));
+    m_origin = new QComboBox(this);
+    m_origin->setObjectName(QStringLiteral("originFilter"));
+    m_origin->addItem(tr("any origin"));
+    m_origin->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    layout->addWidget(m_origin, 1);
+    layout->addWidget(new QLabel(tr("Kind"), this));
+    m_kind = new QComboBox(this);
+    m_kind->setObjectName(QStringLiteral("kindFilter"));
+    m_kind->addItem(tr("any kind"));
+    for (ExchangeKind k : {ExchangeKind::Preflight, ExchangeKind::SimpleCors,
+                           ExchangeKind::PreflightedActual, ExchangeKind::PreflightCachedActual,
+                           ExchangeKind::SameOrigin, ExchangeKind::NoCors,
+                           ExchangeKind::Navigation, ExchangeKind::Tunnel})
+        m_kind->addItem(ExchangeTableModel::kindLabel(k), int(k));
+    layout->addWidget(m_kind);
+
+    // Typing waits for a pause: each filter is a scan of the whole session.
+    m_debounce = new QTimer(this);
+    m_debounce->setSingleShot(true);
+    m_debounce->setInterval(150);
+    connect(m_debounce, &QTimer::timeout, this, &FilterBar::emitFilter);
+    connect(m_text, &QLineEdit::textChanged, m_debounce, qOverload<>(&QTimer::start));
+    connect(m_text, &QLineEdit::returnPressed, this, &FilterBar::emitFilter);
+    connect(m_blockedOnly, &QCheckBox::toggled, this, &FilterBar::emitFilter);
+    connect(m_origin, &QComboBox::currentIndexChanged, this, &FilterBar::emitFilter);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &FilterBar::emitFilter);
+}
+
+ExchangeFilter FilterBar::filter() const
+{
+    ExchangeFilter f;
+    f.text = m_text->text().trimmed();
+    f.blockedOnly = m_blockedOnly->isChecked();
+    if (m_origin->currentIndex() > 0)
+        f.origin = m_origin->currentText().toUtf8();
+    if (m_kind->currentIndex() > 0)
+        f.kind = ExchangeKind(m_kind->currentData().toInt());
+    return f;
+}
+
+void FilterBar::setOrigins(const QList<QByteArray> &origins)
+{
+    // Only additions happen while capturing; rebuilding keeps the selection by text.
+    if (m_origin->count() == origins.size() + 1)
+        return;
+    const QString current = m_origin->currentIndex() > 0 ? m_origin->currentText() : QString();
+    const QSignalBlocker block(m_origin);
+    m_origin->clear();
+    m_origin->addItem(tr("any origin"));
+    for (const QByteArray &o : origins)
+        m_origin->addItem(QString::fromUtf8(o));
+    const int keep = current.isEmpty() ? 0 : m_origin->findText(current);
+    m_origin->setCurrentIndex(keep < 0 ? 0 : keep);
+    if (!current.isEmpty() && keep < 0)
+        emitFilter();
+}
+
+void FilterBar::focusText()
+{
+    m_text->setFocus(Qt::ShortcutFocusReason);
+    m_text->selectAll();
+}
+
+void FilterBar::emitFilter()
+{
+    m_debounce->stop();
+    Q_EMIT filterChanged(filter());
+}
+
+} // namespace corslab::ui

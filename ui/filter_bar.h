@@ -1,0 +1,45 @@
+#pragma once
+
+#include "exchange_table_model.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
+class QTimer;
+
+namespace corslab::ui {
+
+/// \brief The filter bar above the exchange list: free text, blocked only, origin, kind.
+///
+/// Typing is debounced (a filter over a million rows is a scan of the session), the other
+/// fields apply at once; filterChanged() carries the whole filter.
+class FilterBar : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit FilterBar(QWidget *parent = nullptr);
+
+    ExchangeFilter filter() const;
+    /// The origins offered in the origin box (the session's, in order of first appearance).
+    void setOrigins(const QList<QByteArray> &origins);
+    /// Puts the keyboard focus in the text field with its text selected (Find, Ctrl+F).
+    void focusText();
+    QLineEdit *textField() const { return m_text; }
+
+Q_SIGNALS:
+    void filterChanged(const corslab::ui::ExchangeFilter &filter);
+
+private:
+    void emitFilter();
+
+    QLineEdit *m_text = nullptr;
+    QCheckBox *m_blockedOnly = nullptr;
+    QComboBox *m_origin = nullptr;
+    QComboBox *m_kind = nullptr;
+    QTimer *m_debounce = nullptr;
+};
+
+} // namespace corslab::ui

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "preferences.h"
+
+#include <QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+
+namespace corslab::ui {
+
+/// \brief Edits Preferences: the playground's and the proxy's ports, the body capture limit, the
+/// browser to launch, the default browser profile and whether the proxy starts at launch.
+///
+/// Problems are listed as the user edits (each naming the field) and OK stays disabled until
+/// there are none. Controls carry object names ("apiPort", "bodyCaptureKb", "browserBinary", ...)
+/// for tests and accessibility tools.
+class PreferencesDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit PreferencesDialog(const Preferences &initial, QWidget *parent = nullptr);
+
+    /// The preferences as the fields say (the body limit in whole kilobytes).
+    Preferences preferences() const;
+    void setPreferences(const Preferences &preferences);
+
+private:
+    void browseForBrowser();
+    void validate();
+
+    QSpinBox *m_apiPort = nullptr;
+    QSpinBox *m_appPort = nullptr;
+    QSpinBox *m_evilPort = nullptr;
+    QSpinBox *m_proxyPort = nullptr;
+    QSpinBox *m_bodyCaptureKb = nullptr;
+    QLineEdit *m_browserBinary = nullptr;
+    QComboBox *m_profile = nullptr;
+    QCheckBox *m_startProxy = nullptr;
+    QLabel *m_problems = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+};
+
+} // namespace corslab::ui
