@@ -223,6 +223,35 @@ private Q_SLOTS:
         QVERIFY(second.proxyPort() != m_lab->proxyPort());
     }
 
+    void openBrowserLaunchesThroughTheProxy()
+    {
+        // A stand-in browser that writes down how it was started.
+        QTemporaryDir dir;
+        const QString args = dir.filePath(QStringLiteral("args"));
+        const QString fake = dir.filePath(QStringLiteral("chromium"));
+        QFile script(fake);
+        QVERIFY(script.open(QIODevice::WriteOnly));
+        script.write("#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + args.toLocal8Bit() + "'\n");
+        script.close();
+        script.setPermissions(script.permissions() | QFileDevice::ExeOwner);
+        m_lab->setBrowserBinary(fake);
+        const QUrl page = m_lab->playground().appPageUrl();
+        QString error;
+        QVERIFY2(m_lab->openBrowser(page, &error), qPrintable(error));
+        auto written = [&args] {
+            QFile f(args);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        QTRY_VERIFY(written().contains("http"));
+        const QByteArray text = written();
+        QVERIFY2(text.contains("--proxy-server=http://" + m_lab->proxyAddress().toLatin1()), text.constData());
+        QVERIFY(text.contains(page.toString().toLatin1()));
+
+        m_lab->stopProxy();
+        QVERIFY(!m_lab->openBrowser(page, &error));
+        QVERIFY2(error.contains(QStringLiteral("proxy is stopped")), qPrintable(error));
+    }
+
     void reverseTargetIsChecked()
     {
         lab::ProxySettings s;
