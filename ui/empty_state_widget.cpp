@@ -35,7 +35,7 @@ EmptyStateWidget::EmptyStateWidget(QWidget *parent) : QWidget(parent)
     };
     m_playground = new QLabel(this);
     auto *scenarioText =
-        new QLabel(tr("Eight one-click lessons run for real against the playground: a simple GET, "
+        new QLabel(tr("Nine one-click lessons run for real against the playground: a simple GET, "
                       "a JSON POST and its preflight, credentials, exposed headers, Max-Age…"),
                    this);
     m_ownApp = new QLabel(this);

@@ -46,36 +46,6 @@
 
 namespace corslab::ui {
 
-namespace {
-
-/// The page's view of a captured request, to send it again from the composer: the Origin it
-/// came from, its method, URL, body and the headers a script sets (not the browser's own).
-client::ComposedRequest composedFrom(const session::CapturedExchange &x)
-{
-    static const QList<QByteArray> browserOwned = {
-        "host",           "origin",         "cookie",         "content-length", "connection",
-        "user-agent",     "accept-encoding", "accept-language", "referer",        "sec-fetch-mode",
-        "sec-fetch-site", "sec-fetch-dest", "sec-ch-ua",      "sec-ch-ua-mobile",
-        "sec-ch-ua-platform", "proxy-connection", "access-control-request-method",
-        "access-control-request-headers", "accept"};
-    client::ComposedRequest r;
-    r.url = QUrl(QString::fromUtf8(x.url));
-    r.method = x.method;
-    r.body = x.requestBody.stored;
-    for (const auto &[name, value] : x.requestHeaders) {
-        const QByteArray lower = name.toLower();
-        if (lower == "origin")
-            r.origin = value;
-        else if (lower == "cookie")
-            r.credentials = cors::CredentialsMode::Include;
-        else if (!browserOwned.contains(lower) && !lower.startsWith("sec-"))
-            r.headers.append({name, value});
-    }
-    return r;
-}
-
-} // namespace
-
 MainWindow::MainWindow(lab::Lab *lab, QWidget *parent) : QMainWindow(parent), m_lab(lab)
 {
     setWindowTitle(QStringLiteral("CORS Lab"));
@@ -90,8 +60,15 @@ MainWindow::MainWindow(lab::Lab *lab, QWidget *parent) : QMainWindow(parent), m_
     buildMenus();
     buildStatusBar();
 
+    // Batches arrive every 20 ms while capturing; the figures need not move faster than the eye
+    // reads them, and each new text lays the status bar out again.
+    m_statusTimer = new QTimer(this);
+    m_statusTimer->setSingleShot(true);
+    m_statusTimer->setInterval(250);
+    connect(m_statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
     connect(m_counts, &SessionCounts::changed, this, [this] {
-        updateStatus();
+        if (!m_statusTimer->isActive())
+            m_statusTimer->start();
         updateEmptyState();
     });
     connect(m_lab, &lab::Lab::proxyStateChanged, this, &MainWindow::updateStatus);
@@ -468,9 +445,9 @@ void MainWindow::updateStatus()
                                 : tr("Server stopped"));
     const QString proxy = m_lab->proxyAddress();
     m_proxyStatus->setText(proxy.isEmpty() ? tr("Proxy stopped") : tr("Proxy %1").arg(proxy));
-    m_countStatus->setText(tr("%n exchange(s)", nullptr, int(m_counts->total())) +
-                           QStringLiteral(" · ") +
-                           tr("%n blocked", nullptr, int(m_counts->blocked())));
+    const qsizetype total = m_counts->total();
+    m_countStatus->setText((total == 1 ? tr("1 exchange") : tr("%1 exchanges").arg(total)) +
+                           QStringLiteral(" · ") + tr("%1 blocked").arg(m_counts->blocked()));
     m_proxyAction->setChecked(m_lab->proxyRunning());
     m_proxyAction->setText(proxy.isEmpty() ? tr("Start proxy")
                                            : tr("Proxy :%1").arg(m_lab->proxyPort()));
@@ -530,7 +507,7 @@ void MainWindow::showComposer()
 
 void MainWindow::resendFromComposer(qsizetype index)
 {
-    composer()->setRequest(composedFrom(m_lab->session().exchange(index)));
+    composer()->setRequest(client::composedRequestFrom(m_lab->session().exchange(index)));
     showComposer();
 }
 
@@ -587,8 +564,8 @@ void MainWindow::applyFixAsOverride(qsizetype index, const cors::Fix &fix)
         }
     }
     statusBar()->showMessage(
-        tr("%n override rule(s) added: the browser's next request through the proxy gets the fix.",
-           nullptr, int(rules.size())),
+        (rules.size() == 1 ? tr("1 override rule added") : tr("%1 override rules added").arg(rules.size())) +
+            tr(": the browser's next request through the proxy gets the fix."),
         15000);
 }
 

@@ -10,6 +10,7 @@ class QProgressDialog;
 class QSplitter;
 class QStackedWidget;
 class QTableView;
+class QTimer;
 
 namespace corslab::lab {
 class Lab;
@@ -131,6 +132,7 @@ private:
     QLabel *m_proxyStatus = nullptr;
     QLabel *m_countStatus = nullptr;
     QAction *m_proxyAction = nullptr;
+    QTimer *m_statusTimer = nullptr;
     qsizetype m_shown = -1;
     bool m_followTail = true;
     bool m_refreshPending = false;

@@ -103,6 +103,11 @@ private:
 QString curlCommand(const session::CapturedExchange &exchange);
 /// The JavaScript fetch() call that makes \a request from a page at its origin.
 QString fetchSnippet(const ComposedRequest &request);
+/// The page's side of a captured request, to send it again from the composer: its Origin (the
+/// page's origin), method, URL and body, the headers a script sets (not those the browser adds:
+/// Host, Cookie, Sec-*, Access-Control-Request-*...), and credentials 'include' when it carried a
+/// Cookie or its capture says so. A preflight becomes the request it announced.
+ComposedRequest composedRequestFrom(const session::CapturedExchange &exchange);
 
 } // namespace corslab::client
 

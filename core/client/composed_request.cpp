@@ -1,5 +1,5 @@
 // ComposedRequest::validate(): what new Request() and the Headers guard would refuse, as errors
-// naming the field.
+// naming the field; and composedRequestFrom(): a captured request as the page made it.
 #include "browser_client.h"
 #include "cors/fetch_rules.h"
 #include "cors/header_list.h"
@@ -86,6 +86,51 @@ bool ComposedRequest::validate(QString *error) const
                                    .arg(QString::fromLatin1(normalized))
                                    .arg(body.size()));
     return true;
+}
+
+ComposedRequest composedRequestFrom(const session::CapturedExchange &exchange)
+{
+    // What a browser adds by itself; everything else on the request the page's script set.
+    static const QList<QByteArray> browserOwned = {
+        "host",          "origin",           "cookie",          "content-length",
+        "connection",    "user-agent",       "accept-encoding", "accept-language",
+        "referer",       "proxy-connection", "accept",          "access-control-request-method",
+        "access-control-request-headers",    "priority",        "pragma",
+        "cache-control", "upgrade-insecure-requests",           "dnt"};
+    ComposedRequest r;
+    r.url = QUrl(QString::fromUtf8(exchange.url));
+    r.method = exchange.method;
+    r.body = exchange.requestBody.stored;
+    bool preflight = false;
+    for (const auto &[name, value] : exchange.requestHeaders) {
+        const QByteArray lower = name.toLower();
+        if (lower == "origin") {
+            r.origin = value.trimmed();
+        } else if (lower == "cookie") {
+            r.credentials = cors::CredentialsMode::Include;
+        } else if (lower == "access-control-request-method" && exchange.method == "OPTIONS") {
+            preflight = true;
+            r.method = value.trimmed();
+        } else if (!browserOwned.contains(lower) && !lower.startsWith("sec-")) {
+            r.headers.append({name, value});
+        }
+    }
+    if (preflight) {
+        // The announced headers, with a placeholder value the user replaces.
+        for (const auto &[name, value] : exchange.requestHeaders) {
+            if (name.compare("access-control-request-headers", Qt::CaseInsensitive) != 0)
+                continue;
+            for (const QByteArray &h : value.split(',')) {
+                if (!h.trimmed().isEmpty())
+                    r.headers.append({h.trimmed(), h.trimmed().toLower() == "content-type"
+                                                       ? QByteArrayLiteral("application/json")
+                                                       : QByteArrayLiteral("1")});
+            }
+        }
+    }
+    if (exchange.credentialsIncluded && *exchange.credentialsIncluded)
+        r.credentials = cors::CredentialsMode::Include;
+    return r;
 }
 
 } // namespace corslab::client

@@ -706,6 +706,48 @@ private Q_SLOTS:
                                                      "  --data-binary @-"));
     }
 
+    void capturedRequestsComposeAgain()
+    {
+        session::CapturedExchange actual;
+        actual.method = "PUT";
+        actual.url = "http://localhost:8080/items/1";
+        actual.requestHeaders = {{"Host", "localhost:8080"},
+                                 {"Content-Type", "application/json"},
+                                 {"X-Requested-With", "XMLHttpRequest"},
+                                 {"Origin", "http://localhost:3000"},
+                                 {"Cookie", "session=abc"},
+                                 {"Sec-Fetch-Mode", "cors"},
+                                 {"User-Agent", "Mozilla/5.0"}};
+        actual.requestBody.stored = "{}";
+        client::ComposedRequest r = client::composedRequestFrom(actual);
+        QCOMPARE(r.origin, QByteArray("http://localhost:3000"));
+        QCOMPARE(r.url, QUrl(QStringLiteral("http://localhost:8080/items/1")));
+        QCOMPARE(r.method, QByteArray("PUT"));
+        QCOMPARE(r.credentials, cors::CredentialsMode::Include);
+        QCOMPARE(r.body, QByteArray("{}"));
+        const http::HeaderList script = {{"Content-Type", "application/json"},
+                                         {"X-Requested-With", "XMLHttpRequest"}};
+        QCOMPARE(r.headers, script);
+        QString error;
+        QVERIFY2(r.validate(&error), qPrintable(error));
+
+        // A preflight becomes the request it announced, so sending it preflights again.
+        session::CapturedExchange preflight;
+        preflight.method = "OPTIONS";
+        preflight.url = actual.url;
+        preflight.requestHeaders = {{"Origin", "http://localhost:3000"},
+                                    {"Access-Control-Request-Method", "DELETE"},
+                                    {"Access-Control-Request-Headers", "content-type,x-token"}};
+        preflight.credentialsIncluded = false;
+        r = client::composedRequestFrom(preflight);
+        QCOMPARE(r.method, QByteArray("DELETE"));
+        QCOMPARE(r.credentials, cors::CredentialsMode::SameOrigin);
+        QCOMPARE(r.headers.size(), 2);
+        QCOMPARE(r.headers.at(0).first, QByteArray("content-type"));
+        QCOMPARE(r.headers.at(1).first, QByteArray("x-token"));
+        QVERIFY2(r.validate(&error), qPrintable(error));
+    }
+
     void fetchSnippetMakesTheRequest()
     {
         ComposedRequest r;

@@ -15,6 +15,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QLabel>
 #include <QDockWidget>
 #include <QLineEdit>
 #include <QPushButton>
@@ -110,6 +111,8 @@ private Q_SLOTS:
         compose(m_lab->playground().origins().app, "/public");
         compose(m_lab->playground().origins().evil, "/public");
         QTRY_COMPARE(m_window->exchangeModel()->rowCount(), 2);
+        auto *counts = m_window->findChild<QLabel *>(QStringLiteral("countStatus"));
+        QTRY_COMPARE(counts->text(), QStringLiteral("2 exchanges · 1 blocked"));
         auto *blockedOnly = m_window->findChild<QCheckBox *>(QStringLiteral("blockedOnly"));
         blockedOnly->setChecked(true);
         QCOMPARE(m_window->exchangeModel()->rowCount(), 1);
