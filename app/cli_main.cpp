@@ -1,5 +1,8 @@
+#include "config_command.h"
 #include "evaluate_command.h"
+#include "har_command.h"
 #include "proxy_command.h"
+#include "report_command.h"
 #include "serve_command.h"
 
 #include <QCoreApplication>
@@ -14,6 +17,9 @@ const char *const kUsage =
     "  evaluate FILE|-   Judge one CORS scenario (JSON) and print the verdict\n"
     "  serve             Run the playground server (demo origins, live CORS policy)\n"
     "  proxy             Run the intercepting proxy: capture, pair and judge a browser's traffic\n"
+    "  config            Print the nginx, Express, ... configuration of a playground CORS policy\n"
+    "  har export|import Convert a session to HAR 1.2, or judge a HAR from Chrome or Firefox\n"
+    "  report SESSION    Write a session's CORS report (--format html|md|json -o FILE)\n"
     "\n"
     "Run 'corslab-cli <command> --help' for a command's options.\n";
 }
@@ -43,6 +49,12 @@ int main(int argc, char *argv[])
         return runServeCommand(args, out, err);
     if (command == QLatin1String("proxy"))
         return runProxyCommand(args, out, err);
+    if (command == QLatin1String("config"))
+        return runConfigCommand(args, out, err);
+    if (command == QLatin1String("har"))
+        return runHarCommand(args, out, err);
+    if (command == QLatin1String("report"))
+        return runReportCommand(args, out, err);
     err << "corslab-cli: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
 }

@@ -256,6 +256,7 @@ int main(int argc, char *argv[])
     lab::Lab::Options options;
     options.proxy.port = 0;
     options.caDirectory = home.filePath(QStringLiteral("ca"));
+    options.recoveryDirectory = home.filePath(QStringLiteral("recovery"));
     auto lab = std::make_unique<lab::Lab>(options);
     lab->start();
     auto window = std::make_unique<ui::MainWindow>(lab.get());

@@ -88,9 +88,13 @@ ExplanationWidget::ExplanationWidget(QWidget *parent) : QWidget(parent)
     m_applyToPlayground =
         new QPushButton(tr("Apply this fix to the playground server"), m_fixPanel);
     m_applyAsOverride = new QPushButton(tr("Apply as proxy override"), m_fixPanel);
+    m_serverConfig = new QPushButton(tr("Server config…"), m_fixPanel);
+    m_serverConfig->setToolTip(tr("This fix as configuration for nginx, Apache, Express, "
+                                  "ASP.NET Core, Spring, Django, Flask or Go"));
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_copyFix);
+    buttons->addWidget(m_serverConfig);
     buttons->addStretch(1);
     buttons->addWidget(m_applyToPlayground);
     buttons->addWidget(m_applyAsOverride);
@@ -115,6 +119,10 @@ ExplanationWidget::ExplanationWidget(QWidget *parent) : QWidget(parent)
     connect(m_applyAsOverride, &QPushButton::clicked, this, [this] {
         if (m_fix)
             Q_EMIT applyFixAsOverrideRequested(m_index, *m_fix);
+    });
+    connect(m_serverConfig, &QPushButton::clicked, this, [this] {
+        if (m_fix)
+            Q_EMIT serverConfigForFixRequested(m_index, *m_fix);
     });
     clear();
 }
@@ -157,6 +165,7 @@ void ExplanationWidget::showExplanation(const Explanation &e)
     m_copyFix->setVisible(serverChanges);
     m_applyToPlayground->setVisible(serverChanges);
     m_applyAsOverride->setVisible(serverChanges);
+    m_serverConfig->setVisible(serverChanges);
 }
 
 QString ExplanationWidget::bodyHtml(const Explanation &e) const

@@ -44,12 +44,15 @@ public:
     QPushButton *copyFixButton() const { return m_copyFix; }
     QPushButton *applyToPlaygroundButton() const { return m_applyToPlayground; }
     QPushButton *applyAsOverrideButton() const { return m_applyAsOverride; }
+    QPushButton *serverConfigButton() const { return m_serverConfig; }
 
 Q_SIGNALS:
     /// "Apply this fix to the playground server", for the fix of exchange \a index.
     void applyFixToPlaygroundRequested(qsizetype index, const corslab::cors::Fix &fix);
     /// "Apply as proxy override", for the fix of exchange \a index.
     void applyFixAsOverrideRequested(qsizetype index, const corslab::cors::Fix &fix);
+    /// "Server config…": the fix as configuration for a real server.
+    void serverConfigForFixRequested(qsizetype index, const corslab::cors::Fix &fix);
 
 private:
     QString bodyHtml(const corslab::report::Explanation &e) const;
@@ -62,6 +65,7 @@ private:
     QPushButton *m_copyFix = nullptr;
     QPushButton *m_applyToPlayground = nullptr;
     QPushButton *m_applyAsOverride = nullptr;
+    QPushButton *m_serverConfig = nullptr;
     qsizetype m_index = -1;
     std::optional<corslab::cors::Fix> m_fix;
 };

@@ -14,7 +14,9 @@
 #include "proxy/override_from_fix.h"
 #include "proxy_panel.h"
 #include "report/pair_view.h"
+#include "report/session_report.h"
 #include "server/policy_fix.h"
+#include "server_config_dialog.h"
 #include "server_panel.h"
 #include "session_counts.h"
 #include "tour/tour_runner.h"
@@ -127,6 +129,8 @@ MainWindow::MainWindow(lab::Lab *lab, QWidget *parent) : QMainWindow(parent), m_
     restoreSettings();
     updateStatus();
     updateEmptyState();
+    // Asked once the window is up, so the question has a window to belong to.
+    QTimer::singleShot(0, this, &MainWindow::offerRecovery);
 }
 
 MainWindow::~MainWindow() = default;
@@ -205,6 +209,8 @@ void MainWindow::buildCentral()
             &MainWindow::applyFixToPlayground);
     connect(m_explanation, &ExplanationWidget::applyFixAsOverrideRequested, this,
             &MainWindow::applyFixAsOverride);
+    connect(m_explanation, &ExplanationWidget::serverConfigForFixRequested, this,
+            &MainWindow::showServerConfigForFix);
     connect(m_empty, &EmptyStateWidget::openPlaygroundRequested, this,
             &MainWindow::openPlaygroundInBrowser);
     connect(m_empty, &EmptyStateWidget::scenariosRequested, this, [this] {
@@ -269,6 +275,11 @@ void MainWindow::buildMenus()
     file->addAction(tr("Save session &as…"), QKeySequence::SaveAs, this,
                     [this] { saveSession(true); });
     file->addSeparator();
+    QAction *exportReportAction = file->addAction(
+        tr("&Export report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportReport);
+    file->addAction(tr("Import &HAR…"), this, &MainWindow::importHar);
+    file->addAction(tr("Export H&AR…"), this, &MainWindow::exportHar);
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
@@ -305,6 +316,9 @@ void MainWindow::buildMenus()
         scenarios->addAction(s.title, this, [this, id = s.id] { runScenario(id); });
     playground->addAction(tr("Open the &app page in a browser"), this,
                           &MainWindow::openPlaygroundInBrowser);
+    playground->addAction(tr("Server &configuration…"), this, [this] {
+        showServerConfig(m_lab->playground().policy(), tr("the playground's policy"));
+    });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("Guided &tour"), this, [this] {
@@ -319,6 +333,7 @@ void MainWindow::buildMenus()
     tools->addAction(browser);
     tools->addAction(compose);
     tools->addAction(clear);
+    tools->addAction(exportReportAction);
 }
 
 void MainWindow::buildStatusBar()
@@ -569,6 +584,25 @@ void MainWindow::applyFixAsOverride(qsizetype index, const cors::Fix &fix)
         15000);
 }
 
+void MainWindow::showServerConfig(const server::CorsPolicy &policy, const QString &what)
+{
+    auto *dialog = new ServerConfigDialog(policy, m_lab->playground().origins(), what, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void MainWindow::showServerConfigForFix(qsizetype index, const cors::Fix &fix)
+{
+    // The fix as the playground policy it makes, written for a real server.
+    server::CorsPolicy policy = m_lab->playground().policy();
+    QString error;
+    if (!server::applyFixToPolicy(fix, m_lab->playground().origins(), &policy, nullptr, &error)) {
+        QMessageBox::information(this, tr("Server configuration"), error);
+        return;
+    }
+    showServerConfig(policy, tr("the playground's policy with the fix for #%1").arg(index + 1));
+}
+
 void MainWindow::startProxy()
 {
     QString error;
@@ -617,31 +651,12 @@ void MainWindow::openSession()
 
 void MainWindow::openSessionFile(const QString &path)
 {
-    auto *progress = new QProgressDialog(tr("Loading %1…").arg(QFileInfo(path).fileName()),
-                                         tr("Cancel"), 0, 0, this);
-    progress->setWindowModality(Qt::WindowModal);
-    progress->setMinimumDuration(300);
-    const quint64 job = m_lab->openSession(path);
-    m_fileJob = job;
-    connect(progress, &QProgressDialog::canceled, this, [this, job] {
-        m_lab->cancelFileJob(job);
-        statusBar()->showMessage(tr("Loading cancelled: the session is as it was"), 5000);
-    });
-    auto *once = new QObject(progress);
-    connect(m_lab, &lab::Lab::fileJobFinished, once,
-            [this, job, progress](quint64 done, const QString &file, const QString &error) {
-                if (done != job)
-                    return;
-                progress->deleteLater();
-                if (!error.isEmpty()) {
-                    QMessageBox::warning(this, tr("Open session"),
-                                         tr("%1 could not be opened:\n%2").arg(file, error));
-                    return;
-                }
-                m_sessionPath = file;
-                setWindowTitle(tr("CORS Lab — %1").arg(QFileInfo(file).fileName()));
-                statusBar()->showMessage(tr("Opened %1").arg(file), 5000);
-            });
+    trackFileJob(m_lab->openSession(path), tr("Loading %1…").arg(QFileInfo(path).fileName()),
+                 tr("Open session"), [this](const QString &file) {
+                     m_sessionPath = file;
+                     setWindowTitle(tr("CORS Lab — %1").arg(QFileInfo(file).fileName()));
+                     statusBar()->showMessage(tr("Opened %1").arg(file), 5000);
+                 });
 }
 
 void MainWindow::saveSession(bool askPath)
@@ -654,24 +669,113 @@ void MainWindow::saveSession(bool askPath)
                                             tr("CORS Lab sessions (*.corslab *.json)"));
     if (path.isEmpty())
         return;
-    auto *progress = new QProgressDialog(tr("Saving %1…").arg(QFileInfo(path).fileName()),
-                                         tr("Hide"), 0, 0, this);
+    trackFileJob(m_lab->saveSession(path), tr("Saving %1…").arg(QFileInfo(path).fileName()),
+                 tr("Save session"), [this](const QString &file) {
+                     m_sessionPath = file;
+                     setWindowTitle(tr("CORS Lab — %1").arg(QFileInfo(file).fileName()));
+                     statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
+                 });
+}
+
+void MainWindow::exportReport()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export report"), QStringLiteral("cors-report.html"),
+        tr("HTML report (*.html);;Markdown for a ticket (*.md);;JSON for tools (*.json)"));
+    if (path.isEmpty())
+        return;
+    const report::ReportFormat format =
+        report::reportFormatForPath(path).value_or(report::ReportFormat::Html);
+    trackFileJob(m_lab->exportReport(path, format),
+                 tr("Writing the report %1…").arg(QFileInfo(path).fileName()), tr("Export report"),
+                 [this](const QString &file) {
+                     statusBar()->showMessage(tr("Report written to %1").arg(file), 8000);
+                 });
+}
+
+void MainWindow::exportHar()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export HAR"),
+                                                      QStringLiteral("session.har"),
+                                                      tr("HAR 1.2 (*.har *.json)"));
+    if (path.isEmpty())
+        return;
+    trackFileJob(m_lab->exportHar(path), tr("Writing %1…").arg(QFileInfo(path).fileName()),
+                 tr("Export HAR"), [this](const QString &file) {
+                     statusBar()->showMessage(tr("HAR written to %1").arg(file), 8000);
+                 });
+}
+
+void MainWindow::importHar()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import HAR"), QString(),
+        tr("HAR from Chrome or Firefox DevTools (*.har *.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    trackFileJob(m_lab->importHar(path), tr("Reading %1…").arg(QFileInfo(path).fileName()),
+                 tr("Import HAR"), [this](const QString &file) {
+                     m_sessionPath.clear();
+                     setWindowTitle(tr("CORS Lab — %1").arg(QFileInfo(file).fileName()));
+                     statusBar()->showMessage(tr("Imported %1: every exchange classified, "
+                                                 "paired and judged")
+                                                  .arg(file),
+                                              8000);
+                 });
+}
+
+void MainWindow::offerRecovery()
+{
+    if (!m_lab->hasRecovery())
+        return;
+    const auto answer = QMessageBox::question(
+        this, tr("Recover the last session?"),
+        tr("CORS Lab did not close properly last time. Recover the session it was capturing "
+           "(with its playground policy and override rules)?"),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+    if (answer != QMessageBox::Yes) {
+        m_lab->discardRecovery();
+        return;
+    }
+    trackFileJob(m_lab->recover(), tr("Recovering the last session…"), tr("Recover"),
+                 [this](const QString &) {
+                     statusBar()->showMessage(tr("Recovered %1 exchanges")
+                                                  .arg(m_lab->session().count()),
+                                              8000);
+                 });
+}
+
+void MainWindow::trackFileJob(quint64 job, const QString &label, const QString &title,
+                              const std::function<void(const QString &)> &onSuccess)
+{
+    // Range 0-0 (busy) until the job reports steps; shown only if it takes a moment.
+    auto *progress = new QProgressDialog(label, tr("Cancel"), 0, 0, this);
+    progress->setWindowModality(Qt::WindowModal);
     progress->setMinimumDuration(300);
-    const quint64 job = m_lab->saveSession(path);
-    auto *once = new QObject(progress);
-    connect(m_lab, &lab::Lab::fileJobFinished, once,
-            [this, job, progress](quint64 done, const QString &file, const QString &error) {
-                if (done != job)
+    progress->setAttribute(Qt::WA_DeleteOnClose);
+    connect(progress, &QProgressDialog::canceled, this, [this, job, title] {
+        m_lab->cancelFileJob(job);
+        statusBar()->showMessage(tr("%1: cancelled").arg(title), 5000);
+    });
+    connect(m_lab, &lab::Lab::fileJobProgress, progress,
+            [progress, job](quint64 which, qsizetype done, qsizetype total) {
+                if (which != job || total <= 0)
                     return;
-                progress->deleteLater();
+                // Steps can run past int: show per mille.
+                progress->setMaximum(1000);
+                progress->setValue(int(qMin<qint64>(1000, qint64(done) * 1000 / total)));
+            });
+    connect(m_lab, &lab::Lab::fileJobFinished, progress,
+            [this, job, progress, title, onSuccess](quint64 which, const QString &file,
+                                                    const QString &error) {
+                if (which != job)
+                    return;
+                progress->close();
                 if (!error.isEmpty()) {
-                    QMessageBox::warning(this, tr("Save session"),
-                                         tr("%1 could not be written:\n%2").arg(file, error));
+                    QMessageBox::warning(this, title, tr("%1:\n%2").arg(file, error));
                     return;
                 }
-                m_sessionPath = file;
-                setWindowTitle(tr("CORS Lab — %1").arg(QFileInfo(file).fileName()));
-                statusBar()->showMessage(tr("Saved %1").arg(file), 5000);
+                onSuccess(file);
             });
 }
 

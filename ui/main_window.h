@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 #include <QPointer>
+#include <functional>
 #include <memory>
 
 class QComboBox;
@@ -20,6 +21,9 @@ class TourRunner;
 }
 namespace corslab::cors {
 struct Fix;
+}
+namespace corslab::server {
+struct CorsPolicy;
 }
 
 namespace corslab::ui {
@@ -102,8 +106,18 @@ private:
     void copyAsCurl(qsizetype index);
     void applyFixToPlayground(qsizetype index, const cors::Fix &fix);
     void applyFixAsOverride(qsizetype index, const cors::Fix &fix);
+    void showServerConfig(const server::CorsPolicy &policy, const QString &what);
+    void showServerConfigForFix(qsizetype index, const cors::Fix &fix);
     void startProxy();
     void exportCa();
+    void exportReport();
+    void exportHar();
+    void importHar();
+    /// At start: a journal left by a crash is offered back (or discarded).
+    void offerRecovery();
+    /// Shows \a job's progress (cancel included) and its outcome: \a onSuccess, or the error.
+    void trackFileJob(quint64 job, const QString &label, const QString &title,
+                      const std::function<void(const QString &)> &onSuccess);
     void newSession();
     void openSession();
     void saveSession(bool askPath);
@@ -137,7 +151,6 @@ private:
     bool m_followTail = true;
     bool m_refreshPending = false;
     QString m_sessionPath;
-    quint64 m_fileJob = 0; ///< the open/save in progress (0: none); a cancelled one is ignored
 };
 
 } // namespace corslab::ui

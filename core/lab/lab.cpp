@@ -6,10 +6,13 @@
 #include "proxy/certificate_authority.h"
 #include "proxy/override_store.h"
 #include "proxy/proxy_server.h"
+#include "report/har_export.h"
+#include "report/har_import.h"
 #include "session/session_json.h"
 
 #include <QLoggingCategory>
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QThread>
 
 Q_LOGGING_CATEGORY(lcLab, "corslab.lab")
@@ -88,6 +91,9 @@ Lab::Lab(Options options, QObject *parent)
 
 Lab::~Lab()
 {
+    // A clean exit: the recovery journal is no longer needed.
+    if (m_autosave)
+        m_autosave->finish();
     for (QThread *worker : std::as_const(m_workers))
         worker->wait(); // a file job still refers to the session
     m_launcher->stop();
@@ -108,6 +114,15 @@ void Lab::start()
     } else {
         m_playgroundError = error;
         qCWarning(lcLab) << "playground:" << error;
+    }
+    if (m_options.autosave) {
+        // Started after the user answered about a journal left by a crash (hasRecovery()):
+        // the first save replaces it.
+        m_autosave = std::make_unique<session::SessionAutosave>(m_session.get(),
+                                                                recoveryDirectory());
+        m_autosave->setSettingsSource([this] { return writeOptions(); });
+        if (!hasRecovery())
+            m_autosave->start();
     }
     if (m_options.startProxy && !startProxy(m_options.proxy, &error)) {
         // The preferred port taken (another CORS Lab, another proxy): any free port does, the
@@ -273,30 +288,142 @@ void Lab::clear()
         m_feeder, [session = m_session.get()] { session->clear(); }, Qt::QueuedConnection);
 }
 
+QString Lab::recoveryDirectory() const
+{
+    return m_options.recoveryDirectory.isEmpty() ? session::SessionAutosave::defaultDirectory()
+                                                 : m_options.recoveryDirectory;
+}
+
+session::WriteOptions Lab::writeOptions() const
+{
+    session::WriteOptions o;
+    o.createdBy = QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
+    o.policy = m_playground->policy();
+    o.rules = *m_overrides->current();
+    return o;
+}
+
+bool Lab::hasRecovery() const
+{
+    return session::SessionAutosave::hasRecovery(recoveryDirectory());
+}
+
+quint64 Lab::recover()
+{
+    // Journaling goes on once the journal is read (the first save then starts a new one).
+    const quint64 job = loadJob(recoveryDirectory(),
+                   [](const QString &dir, session::Session *staging,
+                      std::optional<server::CorsPolicy> *policy,
+                      std::optional<proxy::OverrideSet> *rules, QString *error) {
+                       return session::SessionAutosave::recover(dir, staging, policy, rules,
+                                                                error);
+                   });
+    auto *once = new QObject(this);
+    connect(this, &Lab::fileJobFinished, once, [this, job, once](quint64 done) {
+        if (done != job)
+            return;
+        once->deleteLater();
+        if (m_autosave)
+            m_autosave->start();
+    });
+    return job;
+}
+
+void Lab::discardRecovery()
+{
+    session::SessionAutosave::discard(recoveryDirectory());
+    if (m_autosave)
+        m_autosave->start();
+}
+
 quint64 Lab::openSession(const QString &path)
+{
+    return loadJob(path, [](const QString &file, session::Session *staging,
+                            std::optional<server::CorsPolicy> *policy,
+                            std::optional<proxy::OverrideSet> *rules, QString *error) {
+        return session::readSessionFile(file, staging, policy, rules, error);
+    });
+}
+
+quint64 Lab::importHar(const QString &path)
+{
+    return loadJob(path, [](const QString &file, session::Session *staging,
+                            std::optional<server::CorsPolicy> *,
+                            std::optional<proxy::OverrideSet> *, QString *error) {
+        return report::loadHarFile(file, staging, error);
+    });
+}
+
+quint64 Lab::saveSession(const QString &path)
+{
+    const session::WriteOptions options = writeOptions();
+    return writeJob(path, [this, options](const QString &file, const JobProgress &,
+                                          QString *error) {
+        return session::writeSessionFile(*m_session, file, error, options);
+    });
+}
+
+quint64 Lab::exportHar(const QString &path)
+{
+    return writeJob(path, [this](const QString &file, const JobProgress &progress,
+                                 QString *error) {
+        return report::writeHarFile(*m_session, file, error, progress);
+    });
+}
+
+quint64 Lab::exportReport(const QString &path, report::ReportFormat format)
+{
+    return writeJob(path, [this, format](const QString &file, const JobProgress &progress,
+                                         QString *error) {
+        report::SessionReport r;
+        report::ReportOptions options;
+        options.generatedBy =
+            QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
+        switch (report::buildSessionReport(*m_session, &r, options, progress)) {
+        case report::ReportStatus::Complete:
+            return report::saveReport(r, format, file, error);
+        case report::ReportStatus::Cancelled:
+            *error = QStringLiteral("cancelled");
+            return false;
+        case report::ReportStatus::SessionCleared:
+            *error = QStringLiteral("the session was cleared while the report was being made");
+            return false;
+        }
+        return false;
+    });
+}
+
+quint64 Lab::loadJob(const QString &path, const LoadWork &read)
 {
     const quint64 job = ++m_lastJob;
     auto staging = std::make_shared<session::Session>();
-    QThread *worker = QThread::create([this, staging, path, job] {
+    QThread *worker = QThread::create([this, staging, path, job, read] {
         QString error;
-        const bool ok = session::readSessionFile(path, staging.get(), &error);
+        std::optional<server::CorsPolicy> policy;
+        std::optional<proxy::OverrideSet> rules;
+        const bool ok = read(path, staging.get(), &policy, &rules, &error);
         // Adopted on the session thread, between batches, unless the user cancelled meanwhile.
         QMetaObject::invokeMethod(
             m_feeder,
-            [this, staging, path, job, ok, error] {
-                QString why = error;
-                if (ok && !jobCancelled(job))
+            [this, staging, path, job, ok, error, policy, rules] {
+                const bool adopted = ok && !jobCancelled(job);
+                if (adopted)
                     m_session->adopt(*staging);
                 QMetaObject::invokeMethod(
                     this,
-                    [this, path, job, why] {
-                        if (forgetJob(job))
-                            return;
-                        if (why.isEmpty()) {
+                    [this, path, job, error, adopted, policy, rules] {
+                        if (adopted) {
+                            // What the session was captured under comes back with it.
+                            if (policy)
+                                m_playground->setPolicy(*policy);
+                            if (rules)
+                                m_overrides->set(*rules);
                             m_client->setProfile(m_session->profile());
                             m_client->clearPreflightCache();
                         }
-                        Q_EMIT fileJobFinished(job, path, why);
+                        if (forgetJob(job))
+                            return;
+                        Q_EMIT fileJobFinished(job, path, error);
                     },
                     Qt::QueuedConnection);
             },
@@ -306,14 +433,25 @@ quint64 Lab::openSession(const QString &path)
     return job;
 }
 
-quint64 Lab::saveSession(const QString &path)
+quint64 Lab::writeJob(const QString &path, const WriteWork &write)
 {
     const quint64 job = ++m_lastJob;
     flushPlayground();
-    QThread *worker = QThread::create([this, path, job] {
+    QThread *worker = QThread::create([this, path, job, write] {
+        // Progress reaches the GUI at most every 50 ms; a cancel is seen at the next step.
+        QElapsedTimer sinceReport;
+        sinceReport.start();
+        const JobProgress progress = [this, job, &sinceReport](qsizetype done, qsizetype total) {
+            if (sinceReport.elapsed() >= 50 || done == total) {
+                sinceReport.restart();
+                QMetaObject::invokeMethod(
+                    this, [this, job, done, total] { Q_EMIT fileJobProgress(job, done, total); },
+                    Qt::QueuedConnection);
+            }
+            return !jobCancelled(job);
+        };
         QString error;
-        session::writeSessionFile(*m_session, path, &error,
-                                  QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion()));
+        write(path, progress, &error);
         QMetaObject::invokeMethod(
             this,
             [this, path, job, error] {

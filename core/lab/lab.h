@@ -3,8 +3,11 @@
 #include "client/browser_client.h"
 #include "cors/browser_profile.h"
 #include "proxy/proxy_options.h"
+#include "report/session_report.h"
 #include "server/playground_server.h"
 #include "session/session.h"
+#include "session/session_autosave.h"
+#include "session/session_json.h"
 
 #include <QMutex>
 #include <QObject>
@@ -12,6 +15,7 @@
 #include <QThread>
 #include <QTimer>
 #include <QUrl>
+#include <functional>
 #include <memory>
 
 namespace corslab::http {
@@ -63,6 +67,9 @@ public:
         QString caDirectory;   ///< empty: CertificateAuthority::defaultDirectory()
         QString browserBinary; ///< empty: BrowserLauncher's default (Chromium)
         QString profile = QStringLiteral("chromium");
+        /// Where the recovery journal is kept (SessionAutosave); empty: the default directory.
+        QString recoveryDirectory;
+        bool autosave = true; ///< keep the recovery journal while running
     };
 
     explicit Lab(Options options, QObject *parent = nullptr);
@@ -109,11 +116,26 @@ public:
     /// Empties the session, the composer's preflight cache and the playground's log.
     void clear();
 
+    /// Whether the last run left a recovery journal (it crashed or was killed).
+    bool hasRecovery() const;
+    /// Loads the recovery journal like openSession() (the policy and rules it saved too).
+    quint64 recover();
+    /// Deletes the recovery journal (the user declined it).
+    void discardRecovery();
+
     /// Reads the session file at \a path on a worker thread and, when it is valid, replaces the
-    /// session with it (its profile too). fileJobFinished() follows. Returns the job's id.
+    /// session with it (its profile, and the playground policy and override rules it saved).
+    /// fileJobFinished() follows. Returns the job's id.
     quint64 openSession(const QString &path);
-    /// Writes the session to \a path (atomically) on a worker thread; fileJobFinished() follows.
+    /// Writes the session, the playground policy and the override rules to \a path (atomically) on
+    /// a worker thread; fileJobFinished() follows.
     quint64 saveSession(const QString &path);
+    /// Reads the HAR at \a path (Chrome's or Firefox's DevTools, or ours) like openSession().
+    quint64 importHar(const QString &path);
+    /// Writes the session as HAR 1.2, on a worker thread, with fileJobProgress().
+    quint64 exportHar(const QString &path);
+    /// Writes the session's report (HTML, Markdown or JSON), with fileJobProgress().
+    quint64 exportReport(const QString &path, report::ReportFormat format);
     /// Forgets job \a job: an open that has not replaced the session yet never will; a write
     /// already under way completes (the previous file stays whole until it does).
     void cancelFileJob(quint64 job);
@@ -122,8 +144,10 @@ Q_SIGNALS:
     void proxyStateChanged();
     /// A composed fetch finished; its exchanges are in the session from \a firstIndex on.
     void composed(const corslab::client::FetchOutcome &outcome, qsizetype firstIndex);
-    /// openSession() / saveSession() \a job ended: \a error is empty on success.
+    /// A file \a job ended: \a error is empty on success. A cancelled job reports nothing.
     void fileJobFinished(quint64 job, const QString &path, const QString &error);
+    /// A writing \a job has done \a done of \a total steps.
+    void fileJobProgress(quint64 job, qsizetype done, qsizetype total);
 
 private:
     void takePlaygroundExchange(const http::HttpExchange &exchange);
@@ -145,7 +169,20 @@ private:
     std::shared_ptr<const proxy::CertificateAuthority> m_ca;
     std::unique_ptr<proxy::BrowserLauncher> m_launcher;
     std::unique_ptr<client::BrowserClient> m_client;
+    std::unique_ptr<session::SessionAutosave> m_autosave;
     QSet<quint64> m_composedIds; ///< fetches started by compose(), not finished yet
+    using JobProgress = std::function<bool(qsizetype done, qsizetype total)>;
+    /// Reads \a path into the staging session, and the policy and rules when the file has them.
+    using LoadWork = std::function<bool(const QString &path, session::Session *staging,
+                                        std::optional<server::CorsPolicy> *policy,
+                                        std::optional<proxy::OverrideSet> *rules, QString *error)>;
+    session::WriteOptions writeOptions() const;
+    QString recoveryDirectory() const;
+    using WriteWork = std::function<bool(const QString &, const JobProgress &, QString *)>;
+    /// Reads into a staging session on a worker thread, then adopts it on the session thread.
+    quint64 loadJob(const QString &path, const LoadWork &read);
+    /// Writes from the session on a worker thread (the session is thread-safe).
+    quint64 writeJob(const QString &path, const WriteWork &write);
     bool jobCancelled(quint64 job) const;
     /// Whether \a job was cancelled; forgets it either way.
     bool forgetJob(quint64 job);

@@ -42,11 +42,21 @@ constexpr qint64 kMaxJsonInteger = 9007199254740991LL;
 class JsonOut
 {
 public:
-    explicit JsonOut(QIODevice *device) : m_device(device) { m_buffer.reserve(kFlushAt + 65536); }
+    /// Appends to \a buffer; with a \a device, flush() moves the buffer's content there.
+    explicit JsonOut(QByteArray &buffer, QIODevice *device = nullptr)
+        : m_device(device), m_buffer(buffer)
+    {
+    }
 
     JsonOut &raw(const char *text)
     {
         m_buffer.append(text);
+        return *this;
+    }
+    /// Text that is JSON already (a QJsonDocument's).
+    JsonOut &encoded(QByteArrayView json)
+    {
+        m_buffer.append(json);
         return *this;
     }
     JsonOut &key(const char *name)
@@ -93,8 +103,9 @@ public:
         return true;
     }
 
-private:
     static constexpr qsizetype kFlushAt = 1 << 20;
+
+private:
     // Copies runs of bytes that need no escaping in one append: header values are mostly that.
     JsonOut &string(QByteArrayView bytes, bool latin1)
     {
@@ -141,7 +152,7 @@ private:
     }
 
     QIODevice *m_device;
-    QByteArray m_buffer;
+    QByteArray &m_buffer;
 };
 
 // "2024-05-01T10:41:03.120Z", by hand: QDateTime::toString() costs microseconds, and a session
@@ -193,10 +204,13 @@ void writeBody(JsonOut &out, const CapturedBody &body)
     out.raw("}");
 }
 
-void writeExchange(JsonOut &out, const CapturedExchange &x, const ExchangeRow &row,
-                   const QList<qint64> &links)
+void writeComputed(JsonOut &out, const ExchangeRow &row, const QList<qint64> &links);
+
+// \a row and \a links give the informational "computed" member; without them it is left out.
+void writeExchange(JsonOut &out, const CapturedExchange &x, qint64 id, const ExchangeRow *row,
+                   const QList<qint64> *links)
 {
-    out.raw("{").key("id").number(row.id);
+    out.raw("{").key("id").number(id);
     out.raw(",").key("type").raw(x.type == CapturedExchange::Type::Tunnel ? "\"tunnel\""
                                                                           : "\"http\"");
     writeTime(out, "startedAt", "startedAtMs", x.startedAtMs);
@@ -244,7 +258,14 @@ void writeExchange(JsonOut &out, const CapturedExchange &x, const ExchangeRow &r
     }
     if (!x.error.isEmpty())
         out.raw(",").key("error").text(x.error);
-    // Informational: recomputed on load.
+    if (row && links)
+        writeComputed(out, *row, *links);
+    out.raw("}");
+}
+
+// Informational: recomputed on load.
+void writeComputed(JsonOut &out, const ExchangeRow &row, const QList<qint64> &links)
+{
     out.raw(",").key("computed").raw("{").key("kind").text(exchangeKindName(row.kind));
     out.raw(",").key("failed").boolean(row.failed);
     out.raw(",").key("verdict").text(verdictStateName(row.verdict.state));
@@ -264,7 +285,25 @@ void writeExchange(JsonOut &out, const CapturedExchange &x, const ExchangeRow &r
     out.raw(",").key("linkedIds").raw("[");
     for (qsizetype i = 0; i < links.size(); ++i)
         (i ? out.raw(",") : out).number(links.at(i));
-    out.raw("]}}");
+    out.raw("]}");
+}
+
+// The settings a session keeps besides its exchanges, as members of the object they are in (a
+// session file's top level, a journal's settings line); \a separator goes before each but the
+// first.
+void writeSettings(JsonOut &out, const char *separator, const QString &profile, qint64 bodyCap,
+                   const std::optional<server::CorsPolicy> &policy,
+                   const std::optional<proxy::OverrideSet> &rules)
+{
+    out.key("profile").text(profile);
+    out.raw(separator).key("bodyCap").number(bodyCap);
+    // Compact QJsonDocument text has no line break (a journal line must not have one either).
+    if (policy)
+        out.raw(separator).key("policy").encoded(
+            QJsonDocument(policy->toJson()).toJson(QJsonDocument::Compact));
+    if (rules)
+        out.raw(separator).key("overrideRules").encoded(
+            rules->toJson().toJson(QJsonDocument::Compact));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,6 +511,75 @@ private:
     }
 };
 
+/// CorsPolicy::fromJson() ignores keys it does not know; in a session file a misspelt policy
+/// field must not pass silently, so every key is checked against the shape a policy writes.
+bool checkPolicyKeys(Reader &reader, const QJsonObject &object, const QJsonObject &shape,
+                     const QString &field)
+{
+    if (!reader.checkKeys(object, field, shape.keys()))
+        return false;
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const QJsonValue expected = shape.value(it.key());
+        if (expected.isObject() && it.value().isObject() &&
+            !checkPolicyKeys(reader, it.value().toObject(), expected.toObject(),
+                             field + QLatin1Char('.') + it.key()))
+            return false;
+    }
+    return true;
+}
+
+bool readSettings(Reader &reader, const QJsonObject &o, const QString &parent, SessionFile *file,
+                  QString *error)
+{
+    const QJsonValue profile = o.value(QStringLiteral("profile"));
+    if (!profile.isUndefined()) {
+        QList<QPair<QString, QString>> names;
+        for (const QString &n : cors::BrowserProfile::names())
+            names.append({n, n});
+        if (!reader.choice(profile, Reader::at(parent, "profile"), names, &file->profile))
+            return false;
+    }
+    if (!reader.integer(o, parent, "bodyCap", 0, kMaxJsonInteger, &file->bodyCap))
+        return false;
+    file->policy.reset();
+    const QJsonValue policy = o.value(QStringLiteral("policy"));
+    const QString policyField = Reader::at(parent, "policy");
+    if (!policy.isUndefined() && !policy.isNull()) {
+        if (!policy.isObject())
+            return reader.fail(policyField,
+                               QStringLiteral("a playground policy object (docs/policy.md)"),
+                               policy);
+        if (!checkPolicyKeys(reader, policy.toObject(), server::CorsPolicy().toJson(),
+                             policyField))
+            return false;
+        server::CorsPolicy p;
+        QString why;
+        if (!server::CorsPolicy::fromJson(policy.toObject(), &p, &why)) {
+            *error = policyField + QLatin1Char('.') + why;
+            return false;
+        }
+        file->policy = p;
+    }
+    file->rules.reset();
+    const QJsonValue rules = o.value(QStringLiteral("overrideRules"));
+    const QString rulesField = Reader::at(parent, "overrideRules");
+    if (!rules.isUndefined() && !rules.isNull()) {
+        if (!rules.isObject())
+            return reader.fail(rulesField,
+                               QStringLiteral("a rules object {\"version\": 1, \"rules\": [...]} "
+                                              "(docs/proxy-rules.md)"),
+                               rules);
+        proxy::OverrideSet set;
+        QString why;
+        if (!proxy::OverrideSet::fromJson(QJsonDocument(rules.toObject()), &set, &why)) {
+            *error = rulesField + QLatin1Char('.') + why;
+            return false;
+        }
+        file->rules = set;
+    }
+    return true;
+}
+
 bool Reader::exchange(const QJsonValue &v, const QString &field, CapturedExchange *x)
 {
     QJsonObject o;
@@ -586,23 +694,30 @@ bool Reader::exchange(const QJsonValue &v, const QString &field, CapturedExchang
     return text(o, field, "error", &x->error);
 }
 
+QString programName(const QString &createdBy)
+{
+    return createdBy.isEmpty()
+               ? QStringLiteral("CORS Lab (%1)").arg(QCoreApplication::applicationName())
+               : createdBy;
+}
+
 } // namespace
 
 bool writeSession(const Session &session, QIODevice *device, QString *error,
-                  const QString &createdBy)
+                  const WriteOptions &options)
 {
-    QString program = createdBy;
-    if (program.isEmpty())
-        program = QStringLiteral("CORS Lab (%1)").arg(QCoreApplication::applicationName());
     const qsizetype total = session.count();
     const quint64 generation = session.generation();
-    JsonOut out(device);
+    QByteArray buffer;
+    buffer.reserve(JsonOut::kFlushAt + 65536);
+    JsonOut out(buffer, device);
     out.raw("{").key("format").text(kFormatName);
     out.raw(",\n").key("version").number(kSessionFormatVersion);
-    out.raw(",\n").key("createdBy").text(program);
+    out.raw(",\n").key("createdBy").text(programName(options.createdBy));
     out.raw(",\n").key("createdAt").latin1(isoTime(QDateTime::currentMSecsSinceEpoch()));
-    out.raw(",\n").key("profile").text(session.profile().name);
-    out.raw(",\n").key("bodyCap").number(session.bodyCap());
+    out.raw(",\n");
+    writeSettings(out, ",\n", session.profile().name, session.bodyCap(), options.policy,
+                  options.rules);
     out.raw(",\n").key("exchangeCount").number(total);
     out.raw(",\n").key("exchanges").raw("[");
     for (qsizetype first = 0; first < total; first += kWriteChunk) {
@@ -614,7 +729,7 @@ bool writeSession(const Session &session, QIODevice *device, QString *error,
         }
         for (qsizetype i = 0; i < s.exchanges.size(); ++i) {
             out.raw(first + i ? ",\n" : "\n");
-            writeExchange(out, s.exchanges.at(i), s.rows.at(i), s.links.at(i));
+            writeExchange(out, s.exchanges.at(i), s.rows.at(i).id, &s.rows.at(i), &s.links.at(i));
         }
         if (!out.flushIfFull(error))
             return false;
@@ -623,15 +738,27 @@ bool writeSession(const Session &session, QIODevice *device, QString *error,
     return out.flush(error);
 }
 
+bool writeSession(const Session &session, QIODevice *device, QString *error,
+                  const QString &createdBy)
+{
+    return writeSession(session, device, error, WriteOptions{createdBy, {}, {}});
+}
+
 bool writeSessionFile(const Session &session, const QString &path, QString *error,
                       const QString &createdBy)
+{
+    return writeSessionFile(session, path, error, WriteOptions{createdBy, {}, {}});
+}
+
+bool writeSessionFile(const Session &session, const QString &path, QString *error,
+                      const WriteOptions &options)
 {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         *error = QStringLiteral("cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
-    if (!writeSession(session, &file, error, createdBy)) {
+    if (!writeSession(session, &file, error, options)) {
         file.cancelWriting();
         return false;
     }
@@ -858,28 +985,16 @@ bool parseSession(const QByteArray &json, QString *error,
         return false;
     if (version > kSessionFormatVersion)
         return reader.failText(QStringLiteral("version"),
-                               QStringLiteral("this file has format version %1, written by a "
-                                              "newer CORS Lab; this one reads version %2 and "
-                                              "older")
-                                   .arg(version)
-                                   .arg(kSessionFormatVersion));
+                               newerFormatMessage(version, kSessionFormatVersion));
     file.version = int(version);
     if (!reader.checkKeys(root, {},
                           {QStringLiteral("format"), QStringLiteral("version"),
                            QStringLiteral("createdBy"), QStringLiteral("createdAt"),
                            QStringLiteral("profile"), QStringLiteral("bodyCap"),
+                           QStringLiteral("policy"), QStringLiteral("overrideRules"),
                            QStringLiteral("exchangeCount"), QStringLiteral("exchanges")}) ||
-        !reader.text(root, {}, "createdBy", &file.createdBy))
-        return false;
-    const QJsonValue profile = root.value(QStringLiteral("profile"));
-    if (!profile.isUndefined()) {
-        QList<QPair<QString, QString>> names;
-        for (const QString &n : cors::BrowserProfile::names())
-            names.append({n, n});
-        if (!reader.choice(profile, QStringLiteral("profile"), names, &file.profile))
-            return false;
-    }
-    if (!reader.integer(root, {}, "bodyCap", 0, kMaxJsonInteger, &file.bodyCap))
+        !reader.text(root, {}, "createdBy", &file.createdBy) ||
+        !readSettings(reader, root, {}, &file, error))
         return false;
     if (exchangesOffset < 0)
         return reader.fail(QStringLiteral("exchanges"), QStringLiteral("an array of exchanges"),
@@ -913,6 +1028,13 @@ bool parseSession(const QByteArray &json, QString *error,
 
 } // namespace
 
+QString newerFormatMessage(qint64 version, int newest)
+{
+    return QStringLiteral("written by a newer CORS Lab (format %1; this one reads up to %2)")
+        .arg(version)
+        .arg(newest);
+}
+
 bool parseSessionJson(const QByteArray &json, SessionFile *out, QString *error)
 {
     SessionFile file;
@@ -924,49 +1046,123 @@ bool parseSessionJson(const QByteArray &json, SessionFile *out, QString *error)
     return ok;
 }
 
-bool readSession(const QByteArray &json, Session *session, QString *error)
+StagedLoad::StagedLoad(const Session &target)
+    // Uncapped: the bodies were capped when captured, and a file's cap may be below what it holds.
+    : m_staging(std::make_unique<Session>(Session::Options{std::numeric_limits<qint64>::max(),
+                                                           target.options().pairingWindowMs}))
+{
+}
+
+StagedLoad::~StagedLoad() = default;
+
+void StagedLoad::setProfile(const QString &name)
+{
+    const cors::BrowserProfile *profile = cors::BrowserProfile::byName(name);
+    const cors::BrowserProfile chosen =
+        profile ? *profile : cors::BrowserProfile::get(cors::Browser::Chromium);
+    if (chosen.name != m_staging->profile().name)
+        m_staging->setProfile(chosen); // re-judges what was added already: set it first
+}
+
+void StagedLoad::add(CapturedExchange &&x)
+{
+    m_largestBody = std::max({m_largestBody, qint64(x.requestBody.stored.size()),
+                              qint64(x.responseBody.stored.size())});
+    m_batch.append(std::move(x));
+    ++m_count;
+    if (m_batch.size() == kLoadBatch) {
+        m_staging->append(m_batch);
+        m_batch.clear();
+    }
+}
+
+void StagedLoad::adoptInto(Session *session, qint64 bodyCap)
+{
+    m_staging->append(m_batch);
+    m_batch.clear();
+    m_staging->setBodyCap(std::max(bodyCap, m_largestBody));
+    session->adopt(*m_staging);
+}
+
+bool readSession(const QByteArray &json, Session *session,
+                 std::optional<server::CorsPolicy> *policy,
+                 std::optional<proxy::OverrideSet> *rules, QString *error)
 {
     // Into a staging session batch by batch (compact as soon as stored), adopted only when the
     // whole file is good: a bad file leaves the session as it was.
-    Session staging(
-        Session::Options{std::numeric_limits<qint64>::max(), session->options().pairingWindowMs});
-    qint64 cap = 0;
-    qint64 largest = 0;
-    QList<CapturedExchange> batch;
+    StagedLoad load(*session);
+    SessionFile settings;
     const bool ok = parseSession(
         json, error,
         [&](const SessionFile &header) {
-            const cors::BrowserProfile *profile = cors::BrowserProfile::byName(header.profile);
-            staging.setProfile(profile ? *profile
-                                       : cors::BrowserProfile::get(cors::Browser::Chromium));
-            cap = header.bodyCap;
+            load.setProfile(header.profile);
+            settings = header;
         },
-        [&](CapturedExchange &&x) {
-            largest = std::max({largest, qint64(x.requestBody.stored.size()),
-                                qint64(x.responseBody.stored.size())});
-            batch.append(std::move(x));
-            if (batch.size() == kLoadBatch) {
-                staging.append(batch);
-                batch.clear();
-            }
-        });
+        [&](CapturedExchange &&x) { load.add(std::move(x)); });
     if (!ok)
         return false;
-    staging.append(batch);
-    // The bodies were capped when captured: keep the file's cap, or more if a body is larger.
-    staging.setBodyCap(std::max(cap, largest));
-    session->adopt(staging);
+    load.adoptInto(session, settings.bodyCap);
+    if (policy)
+        *policy = settings.policy;
+    if (rules)
+        *rules = settings.rules;
     return true;
 }
 
-bool readSessionFile(const QString &path, Session *session, QString *error)
+bool readSession(const QByteArray &json, Session *session, QString *error)
+{
+    return readSession(json, session, nullptr, nullptr, error);
+}
+
+bool readSessionFile(const QString &path, Session *session,
+                     std::optional<server::CorsPolicy> *policy,
+                     std::optional<proxy::OverrideSet> *rules, QString *error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
         return false;
     }
-    return readSession(file.readAll(), session, error);
+    return readSession(file.readAll(), session, policy, rules, error);
+}
+
+bool readSessionFile(const QString &path, Session *session, QString *error)
+{
+    return readSessionFile(path, session, nullptr, nullptr, error);
+}
+
+void appendExchangeJson(QByteArray *out, const CapturedExchange &x, qint64 id)
+{
+    JsonOut json(*out);
+    writeExchange(json, x, id, nullptr, nullptr);
+}
+
+bool exchangeFromJson(const QJsonValue &value, const QString &field, CapturedExchange *out,
+                      QString *error)
+{
+    Reader reader(error);
+    return reader.exchange(value, field, out);
+}
+
+void appendSettingsJson(QByteArray *out, const QString &profile, qint64 bodyCap,
+                        const std::optional<server::CorsPolicy> &policy,
+                        const std::optional<proxy::OverrideSet> &rules)
+{
+    JsonOut json(*out);
+    writeSettings(json, ",", profile, bodyCap, policy, rules);
+}
+
+bool settingsFromJson(const QJsonObject &object, const QString &parent, SessionFile *out,
+                      QString *error)
+{
+    Reader reader(error);
+    return readSettings(reader, object, parent, out, error);
+}
+
+QStringList settingsJsonKeys()
+{
+    return {QStringLiteral("profile"), QStringLiteral("bodyCap"), QStringLiteral("policy"),
+            QStringLiteral("overrideRules")};
 }
 
 } // namespace corslab::session

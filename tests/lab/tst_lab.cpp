@@ -7,6 +7,7 @@
 #include "proxy/override_from_fix.h"
 #include "proxy/override_store.h"
 #include "report/pair_view.h"
+#include "session/session_autosave.h"
 #include "server/policy_fix.h"
 
 #include <QSignalSpy>
@@ -22,6 +23,7 @@ lab::Lab::Options freePorts(const QString &caDir)
     lab::Lab::Options o;
     o.proxy.port = 0;
     o.caDirectory = caDir;
+    o.recoveryDirectory = caDir + QStringLiteral("/recovery");
     return o;
 }
 
@@ -202,6 +204,106 @@ private Q_SLOTS:
         QTest::qWait(500);
         QCOMPARE(done.size(), 3);
         QCOMPARE(m_lab->session().count(), 0);
+    }
+
+    void sessionFileKeepsThePolicyAndTheRules()
+    {
+        rawRequest(m_lab->proxyPort(), get(m_origins.api + "/public", m_origins.app, hostOf(m_origins.api)));
+        QTRY_COMPARE(m_lab->session().count(), 1);
+        server::CorsPolicy policy = *server::CorsPolicy::preset(QStringLiteral("Open public API"));
+        m_lab->playground().setPolicy(policy);
+        proxy::OverrideRule rule;
+        rule.name = QStringLiteral("add a header");
+        rule.add = {{"X-Test", "1"}};
+        proxy::OverrideSet rules;
+        QString error;
+        QVERIFY2(proxy::OverrideSet::fromRules({rule}, m_origins, &rules, &error), qPrintable(error));
+        m_lab->overrides()->set(rules);
+
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.corslab"));
+        QSignalSpy done(m_lab.get(), &lab::Lab::fileJobFinished);
+        m_lab->saveSession(path);
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(2).toString(), QString());
+
+        m_lab->playground().setPolicy(*server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist")));
+        m_lab->overrides()->set(proxy::OverrideSet());
+        m_lab->openSession(path);
+        QTRY_COMPARE(done.size(), 2);
+        QCOMPARE(done.at(1).at(2).toString(), QString());
+        QCOMPARE(m_lab->playground().policy(), policy);
+        QCOMPARE(m_lab->overrides()->current()->rules().size(), 1);
+        QCOMPARE(m_lab->overrides()->current()->rules().at(0).name, rule.name);
+    }
+
+    void recoveryJournalComesBackAfterACrash()
+    {
+        // What a crashed run leaves: a journal in the recovery directory, not finished.
+        const QString recovery = m_ca.filePath(QStringLiteral("crashed"));
+        {
+            session::Session crashed;
+            lab::Lab::Options o = freePorts(m_ca.path());
+            QList<session::CapturedExchange> batch(3);
+            for (int i = 0; i < 3; ++i) {
+                batch[i].method = "GET";
+                batch[i].url = m_origins.api + "/public?n=" + QByteArray::number(i);
+                batch[i].requestHeaders = {{"Origin", m_origins.app}};
+                batch[i].status = 200;
+                batch[i].startedAtMs = 1700000000000 + i;
+            }
+            crashed.append(batch);
+            session::SessionAutosave autosave(&crashed, recovery);
+            autosave.setSettingsSource([&] {
+                session::WriteOptions w;
+                w.policy = *server::CorsPolicy::preset(QStringLiteral("Open public API"));
+                return w;
+            });
+            QString error;
+            QVERIFY2(autosave.saveNow(&error), qPrintable(error));
+        } // destroyed without finish(): the journal stays, as after a crash
+        lab::Lab::Options o = freePorts(m_ca.path());
+        o.recoveryDirectory = recovery;
+        lab::Lab next(o);
+        next.start();
+        QVERIFY(next.hasRecovery());
+        QSignalSpy done(&next, &lab::Lab::fileJobFinished);
+        next.recover();
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(2).toString(), QString());
+        QCOMPARE(next.session().count(), 3);
+        QCOMPARE(next.playground().policy().name, QStringLiteral("Open public API"));
+    }
+
+    void reportAndHarExportedOffTheGuiThread()
+    {
+        rawRequest(m_lab->proxyPort(), get(m_origins.api + "/public", m_origins.evil, hostOf(m_origins.api)));
+        QTRY_COMPARE(m_lab->session().count(), 1);
+        QTemporaryDir dir;
+        QSignalSpy done(m_lab.get(), &lab::Lab::fileJobFinished);
+        QSignalSpy progress(m_lab.get(), &lab::Lab::fileJobProgress);
+        const QString html = dir.filePath(QStringLiteral("r.html"));
+        m_lab->exportReport(html, report::ReportFormat::Html);
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(2).toString(), QString());
+        QVERIFY(!progress.isEmpty());
+        QFile file(html);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString error = m_lab->session().row(0).errorName();
+        QVERIFY(!error.isEmpty());
+        QVERIFY(file.readAll().contains(error.toLatin1()));
+
+        const QString har = dir.filePath(QStringLiteral("s.har"));
+        m_lab->exportHar(har);
+        QTRY_COMPARE(done.size(), 2);
+        QCOMPARE(done.at(1).at(2).toString(), QString());
+        m_lab->clear();
+        QTRY_COMPARE(m_lab->session().count(), 0);
+        m_lab->importHar(har);
+        QTRY_COMPARE(done.size(), 3);
+        QCOMPARE(done.at(2).at(2).toString(), QString());
+        QCOMPARE(m_lab->session().count(), 1);
+        QCOMPARE(m_lab->session().row(0).verdict.state, session::VerdictState::Blocked);
     }
 
     void profileSwitchRejudgesTheSession()

@@ -1,6 +1,7 @@
-// The session file: every captured field survives a write and a read, the file is written
-// atomically, bad files are refused with the field and what was expected, and the size of a
-// 100,000-exchange file is handled in seconds (printed, not asserted).
+// The session file: every captured field, the playground policy and the override rules survive a
+// write and a read, the file is written atomically, bad or damaged files are refused with the
+// field and what was expected, and the size of a 100,000-exchange file is handled in seconds
+// (printed, not asserted).
 #include "chromium_exchanges.h"
 #include "session/session.h"
 #include "session/session_json.h"
@@ -8,6 +9,7 @@
 
 #include <QBuffer>
 #include <QElapsedTimer>
+#include <QRandomGenerator>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -23,14 +25,78 @@ using namespace corslab::session::testing;
 namespace {
 const QByteArray kApp = "https://app.example.com";
 
-QByteArray written(const Session &s)
+QByteArray written(const Session &s, WriteOptions options = {})
 {
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     QString error;
-    if (!writeSession(s, &buffer, &error, QStringLiteral("tst_session_json")))
+    options.createdBy = QStringLiteral("tst_session_json");
+    if (!writeSession(s, &buffer, &error, options))
         qWarning("write failed: %s", qPrintable(error));
     return buffer.data();
+}
+
+// A playground policy with every field away from its default.
+server::CorsPolicy unusualPolicy()
+{
+    server::CorsPolicy p;
+    p.name = QStringLiteral("Pattern with \u00e9 and \"quotes\"");
+    p.allowOrigin = server::CorsPolicy::OriginMode::Pattern;
+    p.allowedOrigins = {QStringLiteral("{app}"), QStringLiteral("https://x.test")};
+    p.originPattern = QStringLiteral("^https://[a-z]+\\.example\\.com$");
+    p.allowCredentials = true;
+    p.allowMethods = server::CorsPolicy::ListMode::Echo;
+    p.methods = {QStringLiteral("PATCH")};
+    p.allowHeaders = server::CorsPolicy::ListMode::Wildcard;
+    p.headers = {};
+    p.exposeHeaders = {QStringLiteral("X-Total"), QStringLiteral("ETag")};
+    p.maxAge = 7200;
+    p.varyOrigin = false;
+    p.preflightStatus = 299;
+    p.answerPreflight = false;
+    p.extraHeaders = {{"X-Debug", "caf\xe9"}, {"X-Debug", "two"}};
+    return p;
+}
+
+// Two override rules: a policy with placeholders answering preflights, and header edits.
+proxy::OverrideSet unusualRules()
+{
+    proxy::OverrideRule fix;
+    fix.name = QStringLiteral("Fix CORS for the app \u2713");
+    fix.host = QStringLiteral("*.example.com:8443");
+    fix.path = QStringLiteral("/v1/*");
+    fix.methods = {"PUT", "DELETE"};
+    fix.policy = server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+    fix.answerPreflights = true;
+    proxy::OverrideRule edit;
+    edit.name = QStringLiteral("edit");
+    edit.enabled = false;
+    edit.remove = {"X-Powered-By"};
+    edit.replace = {{"Vary", "Origin, Accept"}};
+    edit.set = {{"Access-Control-Allow-Origin", "*"}, {"Access-Control-Allow-Origin", "b"}};
+    edit.add = {{"X-Note", "caf\xe9"}};
+    proxy::OverrideSet set;
+    QString error;
+    if (!proxy::OverrideSet::fromRules({fix, edit}, {}, &set, &error))
+        qWarning("rules rejected: %s", qPrintable(error));
+    return set;
+}
+
+// A valid file with every kind of content, to damage.
+QByteArray richFile()
+{
+    Session s;
+    CapturedExchange tunnel;
+    tunnel.type = CapturedExchange::Type::Tunnel;
+    tunnel.startedAtMs = kT0 + 9;
+    tunnel.tunnel.host = "api.example.net";
+    tunnel.tunnel.port = 443;
+    s.append({everyField(kT0),
+              X("OPTIONS", "https://api.example.net/items", kT0 + 1)
+                  .request(chromiumPreflight("api.example.net", kApp, "PUT", "content-type"))
+                  .response(204, {{"Access-Control-Allow-Origin", kApp}}),
+              tunnel});
+    return written(s, WriteOptions{{}, unusualPolicy(), unusualRules()});
 }
 
 // A valid file with one exchange whose JSON text is \a exchange.
@@ -114,6 +180,75 @@ private Q_SLOTS:
             return text.remove(at, text.indexOf('\n', at) - at);
         };
         QCOMPARE(withoutCreatedAt(again), withoutCreatedAt(json));
+    }
+
+    void policyAndRulesRoundTrip()
+    {
+        const server::CorsPolicy policy = unusualPolicy();
+        const proxy::OverrideSet rules = unusualRules();
+        QCOMPARE(rules.rules().size(), 2);
+        Session s;
+        s.append({everyField(kT0)});
+        const QByteArray json = written(s, WriteOptions{{}, policy, rules});
+
+        SessionFile file;
+        QString error;
+        QVERIFY2(parseSessionJson(json, &file, &error), qPrintable(error));
+        QVERIFY(file.policy.has_value());
+        QCOMPARE(*file.policy, policy);
+        QVERIFY(file.rules.has_value());
+        QCOMPARE(file.rules->rules(), rules.rules());
+
+        Session back;
+        std::optional<server::CorsPolicy> readPolicy;
+        std::optional<proxy::OverrideSet> readRules;
+        QVERIFY2(readSession(json, &back, &readPolicy, &readRules, &error), qPrintable(error));
+        QCOMPARE(back.count(), 1);
+        compareExchanges(back.exchange(0), s.exchange(0));
+        QVERIFY(readPolicy.has_value());
+        QCOMPARE(*readPolicy, policy);
+        QVERIFY(readRules.has_value());
+        QCOMPARE(readRules->rules(), rules.rules());
+        // The placeholders stay placeholders: the rules work whatever ports the playground has.
+        QCOMPARE(readRules->rules().at(0).policy->allowedOrigins,
+                 QStringList{QStringLiteral("{app}")});
+
+        // Session -> file -> session -> file: the same file but for the time of writing.
+        const QByteArray again = written(back, WriteOptions{{}, readPolicy, readRules});
+        auto withoutCreatedAt = [](QByteArray text) {
+            const qsizetype at = text.indexOf("\"createdAt\"");
+            return text.remove(at, text.indexOf('\n', at) - at);
+        };
+        QCOMPARE(withoutCreatedAt(again), withoutCreatedAt(json));
+
+        // An empty rule list is kept as such, and differs from no rules at all.
+        QVERIFY2(readSession(written(s, WriteOptions{{}, {}, proxy::OverrideSet()}), &back,
+                             &readPolicy, &readRules, &error),
+                 qPrintable(error));
+        QVERIFY(!readPolicy.has_value());
+        QVERIFY(readRules.has_value());
+        QVERIFY(readRules->rules().isEmpty());
+    }
+
+    void fileWithoutPolicyOrRules()
+    {
+        // A version-1 file from before policies and rules were saved: they read as nullopt, and
+        // a failed read leaves what the caller had.
+        std::optional<server::CorsPolicy> policy = unusualPolicy();
+        std::optional<proxy::OverrideSet> rules = unusualRules();
+        Session s;
+        QString error;
+        QVERIFY(!readSession(fileWith(kGood, "\"policy\": 5, "), &s, &policy, &rules, &error));
+        QVERIFY(policy.has_value());
+        QVERIFY(rules.has_value());
+        QVERIFY2(readSession(fileWith(kGood), &s, &policy, &rules, &error), qPrintable(error));
+        QCOMPARE(s.count(), 1);
+        QVERIFY(!policy.has_value());
+        QVERIFY(!rules.has_value());
+        // And a file written without them has no such members.
+        const QJsonObject root = QJsonDocument::fromJson(written(s)).object();
+        QVERIFY(!root.contains(QStringLiteral("policy")));
+        QVERIFY(!root.contains(QStringLiteral("overrideRules")));
     }
 
     void fileLooksAsDocumented()
@@ -251,8 +386,65 @@ private Q_SLOTS:
             << QByteArray("{\"format\": \"har\", \"version\": 1, \"exchanges\": []}")
             << "format: expected \"corslab-session\" (a CORS Lab session file), got \"har\"";
         QTest::newRow("newer version")
-            << QByteArray("{\"format\": \"corslab-session\", \"version\": 2, \"exchanges\": []}")
-            << "version: this file has format version 2, written by a newer CORS Lab";
+            << QByteArray("{\"format\": \"corslab-session\", \"version\": 99, \"exchanges\": []}")
+            << "version: written by a newer CORS Lab (format 99; this one reads up to 1)";
+        QTest::newRow("empty file") << QByteArray() << "not a valid JSON document: ";
+        QTest::newRow("truncated in a string")
+            << fileWith(kGood).left(60) << "not a valid JSON document: unterminated string at byte";
+        QTest::newRow("truncated in the exchanges")
+            << fileWith(kGood).chopped(2)
+            << "not a valid JSON document: unexpected end of the document inside an array";
+        QTest::newRow("binary garbage")
+            << QByteArray("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) << "not a valid JSON document: ";
+        QTest::newRow("no format") << QByteArray("{\"version\": 1, \"exchanges\": []}")
+                                   << "format: expected \"corslab-session\" (a CORS Lab session "
+                                      "file), got nothing";
+        QTest::newRow("exchanges not an array")
+            << QByteArray("{\"format\": \"corslab-session\", \"version\": 1, \"exchanges\": {}}")
+            << "exchanges: expected an array of exchanges, got an object";
+        QTest::newRow("negative body cap")
+            << fileWith(kGood, "\"bodyCap\": -1, ") << "bodyCap: expected an integer >= 0, got -1";
+        QTest::newRow("createdBy not a string")
+            << fileWith(kGood, "\"createdBy\": 5, ") << "createdBy: expected a string, got 5";
+        QTest::newRow("policy not an object")
+            << fileWith(kGood, "\"policy\": \"open\", ")
+            << "policy: expected a playground policy object (docs/policy.md), got \"open\"";
+        QTest::newRow("policy with a misspelt field")
+            << fileWith(kGood, "\"policy\": {\"allow_origins\": {}}, ")
+            << "policy.allow_origins: unknown field";
+        QTest::newRow("policy with a misspelt nested field")
+            << fileWith(kGood, "\"policy\": {\"preflight\": {\"stauts\": 204}}, ")
+            << "policy.preflight.stauts: unknown field";
+        QTest::newRow("policy with an unknown origin mode")
+            << fileWith(kGood, "\"policy\": {\"allow_origin\": {\"mode\": \"maybe\"}}, ")
+            << "policy.allow_origin.mode: expected one of";
+        QTest::newRow("policy with a bad pattern")
+            << fileWith(kGood, "\"policy\": {\"allow_origin\": {\"mode\": \"pattern\", "
+                               "\"pattern\": \"(\"}}, ")
+            << "policy.allow_origin.pattern: expected a valid regular expression, got \"(\"";
+        QTest::newRow("policy with credentials as text")
+            << fileWith(kGood, "\"policy\": {\"allow_credentials\": \"yes\"}, ")
+            << "policy.allow_credentials: expected true or false, got \"yes\"";
+        QTest::newRow("rules not an object")
+            << fileWith(kGood, "\"overrideRules\": [], ")
+            << "overrideRules: expected a rules object {\"version\": 1, \"rules\": [...]}";
+        QTest::newRow("rules of a newer version")
+            << fileWith(kGood, "\"overrideRules\": {\"version\": 2, \"rules\": []}, ")
+            << "overrideRules.version: expected 1, got 2";
+        QTest::newRow("rules not a list")
+            << fileWith(kGood, "\"overrideRules\": {\"rules\": 5}, ")
+            << "overrideRules.rules: expected an array of rule objects, got 5";
+        QTest::newRow("rule with a misspelt field")
+            << fileWith(kGood, "\"overrideRules\": {\"rules\": [{\"hots\": \"a.test\"}]}, ")
+            << "overrideRules.rules[0].hots: unknown field";
+        QTest::newRow("rule with a bad host")
+            << fileWith(kGood,
+                        "\"overrideRules\": {\"rules\": [{}, {\"host\": \"https://a.test/\"}]}, ")
+            << "overrideRules.rules[1].host: expected a host glob";
+        QTest::newRow("rule with a bad policy")
+            << fileWith(kGood, "\"overrideRules\": {\"rules\": [{\"policy\": \"No such "
+                               "preset\"}]}, ")
+            << "overrideRules.rules[0].policy: expected a preset name";
         QTest::newRow("version not an integer")
             << QByteArray(
                    "{\"format\": \"corslab-session\", \"version\": \"1\", \"exchanges\": []}")
@@ -329,6 +521,47 @@ private Q_SLOTS:
         QVERIFY(!readSession(json, &s, &message));
         QVERIFY2(message.startsWith(error), qPrintable(QStringLiteral("got: ") + message));
         QCOMPARE(s.count(), 1); // a bad file leaves the session as it was
+    }
+
+    void damagedFilesNeverCrash()
+    {
+        // Random truncations and bit flips of a valid file (a fixed seed, so a failure can be
+        // replayed): each either loads or is refused with an error, the session then untouched.
+        const QByteArray good = richFile();
+        {
+            Session s;
+            QString error;
+            QVERIFY2(readSession(good, &s, &error), qPrintable(error)); // the undamaged file
+            QCOMPARE(s.count(), 3);
+        }
+        QRandomGenerator random(20240501);
+        int refused = 0;
+        for (int round = 0; round < 600; ++round) {
+            QByteArray damaged = good;
+            const bool truncated = round % 2 == 0;
+            if (truncated) {
+                // Short of the closing brace: never a whole document.
+                damaged.truncate(random.bounded(int(good.trimmed().size())));
+            } else {
+                for (int flips = 1 + random.bounded(3); flips > 0; --flips)
+                    damaged[random.bounded(int(good.size()))] ^= char(1 << random.bounded(8));
+            }
+            Session s;
+            s.append({everyField(kT0)});
+            std::optional<server::CorsPolicy> policy;
+            std::optional<proxy::OverrideSet> rules;
+            QString error;
+            if (readSession(damaged, &s, &policy, &rules, &error)) {
+                QVERIFY2(!truncated, qPrintable(QStringLiteral("round %1").arg(round)));
+                QVERIFY(s.count() <= 3);
+                continue;
+            }
+            ++refused;
+            QVERIFY2(!error.isEmpty(), qPrintable(QStringLiteral("round %1").arg(round)));
+            QCOMPARE(s.count(), 1);
+            QVERIFY(!policy && !rules);
+        }
+        QVERIFY2(refused >= 300, qPrintable(QString::number(refused)));
     }
 
     void manyExchangesTiming()

@@ -46,6 +46,7 @@ private Q_SLOTS:
         lab::Lab::Options o;
         o.proxy.port = 0;
         o.caDirectory = m_home.filePath(QStringLiteral("ca"));
+        o.recoveryDirectory = m_home.filePath(QStringLiteral("recovery"));
         m_lab = std::make_unique<lab::Lab>(o);
         m_lab->start();
         QVERIFY(m_lab->playgroundRunning());
@@ -179,6 +180,7 @@ private Q_SLOTS:
         lab::Lab::Options o;
         o.proxy.port = 0;
         o.caDirectory = m_home.filePath(QStringLiteral("ca"));
+        o.recoveryDirectory = m_home.filePath(QStringLiteral("recovery"));
         o.profile = settings.value(QStringLiteral("preferences/browserProfile")).toString();
         QCOMPARE(o.profile, QStringLiteral("safari"));
         m_lab = std::make_unique<lab::Lab>(o);
