@@ -1,6 +1,7 @@
 #include "cors_policy.h"
 
 #include "json/json_reader.h"
+#include <cmath>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -420,7 +421,8 @@ bool CorsPolicy::fromJson(const QJsonObject &json, CorsPolicy *out, QString *err
         p.maxAge.reset();
     } else if (!maxAge.isUndefined()) {
         const double d = maxAge.toDouble(-1);
-        if (!maxAge.isDouble() || d != int(d) || d < -1 || d > 1e9)
+        // The range first: converting 1e300 to int would be undefined behaviour.
+        if (!maxAge.isDouble() || !(d >= -1 && d <= 1e9) || d != std::floor(d))
             return r.fail(QStringLiteral("max_age"),
                           QStringLiteral("a whole number of seconds or null"), maxAge);
         p.maxAge = int(d);

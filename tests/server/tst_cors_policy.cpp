@@ -265,6 +265,9 @@ private Q_SLOTS:
         QTest::newRow("max age")
             << QByteArray("{\"max_age\": 1.5}")
             << QStringLiteral("max_age: expected a whole number of seconds or null, got 1.5");
+        QTest::newRow("max age far out of range")
+            << QByteArray("{\"max_age\": 1e300}")
+            << QStringLiteral("max_age: expected a whole number of seconds or null");
         QTest::newRow("preflight status")
             << QByteArray("{\"preflight\": {\"status\": 1000}}")
             << QStringLiteral(
