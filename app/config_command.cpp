@@ -21,28 +21,6 @@ server::DemoOrigins defaultOrigins()
     return {"http://localhost:8080", "http://localhost:8081", "http://127.0.0.1:8082"};
 }
 
-bool loadPolicy(const QString &path, server::CorsPolicy *policy, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot open %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        *error = QStringLiteral("%1: expected a JSON object (docs/policy.md): %2")
-                     .arg(path, parseError.errorString());
-        return false;
-    }
-    QString why;
-    if (!server::CorsPolicy::fromJson(doc.object(), policy, &why)) {
-        *error = path + QStringLiteral(": ") + why;
-        return false;
-    }
-    return true;
-}
-
 /// "api=http://localhost:8080,app=...,evil=..." over \a origins; any subset of the three.
 bool parseOrigins(const QString &text, server::DemoOrigins *origins, QString *error)
 {
@@ -83,13 +61,14 @@ int runConfigCommand(const QStringList &arguments, QTextStream &out, QTextStream
         "Apache httpd, Express, ASP.NET Core, Spring, Django, Flask or Go. What the target cannot "
         "express exactly is printed on stderr as \"note:\" lines."));
     parser.addHelpOption();
-    const QCommandLineOption target(QStringLiteral("for"),
-                                    QStringLiteral("The server or framework: %1.")
-                                        .arg(server::serverTargetNames().join(QStringLiteral(", "))),
-                                    QStringLiteral("TARGET"));
-    const QCommandLineOption policyFile(
-        QStringLiteral("policy"), QStringLiteral("The CORS policy as JSON (docs/policy.md)."),
-        QStringLiteral("FILE"));
+    const QCommandLineOption target(
+        QStringLiteral("for"),
+        QStringLiteral("The server or framework: %1.")
+            .arg(server::serverTargetNames().join(QStringLiteral(", "))),
+        QStringLiteral("TARGET"));
+    const QCommandLineOption policyFile(QStringLiteral("policy"),
+                                        QStringLiteral("The CORS policy as JSON (docs/policy.md)."),
+                                        QStringLiteral("FILE"));
     const QCommandLineOption preset(
         QStringLiteral("preset"),
         QStringLiteral("A named preset instead of --policy (corslab-cli serve --list-presets); "
@@ -129,8 +108,8 @@ int runConfigCommand(const QStringList &arguments, QTextStream &out, QTextStream
     }
     const std::optional<server::ServerKind> kind = server::serverKindNamed(parser.value(target));
     if (!kind) {
-        err << kCommand << "--for: expected one of " << names << ", got \""
-            << parser.value(target) << "\"\n";
+        err << kCommand << "--for: expected one of " << names << ", got \"" << parser.value(target)
+            << "\"\n";
         return 2;
     }
     if (parser.isSet(policyFile) && parser.isSet(preset)) {
@@ -150,7 +129,8 @@ int runConfigCommand(const QStringList &arguments, QTextStream &out, QTextStream
         policy = *named;
     }
     QString error;
-    if (parser.isSet(policyFile) && !loadPolicy(parser.value(policyFile), &policy, &error)) {
+    if (parser.isSet(policyFile) &&
+        !server::CorsPolicy::loadFile(parser.value(policyFile), &policy, &error)) {
         err << kCommand << "--policy: " << error << "\n";
         return 2;
     }

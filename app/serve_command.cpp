@@ -21,28 +21,6 @@ using namespace corslab;
 
 namespace {
 
-bool loadPolicy(const QString &path, server::CorsPolicy *policy, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot open %1: %2").arg(path, file.errorString());
-        return false;
-    }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
-        *error = QStringLiteral("%1: expected a JSON object (docs/policy.md): %2")
-                     .arg(path, parseError.errorString());
-        return false;
-    }
-    QString why;
-    if (!server::CorsPolicy::fromJson(doc.object(), policy, &why)) {
-        *error = path + QStringLiteral(": ") + why;
-        return false;
-    }
-    return true;
-}
-
 // "HH:mm:ss.zzz" of a local time in milliseconds since the epoch, without QDateTime's time-zone
 // work per call.
 QByteArray clockText(qint64 localMs)
@@ -188,7 +166,7 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     }
     if (parser.isSet(policyFile)) {
         QString error;
-        if (!loadPolicy(parser.value(policyFile), &policy, &error)) {
+        if (!server::CorsPolicy::loadFile(parser.value(policyFile), &policy, &error)) {
             err << "corslab-cli serve: --policy: " << error << "\n";
             return 2;
         }

@@ -75,7 +75,8 @@ public:
         m_events.append(ns);
         if (ns > m_maxNs) {
             m_maxNs = ns;
-            m_maxWhat = QStringLiteral("event %1 to %2").arg(type).arg(QString::fromLatin1(className));
+            m_maxWhat =
+                QStringLiteral("event %1 to %2").arg(type).arg(QString::fromLatin1(className));
         }
         return result;
     }
@@ -147,8 +148,11 @@ private:
             if (end >= 0) {
                 const QByteArray head = buffer.first(end).toLower();
                 const qsizetype at = head.indexOf("content-length:");
-                const qsizetype length =
-                    at < 0 ? 0 : head.mid(at + 15, head.indexOf('\r', at) - at - 15).trimmed().toLongLong();
+                const qsizetype length = at < 0
+                                             ? 0
+                                             : head.mid(at + 15, head.indexOf('\r', at) - at - 15)
+                                                   .trimmed()
+                                                   .toLongLong();
                 if (buffer.size() >= end + 4 + length) {
                     buffer.remove(0, end + 4 + length);
                     return true;
@@ -312,12 +316,13 @@ int main(int argc, char *argv[])
         QTest::qWait(50);
     watchdog.stop();
     app.stopTiming();
-    const qsizetype over50 =
-        std::count_if(app.m_events.cbegin(), app.m_events.cend(), [](qint64 ns) { return ns > 50000000; });
-    out << "capture: " << load.completed() << " requests in " << QString::number(loadSeconds, 'f', 1)
-        << " s (" << QString::number(double(load.completed()) / loadSeconds, 'f', 0)
-        << " requests/s, " << load.failed() << " failed), " << lab->session().count()
-        << " exchanges in the session, " << window->exchangeModel()->rowCount() << " rows listed\n";
+    const qsizetype over50 = std::count_if(app.m_events.cbegin(), app.m_events.cend(),
+                                           [](qint64 ns) { return ns > 50000000; });
+    out << "capture: " << load.completed() << " requests in "
+        << QString::number(loadSeconds, 'f', 1) << " s ("
+        << QString::number(double(load.completed()) / loadSeconds, 'f', 0) << " requests/s, "
+        << load.failed() << " failed), " << lab->session().count() << " exchanges in the session, "
+        << window->exchangeModel()->rowCount() << " rows listed\n";
     out << "GUI thread: " << app.m_events.size() << " events, longest "
         << QString::number(double(app.m_maxNs) / 1e6, 'f', 1) << " ms (" << app.m_maxWhat
         << "), p99 " << QString::number(percentileMs(app.m_events, 0.99), 'f', 2) << " ms, "
@@ -347,9 +352,9 @@ int main(int argc, char *argv[])
         return 1;
     QCoreApplication::processEvents();
     const qint64 rssAfter = bench::rssBytes();
-    out << "session of " << rows << " exchanges: "
-        << QString::number(double(rssAfter - rssBefore) / 1048576.0, 'f', 0) << " MiB resident ("
-        << QString::number(double(rssAfter - rssBefore) / double(rows), 'f', 0)
+    out << "session of " << rows
+        << " exchanges: " << QString::number(double(rssAfter - rssBefore) / 1048576.0, 'f', 0)
+        << " MiB resident (" << QString::number(double(rssAfter - rssBefore) / double(rows), 'f', 0)
         << " B per exchange, headers included), the app at "
         << QString::number(double(rssAfter) / 1048576.0, 'f', 0) << " MiB\n";
     struct Case
@@ -374,8 +379,9 @@ int main(int argc, char *argv[])
         t.start();
         model.setFilter(c.filter);
         QCoreApplication::processEvents(); // the view's reset and repaint
-        out << "filter " << c.name << ": " << QString::number(double(t.nsecsElapsed()) / 1e6, 'f', 1)
-            << " ms, " << model.rowCount() << " rows\n";
+        out << "filter " << c.name << ": "
+            << QString::number(double(t.nsecsElapsed()) / 1e6, 'f', 1) << " ms, "
+            << model.rowCount() << " rows\n";
     }
     return 0;
 }

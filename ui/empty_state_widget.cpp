@@ -20,8 +20,7 @@ EmptyStateWidget::EmptyStateWidget(QWidget *parent) : QWidget(parent)
     outer->addWidget(title);
 
     auto *grid = new QGridLayout;
-    auto addStep = [&](int row, const QString &button, const QString &objectName,
-                       QLabel *text) {
+    auto addStep = [&](int row, const QString &button, const QString &objectName, QLabel *text) {
         auto *b = new QPushButton(button, this);
         b->setObjectName(objectName);
         b->setMinimumWidth(260);
@@ -42,9 +41,9 @@ EmptyStateWidget::EmptyStateWidget(QWidget *parent) : QWidget(parent)
     connect(addStep(0, tr("Open the playground in a browser"), QStringLiteral("openPlayground"),
                     m_playground),
             &QPushButton::clicked, this, &EmptyStateWidget::openPlaygroundRequested);
-    connect(addStep(1, tr("Try the classic scenarios"), QStringLiteral("tryScenarios"),
-                    scenarioText),
-            &QPushButton::clicked, this, &EmptyStateWidget::scenariosRequested);
+    connect(
+        addStep(1, tr("Try the classic scenarios"), QStringLiteral("tryScenarios"), scenarioText),
+        &QPushButton::clicked, this, &EmptyStateWidget::scenariosRequested);
     connect(addStep(2, tr("Inspect my own app"), QStringLiteral("inspectOwnApp"), m_ownApp),
             &QPushButton::clicked, this, &EmptyStateWidget::inspectOwnAppRequested);
     grid->setColumnStretch(2, 1);

@@ -33,10 +33,10 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_kind = new QComboBox(this);
     m_kind->setObjectName(QStringLiteral("kindFilter"));
     m_kind->addItem(tr("any kind"));
-    for (ExchangeKind k : {ExchangeKind::Preflight, ExchangeKind::SimpleCors,
-                           ExchangeKind::PreflightedActual, ExchangeKind::PreflightCachedActual,
-                           ExchangeKind::SameOrigin, ExchangeKind::NoCors,
-                           ExchangeKind::Navigation, ExchangeKind::Tunnel})
+    for (ExchangeKind k :
+         {ExchangeKind::Preflight, ExchangeKind::SimpleCors, ExchangeKind::PreflightedActual,
+          ExchangeKind::PreflightCachedActual, ExchangeKind::SameOrigin, ExchangeKind::NoCors,
+          ExchangeKind::Navigation, ExchangeKind::Tunnel})
         m_kind->addItem(ExchangeTableModel::kindLabel(k), int(k));
     layout->addWidget(m_kind);
 

@@ -55,8 +55,8 @@ MainWindow::MainWindow(lab::Lab *lab, QWidget *parent) : QMainWindow(parent), m_
     resize(1400, 900);
     m_model = new ExchangeTableModel(&m_lab->session(), this);
     m_counts = new SessionCounts(&m_lab->session(), this);
-    m_tour = std::make_unique<tour::TourRunner>(m_lab->playground(), m_lab->client(),
-                                                m_lab->session());
+    m_tour =
+        std::make_unique<tour::TourRunner>(m_lab->playground(), m_lab->client(), m_lab->session());
     buildCentral();
     buildDocks();
     buildMenus();
@@ -236,8 +236,8 @@ void MainWindow::buildDocks()
         return dock;
     };
     m_serverPanel = new ServerPanel(&m_lab->playground(), m_lab->playgroundError(), this);
-    auto *serverDock = addDock(tr("Playground server"), QStringLiteral("serverDock"),
-                               m_serverPanel);
+    auto *serverDock =
+        addDock(tr("Playground server"), QStringLiteral("serverDock"), m_serverPanel);
     m_proxyPanel = new ProxyPanel(m_lab->overrides(), this);
     m_proxyPanel->setSettings(m_lab->proxySettings());
     auto *proxyDock = addDock(tr("Proxy"), QStringLiteral("proxyDock"), m_proxyPanel);
@@ -284,8 +284,8 @@ void MainWindow::buildMenus()
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(tr("&Find…"), QKeySequence::Find, m_filter, &FilterBar::focusText);
-    QAction *clear = edit->addAction(tr("&Clear"), QKeySequence(Qt::CTRL | Qt::Key_L), m_lab,
-                                     &lab::Lab::clear);
+    QAction *clear =
+        edit->addAction(tr("&Clear"), QKeySequence(Qt::CTRL | Qt::Key_L), m_lab, &lab::Lab::clear);
     edit->addSeparator();
     edit->addAction(tr("&Preferences…"), QKeySequence::Preferences, this,
                     &MainWindow::showPreferences);
@@ -345,8 +345,8 @@ void MainWindow::buildStatusBar()
     m_profile = new QComboBox(this);
     m_profile->setObjectName(QStringLiteral("profileSwitch"));
     m_profile->setToolTip(tr("The browser whose rules judge every exchange"));
-    for (const QString &name : {QStringLiteral("chromium"), QStringLiteral("firefox"),
-                                QStringLiteral("safari")})
+    for (const QString &name :
+         {QStringLiteral("chromium"), QStringLiteral("firefox"), QStringLiteral("safari")})
         m_profile->addItem(cors::BrowserProfile::byName(name)->displayName, name);
     m_profile->setCurrentIndex(qMax(0, m_profile->findData(m_lab->profile().name)));
     connect(m_profile, &QComboBox::currentIndexChanged, this, [this] {
@@ -375,8 +375,7 @@ void MainWindow::saveSettings() const
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/regions"), m_regions->saveState());
-    settings.setValue(QStringLiteral("window/columns"),
-                      m_table->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("window/columns"), m_table->horizontalHeader()->saveState());
     Preferences prefs = Preferences::load(settings);
     prefs.browserProfile = m_lab->profile().name;
     prefs.save(settings);
@@ -419,8 +418,8 @@ void MainWindow::selectExchange(qsizetype index)
         return;
     }
     const QModelIndex cell = m_model->index(row, 0);
-    m_table->selectionModel()->setCurrentIndex(
-        cell, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->selectionModel()->setCurrentIndex(cell, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
     m_table->scrollTo(cell);
     showExchange(index);
 }
@@ -578,10 +577,10 @@ void MainWindow::applyFixAsOverride(qsizetype index, const cors::Fix &fix)
             return;
         }
     }
-    statusBar()->showMessage(
-        (rules.size() == 1 ? tr("1 override rule added") : tr("%1 override rules added").arg(rules.size())) +
-            tr(": the browser's next request through the proxy gets the fix."),
-        15000);
+    statusBar()->showMessage((rules.size() == 1 ? tr("1 override rule added")
+                                                : tr("%1 override rules added").arg(rules.size())) +
+                                 tr(": the browser's next request through the proxy gets the fix."),
+                             15000);
 }
 
 void MainWindow::showServerConfig(const server::CorsPolicy &policy, const QString &what)
@@ -643,8 +642,9 @@ void MainWindow::newSession()
 
 void MainWindow::openSession()
 {
-    const QString path = QFileDialog::getOpenFileName(
-        this, tr("Open session"), QString(), tr("CORS Lab sessions (*.corslab *.json);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open session"), QString(),
+                                     tr("CORS Lab sessions (*.corslab *.json);;All files (*)"));
     if (!path.isEmpty())
         openSessionFile(path);
 }
@@ -663,10 +663,9 @@ void MainWindow::saveSession(bool askPath)
 {
     QString path = m_sessionPath;
     if (askPath || path.isEmpty())
-        path = QFileDialog::getSaveFileName(this, tr("Save session"),
-                                            path.isEmpty() ? QStringLiteral("session.corslab")
-                                                           : path,
-                                            tr("CORS Lab sessions (*.corslab *.json)"));
+        path = QFileDialog::getSaveFileName(
+            this, tr("Save session"), path.isEmpty() ? QStringLiteral("session.corslab") : path,
+            tr("CORS Lab sessions (*.corslab *.json)"));
     if (path.isEmpty())
         return;
     trackFileJob(m_lab->saveSession(path), tr("Saving %1…").arg(QFileInfo(path).fileName()),
@@ -695,9 +694,8 @@ void MainWindow::exportReport()
 
 void MainWindow::exportHar()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export HAR"),
-                                                      QStringLiteral("session.har"),
-                                                      tr("HAR 1.2 (*.har *.json)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export HAR"), QStringLiteral("session.har"), tr("HAR 1.2 (*.har *.json)"));
     if (path.isEmpty())
         return;
     trackFileJob(m_lab->exportHar(path), tr("Writing %1…").arg(QFileInfo(path).fileName()),
@@ -739,9 +737,8 @@ void MainWindow::offerRecovery()
     }
     trackFileJob(m_lab->recover(), tr("Recovering the last session…"), tr("Recover"),
                  [this](const QString &) {
-                     statusBar()->showMessage(tr("Recovered %1 exchanges")
-                                                  .arg(m_lab->session().count()),
-                                              8000);
+                     statusBar()->showMessage(
+                         tr("Recovered %1 exchanges").arg(m_lab->session().count()), 8000);
                  });
 }
 
@@ -817,9 +814,8 @@ void MainWindow::showTableMenu(const QPoint &pos)
     const session::ExchangeRow row = m_lab->session().row(index);
     QMenu menu(this);
     menu.addAction(tr("Copy as curl"), this, [this, index] { copyAsCurl(index); });
-    menu.addAction(tr("Copy URL"), this, [url = row.url] {
-        QApplication::clipboard()->setText(QString::fromUtf8(url));
-    });
+    menu.addAction(tr("Copy URL"), this,
+                   [url = row.url] { QApplication::clipboard()->setText(QString::fromUtf8(url)); });
     menu.addAction(tr("Send again from the composer…"), this,
                    [this, index] { resendFromComposer(index); });
     if (row.pairedId > 0) {

@@ -15,11 +15,12 @@ void PairBracketDelegate::paint(QPainter *painter, const QStyleOptionViewItem &o
         return;
     const QAbstractItemModel *model = index.model();
     // Joined only to a neighbour: a pair far apart is found through the detail view.
-    const bool joinsBelow = index.row() + 1 < model->rowCount() &&
-                            model->index(index.row() + 1, 0).data(ExchangeTableModel::IdRole) ==
-                                paired;
+    const bool joinsBelow =
+        index.row() + 1 < model->rowCount() &&
+        model->index(index.row() + 1, 0).data(ExchangeTableModel::IdRole) == paired;
     const bool joinsAbove =
-        index.row() > 0 && model->index(index.row() - 1, 0).data(ExchangeTableModel::IdRole) == paired;
+        index.row() > 0 &&
+        model->index(index.row() - 1, 0).data(ExchangeTableModel::IdRole) == paired;
     if (!joinsBelow && !joinsAbove)
         return;
     painter->save();

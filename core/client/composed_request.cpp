@@ -91,12 +91,24 @@ bool ComposedRequest::validate(QString *error) const
 ComposedRequest composedRequestFrom(const session::CapturedExchange &exchange)
 {
     // What a browser adds by itself; everything else on the request the page's script set.
-    static const QList<QByteArray> browserOwned = {
-        "host",          "origin",           "cookie",          "content-length",
-        "connection",    "user-agent",       "accept-encoding", "accept-language",
-        "referer",       "proxy-connection", "accept",          "access-control-request-method",
-        "access-control-request-headers",    "priority",        "pragma",
-        "cache-control", "upgrade-insecure-requests",           "dnt"};
+    static const QList<QByteArray> browserOwned = {"host",
+                                                   "origin",
+                                                   "cookie",
+                                                   "content-length",
+                                                   "connection",
+                                                   "user-agent",
+                                                   "accept-encoding",
+                                                   "accept-language",
+                                                   "referer",
+                                                   "proxy-connection",
+                                                   "accept",
+                                                   "access-control-request-method",
+                                                   "access-control-request-headers",
+                                                   "priority",
+                                                   "pragma",
+                                                   "cache-control",
+                                                   "upgrade-insecure-requests",
+                                                   "dnt"};
     ComposedRequest r;
     r.url = QUrl(QString::fromUtf8(exchange.url));
     r.method = exchange.method;

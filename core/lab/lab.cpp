@@ -10,9 +10,9 @@
 #include "report/har_import.h"
 #include "session/session_json.h"
 
-#include <QLoggingCategory>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QLoggingCategory>
 #include <QThread>
 
 Q_LOGGING_CATEGORY(lcLab, "corslab.lab")
@@ -53,8 +53,8 @@ Lab::Lab(Options options, QObject *parent)
     connect(m_sessionThread.get(), &QThread::finished, m_feeder, &QObject::deleteLater);
     m_sessionThread->start();
 
-    m_playground = std::make_unique<server::PlaygroundServer>(m_options.playground,
-                                                              m_options.policy);
+    m_playground =
+        std::make_unique<server::PlaygroundServer>(m_options.playground, m_options.policy);
     m_overrides = std::make_shared<proxy::OverrideStore>();
     m_launcher = std::make_unique<proxy::BrowserLauncher>();
 
@@ -100,7 +100,8 @@ Lab::~Lab()
     stopProxy();
     m_playground->stop();
     // Let the session thread finish what was queued (it refers to this object), then stop it.
-    QMetaObject::invokeMethod(m_feeder, [] {}, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_feeder, [] {}, Qt::BlockingQueuedConnection);
     m_sessionThread->quit();
     m_sessionThread->wait();
 }
@@ -118,8 +119,8 @@ void Lab::start()
     if (m_options.autosave) {
         // Started after the user answered about a journal left by a crash (hasRecovery()):
         // the first save replaces it.
-        m_autosave = std::make_unique<session::SessionAutosave>(m_session.get(),
-                                                                recoveryDirectory());
+        m_autosave =
+            std::make_unique<session::SessionAutosave>(m_session.get(), recoveryDirectory());
         m_autosave->setSettingsSource([this] { return writeOptions(); });
         if (!hasRecovery())
             m_autosave->start();
@@ -183,8 +184,8 @@ bool Lab::startProxy(const ProxySettings &settings, QString *error)
     options.bodyCaptureBytes = m_session->bodyCap();
     auto server = std::make_unique<proxy::ProxyServer>(options);
     // Batches go to the session thread: a queued event each, the list implicitly shared.
-    connect(server.get(), &proxy::ProxyServer::exchangesCaptured, m_feeder,
-            &SessionFeeder::append, Qt::QueuedConnection);
+    connect(server.get(), &proxy::ProxyServer::exchangesCaptured, m_feeder, &SessionFeeder::append,
+            Qt::QueuedConnection);
     QString why;
     const quint16 port = server->listen(m_options.proxyAddress, settings.port, &why);
     if (port == 0)
@@ -311,13 +312,12 @@ bool Lab::hasRecovery() const
 quint64 Lab::recover()
 {
     // Journaling goes on once the journal is read (the first save then starts a new one).
-    const quint64 job = loadJob(recoveryDirectory(),
-                   [](const QString &dir, session::Session *staging,
-                      std::optional<server::CorsPolicy> *policy,
-                      std::optional<proxy::OverrideSet> *rules, QString *error) {
-                       return session::SessionAutosave::recover(dir, staging, policy, rules,
-                                                                error);
-                   });
+    const quint64 job =
+        loadJob(recoveryDirectory(), [](const QString &dir, session::Session *staging,
+                                        std::optional<server::CorsPolicy> *policy,
+                                        std::optional<proxy::OverrideSet> *rules, QString *error) {
+            return session::SessionAutosave::recover(dir, staging, policy, rules, error);
+        });
     auto *once = new QObject(this);
     connect(this, &Lab::fileJobFinished, once, [this, job, once](quint64 done) {
         if (done != job)
@@ -347,50 +347,48 @@ quint64 Lab::openSession(const QString &path)
 
 quint64 Lab::importHar(const QString &path)
 {
-    return loadJob(path, [](const QString &file, session::Session *staging,
-                            std::optional<server::CorsPolicy> *,
-                            std::optional<proxy::OverrideSet> *, QString *error) {
-        return report::loadHarFile(file, staging, error);
-    });
+    return loadJob(path,
+                   [](const QString &file, session::Session *staging,
+                      std::optional<server::CorsPolicy> *, std::optional<proxy::OverrideSet> *,
+                      QString *error) { return report::loadHarFile(file, staging, error); });
 }
 
 quint64 Lab::saveSession(const QString &path)
 {
     const session::WriteOptions options = writeOptions();
-    return writeJob(path, [this, options](const QString &file, const JobProgress &,
-                                          QString *error) {
-        return session::writeSessionFile(*m_session, file, error, options);
-    });
+    return writeJob(path,
+                    [this, options](const QString &file, const JobProgress &, QString *error) {
+                        return session::writeSessionFile(*m_session, file, error, options);
+                    });
 }
 
 quint64 Lab::exportHar(const QString &path)
 {
-    return writeJob(path, [this](const QString &file, const JobProgress &progress,
-                                 QString *error) {
+    return writeJob(path, [this](const QString &file, const JobProgress &progress, QString *error) {
         return report::writeHarFile(*m_session, file, error, progress);
     });
 }
 
 quint64 Lab::exportReport(const QString &path, report::ReportFormat format)
 {
-    return writeJob(path, [this, format](const QString &file, const JobProgress &progress,
-                                         QString *error) {
-        report::SessionReport r;
-        report::ReportOptions options;
-        options.generatedBy =
-            QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
-        switch (report::buildSessionReport(*m_session, &r, options, progress)) {
-        case report::ReportStatus::Complete:
-            return report::saveReport(r, format, file, error);
-        case report::ReportStatus::Cancelled:
-            *error = QStringLiteral("cancelled");
+    return writeJob(
+        path, [this, format](const QString &file, const JobProgress &progress, QString *error) {
+            report::SessionReport r;
+            report::ReportOptions options;
+            options.generatedBy =
+                QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
+            switch (report::buildSessionReport(*m_session, &r, options, progress)) {
+            case report::ReportStatus::Complete:
+                return report::saveReport(r, format, file, error);
+            case report::ReportStatus::Cancelled:
+                *error = QStringLiteral("cancelled");
+                return false;
+            case report::ReportStatus::SessionCleared:
+                *error = QStringLiteral("the session was cleared while the report was being made");
+                return false;
+            }
             return false;
-        case report::ReportStatus::SessionCleared:
-            *error = QStringLiteral("the session was cleared while the report was being made");
-            return false;
-        }
-        return false;
-    });
+        });
 }
 
 quint64 Lab::loadJob(const QString &path, const LoadWork &read)
@@ -511,7 +509,8 @@ void Lab::flushPlayground()
     if (m_playgroundBatch.isEmpty())
         return;
     QMetaObject::invokeMethod(
-        m_feeder, [feeder = m_feeder, batch = std::move(m_playgroundBatch)] { feeder->append(batch); },
+        m_feeder,
+        [feeder = m_feeder, batch = std::move(m_playgroundBatch)] { feeder->append(batch); },
         Qt::QueuedConnection);
     m_playgroundBatch.clear();
 }

@@ -58,8 +58,8 @@ public:
     struct Options
     {
         server::PlaygroundServer::Options playground;
-        server::CorsPolicy policy = *server::CorsPolicy::preset(
-            QStringLiteral("Credentialed allowlist"));
+        server::CorsPolicy policy =
+            *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
         ProxySettings proxy;
         bool startProxy = true;
         QHostAddress proxyAddress = QHostAddress::LocalHost;

@@ -24,8 +24,7 @@ QByteArray originOfListener(const QString &listener, const server::DemoOrigins &
 } // namespace
 
 session::CapturedExchange captureFromPlayground(const http::HttpExchange &exchange,
-                                                const server::DemoOrigins &origins,
-                                                qint64 bodyCap)
+                                                const server::DemoOrigins &origins, qint64 bodyCap)
 {
     const http::HttpRequest &request = exchange.request;
     const http::HttpResponse &response = exchange.response;
@@ -49,8 +48,8 @@ session::CapturedExchange captureFromPlayground(const http::HttpExchange &exchan
     x.requestBody = capped(request.body, bodyCap);
     x.error = exchange.error;
     x.status = response.status;
-    x.reason = response.reason.isEmpty() ? http::standardReasonPhrase(response.status)
-                                         : response.reason;
+    x.reason =
+        response.reason.isEmpty() ? http::standardReasonPhrase(response.status) : response.reason;
     x.responseHeaders = response.headers;
     x.responseBody = capped(request.method == "HEAD" ? QByteArray() : response.body, bodyCap);
     return x;

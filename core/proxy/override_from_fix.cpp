@@ -54,7 +54,8 @@ bool overrideRulesForFix(const cors::Fix &fix, const QUrl &url, const QByteArray
     if (!fix.preflight && !fix.response)
         return refuse(QStringLiteral("the fix changes no response"));
     if (!url.isValid() || url.host().isEmpty())
-        return refuse(QStringLiteral("url: expected an absolute URL, got \"%1\"").arg(url.toString()));
+        return refuse(
+            QStringLiteral("url: expected an absolute URL, got \"%1\"").arg(url.toString()));
 
     QList<OverrideRule> out;
     if (fix.preflight) {
@@ -66,12 +67,14 @@ bool overrideRulesForFix(const cors::Fix &fix, const QUrl &url, const QByteArray
             rule.answerPreflights = true;
             http::HeaderList set;
             for (const auto &h : preflightResponseHeaders) {
-                const bool patched = std::any_of(
-                    rule.set.cbegin(), rule.set.cend(),
-                    [&](const auto &s) { return s.first.compare(h.first, Qt::CaseInsensitive) == 0; });
-                const bool removed = std::any_of(
-                    rule.remove.cbegin(), rule.remove.cend(),
-                    [&](const QByteArray &r) { return r.compare(h.first, Qt::CaseInsensitive) == 0; });
+                const bool patched =
+                    std::any_of(rule.set.cbegin(), rule.set.cend(), [&](const auto &s) {
+                        return s.first.compare(h.first, Qt::CaseInsensitive) == 0;
+                    });
+                const bool removed =
+                    std::any_of(rule.remove.cbegin(), rule.remove.cend(), [&](const QByteArray &r) {
+                        return r.compare(h.first, Qt::CaseInsensitive) == 0;
+                    });
                 if (isCorsHeader(h.first) && !patched && !removed)
                     set.append(h);
             }

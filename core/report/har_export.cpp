@@ -6,6 +6,7 @@
 #include "har_json_writer.h"
 #include "session/session.h"
 
+#include "json/json_text.h"
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QSaveFile>
@@ -24,11 +25,6 @@ using session::ExchangeRow;
 
 // Entries copied per read lock of the session: a few milliseconds of copying at most.
 constexpr qsizetype kChunk = 512;
-
-QByteArray isoTime(qint64 ms)
-{
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toLatin1();
-}
 
 const QByteArray *findHeader(const http::HeaderList &headers, QByteArrayView name)
 {
@@ -416,7 +412,7 @@ void writeEntry(HarJsonWriter &out, const EntryContext &c)
 
     if (!x.upstreamAddress.isEmpty())
         out.key("serverIPAddress").latin1(x.upstreamAddress);
-    out.key("startedDateTime").latin1(isoTime(x.startedAtMs));
+    out.key("startedDateTime").latin1(json::isoTimeUtc(x.startedAtMs));
     out.key("time").number(t.total());
     out.key("timings").beginObject();
     out.key("blocked").number(-1).key("dns").number(-1).key("ssl").number(-1);

@@ -1,7 +1,7 @@
 #include "har_import.h"
 
 #include "cors/browser_profile.h"
-#include "har_json_scanner.h"
+#include "json/json_scanner.h"
 #include "session/session.h"
 
 #include "json/json_reader.h"
@@ -519,7 +519,7 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
         *error = QStringLiteral("not a valid JSON document: the file is empty");
         return false;
     }
-    HarJsonScanner top(json, 0);
+    json::JsonScanner top(json, 0);
     QByteArrayView logText;
     qsizetype logOffset = -1;
     const bool topOk = top.members([&](const QString &name, QByteArrayView value, qsizetype at) {
@@ -536,7 +536,7 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
         }
         // Not an object: say what it is.
         QJsonValue whole;
-        if (!parseJsonValue(json.trimmed(), 0, &whole, error))
+        if (!json::parseJsonValue(json.trimmed(), 0, &whole, error))
             return false;
         return reader.fail(QStringLiteral("(top level)"),
                            QStringLiteral("an object {\"log\": {...}} (a HAR file)"), whole);
@@ -548,7 +548,7 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
                                               "file?)"));
     if (!logText.startsWith('{')) {
         QJsonValue log;
-        if (!parseJsonValue(logText, logOffset, &log, error))
+        if (!json::parseJsonValue(logText, logOffset, &log, error))
             return false;
         return reader.fail(QStringLiteral("log"),
                            QStringLiteral("an object with \"version\", \"creator\" and "
@@ -560,7 +560,7 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
     QJsonObject log;
     QByteArrayView entriesText;
     qsizetype entriesOffset = -1;
-    HarJsonScanner logScanner(logText, logOffset);
+    json::JsonScanner logScanner(logText, logOffset);
     const bool logOk =
         logScanner.members([&](const QString &name, QByteArrayView value, qsizetype at) {
             if (name == QLatin1String("entries") && value.startsWith('[')) {
@@ -569,7 +569,7 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
                 return true;
             }
             QJsonValue parsed;
-            if (!parseJsonValue(value, at, &parsed, error))
+            if (!json::parseJsonValue(value, at, &parsed, error))
                 return false;
             log.insert(name, parsed);
             return true;
@@ -607,11 +607,11 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
     result.bodyCap = qint64(ours.value(QStringLiteral("bodyCap")).toDouble());
 
     QList<EntryFacts> facts;
-    HarJsonScanner entries(entriesText, entriesOffset);
+    json::JsonScanner entries(entriesText, entriesOffset);
     const bool entriesOk =
         entries.elements([&](qsizetype index, QByteArrayView text, qsizetype at) {
             QJsonValue value;
-            if (!parseJsonValue(text, at, &value, error))
+            if (!json::parseJsonValue(text, at, &value, error))
                 return false;
             CapturedExchange x;
             EntryFacts f;

@@ -1,5 +1,6 @@
 #include "har_json_writer.h"
 
+#include "json/json_text.h"
 #include <QIODevice>
 
 namespace corslab::report {
@@ -122,45 +123,7 @@ bool HarJsonWriter::flush(QString *error)
 HarJsonWriter &HarJsonWriter::string(QByteArrayView bytes, bool latin1)
 {
     beforeValue();
-    m_buffer.append('"');
-    const char *run = bytes.data();
-    const char *end = bytes.data() + bytes.size();
-    for (const char *p = run; p < end; ++p) {
-        const auto b = uchar(*p);
-        const bool plain = b >= 0x20 && b != '"' && b != '\\' && (b < 0x80 || !latin1);
-        if (plain)
-            continue;
-        m_buffer.append(run, p - run);
-        run = p + 1;
-        if (b >= 0x80) { // Latin-1 byte as the UTF-8 of U+0080-U+00FF
-            m_buffer.append(char(0xC0 | (b >> 6))).append(char(0x80 | (b & 0x3F)));
-            continue;
-        }
-        switch (b) {
-        case '"':
-            m_buffer.append("\\\"", 2);
-            break;
-        case '\\':
-            m_buffer.append("\\\\", 2);
-            break;
-        case '\n':
-            m_buffer.append("\\n", 2);
-            break;
-        case '\r':
-            m_buffer.append("\\r", 2);
-            break;
-        case '\t':
-            m_buffer.append("\\t", 2);
-            break;
-        default: {
-            static const char hex[] = "0123456789abcdef";
-            const char escaped[6] = {'\\', 'u', '0', '0', hex[b >> 4], hex[b & 0xF]};
-            m_buffer.append(escaped, 6);
-        }
-        }
-    }
-    m_buffer.append(run, end - run);
-    m_buffer.append('"');
+    json::appendString(m_buffer, bytes, latin1);
     return *this;
 }
 

@@ -1,9 +1,11 @@
 #include "cors_policy.h"
 
 #include "json/json_reader.h"
-#include <cmath>
+#include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
+#include <cmath>
 
 namespace corslab::server {
 
@@ -460,6 +462,28 @@ bool CorsPolicy::fromJson(const QJsonObject &json, CorsPolicy *out, QString *err
                       &p.extraHeaders))
         return false;
     *out = p;
+    return true;
+}
+
+bool CorsPolicy::loadFile(const QString &path, CorsPolicy *out, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot open %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = QStringLiteral("%1: expected a JSON object (docs/policy.md): %2")
+                     .arg(path, parseError.errorString());
+        return false;
+    }
+    QString why;
+    if (!fromJson(doc.object(), out, &why)) {
+        *error = path + QStringLiteral(": ") + why;
+        return false;
+    }
     return true;
 }
 

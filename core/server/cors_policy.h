@@ -53,6 +53,8 @@ struct CorsPolicy
     QJsonObject toJson() const;
     /// Reads the docs/policy.md shape; false with \a error (field and expectation) for bad input.
     static bool fromJson(const QJsonObject &json, CorsPolicy *out, QString *error);
+    /// fromJson() of the file at \a path; errors name the file.
+    static bool loadFile(const QString &path, CorsPolicy *out, QString *error);
 
     bool operator==(const CorsPolicy &other) const = default;
 };

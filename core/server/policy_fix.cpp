@@ -77,11 +77,10 @@ bool applyHeader(const QByteArray &lowerName, const QByteArray &value, const Dem
             mode = CorsPolicy::ListMode::List;
             mergeInto(&list, wanted);
         }
-        changes->append(QStringLiteral("%1: %2")
-                            .arg(methods ? QStringLiteral("Allow-Methods")
-                                         : QStringLiteral("Allow-Headers"),
-                                 mode == CorsPolicy::ListMode::List ? list.join(QStringLiteral(", "))
-                                                                    : listModeName(mode)));
+        changes->append(QStringLiteral("%1: %2").arg(
+            methods ? QStringLiteral("Allow-Methods") : QStringLiteral("Allow-Headers"),
+            mode == CorsPolicy::ListMode::List ? list.join(QStringLiteral(", "))
+                                               : listModeName(mode)));
         return true;
     }
     if (lowerName == "access-control-expose-headers") {
@@ -99,7 +98,8 @@ bool applyHeader(const QByteArray &lowerName, const QByteArray &value, const Dem
         changes->append(QStringLiteral("Max-Age: %1").arg(seconds));
         return true;
     }
-    if (lowerName == "vary" && tokens(value).contains(QStringLiteral("Origin"), Qt::CaseInsensitive)) {
+    if (lowerName == "vary" &&
+        tokens(value).contains(QStringLiteral("Origin"), Qt::CaseInsensitive)) {
         p->varyOrigin = true;
         changes->append(QStringLiteral("Vary: Origin"));
         return true;
@@ -112,11 +112,11 @@ bool applyHeader(const QByteArray &lowerName, const QByteArray &value, const Dem
 void removeHeader(const QByteArray &lowerName, CorsPolicy *p, QStringList *changes)
 {
     const qsizetype before = p->extraHeaders.size();
-    p->extraHeaders.removeIf([&](const QPair<QByteArray, QByteArray> &h) {
-        return h.first.toLower() == lowerName;
-    });
+    p->extraHeaders.removeIf(
+        [&](const QPair<QByteArray, QByteArray> &h) { return h.first.toLower() == lowerName; });
     if (p->extraHeaders.size() != before)
-        changes->append(QStringLiteral("extra header %1 removed").arg(QString::fromLatin1(lowerName)));
+        changes->append(
+            QStringLiteral("extra header %1 removed").arg(QString::fromLatin1(lowerName)));
     if (lowerName == "access-control-allow-credentials" && p->allowCredentials) {
         p->allowCredentials = false;
         changes->append(QStringLiteral("no Allow-Credentials"));
@@ -167,9 +167,11 @@ bool applyFixToPolicy(const cors::Fix &fix, const DemoOrigins &origins, CorsPoli
                              "policy does not decide");
     }
     CorsPolicy p = *policy;
-    if (why.isEmpty() && fix.preflight && !applyPatch(*fix.preflight, true, origins, &p, &done, &why))
+    if (why.isEmpty() && fix.preflight &&
+        !applyPatch(*fix.preflight, true, origins, &p, &done, &why))
         done.clear();
-    if (why.isEmpty() && fix.response && !applyPatch(*fix.response, false, origins, &p, &done, &why))
+    if (why.isEmpty() && fix.response &&
+        !applyPatch(*fix.response, false, origins, &p, &done, &why))
         done.clear();
     if (!why.isEmpty()) {
         if (error)

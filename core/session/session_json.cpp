@@ -9,6 +9,8 @@
 #include "session.h"
 
 #include "json/json_reader.h"
+#include "json/json_scanner.h"
+#include "json/json_text.h"
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
@@ -106,48 +108,9 @@ public:
     static constexpr qsizetype kFlushAt = 1 << 20;
 
 private:
-    // Copies runs of bytes that need no escaping in one append: header values are mostly that.
     JsonOut &string(QByteArrayView bytes, bool latin1)
     {
-        m_buffer.append('"');
-        const char *run = bytes.data();
-        const char *end = bytes.data() + bytes.size();
-        for (const char *p = run; p < end; ++p) {
-            const auto b = uchar(*p);
-            const bool plain = b >= 0x20 && b != '"' && b != '\\' && (b < 0x80 || !latin1);
-            if (plain)
-                continue;
-            m_buffer.append(run, p - run);
-            run = p + 1;
-            if (b >= 0x80) {
-                m_buffer.append(char(0xC0 | (b >> 6))).append(char(0x80 | (b & 0x3F)));
-                continue;
-            }
-            switch (b) {
-            case '"':
-                m_buffer.append("\\\"", 2);
-                break;
-            case '\\':
-                m_buffer.append("\\\\", 2);
-                break;
-            case '\n':
-                m_buffer.append("\\n", 2);
-                break;
-            case '\r':
-                m_buffer.append("\\r", 2);
-                break;
-            case '\t':
-                m_buffer.append("\\t", 2);
-                break;
-            default: {
-                static const char hex[] = "0123456789abcdef";
-                const char escaped[6] = {'\\', 'u', '0', '0', hex[b >> 4], hex[b & 0xF]};
-                m_buffer.append(escaped, 6);
-            }
-            }
-        }
-        m_buffer.append(run, end - run);
-        m_buffer.append('"');
+        json::appendString(m_buffer, bytes, latin1);
         return *this;
     }
 
@@ -155,39 +118,11 @@ private:
     QByteArray &m_buffer;
 };
 
-// "2024-05-01T10:41:03.120Z", by hand: QDateTime::toString() costs microseconds, and a session
-// file has three times per exchange. Days to a civil date: H. Hinnant's days_from_civil inverse.
-QByteArray isoTime(qint64 ms)
-{
-    if (ms < 0 || ms > 253402300799999LL) // outside years 1970-9999: let Qt spell it
-        return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toLatin1();
-    const qint64 days = ms / 86400000;
-    qint64 rest = ms % 86400000;
-    const qint64 z = days + 719468;
-    const qint64 era = z / 146097;
-    const qint64 doe = z - era * 146097;
-    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const qint64 mp = (5 * doy + 2) / 153;
-    const qint64 day = doy - (153 * mp + 2) / 5 + 1;
-    const qint64 month = mp < 10 ? mp + 3 : mp - 9;
-    const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    const int hour = int(rest / 3600000);
-    rest %= 3600000;
-    const int minute = int(rest / 60000);
-    rest %= 60000;
-    char text[64];
-    std::snprintf(text, sizeof text, "%04lld-%02lld-%02lldT%02d:%02d:%02d.%03dZ", qlonglong(year),
-                  qlonglong(month), qlonglong(day), hour, minute, int(rest / 1000),
-                  int(rest % 1000));
-    return QByteArray(text);
-}
-
 void writeTime(JsonOut &out, const char *isoKey, const char *msKey, qint64 ms)
 {
     out.raw(",").key(isoKey);
     if (ms)
-        out.latin1(isoTime(ms));
+        out.latin1(json::isoTimeUtc(ms));
     else
         out.raw("null");
     out.raw(",").key(msKey).number(ms);
@@ -302,8 +237,9 @@ void writeSettings(JsonOut &out, const char *separator, const QString &profile, 
         out.raw(separator).key("policy").encoded(
             QJsonDocument(policy->toJson()).toJson(QJsonDocument::Compact));
     if (rules)
-        out.raw(separator).key("overrideRules").encoded(
-            rules->toJson().toJson(QJsonDocument::Compact));
+        out.raw(separator)
+            .key("overrideRules")
+            .encoded(rules->toJson().toJson(QJsonDocument::Compact));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -546,11 +482,9 @@ bool readSettings(Reader &reader, const QJsonObject &o, const QString &parent, S
     const QString policyField = Reader::at(parent, "policy");
     if (!policy.isUndefined() && !policy.isNull()) {
         if (!policy.isObject())
-            return reader.fail(policyField,
-                               QStringLiteral("a playground policy object (docs/policy.md)"),
-                               policy);
-        if (!checkPolicyKeys(reader, policy.toObject(), server::CorsPolicy().toJson(),
-                             policyField))
+            return reader.fail(
+                policyField, QStringLiteral("a playground policy object (docs/policy.md)"), policy);
+        if (!checkPolicyKeys(reader, policy.toObject(), server::CorsPolicy().toJson(), policyField))
             return false;
         server::CorsPolicy p;
         QString why;
@@ -714,7 +648,7 @@ bool writeSession(const Session &session, QIODevice *device, QString *error,
     out.raw("{").key("format").text(kFormatName);
     out.raw(",\n").key("version").number(kSessionFormatVersion);
     out.raw(",\n").key("createdBy").text(programName(options.createdBy));
-    out.raw(",\n").key("createdAt").latin1(isoTime(QDateTime::currentMSecsSinceEpoch()));
+    out.raw(",\n").key("createdAt").latin1(json::isoTimeUtc(QDateTime::currentMSecsSinceEpoch()));
     out.raw(",\n");
     writeSettings(out, ",\n", session.profile().name, session.bodyCap(), options.policy,
                   options.rules);
@@ -771,129 +705,6 @@ bool writeSessionFile(const Session &session, const QString &path, QString *erro
 
 namespace {
 
-// Finds where JSON values start and end without building them, so that a session file is
-// parsed one exchange at a time: a QJsonDocument of a whole file costs several times the file's
-// size in memory and most of the reading time in allocations.
-class JsonScanner
-{
-public:
-    JsonScanner(QByteArrayView text, qsizetype base) : m_text(text), m_base(base) {}
-
-    void skipSpace()
-    {
-        while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\n' ||
-                                         m_text[m_pos] == '\r' || m_text[m_pos] == '\t'))
-            ++m_pos;
-    }
-    bool consume(char c)
-    {
-        skipSpace();
-        if (m_pos < m_text.size() && m_text[m_pos] == c) {
-            ++m_pos;
-            return true;
-        }
-        return false;
-    }
-    bool atEnd()
-    {
-        skipSpace();
-        return m_pos >= m_text.size();
-    }
-    /// Offset in the whole document.
-    qsizetype offset() const { return m_base + m_pos; }
-    /// The next value's text; false (and error()) when it is cut short or not a value.
-    bool value(QByteArrayView *span)
-    {
-        skipSpace();
-        const qsizetype start = m_pos;
-        if (m_pos >= m_text.size())
-            return failAt(QStringLiteral("unexpected end of the document"));
-        const char first = m_text[m_pos];
-        if (first == '"') {
-            if (!skipString())
-                return false;
-        } else if (first == '{' || first == '[') {
-            int depth = 0;
-            while (m_pos < m_text.size()) {
-                const char c = m_text[m_pos];
-                if (c == '"') {
-                    if (!skipString())
-                        return false;
-                    continue;
-                }
-                ++m_pos;
-                if (c == '{' || c == '[')
-                    ++depth;
-                else if ((c == '}' || c == ']') && --depth == 0)
-                    break;
-            }
-            if (depth != 0)
-                return failAt(QStringLiteral("unexpected end of the document inside %1")
-                                  .arg(first == '{' ? QStringLiteral("an object")
-                                                    : QStringLiteral("an array")));
-        } else {
-            while (m_pos < m_text.size() && !QByteArrayView(",}] \t\r\n").contains(m_text[m_pos]))
-                ++m_pos;
-            if (m_pos == start)
-                return failAt(QStringLiteral("expected a value"));
-        }
-        *span = m_text.sliced(start, m_pos - start);
-        return true;
-    }
-    bool failAt(const QString &what)
-    {
-        m_error =
-            QStringLiteral("not a valid JSON document: %1 at byte %2").arg(what).arg(offset());
-        return false;
-    }
-    const QString &error() const { return m_error; }
-
-private:
-    bool skipString()
-    {
-        for (++m_pos; m_pos < m_text.size(); ++m_pos) {
-            if (m_text[m_pos] == '\\')
-                ++m_pos;
-            else if (m_text[m_pos] == '"') {
-                ++m_pos;
-                return true;
-            }
-        }
-        return failAt(QStringLiteral("unterminated string"));
-    }
-
-    QByteArrayView m_text;
-    qsizetype m_base;
-    qsizetype m_pos = 0;
-    QString m_error;
-};
-
-// One JSON value from its text (any kind, not only objects and arrays as QJsonDocument wants).
-bool parseValue(QByteArrayView span, qsizetype offset, QJsonValue *out, QString *error)
-{
-    QJsonParseError parseError;
-    QJsonDocument doc;
-    if (span.startsWith('{')) {
-        doc =
-            QJsonDocument::fromJson(QByteArray::fromRawData(span.data(), span.size()), &parseError);
-        if (parseError.error == QJsonParseError::NoError) {
-            *out = doc.object();
-            return true;
-        }
-    } else {
-        doc = QJsonDocument::fromJson('[' + span.toByteArray() + ']', &parseError);
-        --offset; // for the '[' added in front
-        if (parseError.error == QJsonParseError::NoError) {
-            *out = doc.array().at(0);
-            return true;
-        }
-    }
-    *error = QStringLiteral("not a valid JSON document: %1 at byte %2")
-                 .arg(parseError.errorString())
-                 .arg(offset + parseError.offset);
-    return false;
-}
-
 // Parses \a json; \a header receives the file's settings before the first exchange, \a take each
 // exchange in order. Stops at the first problem.
 bool parseSession(const QByteArray &json, QString *error,
@@ -901,7 +712,7 @@ bool parseSession(const QByteArray &json, QString *error,
                   const std::function<void(CapturedExchange &&)> &take)
 {
     Reader reader(error);
-    JsonScanner top(json, 0);
+    json::JsonScanner top(json, 0);
     if (!top.consume('{')) {
         // Not an object: let Qt's parser say what it is.
         QJsonParseError parseError;
@@ -937,7 +748,7 @@ bool parseSession(const QByteArray &json, QString *error,
             *error = top.error();
             return false;
         }
-        if (!keyText.startsWith('"') || !parseValue(keyText, keyOffset, &key, error)) {
+        if (!keyText.startsWith('"') || !json::parseJsonValue(keyText, keyOffset, &key, error)) {
             if (keyText.startsWith('"'))
                 return false;
             *error = QStringLiteral("not a valid JSON document: expected a field name in quotes "
@@ -964,7 +775,7 @@ bool parseSession(const QByteArray &json, QString *error,
             continue;
         }
         QJsonValue value;
-        if (!parseValue(valueText, valueOffset, &value, error))
+        if (!json::parseJsonValue(valueText, valueOffset, &value, error))
             return false;
         root.insert(key.toString(), value);
     }
@@ -1000,7 +811,7 @@ bool parseSession(const QByteArray &json, QString *error,
         return reader.fail(QStringLiteral("exchanges"), QStringLiteral("an array of exchanges"),
                            root.value(QStringLiteral("exchanges")));
     header(file);
-    JsonScanner list(exchangesText, exchangesOffset);
+    json::JsonScanner list(exchangesText, exchangesOffset);
     list.consume('[');
     for (qsizetype i = 0; !list.consume(']'); ++i) {
         if (i > 0 && !list.consume(',')) {
@@ -1016,7 +827,7 @@ bool parseSession(const QByteArray &json, QString *error,
             *error = list.error();
             return false;
         }
-        if (!parseValue(text, offset, &value, error))
+        if (!json::parseJsonValue(text, offset, &value, error))
             return false;
         CapturedExchange x;
         if (!reader.exchange(value, QStringLiteral("exchanges[%1]").arg(i), &x))
@@ -1048,8 +859,8 @@ bool parseSessionJson(const QByteArray &json, SessionFile *out, QString *error)
 
 StagedLoad::StagedLoad(const Session &target)
     // Uncapped: the bodies were capped when captured, and a file's cap may be below what it holds.
-    : m_staging(std::make_unique<Session>(Session::Options{std::numeric_limits<qint64>::max(),
-                                                           target.options().pairingWindowMs}))
+    : m_staging(std::make_unique<Session>(
+          Session::Options{std::numeric_limits<qint64>::max(), target.options().pairingWindowMs}))
 {
 }
 
@@ -1066,8 +877,8 @@ void StagedLoad::setProfile(const QString &name)
 
 void StagedLoad::add(CapturedExchange &&x)
 {
-    m_largestBody = std::max({m_largestBody, qint64(x.requestBody.stored.size()),
-                              qint64(x.responseBody.stored.size())});
+    m_largestBody = std::max(
+        {m_largestBody, qint64(x.requestBody.stored.size()), qint64(x.responseBody.stored.size())});
     m_batch.append(std::move(x));
     ++m_count;
     if (m_batch.size() == kLoadBatch) {

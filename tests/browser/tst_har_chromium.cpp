@@ -15,7 +15,7 @@
 #include "cdp_client.h"
 #include "cors/cors_error.h"
 #include "report/har_import.h"
-#include "report/har_json_scanner.h"
+#include "json/json_scanner.h"
 #include "server/cors_policy.h"
 #include "server/playground_server.h"
 #include "session/session.h"
@@ -68,7 +68,7 @@ QList<QPair<QString, QString>> orderedMembers(const QByteArray &raw, const QStri
     QByteArrayView span = raw;
     for (const QString &key : path) {
         QByteArrayView next;
-        report::HarJsonScanner(span, 0).members(
+        json::JsonScanner(span, 0).members(
             [&](const QString &name, QByteArrayView value, qsizetype) {
                 if (name == key)
                     next = value;
@@ -77,11 +77,11 @@ QList<QPair<QString, QString>> orderedMembers(const QByteArray &raw, const QStri
         span = next;
     }
     QList<QPair<QString, QString>> out;
-    report::HarJsonScanner(span, 0).members(
+    json::JsonScanner(span, 0).members(
         [&](const QString &name, QByteArrayView value, qsizetype at) {
             QJsonValue v;
             QString ignored;
-            if (report::parseJsonValue(value, at, &v, &ignored))
+            if (json::parseJsonValue(value, at, &v, &ignored))
                 out.append({name, v.toString()});
             return true;
         });

@@ -7,8 +7,8 @@
 #include "proxy/override_from_fix.h"
 #include "proxy/override_store.h"
 #include "report/pair_view.h"
-#include "session/session_autosave.h"
 #include "server/policy_fix.h"
+#include "session/session_autosave.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -58,8 +58,9 @@ private Q_SLOTS:
 
     void browserTalkingToThePlaygroundDirectlyIsCaptured()
     {
-        const QByteArray reply = rawRequest(quint16(QUrl(QString::fromLatin1(m_origins.api)).port()),
-                                            get("/public", m_origins.app, hostOf(m_origins.api)));
+        const QByteArray reply =
+            rawRequest(quint16(QUrl(QString::fromLatin1(m_origins.api)).port()),
+                       get("/public", m_origins.app, hostOf(m_origins.api)));
         QVERIFY(reply.startsWith("HTTP/1.1 200"));
         QTRY_COMPARE(m_lab->session().count(), 1);
         const session::ExchangeRow row = m_lab->session().row(0);
@@ -71,8 +72,9 @@ private Q_SLOTS:
 
     void requestThroughTheProxyIsCapturedOnce()
     {
-        const QByteArray reply = rawRequest(
-            m_lab->proxyPort(), get(m_origins.api + "/public", m_origins.evil, hostOf(m_origins.api)));
+        const QByteArray reply =
+            rawRequest(m_lab->proxyPort(),
+                       get(m_origins.api + "/public", m_origins.evil, hostOf(m_origins.api)));
         QVERIFY(reply.startsWith("HTTP/1.1 200"));
         QTRY_COMPARE(m_lab->session().count(), 1);
         // The playground saw it too (from the proxy's socket): it must not be added again.
@@ -107,7 +109,8 @@ private Q_SLOTS:
 
     void applyingTheFixToThePlaygroundMakesTheNextTryPass()
     {
-        server::CorsPolicy strict = *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        server::CorsPolicy strict =
+            *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
         strict.allowedOrigins = {QStringLiteral("{app}")};
         m_lab->playground().setPolicy(strict);
         QSignalSpy composed(m_lab.get(), &lab::Lab::composed);
@@ -125,9 +128,9 @@ private Q_SLOTS:
         server::CorsPolicy policy = m_lab->playground().policy();
         QStringList changes;
         QString error;
-        QVERIFY2(server::applyFixToPolicy(*view.explanation.fix, m_origins, &policy, &changes,
-                                          &error),
-                 qPrintable(error));
+        QVERIFY2(
+            server::applyFixToPolicy(*view.explanation.fix, m_origins, &policy, &changes, &error),
+            qPrintable(error));
         QVERIFY(policy.allowedOrigins.contains(QStringLiteral("{evil}")));
         m_lab->playground().setPolicy(policy);
 
@@ -140,10 +143,12 @@ private Q_SLOTS:
 
     void proxyOverrideFromAFixReachesTheBrowser()
     {
-        server::CorsPolicy none = *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        server::CorsPolicy none =
+            *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
         none.allowOrigin = server::CorsPolicy::OriginMode::None;
         m_lab->playground().setPolicy(none);
-        const QByteArray request = get(m_origins.api + "/public", m_origins.app, hostOf(m_origins.api));
+        const QByteArray request =
+            get(m_origins.api + "/public", m_origins.app, hostOf(m_origins.api));
         QVERIFY(!rawRequest(m_lab->proxyPort(), request).contains("Access-Control-Allow-Origin"));
         QTRY_COMPARE(m_lab->session().count(), 1);
         QCOMPARE(m_lab->session().row(0).verdict.state, session::VerdictState::Blocked);
@@ -161,7 +166,8 @@ private Q_SLOTS:
         m_lab->overrides()->set(set);
 
         const QByteArray reply = rawRequest(m_lab->proxyPort(), request);
-        QVERIFY2(reply.contains("Access-Control-Allow-Origin: " + m_origins.app), reply.constData());
+        QVERIFY2(reply.contains("Access-Control-Allow-Origin: " + m_origins.app),
+                 reply.constData());
         QTRY_COMPARE(m_lab->session().count(), 2);
         QCOMPARE(m_lab->session().row(1).verdict.state, session::VerdictState::Exposed);
         QVERIFY(m_lab->session().row(1).overridden);
@@ -169,8 +175,10 @@ private Q_SLOTS:
 
     void sessionSavedAndOpenedOffTheGuiThread()
     {
-        rawRequest(m_lab->proxyPort(), get(m_origins.api + "/public", m_origins.app, hostOf(m_origins.api)));
-        rawRequest(m_lab->proxyPort(), get(m_origins.api + "/public", m_origins.evil, hostOf(m_origins.api)));
+        rawRequest(m_lab->proxyPort(),
+                   get(m_origins.api + "/public", m_origins.app, hostOf(m_origins.api)));
+        rawRequest(m_lab->proxyPort(),
+                   get(m_origins.api + "/public", m_origins.evil, hostOf(m_origins.api)));
         QTRY_COMPARE(m_lab->session().count(), 2);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("s.corslab"));
@@ -208,7 +216,8 @@ private Q_SLOTS:
 
     void sessionFileKeepsThePolicyAndTheRules()
     {
-        rawRequest(m_lab->proxyPort(), get(m_origins.api + "/public", m_origins.app, hostOf(m_origins.api)));
+        rawRequest(m_lab->proxyPort(),
+                   get(m_origins.api + "/public", m_origins.app, hostOf(m_origins.api)));
         QTRY_COMPARE(m_lab->session().count(), 1);
         server::CorsPolicy policy = *server::CorsPolicy::preset(QStringLiteral("Open public API"));
         m_lab->playground().setPolicy(policy);
@@ -217,7 +226,8 @@ private Q_SLOTS:
         rule.add = {{"X-Test", "1"}};
         proxy::OverrideSet rules;
         QString error;
-        QVERIFY2(proxy::OverrideSet::fromRules({rule}, m_origins, &rules, &error), qPrintable(error));
+        QVERIFY2(proxy::OverrideSet::fromRules({rule}, m_origins, &rules, &error),
+                 qPrintable(error));
         m_lab->overrides()->set(rules);
 
         QTemporaryDir dir;
@@ -227,7 +237,8 @@ private Q_SLOTS:
         QTRY_COMPARE(done.size(), 1);
         QCOMPARE(done.at(0).at(2).toString(), QString());
 
-        m_lab->playground().setPolicy(*server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist")));
+        m_lab->playground().setPolicy(
+            *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist")));
         m_lab->overrides()->set(proxy::OverrideSet());
         m_lab->openSession(path);
         QTRY_COMPARE(done.size(), 2);
@@ -277,7 +288,8 @@ private Q_SLOTS:
 
     void reportAndHarExportedOffTheGuiThread()
     {
-        rawRequest(m_lab->proxyPort(), get(m_origins.api + "/public", m_origins.evil, hostOf(m_origins.api)));
+        rawRequest(m_lab->proxyPort(),
+                   get(m_origins.api + "/public", m_origins.evil, hostOf(m_origins.api)));
         QTRY_COMPARE(m_lab->session().count(), 1);
         QTemporaryDir dir;
         QSignalSpy done(m_lab.get(), &lab::Lab::fileJobFinished);
@@ -346,7 +358,8 @@ private Q_SLOTS:
         };
         QTRY_VERIFY(written().contains("http"));
         const QByteArray text = written();
-        QVERIFY2(text.contains("--proxy-server=http://" + m_lab->proxyAddress().toLatin1()), text.constData());
+        QVERIFY2(text.contains("--proxy-server=http://" + m_lab->proxyAddress().toLatin1()),
+                 text.constData());
         QVERIFY(text.contains(page.toString().toLatin1()));
 
         m_lab->stopProxy();

@@ -15,8 +15,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QLabel>
 #include <QDockWidget>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -84,8 +84,12 @@ private Q_SLOTS:
         for (int row : {0, 1}) {
             m_window->exchangeView()->selectRow(row);
             QTRY_COMPARE(m_window->shownExchange(), qsizetype(row));
-            const QString left = m_window->pairView()->shownLines(ui::PairViewWidget::Side::Preflight).join(QLatin1Char('\n'));
-            const QString right = m_window->pairView()->shownLines(ui::PairViewWidget::Side::Actual).join(QLatin1Char('\n'));
+            const QString left = m_window->pairView()
+                                     ->shownLines(ui::PairViewWidget::Side::Preflight)
+                                     .join(QLatin1Char('\n'));
+            const QString right = m_window->pairView()
+                                      ->shownLines(ui::PairViewWidget::Side::Actual)
+                                      .join(QLatin1Char('\n'));
             QVERIFY2(left.contains(QStringLiteral("OPTIONS")), qPrintable(left));
             QVERIFY(left.contains(QStringLiteral("Access-Control-Request-Method")));
             QVERIFY2(right.contains(QStringLiteral("PUT")), qPrintable(right));
@@ -126,8 +130,8 @@ private Q_SLOTS:
 
     void policyToggleChangesTheNextResponse()
     {
-        auto *credentials = m_window->serverPanel()->findChild<QCheckBox *>(
-            QStringLiteral("credentials"));
+        auto *credentials =
+            m_window->serverPanel()->findChild<QCheckBox *>(QStringLiteral("credentials"));
         QVERIFY(credentials);
         const bool before = m_lab->playground().policy().allowCredentials;
         credentials->click();
@@ -162,7 +166,10 @@ private Q_SLOTS:
     {
         m_window->runScenario(QStringLiteral("simple-get"));
         QTRY_VERIFY_WITH_TIMEOUT(m_window->shownExchange() >= 0, 15000);
-        QVERIFY(!m_window->pairView()->shownLines(ui::PairViewWidget::Side::Actual).join(QLatin1Char('\n')).isEmpty());
+        QVERIFY(!m_window->pairView()
+                     ->shownLines(ui::PairViewWidget::Side::Actual)
+                     .join(QLatin1Char('\n'))
+                     .isEmpty());
         QVERIFY(!explanationText().isEmpty());
     }
 

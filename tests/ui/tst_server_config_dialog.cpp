@@ -28,7 +28,8 @@ private Q_SLOTS:
     {
         const server::DemoOrigins origins{"http://localhost:8080", "http://localhost:3000",
                                           "http://127.0.0.1:6666"};
-        server::CorsPolicy policy = *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        server::CorsPolicy policy =
+            *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
         ui::ServerConfigDialog dialog(policy, origins, QStringLiteral("the test policy"));
         auto *target = dialog.findChild<QComboBox *>(QStringLiteral("serverTarget"));
         QVERIFY(target);
@@ -54,8 +55,9 @@ private Q_SLOTS:
             dialog.selectTarget(QStringLiteral("flask"));
         }
         ui::ServerConfigDialog again({}, origins, QStringLiteral("a policy"));
-        QCOMPARE(again.findChild<QComboBox *>(QStringLiteral("serverTarget"))->currentData().toString(),
-                 QStringLiteral("flask"));
+        QCOMPARE(
+            again.findChild<QComboBox *>(QStringLiteral("serverTarget"))->currentData().toString(),
+            QStringLiteral("flask"));
     }
 
 private:

@@ -1,20 +1,20 @@
-#include "har_json_scanner.h"
+#include "json_scanner.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
 
-namespace corslab::report {
+namespace corslab::json {
 
-void HarJsonScanner::skipSpace()
+void JsonScanner::skipSpace()
 {
     while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\n' ||
                                      m_text[m_pos] == '\r' || m_text[m_pos] == '\t'))
         ++m_pos;
 }
 
-bool HarJsonScanner::consume(char c)
+bool JsonScanner::consume(char c)
 {
     skipSpace();
     if (m_pos < m_text.size() && m_text[m_pos] == c) {
@@ -24,19 +24,19 @@ bool HarJsonScanner::consume(char c)
     return false;
 }
 
-bool HarJsonScanner::atEnd()
+bool JsonScanner::atEnd()
 {
     skipSpace();
     return m_pos >= m_text.size();
 }
 
-bool HarJsonScanner::failAt(const QString &what)
+bool JsonScanner::failAt(const QString &what)
 {
     m_error = QStringLiteral("not a valid JSON document: %1 at byte %2").arg(what).arg(offset());
     return false;
 }
 
-bool HarJsonScanner::skipString()
+bool JsonScanner::skipString()
 {
     for (++m_pos; m_pos < m_text.size(); ++m_pos) {
         if (m_text[m_pos] == '\\')
@@ -49,7 +49,7 @@ bool HarJsonScanner::skipString()
     return failAt(QStringLiteral("unterminated string"));
 }
 
-bool HarJsonScanner::value(QByteArrayView *span)
+bool JsonScanner::value(QByteArrayView *span)
 {
     skipSpace();
     const qsizetype start = m_pos;
@@ -88,7 +88,7 @@ bool HarJsonScanner::value(QByteArrayView *span)
     return true;
 }
 
-bool HarJsonScanner::members(
+bool JsonScanner::members(
     const std::function<bool(const QString &, QByteArrayView, qsizetype)> &visit)
 {
     m_pos = 0;
@@ -124,8 +124,7 @@ bool HarJsonScanner::members(
     return true;
 }
 
-bool HarJsonScanner::elements(
-    const std::function<bool(qsizetype, QByteArrayView, qsizetype)> &visit)
+bool JsonScanner::elements(const std::function<bool(qsizetype, QByteArrayView, qsizetype)> &visit)
 {
     m_pos = 0;
     if (!consume('['))
@@ -171,4 +170,4 @@ bool parseJsonValue(QByteArrayView text, qsizetype offset, QJsonValue *out, QStr
     return false;
 }
 
-} // namespace corslab::report
+} // namespace corslab::json
