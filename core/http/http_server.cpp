@@ -424,24 +424,29 @@ HttpServer::~HttpServer()
     delete m_core; // its thread is stopped, so deleting from here is safe
 }
 
+// Qt calls these with an internal mutex of QObject held (a receiver being destroyed, for one):
+// they must not call back into QObject (isSignalConnected() deadlocks there), so receivers are
+// counted instead.
 void HttpServer::connectNotify(const QMetaMethod &signal)
 {
-    Q_UNUSED(signal);
-    updateReceivers();
+    countReceivers(signal, +1);
 }
 
 void HttpServer::disconnectNotify(const QMetaMethod &signal)
 {
-    Q_UNUSED(signal); // invalid for a disconnect of every signal: both are checked anyway
-    updateReceivers();
+    // An invalid signal is "every signal" of a receiver: counts stay, reporting stays on (extra
+    // work, never a lost exchange).
+    countReceivers(signal, -1);
 }
 
-void HttpServer::updateReceivers()
+void HttpServer::countReceivers(const QMetaMethod &signal, int delta)
 {
     static const QMetaMethod single = QMetaMethod::fromSignal(&HttpServer::exchangeCompleted);
     static const QMetaMethod batched = QMetaMethod::fromSignal(&HttpServer::exchangesCompleted);
-    m_reportSingle.store(isSignalConnected(single));
-    m_reportBatch.store(isSignalConnected(batched));
+    if (signal == single)
+        m_reportSingle.store((m_singleReceivers += delta) > 0);
+    else if (signal == batched)
+        m_reportBatch.store((m_batchReceivers += delta) > 0);
 }
 
 QThread *HttpServer::networkThread() const

@@ -82,12 +82,14 @@ private:
     friend class detail::ServerCore;
 
     void runOnNetworkThread(const std::function<void()> &work);
-    void updateReceivers();
+    void countReceivers(const QMetaMethod &signal, int delta);
 
     // Whether each signal has a receiver, kept up to date by connectNotify/disconnectNotify so the
     // network thread asks per exchange at the cost of an atomic load.
     std::atomic<bool> m_reportSingle{false};
     std::atomic<bool> m_reportBatch{false};
+    std::atomic<int> m_singleReceivers{0}; ///< connections to exchangeCompleted()
+    std::atomic<int> m_batchReceivers{0};  ///< connections to exchangesCompleted()
 
     std::unique_ptr<NetworkThread> m_thread;
     detail::ServerCore *m_core = nullptr; // lives on m_thread
