@@ -120,12 +120,11 @@ int main(int argc, char *argv[])
     SessionAutosave autosave(session.get(), dir.path(), intervalMs);
     QList<Save> saves;
     QString saveError;
-    QObject::connect(&autosave, &SessionAutosave::saved,
-                     [&](qsizetype, const QString &error) {
-                         if (!error.isEmpty())
-                             saveError = error;
-                         saves.append({session->count(), autosave.lastSave()});
-                     });
+    QObject::connect(&autosave, &SessionAutosave::saved, [&](qsizetype, const QString &error) {
+        if (!error.isEmpty())
+            saveError = error;
+        saves.append({session->count(), autosave.lastSave()});
+    });
     autosave.start();
 
     std::atomic<qint64> appenderCpuNs{0};
@@ -164,8 +163,7 @@ int main(int argc, char *argv[])
     delete appender;
     const double captureSeconds = double(wall.nsecsElapsed()) / 1e9;
     QString error;
-    const double otherCpuSeconds =
-        double(processCpuNs() - cpuBefore - appenderCpuNs.load()) / 1e9;
+    const double otherCpuSeconds = double(processCpuNs() - cpuBefore - appenderCpuNs.load()) / 1e9;
     if (!saveError.isEmpty()) {
         std::fprintf(stderr, "bench_autosave: a save failed: %s\n", qPrintable(saveError));
         return 1;
@@ -206,8 +204,8 @@ int main(int argc, char *argv[])
     out << QStringLiteral("  CPU besides the appending thread (autosave, timer): %1 s over the "
                           "run, %2 ms per save\n")
                .arg(otherCpuSeconds, 0, 'f', 2)
-               .arg(saves.isEmpty() ? 0.0 : otherCpuSeconds * 1000 / double(saves.size()), 0,
-                    'f', 1);
+               .arg(saves.isEmpty() ? 0.0 : otherCpuSeconds * 1000 / double(saves.size()), 0, 'f',
+                    1);
     out.flush();
 
     if (fullWrite) {

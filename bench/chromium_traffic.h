@@ -4,10 +4,10 @@
 // images, same-origin calls), and the process's resident memory.
 #include "session/captured_exchange.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QList>
 #include <QTimeZone>
-#include <QDateTime>
 #include <ctime>
 
 namespace corslab::bench {

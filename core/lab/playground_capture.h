@@ -10,7 +10,6 @@ namespace corslab::lab {
 /// rebuilt from the demo origin that received it (\a origins), headers as they were on the wire,
 /// bodies kept up to \a bodyCap bytes.
 session::CapturedExchange captureFromPlayground(const http::HttpExchange &exchange,
-                                                const server::DemoOrigins &origins,
-                                                qint64 bodyCap);
+                                                const server::DemoOrigins &origins, qint64 bodyCap);
 
 } // namespace corslab::lab

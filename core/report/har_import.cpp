@@ -1,10 +1,10 @@
 #include "har_import.h"
 
 #include "cors/browser_profile.h"
-#include "json/json_scanner.h"
 #include "session/session.h"
 
 #include "json/json_reader.h"
+#include "json/json_scanner.h"
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>

@@ -358,7 +358,8 @@ GeneratedConfig apacheConfig(const CorsPolicy &p, const QStringList &allowlist)
         break;
     }
     if (!originValue.isEmpty())
-        text += QStringLiteral("Header always set Access-Control-Allow-Origin %1\n").arg(originValue);
+        text +=
+            QStringLiteral("Header always set Access-Control-Allow-Origin %1\n").arg(originValue);
     if (p.allowCredentials)
         text += QStringLiteral("Header always set Access-Control-Allow-Credentials \"true\"\n");
     if (p.varyOrigin)
@@ -378,13 +379,13 @@ GeneratedConfig apacheConfig(const CorsPolicy &p, const QStringList &allowlist)
         return {};
     };
     if (p.answerPreflight) {
-        const QString methods = listValue(p.allowMethods, p.methods,
-                                          QStringLiteral("Access-Control-Request-Method"));
+        const QString methods =
+            listValue(p.allowMethods, p.methods, QStringLiteral("Access-Control-Request-Method"));
         if (!methods.isEmpty())
             text += QStringLiteral("Header always set Access-Control-Allow-Methods %1 %2\n")
                         .arg(methods, preflightOnly);
-        const QString headers = listValue(p.allowHeaders, p.headers,
-                                          QStringLiteral("Access-Control-Request-Headers"));
+        const QString headers =
+            listValue(p.allowHeaders, p.headers, QStringLiteral("Access-Control-Request-Headers"));
         if (!headers.isEmpty())
             text += QStringLiteral("Header always set Access-Control-Allow-Headers %1 %2\n")
                         .arg(headers, preflightOnly);
@@ -400,12 +401,12 @@ GeneratedConfig apacheConfig(const CorsPolicy &p, const QStringList &allowlist)
         text += QStringLiteral("Header always add %1 %2\n")
                     .arg(headerText(h.first), apacheString(headerText(h.second)));
     const int status = p.answerPreflight ? p.preflightStatus : 404;
-    text += QStringLiteral(
-                "\n# A CORS preflight is answered here (status %1) and never reaches the "
-                "application.\nRewriteEngine On\nRewriteCond %{REQUEST_METHOD} =OPTIONS\n"
-                "RewriteCond %{HTTP:Access-Control-Request-Method} !=\"\"\n"
-                "RewriteRule ^ - [R=%1,L]\n")
-                .arg(status);
+    text +=
+        QStringLiteral("\n# A CORS preflight is answered here (status %1) and never reaches the "
+                       "application.\nRewriteEngine On\nRewriteCond %{REQUEST_METHOD} =OPTIONS\n"
+                       "RewriteCond %{HTTP:Access-Control-Request-Method} !=\"\"\n"
+                       "RewriteRule ^ - [R=%1,L]\n")
+            .arg(status);
     c.text = text;
     if (!p.answerPreflight)
         c.notes << QStringLiteral("The 404 for preflights carries the CORS headers too; browsers "
@@ -580,7 +581,8 @@ GeneratedConfig aspNetCoreConfig(const CorsPolicy &p, const QStringList &allowli
                      .arg(quotedList(kSafelistedMethods));
         break;
     case ListMode::List:
-        calls << QStringLiteral("WithMethods(%1)").arg(quotedList(withSafelistedMethods(p.methods)));
+        calls
+            << QStringLiteral("WithMethods(%1)").arg(quotedList(withSafelistedMethods(p.methods)));
         break;
     case ListMode::Wildcard:
         calls << QStringLiteral("AllowAnyMethod()");
@@ -1073,7 +1075,8 @@ GeneratedConfig goConfig(const CorsPolicy &p, const QStringList &allowlist)
                       .arg(goSlice(kSafelistedMethods));
         break;
     case ListMode::List:
-        fields << QStringLiteral("AllowedMethods: %1,").arg(goSlice(withSafelistedMethods(p.methods)));
+        fields
+            << QStringLiteral("AllowedMethods: %1,").arg(goSlice(withSafelistedMethods(p.methods)));
         break;
     case ListMode::Wildcard:
         fields << QStringLiteral("AllowedMethods: %1,").arg(goSlice(kCommonMethods));
@@ -1131,15 +1134,15 @@ GeneratedConfig goConfig(const CorsPolicy &p, const QStringList &allowlist)
     QString inner = QStringLiteral("next");
     if (statusWrapper) {
         const int status = p.answerPreflight ? p.preflightStatus : 404;
-        text += QStringLiteral(
-                    "\t// rs/cors answers preflights with 200; the policy's get %1.\n"
-                    "\tpreflightStatus := http.HandlerFunc(func(w http.ResponseWriter, r "
-                    "*http.Request) {\n"
-                    "\t\tif r.Method == http.MethodOptions && "
-                    "r.Header.Get(\"Access-Control-Request-Method\") != \"\" {\n"
-                    "\t\t\tw.WriteHeader(%1)\n\t\t\treturn\n\t\t}\n"
-                    "\t\tnext.ServeHTTP(w, r)\n\t})\n")
-                    .arg(status);
+        text +=
+            QStringLiteral("\t// rs/cors answers preflights with 200; the policy's get %1.\n"
+                           "\tpreflightStatus := http.HandlerFunc(func(w http.ResponseWriter, r "
+                           "*http.Request) {\n"
+                           "\t\tif r.Method == http.MethodOptions && "
+                           "r.Header.Get(\"Access-Control-Request-Method\") != \"\" {\n"
+                           "\t\t\tw.WriteHeader(%1)\n\t\t\treturn\n\t\t}\n"
+                           "\t\tnext.ServeHTTP(w, r)\n\t})\n")
+                .arg(status);
         inner = QStringLiteral("preflightStatus");
         if (!p.answerPreflight)
             c.notes << QStringLiteral("The 404 for preflights may carry CORS headers; browsers "
@@ -1171,16 +1174,16 @@ GeneratedConfig goConfig(const CorsPolicy &p, const QStringList &allowlist)
 
 QList<ServerTarget> serverTargets()
 {
-    return {{ServerKind::Nginx, QStringLiteral("nginx"), QStringLiteral("nginx")},
-            {ServerKind::Apache, QStringLiteral("apache"), QStringLiteral("Apache httpd")},
-            {ServerKind::Express, QStringLiteral("express"),
-             QStringLiteral("Express (cors package)")},
-            {ServerKind::AspNetCore, QStringLiteral("aspnetcore"), QStringLiteral("ASP.NET Core")},
-            {ServerKind::Spring, QStringLiteral("spring"), QStringLiteral("Spring")},
-            {ServerKind::Django, QStringLiteral("django"),
-             QStringLiteral("Django (django-cors-headers)")},
-            {ServerKind::Flask, QStringLiteral("flask"), QStringLiteral("Flask (flask-cors)")},
-            {ServerKind::Go, QStringLiteral("go"), QStringLiteral("Go (rs/cors)")}};
+    return {
+        {ServerKind::Nginx, QStringLiteral("nginx"), QStringLiteral("nginx")},
+        {ServerKind::Apache, QStringLiteral("apache"), QStringLiteral("Apache httpd")},
+        {ServerKind::Express, QStringLiteral("express"), QStringLiteral("Express (cors package)")},
+        {ServerKind::AspNetCore, QStringLiteral("aspnetcore"), QStringLiteral("ASP.NET Core")},
+        {ServerKind::Spring, QStringLiteral("spring"), QStringLiteral("Spring")},
+        {ServerKind::Django, QStringLiteral("django"),
+         QStringLiteral("Django (django-cors-headers)")},
+        {ServerKind::Flask, QStringLiteral("flask"), QStringLiteral("Flask (flask-cors)")},
+        {ServerKind::Go, QStringLiteral("go"), QStringLiteral("Go (rs/cors)")}};
 }
 
 std::optional<ServerKind> serverKindNamed(const QString &name)

@@ -54,8 +54,8 @@ qsizetype ExchangeStore::add(const CapturedExchange &x)
     if (x.answeredLocally)
         r.flags |= AnsweredLocally;
     if (x.credentialsIncluded)
-        r.flags |= *x.credentialsIncluded ? (CredentialsKnown | CredentialsIncluded)
-                                          : CredentialsKnown;
+        r.flags |=
+            *x.credentialsIncluded ? (CredentialsKnown | CredentialsIncluded) : CredentialsKnown;
     if (!x.error.isEmpty() || (x.type == CapturedExchange::Type::Http && x.status == 0))
         r.flags |= Failed;
 

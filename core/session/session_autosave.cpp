@@ -32,10 +32,9 @@ void removeLeftoverTemporaries(const QString &directory)
 
 } // namespace
 
-SessionAutosave::SessionAutosave(const Session *session, const QString &directory,
-                                 int intervalMs, QObject *parent)
-    : QObject(parent), m_session(session), m_directory(directory),
-      m_journal(journalPath(directory))
+SessionAutosave::SessionAutosave(const Session *session, const QString &directory, int intervalMs,
+                                 QObject *parent)
+    : QObject(parent), m_session(session), m_directory(directory), m_journal(journalPath(directory))
 {
     m_timer.setInterval(intervalMs);
     connect(&m_timer, &QTimer::timeout, this, &SessionAutosave::tick);
@@ -156,8 +155,8 @@ bool SessionAutosave::recover(const QString &directory, Session *session,
     const QString path = journalPath(directory);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("cannot read the recovery journal %1: %2")
-                     .arg(path, file.errorString());
+        *error =
+            QStringLiteral("cannot read the recovery journal %1: %2").arg(path, file.errorString());
         return false;
     }
     // Mapped, not read: a journal of a million exchanges is more than a gigabyte.

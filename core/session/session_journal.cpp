@@ -45,8 +45,7 @@ QByteArray headerLine(const WriteOptions &options)
         {QStringLiteral("format"), kJournalFormatName},
         {QStringLiteral("version"), kJournalFormatVersion},
         {QStringLiteral("createdBy"), program},
-        {QStringLiteral("createdAt"),
-         QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}};
+        {QStringLiteral("createdAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}};
     return QJsonDocument(header).toJson(QJsonDocument::Compact) + '\n';
 }
 
@@ -82,8 +81,8 @@ bool syncToDisk(QFile &file, QString *error)
     }
 #ifdef Q_OS_UNIX
     if (::fdatasync(file.handle()) != 0) {
-        *error = QStringLiteral("cannot sync the recovery journal %1 to the disk")
-                     .arg(file.fileName());
+        *error =
+            QStringLiteral("cannot sync the recovery journal %1 to the disk").arg(file.fileName());
         return false;
     }
 #endif
@@ -92,7 +91,9 @@ bool syncToDisk(QFile &file, QString *error)
 
 } // namespace
 
-SessionJournal::SessionJournal(QString path) : m_path(std::move(path)) {}
+SessionJournal::SessionJournal(QString path) : m_path(std::move(path))
+{
+}
 
 SessionJournal::~SessionJournal() = default;
 
@@ -167,8 +168,7 @@ bool SessionJournal::rewrite(const Session &session, const WriteOptions &options
     return true;
 }
 
-bool SessionJournal::appendNew(const Session &session, const QByteArray &settings,
-                               QString *error)
+bool SessionJournal::appendNew(const Session &session, const QByteArray &settings, QString *error)
 {
     const qsizetype total = session.count();
     if (total < m_written) {
@@ -281,8 +281,8 @@ public:
     bool parse(QByteArrayView line, QJsonObject *out)
     {
         QJsonParseError parseError;
-        const QJsonDocument doc = QJsonDocument::fromJson(
-            QByteArray::fromRawData(line.data(), line.size()), &parseError);
+        const QJsonDocument doc =
+            QJsonDocument::fromJson(QByteArray::fromRawData(line.data(), line.size()), &parseError);
         if (parseError.error != QJsonParseError::NoError)
             return fail(QStringLiteral("not a valid JSON document: %1 at byte %2")
                             .arg(parseError.errorString())

@@ -42,8 +42,8 @@ public:
     /// What read() found besides the exchanges.
     struct ReadStats
     {
-        qsizetype lines = 0;          ///< complete lines read, the header included
-        qint64 ignoredTailBytes = 0;  ///< a torn last line (a crash mid-write), ignored
+        qsizetype lines = 0;         ///< complete lines read, the header included
+        qint64 ignoredTailBytes = 0; ///< a torn last line (a crash mid-write), ignored
     };
 
     /// The journal at \a path (its directory is created when needed).
@@ -79,8 +79,7 @@ private:
     /// Appends chunk lines for exchanges [m_written, total) to \a lines; flushes to \a device
     /// every few megabytes. False when the session was cleared meanwhile.
     bool encodeExchanges(const Session &session, qsizetype from, qsizetype total,
-                         quint64 generation, QByteArray *lines, QIODevice *device,
-                         QString *error);
+                         quint64 generation, QByteArray *lines, QIODevice *device, QString *error);
     bool writeOut(QIODevice *device, QByteArray *lines, QString *error);
 
     QString m_path;

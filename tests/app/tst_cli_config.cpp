@@ -85,8 +85,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = writePolicy(
             dir, R"({"name": "Mine", "allow_origin": {"mode": "wildcard"}, "max_age": 42})");
-        Run r = cli({QStringLiteral("--for"), QStringLiteral("express"), QStringLiteral("--policy"),
-                     path});
+        Run r = cli(
+            {QStringLiteral("--for"), QStringLiteral("express"), QStringLiteral("--policy"), path});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains("origin: '*',"), r.out);
         QVERIFY2(r.out.contains("maxAge: 42,"), r.out);
@@ -100,8 +100,9 @@ private Q_SLOTS:
 
     void notesGoToStderr()
     {
-        const Run r = cli({QStringLiteral("--for"), QStringLiteral("spring"), QStringLiteral("--preset"),
-                           QStringLiteral("Misconfigured: wildcard with credentials")});
+        const Run r =
+            cli({QStringLiteral("--for"), QStringLiteral("spring"), QStringLiteral("--preset"),
+                 QStringLiteral("Misconfigured: wildcard with credentials")});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.err.contains("note: Spring refuses `*` together with credentials"), r.err);
         QVERIFY(!r.out.contains("note:"));
@@ -122,28 +123,31 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QByteArray>("message");
-        QTest::newRow("no target") << QStringList() << QByteArray("--for: expected one of nginx, apache");
+        QTest::newRow("no target")
+            << QStringList() << QByteArray("--for: expected one of nginx, apache");
         QTest::newRow("unknown target") << texts({"--for", "iis"})
                                         << QByteArray("--for: expected one of nginx, apache, "
                                                       "express, aspnetcore, spring, django, flask, "
                                                       "go, got \"iis\"");
         QTest::newRow("missing file") << texts({"--for", "go", "--policy", "/nonexistent/p.json"})
                                       << QByteArray("--policy: cannot open /nonexistent/p.json");
-        QTest::newRow("unknown preset") << texts({"--for", "go", "--preset", "Nope"})
-                                        << QByteArray("--preset: expected one of \"Open public API\"");
+        QTest::newRow("unknown preset")
+            << texts({"--for", "go", "--preset", "Nope"})
+            << QByteArray("--preset: expected one of \"Open public API\"");
         QTest::newRow("both") << texts({"--for", "go", "--preset", "No CORS", "--policy", "x.json"})
                               << QByteArray("--policy and --preset: expected one of them");
         QTest::newRow("bad origin") << texts({"--for", "go", "--origins", "app=localhost:3000"})
                                     << QByteArray("--origins: app: expected an http or https "
                                                   "origin such as http://localhost:3000, got "
                                                   "\"localhost:3000\"");
-        QTest::newRow("unknown origin key") << texts({"--for", "go", "--origins", "web=http://a.test"})
-                                            << QByteArray("--origins: expected api=ORIGIN,app=ORIGIN,"
-                                                          "evil=ORIGIN");
-        QTest::newRow("positional") << texts({"--for", "go", "extra"})
-                                    << QByteArray("unexpected argument \"extra\"");
-        QTest::newRow("unknown option") << texts({"--for", "go", "--colour"})
-                                        << QByteArray("Unknown option 'colour'");
+        QTest::newRow("unknown origin key")
+            << texts({"--for", "go", "--origins", "web=http://a.test"})
+            << QByteArray("--origins: expected api=ORIGIN,app=ORIGIN,"
+                          "evil=ORIGIN");
+        QTest::newRow("positional")
+            << texts({"--for", "go", "extra"}) << QByteArray("unexpected argument \"extra\"");
+        QTest::newRow("unknown option")
+            << texts({"--for", "go", "--colour"}) << QByteArray("Unknown option 'colour'");
     }
 
     void badInput()
@@ -160,13 +164,13 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString path = writePolicy(dir, R"({"allow_origin": {"mode": "some"}})");
-        const Run r = cli({QStringLiteral("--for"), QStringLiteral("flask"), QStringLiteral("--policy"),
-                           path});
+        const Run r = cli(
+            {QStringLiteral("--for"), QStringLiteral("flask"), QStringLiteral("--policy"), path});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("allow_origin.mode: expected one of"), r.err);
-        const Run notJson = cli({QStringLiteral("--for"), QStringLiteral("flask"),
-                                 QStringLiteral("--policy"),
-                                 writePolicy(dir, QByteArrayLiteral("{not json"))});
+        const Run notJson =
+            cli({QStringLiteral("--for"), QStringLiteral("flask"), QStringLiteral("--policy"),
+                 writePolicy(dir, QByteArrayLiteral("{not json"))});
         QCOMPARE(notJson.exitCode, 2);
         QVERIFY2(notJson.err.contains("expected a JSON object (docs/policy.md)"), notJson.err);
     }
