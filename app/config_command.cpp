@@ -1,8 +1,8 @@
 #include "config_command.h"
 
+#include "config/server_config.h"
 #include "cors/origin.h"
-#include "server/cors_policy.h"
-#include "server/server_config.h"
+#include "policy/cors_policy.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -16,13 +16,13 @@ namespace {
 const QString kCommand = QStringLiteral("corslab-cli config: ");
 
 // The origins `corslab-cli serve --port 8080` gives the demo: the API on 8080, the pages next.
-server::DemoOrigins defaultOrigins()
+policy::DemoOrigins defaultOrigins()
 {
     return {"http://localhost:8080", "http://localhost:8081", "http://127.0.0.1:8082"};
 }
 
 /// "api=http://localhost:8080,app=...,evil=..." over \a origins; any subset of the three.
-bool parseOrigins(const QString &text, server::DemoOrigins *origins, QString *error)
+bool parseOrigins(const QString &text, policy::DemoOrigins *origins, QString *error)
 {
     const QString expected = QStringLiteral("api=ORIGIN,app=ORIGIN,evil=ORIGIN (any of them, "
                                             "e.g. app=http://localhost:3000)");
@@ -64,7 +64,7 @@ int runConfigCommand(const QStringList &arguments, QTextStream &out, QTextStream
     const QCommandLineOption target(
         QStringLiteral("for"),
         QStringLiteral("The server or framework: %1.")
-            .arg(server::serverTargetNames().join(QStringLiteral(", "))),
+            .arg(config::serverTargetNames().join(QStringLiteral(", "))),
         QStringLiteral("TARGET"));
     const QCommandLineOption policyFile(QStringLiteral("policy"),
                                         QStringLiteral("The CORS policy as JSON (docs/policy.md)."),
@@ -92,7 +92,7 @@ int runConfigCommand(const QStringList &arguments, QTextStream &out, QTextStream
         return 0;
     }
     if (parser.isSet(list)) {
-        for (const server::ServerTarget &t : server::serverTargets())
+        for (const config::ServerTarget &t : config::serverTargets())
             out << t.name.leftJustified(12) << t.displayName << "\n";
         return 0;
     }
@@ -101,12 +101,12 @@ int runConfigCommand(const QStringList &arguments, QTextStream &out, QTextStream
             << "\"\n";
         return 2;
     }
-    const QString names = server::serverTargetNames().join(QStringLiteral(", "));
+    const QString names = config::serverTargetNames().join(QStringLiteral(", "));
     if (!parser.isSet(target)) {
         err << kCommand << "--for: expected one of " << names << "\n";
         return 2;
     }
-    const std::optional<server::ServerKind> kind = server::serverKindNamed(parser.value(target));
+    const std::optional<config::ServerKind> kind = config::serverKindNamed(parser.value(target));
     if (!kind) {
         err << kCommand << "--for: expected one of " << names << ", got \"" << parser.value(target)
             << "\"\n";
@@ -116,13 +116,13 @@ int runConfigCommand(const QStringList &arguments, QTextStream &out, QTextStream
         err << kCommand << "--policy and --preset: expected one of them, not both\n";
         return 2;
     }
-    server::CorsPolicy policy =
-        *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+    policy::CorsPolicy policy =
+        *policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
     if (parser.isSet(preset)) {
-        const auto named = server::CorsPolicy::preset(parser.value(preset));
+        const auto named = policy::CorsPolicy::preset(parser.value(preset));
         if (!named) {
             err << kCommand << "--preset: expected one of \""
-                << server::CorsPolicy::presetNames().join(QStringLiteral("\", \"")) << "\", got \""
+                << policy::CorsPolicy::presetNames().join(QStringLiteral("\", \"")) << "\", got \""
                 << parser.value(preset) << "\"\n";
             return 2;
         }
@@ -130,18 +130,18 @@ int runConfigCommand(const QStringList &arguments, QTextStream &out, QTextStream
     }
     QString error;
     if (parser.isSet(policyFile) &&
-        !server::CorsPolicy::loadFile(parser.value(policyFile), &policy, &error)) {
+        !policy::CorsPolicy::loadFile(parser.value(policyFile), &policy, &error)) {
         err << kCommand << "--policy: " << error << "\n";
         return 2;
     }
-    server::DemoOrigins origins = defaultOrigins();
+    policy::DemoOrigins origins = defaultOrigins();
     if (parser.isSet(originsOption) &&
         !parseOrigins(parser.value(originsOption), &origins, &error)) {
         err << kCommand << "--origins: " << error << "\n";
         return 2;
     }
 
-    const server::GeneratedConfig config = server::generateServerConfig(policy, origins, *kind);
+    const config::GeneratedConfig config = config::generateServerConfig(policy, origins, *kind);
     out << config.text;
     for (const QString &note : config.notes)
         err << "note: " << note << "\n";

@@ -313,7 +313,7 @@ int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream 
             err << kCommand << "--playground: " << error << "\n";
             return 1;
         }
-        const server::DemoOrigins o = demo->origins();
+        const policy::DemoOrigins o = demo->origins();
         out << "  playground:      API " << o.api << ", trusted app " << o.app
             << "/, untrusted site " << o.evil << "/\n";
     }

@@ -1,8 +1,8 @@
 #include "serve_command.h"
 
+#include "base/header_list.h"
 #include "cli_common.h"
 #include "cors/browser_profile.h"
-#include "cors/header_list.h"
 #include "server/playground_server.h"
 #include "session/exchange_judge.h"
 #include "unix_signal_watcher.h"
@@ -101,7 +101,7 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
         return 0;
     }
     if (parser.isSet(listPresets)) {
-        for (const server::CorsPolicy &p : server::CorsPolicy::presets()) {
+        for (const policy::CorsPolicy &p : policy::CorsPolicy::presets()) {
             out << p.name << "\n";
             for (const QString &d : p.dangers())
                 out << "    " << d << "\n";
@@ -152,13 +152,13 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     options.cookies.sameSite = site.toLatin1();
     options.cookies.secure = parser.isSet(secure);
 
-    server::CorsPolicy policy =
-        *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+    policy::CorsPolicy policy =
+        *policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
     if (parser.isSet(preset)) {
-        const auto named = server::CorsPolicy::preset(parser.value(preset));
+        const auto named = policy::CorsPolicy::preset(parser.value(preset));
         if (!named) {
             err << "corslab-cli serve: --preset: expected one of \""
-                << server::CorsPolicy::presetNames().join(QStringLiteral("\", \"")) << "\", got \""
+                << policy::CorsPolicy::presetNames().join(QStringLiteral("\", \"")) << "\", got \""
                 << parser.value(preset) << "\"\n";
             return 2;
         }
@@ -166,7 +166,7 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     }
     if (parser.isSet(policyFile)) {
         QString error;
-        if (!server::CorsPolicy::loadFile(parser.value(policyFile), &policy, &error)) {
+        if (!policy::CorsPolicy::loadFile(parser.value(policyFile), &policy, &error)) {
             err << "corslab-cli serve: --policy: " << error << "\n";
             return 2;
         }
@@ -182,7 +182,7 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
         err << "corslab-cli serve: " << error << "\n";
         return 1;
     }
-    const server::DemoOrigins o = playground.origins();
+    const policy::DemoOrigins o = playground.origins();
     out << "CORS Lab playground\n"
         << "  API origin:      " << o.api
         << "   (/public /private /login /logout /echo /slow?ms= /status/{code} /redirect?to=)\n"
@@ -223,7 +223,7 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
                     std::to_chars(numbers + 16, numbers + 48, x.finishedAtMs - x.startedAtMs);
                 QByteArrayView origin("-");
                 for (const auto &h : x.request.headers) {
-                    if (cors::equalsIgnoreCase(h.first, "origin"))
+                    if (base::equalsIgnoreCase(h.first, "origin"))
                         origin = h.second;
                 }
                 pending.append(clockText(x.startedAtMs + utcOffsetMs))

@@ -278,7 +278,7 @@ int main(int argc, char *argv[])
     }
 
     // 2. The GUI thread while the proxy captures.
-    const server::DemoOrigins o = lab->playground().origins();
+    const policy::DemoOrigins o = lab->playground().origins();
     LoadGenerator load(lab->proxyPort(), o.api, o.app, rate, connections, seconds);
     QList<qint64> lateness;
     QElapsedTimer tick;

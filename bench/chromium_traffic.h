@@ -129,10 +129,10 @@ private:
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/120.0.0.0 Safari/537.36";
 
-    static http::HeaderList common(const char *dest, const char *mode, const char *site,
+    static base::HeaderList common(const char *dest, const char *mode, const char *site,
                                    bool withOrigin, bool cookie)
     {
-        http::HeaderList h = {
+        base::HeaderList h = {
             {"Host", "api.example.com"},
             {"Connection", "keep-alive"},
             {"sec-ch-ua", R"("Not_A Brand";v="8", "Chromium";v="120")"},
@@ -150,7 +150,7 @@ private:
         if (withOrigin)
             h.insert(7, {"Origin", "https://app.example.com"});
         if (cookie)
-            h.append(http::HeaderList::value_type(
+            h.append(base::HeaderList::value_type(
                 "Cookie", "sid=5f2b9c0e4a7d41b3a8e6c1d2f3a4b5c6; theme=dark"));
         return h;
     }
@@ -161,11 +161,11 @@ private:
             .toLatin1();
     }
     static QByteArray requestId(quint64 r) { return hex(r, 16) + '-' + hex(r * 31, 16); }
-    http::HeaderList response(const QByteArray &type, bool cors, quint64 r)
+    base::HeaderList response(const QByteArray &type, bool cors, quint64 r)
     {
         if ((m_n & 1023) == 1 || m_date.isEmpty())
             m_date = date(kStart + qint64(m_n) * 5);
-        http::HeaderList h = {{"Date", m_date},
+        base::HeaderList h = {{"Date", m_date},
                               {"Content-Type", type},
                               {"Content-Length", QByteArray::number(200 + r % 5000)},
                               {"Connection", "keep-alive"},

@@ -2,7 +2,7 @@
 // and in pseudo-random splits, with the default limits and with small ones, and the runs must
 // agree exactly (same requests, same error). Under ASan+UBSan this also checks that no input
 // crashes, leaks or hangs the parser, llhttp included. See docs/TESTING.md.
-#include "cors/header_list.h"
+#include "base/header_list.h"
 #include "http/request_parser.h"
 
 #include <algorithm>
@@ -36,7 +36,7 @@ void check(bool condition, const char *what)
 void checkRun(const Run &run, const RequestLimits &limits)
 {
     for (const HttpRequest &r : run.requests) {
-        check(corslab::cors::isHttpToken(r.method), "method is not a token");
+        check(corslab::base::isHttpToken(r.method), "method is not a token");
         check(r.versionMajor == 1, "request with a version other than 1.x");
         check(r.body.size() <= limits.maxBodyBytes, "body over the limit");
         check(r.headers.size() <= limits.maxHeaders, "more headers than the limit");

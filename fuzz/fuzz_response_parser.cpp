@@ -6,7 +6,7 @@
 // exactly; a run with a small decoded-body cap must hand out a prefix of the same body. Under
 // ASan+UBSan this also checks that no input crashes, leaks or hangs the parser. See
 // docs/TESTING.md.
-#include "cors/header_list.h"
+#include "base/header_list.h"
 #include "http/response_parser.h"
 
 #include <cstdint>
@@ -59,7 +59,7 @@ void checkHead(const ResponseHead &head, const ResponseLimits &limits)
     check(!head.closeDelimited || !head.keepAlive, "close-delimited body on a kept connection");
     qsizetype bytes = head.reason.size();
     for (const auto &[name, value] : head.headers) {
-        check(corslab::cors::isHttpToken(name), "header name is not a token");
+        check(corslab::base::isHttpToken(name), "header name is not a token");
         check(!value.contains('\r') && !value.contains('\n') && !value.contains('\0'),
               "CR, LF or NUL in a header value");
         bytes += name.size() + value.size();

@@ -39,7 +39,7 @@ bool methodTakesBody(const QString &method)
 
 } // namespace
 
-ComposerDialog::ComposerDialog(const server::DemoOrigins &origins, QWidget *parent)
+ComposerDialog::ComposerDialog(const policy::DemoOrigins &origins, QWidget *parent)
     : QDialog(parent), m_origins(origins)
 {
     setWindowTitle(tr("Try a request"));

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "client/browser_client.h"
-#include "server/cors_policy.h"
+#include "policy/cors_policy.h"
 
 #include <QDialog>
 
@@ -29,7 +29,7 @@ class ComposerDialog : public QDialog
 public:
     /// \a origins fills the origin list (trusted app first, then the untrusted site and the API)
     /// and the default URL (the API's /public) when nothing was saved.
-    explicit ComposerDialog(const server::DemoOrigins &origins, QWidget *parent = nullptr);
+    explicit ComposerDialog(const policy::DemoOrigins &origins, QWidget *parent = nullptr);
     ~ComposerDialog() override;
 
     /// What the form says now, not validated. The body is left out for GET and HEAD, which
@@ -84,7 +84,7 @@ private:
     void saveSettings() const;
     bool loadSettings();
 
-    server::DemoOrigins m_origins;
+    policy::DemoOrigins m_origins;
     QComboBox *m_origin = nullptr;
     QLineEdit *m_url = nullptr;
     QComboBox *m_method = nullptr;

@@ -9,13 +9,13 @@
 #include "lab/lab.h"
 #include "pair_bracket_delegate.h"
 #include "pair_view_widget.h"
+#include "policy/policy_fix.h"
 #include "preferences.h"
 #include "preferences_dialog.h"
 #include "proxy/override_from_fix.h"
 #include "proxy_panel.h"
 #include "report/pair_view.h"
 #include "report/session_report.h"
-#include "server/policy_fix.h"
 #include "server_config_dialog.h"
 #include "server_panel.h"
 #include "session_counts.h"
@@ -390,7 +390,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 ComposerDialog *MainWindow::composer()
 {
     if (!m_composer) {
-        const server::DemoOrigins o = m_lab->playground().origins();
+        const policy::DemoOrigins o = m_lab->playground().origins();
         m_composer = new ComposerDialog(o, this);
         connect(m_composer, &ComposerDialog::sendRequested, this,
                 [this](const client::ComposedRequest &r) { m_lab->compose(r); });
@@ -453,7 +453,7 @@ void MainWindow::refreshShown()
 
 void MainWindow::updateStatus()
 {
-    const server::DemoOrigins o = m_lab->playground().origins();
+    const policy::DemoOrigins o = m_lab->playground().origins();
     m_serverStatus->setText(m_lab->playgroundRunning()
                                 ? tr("Server %1").arg(QString::fromLatin1(o.api))
                                 : tr("Server stopped"));
@@ -535,10 +535,10 @@ void MainWindow::copyAsCurl(qsizetype index)
 
 void MainWindow::applyFixToPlayground(qsizetype index, const cors::Fix &fix)
 {
-    server::CorsPolicy policy = m_lab->playground().policy();
+    policy::CorsPolicy policy = m_lab->playground().policy();
     QStringList changes;
     QString error;
-    if (!server::applyFixToPolicy(fix, m_lab->playground().origins(), &policy, &changes, &error)) {
+    if (!policy::applyFixToPolicy(fix, m_lab->playground().origins(), &policy, &changes, &error)) {
         QMessageBox::information(this, tr("Apply this fix to the playground server"), error);
         return;
     }
@@ -552,7 +552,7 @@ void MainWindow::applyFixToPlayground(qsizetype index, const cors::Fix &fix)
 void MainWindow::applyFixAsOverride(qsizetype index, const cors::Fix &fix)
 {
     const session::CapturedExchange x = m_lab->session().exchange(index);
-    http::HeaderList preflightHeaders;
+    base::HeaderList preflightHeaders;
     const report::PairView view = report::buildPairView(m_lab->session(), index);
     if (view.preflight.present)
         preflightHeaders = m_lab->session().exchange(view.preflight.index).responseHeaders;
@@ -583,7 +583,7 @@ void MainWindow::applyFixAsOverride(qsizetype index, const cors::Fix &fix)
                              15000);
 }
 
-void MainWindow::showServerConfig(const server::CorsPolicy &policy, const QString &what)
+void MainWindow::showServerConfig(const policy::CorsPolicy &policy, const QString &what)
 {
     auto *dialog = new ServerConfigDialog(policy, m_lab->playground().origins(), what, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -593,9 +593,9 @@ void MainWindow::showServerConfig(const server::CorsPolicy &policy, const QStrin
 void MainWindow::showServerConfigForFix(qsizetype index, const cors::Fix &fix)
 {
     // The fix as the playground policy it makes, written for a real server.
-    server::CorsPolicy policy = m_lab->playground().policy();
+    policy::CorsPolicy policy = m_lab->playground().policy();
     QString error;
-    if (!server::applyFixToPolicy(fix, m_lab->playground().origins(), &policy, nullptr, &error)) {
+    if (!policy::applyFixToPolicy(fix, m_lab->playground().origins(), &policy, nullptr, &error)) {
         QMessageBox::information(this, tr("Server configuration"), error);
         return;
     }

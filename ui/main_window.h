@@ -22,7 +22,7 @@ class TourRunner;
 namespace corslab::cors {
 struct Fix;
 }
-namespace corslab::server {
+namespace corslab::policy {
 struct CorsPolicy;
 }
 
@@ -106,7 +106,7 @@ private:
     void copyAsCurl(qsizetype index);
     void applyFixToPlayground(qsizetype index, const cors::Fix &fix);
     void applyFixAsOverride(qsizetype index, const cors::Fix &fix);
-    void showServerConfig(const server::CorsPolicy &policy, const QString &what);
+    void showServerConfig(const policy::CorsPolicy &policy, const QString &what);
     void showServerConfigForFix(qsizetype index, const cors::Fix &fix);
     void startProxy();
     void exportCa();

@@ -1,6 +1,6 @@
 #include "server_config_dialog.h"
 
-#include "server/server_config.h"
+#include "config/server_config.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -16,8 +16,8 @@
 
 namespace corslab::ui {
 
-ServerConfigDialog::ServerConfigDialog(const server::CorsPolicy &policy,
-                                       const server::DemoOrigins &origins, const QString &what,
+ServerConfigDialog::ServerConfigDialog(const policy::CorsPolicy &policy,
+                                       const policy::DemoOrigins &origins, const QString &what,
                                        QWidget *parent)
     : QDialog(parent), m_policy(policy), m_origins(origins)
 {
@@ -34,7 +34,7 @@ ServerConfigDialog::ServerConfigDialog(const server::CorsPolicy &policy,
     row->addWidget(new QLabel(tr("Server"), this));
     m_target = new QComboBox(this);
     m_target->setObjectName(QStringLiteral("serverTarget"));
-    for (const server::ServerTarget &t : server::serverTargets())
+    for (const config::ServerTarget &t : config::serverTargets())
         m_target->addItem(t.displayName, t.name);
     row->addWidget(m_target, 1);
     layout->addLayout(row);
@@ -86,11 +86,11 @@ QString ServerConfigDialog::notesText() const
 
 void ServerConfigDialog::regenerate()
 {
-    const std::optional<server::ServerKind> kind =
-        server::serverKindNamed(m_target->currentData().toString());
+    const std::optional<config::ServerKind> kind =
+        config::serverKindNamed(m_target->currentData().toString());
     if (!kind)
         return;
-    const server::GeneratedConfig config = server::generateServerConfig(m_policy, m_origins, *kind);
+    const config::GeneratedConfig config = config::generateServerConfig(m_policy, m_origins, *kind);
     m_text->setPlainText(config.text);
     QStringList notes;
     for (const QString &n : config.notes)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/cors_policy.h"
+#include "policy/cors_policy.h"
 
 #include <QDialog>
 
@@ -19,7 +19,7 @@ class ServerConfigDialog : public QDialog
 
 public:
     /// \a what says where the policy came from ("the playground's policy", "the fix for #13").
-    ServerConfigDialog(const server::CorsPolicy &policy, const server::DemoOrigins &origins,
+    ServerConfigDialog(const policy::CorsPolicy &policy, const policy::DemoOrigins &origins,
                        const QString &what, QWidget *parent = nullptr);
 
     /// Shows the configuration for the target called \a name ("nginx", "express"...).
@@ -30,8 +30,8 @@ public:
 private:
     void regenerate();
 
-    server::CorsPolicy m_policy;
-    server::DemoOrigins m_origins;
+    policy::CorsPolicy m_policy;
+    policy::DemoOrigins m_origins;
     QComboBox *m_target = nullptr;
     QPlainTextEdit *m_text = nullptr;
     QLabel *m_notes = nullptr;

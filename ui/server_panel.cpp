@@ -1,6 +1,6 @@
 #include "server_panel.h"
 
-#include "cors/header_list.h"
+#include "base/header_list.h"
 #include "cors/origin.h"
 #include "server/playground_server.h"
 
@@ -23,7 +23,7 @@
 
 namespace corslab::ui {
 
-using server::CorsPolicy;
+using policy::CorsPolicy;
 
 namespace {
 
@@ -81,7 +81,7 @@ std::optional<QStringList> parseTokens(const QString &text, const QString &examp
         if (token.isEmpty())
             continue;
         const QByteArray bytes = token.toLatin1();
-        if (QString::fromLatin1(bytes) != token || !cors::isHttpToken(bytes)) {
+        if (QString::fromLatin1(bytes) != token || !base::isHttpToken(bytes)) {
             *error = QObject::tr("expected names made of %1, separated by commas (e.g. %2), got "
                                  "\"%3\"")
                          .arg(kTokenChars, example, token);
@@ -93,9 +93,9 @@ std::optional<QStringList> parseTokens(const QString &text, const QString &examp
 }
 
 /// "Name: value" lines, or nullopt with \a error naming the bad line.
-std::optional<server::HeaderList> parseHeaderLines(const QString &text, QString *error)
+std::optional<base::HeaderList> parseHeaderLines(const QString &text, QString *error)
 {
-    server::HeaderList out;
+    base::HeaderList out;
     const QStringList lines = text.split(QLatin1Char('\n'));
     for (qsizetype i = 0; i < lines.size(); ++i) {
         const QString line = lines[i].trimmed();
@@ -105,7 +105,7 @@ std::optional<server::HeaderList> parseHeaderLines(const QString &text, QString 
         const QString name = colon < 0 ? QString() : line.left(colon).trimmed();
         const QString value = colon < 0 ? QString() : line.mid(colon + 1).trimmed();
         const QByteArray nameBytes = name.toLatin1();
-        if (colon < 0 || QString::fromLatin1(nameBytes) != name || !cors::isHttpToken(nameBytes)) {
+        if (colon < 0 || QString::fromLatin1(nameBytes) != name || !base::isHttpToken(nameBytes)) {
             *error = QObject::tr("line %1: expected \"Name: value\" with a header name made of "
                                  "%2, got \"%3\"")
                          .arg(i + 1)
@@ -436,7 +436,7 @@ void ServerPanel::setServerState(const QString &unavailableReason)
 {
     const bool running = m_playground && m_playground->isRunning();
     if (running) {
-        const server::DemoOrigins origins = m_playground->origins();
+        const policy::DemoOrigins origins = m_playground->origins();
         m_status->setText(tr("● Playground running on %1").arg(QString::fromLatin1(origins.api)));
         m_apiUrl->setText(QString::fromLatin1(origins.api + "/public"));
         m_appUrl->setText(m_playground->appPageUrl().toString());

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/cors_policy.h"
+#include "policy/cors_policy.h"
 #include "server/playground_api.h"
 
 #include <QUrl>
@@ -63,9 +63,9 @@ private:
     void applyPreset(int index);
     void applyCookieOptions();
     /// Shows \a policy in the fields (no change is applied while doing so).
-    void fillFields(const server::CorsPolicy &policy);
+    void fillFields(const policy::CorsPolicy &policy);
     /// The preset combo, the dangers and the enabled state of mode-dependent fields.
-    void showPolicyState(const server::CorsPolicy &policy);
+    void showPolicyState(const policy::CorsPolicy &policy);
     void updateModeDependentFields();
     void onPolicyChangedElsewhere();
 

@@ -67,7 +67,7 @@ public:
 private:
     cors::Scenario scenario() const;
     void startHop();
-    void sendPreflight(const http::HeaderList &corsHeaders);
+    void sendPreflight(const base::HeaderList &corsHeaders);
     void onPreflight(const session::CapturedExchange &exchange);
     void sendActual();
     void onActual(const session::CapturedExchange &exchange);
@@ -86,7 +86,7 @@ private:
     // The request as it stands on the current hop (Fetch's "request" after redirects).
     QUrl m_url;
     QByteArray m_method;
-    http::HeaderList m_headers;
+    base::HeaderList m_headers;
     QByteArray m_body;
     bool m_taintedOrigin = false; ///< a cross-origin redirect made the origin "null"
     bool m_corsTainting = false;  ///< response tainting "cors": some hop was cross-origin
@@ -186,7 +186,7 @@ void FetchRun::start()
     m_method = constructed.sentMethod;
     m_headers = constructed.sentHeaders;
     // "Extract a body" from a string: text/plain;charset=UTF-8 unless the script set a type.
-    if (!m_body.isEmpty() && !cors::containsHeader(m_headers, "content-type"))
+    if (!m_body.isEmpty() && !base::containsHeader(m_headers, "content-type"))
         m_headers.append(
             {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain;charset=UTF-8")});
     startHop();
@@ -226,7 +226,7 @@ void FetchRun::send(const OutgoingRequest &request,
 
 // #cors-preflight-fetch steps 1-5: OPTIONS with the engine's Origin and Access-Control-Request-*,
 // no cookies, no script headers.
-void FetchRun::sendPreflight(const http::HeaderList &corsHeaders)
+void FetchRun::sendPreflight(const base::HeaderList &corsHeaders)
 {
     outcome.preflightSent = true;
     send({m_url,
@@ -302,7 +302,7 @@ void FetchRun::onActual(const session::CapturedExchange &exchange)
     // #http-fetch step 9 / #concept-response-location-url: a redirect status without Location
     // is the final response.
     if (cors::isRedirectStatus(exchange.status) &&
-        cors::containsHeader(exchange.responseHeaders, "location"))
+        base::containsHeader(exchange.responseHeaders, "location"))
         followRedirect(response);
     else
         judgeFinal(response);

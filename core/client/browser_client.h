@@ -25,7 +25,7 @@ struct ComposedRequest
     QByteArray origin = QByteArrayLiteral("http://localhost:3000"); ///< the page's origin
     QUrl url;                                                       ///< http or https
     QByteArray method = QByteArrayLiteral("GET");
-    http::HeaderList headers; ///< the headers the script sets (forbidden ones are dropped)
+    base::HeaderList headers; ///< the headers the script sets (forbidden ones are dropped)
     cors::CredentialsMode credentials = cors::CredentialsMode::SameOrigin;
     QByteArray body;
 

@@ -1,8 +1,8 @@
 // ComposedRequest::validate(): what new Request() and the Headers guard would refuse, as errors
 // naming the field; and composedRequestFrom(): a captured request as the page made it.
+#include "base/header_list.h"
 #include "browser_client.h"
 #include "cors/fetch_rules.h"
-#include "cors/header_list.h"
 #include "cors/origin.h"
 
 namespace corslab::client {
@@ -59,14 +59,14 @@ bool ComposedRequest::validate(QString *error) const
                                        "host, got %1")
                             .arg(shown(url.toString().toUtf8())));
 
-    if (!cors::isHttpToken(method))
+    if (!base::isHttpToken(method))
         return setError(error, QStringLiteral("method: expected an HTTP method (an RFC 9110 token "
                                               "such as GET or PATCH), got %1")
                                    .arg(shown(method)));
 
     for (qsizetype i = 0; i < headers.size(); ++i) {
         const auto &[name, value] = headers.at(i);
-        if (!cors::isHttpToken(name))
+        if (!base::isHttpToken(name))
             return setError(error, QStringLiteral("headers[%1].name: expected a header name (an "
                                                   "RFC 9110 token such as X-Request-Id), got %2")
                                        .arg(i)

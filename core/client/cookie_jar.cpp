@@ -1,6 +1,6 @@
 #include "cookie_jar.h"
 
-#include "cors/header_list.h"
+#include "base/header_list.h"
 
 #include <QHostAddress>
 #include <QNetworkCookie>
@@ -56,7 +56,7 @@ std::optional<qint64> maxAgeSeconds(const QByteArray &setCookie)
     std::optional<qint64> seconds;
     for (qsizetype i = 1; i < parts.size(); ++i) {
         const qsizetype eq = parts.at(i).indexOf('=');
-        if (eq < 0 || !cors::equalsIgnoreCase(parts.at(i).left(eq).trimmed(), "max-age"))
+        if (eq < 0 || !base::equalsIgnoreCase(parts.at(i).left(eq).trimmed(), "max-age"))
             continue;
         const QByteArray value = parts.at(i).mid(eq + 1).trimmed();
         bool ok = false;
@@ -74,11 +74,11 @@ bool expired(const std::optional<QDateTime> &expires, const QDateTime &now)
 
 } // namespace
 
-void CookieJar::storeFromResponse(const http::HeaderList &responseHeaders, const QUrl &url,
+void CookieJar::storeFromResponse(const base::HeaderList &responseHeaders, const QUrl &url,
                                   const QDateTime &now)
 {
     for (const auto &[name, value] : responseHeaders) {
-        if (cors::equalsIgnoreCase(name, "set-cookie"))
+        if (base::equalsIgnoreCase(name, "set-cookie"))
             store(value, url, now);
     }
 }

@@ -21,7 +21,7 @@ public:
     /// Stores the cookies of every `Set-Cookie` field in \a responseHeaders, received from
     /// \a url at \a now. Cookies the URL may not set (another domain, Secure over http) are
     /// ignored, as browsers ignore them.
-    void storeFromResponse(const http::HeaderList &responseHeaders, const QUrl &url,
+    void storeFromResponse(const base::HeaderList &responseHeaders, const QUrl &url,
                            const QDateTime &now);
     /// The `Cookie` header value for \a url at \a now ("a=1; b=2", longest path first), or an
     /// empty array when no cookie matches.

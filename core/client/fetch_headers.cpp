@@ -1,13 +1,13 @@
 #include "fetch_headers.h"
 
-#include "cors/header_list.h"
+#include "base/header_list.h"
 #include "http_client.h"
 
 namespace corslab::client {
 
 namespace {
 
-void appendFetchMetadata(http::HeaderList &headers, FetchSite site)
+void appendFetchMetadata(base::HeaderList &headers, FetchSite site)
 {
     headers.append({QByteArrayLiteral("Sec-Fetch-Site"), fetchSiteValue(site)});
     headers.append({QByteArrayLiteral("Sec-Fetch-Mode"), QByteArrayLiteral("cors")});
@@ -44,9 +44,9 @@ QByteArray composerUserAgent(const cors::BrowserProfile &profile)
            ')';
 }
 
-http::HeaderList actualRequestHeaders(const ActualRequestContext &context)
+base::HeaderList actualRequestHeaders(const ActualRequestContext &context)
 {
-    http::HeaderList headers;
+    base::HeaderList headers;
     headers.reserve(context.scriptHeaders.size() + 10);
     headers.append({QByteArrayLiteral("Host"), hostHeaderValue(context.url)});
     // Fetch "HTTP-network-or-cache fetch" step 8.5-8.8: a body's length; 0 for a POST or PUT
@@ -56,9 +56,9 @@ http::HeaderList actualRequestHeaders(const ActualRequestContext &context)
             {QByteArrayLiteral("Content-Length"), QByteArray::number(context.body.size())});
     headers.append(context.scriptHeaders);
     // Fetch step 14 of "fetch": Accept `*/*` unless the script set one; the same for the UA.
-    if (!cors::containsHeader(context.scriptHeaders, "accept"))
+    if (!base::containsHeader(context.scriptHeaders, "accept"))
         headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("*/*")});
-    if (!cors::containsHeader(context.scriptHeaders, "user-agent"))
+    if (!base::containsHeader(context.scriptHeaders, "user-agent"))
         headers.append({QByteArrayLiteral("User-Agent"), context.userAgent});
     if (context.origin)
         headers.append({QByteArrayLiteral("Origin"), *context.origin});
@@ -68,10 +68,10 @@ http::HeaderList actualRequestHeaders(const ActualRequestContext &context)
     return headers;
 }
 
-http::HeaderList preflightRequestHeaders(const QUrl &url, const http::HeaderList &corsHeaders,
+base::HeaderList preflightRequestHeaders(const QUrl &url, const base::HeaderList &corsHeaders,
                                          FetchSite site, const QByteArray &userAgent)
 {
-    http::HeaderList headers;
+    base::HeaderList headers;
     headers.reserve(corsHeaders.size() + 6);
     headers.append({QByteArrayLiteral("Host"), hostHeaderValue(url)});
     headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("*/*")});

@@ -29,7 +29,7 @@ struct ActualRequestContext
 {
     QUrl url;
     QByteArray method;
-    http::HeaderList scriptHeaders; ///< after the Headers guard (forbidden names dropped)
+    base::HeaderList scriptHeaders; ///< after the Headers guard (forbidden names dropped)
     QByteArray body;
     /// The `Origin` value, when Fetch appends one (CORS, or a method other than GET/HEAD).
     std::optional<QByteArray> origin;
@@ -41,13 +41,13 @@ struct ActualRequestContext
 /// The actual request's header list, in the order Chromium writes it: Host, Content-Length (with
 /// a body, and 0 for a POST or PUT without one), the script's headers, Accept and User-Agent
 /// (unless the script set them), Origin, Sec-Fetch-Site/-Mode/-Dest, Cookie.
-http::HeaderList actualRequestHeaders(const ActualRequestContext &context);
+base::HeaderList actualRequestHeaders(const ActualRequestContext &context);
 
 /// The CORS-preflight request's header list (Fetch "CORS-preflight fetch" steps 1-4, in
 /// Chromium's order): Host, Accept `*/*`, then \a corsHeaders (the engine's Origin,
 /// Access-Control-Request-Method and -Headers), User-Agent and Sec-Fetch-*. Never a cookie nor a
 /// script header.
-http::HeaderList preflightRequestHeaders(const QUrl &url, const http::HeaderList &corsHeaders,
+base::HeaderList preflightRequestHeaders(const QUrl &url, const base::HeaderList &corsHeaders,
                                          FetchSite site, const QByteArray &userAgent);
 
 } // namespace corslab::client

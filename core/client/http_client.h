@@ -24,7 +24,7 @@ struct OutgoingRequest
 {
     QUrl url;                 ///< absolute http:// or https:// URL; a fragment is never sent
     QByteArray method;        ///< sent as written
-    http::HeaderList headers; ///< every header field in order, Host included
+    base::HeaderList headers; ///< every header field in order, Host included
     QByteArray body;          ///< sent after the head as is (its Content-Length is a header)
 };
 

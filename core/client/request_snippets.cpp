@@ -1,7 +1,7 @@
 // curlCommand() and fetchSnippet(): a captured request as a command line to repeat it, and a
 // composed one as the JavaScript that makes it.
+#include "base/header_list.h"
 #include "browser_client.h"
-#include "cors/header_list.h"
 
 #include <QSet>
 #include <QStringList>
@@ -118,14 +118,14 @@ QString curlCommand(const session::CapturedExchange &exchange)
         parts << "-H " + shellQuote(value.isEmpty() ? name + ';' : name + ": " + value);
     }
     for (const char *name : curlDefaultHeaders) {
-        if (!cors::containsHeader(exchange.requestHeaders, name))
+        if (!base::containsHeader(exchange.requestHeaders, name))
             parts << "-H " + shellQuote(QByteArray(name) + ':');
     }
     if (hasBody) {
-        if (!cors::containsHeader(exchange.requestHeaders, "content-type"))
+        if (!base::containsHeader(exchange.requestHeaders, "content-type"))
             parts << "-H " + shellQuote("Content-Type:"); // --data would add a form type
         if (exchange.requestBody.size > 1024 &&
-            !cors::containsHeader(exchange.requestHeaders, "expect"))
+            !base::containsHeader(exchange.requestHeaders, "expect"))
             parts << "-H " + shellQuote("Expect:"); // curl waits for 100-continue otherwise
         parts << (binaryBody ? QByteArray("--data-binary @-")
                              : "--data-raw " + shellQuote(exchange.requestBody.stored));
@@ -150,7 +150,7 @@ QString fetchSnippet(const ComposedRequest &request)
         // An object reads best; a list of pairs keeps a name given twice.
         QSet<QByteArray> names;
         for (const auto &h : request.headers)
-            names.insert(cors::asciiLower(h.first));
+            names.insert(base::asciiLower(h.first));
         const bool pairs = names.size() != request.headers.size();
         QStringList entries;
         for (const auto &[name, value] : request.headers) {

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "browser_profile.h"
-#include "header_list.h"
+#include "headers.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "header_list.h"
+#include "headers.h"
 #include "origin.h"
 
 #include <QList>

@@ -1,10 +1,10 @@
 #include "scenario_json.h"
 
+#include "base/json_reader.h"
 #include "browser_profile.h"
 #include "fetch_rules.h"
-#include "header_list.h"
+#include "headers.h"
 
-#include "json/json_reader.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -13,7 +13,7 @@ namespace corslab::cors {
 
 namespace {
 
-class Reader : public json::JsonReader
+class Reader : public base::JsonReader
 {
 public:
     using JsonReader::JsonReader;

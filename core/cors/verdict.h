@@ -2,7 +2,7 @@
 
 #include "cors_error.h"
 #include "fetch_rules.h"
-#include "header_list.h"
+#include "headers.h"
 
 #include <QList>
 #include <QString>

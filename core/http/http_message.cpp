@@ -1,6 +1,6 @@
 #include "http_message.h"
 
-#include "cors/header_list.h"
+#include "base/header_list.h"
 
 #include <QUrl>
 #include <charconv>
@@ -85,9 +85,9 @@ bool needsContentLength(const HttpResponse &response)
     constexpr QByteArrayView transferEncoding = "transfer-encoding";
     for (const auto &header : response.headers) {
         const qsizetype size = header.first.size(); // most names fail here, without a call
-        if ((size == contentLength.size() && cors::equalsIgnoreCase(header.first, contentLength)) ||
+        if ((size == contentLength.size() && base::equalsIgnoreCase(header.first, contentLength)) ||
             (size == transferEncoding.size() &&
-             cors::equalsIgnoreCase(header.first, transferEncoding)))
+             base::equalsIgnoreCase(header.first, transferEncoding)))
             return false;
     }
     return true;
@@ -104,9 +104,9 @@ QByteArrayView stripTabOrSpace(QByteArrayView v)
 
 QByteArrayView stripHttpWhitespace(QByteArrayView v)
 {
-    while (!v.isEmpty() && cors::isHttpWhitespace(v.front()))
+    while (!v.isEmpty() && base::isHttpWhitespace(v.front()))
         v = v.sliced(1);
-    while (!v.isEmpty() && cors::isHttpWhitespace(v.back()))
+    while (!v.isEmpty() && base::isHttpWhitespace(v.back()))
         v.chop(1);
     return v;
 }
@@ -114,11 +114,11 @@ QByteArrayView stripHttpWhitespace(QByteArrayView v)
 // The general case, for values with quoted strings (a comma inside quotes does not split).
 bool hasTokenQuoted(const HeaderList &headers, QByteArrayView name, QByteArrayView token)
 {
-    const auto tokens = cors::getDecodeAndSplit(headers, name);
+    const auto tokens = base::getDecodeAndSplit(headers, name);
     if (!tokens)
         return false;
     for (const QByteArray &t : *tokens) {
-        if (cors::equalsIgnoreCase(t, token))
+        if (base::equalsIgnoreCase(t, token))
             return true;
     }
     return false;
@@ -131,14 +131,14 @@ bool hasHeaderToken(const HeaderList &headers, QByteArrayView name, QByteArrayVi
     // Same answer as splitting the combined value (Fetch "get, decode, and split"), without
     // building it: without quotes, each value splits on its own commas.
     for (const auto &[headerName, value] : headers) {
-        if (!cors::equalsIgnoreCase(headerName, name))
+        if (!base::equalsIgnoreCase(headerName, name))
             continue;
         if (value.contains('"'))
             return hasTokenQuoted(headers, name, token);
         QByteArrayView rest = stripHttpWhitespace(value);
         for (;;) {
             const qsizetype comma = rest.indexOf(',');
-            if (cors::equalsIgnoreCase(stripTabOrSpace(comma < 0 ? rest : rest.first(comma)),
+            if (base::equalsIgnoreCase(stripTabOrSpace(comma < 0 ? rest : rest.first(comma)),
                                        token))
                 return true;
             if (comma < 0)
@@ -151,7 +151,7 @@ bool hasHeaderToken(const HeaderList &headers, QByteArrayView name, QByteArrayVi
 
 std::optional<QByteArray> HttpRequest::header(QByteArrayView name) const
 {
-    return cors::getHeader(headers, name);
+    return base::getHeader(headers, name);
 }
 
 QByteArray HttpRequest::path() const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "base/header_list.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QHostAddress>
@@ -12,9 +14,9 @@
 
 namespace corslab::http {
 
-/// Header fields as they travel: order, original case and duplicates kept (the same type as
-/// corslab::cors::HeaderList, so requests feed the CORS engine without conversion).
-using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+/// Header fields as they travel: order, original case and duplicates kept (base::HeaderList, the
+/// one the CORS engine reads, so requests feed it without conversion).
+using base::HeaderList;
 
 /// One HTTP/1.x request as received, with where and when it arrived.
 struct HttpRequest

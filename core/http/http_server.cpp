@@ -1,6 +1,6 @@
 #include "http_server.h"
 
-#include "cors/header_list.h"
+#include "base/header_list.h"
 #include "lazy_deadline.h"
 #include "socket_io.h"
 
@@ -243,7 +243,7 @@ void Connection::send(HttpRequest &&request, HttpResponse response)
 {
     const bool close =
         !request.keepAlive() || hasHeaderToken(response.headers, "connection", "close");
-    const bool hasConnection = cors::containsHeader(response.headers, "connection");
+    const bool hasConnection = base::containsHeader(response.headers, "connection");
     if (close && !hasConnection)
         response.headers.append({QByteArrayLiteral("Connection"), QByteArrayLiteral("close")});
     else if (!close && request.versionMinor == 0 && !hasConnection)

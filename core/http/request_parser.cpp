@@ -1,6 +1,6 @@
 #include "request_parser.h"
 
-#include "cors/header_list.h"
+#include "base/header_list.h"
 
 #include <QDateTime>
 #include <array>
@@ -257,7 +257,7 @@ struct RequestParser::Impl
     {
         Impl *d = self(p);
         // llhttp lets "Bad Name" through; a field name is a token (RFC 9110 §5.1).
-        if (!cors::isHttpToken(d->field.get()))
+        if (!base::isHttpToken(d->field.get()))
             return d->callbackFail(400, "Invalid header field name");
         int &count = d->headDone ? d->trailerCount : d->headerCount;
         if (++count > d->limits.maxHeaders)
@@ -324,7 +324,7 @@ int RequestParser::Impl::headersComplete()
     // and keeps the lab honest about what real servers do.
     int hosts = 0;
     for (const auto &header : std::as_const(current.headers)) {
-        if (cors::equalsIgnoreCase(header.first, "host"))
+        if (base::equalsIgnoreCase(header.first, "host"))
             ++hosts;
     }
     if (hosts > 1)
@@ -333,9 +333,9 @@ int RequestParser::Impl::headersComplete()
         return callbackFail(400, "Missing Host header field (required in HTTP/1.1)");
 
     // llhttp already insists that chunked comes last; any other coding is one we cannot decode.
-    if (const auto codings = cors::getDecodeAndSplit(current.headers, "transfer-encoding")) {
+    if (const auto codings = base::getDecodeAndSplit(current.headers, "transfer-encoding")) {
         for (const QByteArray &coding : *codings) {
-            if (!cors::equalsIgnoreCase(coding, "chunked"))
+            if (!base::equalsIgnoreCase(coding, "chunked"))
                 return callbackFail(501, "Unsupported transfer coding: " + coding);
         }
     }
@@ -348,7 +348,7 @@ int RequestParser::Impl::headersComplete()
                                      " bytes");
 
     if (const auto expect = current.header("expect"); expect && current.versionMinor >= 1) {
-        if (!cors::equalsIgnoreCase(cors::normalizeHeaderValue(*expect), "100-continue"))
+        if (!base::equalsIgnoreCase(base::normalizeHeaderValue(*expect), "100-continue"))
             return callbackFail(417, "Unsupported expectation: " + *expect);
         awaitingContinue = chunked || (hasLength && parser.content_length > 0);
     }

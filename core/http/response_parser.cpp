@@ -1,6 +1,6 @@
 #include "response_parser.h"
 
-#include "cors/header_list.h"
+#include "base/header_list.h"
 
 #include <array>
 #include <cstring>
@@ -421,7 +421,7 @@ bool ResponseParser::Impl::addField(QByteArrayView line)
     // RFC 9112 §5.1 forbids whitespace before the colon, and tells a proxy to remove it from a
     // response before forwarding it: Chromium and Firefox read the name without it.
     const QByteArrayView name = trimOws(line.first(colon));
-    if (!cors::isHttpToken(name)) {
+    if (!base::isHttpToken(name)) {
         fail("Invalid header field name " + quoted(line.first(colon)) + " in " + where() +
              " (expected a token)");
         return false;
@@ -518,12 +518,12 @@ bool ResponseParser::Impl::decideFraming(ResponseHead &head)
     QByteArrayView finalCoding;
     bool hasContentLength = false;
     for (const auto &[name, value] : headers) {
-        if (cors::equalsIgnoreCase(name, "transfer-encoding")) {
+        if (base::equalsIgnoreCase(name, "transfer-encoding")) {
             hasTransferEncoding = true;
             const QByteArrayView last = lastListElement(value);
             if (!last.isEmpty())
                 finalCoding = last;
-        } else if (cors::equalsIgnoreCase(name, "content-length")) {
+        } else if (base::equalsIgnoreCase(name, "content-length")) {
             hasContentLength = true;
         }
     }
@@ -535,7 +535,7 @@ bool ResponseParser::Impl::decideFraming(ResponseHead &head)
         // not reused. In HTTP/1.0 (§6.1: "faulty framing", close after) Chromium ignores
         // Transfer-Encoding, but the proxy relays the head as HTTP/1.1 with its framing fields,
         // so the body is read as they say.
-        head.chunked = cors::equalsIgnoreCase(finalCoding, "chunked");
+        head.chunked = base::equalsIgnoreCase(finalCoding, "chunked");
         head.closeDelimited = !head.chunked;
         if (hasContentLength || !http11 || head.closeDelimited)
             head.keepAlive = false;
@@ -551,7 +551,7 @@ bool ResponseParser::Impl::decideFraming(ResponseHead &head)
     // value as that value, which Chromium and Firefox do. Different values are an error.
     std::optional<qint64> length;
     for (const auto &[name, value] : headers) {
-        if (!cors::equalsIgnoreCase(name, "content-length"))
+        if (!base::equalsIgnoreCase(name, "content-length"))
             continue;
         qsizetype start = 0;
         while (start <= value.size()) {

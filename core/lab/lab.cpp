@@ -314,7 +314,7 @@ quint64 Lab::recover()
     // Journaling goes on once the journal is read (the first save then starts a new one).
     const quint64 job =
         loadJob(recoveryDirectory(), [](const QString &dir, session::Session *staging,
-                                        std::optional<server::CorsPolicy> *policy,
+                                        std::optional<policy::CorsPolicy> *policy,
                                         std::optional<proxy::OverrideSet> *rules, QString *error) {
             return session::SessionAutosave::recover(dir, staging, policy, rules, error);
         });
@@ -339,7 +339,7 @@ void Lab::discardRecovery()
 quint64 Lab::openSession(const QString &path)
 {
     return loadJob(path, [](const QString &file, session::Session *staging,
-                            std::optional<server::CorsPolicy> *policy,
+                            std::optional<policy::CorsPolicy> *policy,
                             std::optional<proxy::OverrideSet> *rules, QString *error) {
         return session::readSessionFile(file, staging, policy, rules, error);
     });
@@ -349,7 +349,7 @@ quint64 Lab::importHar(const QString &path)
 {
     return loadJob(path,
                    [](const QString &file, session::Session *staging,
-                      std::optional<server::CorsPolicy> *, std::optional<proxy::OverrideSet> *,
+                      std::optional<policy::CorsPolicy> *, std::optional<proxy::OverrideSet> *,
                       QString *error) { return report::loadHarFile(file, staging, error); });
 }
 
@@ -397,7 +397,7 @@ quint64 Lab::loadJob(const QString &path, const LoadWork &read)
     auto staging = std::make_shared<session::Session>();
     QThread *worker = QThread::create([this, staging, path, job, read] {
         QString error;
-        std::optional<server::CorsPolicy> policy;
+        std::optional<policy::CorsPolicy> policy;
         std::optional<proxy::OverrideSet> rules;
         const bool ok = read(path, staging.get(), &policy, &rules, &error);
         // Adopted on the session thread, between batches, unless the user cancelled meanwhile.

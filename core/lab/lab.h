@@ -58,8 +58,8 @@ public:
     struct Options
     {
         server::PlaygroundServer::Options playground;
-        server::CorsPolicy policy =
-            *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        policy::CorsPolicy policy =
+            *policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
         ProxySettings proxy;
         bool startProxy = true;
         QHostAddress proxyAddress = QHostAddress::LocalHost;
@@ -174,7 +174,7 @@ private:
     using JobProgress = std::function<bool(qsizetype done, qsizetype total)>;
     /// Reads \a path into the staging session, and the policy and rules when the file has them.
     using LoadWork = std::function<bool(const QString &path, session::Session *staging,
-                                        std::optional<server::CorsPolicy> *policy,
+                                        std::optional<policy::CorsPolicy> *policy,
                                         std::optional<proxy::OverrideSet> *rules, QString *error)>;
     session::WriteOptions writeOptions() const;
     QString recoveryDirectory() const;

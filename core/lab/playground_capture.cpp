@@ -12,7 +12,7 @@ session::CapturedBody capped(const QByteArray &body, qint64 cap)
     return b;
 }
 
-QByteArray originOfListener(const QString &listener, const server::DemoOrigins &origins)
+QByteArray originOfListener(const QString &listener, const policy::DemoOrigins &origins)
 {
     if (listener == QLatin1String("app"))
         return origins.app;
@@ -24,7 +24,7 @@ QByteArray originOfListener(const QString &listener, const server::DemoOrigins &
 } // namespace
 
 session::CapturedExchange captureFromPlayground(const http::HttpExchange &exchange,
-                                                const server::DemoOrigins &origins, qint64 bodyCap)
+                                                const policy::DemoOrigins &origins, qint64 bodyCap)
 {
     const http::HttpRequest &request = exchange.request;
     const http::HttpResponse &response = exchange.response;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "http/http_message.h"
-#include "server/cors_policy.h"
+#include "policy/cors_policy.h"
 #include "session/captured_exchange.h"
 
 namespace corslab::lab {
@@ -10,6 +10,6 @@ namespace corslab::lab {
 /// rebuilt from the demo origin that received it (\a origins), headers as they were on the wire,
 /// bodies kept up to \a bodyCap bytes.
 session::CapturedExchange captureFromPlayground(const http::HttpExchange &exchange,
-                                                const server::DemoOrigins &origins, qint64 bodyCap);
+                                                const policy::DemoOrigins &origins, qint64 bodyCap);
 
 } // namespace corslab::lab

@@ -1,7 +1,7 @@
 #include "client_connection.h"
 
+#include "base/header_list.h"
 #include "certificate_authority.h"
-#include "cors/header_list.h"
 #include "error_page.h"
 #include "http/socket_io.h"
 #include "override_rules.h"
@@ -48,14 +48,14 @@ QByteArray pathOf(const QByteArray &requestTarget)
 }
 
 // Override rules must not change how the body is framed: it is relayed as the server framed it.
-void keepFraming(const http::HeaderList &original, http::HeaderList *changed)
+void keepFraming(const base::HeaderList &original, base::HeaderList *changed)
 {
     for (const char *name : {"content-length", "transfer-encoding"}) {
-        if (cors::getHeader(original, name) == cors::getHeader(*changed, name))
+        if (base::getHeader(original, name) == base::getHeader(*changed, name))
             continue;
-        changed->removeIf([&](const auto &h) { return cors::equalsIgnoreCase(h.first, name); });
+        changed->removeIf([&](const auto &h) { return base::equalsIgnoreCase(h.first, name); });
         for (const auto &h : original) {
-            if (cors::equalsIgnoreCase(h.first, name))
+            if (base::equalsIgnoreCase(h.first, name))
                 changed->append(h);
         }
     }
@@ -558,12 +558,12 @@ void ClientConnection::upstreamHead(const http::ResponseHead &head)
     if (m_target.tls && m_capture.tunnel.tlsVersion.isEmpty())
         m_capture.tunnel.tlsVersion = m_upstream->tlsVersion();
     int status = head.status;
-    http::HeaderList headers = head.headers;
+    base::HeaderList headers = head.headers;
     // Chunked with a Content-Length too: the length is wrong by definition and must not reach the
     // browser (RFC 9112 §6.3).
     if (head.chunked)
         headers.removeIf(
-            [](const auto &h) { return cors::equalsIgnoreCase(h.first, "content-length"); });
+            [](const auto &h) { return base::equalsIgnoreCase(h.first, "content-length"); });
     if (m_options.overrides) {
         const std::shared_ptr<const OverrideSet> rules = m_options.overrides->current();
         QString rule;
@@ -591,13 +591,13 @@ void ClientConnection::upstreamHead(const http::ResponseHead &head)
 
 // A reverse proxy hides the server: a redirect to the server's own origin is turned into one to
 // the proxy's (as nginx's proxy_redirect does), or the browser would leave the proxy.
-void ClientConnection::rewriteRedirectToProxy(http::HeaderList *headers) const
+void ClientConnection::rewriteRedirectToProxy(base::HeaderList *headers) const
 {
     const QByteArray upstreamOrigin = (m_target.tls ? "https://" : "http://") + m_target.hostHeader;
     const QByteArray localOrigin =
         "http://" + m_request.header("host").value_or(QByteArrayLiteral("localhost"));
     for (auto &h : *headers) {
-        if (!cors::equalsIgnoreCase(h.first, "location"))
+        if (!base::equalsIgnoreCase(h.first, "location"))
             continue;
         const QByteArray &value = h.second;
         if (value.startsWith(upstreamOrigin) &&

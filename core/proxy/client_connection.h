@@ -59,7 +59,7 @@ private:
     void relayToClient();
     void finishTunnel(const QString &error);
     void startInterception(const QByteArray &host, quint16 port);
-    void rewriteRedirectToProxy(http::HeaderList *headers) const;
+    void rewriteRedirectToProxy(base::HeaderList *headers) const;
 
     // UpstreamListener
     void upstreamInterim(const http::ResponseHead &head) override;

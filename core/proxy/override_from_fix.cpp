@@ -36,7 +36,7 @@ bool isCorsHeader(const QByteArray &name)
 } // namespace
 
 bool overrideRulesForFix(const cors::Fix &fix, const QUrl &url, const QByteArray &method,
-                         const http::HeaderList &preflightResponseHeaders,
+                         const base::HeaderList &preflightResponseHeaders,
                          QList<OverrideRule> *rules, QString *error)
 {
     auto refuse = [error](const QString &why) {
@@ -65,7 +65,7 @@ bool overrideRulesForFix(const cors::Fix &fix, const QUrl &url, const QByteArray
             // Rules cannot change a status, but the proxy can answer the preflight itself (204):
             // with the server's CORS headers too, since the server is then not asked.
             rule.answerPreflights = true;
-            http::HeaderList set;
+            base::HeaderList set;
             for (const auto &h : preflightResponseHeaders) {
                 const bool patched =
                     std::any_of(rule.set.cbegin(), rule.set.cend(), [&](const auto &s) {

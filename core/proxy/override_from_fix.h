@@ -16,7 +16,7 @@ namespace corslab::proxy {
 /// becomes a rule for \a method. False with \a error when the fix is not a response change (a
 /// change on the page's side, a redirect).
 bool overrideRulesForFix(const cors::Fix &fix, const QUrl &url, const QByteArray &method,
-                         const http::HeaderList &preflightResponseHeaders,
+                         const base::HeaderList &preflightResponseHeaders,
                          QList<OverrideRule> *rules, QString *error);
 
 } // namespace corslab::proxy

@@ -1,9 +1,9 @@
 #include "override_rules.h"
 
-#include "cors/header_list.h"
+#include "base/header_list.h"
+#include "base/json_reader.h"
 #include "override_rules_check.h"
 
-#include "json/json_reader.h"
 #include <algorithm>
 
 namespace corslab::proxy {
@@ -46,7 +46,7 @@ public:
 private:
     bool sameBytes(QByteArrayView a, QByteArrayView b) const
     {
-        return m_caseInsensitive ? cors::equalsIgnoreCase(a, b) : a == b;
+        return m_caseInsensitive ? base::equalsIgnoreCase(a, b) : a == b;
     }
 
     QByteArray m_glob;
@@ -65,12 +65,12 @@ struct OverrideSet::CompiledRule
     CompiledGlob portGlob; ///< empty: any port
     CompiledGlob pathGlob;
     QList<QByteArray> methods;
-    std::optional<server::CompiledPolicy> policy;
+    std::optional<policy::CompiledPolicy> policy;
     bool answerPreflights = false;
     QList<QByteArray> remove;
     QList<NamedValues> replace;
     QList<NamedValues> set;
-    http::HeaderList add;
+    base::HeaderList add;
     int index = 0; ///< in OverrideSet::rules()
 };
 
@@ -81,10 +81,10 @@ char foldAscii(char c)
     return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
 }
 
-const QByteArray *firstHeader(const http::HeaderList &headers, QByteArrayView name)
+const QByteArray *firstHeader(const base::HeaderList &headers, QByteArrayView name)
 {
     for (const auto &header : headers) {
-        if (header.first.size() == name.size() && cors::equalsIgnoreCase(header.first, name))
+        if (header.first.size() == name.size() && base::equalsIgnoreCase(header.first, name))
             return &header.second;
     }
     return nullptr;
@@ -98,13 +98,13 @@ bool isCorsPreflight(const http::HttpRequest &request)
            firstHeader(request.headers, "Access-Control-Request-Method");
 }
 
-QList<NamedValues> groupByName(const http::HeaderList &headers)
+QList<NamedValues> groupByName(const base::HeaderList &headers)
 {
     QList<NamedValues> groups;
     for (const auto &header : headers) {
         const QByteArray &name = header.first; // not a structured binding: clang cannot capture it
         auto it = std::find_if(groups.begin(), groups.end(), [&](const NamedValues &g) {
-            return cors::equalsIgnoreCase(g.name, name);
+            return base::equalsIgnoreCase(g.name, name);
         });
         if (it == groups.end())
             groups.append({name, {header.second}});
@@ -114,15 +114,15 @@ QList<NamedValues> groupByName(const http::HeaderList &headers)
     return groups;
 }
 
-bool isNamed(const http::HeaderList::value_type &header, QByteArrayView name)
+bool isNamed(const base::HeaderList::value_type &header, QByteArrayView name)
 {
-    return header.first.size() == name.size() && cors::equalsIgnoreCase(header.first, name);
+    return header.first.size() == name.size() && base::equalsIgnoreCase(header.first, name);
 }
 
 /// Gives \a name exactly the values of \a group: the first field of that name takes them in
 /// place (left as it is when its value is already the first one), the other fields go.
 /// Appends them when the list has no such field and \a addWhenAbsent.
-void putValues(http::HeaderList *headers, const NamedValues &group, bool addWhenAbsent)
+void putValues(base::HeaderList *headers, const NamedValues &group, bool addWhenAbsent)
 {
     const auto first = std::find_if(headers->begin(), headers->end(),
                                     [&](const auto &h) { return isNamed(h, group.name); });
@@ -148,7 +148,7 @@ bool isAccessControlHeader(const QByteArray &name)
 {
     constexpr QByteArrayView prefix = "access-control-";
     return name.size() > prefix.size() &&
-           cors::equalsIgnoreCase(QByteArrayView(name).first(prefix.size()), prefix);
+           base::equalsIgnoreCase(QByteArrayView(name).first(prefix.size()), prefix);
 }
 
 QList<QByteArrayView> varyTokens(QByteArrayView value)
@@ -167,13 +167,13 @@ QList<QByteArrayView> varyTokens(QByteArrayView value)
 
 /// Drops the Origin token from every Vary field (and a field left empty): a policy without
 /// `Vary: Origin` replaces the server's.
-void stripVaryOrigin(http::HeaderList *headers)
+void stripVaryOrigin(base::HeaderList *headers)
 {
     for (qsizetype i = headers->size() - 1; i >= 0; --i) {
         if (!isNamed(headers->at(i), "Vary"))
             continue;
         const QList<QByteArrayView> tokens = varyTokens(headers->at(i).second);
-        const auto isOrigin = [](QByteArrayView t) { return cors::equalsIgnoreCase(t, "Origin"); };
+        const auto isOrigin = [](QByteArrayView t) { return base::equalsIgnoreCase(t, "Origin"); };
         if (std::none_of(tokens.begin(), tokens.end(), isOrigin))
             continue;
         QByteArray kept;
@@ -193,7 +193,7 @@ void stripVaryOrigin(http::HeaderList *headers)
 
 /// Makes the server's own Vary fields (the first \a serverFields) list Origin. False when the
 /// server sent no Vary field, so the caller adds one.
-bool mergeVaryOrigin(http::HeaderList *headers, qsizetype serverFields)
+bool mergeVaryOrigin(base::HeaderList *headers, qsizetype serverFields)
 {
     qsizetype last = -1;
     for (qsizetype i = 0; i < serverFields; ++i) {
@@ -212,11 +212,11 @@ bool mergeVaryOrigin(http::HeaderList *headers, qsizetype serverFields)
 
 /// Replaces the server's CORS answer (Access-Control-* fields, the Origin token of Vary) by
 /// \a policy's answer to \a request, and for a preflight its status.
-void applyPolicy(const server::CompiledPolicy &policy, const http::HttpRequest &request,
-                 bool preflight, int *status, http::HeaderList *headers)
+void applyPolicy(const policy::CompiledPolicy &policy, const http::HttpRequest &request,
+                 bool preflight, int *status, base::HeaderList *headers)
 {
     headers->removeIf([](const auto &h) { return isAccessControlHeader(h.first); });
-    const server::PolicyAnswer answer =
+    const policy::PolicyAnswer answer =
         policy.answer(request.header("Origin"), request.method,
                       preflight ? request.header("Access-Control-Request-Method") : std::nullopt,
                       preflight ? request.header("Access-Control-Request-Headers") : std::nullopt);
@@ -240,7 +240,7 @@ void applyPolicy(const server::CompiledPolicy &policy, const http::HttpRequest &
 }
 
 void applyRule(const OverrideSet::CompiledRule &rule, const http::HttpRequest &request,
-               bool preflight, int *status, http::HeaderList *headers)
+               bool preflight, int *status, base::HeaderList *headers)
 {
     if (rule.policy)
         applyPolicy(*rule.policy, request, preflight, status, headers);
@@ -255,13 +255,13 @@ void applyRule(const OverrideSet::CompiledRule &rule, const http::HttpRequest &r
 
 /// What a browser would read: the same names (case-insensitive) with the same combined values.
 /// Field order across names and the split of one name's values into fields do not count.
-bool sameFields(const http::HeaderList &a, const http::HeaderList &b)
+bool sameFields(const base::HeaderList &a, const base::HeaderList &b)
 {
     if (a == b)
         return true;
-    const auto covered = [](const http::HeaderList &x, const http::HeaderList &y) {
+    const auto covered = [](const base::HeaderList &x, const base::HeaderList &y) {
         return std::all_of(x.begin(), x.end(), [&](const auto &h) {
-            return cors::getHeader(x, h.first) == cors::getHeader(y, h.first);
+            return base::getHeader(x, h.first) == base::getHeader(y, h.first);
         });
     };
     return covered(a, b) && covered(b, a);
@@ -315,10 +315,10 @@ bool globMatches(QByteArrayView glob, QByteArrayView text, bool caseInsensitive)
 
 OverrideSet::OverrideSet() = default;
 
-bool OverrideSet::fromRules(const QList<OverrideRule> &rules, const server::DemoOrigins &origins,
+bool OverrideSet::fromRules(const QList<OverrideRule> &rules, const policy::DemoOrigins &origins,
                             OverrideSet *out, QString *error)
 {
-    json::JsonReader reader(error);
+    base::JsonReader reader(error);
     OverrideSet set;
     set.m_rules = rules;
     set.m_origins = origins;
@@ -357,7 +357,7 @@ bool OverrideSet::fromRules(const QList<OverrideRule> &rules, const server::Demo
     return true;
 }
 
-OverrideSet OverrideSet::withOrigins(const server::DemoOrigins &origins) const
+OverrideSet OverrideSet::withOrigins(const policy::DemoOrigins &origins) const
 {
     OverrideSet set;
     QString error;
@@ -420,7 +420,7 @@ std::optional<OverrideOutcome> OverrideSet::localPreflightAnswer(const http::Htt
 }
 
 bool OverrideSet::applyToResponse(const http::HttpRequest &request, QByteArrayView host,
-                                  QByteArrayView path, int *status, http::HeaderList *headers,
+                                  QByteArrayView path, int *status, base::HeaderList *headers,
                                   QString *ruleName) const
 {
     if (!m_compiled)
@@ -429,7 +429,7 @@ bool OverrideSet::applyToResponse(const http::HttpRequest &request, QByteArrayVi
     if (!rule)
         return false;
     int newStatus = *status;
-    http::HeaderList newHeaders = *headers;
+    base::HeaderList newHeaders = *headers;
     applyRule(*rule, request, isCorsPreflight(request), &newStatus, &newHeaders);
     if (newStatus == *status && sameFields(newHeaders, *headers))
         return false;

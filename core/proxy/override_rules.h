@@ -1,7 +1,7 @@
 #pragma once
 
 #include "http/http_message.h"
-#include "server/cors_policy.h"
+#include "policy/cors_policy.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -34,16 +34,16 @@ struct OverrideRule
     /// Replaces the server's CORS answer: its Access-Control-* headers and the Origin token of
     /// Vary are dropped, the policy's answer for this request is used (for a preflight, with the
     /// policy's preflight status).
-    std::optional<server::CorsPolicy> policy;
+    std::optional<policy::CorsPolicy> policy;
     /// CORS preflights matching the rule are answered by the proxy, the server never sees them.
     bool answerPreflights = false;
     QList<QByteArray> remove; ///< header names: every field of these names is dropped
-    http::HeaderList replace; ///< like `set`, but only for names the response already has
+    base::HeaderList replace; ///< like `set`, but only for names the response already has
     /// The final values of a name: the first field of that name takes them (in place), the others
     /// are dropped; appended when the response has none. Several entries of one name give
     /// several fields.
-    http::HeaderList set;
-    http::HeaderList add; ///< appended as written, duplicates kept
+    base::HeaderList set;
+    base::HeaderList add; ///< appended as written, duplicates kept
 
     bool operator==(const OverrideRule &other) const = default;
 };
@@ -68,19 +68,19 @@ public:
     /// Checks and compiles \a rules (globs, header names, policies). On a problem: false with
     /// \a error naming the field as a rules file would ("rules[1].host: expected ...").
     /// \a origins are what the policies' `{api}`, `{app}` and `{evil}` stand for.
-    static bool fromRules(const QList<OverrideRule> &rules, const server::DemoOrigins &origins,
+    static bool fromRules(const QList<OverrideRule> &rules, const policy::DemoOrigins &origins,
                           OverrideSet *out, QString *error);
     /// Reads a rules file's JSON (docs/proxy-rules.md); errors name the field and the expectation.
     static bool fromJson(const QJsonDocument &json, OverrideSet *out, QString *error,
-                         const server::DemoOrigins &origins = {});
+                         const policy::DemoOrigins &origins = {});
     /// fromJson() of text; invalid JSON is reported with its line and column.
     static bool fromJson(const QByteArray &text, OverrideSet *out, QString *error,
-                         const server::DemoOrigins &origins = {});
+                         const policy::DemoOrigins &origins = {});
     /// fromJson() of a file; errors are prefixed with the file's path.
     static bool loadFile(const QString &path, OverrideSet *out, QString *error,
-                         const server::DemoOrigins &origins = {});
+                         const policy::DemoOrigins &origins = {});
     /// The same rules with the policies' placeholders standing for \a origins.
-    OverrideSet withOrigins(const server::DemoOrigins &origins) const;
+    OverrideSet withOrigins(const policy::DemoOrigins &origins) const;
 
     /// The rules file form; fromJson() of it gives equal rules.
     QJsonDocument toJson() const;
@@ -108,7 +108,7 @@ public:
     /// (names compared case-insensitively, values per name in order); otherwise nothing is
     /// touched, so a capture marks only real changes.
     bool applyToResponse(const http::HttpRequest &request, QByteArrayView host, QByteArrayView path,
-                         int *status, http::HeaderList *headers, QString *ruleName) const;
+                         int *status, base::HeaderList *headers, QString *ruleName) const;
 
     struct CompiledRule; ///< implementation detail (override_rules.cpp)
 
@@ -117,7 +117,7 @@ private:
                               QByteArrayView path) const;
 
     QList<OverrideRule> m_rules;
-    server::DemoOrigins m_origins;
+    policy::DemoOrigins m_origins;
     /// Enabled rules only, in order; null when there is none (the one branch of the fast path).
     std::shared_ptr<const std::vector<CompiledRule>> m_compiled;
 };

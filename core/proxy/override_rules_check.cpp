@@ -1,6 +1,6 @@
 #include "override_rules_check.h"
 
-#include "cors/header_list.h"
+#include "base/header_list.h"
 
 #include <QJsonValue>
 #include <QRegularExpression>
@@ -94,14 +94,14 @@ QJsonValue asValue(const QByteArray &bytes)
     return QString::fromLatin1(bytes);
 }
 
-bool checkName(const QByteArray &name, const QString &field, json::JsonReader *reader)
+bool checkName(const QByteArray &name, const QString &field, base::JsonReader *reader)
 {
-    if (!cors::isHttpToken(name) || isFramingHeader(name))
+    if (!base::isHttpToken(name) || isFramingHeader(name))
         return reader->fail(field, kNameExpectation, asName(name));
     return true;
 }
 
-bool checkHeaders(const http::HeaderList &headers, const QString &field, json::JsonReader *reader)
+bool checkHeaders(const base::HeaderList &headers, const QString &field, base::JsonReader *reader)
 {
     for (qsizetype i = 0; i < headers.size(); ++i) {
         const QString at = QStringLiteral("%1[%2]").arg(field).arg(i);
@@ -114,9 +114,9 @@ bool checkHeaders(const http::HeaderList &headers, const QString &field, json::J
     return true;
 }
 
-bool checkPolicy(const server::CorsPolicy &policy, const QString &field, json::JsonReader *reader)
+bool checkPolicy(const policy::CorsPolicy &policy, const QString &field, base::JsonReader *reader)
 {
-    if (policy.allowOrigin == server::CorsPolicy::OriginMode::Pattern &&
+    if (policy.allowOrigin == policy::CorsPolicy::OriginMode::Pattern &&
         (policy.originPattern.isEmpty() || !QRegularExpression(policy.originPattern).isValid()))
         return reader->fail(field + QStringLiteral(".allow_origin.pattern"),
                             QStringLiteral("a valid regular expression (mode is \"pattern\")"),
@@ -137,18 +137,18 @@ bool isFramingHeader(QByteArrayView name)
                                                   "proxy-connection", "te",
                                                   "trailer",          "upgrade"};
     return std::any_of(std::begin(kFraming), std::end(kFraming), [&](QByteArrayView framing) {
-        return framing.size() == name.size() && cors::equalsIgnoreCase(framing, name);
+        return framing.size() == name.size() && base::equalsIgnoreCase(framing, name);
     });
 }
 
-bool checkRule(const OverrideRule &rule, const QString &field, json::JsonReader *reader)
+bool checkRule(const OverrideRule &rule, const QString &field, base::JsonReader *reader)
 {
     if (!isValidHostGlob(rule.host))
         return reader->fail(field + QStringLiteral(".host"), kHostExpectation, rule.host);
     if (!isValidPathGlob(rule.path))
         return reader->fail(field + QStringLiteral(".path"), kPathExpectation, rule.path);
     for (qsizetype i = 0; i < rule.methods.size(); ++i) {
-        if (!cors::isHttpToken(rule.methods.at(i)))
+        if (!base::isHttpToken(rule.methods.at(i)))
             return reader->fail(QStringLiteral("%1.methods[%2]").arg(field).arg(i),
                                 kMethodExpectation, asName(rule.methods.at(i)));
     }

@@ -1,8 +1,8 @@
 // The rules file (docs/proxy-rules.md): reading with errors that name the field, and writing.
+#include "base/json_reader.h"
 #include "override_rules.h"
 #include "override_rules_check.h"
 
-#include "json/json_reader.h"
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -25,7 +25,7 @@ const QStringList kRuleKeys = {QStringLiteral("name"),
                                QStringLiteral("set"),
                                QStringLiteral("add")};
 
-bool readBool(json::JsonReader &r, const QJsonValue &value, const QString &field, bool *out)
+bool readBool(base::JsonReader &r, const QJsonValue &value, const QString &field, bool *out)
 {
     if (value.isUndefined())
         return true;
@@ -35,7 +35,7 @@ bool readBool(json::JsonReader &r, const QJsonValue &value, const QString &field
     return true;
 }
 
-bool readString(json::JsonReader &r, const QJsonValue &value, const QString &field, QString *out)
+bool readString(base::JsonReader &r, const QJsonValue &value, const QString &field, QString *out)
 {
     if (value.isUndefined())
         return true;
@@ -45,7 +45,7 @@ bool readString(json::JsonReader &r, const QJsonValue &value, const QString &fie
     return true;
 }
 
-bool readNames(json::JsonReader &r, const QJsonValue &value, const QString &field,
+bool readNames(base::JsonReader &r, const QJsonValue &value, const QString &field,
                QList<QByteArray> *out)
 {
     QStringList names;
@@ -58,7 +58,7 @@ bool readNames(json::JsonReader &r, const QJsonValue &value, const QString &fiel
 
 /// CorsPolicy::fromJson() ignores keys it does not know; in a rules file a misspelt policy field
 /// must not pass silently, so every key is checked against the shape the policy writes.
-bool checkPolicyKeys(json::JsonReader &r, const QJsonObject &object, const QJsonObject &shape,
+bool checkPolicyKeys(base::JsonReader &r, const QJsonObject &object, const QJsonObject &shape,
                      const QString &field)
 {
     if (!r.checkKeys(object, field, shape.keys()))
@@ -73,17 +73,17 @@ bool checkPolicyKeys(json::JsonReader &r, const QJsonObject &object, const QJson
     return true;
 }
 
-bool readPolicy(json::JsonReader &r, const QJsonValue &value, const QString &field, QString *error,
-                std::optional<server::CorsPolicy> *out)
+bool readPolicy(base::JsonReader &r, const QJsonValue &value, const QString &field, QString *error,
+                std::optional<policy::CorsPolicy> *out)
 {
     if (value.isUndefined() || value.isNull())
         return true;
     if (value.isString()) {
-        *out = server::CorsPolicy::preset(value.toString());
+        *out = policy::CorsPolicy::preset(value.toString());
         if (!*out)
             return r.fail(field,
                           QStringLiteral("a preset name (%1)")
-                              .arg(server::CorsPolicy::presetNames().join(QStringLiteral(", "))),
+                              .arg(policy::CorsPolicy::presetNames().join(QStringLiteral(", "))),
                           value);
         return true;
     }
@@ -92,11 +92,11 @@ bool readPolicy(json::JsonReader &r, const QJsonValue &value, const QString &fie
                       QStringLiteral("a policy object (docs/policy.md) or a preset name such as "
                                      "\"Open public API\""),
                       value);
-    if (!checkPolicyKeys(r, value.toObject(), server::CorsPolicy().toJson(), field))
+    if (!checkPolicyKeys(r, value.toObject(), policy::CorsPolicy().toJson(), field))
         return false;
-    server::CorsPolicy policy;
+    policy::CorsPolicy policy;
     QString policyError;
-    if (!server::CorsPolicy::fromJson(value.toObject(), &policy, &policyError)) {
+    if (!policy::CorsPolicy::fromJson(value.toObject(), &policy, &policyError)) {
         *error = field + QLatin1Char('.') + policyError;
         return false;
     }
@@ -104,7 +104,7 @@ bool readPolicy(json::JsonReader &r, const QJsonValue &value, const QString &fie
     return true;
 }
 
-bool readRule(json::JsonReader &r, const QJsonValue &value, const QString &at, QString *error,
+bool readRule(base::JsonReader &r, const QJsonValue &value, const QString &at, QString *error,
               OverrideRule *rule)
 {
     if (!value.isObject())
@@ -130,7 +130,7 @@ bool readRule(json::JsonReader &r, const QJsonValue &value, const QString &at, Q
            r.headerList(get("add"), field("add"), &rule->add) && checkRule(*rule, at, &r);
 }
 
-QJsonArray headersToJson(const http::HeaderList &headers)
+QJsonArray headersToJson(const base::HeaderList &headers)
 {
     QJsonArray array;
     for (const auto &[name, value] : headers)
@@ -149,13 +149,13 @@ QJsonArray namesToJson(const QList<QByteArray> &names)
 } // namespace
 
 bool OverrideSet::fromJson(const QJsonDocument &json, OverrideSet *out, QString *error,
-                           const server::DemoOrigins &origins)
+                           const policy::DemoOrigins &origins)
 {
     if (!json.isObject()) {
         *error = QStringLiteral("expected a JSON object {\"rules\": [...]} at the top level");
         return false;
     }
-    json::JsonReader r(error);
+    base::JsonReader r(error);
     const QJsonObject top = json.object();
     if (!r.checkKeys(top, QString(), kTopKeys))
         return false;
@@ -178,7 +178,7 @@ bool OverrideSet::fromJson(const QJsonDocument &json, OverrideSet *out, QString 
 }
 
 bool OverrideSet::fromJson(const QByteArray &text, OverrideSet *out, QString *error,
-                           const server::DemoOrigins &origins)
+                           const policy::DemoOrigins &origins)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
@@ -195,7 +195,7 @@ bool OverrideSet::fromJson(const QByteArray &text, OverrideSet *out, QString *er
 }
 
 bool OverrideSet::loadFile(const QString &path, OverrideSet *out, QString *error,
-                           const server::DemoOrigins &origins)
+                           const policy::DemoOrigins &origins)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {

@@ -15,7 +15,7 @@ namespace corslab::proxy {
 class OverrideStore
 {
 public:
-    explicit OverrideStore(const OverrideSet &initial = {}, server::DemoOrigins origins = {})
+    explicit OverrideStore(const OverrideSet &initial = {}, policy::DemoOrigins origins = {})
         : m_origins(std::move(origins))
     {
         m_current = std::make_shared<const OverrideSet>(initial.withOrigins(m_origins));
@@ -33,13 +33,13 @@ public:
         m_current = std::make_shared<const OverrideSet>(rules.withOrigins(m_origins));
     }
     /// The playground's demo origins, once it is bound (`{app}` in a rule's policy then means it).
-    void setOrigins(const server::DemoOrigins &origins)
+    void setOrigins(const policy::DemoOrigins &origins)
     {
         QMutexLocker lock(&m_mutex);
         m_origins = origins;
         m_current = std::make_shared<const OverrideSet>(m_current->withOrigins(m_origins));
     }
-    server::DemoOrigins origins() const
+    policy::DemoOrigins origins() const
     {
         QMutexLocker lock(&m_mutex);
         return m_origins;
@@ -47,7 +47,7 @@ public:
 
 private:
     mutable QMutex m_mutex;
-    server::DemoOrigins m_origins;
+    policy::DemoOrigins m_origins;
     std::shared_ptr<const OverrideSet> m_current;
 };
 

@@ -1,6 +1,6 @@
 #include "proxy_request.h"
 
-#include "cors/header_list.h"
+#include "base/header_list.h"
 
 #include <QVarLengthArray>
 #include <charconv>
@@ -10,7 +10,7 @@ namespace corslab::proxy {
 
 namespace {
 
-using cors::equalsIgnoreCase;
+using base::equalsIgnoreCase;
 
 constexpr QByteArrayView fixedHopByHop[] = {
     "connection",         "keep-alive", "proxy-connection", "proxy-authorization",
@@ -188,12 +188,12 @@ std::optional<UpstreamTarget> resolveTarget(const http::HttpRequest &request,
     return std::nullopt;
 }
 
-bool isHopByHop(const http::HeaderList &headers, QByteArrayView name)
+bool isHopByHop(const base::HeaderList &headers, QByteArrayView name)
 {
     return HopByHop(headers).contains(name);
 }
 
-HopByHop::HopByHop(const http::HeaderList &headers)
+HopByHop::HopByHop(const base::HeaderList &headers)
 {
     // Connection options are rare beyond keep-alive/close (already in the fixed list): only a
     // message that names others pays for the token search, once per field, not per pair.
@@ -221,9 +221,9 @@ bool HopByHop::contains(QByteArrayView name) const
     return false;
 }
 
-http::HeaderList withoutHopByHop(const http::HeaderList &headers)
+base::HeaderList withoutHopByHop(const base::HeaderList &headers)
 {
-    http::HeaderList out;
+    base::HeaderList out;
     out.reserve(headers.size());
     const HopByHop hopByHop(headers);
     for (const auto &h : headers) {
@@ -277,7 +277,7 @@ QByteArrayView decimal(qint64 n, char *buffer)
 // Which of \a headers go on: the fixed and Connection-named hop-by-hop fields, and those
 // \a alsoDropped names, stay behind.
 template<typename Drop>
-QVarLengthArray<bool, 32> forwarded(const http::HeaderList &headers, Drop alsoDropped)
+QVarLengthArray<bool, 32> forwarded(const base::HeaderList &headers, Drop alsoDropped)
 {
     QVarLengthArray<bool, 32> keep(headers.size());
     const HopByHop hopByHop(headers);
@@ -331,7 +331,7 @@ QByteArray serializeUpstreamRequest(const http::HttpRequest &request, const Upst
     return out;
 }
 
-void appendResponseHead(int status, const QByteArray &reason, const http::HeaderList &headers,
+void appendResponseHead(int status, const QByteArray &reason, const base::HeaderList &headers,
                         bool close, QByteArray &out)
 {
     const QVarLengthArray<bool, 32> keep =

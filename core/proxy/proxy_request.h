@@ -53,7 +53,7 @@ bool parseAuthority(QByteArrayView authority, QByteArray *host, quint16 *port);
 class HopByHop
 {
 public:
-    explicit HopByHop(const http::HeaderList &headers);
+    explicit HopByHop(const base::HeaderList &headers);
     bool contains(QByteArrayView name) const;
 
 private:
@@ -62,7 +62,7 @@ private:
 
 /// Hop-by-hop fields (RFC 9110 §7.6.1), which a proxy consumes instead of forwarding: the fixed
 /// list, and whatever the message's Connection header names.
-bool isHopByHop(const http::HeaderList &headers, QByteArrayView name);
+bool isHopByHop(const base::HeaderList &headers, QByteArrayView name);
 
 /// The request head and body for the upstream: origin-form target, Host for the upstream, no
 /// hop-by-hop fields, the (already de-chunked) body with its Content-Length.
@@ -72,10 +72,10 @@ QByteArray serializeUpstreamRequest(const http::HttpRequest &request, const Upst
 /// hop-by-hop fields (the body's own framing, Content-Length / Transfer-Encoding, is kept since
 /// the body is relayed as framed), and `Connection: close` when the connection ends after this
 /// response.
-void appendResponseHead(int status, const QByteArray &reason, const http::HeaderList &headers,
+void appendResponseHead(int status, const QByteArray &reason, const base::HeaderList &headers,
                         bool close, QByteArray &out);
 
 /// \a headers without hop-by-hop fields (for the capture of what the browser got).
-http::HeaderList withoutHopByHop(const http::HeaderList &headers);
+base::HeaderList withoutHopByHop(const base::HeaderList &headers);
 
 } // namespace corslab::proxy

@@ -95,7 +95,7 @@ void appendTarget(QList<FixTarget> &out, const cors::HeaderPatch &patch, const Q
     t.title = title;
     t.preflight = preflight;
     t.status = patch.status;
-    for (const cors::Header &h : patch.set)
+    for (const base::Header &h : patch.set)
         t.headerLines << latin1(h.first + ": " + h.second);
     t.removeNames = patch.remove;
     out.append(t);

@@ -1,12 +1,12 @@
 #include "har_export.h"
 
+#include "base/json_text.h"
 #include "cors/cors_error.h"
 #include "cors/scenario.h"
 #include "explanation_view.h"
 #include "har_json_writer.h"
 #include "session/session.h"
 
-#include "json/json_text.h"
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QSaveFile>
@@ -26,7 +26,7 @@ using session::ExchangeRow;
 // Entries copied per read lock of the session: a few milliseconds of copying at most.
 constexpr qsizetype kChunk = 512;
 
-const QByteArray *findHeader(const http::HeaderList &headers, QByteArrayView name)
+const QByteArray *findHeader(const base::HeaderList &headers, QByteArrayView name)
 {
     for (const auto &h : headers) {
         if (name.compare(h.first, Qt::CaseInsensitive) == 0)
@@ -35,7 +35,7 @@ const QByteArray *findHeader(const http::HeaderList &headers, QByteArrayView nam
     return nullptr;
 }
 
-QByteArray headerOr(const http::HeaderList &headers, QByteArrayView name, const char *fallback)
+QByteArray headerOr(const base::HeaderList &headers, QByteArrayView name, const char *fallback)
 {
     const QByteArray *value = findHeader(headers, name);
     return value ? *value : QByteArray(fallback);
@@ -109,7 +109,7 @@ QByteArray requestTarget(const QByteArray &url)
 
 // The size of the head as it went on the wire (HTTP/1.x), -1 for another protocol.
 qint64 headSize(const QByteArray &version, const QByteArray &firstLine,
-                const http::HeaderList &headers)
+                const base::HeaderList &headers)
 {
     if (!version.startsWith("HTTP/1"))
         return -1;
@@ -119,7 +119,7 @@ qint64 headSize(const QByteArray &version, const QByteArray &firstLine,
     return size;
 }
 
-void writeHeaders(HarJsonWriter &out, const http::HeaderList &headers)
+void writeHeaders(HarJsonWriter &out, const base::HeaderList &headers)
 {
     out.beginArray();
     for (const auto &h : headers)
@@ -128,7 +128,7 @@ void writeHeaders(HarJsonWriter &out, const http::HeaderList &headers)
 }
 
 // Request cookies: the Cookie header's "name=value" pairs.
-void writeRequestCookies(HarJsonWriter &out, const http::HeaderList &headers)
+void writeRequestCookies(HarJsonWriter &out, const base::HeaderList &headers)
 {
     out.beginArray();
     for (const auto &h : headers) {
@@ -147,7 +147,7 @@ void writeRequestCookies(HarJsonWriter &out, const http::HeaderList &headers)
 }
 
 // Response cookies: one per Set-Cookie header, with the attributes HAR names.
-void writeResponseCookies(HarJsonWriter &out, const http::HeaderList &headers)
+void writeResponseCookies(HarJsonWriter &out, const base::HeaderList &headers)
 {
     out.beginArray();
     for (const auto &h : headers) {
@@ -412,7 +412,7 @@ void writeEntry(HarJsonWriter &out, const EntryContext &c)
 
     if (!x.upstreamAddress.isEmpty())
         out.key("serverIPAddress").latin1(x.upstreamAddress);
-    out.key("startedDateTime").latin1(json::isoTimeUtc(x.startedAtMs));
+    out.key("startedDateTime").latin1(base::isoTimeUtc(x.startedAtMs));
     out.key("time").number(t.total());
     out.key("timings").beginObject();
     out.key("blocked").number(-1).key("dns").number(-1).key("ssl").number(-1);

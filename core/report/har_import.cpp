@@ -1,10 +1,10 @@
 #include "har_import.h"
 
+#include "base/json_reader.h"
+#include "base/json_scanner.h"
 #include "cors/browser_profile.h"
 #include "session/session.h"
 
-#include "json/json_reader.h"
-#include "json/json_scanner.h"
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
@@ -63,7 +63,7 @@ struct EntryFacts
     bool noResponse = false; ///< status 0 and no response header
 };
 
-class HarReader : public json::JsonReader
+class HarReader : public base::JsonReader
 {
 public:
     using JsonReader::JsonReader;
@@ -135,11 +135,11 @@ private:
         *out = qint64(d);
         return true;
     }
-    bool headers(const QJsonObject &o, const QString &parent, http::HeaderList *out)
+    bool headers(const QJsonObject &o, const QString &parent, base::HeaderList *out)
     {
         return headers(o.value(QStringLiteral("headers")), at(parent, "headers"), out);
     }
-    bool headers(const QJsonValue &v, const QString &field, http::HeaderList *out)
+    bool headers(const QJsonValue &v, const QString &field, base::HeaderList *out)
     {
         if (v.isUndefined())
             return failText(field, QStringLiteral("missing (expected an array of {\"name\", "
@@ -519,7 +519,7 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
         *error = QStringLiteral("not a valid JSON document: the file is empty");
         return false;
     }
-    json::JsonScanner top(json, 0);
+    base::JsonScanner top(json, 0);
     QByteArrayView logText;
     qsizetype logOffset = -1;
     const bool topOk = top.members([&](const QString &name, QByteArrayView value, qsizetype at) {
@@ -536,7 +536,7 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
         }
         // Not an object: say what it is.
         QJsonValue whole;
-        if (!json::parseJsonValue(json.trimmed(), 0, &whole, error))
+        if (!base::parseJsonValue(json.trimmed(), 0, &whole, error))
             return false;
         return reader.fail(QStringLiteral("(top level)"),
                            QStringLiteral("an object {\"log\": {...}} (a HAR file)"), whole);
@@ -548,7 +548,7 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
                                               "file?)"));
     if (!logText.startsWith('{')) {
         QJsonValue log;
-        if (!json::parseJsonValue(logText, logOffset, &log, error))
+        if (!base::parseJsonValue(logText, logOffset, &log, error))
             return false;
         return reader.fail(QStringLiteral("log"),
                            QStringLiteral("an object with \"version\", \"creator\" and "
@@ -560,7 +560,7 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
     QJsonObject log;
     QByteArrayView entriesText;
     qsizetype entriesOffset = -1;
-    json::JsonScanner logScanner(logText, logOffset);
+    base::JsonScanner logScanner(logText, logOffset);
     const bool logOk =
         logScanner.members([&](const QString &name, QByteArrayView value, qsizetype at) {
             if (name == QLatin1String("entries") && value.startsWith('[')) {
@@ -569,7 +569,7 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
                 return true;
             }
             QJsonValue parsed;
-            if (!json::parseJsonValue(value, at, &parsed, error))
+            if (!base::parseJsonValue(value, at, &parsed, error))
                 return false;
             log.insert(name, parsed);
             return true;
@@ -607,11 +607,11 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
     result.bodyCap = qint64(ours.value(QStringLiteral("bodyCap")).toDouble());
 
     QList<EntryFacts> facts;
-    json::JsonScanner entries(entriesText, entriesOffset);
+    base::JsonScanner entries(entriesText, entriesOffset);
     const bool entriesOk =
         entries.elements([&](qsizetype index, QByteArrayView text, qsizetype at) {
             QJsonValue value;
-            if (!json::parseJsonValue(text, at, &value, error))
+            if (!base::parseJsonValue(text, at, &value, error))
                 return false;
             CapturedExchange x;
             EntryFacts f;

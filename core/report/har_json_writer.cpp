@@ -1,6 +1,7 @@
 #include "har_json_writer.h"
 
-#include "json/json_text.h"
+#include "base/json_text.h"
+
 #include <QIODevice>
 
 namespace corslab::report {
@@ -123,7 +124,7 @@ bool HarJsonWriter::flush(QString *error)
 HarJsonWriter &HarJsonWriter::string(QByteArrayView bytes, bool latin1)
 {
     beforeValue();
-    json::appendString(m_buffer, bytes, latin1);
+    base::appendString(m_buffer, bytes, latin1);
     return *this;
 }
 

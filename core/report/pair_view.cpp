@@ -1,8 +1,8 @@
 #include "pair_view.h"
 
+#include "base/header_list.h"
 #include "cors/cors_error.h"
 #include "cors/explanation.h"
-#include "cors/header_list.h"
 #include "session/session.h"
 
 namespace corslab::report {
@@ -20,12 +20,12 @@ QString latin1(const QByteArray &bytes)
 bool startsWithIgnoreCase(QByteArrayView name, QByteArrayView prefix)
 {
     return name.size() >= prefix.size() &&
-           cors::equalsIgnoreCase(name.first(prefix.size()), prefix);
+           base::equalsIgnoreCase(name.first(prefix.size()), prefix);
 }
 
 bool isCorsRequestHeader(QByteArrayView name)
 {
-    return cors::equalsIgnoreCase(name, "origin") ||
+    return base::equalsIgnoreCase(name, "origin") ||
            startsWithIgnoreCase(name, "access-control-request-");
 }
 
@@ -80,7 +80,7 @@ QList<HeaderLine *> responseLines(PairSide &side, QByteArrayView name)
 {
     QList<HeaderLine *> out;
     for (HeaderLine &line : side.responseHeaders) {
-        if (cors::equalsIgnoreCase(line.name, name))
+        if (base::equalsIgnoreCase(line.name, name))
             out.append(&line);
     }
     return out;
@@ -159,7 +159,7 @@ void markFix(PairSide &side, const cors::HeaderPatch &patch, bool blocked)
         if (current != Mark::Failed)
             current = to;
     };
-    for (const cors::Header &h : patch.set) {
+    for (const base::Header &h : patch.set) {
         QList<HeaderLine *> lines = responseLines(side, h.first);
         if (lines.isEmpty())
             lines.append(&addMissing(side, h.first, markFor(h.first)));
@@ -232,7 +232,7 @@ PairSide presentSide(const session::Session &session, qsizetype index, Role role
         line.name = h.first;
         line.value = h.second;
         line.cors = isCorsRequestHeader(h.first);
-        if (cors::equalsIgnoreCase(h.first, "cookie"))
+        if (base::equalsIgnoreCase(h.first, "cookie"))
             line.note = QStringLiteral("credentials");
         side.requestHeaders.append(line);
     }
@@ -319,7 +319,7 @@ PairSide absentActual(const session::Session &session, qsizetype preflightIndex,
     side.title = QStringLiteral("ACTUAL REQUEST");
     const session::CapturedExchange pf = session.exchange(preflightIndex);
     QByteArray method =
-        cors::getHeader(pf.requestHeaders, "access-control-request-method").value_or("actual");
+        base::getHeader(pf.requestHeaders, "access-control-request-method").value_or("actual");
     const QString request = latin1(method) + QStringLiteral(" request");
     switch (explanation.state) {
     case session::VerdictState::Blocked:
@@ -358,21 +358,21 @@ void annotateActualRequest(PairSide &side, const cors::Verdict &verdict)
     for (HeaderLine &line : side.requestHeaders) {
         for (const cors::PreflightReason &r : verdict.preflightReasons) {
             if (r.kind == cors::PreflightReason::Kind::Header &&
-                cors::equalsIgnoreCase(r.name, line.name))
+                base::equalsIgnoreCase(r.name, line.name))
                 line.note = QStringLiteral("needs a preflight");
         }
     }
     const cors::Check *failed = verdict.failedCheck();
     if (failed && failed->step == cors::Step::HeadersAllowed) {
         for (HeaderLine &line : side.requestHeaders) {
-            if (cors::equalsIgnoreCase(line.name, failed->seen)) {
+            if (base::equalsIgnoreCase(line.name, failed->seen)) {
                 line.mark = Mark::Failed;
                 line.note = QStringLiteral("not allowed by the preflight");
             }
         }
     }
     for (HeaderLine &line : side.responseHeaders) {
-        if (verdict.hiddenHeaders.contains(cors::asciiLower(line.name)))
+        if (verdict.hiddenHeaders.contains(base::asciiLower(line.name)))
             line.note = QStringLiteral("hidden from JavaScript");
     }
 }
@@ -458,7 +458,7 @@ namespace {
 const HeaderLine *findLine(const QList<HeaderLine> &lines, QByteArrayView name)
 {
     for (const HeaderLine &line : lines) {
-        if (cors::equalsIgnoreCase(line.name, name))
+        if (base::equalsIgnoreCase(line.name, name))
             return &line;
     }
     return nullptr;

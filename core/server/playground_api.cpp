@@ -23,7 +23,7 @@ http::HttpResponse json(int status, const QJsonObject &body)
     return r;
 }
 
-QJsonArray headersJson(const http::HeaderList &headers)
+QJsonArray headersJson(const base::HeaderList &headers)
 {
     QJsonArray out;
     for (const auto &h : headers)
@@ -48,7 +48,8 @@ QByteArray cookieValue(const http::HttpRequest &request, const QByteArray &name)
 
 } // namespace
 
-PlaygroundApi::PlaygroundApi(DemoOrigins origins, CookieOptions cookies, QByteArray pageTemplate)
+PlaygroundApi::PlaygroundApi(policy::DemoOrigins origins, CookieOptions cookies,
+                             QByteArray pageTemplate)
     : m_origins(std::move(origins)), m_pageTemplate(std::move(pageTemplate)), m_cookies(cookies)
 {
 }
@@ -66,13 +67,14 @@ bool PlaygroundApi::loggedIn(const http::HttpRequest &request) const
     return !token.isEmpty() && m_sessions.contains(token);
 }
 
-http::HttpResponse PlaygroundApi::handle(const http::HttpRequest &request, const CorsPolicy &policy)
+http::HttpResponse PlaygroundApi::handle(const http::HttpRequest &request,
+                                         const policy::CorsPolicy &policy)
 {
-    return handle(request, CompiledPolicy(policy, m_origins));
+    return handle(request, policy::CompiledPolicy(policy, m_origins));
 }
 
 http::HttpResponse PlaygroundApi::handle(const http::HttpRequest &request,
-                                         const CompiledPolicy &policy)
+                                         const policy::CompiledPolicy &policy)
 {
     if (request.listener == QLatin1String("api"))
         return handleApi(request, policy);
@@ -110,11 +112,11 @@ http::HttpResponse PlaygroundApi::handlePage(const http::HttpRequest &request) c
 }
 
 http::HttpResponse PlaygroundApi::handleApi(const http::HttpRequest &request,
-                                            const CompiledPolicy &policy)
+                                            const policy::CompiledPolicy &policy)
 {
-    const PolicyAnswer answer = policy.answer(request.header("origin"), request.method,
-                                              request.header("access-control-request-method"),
-                                              request.header("access-control-request-headers"));
+    const policy::PolicyAnswer answer = policy.answer(
+        request.header("origin"), request.method, request.header("access-control-request-method"),
+        request.header("access-control-request-headers"));
     http::HttpResponse r;
     const QByteArray path = request.path();
     const QUrlQuery query = request.query();

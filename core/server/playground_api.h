@@ -1,7 +1,7 @@
 #pragma once
 
-#include "cors_policy.h"
 #include "http/http_message.h"
+#include "policy/cors_policy.h"
 
 #include <QMutex>
 #include <QSet>
@@ -22,22 +22,24 @@ struct CookieOptions
 class PlaygroundApi
 {
 public:
-    PlaygroundApi(DemoOrigins origins, CookieOptions cookies, QByteArray pageTemplate);
+    PlaygroundApi(policy::DemoOrigins origins, CookieOptions cookies, QByteArray pageTemplate);
 
     /// \a listener is "api", "app" or "evil": which demo origin received the request.
-    http::HttpResponse handle(const http::HttpRequest &request, const CompiledPolicy &policy);
+    http::HttpResponse handle(const http::HttpRequest &request,
+                              const policy::CompiledPolicy &policy);
     /// The same with a policy compiled for this call (tests, one-off use).
-    http::HttpResponse handle(const http::HttpRequest &request, const CorsPolicy &policy);
+    http::HttpResponse handle(const http::HttpRequest &request, const policy::CorsPolicy &policy);
 
-    const DemoOrigins &origins() const { return m_origins; }
+    const policy::DemoOrigins &origins() const { return m_origins; }
     void setCookieOptions(const CookieOptions &options);
 
 private:
-    http::HttpResponse handleApi(const http::HttpRequest &request, const CompiledPolicy &policy);
+    http::HttpResponse handleApi(const http::HttpRequest &request,
+                                 const policy::CompiledPolicy &policy);
     http::HttpResponse handlePage(const http::HttpRequest &request) const;
     bool loggedIn(const http::HttpRequest &request) const;
 
-    DemoOrigins m_origins;
+    policy::DemoOrigins m_origins;
     QByteArray m_pageTemplate;
     mutable QMutex m_mutex;
     CookieOptions m_cookies;

@@ -20,7 +20,7 @@ QByteArray loadPageTemplate()
 }
 } // namespace
 
-PlaygroundServer::PlaygroundServer(Options options, CorsPolicy policy, QObject *parent)
+PlaygroundServer::PlaygroundServer(Options options, policy::CorsPolicy policy, QObject *parent)
     : QObject(parent), m_options(std::move(options)), m_policy(std::move(policy))
 {
 }
@@ -38,7 +38,7 @@ bool PlaygroundServer::start(QString *error)
     // once the ports are known, so it is created after binding but before anything can connect
     // (the handler refuses requests until then).
     auto apiSlot = std::make_shared<std::atomic<PlaygroundApi *>>(nullptr);
-    PolicyStore *policy = &m_policy;
+    policy::PolicyStore *policy = &m_policy;
     m_http = std::make_unique<http::HttpServer>(
         [apiSlot, policy](const http::HttpRequest &request) {
             PlaygroundApi *api = apiSlot->load();
@@ -118,7 +118,7 @@ QUrl PlaygroundServer::evilPageUrl() const
     return QUrl(QString::fromLatin1(m_origins.evil + '/'));
 }
 
-void PlaygroundServer::setPolicy(const CorsPolicy &policy)
+void PlaygroundServer::setPolicy(const policy::CorsPolicy &policy)
 {
     m_policy.set(policy);
     Q_EMIT policyChanged();

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "cors_policy.h"
 #include "http/http_server.h"
 #include "playground_api.h"
-#include "policy_store.h"
+#include "policy/cors_policy.h"
+#include "policy/policy_store.h"
 
 #include <QHostAddress>
 #include <QList>
@@ -37,7 +37,8 @@ public:
         int logLimit = 10000; ///< exchanges kept in memory (oldest dropped first, in batches)
     };
 
-    explicit PlaygroundServer(Options options, CorsPolicy policy = {}, QObject *parent = nullptr);
+    explicit PlaygroundServer(Options options, policy::CorsPolicy policy = {},
+                              QObject *parent = nullptr);
     ~PlaygroundServer() override;
 
     /// Binds the three origins. Returns false with \a error naming the origin and the reason.
@@ -45,14 +46,14 @@ public:
     void stop();
     bool isRunning() const { return m_running; }
 
-    DemoOrigins origins() const { return m_origins; }
+    policy::DemoOrigins origins() const { return m_origins; }
     /// The URL of the playground page on the trusted app and on the untrusted origin.
     QUrl appPageUrl() const;
     QUrl evilPageUrl() const;
 
-    CorsPolicy policy() const { return m_policy.get(); }
+    policy::CorsPolicy policy() const { return m_policy.get(); }
     /// Takes effect on the next request (thread-safe).
-    void setPolicy(const CorsPolicy &policy);
+    void setPolicy(const policy::CorsPolicy &policy);
     void setCookieOptions(const CookieOptions &options);
 
     /// The exchanges handled so far, oldest first (thread-safe copy).
@@ -68,8 +69,8 @@ private:
     void record(const QList<http::HttpExchange> &batch);
 
     Options m_options;
-    PolicyStore m_policy;
-    DemoOrigins m_origins;
+    policy::PolicyStore m_policy;
+    policy::DemoOrigins m_origins;
     std::unique_ptr<PlaygroundApi> m_api;
     std::unique_ptr<http::HttpServer> m_http;
     bool m_running = false;

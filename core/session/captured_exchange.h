@@ -55,13 +55,13 @@ struct CapturedExchange
     QByteArray method;
     QByteArray url; ///< absolute: "https://api.example.com/v1/x?y=1"
     QByteArray httpVersion = QByteArrayLiteral("HTTP/1.1");
-    http::HeaderList requestHeaders;
+    base::HeaderList requestHeaders;
     CapturedBody requestBody;
 
     // The response as the browser got it (after override rules). status 0: none (failure).
     int status = 0;
     QByteArray reason;
-    http::HeaderList responseHeaders;
+    base::HeaderList responseHeaders;
     CapturedBody responseBody;
 
     /// Override marks: set when a rule changed the response. upstreamResponseHeaders is then what
@@ -69,7 +69,7 @@ struct CapturedExchange
     bool overridden = false;
     bool answeredLocally = false; ///< the proxy answered (a preflight rule): no upstream at all
     QString overrideRule;
-    http::HeaderList upstreamResponseHeaders;
+    base::HeaderList upstreamResponseHeaders;
     int upstreamStatus = 0;
 
     TunnelInfo tunnel; ///< for Type::Tunnel, and for exchanges inside an intercepted tunnel

@@ -28,7 +28,7 @@ constexpr KindName kKindNames[] = {
 
 QByteArray lowerTrimmed(const QByteArray &value)
 {
-    return cors::asciiLower(cors::normalizeHeaderValue(value));
+    return base::asciiLower(base::normalizeHeaderValue(value));
 }
 
 bool isNavigationDestination(const QByteArray &dest)
@@ -81,12 +81,12 @@ public:
         Count
     };
 
-    explicit ReadHeaders(const cors::HeaderList &list) : m_list(list)
+    explicit ReadHeaders(const base::HeaderList &list) : m_list(list)
     {
         for (const auto &h : list) {
             for (int n = 0; n < Count; ++n) {
                 if (kReadHeaders[n].size() == h.first.size() &&
-                    cors::equalsIgnoreCase(h.first, kReadHeaders[n])) {
+                    base::equalsIgnoreCase(h.first, kReadHeaders[n])) {
                     m_repeated[n] = m_value[n] != nullptr;
                     m_value[n] = &h.second;
                     break;
@@ -100,12 +100,12 @@ public:
         if (!m_value[n])
             return std::nullopt;
         if (m_repeated[n])
-            return cors::getHeader(m_list, kReadHeaders[n]);
-        return cors::normalizeHeaderValue(*m_value[n]);
+            return base::getHeader(m_list, kReadHeaders[n]);
+        return base::normalizeHeaderValue(*m_value[n]);
     }
 
 private:
-    const cors::HeaderList &m_list;
+    const base::HeaderList &m_list;
     const QByteArray *m_value[Count] = {};
     bool m_repeated[Count] = {};
 };
@@ -161,7 +161,7 @@ QByteArray originOfUrl(QByteArrayView url)
     const qsizetype sep = url.indexOf("://");
     if (sep <= 0)
         return QByteArrayLiteral("null");
-    const QByteArray scheme = cors::asciiLower(url.first(sep).toByteArray());
+    const QByteArray scheme = base::asciiLower(url.first(sep).toByteArray());
     if (cors::defaultPort(scheme) < 0)
         return QByteArrayLiteral("null");
     QByteArrayView rest = url.sliced(sep + 3);
@@ -186,7 +186,7 @@ QByteArray originOfUrl(QByteArrayView url)
     }
     if (host.isEmpty())
         return QByteArrayLiteral("null");
-    QByteArray out = scheme + "://" + cors::asciiLower(host.toByteArray());
+    QByteArray out = scheme + "://" + base::asciiLower(host.toByteArray());
     bool ok = false;
     const int number = port.toInt(&ok);
     if (ok && number != cors::defaultPort(scheme))
@@ -218,7 +218,7 @@ Classification classifyExchange(const CapturedExchange &x, const cors::BrowserPr
     const ReadHeaders h(x.requestHeaders);
     const std::optional<QByteArray> origin = h.get(ReadHeaders::Origin);
     if (origin)
-        c.origin = cors::normalizeHeaderValue(*origin);
+        c.origin = base::normalizeHeaderValue(*origin);
     const std::optional<QByteArray> fetchMode = h.get(ReadHeaders::FetchMode);
     const std::optional<QByteArray> fetchSite = h.get(ReadHeaders::FetchSite);
     const std::optional<QByteArray> fetchDest = h.get(ReadHeaders::FetchDest);
@@ -228,7 +228,7 @@ Classification classifyExchange(const CapturedExchange &x, const cors::BrowserPr
     if (x.method == "OPTIONS" && origin && requested) {
         c.kind = ExchangeKind::Preflight;
         c.evidence = Evidence::Origin | Evidence::RequestMethod;
-        c.requestedMethod = cors::normalizeHeaderValue(*requested);
+        c.requestedMethod = base::normalizeHeaderValue(*requested);
         c.requestedHeaders = parseRequestedHeaderNames(
             h.get(ReadHeaders::RequestHeaderNames).value_or(QByteArray()));
         c.unsafeHeaderNames = c.requestedHeaders;
@@ -335,7 +335,7 @@ QString describeEvidence(const CapturedExchange &x, quint16 evidence)
         if (!(evidence & bit))
             return;
         const QByteArray value =
-            cors::getHeader(x.requestHeaders, QByteArrayView(name)).value_or(QByteArray());
+            base::getHeader(x.requestHeaders, QByteArrayView(name)).value_or(QByteArray());
         parts << QString::fromLatin1(name) + QStringLiteral(": ") + QString::fromLatin1(value);
     };
     add(Evidence::SecFetchMode, "Sec-Fetch-Mode");
@@ -345,12 +345,12 @@ QString describeEvidence(const CapturedExchange &x, quint16 evidence)
     if (evidence & Evidence::Origin)
         parts << QStringLiteral("Origin: %1 (the URL's origin is %2)")
                      .arg(QString::fromLatin1(
-                              cors::getHeader(x.requestHeaders, "origin").value_or(QByteArray())),
+                              base::getHeader(x.requestHeaders, "origin").value_or(QByteArray())),
                           QString::fromLatin1(originOfUrl(x.url)));
     if (evidence & Evidence::Referer)
         parts << QStringLiteral("no Origin, Referer: %1 (the URL's origin is %2)")
                      .arg(QString::fromLatin1(
-                              cors::getHeader(x.requestHeaders, "referer").value_or(QByteArray())),
+                              base::getHeader(x.requestHeaders, "referer").value_or(QByteArray())),
                           QString::fromLatin1(originOfUrl(x.url)));
     add(Evidence::AcceptHtml, "Accept");
     add(Evidence::UpgradeInsecureRequests, "Upgrade-Insecure-Requests");

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "base/header_list.h"
 #include "captured_exchange.h"
 #include "cors/browser_profile.h"
-#include "cors/header_list.h"
 #include "cors/scenario.h"
 
 #include <QByteArray>
@@ -67,7 +67,7 @@ struct Classification
     bool needsPreflight = false;
     QByteArray origin; ///< the Origin header's value; empty when none was sent
     /// CORS kinds: the headers the page's script set (what the browser adds itself removed).
-    cors::HeaderList scriptHeaders;
+    base::HeaderList scriptHeaders;
     /// CORS kinds: the CORS-unsafe request-header names, lowercase and sorted (what a preflight
     /// announces in Access-Control-Request-Headers).
     QList<QByteArray> unsafeHeaderNames;

@@ -1,9 +1,9 @@
 #include "exchange_evaluator.h"
 
+#include "base/header_list.h"
 #include "cors/cors_engine.h"
 #include "cors/cors_error.h"
 #include "cors/fetch_rules.h"
-#include "cors/header_list.h"
 #include "cors/preflight_cache.h"
 #include "fast_hash.h"
 
@@ -120,7 +120,7 @@ bool requestValueMatters(QByteArrayView name)
                                                "x-http-method-override",
                                                "x-method-override"};
     for (QByteArrayView n : names) {
-        if (n.size() == name.size() && cors::equalsIgnoreCase(name, n))
+        if (n.size() == name.size() && base::equalsIgnoreCase(name, n))
             return true;
     }
     return false;
@@ -132,26 +132,26 @@ bool responseValueMatters(QByteArrayView name)
         return false;
     const char first = char(name[0] | 0x20);
     return (first == 'a' && name.size() > 15 &&
-            cors::equalsIgnoreCase(name.first(15), "access-control-")) ||
-           (first == 'v' && cors::equalsIgnoreCase(name, "vary"));
+            base::equalsIgnoreCase(name.first(15), "access-control-")) ||
+           (first == 'v' && base::equalsIgnoreCase(name, "vary"));
 }
 
 // Headers the classifier takes for the browser's although a page may set them too
 // (Cache-Control, User-Agent...): when the preflight announced one, the script set it, and it
 // belongs with the script's headers. Rare, so the announced names are checked before any work.
-cors::HeaderList setByThePageAfterAll(const CapturedExchange &x, const QList<QByteArray> &announced,
-                                      const cors::HeaderList &scriptHeaders)
+base::HeaderList setByThePageAfterAll(const CapturedExchange &x, const QList<QByteArray> &announced,
+                                      const base::HeaderList &scriptHeaders)
 {
     const bool any = std::any_of(announced.begin(), announced.end(), [](const QByteArray &n) {
         return n == "user-agent" || n == "priority" || n == "pragma" || n == "cache-control" ||
                n == "upgrade-insecure-requests";
     });
-    cors::HeaderList out;
+    base::HeaderList out;
     if (!any)
         return out;
     for (const auto &h : x.requestHeaders) {
-        if (announced.contains(cors::asciiLower(h.first)) &&
-            !cors::containsHeader(scriptHeaders, h.first) &&
+        if (announced.contains(base::asciiLower(h.first)) &&
+            !base::containsHeader(scriptHeaders, h.first) &&
             !cors::isForbiddenRequestHeader(h.first, h.second))
             out.append(h);
     }
@@ -163,7 +163,7 @@ QList<QByteArray> announcedBy(const CapturedExchange *preflight)
     if (!preflight)
         return {};
     return parseRequestedHeaderNames(
-        cors::getHeader(preflight->requestHeaders, "access-control-request-headers")
+        base::getHeader(preflight->requestHeaders, "access-control-request-headers")
             .value_or(QByteArray()));
 }
 
@@ -175,8 +175,8 @@ cors::PreflightCache assumedCache(const cors::Scenario &s, const cors::BrowserPr
         unsafe += (unsafe.isEmpty() ? "" : ",") + u.name;
     cors::PreflightCache cache;
     cache.store({s.origin.serialize(), s.url(), s.credentials == cors::CredentialsMode::Include, 60,
-                 cors::extractHeaderListValues({{"m", s.method}}, "m"),
-                 cors::extractHeaderListValues({{"h", unsafe}}, "h")},
+                 base::extractHeaderListValues({{"m", s.method}}, "m"),
+                 base::extractHeaderListValues({{"h", unsafe}}, "h")},
                 0);
     return cache;
 }
@@ -319,7 +319,7 @@ void Evaluator::actual()
     s.headers = m_c.scriptHeaders;
     if (ci.authorizationByBrowser)
         s.headers.removeIf(
-            [](const cors::Header &h) { return cors::equalsIgnoreCase(h.first, "authorization"); });
+            [](const base::Header &h) { return base::equalsIgnoreCase(h.first, "authorization"); });
     if (m_ctx.preflight) {
         s.headers += setByThePageAfterAll(m_x, announced, m_c.scriptHeaders);
         s.preflight = cors::ResponseSpec{m_ctx.preflight->status, m_ctx.preflight->responseHeaders};
@@ -469,15 +469,15 @@ struct KeyHasher
     // The engine reads the CORS headers and Vary by value, and Set-Cookie and Location by
     // presence; every other response header only changes which headers a script can read
     // (and an info-level warning), never the summary.
-    void addResponse(int status, const cors::HeaderList &headers)
+    void addResponse(int status, const base::HeaderList &headers)
     {
         addNumber(status);
         for (const auto &h : headers) {
             if (responseValueMatters(h.first)) {
                 add(h.first);
                 add(h.second);
-            } else if (cors::equalsIgnoreCase(h.first, "set-cookie") ||
-                       cors::equalsIgnoreCase(h.first, "location")) {
+            } else if (base::equalsIgnoreCase(h.first, "set-cookie") ||
+                       base::equalsIgnoreCase(h.first, "location")) {
                 add(h.first);
             }
         }
@@ -530,17 +530,17 @@ CredentialsInference inferCredentials(const CapturedExchange &x, const QList<QBy
         // without cookies is the composer's, which adds no HTTP authentication of its own.
         return ci;
     }
-    if (cors::containsHeader(x.requestHeaders, "cookie")) {
+    if (base::containsHeader(x.requestHeaders, "cookie")) {
         ci.include = true;
         ci.assumption = Assumption::CredentialsFromCookie;
         return ci;
     }
-    if (const std::optional<QByteArray> auth = cors::getHeader(x.requestHeaders, "authorization")) {
+    if (const std::optional<QByteArray> auth = base::getHeader(x.requestHeaders, "authorization")) {
         const bool announcedByPreflight =
             announced && announced->contains(QByteArrayLiteral("authorization"));
-        const QByteArray value = cors::normalizeHeaderValue(*auth);
+        const QByteArray value = base::normalizeHeaderValue(*auth);
         const bool bearer =
-            value.size() >= 6 && cors::equalsIgnoreCase(QByteArrayView(value).first(6), "bearer");
+            value.size() >= 6 && base::equalsIgnoreCase(QByteArrayView(value).first(6), "bearer");
         if (!announcedByPreflight && !bearer) {
             ci.include = true;
             ci.assumption = Assumption::CredentialsFromAuthorization;

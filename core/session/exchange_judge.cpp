@@ -1,8 +1,8 @@
 #include "exchange_judge.h"
 
+#include "base/header_list.h"
 #include "cors/cors_engine.h"
 #include "cors/fetch_rules.h"
-#include "cors/header_list.h"
 #include "cors/preflight_cache.h"
 
 #include <QVarLengthArray>
@@ -32,14 +32,14 @@ bool isBrowserAddedRequestHeader(const QByteArray &name, const QByteArray &value
     }();
     if (name.size() < qsizetype(byLength.size())) {
         for (QByteArrayView n : byLength[size_t(name.size())]) {
-            if (cors::equalsIgnoreCase(name, n))
+            if (base::equalsIgnoreCase(name, n))
                 return true;
         }
     }
     const QByteArrayView v(name);
     const char first = v.isEmpty() ? '\0' : char(v[0] | 0x20);
-    if ((first == 'p' && v.size() >= 6 && cors::equalsIgnoreCase(v.first(6), "proxy-")) ||
-        (first == 's' && v.size() >= 4 && cors::equalsIgnoreCase(v.first(4), "sec-")))
+    if ((first == 'p' && v.size() >= 6 && base::equalsIgnoreCase(v.first(6), "proxy-")) ||
+        (first == 's' && v.size() >= 4 && base::equalsIgnoreCase(v.first(4), "sec-")))
         return true;
     // The method-override headers are forbidden depending on their value: the engine decides.
     return !v.isEmpty() && (v[0] == 'x' || v[0] == 'X') &&
@@ -131,8 +131,8 @@ ExchangeJudgement judgeExchange(const http::HttpRequest &request,
         unsafe += (unsafe.isEmpty() ? "" : ",") + u.name;
     cors::PreflightCache passed;
     passed.store({s.origin.serialize(), url, s.credentials == cors::CredentialsMode::Include, 60,
-                  cors::extractHeaderListValues({{"m", s.method}}, "m"),
-                  cors::extractHeaderListValues({{"h", unsafe}}, "h")},
+                  base::extractHeaderListValues({{"m", s.method}}, "m"),
+                  base::extractHeaderListValues({{"h", unsafe}}, "h")},
                  0);
     j.verdict = cors::evaluate(s, profile, passed, 0);
     j.summary = verdictLine(*j.verdict);
@@ -141,8 +141,8 @@ ExchangeJudgement judgeExchange(const http::HttpRequest &request,
         credentialed.credentials = cors::CredentialsMode::Include;
         cors::PreflightCache passedWithCredentials;
         passedWithCredentials.store({s.origin.serialize(), url, true, 60,
-                                     cors::extractHeaderListValues({{"m", s.method}}, "m"),
-                                     cors::extractHeaderListValues({{"h", unsafe}}, "h")},
+                                     base::extractHeaderListValues({{"m", s.method}}, "m"),
+                                     base::extractHeaderListValues({{"h", unsafe}}, "h")},
                                     0);
         j.credentialedVerdict = cors::evaluate(credentialed, profile, passedWithCredentials, 0);
         if (j.verdict->exposed && !j.credentialedVerdict->exposed)
@@ -193,7 +193,7 @@ const ExchangeJudgement &ExchangeJudge::judge(const http::HttpRequest &request,
     key.add(request.method);
     for (const auto &h : request.headers) {
         key.add(h.first);
-        key.add(cors::equalsIgnoreCase(h.first, "cookie") ? QByteArrayView("present")
+        key.add(base::equalsIgnoreCase(h.first, "cookie") ? QByteArrayView("present")
                                                           : QByteArrayView(h.second));
     }
     key.add(

@@ -1,6 +1,6 @@
 #include "exchange_store.h"
 
-#include "cors/header_list.h"
+#include "base/header_list.h"
 #include "varint.h"
 
 namespace corslab::session {
@@ -39,8 +39,8 @@ qsizetype ExchangeStore::add(const CapturedExchange &x)
     r.firstByteAtMs = x.firstByteAtMs;
     r.finishedAtMs = x.finishedAtMs;
     r.method = m_strings.intern(x.method);
-    if (const std::optional<QByteArray> origin = cors::getHeader(x.requestHeaders, "origin")) {
-        r.origin = m_strings.intern(cors::normalizeHeaderValue(*origin));
+    if (const std::optional<QByteArray> origin = base::getHeader(x.requestHeaders, "origin")) {
+        r.origin = m_strings.intern(base::normalizeHeaderValue(*origin));
         if (r.origin && !m_originSet.contains(r.origin)) {
             m_originSet.insert(r.origin);
             m_origins.append(r.origin);

@@ -18,7 +18,7 @@ size_t lineHash(quint32 name, QByteArrayView value)
 
 // Layout: varint count, then per header a varint tag. Even tag: an interned line (tag >> 1).
 // Odd tag: name id (tag >> 1), then varint length and the value's bytes.
-void HeaderPacker::pack(const http::HeaderList &headers, QByteArray &out, Lane lane)
+void HeaderPacker::pack(const base::HeaderList &headers, QByteArray &out, Lane lane)
 {
     varint::append(out, quint64(headers.size()));
     std::array<quint32, kRecentPositions> &recent = m_recent[size_t(lane)];
@@ -69,9 +69,9 @@ void HeaderPacker::pack(const http::HeaderList &headers, QByteArray &out, Lane l
     }
 }
 
-http::HeaderList HeaderPacker::unpack(const char *&p, const char *end) const
+base::HeaderList HeaderPacker::unpack(const char *&p, const char *end) const
 {
-    http::HeaderList headers;
+    base::HeaderList headers;
     const quint64 count = varint::read(p, end);
     headers.reserve(qsizetype(qMin<quint64>(count, 4096)));
     for (quint64 i = 0; i < count && p < end; ++i) {

@@ -25,10 +25,10 @@ public:
     /// Which kind of list is packed: each remembers its own recent lines (see m_recent).
     enum class Lane { Request, Response, UpstreamResponse };
     /// Appends the packed form of \a headers to \a out.
-    void pack(const http::HeaderList &headers, QByteArray &out, Lane lane);
+    void pack(const base::HeaderList &headers, QByteArray &out, Lane lane);
     /// Reads one packed list at \a p (advanced past it). Interned names and values come out as
     /// shared copies (no allocation).
-    http::HeaderList unpack(const char *&p, const char *end) const;
+    base::HeaderList unpack(const char *&p, const char *end) const;
 
     /// Interned names and lines, for memory figures.
     qint64 bytesUsed() const;

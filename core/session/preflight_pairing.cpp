@@ -106,7 +106,7 @@ bool PreflightPairing::cacheCovers(const Preflight &p, const Actual &a,
         return false;
     // The engine's own cache decides what the entries cover (`*`, credentials, Authorization).
     auto values = [](const QByteArray &raw) {
-        return cors::extractHeaderListValues({{"v", raw}}, "v");
+        return base::extractHeaderListValues({{"v", raw}}, "v");
     };
     const QUrl url(QString::fromLatin1(a.url));
     cors::PreflightCache cache;

@@ -1,7 +1,7 @@
 #include "session.h"
 
+#include "base/header_list.h"
 #include "cors/cors_error.h"
-#include "cors/header_list.h"
 
 #include <QMutexLocker>
 #include <QReadLocker>
@@ -90,9 +90,9 @@ void Session::process(qsizetype index, const CapturedExchange &x, Pass &pass)
             p.okWithoutCredentials = j.okWithoutCredentials;
             p.okWithCredentials = j.okWithCredentials;
             p.maxAgeSeconds = j.maxAgeSeconds;
-            p.allowMethods = cors::getHeader(x.responseHeaders, "access-control-allow-methods")
+            p.allowMethods = base::getHeader(x.responseHeaders, "access-control-allow-methods")
                                  .value_or(QByteArray());
-            p.allowHeaders = cors::getHeader(x.responseHeaders, "access-control-allow-headers")
+            p.allowHeaders = base::getHeader(x.responseHeaders, "access-control-allow-headers")
                                  .value_or(QByteArray());
             m_pairing.addPreflight(std::move(p));
         }

@@ -149,7 +149,7 @@ bool SessionAutosave::hasRecovery(const QString &directory)
 }
 
 bool SessionAutosave::recover(const QString &directory, Session *session,
-                              std::optional<server::CorsPolicy> *policy,
+                              std::optional<policy::CorsPolicy> *policy,
                               std::optional<proxy::OverrideSet> *rules, QString *error)
 {
     const QString path = journalPath(directory);

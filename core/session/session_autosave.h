@@ -70,7 +70,7 @@ public:
     /// was saved). A torn last line (the crash) is ignored; any other problem gives false and
     /// \a error ("recovery journal /path: line 12: ...") and leaves the session untouched.
     static bool recover(const QString &directory, Session *session,
-                        std::optional<server::CorsPolicy> *policy,
+                        std::optional<policy::CorsPolicy> *policy,
                         std::optional<proxy::OverrideSet> *rules, QString *error);
     /// Deletes the journal in \a directory. False with \a error when it cannot be deleted.
     static bool discard(const QString &directory, QString *error = nullptr);

@@ -1,8 +1,8 @@
 #include "session_journal.h"
 
+#include "base/json_reader.h"
 #include "session.h"
 
-#include "json/json_reader.h"
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
@@ -324,7 +324,7 @@ bool readHeader(LineReader &lines, QString *error)
     }
     if (!lines.parse(text, &header))
         return false;
-    json::JsonReader r(error);
+    base::JsonReader r(error);
     const QJsonValue format = header.value(QStringLiteral("format"));
     if (format.toString() != kJournalFormatName) {
         r.fail(QStringLiteral("format"),
@@ -374,7 +374,7 @@ QString lastProfile(const QByteArray &data)
 bool readSettingsLine(LineReader &lines, const QJsonObject &o, SessionFile *settings,
                       QString *error)
 {
-    json::JsonReader r(error);
+    base::JsonReader r(error);
     const QJsonValue value = o.value(QStringLiteral("settings"));
     if (!r.checkKeys(o, {}, {QStringLiteral("settings")}))
         return lines.located();
@@ -390,7 +390,7 @@ bool readSettingsLine(LineReader &lines, const QJsonObject &o, SessionFile *sett
 
 bool readChunkLine(LineReader &lines, const QJsonObject &o, StagedLoad *load, QString *error)
 {
-    json::JsonReader r(error);
+    base::JsonReader r(error);
     if (!r.checkKeys(o, {}, {QStringLiteral("first"), QStringLiteral("exchanges")}))
         return lines.located();
     // Chunks follow each other: a gap or an overlap means lines were lost or repeated.
@@ -419,7 +419,7 @@ bool readChunkLine(LineReader &lines, const QJsonObject &o, StagedLoad *load, QS
 } // namespace
 
 bool SessionJournal::read(const QByteArray &data, Session *session,
-                          std::optional<server::CorsPolicy> *policy,
+                          std::optional<policy::CorsPolicy> *policy,
                           std::optional<proxy::OverrideSet> *rules, QString *error,
                           ReadStats *stats)
 {

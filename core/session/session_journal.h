@@ -68,7 +68,7 @@ public:
     /// ignored; any other problem gives false and \a error naming the line and the field
     /// ("line 12: exchanges[3].request.method: expected ..."), the session left untouched.
     static bool read(const QByteArray &data, Session *session,
-                     std::optional<server::CorsPolicy> *policy,
+                     std::optional<policy::CorsPolicy> *policy,
                      std::optional<proxy::OverrideSet> *rules, QString *error,
                      ReadStats *stats = nullptr);
 

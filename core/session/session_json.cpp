@@ -1,5 +1,8 @@
 #include "session_json.h"
 
+#include "base/json_reader.h"
+#include "base/json_scanner.h"
+#include "base/json_text.h"
 #include "cors/browser_profile.h"
 #include "cors/cors_error.h"
 #include "cors/scenario.h"
@@ -8,9 +11,6 @@
 #include "preflight_pairing.h"
 #include "session.h"
 
-#include "json/json_reader.h"
-#include "json/json_scanner.h"
-#include "json/json_text.h"
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
@@ -77,7 +77,7 @@ public:
     /// Text as UTF-8.
     JsonOut &text(const QString &s) { return utf8(s.toUtf8()); }
     JsonOut &utf8(QByteArrayView bytes) { return string(bytes, false); }
-    JsonOut &headers(const http::HeaderList &list)
+    JsonOut &headers(const base::HeaderList &list)
     {
         m_buffer.append('[');
         for (qsizetype i = 0; i < list.size(); ++i) {
@@ -110,7 +110,7 @@ public:
 private:
     JsonOut &string(QByteArrayView bytes, bool latin1)
     {
-        json::appendString(m_buffer, bytes, latin1);
+        base::appendString(m_buffer, bytes, latin1);
         return *this;
     }
 
@@ -122,7 +122,7 @@ void writeTime(JsonOut &out, const char *isoKey, const char *msKey, qint64 ms)
 {
     out.raw(",").key(isoKey);
     if (ms)
-        out.latin1(json::isoTimeUtc(ms));
+        out.latin1(base::isoTimeUtc(ms));
     else
         out.raw("null");
     out.raw(",").key(msKey).number(ms);
@@ -227,7 +227,7 @@ void writeComputed(JsonOut &out, const ExchangeRow &row, const QList<qint64> &li
 // session file's top level, a journal's settings line); \a separator goes before each but the
 // first.
 void writeSettings(JsonOut &out, const char *separator, const QString &profile, qint64 bodyCap,
-                   const std::optional<server::CorsPolicy> &policy,
+                   const std::optional<policy::CorsPolicy> &policy,
                    const std::optional<proxy::OverrideSet> &rules)
 {
     out.key("profile").text(profile);
@@ -245,7 +245,7 @@ void writeSettings(JsonOut &out, const char *separator, const QString &profile, 
 // ---------------------------------------------------------------------------------------------
 // Reading.
 
-class Reader : public json::JsonReader
+class Reader : public base::JsonReader
 {
 public:
     using JsonReader::JsonReader;
@@ -374,7 +374,7 @@ public:
     /// up front (a third of the reading time of a large file); on a problem the shared reader
     /// runs again to word the error the same way.
     bool headers(const QJsonObject &o, const QString &parent, const char *name,
-                 http::HeaderList *out)
+                 base::HeaderList *out)
     {
         const QJsonValue v = o.value(QLatin1String(name));
         if (v.isUndefined() || v.isNull())
@@ -484,11 +484,11 @@ bool readSettings(Reader &reader, const QJsonObject &o, const QString &parent, S
         if (!policy.isObject())
             return reader.fail(
                 policyField, QStringLiteral("a playground policy object (docs/policy.md)"), policy);
-        if (!checkPolicyKeys(reader, policy.toObject(), server::CorsPolicy().toJson(), policyField))
+        if (!checkPolicyKeys(reader, policy.toObject(), policy::CorsPolicy().toJson(), policyField))
             return false;
-        server::CorsPolicy p;
+        policy::CorsPolicy p;
         QString why;
-        if (!server::CorsPolicy::fromJson(policy.toObject(), &p, &why)) {
+        if (!policy::CorsPolicy::fromJson(policy.toObject(), &p, &why)) {
             *error = policyField + QLatin1Char('.') + why;
             return false;
         }
@@ -648,7 +648,7 @@ bool writeSession(const Session &session, QIODevice *device, QString *error,
     out.raw("{").key("format").text(kFormatName);
     out.raw(",\n").key("version").number(kSessionFormatVersion);
     out.raw(",\n").key("createdBy").text(programName(options.createdBy));
-    out.raw(",\n").key("createdAt").latin1(json::isoTimeUtc(QDateTime::currentMSecsSinceEpoch()));
+    out.raw(",\n").key("createdAt").latin1(base::isoTimeUtc(QDateTime::currentMSecsSinceEpoch()));
     out.raw(",\n");
     writeSettings(out, ",\n", session.profile().name, session.bodyCap(), options.policy,
                   options.rules);
@@ -712,7 +712,7 @@ bool parseSession(const QByteArray &json, QString *error,
                   const std::function<void(CapturedExchange &&)> &take)
 {
     Reader reader(error);
-    json::JsonScanner top(json, 0);
+    base::JsonScanner top(json, 0);
     if (!top.consume('{')) {
         // Not an object: let Qt's parser say what it is.
         QJsonParseError parseError;
@@ -748,7 +748,7 @@ bool parseSession(const QByteArray &json, QString *error,
             *error = top.error();
             return false;
         }
-        if (!keyText.startsWith('"') || !json::parseJsonValue(keyText, keyOffset, &key, error)) {
+        if (!keyText.startsWith('"') || !base::parseJsonValue(keyText, keyOffset, &key, error)) {
             if (keyText.startsWith('"'))
                 return false;
             *error = QStringLiteral("not a valid JSON document: expected a field name in quotes "
@@ -775,7 +775,7 @@ bool parseSession(const QByteArray &json, QString *error,
             continue;
         }
         QJsonValue value;
-        if (!json::parseJsonValue(valueText, valueOffset, &value, error))
+        if (!base::parseJsonValue(valueText, valueOffset, &value, error))
             return false;
         root.insert(key.toString(), value);
     }
@@ -811,7 +811,7 @@ bool parseSession(const QByteArray &json, QString *error,
         return reader.fail(QStringLiteral("exchanges"), QStringLiteral("an array of exchanges"),
                            root.value(QStringLiteral("exchanges")));
     header(file);
-    json::JsonScanner list(exchangesText, exchangesOffset);
+    base::JsonScanner list(exchangesText, exchangesOffset);
     list.consume('[');
     for (qsizetype i = 0; !list.consume(']'); ++i) {
         if (i > 0 && !list.consume(',')) {
@@ -827,7 +827,7 @@ bool parseSession(const QByteArray &json, QString *error,
             *error = list.error();
             return false;
         }
-        if (!json::parseJsonValue(text, offset, &value, error))
+        if (!base::parseJsonValue(text, offset, &value, error))
             return false;
         CapturedExchange x;
         if (!reader.exchange(value, QStringLiteral("exchanges[%1]").arg(i), &x))
@@ -896,7 +896,7 @@ void StagedLoad::adoptInto(Session *session, qint64 bodyCap)
 }
 
 bool readSession(const QByteArray &json, Session *session,
-                 std::optional<server::CorsPolicy> *policy,
+                 std::optional<policy::CorsPolicy> *policy,
                  std::optional<proxy::OverrideSet> *rules, QString *error)
 {
     // Into a staging session batch by batch (compact as soon as stored), adopted only when the
@@ -926,7 +926,7 @@ bool readSession(const QByteArray &json, Session *session, QString *error)
 }
 
 bool readSessionFile(const QString &path, Session *session,
-                     std::optional<server::CorsPolicy> *policy,
+                     std::optional<policy::CorsPolicy> *policy,
                      std::optional<proxy::OverrideSet> *rules, QString *error)
 {
     QFile file(path);
@@ -956,7 +956,7 @@ bool exchangeFromJson(const QJsonValue &value, const QString &field, CapturedExc
 }
 
 void appendSettingsJson(QByteArray *out, const QString &profile, qint64 bodyCap,
-                        const std::optional<server::CorsPolicy> &policy,
+                        const std::optional<policy::CorsPolicy> &policy,
                         const std::optional<proxy::OverrideSet> &rules)
 {
     JsonOut json(*out);

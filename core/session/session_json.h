@@ -1,8 +1,8 @@
 #pragma once
 
 #include "captured_exchange.h"
+#include "policy/cors_policy.h"
 #include "proxy/override_rules.h"
-#include "server/cors_policy.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -28,7 +28,7 @@ struct SessionFile
     qint64 bodyCap = 64 * 1024;
     /// The playground's CORS policy in force when the file was written; nullopt when the file
     /// has none (older files, or a writer without a playground such as `corslab-cli proxy`).
-    std::optional<server::CorsPolicy> policy;
+    std::optional<policy::CorsPolicy> policy;
     /// The proxy's override rules in force when the file was written (their policies keep the
     /// `{api}`, `{app}`, `{evil}` placeholders); nullopt when the file has none.
     std::optional<proxy::OverrideSet> rules;
@@ -39,7 +39,7 @@ struct SessionFile
 struct WriteOptions
 {
     QString createdBy; ///< the program ("corslab-cli 0.1.0"); empty: the application's name
-    std::optional<server::CorsPolicy> policy; ///< written as "policy" when set
+    std::optional<policy::CorsPolicy> policy; ///< written as "policy" when set
     std::optional<proxy::OverrideSet> rules;  ///< written as "overrideRules" when set
 };
 
@@ -70,13 +70,13 @@ bool parseSessionJson(const QByteArray &json, SessionFile *out, QString *error);
 /// \a rules (each may be null) receive the file's policy and override rules, nullopt when it
 /// has none. On an error the session, \a policy and \a rules are left untouched.
 bool readSession(const QByteArray &json, Session *session,
-                 std::optional<server::CorsPolicy> *policy,
+                 std::optional<policy::CorsPolicy> *policy,
                  std::optional<proxy::OverrideSet> *rules, QString *error);
 /// readSession() that ignores the file's policy and rules.
 bool readSession(const QByteArray &json, Session *session, QString *error);
 /// readSession() from the file at \a path.
 bool readSessionFile(const QString &path, Session *session,
-                     std::optional<server::CorsPolicy> *policy,
+                     std::optional<policy::CorsPolicy> *policy,
                      std::optional<proxy::OverrideSet> *rules, QString *error);
 bool readSessionFile(const QString &path, Session *session, QString *error);
 
@@ -97,7 +97,7 @@ bool exchangeFromJson(const QJsonValue &value, const QString &field, CapturedExc
 /// Appends the settings as JSON members separated by commas, without braces or line breaks:
 /// "profile", "bodyCap", then "policy" and "overrideRules" when set.
 void appendSettingsJson(QByteArray *out, const QString &profile, qint64 bodyCap,
-                        const std::optional<server::CorsPolicy> &policy,
+                        const std::optional<policy::CorsPolicy> &policy,
                         const std::optional<proxy::OverrideSet> &rules);
 /// Reads the members appendSettingsJson() writes from \a object into \a out's fields of the
 /// same names (absent: the profile and body cap keep their values, policy and rules become

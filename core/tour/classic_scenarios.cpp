@@ -6,12 +6,12 @@ namespace {
 
 using cors::CorsError;
 using cors::CredentialsMode;
-using server::CorsPolicy;
+using policy::CorsPolicy;
 
 client::ComposedRequest request(const QByteArray &method, const QByteArray &origin,
                                 const QString &url,
                                 CredentialsMode credentials = CredentialsMode::SameOrigin,
-                                const http::HeaderList &headers = {}, const QByteArray &body = {})
+                                const base::HeaderList &headers = {}, const QByteArray &body = {})
 {
     client::ComposedRequest r;
     r.method = method;
@@ -62,7 +62,7 @@ CorsPolicy appAllowlist(const QString &name)
     return p;
 }
 
-const http::HeaderList kJson{
+const base::HeaderList kJson{
     {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")}};
 const QByteArray kJsonBody = QByteArrayLiteral("{\"name\":\"alice\"}");
 
@@ -432,7 +432,7 @@ std::optional<ClassicScenario> classicScenario(const QString &id)
 }
 
 client::ComposedRequest resolveRequest(const client::ComposedRequest &request,
-                                       const server::DemoOrigins &origins)
+                                       const policy::DemoOrigins &origins)
 {
     client::ComposedRequest out = request;
     out.origin = origins.resolve(QString::fromUtf8(request.origin));

@@ -3,7 +3,7 @@
 #include "client/browser_client.h"
 #include "cors/cors_error.h"
 #include "cors/verdict.h"
-#include "server/cors_policy.h"
+#include "policy/cors_policy.h"
 #include "session/exchange_evaluator.h"
 
 #include <QList>
@@ -42,7 +42,7 @@ struct ScenarioStep
     QString caption; ///< one line: what this step shows
     /// Set on the playground just before this step (the fix, or the next variant); nullopt keeps
     /// the policy in place.
-    std::optional<server::CorsPolicy> policyBefore;
+    std::optional<policy::CorsPolicy> policyBefore;
     bool clearPreflightCacheBefore = false;
 };
 
@@ -53,7 +53,7 @@ struct ClassicScenario
     QString id;                ///< stable, lowercase with dashes: "simple-get"
     QString title;             ///< for a menu or a button
     QString lesson;            ///< two to four plain sentences
-    server::CorsPolicy policy; ///< set on the playground before the first step
+    policy::CorsPolicy policy; ///< set on the playground before the first step
     bool freshCookies = false; ///< clear the client's cookies first (scenarios that log in)
     QList<ScenarioStep> steps;
     int landingStep = 0; ///< index into steps
@@ -66,7 +66,7 @@ std::optional<ClassicScenario> classicScenario(const QString &id);
 
 /// \a request with `{api}`, `{app}` and `{evil}` in its origin and URL replaced by \a origins.
 client::ComposedRequest resolveRequest(const client::ComposedRequest &request,
-                                       const server::DemoOrigins &origins);
+                                       const policy::DemoOrigins &origins);
 
 /// How \a outcome (and \a evaluation, the session's judgement of the step's final exchange;
 /// null when there is none) differs from \a expected: one sentence per difference, empty when

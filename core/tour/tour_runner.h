@@ -77,7 +77,7 @@ private:
     client::BrowserClient &m_client;
     session::Session &m_session;
     std::optional<ClassicScenario> m_scenario;
-    std::optional<server::CorsPolicy> m_userPolicy;
+    std::optional<policy::CorsPolicy> m_userPolicy;
     int m_step = 0;
     quint64 m_pendingRequest = 0; ///< 0: none in flight
     quint64 m_generation = 0;     ///< changes on every run() and cancel()

@@ -1,6 +1,6 @@
 // corslab-cli config as a script would use it: real process, files, exit codes; the snippet on
 // stdout is the library's, the notes go to stderr.
-#include "server/server_config.h"
+#include "config/server_config.h"
 
 #include <QJsonDocument>
 #include <QProcess>
@@ -53,17 +53,17 @@ class TestCliConfig : public QObject
 private Q_SLOTS:
     void everyTargetPrintsTheLibrarysSnippet()
     {
-        const server::CorsPolicy policy =
-            *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
-        const server::DemoOrigins origins{"https://api.example.com", "https://app.example.com",
+        const policy::CorsPolicy policy =
+            *policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        const policy::DemoOrigins origins{"https://api.example.com", "https://app.example.com",
                                           "http://127.0.0.1:8082"};
-        for (const server::ServerTarget &t : server::serverTargets()) {
+        for (const config::ServerTarget &t : config::serverTargets()) {
             const Run r = cli({QStringLiteral("--for"), t.name, QStringLiteral("--origins"),
                                QStringLiteral("api=https://api.example.com,"
                                               "app=https://app.example.com")});
             QCOMPARE(r.exitCode, 0);
-            const server::GeneratedConfig want =
-                server::generateServerConfig(policy, origins, t.kind);
+            const config::GeneratedConfig want =
+                config::generateServerConfig(policy, origins, t.kind);
             QCOMPARE(QString::fromUtf8(r.out), want.text);
             QVERIFY2(r.out.contains("https://app"), qPrintable(t.name)); // Apache escapes the dots
             QString notes;

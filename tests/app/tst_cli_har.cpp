@@ -37,7 +37,7 @@ QList<CapturedExchange> capture()
 {
     const QByteArray app = "https://app.example.com";
     const QByteArray items = "https://api.example.net/items";
-    const corslab::http::HeaderList allow = {{"Access-Control-Allow-Origin", app},
+    const corslab::base::HeaderList allow = {{"Access-Control-Allow-Origin", app},
                                              {"Access-Control-Allow-Credentials", "true"},
                                              {"Access-Control-Allow-Methods", "PUT"},
                                              {"Access-Control-Allow-Headers", "Content-Type"}};

@@ -7,7 +7,7 @@
 using namespace Qt::StringLiterals;
 using namespace corslab;
 
-TlsPlayground::TlsPlayground(server::CorsPolicy policy, QSslConfiguration tls, QObject *parent)
+TlsPlayground::TlsPlayground(policy::CorsPolicy policy, QSslConfiguration tls, QObject *parent)
     : QObject(parent), m_policy(std::move(policy)), m_tls(std::move(tls))
 {
 }
@@ -29,7 +29,7 @@ bool TlsPlayground::start(QString *error)
     // As in PlaygroundServer: the handler exists before the ports (hence the origins) are known,
     // and answers 503 until the API object is made from them.
     auto apiSlot = std::make_shared<std::atomic<server::PlaygroundApi *>>(nullptr);
-    server::PolicyStore *policy = &m_policy;
+    policy::PolicyStore *policy = &m_policy;
     m_http =
         std::make_unique<http::HttpServer>([apiSlot, policy](const http::HttpRequest &request) {
             server::PlaygroundApi *api = apiSlot->load();

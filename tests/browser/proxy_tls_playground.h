@@ -2,9 +2,9 @@
 
 #include "http/http_message.h"
 #include "http/http_server.h"
-#include "server/cors_policy.h"
+#include "policy/cors_policy.h"
+#include "policy/policy_store.h"
 #include "server/playground_api.h"
-#include "server/policy_store.h"
 
 #include <QList>
 #include <QMutex>
@@ -25,7 +25,7 @@ class TlsPlayground : public QObject
     Q_OBJECT
 
 public:
-    TlsPlayground(corslab::server::CorsPolicy policy, QSslConfiguration tls,
+    TlsPlayground(corslab::policy::CorsPolicy policy, QSslConfiguration tls,
                   QObject *parent = nullptr);
     ~TlsPlayground() override;
 
@@ -35,7 +35,7 @@ public:
     /// Stops the server; what it logged stays available.
     void stop();
 
-    corslab::server::DemoOrigins origins() const { return m_origins; }
+    corslab::policy::DemoOrigins origins() const { return m_origins; }
     QUrl appPageUrl() const;
     QUrl evilPageUrl() const;
 
@@ -49,9 +49,9 @@ Q_SIGNALS:
 private:
     void record(const QList<corslab::http::HttpExchange> &batch);
 
-    corslab::server::PolicyStore m_policy;
+    corslab::policy::PolicyStore m_policy;
     QSslConfiguration m_tls;
-    corslab::server::DemoOrigins m_origins;
+    corslab::policy::DemoOrigins m_origins;
     std::unique_ptr<corslab::server::PlaygroundApi> m_api;
     std::unique_ptr<corslab::http::HttpServer> m_http;
     mutable QMutex m_logMutex;

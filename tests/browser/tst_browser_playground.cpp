@@ -32,7 +32,7 @@
 #include "cors/preflight_cache.h"
 #include "cors/verdict.h"
 #include "playground_results.h"
-#include "server/cors_policy.h"
+#include "policy/cors_policy.h"
 #include "server/playground_server.h"
 #include "session/exchange_judge.h"
 
@@ -184,7 +184,7 @@ void TestBrowserPlayground::pageAgreesWithEngine()
 {
     QFETCH(QString, policyName);
     QFETCH(QString, role);
-    const std::optional<server::CorsPolicy> policy = server::CorsPolicy::preset(policyName);
+    const std::optional<policy::CorsPolicy> policy = policy::CorsPolicy::preset(policyName);
     QVERIFY2(policy, qPrintable(u"no preset called \""_s + policyName + u'"'));
     const cors::BrowserProfile &profile = cors::BrowserProfile::get(cors::Browser::Chromium);
     const bool crossSite = role == u"evil"_s;

@@ -34,18 +34,18 @@
 // in the other browser tests.
 
 #include "agreement_check.h"
+#include "base/header_list.h"
 #include "browser_runner.h"
 #include "chromium_runner.h"
 #include "cors/browser_profile.h"
 #include "cors/cors_error.h"
-#include "cors/header_list.h"
 #include "cors/verdict.h"
 #include "playground_results.h"
+#include "policy/cors_policy.h"
 #include "proxy/browser_launcher.h"
 #include "proxy/certificate_authority.h"
 #include "proxy/proxy_server.h"
 #include "proxy_tls_playground.h"
-#include "server/cors_policy.h"
 #include "server/playground_server.h"
 #include "session/session.h"
 
@@ -69,9 +69,9 @@ QString latin1(const QByteArray &bytes)
     return QString::fromLatin1(bytes);
 }
 
-QByteArray headerOf(const http::HeaderList &headers, QByteArrayView name)
+QByteArray headerOf(const base::HeaderList &headers, QByteArrayView name)
 {
-    return cors::getHeader(headers, name).value_or(QByteArray());
+    return base::getHeader(headers, name).value_or(QByteArray());
 }
 
 /// "METHOD URL": what an API exchange is matched on, from the server's side.
@@ -613,7 +613,7 @@ void TestBrowserProxy::plainHttp()
 {
     QFETCH(QString, policyName);
     QFETCH(QString, role);
-    const std::optional<server::CorsPolicy> policy = server::CorsPolicy::preset(policyName);
+    const std::optional<policy::CorsPolicy> policy = policy::CorsPolicy::preset(policyName);
     QVERIFY2(policy, qPrintable(u"no preset called \""_s + policyName + u'"'));
 
     server::PlaygroundServer playground(server::PlaygroundServer::Options{}, *policy);
@@ -642,7 +642,7 @@ void TestBrowserProxy::httpsInterception()
 {
     QFETCH(QString, policyName);
     QFETCH(QString, role);
-    const std::optional<server::CorsPolicy> policy = server::CorsPolicy::preset(policyName);
+    const std::optional<policy::CorsPolicy> policy = policy::CorsPolicy::preset(policyName);
     QVERIFY2(policy, qPrintable(u"no preset called \""_s + policyName + u'"'));
 
     // Two CAs: the API server's (the proxy trusts it upstream) and the proxy's own (Chromium

@@ -12,11 +12,11 @@
 //
 // CORSLAB_WRITE_HAR_SAMPLE=FILE also writes the HAR there (tests/data/chromium.har was made so).
 
+#include "base/json_scanner.h"
 #include "cdp_client.h"
 #include "cors/cors_error.h"
+#include "policy/cors_policy.h"
 #include "report/har_import.h"
-#include "json/json_scanner.h"
-#include "server/cors_policy.h"
 #include "server/playground_server.h"
 #include "session/session.h"
 
@@ -68,7 +68,7 @@ QList<QPair<QString, QString>> orderedMembers(const QByteArray &raw, const QStri
     QByteArrayView span = raw;
     for (const QString &key : path) {
         QByteArrayView next;
-        json::JsonScanner(span, 0).members(
+        base::JsonScanner(span, 0).members(
             [&](const QString &name, QByteArrayView value, qsizetype) {
                 if (name == key)
                     next = value;
@@ -77,11 +77,11 @@ QList<QPair<QString, QString>> orderedMembers(const QByteArray &raw, const QStri
         span = next;
     }
     QList<QPair<QString, QString>> out;
-    json::JsonScanner(span, 0).members(
+    base::JsonScanner(span, 0).members(
         [&](const QString &name, QByteArrayView value, qsizetype at) {
             QJsonValue v;
             QString ignored;
-            if (json::parseJsonValue(value, at, &v, &ignored))
+            if (base::parseJsonValue(value, at, &v, &ignored))
                 out.append({name, v.toString()});
             return true;
         });
@@ -502,8 +502,8 @@ private Q_SLOTS:
         if (!chromium.isAvailable())
             QSKIP("/usr/bin/chromium is not installed");
 
-        server::CorsPolicy policy;
-        policy.allowOrigin = server::CorsPolicy::OriginMode::Allowlist;
+        policy::CorsPolicy policy;
+        policy.allowOrigin = policy::CorsPolicy::OriginMode::Allowlist;
         policy.allowedOrigins = {QStringLiteral("{evil}")};
         policy.allowCredentials = false;
         server::PlaygroundServer playground({}, policy);

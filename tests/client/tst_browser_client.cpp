@@ -1,8 +1,8 @@
 // BrowserClient against the real playground over loopback: the headers a browser's fetch() sends,
 // preflights and the preflight cache, cookies and SameSite, redirects, network failures,
 // validation, local port registration, and the curl / fetch() snippets.
+#include "base/header_list.h"
 #include "client/browser_client.h"
-#include "cors/header_list.h"
 #include "http/http_server.h"
 #include "http/local_client_ports.h"
 #include "proxy/certificate_authority.h"
@@ -23,9 +23,9 @@ namespace {
 
 constexpr int guardMs = 30000; // a hang guard only: every wait ends on a signal
 
-std::optional<QByteArray> header(const http::HeaderList &headers, QByteArrayView name)
+std::optional<QByteArray> header(const base::HeaderList &headers, QByteArrayView name)
 {
-    return cors::getHeader(headers, name);
+    return base::getHeader(headers, name);
 }
 
 /// A loopback server that reads one request head and answers with \a reply (or never, when it
@@ -72,9 +72,9 @@ class TestBrowserClient : public QObject
 private:
     std::unique_ptr<server::PlaygroundServer> m_server;
     std::unique_ptr<BrowserClient> m_client;
-    server::DemoOrigins m_origins;
+    policy::DemoOrigins m_origins;
 
-    void startServer(const server::CorsPolicy &policy)
+    void startServer(const policy::CorsPolicy &policy)
     {
         m_server =
             std::make_unique<server::PlaygroundServer>(server::PlaygroundServer::Options{}, policy);
@@ -82,9 +82,9 @@ private:
         QVERIFY2(m_server->start(&error), qPrintable(error));
         m_origins = m_server->origins();
     }
-    static server::CorsPolicy preset(const char *name)
+    static policy::CorsPolicy preset(const char *name)
     {
-        return *server::CorsPolicy::preset(QString::fromLatin1(name));
+        return *policy::CorsPolicy::preset(QString::fromLatin1(name));
     }
     QUrl api(const char *path) const { return QUrl(QString::fromLatin1(m_origins.api + path)); }
     ComposedRequest request(const QByteArray &origin, const char *path,
@@ -167,9 +167,9 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, extraAllowOrigin);
         QFETCH(int, error);
-        server::CorsPolicy policy = preset("Credentialed allowlist");
+        policy::CorsPolicy policy = preset("Credentialed allowlist");
         if (!extraAllowOrigin.isEmpty()) {
-            policy.allowOrigin = server::CorsPolicy::OriginMode::None;
+            policy.allowOrigin = policy::CorsPolicy::OriginMode::None;
             policy.extraHeaders = {{"Access-Control-Allow-Origin", extraAllowOrigin}};
         }
         startServer(policy);
@@ -235,7 +235,7 @@ private Q_SLOTS:
         QFETCH(QString, preset);
         QFETCH(QByteArray, headerName);
         QFETCH(int, error);
-        startServer(*server::CorsPolicy::preset(preset));
+        startServer(*policy::CorsPolicy::preset(preset));
         ComposedRequest r = request(m_origins.app, "/echo", "PUT");
         r.headers = {{headerName, "1"}};
         const FetchOutcome o = run(r);
@@ -256,7 +256,7 @@ private Q_SLOTS:
 
     void preflightCacheHonoursMaxAge()
     {
-        server::CorsPolicy policy = preset("Credentialed allowlist"); // Max-Age 600
+        policy::CorsPolicy policy = preset("Credentialed allowlist"); // Max-Age 600
         startServer(policy);
         ComposedRequest r = request(m_origins.app, "/echo", "PUT");
         r.headers = {{"Content-Type", "application/json"}};
@@ -277,7 +277,7 @@ private Q_SLOTS:
         QVERIFY(run(del).preflightFromCache);
         // A header the preflight did not list is not covered.
         ComposedRequest custom = r;
-        custom.headers.append(http::HeaderList::value_type("X-Other", "1"));
+        custom.headers.append(base::HeaderList::value_type("X-Other", "1"));
         QVERIFY(run(custom).preflightSent);
 
         m_client->clearPreflightCache();
@@ -511,7 +511,7 @@ private Q_SLOTS:
         r.method = method;
         r.headers = {{"X-Fine", "ok"}};
         if (!headerName.isEmpty())
-            r.headers.append(http::HeaderList::value_type(headerName, headerValue));
+            r.headers.append(base::HeaderList::value_type(headerName, headerValue));
         r.body = body;
         QString message;
         QVERIFY(!r.validate(&message));
@@ -556,7 +556,7 @@ private Q_SLOTS:
         ComposedRequest r = request(m_origins.app, "/public");
         r.headers = {{"Cookie", "stolen=1"}, {"Host", "evil.test"}, {"X-Kept", "yes"}};
         const FetchOutcome o = run(r);
-        const http::HeaderList &sent = o.exchanges.last().requestHeaders;
+        const base::HeaderList &sent = o.exchanges.last().requestHeaders;
         QCOMPARE(header(sent, "cookie"), std::nullopt);
         QCOMPARE(header(sent, "host"), m_origins.api.mid(7));
         QCOMPARE(header(sent, "x-kept"), QByteArray("yes"));
@@ -725,7 +725,7 @@ private Q_SLOTS:
         QCOMPARE(r.method, QByteArray("PUT"));
         QCOMPARE(r.credentials, cors::CredentialsMode::Include);
         QCOMPARE(r.body, QByteArray("{}"));
-        const http::HeaderList script = {{"Content-Type", "application/json"},
+        const base::HeaderList script = {{"Content-Type", "application/json"},
                                          {"X-Requested-With", "XMLHttpRequest"}};
         QCOMPARE(r.headers, script);
         QString error;

@@ -66,17 +66,17 @@ public:
         m_s.redirect = mode;
         return *this;
     }
-    ScenarioBuilder &preflight(int status, const corslab::cors::HeaderList &headers)
+    ScenarioBuilder &preflight(int status, const corslab::base::HeaderList &headers)
     {
         m_s.preflight = corslab::cors::ResponseSpec{status, headers};
         return *this;
     }
-    ScenarioBuilder &redirect(int status, const corslab::cors::HeaderList &headers)
+    ScenarioBuilder &redirect(int status, const corslab::base::HeaderList &headers)
     {
         m_s.redirects.append({status, headers});
         return *this;
     }
-    ScenarioBuilder &response(int status, const corslab::cors::HeaderList &headers)
+    ScenarioBuilder &response(int status, const corslab::base::HeaderList &headers)
     {
         m_s.response = {status, headers};
         return *this;

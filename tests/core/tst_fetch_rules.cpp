@@ -1,6 +1,6 @@
 // The Fetch standard's building blocks, one data row per example from the standard's text.
+#include "base/header_list.h"
 #include "cors/fetch_rules.h"
-#include "cors/header_list.h"
 #include "cors/origin.h"
 
 #include <QtTest>

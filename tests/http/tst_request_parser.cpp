@@ -1,7 +1,7 @@
 // The sans-io request parser: every input is fed whole, byte by byte and in seeded random splits,
 // and all three must give the same requests (or the same error). Then the malformed and
 // over-the-limit inputs, each with the status a server answers.
-#include "cors/header_list.h"
+#include "base/header_list.h"
 #include "http/request_parser.h"
 
 #include <QRandomGenerator>
@@ -634,9 +634,9 @@ private Q_SLOTS:
             for (const QByteArrayView token :
                  {QByteArrayView("close"), QByteArrayView("keep-alive")}) {
                 bool expected = false;
-                if (const auto values = corslab::cors::getDecodeAndSplit(headers, "connection")) {
+                if (const auto values = corslab::base::getDecodeAndSplit(headers, "connection")) {
                     for (const QByteArray &v : *values)
-                        expected = expected || corslab::cors::equalsIgnoreCase(v, token);
+                        expected = expected || corslab::base::equalsIgnoreCase(v, token);
                 }
                 QCOMPARE(hasHeaderToken(headers, "connection", token), expected);
             }

@@ -4,10 +4,10 @@
 #include "../app/raw_request.h"
 #include "cors/fix_finder.h"
 #include "lab/lab.h"
+#include "policy/policy_fix.h"
 #include "proxy/override_from_fix.h"
 #include "proxy/override_store.h"
 #include "report/pair_view.h"
-#include "server/policy_fix.h"
 #include "session/session_autosave.h"
 
 #include <QSignalSpy>
@@ -109,8 +109,8 @@ private Q_SLOTS:
 
     void applyingTheFixToThePlaygroundMakesTheNextTryPass()
     {
-        server::CorsPolicy strict =
-            *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        policy::CorsPolicy strict =
+            *policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
         strict.allowedOrigins = {QStringLiteral("{app}")};
         m_lab->playground().setPolicy(strict);
         QSignalSpy composed(m_lab.get(), &lab::Lab::composed);
@@ -125,11 +125,11 @@ private Q_SLOTS:
         QTRY_COMPARE(m_lab->session().count(), 1);
         const report::PairView view = report::buildPairView(m_lab->session(), blocked);
         QVERIFY(view.explanation.fix.has_value());
-        server::CorsPolicy policy = m_lab->playground().policy();
+        policy::CorsPolicy policy = m_lab->playground().policy();
         QStringList changes;
         QString error;
         QVERIFY2(
-            server::applyFixToPolicy(*view.explanation.fix, m_origins, &policy, &changes, &error),
+            policy::applyFixToPolicy(*view.explanation.fix, m_origins, &policy, &changes, &error),
             qPrintable(error));
         QVERIFY(policy.allowedOrigins.contains(QStringLiteral("{evil}")));
         m_lab->playground().setPolicy(policy);
@@ -143,9 +143,9 @@ private Q_SLOTS:
 
     void proxyOverrideFromAFixReachesTheBrowser()
     {
-        server::CorsPolicy none =
-            *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
-        none.allowOrigin = server::CorsPolicy::OriginMode::None;
+        policy::CorsPolicy none =
+            *policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        none.allowOrigin = policy::CorsPolicy::OriginMode::None;
         m_lab->playground().setPolicy(none);
         const QByteArray request =
             get(m_origins.api + "/public", m_origins.app, hostOf(m_origins.api));
@@ -219,7 +219,7 @@ private Q_SLOTS:
         rawRequest(m_lab->proxyPort(),
                    get(m_origins.api + "/public", m_origins.app, hostOf(m_origins.api)));
         QTRY_COMPARE(m_lab->session().count(), 1);
-        server::CorsPolicy policy = *server::CorsPolicy::preset(QStringLiteral("Open public API"));
+        policy::CorsPolicy policy = *policy::CorsPolicy::preset(QStringLiteral("Open public API"));
         m_lab->playground().setPolicy(policy);
         proxy::OverrideRule rule;
         rule.name = QStringLiteral("add a header");
@@ -238,7 +238,7 @@ private Q_SLOTS:
         QCOMPARE(done.at(0).at(2).toString(), QString());
 
         m_lab->playground().setPolicy(
-            *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist")));
+            *policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist")));
         m_lab->overrides()->set(proxy::OverrideSet());
         m_lab->openSession(path);
         QTRY_COMPARE(done.size(), 2);
@@ -267,7 +267,7 @@ private Q_SLOTS:
             session::SessionAutosave autosave(&crashed, recovery);
             autosave.setSettingsSource([&] {
                 session::WriteOptions w;
-                w.policy = *server::CorsPolicy::preset(QStringLiteral("Open public API"));
+                w.policy = *policy::CorsPolicy::preset(QStringLiteral("Open public API"));
                 return w;
             });
             QString error;
@@ -382,7 +382,7 @@ private Q_SLOTS:
 private:
     QTemporaryDir m_ca;
     std::unique_ptr<lab::Lab> m_lab;
-    server::DemoOrigins m_origins;
+    policy::DemoOrigins m_origins;
 };
 
 QTEST_MAIN(TestLab)

@@ -133,7 +133,7 @@ struct RawResponse
     bool complete = false; ///< head and whole body read
     int status = 0;
     QByteArray head;
-    corslab::http::HeaderList headers;
+    corslab::base::HeaderList headers;
     QByteArray body;    ///< decoded
     QByteArray rawBody; ///< as framed on the wire
     QByteArray header(QByteArrayView name) const

@@ -12,7 +12,7 @@ namespace {
 
 const QUrl kUrl(QStringLiteral("http://localhost:8080/items?page=2"));
 
-http::HttpRequest request(const QByteArray &method, const http::HeaderList &headers)
+http::HttpRequest request(const QByteArray &method, const base::HeaderList &headers)
 {
     http::HttpRequest r;
     r.method = method;
@@ -36,9 +36,9 @@ private Q_SLOTS:
         QVERIFY(cors::Origin::parse(QStringLiteral("http://localhost:3000"), &s.origin, &error));
         s.setUrl(kUrl);
         s.method = "PUT";
-        s.preflight = cors::ResponseSpec{
-            204, {{"Access-Control-Allow-Origin", "http://localhost:3000"},
-                  {"Access-Control-Allow-Methods", "GET"}}};
+        s.preflight = cors::ResponseSpec{204,
+                                         {{"Access-Control-Allow-Origin", "http://localhost:3000"},
+                                          {"Access-Control-Allow-Methods", "GET"}}};
         s.response = cors::ResponseSpec{200, {{"Content-Type", "application/json"}}};
         const auto &profile = cors::BrowserProfile::get(cors::Browser::Chromium);
         cors::Verdict v = cors::evaluate(s, profile);
@@ -49,9 +49,9 @@ private Q_SLOTS:
             const std::optional<cors::Fix> fix = cors::findFix(s, v, profile);
             QVERIFY(fix);
             QList<proxy::OverrideRule> rules;
-            QVERIFY2(proxy::overrideRulesForFix(*fix, kUrl, "PUT", s.preflight->headers, &rules,
-                                                &error),
-                     qPrintable(error));
+            QVERIFY2(
+                proxy::overrideRulesForFix(*fix, kUrl, "PUT", s.preflight->headers, &rules, &error),
+                qPrintable(error));
             for (const proxy::OverrideRule &rule : rules) {
                 QCOMPARE(rule.host, QStringLiteral("localhost:8080"));
                 QCOMPARE(rule.path, QStringLiteral("/items"));
@@ -64,8 +64,8 @@ private Q_SLOTS:
             set.applyToResponse(preflight, "localhost:8080", "/items", &s.preflight->status,
                                 &s.preflight->headers, &ruleName);
             set.applyToResponse(request("PUT", {{"Origin", "http://localhost:3000"}}),
-                                "localhost:8080", "/items", &s.response.status,
-                                &s.response.headers, &ruleName);
+                                "localhost:8080", "/items", &s.response.status, &s.response.headers,
+                                &ruleName);
             v = cors::evaluate(s, profile);
         }
         QVERIFY2(v.exposed, qPrintable(cors::corsErrorName(v.error)));
@@ -77,7 +77,7 @@ private Q_SLOTS:
         fix.preflight = cors::HeaderPatch{};
         fix.preflight->status = 204;
         fix.preflight->setHeader("Access-Control-Allow-Methods", "PUT");
-        const http::HeaderList server = {{"Access-Control-Allow-Origin", "http://localhost:3000"},
+        const base::HeaderList server = {{"Access-Control-Allow-Origin", "http://localhost:3000"},
                                          {"Access-Control-Allow-Methods", "GET"},
                                          {"Server", "nginx"}};
         QList<proxy::OverrideRule> rules;
@@ -87,7 +87,7 @@ private Q_SLOTS:
         QVERIFY(rules.at(0).answerPreflights);
         QCOMPARE(rules.at(0).methods, QList<QByteArray>{"OPTIONS"});
         // The server's CORS headers are kept, the fixed one replaced, the rest left out.
-        const http::HeaderList expected = {{"Access-Control-Allow-Origin", "http://localhost:3000"},
+        const base::HeaderList expected = {{"Access-Control-Allow-Origin", "http://localhost:3000"},
                                            {"Access-Control-Allow-Methods", "PUT"}};
         QCOMPARE(rules.at(0).set, expected);
     }

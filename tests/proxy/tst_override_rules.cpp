@@ -35,7 +35,7 @@ const QString kPathExpectation = QStringLiteral(
     "expected a path glob starting with \"/\" or \"*\" such as \"/api/*\" (printable ASCII; the "
     "query is not matched)");
 
-http::HttpRequest request(const QByteArray &method, http::HeaderList headers = {})
+http::HttpRequest request(const QByteArray &method, base::HeaderList headers = {})
 {
     http::HttpRequest r;
     r.method = method;
@@ -47,7 +47,7 @@ http::HttpRequest request(const QByteArray &method, http::HeaderList headers = {
 http::HttpRequest preflight(const QByteArray &requestedMethod,
                             const QByteArray &requestedHeaders = {})
 {
-    http::HeaderList headers{{"Origin", kApp}, {"Access-Control-Request-Method", requestedMethod}};
+    base::HeaderList headers{{"Origin", kApp}, {"Access-Control-Request-Method", requestedMethod}};
     if (!requestedHeaders.isEmpty())
         headers.append({"Access-Control-Request-Headers", requestedHeaders});
     return request("OPTIONS", headers);
@@ -60,7 +60,7 @@ QString err(const char *field, const QString &expectation, const char *got)
         .arg(QString::fromUtf8(field), expectation, QString::fromUtf8(got));
 }
 
-QString render(const http::HeaderList &headers)
+QString render(const base::HeaderList &headers)
 {
     QStringList lines;
     for (const auto &[name, value] : headers)
@@ -68,7 +68,7 @@ QString render(const http::HeaderList &headers)
     return lines.join(QStringLiteral(" | "));
 }
 
-OverrideSet compile(const QList<OverrideRule> &rules, const server::DemoOrigins &origins = {})
+OverrideSet compile(const QList<OverrideRule> &rules, const policy::DemoOrigins &origins = {})
 {
     OverrideSet set;
     QString error;
@@ -87,9 +87,9 @@ OverrideSet parse(const QByteArray &json)
 }
 
 /// The server's credentialed allowlist for the front end at kApp, as docs/proxy-rules.md shows.
-server::CorsPolicy allowApp()
+policy::CorsPolicy allowApp()
 {
-    server::CorsPolicy policy;
+    policy::CorsPolicy policy;
     policy.allowedOrigins = {QString::fromLatin1(kApp)};
     policy.allowCredentials = true;
     policy.headers = {QStringLiteral("Content-Type"), QStringLiteral("X-Api-Key")};
@@ -275,7 +275,7 @@ private Q_SLOTS:
             << QByteArray("{\"rules\": [{\"policy\": \"Open\"}]}")
             << err("rules[0].policy",
                    QStringLiteral("expected a preset name (%1)")
-                       .arg(server::CorsPolicy::presetNames().join(QStringLiteral(", "))),
+                       .arg(policy::CorsPolicy::presetNames().join(QStringLiteral(", "))),
                    "\"Open\"");
         QTest::newRow("policy's own error")
             << QByteArray("{\"rules\": [" + ok + ok +
@@ -316,8 +316,8 @@ private Q_SLOTS:
         QVERIFY(!OverrideSet::fromRules({rule(), bad}, {}, &set, &error));
         QCOMPARE(error, err("rules[1].set[0][0]", kNameExpectation, "\"Transfer-Encoding\""));
         OverrideRule pattern = rule();
-        pattern.policy = server::CorsPolicy();
-        pattern.policy->allowOrigin = server::CorsPolicy::OriginMode::Pattern;
+        pattern.policy = policy::CorsPolicy();
+        pattern.policy->allowOrigin = policy::CorsPolicy::OriginMode::Pattern;
         pattern.policy->originPattern = QStringLiteral("(");
         QVERIFY(!OverrideSet::fromRules({pattern}, {}, &set, &error));
         QCOMPARE(error, QStringLiteral("rules[0].policy.allow_origin.pattern: expected a valid "
@@ -442,7 +442,7 @@ private Q_SLOTS:
         const OverrideSet set = compile({r});
         QCOMPARE(set.matchingRule(request, urlHost, urlPath), matches ? 0 : -1);
         int status = 200;
-        http::HeaderList headers;
+        base::HeaderList headers;
         QString name;
         QCOMPARE(set.applyToResponse(request, urlHost, urlPath, &status, &headers, &name), matches);
         QCOMPARE(render(headers), matches ? QStringLiteral("X-Matched: 1") : QString());
@@ -461,7 +461,7 @@ private Q_SLOTS:
         // A rule without edits is how a path is excluded from the rules after it.
         QCOMPARE(set.matchingRule(get, kApiHost, "/health"), 0);
         int status = 200;
-        http::HeaderList headers;
+        base::HeaderList headers;
         QString name;
         QVERIFY(!set.applyToResponse(get, kApiHost, "/health", &status, &headers, &name));
         QVERIFY(name.isEmpty());
@@ -480,7 +480,7 @@ private Q_SLOTS:
         QVERIFY(onlyOff.isEmpty());
         QCOMPARE(onlyOff.rules().size(), 1); // still kept, to be saved and switched on again
         int status = 200;
-        http::HeaderList headers;
+        base::HeaderList headers;
         QString name;
         QVERIFY(!onlyOff.applyToResponse(request("GET"), kApiHost, "/", &status, &headers, &name));
         QVERIFY(headers.isEmpty());
@@ -504,7 +504,7 @@ private Q_SLOTS:
         const OverrideSet set;
         QVERIFY(set.isEmpty());
         int status = 200;
-        http::HeaderList headers{{"Content-Type", "text/plain"}};
+        base::HeaderList headers{{"Content-Type", "text/plain"}};
         QString name;
         QVERIFY(!set.applyToResponse(request("GET"), kApiHost, "/", &status, &headers, &name));
         QVERIFY(!set.localPreflightAnswer(preflight("PUT"), kApiHost, "/"));
@@ -517,11 +517,11 @@ private Q_SLOTS:
     void edits_data()
     {
         QTest::addColumn<OverrideRule>("edit");
-        QTest::addColumn<http::HeaderList>("server");
+        QTest::addColumn<base::HeaderList>("server");
         QTest::addColumn<QString>("expected");
         QTest::addColumn<bool>("changed");
-        const http::HeaderList plain{{"Content-Type", "application/json"}, {"Vary", "Accept"}};
-        auto row = [](const char *name, const OverrideRule &r, const http::HeaderList &server,
+        const base::HeaderList plain{{"Content-Type", "application/json"}, {"Vary", "Accept"}};
+        auto row = [](const char *name, const OverrideRule &r, const base::HeaderList &server,
                       const char *expected, bool changed) {
             QTest::newRow(name) << r << server << QString::fromLatin1(expected) << changed;
         };
@@ -581,12 +581,12 @@ private Q_SLOTS:
     void edits()
     {
         QFETCH(OverrideRule, edit);
-        QFETCH(http::HeaderList, server);
+        QFETCH(base::HeaderList, server);
         QFETCH(QString, expected);
         QFETCH(bool, changed);
         const OverrideSet set = compile({edit});
         int status = 200;
-        http::HeaderList headers = server;
+        base::HeaderList headers = server;
         QString name;
         QCOMPARE(set.applyToResponse(request("GET"), kApiHost, "/", &status, &headers, &name),
                  changed);
@@ -609,9 +609,9 @@ private Q_SLOTS:
         r.policy = allowApp();
         const OverrideSet set = compile({r});
         const http::HttpRequest get = request("GET", {{"Origin", kApp}, {"Cookie", "session=1"}});
-        const http::HeaderList server{{"Content-Type", "application/json"},
+        const base::HeaderList server{{"Content-Type", "application/json"},
                                       {"X-Total-Count", "42"}};
-        const auto judge = [](const http::HeaderList &headers) {
+        const auto judge = [](const base::HeaderList &headers) {
             return cors::evaluate(ScenarioBuilder()
                                       .url(kApiUrl)
                                       .origin("http://localhost:3000")
@@ -621,7 +621,7 @@ private Q_SLOTS:
         QVERIFY(!judge(server).exposed); // the starting point: the browser blocks it
 
         int status = 200;
-        http::HeaderList headers = server;
+        base::HeaderList headers = server;
         QString name;
         QVERIFY(set.applyToResponse(get, kApiHost, "/v1/items", &status, &headers, &name));
         QCOMPARE(name, QStringLiteral("CORS for the dev front end"));
@@ -639,7 +639,7 @@ private Q_SLOTS:
         QVERIFY(!set.applyToResponse(get, kApiHost, "/v1/items", &status, &headers, &name));
 
         // Another origin gets no Access-Control-Allow-Origin from the allowlist.
-        http::HeaderList evil = server;
+        base::HeaderList evil = server;
         QVERIFY(set.applyToResponse(request("GET", {{"Origin", "http://evil.test"}}), kApiHost,
                                     "/v1/items", &status, &evil, &name));
         QVERIFY(!evil.contains({"Access-Control-Allow-Origin", "http://evil.test"}));
@@ -651,11 +651,11 @@ private Q_SLOTS:
         r.policy = allowApp();
         const OverrideSet set = compile({r});
         // A server that sends '*' with credentials, twice, and a stale Allow-Methods.
-        const http::HeaderList server{
+        const base::HeaderList server{
             {"Access-Control-Allow-Origin", "*"},         {"Vary", "Accept-Encoding"},
             {"access-control-allow-credentials", "true"}, {"Access-Control-Allow-Origin", "*"},
             {"Access-Control-Allow-Methods", "GET"},      {"Content-Type", "application/json"}};
-        const auto judge = [](const http::HeaderList &headers) {
+        const auto judge = [](const base::HeaderList &headers) {
             return cors::evaluate(ScenarioBuilder()
                                       .url(kApiUrl)
                                       .origin("http://localhost:3000")
@@ -664,7 +664,7 @@ private Q_SLOTS:
         };
         QVERIFY(!judge(server).exposed);
         int status = 200;
-        http::HeaderList headers = server;
+        base::HeaderList headers = server;
         QString name;
         QVERIFY(set.applyToResponse(request("GET", {{"Origin", kApp}}), kApiHost, "/v1/items",
                                     &status, &headers, &name));
@@ -681,36 +681,36 @@ private Q_SLOTS:
     void policyVaryOrigin_data()
     {
         QTest::addColumn<bool>("varyOrigin");
-        QTest::addColumn<http::HeaderList>("server");
+        QTest::addColumn<base::HeaderList>("server");
         QTest::addColumn<QString>("expected");
         QTest::addColumn<bool>("changed");
         const QByteArray acao = "Access-Control-Allow-Origin";
         QTest::newRow("Vary already lists Origin")
-            << true << http::HeaderList{{"Vary", "origin, Accept"}, {acao, "*"}}
+            << true << base::HeaderList{{"Vary", "origin, Accept"}, {acao, "*"}}
             << "Vary: origin, Accept | Access-Control-Allow-Origin: *" << false;
         QTest::newRow("Vary: * covers Origin")
-            << true << http::HeaderList{{"Vary", "*"}} << "Vary: * | Access-Control-Allow-Origin: *"
+            << true << base::HeaderList{{"Vary", "*"}} << "Vary: * | Access-Control-Allow-Origin: *"
             << true;
         QTest::newRow("no Vary: one is added")
-            << true << http::HeaderList{} << "Access-Control-Allow-Origin: * | Vary: Origin"
+            << true << base::HeaderList{} << "Access-Control-Allow-Origin: * | Vary: Origin"
             << true;
         QTest::newRow("policy without Vary: Origin token removed")
-            << false << http::HeaderList{{"Vary", "Accept, Origin"}, {"Vary", "Origin"}}
+            << false << base::HeaderList{{"Vary", "Accept, Origin"}, {"Vary", "Origin"}}
             << "Vary: Accept | Access-Control-Allow-Origin: *" << true;
     }
     void policyVaryOrigin()
     {
         QFETCH(bool, varyOrigin);
-        QFETCH(http::HeaderList, server);
+        QFETCH(base::HeaderList, server);
         QFETCH(QString, expected);
         QFETCH(bool, changed);
         OverrideRule r = rule();
-        r.policy = server::CorsPolicy();
-        r.policy->allowOrigin = server::CorsPolicy::OriginMode::Wildcard;
+        r.policy = policy::CorsPolicy();
+        r.policy->allowOrigin = policy::CorsPolicy::OriginMode::Wildcard;
         r.policy->varyOrigin = varyOrigin;
         const OverrideSet set = compile({r});
         int status = 200;
-        http::HeaderList headers = server;
+        base::HeaderList headers = server;
         QString name;
         QCOMPARE(set.applyToResponse(request("GET", {{"Origin", kApp}}), kApiHost, "/", &status,
                                      &headers, &name),
@@ -726,7 +726,7 @@ private Q_SLOTS:
         const OverrideSet set = compile({r});
         const http::HttpRequest options = preflight("PUT", "content-type,x-api-key");
         int status = 401;
-        http::HeaderList headers{{"WWW-Authenticate", "Bearer"}};
+        base::HeaderList headers{{"WWW-Authenticate", "Bearer"}};
         QString name;
         QVERIFY(set.applyToResponse(options, kApiHost, "/v1/items", &status, &headers, &name));
         QCOMPARE(status, 204);
@@ -739,7 +739,7 @@ private Q_SLOTS:
                                 "Access-Control-Max-Age: 600"));
         // The actual response goes through the same rule, and the browser now reads it.
         int actualStatus = 200;
-        http::HeaderList actual{{"Content-Type", "application/json"}};
+        base::HeaderList actual{{"Content-Type", "application/json"}};
         QVERIFY(set.applyToResponse(request("PUT", {{"Origin", kApp}}), kApiHost, "/v1/items",
                                     &actualStatus, &actual, &name));
         const cors::Verdict verdict = cors::evaluate(ScenarioBuilder()
@@ -759,10 +759,10 @@ private Q_SLOTS:
     void policyThatIgnoresPreflightsAnswers404()
     {
         OverrideRule r = rule();
-        r.policy = *server::CorsPolicy::preset(QStringLiteral("No CORS"));
+        r.policy = *policy::CorsPolicy::preset(QStringLiteral("No CORS"));
         const OverrideSet set = compile({r});
         int status = 204;
-        http::HeaderList headers{{"Access-Control-Allow-Origin", "*"}};
+        base::HeaderList headers{{"Access-Control-Allow-Origin", "*"}};
         QString name;
         QVERIFY(set.applyToResponse(preflight("PUT"), kApiHost, "/", &status, &headers, &name));
         QCOMPARE(status, 404);
@@ -857,14 +857,14 @@ private Q_SLOTS:
     void storeSwapsRulesAndResolvesPlaceholders()
     {
         OverrideRule r = rule(QStringLiteral("playground app"));
-        r.policy = server::CorsPolicy(); // allowlist "{app}"
+        r.policy = policy::CorsPolicy(); // allowlist "{app}"
         OverrideStore store;
         QVERIFY(store.current()->isEmpty());
         store.set(compile({r}));
         const std::shared_ptr<const OverrideSet> before = store.current();
         const http::HttpRequest get = request("GET", {{"Origin", kApp}});
         int status = 200;
-        http::HeaderList headers;
+        base::HeaderList headers;
         QString name;
         QVERIFY(before->applyToResponse(get, kApiHost, "/", &status, &headers, &name));
         QCOMPARE(render(headers), QStringLiteral("Vary: Origin")); // {app} is no origin yet

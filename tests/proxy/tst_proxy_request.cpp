@@ -120,7 +120,7 @@ private Q_SLOTS:
 
     void responseHeadBytes()
     {
-        const http::HeaderList headers = {
+        const base::HeaderList headers = {
             {"Content-Type", "text/plain"},       {"Connection", "keep-alive, X-Hop"},
             {"Keep-Alive", "timeout=5"},          {"X-Hop", "x"},
             {"Access-Control-Allow-Origin", "*"}, {"Content-Length", "2"}};

@@ -11,8 +11,8 @@
 #include <QBuffer>
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -30,7 +30,7 @@ const QByteArray kApp = "https://app.example.com";
 const QByteArray kApi = "api.example.net";
 const QByteArray kItems = "https://api.example.net/items";
 
-http::HeaderList allowing()
+base::HeaderList allowing()
 {
     return {{"Access-Control-Allow-Origin", kApp},
             {"Access-Control-Allow-Credentials", "true"},
@@ -804,7 +804,7 @@ private Q_SLOTS:
             X x("GET", kItems + "?n=" + QByteArray::number(i), kT0 + i);
             x.request(chromiumFetch(kApi, kApp, "cross-site"))
                 .response(200,
-                          i % 10 ? allowing() : http::HeaderList{{"Content-Type", "text/plain"}});
+                          i % 10 ? allowing() : base::HeaderList{{"Content-Type", "text/plain"}});
             batch << x;
         }
         Session s;

@@ -17,7 +17,7 @@ const QByteArray kApi = "api.example.net";
 const QByteArray kItems = "https://api.example.net/items";
 
 // A preflight for PUT with Content-Type, answered by \a answer with \a status.
-X preflight(qint64 at, int status, const http::HeaderList &answer)
+X preflight(qint64 at, int status, const base::HeaderList &answer)
 {
     return X("OPTIONS", kItems, at)
         .request(chromiumPreflight(kApi, kApp, "PUT", "content-type"))
@@ -25,7 +25,7 @@ X preflight(qint64 at, int status, const http::HeaderList &answer)
 }
 
 // The preflight answer that allows the app with credentials.
-http::HeaderList allowingAnswer(const QByteArray &maxAge = "600")
+base::HeaderList allowingAnswer(const QByteArray &maxAge = "600")
 {
     return {{"Access-Control-Allow-Origin", kApp},
             {"Access-Control-Allow-Credentials", "true"},
@@ -35,7 +35,7 @@ http::HeaderList allowingAnswer(const QByteArray &maxAge = "600")
             {"Vary", "Origin"}};
 }
 
-X put(qint64 at, bool cookie, const http::HeaderList &answer)
+X put(qint64 at, bool cookie, const base::HeaderList &answer)
 {
     X x("PUT", kItems, at);
     x.request(chromiumFetch(kApi, kApp, "cross-site")).add("Content-Type", "application/json");

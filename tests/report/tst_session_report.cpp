@@ -29,7 +29,7 @@ const QByteArray kApi = "api.example.net";
 const QByteArray kItems = "https://api.example.net/items";
 const QByteArray kScript = "<script>alert(1)</script>";
 
-http::HeaderList allowingAnswer()
+base::HeaderList allowingAnswer()
 {
     return {{"Access-Control-Allow-Origin", kApp},
             {"Access-Control-Allow-Credentials", "true"},
@@ -39,14 +39,14 @@ http::HeaderList allowingAnswer()
             {"Vary", "Origin"}};
 }
 
-X preflight(qint64 at, int status, const http::HeaderList &answer, const QByteArray &origin = kApp)
+X preflight(qint64 at, int status, const base::HeaderList &answer, const QByteArray &origin = kApp)
 {
     return X("OPTIONS", kItems, at)
         .request(chromiumPreflight(kApi, origin, "PUT", "content-type"))
         .response(status, answer);
 }
 
-X put(qint64 at, const http::HeaderList &answer)
+X put(qint64 at, const base::HeaderList &answer)
 {
     X x("PUT", kItems, at);
     x.request(chromiumFetch(kApi, kApp, "cross-site"))
@@ -55,7 +55,7 @@ X put(qint64 at, const http::HeaderList &answer)
     return x.response(200, answer);
 }
 
-X get(qint64 at, const QByteArray &url, const QByteArray &origin, const http::HeaderList &answer)
+X get(qint64 at, const QByteArray &url, const QByteArray &origin, const base::HeaderList &answer)
 {
     return X("GET", url, at)
         .request(chromiumFetch(kApi, origin, "cross-site"))

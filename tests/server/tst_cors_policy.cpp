@@ -1,11 +1,11 @@
 // The playground's CORS policy as a value: what each field and each preset puts on the wire, its
 // JSON form, and the dangers it reports.
-#include "server/cors_policy.h"
+#include "policy/cors_policy.h"
 
 #include <QJsonDocument>
 #include <QtTest>
 
-using namespace corslab::server;
+using namespace corslab::policy;
 
 namespace {
 const DemoOrigins kOrigins{"http://localhost:8080", "http://localhost:3000",

@@ -9,13 +9,14 @@
 
 using namespace corslab;
 using namespace corslab::server;
+using namespace corslab::policy;
 
 namespace {
 const DemoOrigins kOrigins{"http://localhost:8080", "http://localhost:3000",
                            "http://127.0.0.1:6666"};
 
 http::HttpRequest request(const QByteArray &method, const QByteArray &target,
-                          http::HeaderList headers = {},
+                          base::HeaderList headers = {},
                           const QString &listener = QStringLiteral("api"))
 {
     http::HttpRequest r;
@@ -150,7 +151,7 @@ private Q_SLOTS:
 
     void preflightFollowsPolicy()
     {
-        const http::HeaderList pf{{"Origin", kOrigins.app},
+        const base::HeaderList pf{{"Origin", kOrigins.app},
                                   {"Access-Control-Request-Method", "PUT"},
                                   {"Access-Control-Request-Headers", "content-type"}};
         auto r = m_api.handle(request("OPTIONS", "/echo", pf), m_policy);

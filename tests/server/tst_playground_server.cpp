@@ -10,6 +10,7 @@
 
 using namespace corslab;
 using namespace corslab::server;
+using namespace corslab::policy;
 
 namespace {
 struct Reply

@@ -31,7 +31,7 @@ struct X
         x.status = 200;
         x.reason = "OK";
     }
-    X &request(const http::HeaderList &headers)
+    X &request(const base::HeaderList &headers)
     {
         x.requestHeaders = headers;
         return *this;
@@ -41,7 +41,7 @@ struct X
         x.requestHeaders.append({name, value});
         return *this;
     }
-    X &response(int status, const http::HeaderList &headers)
+    X &response(int status, const base::HeaderList &headers)
     {
         x.status = status;
         x.reason = http::standardReasonPhrase(status);
@@ -60,11 +60,11 @@ struct X
 };
 
 /// fetch() from \a origin in mode cors, over HTTPS (so with Sec-Fetch-* and client hints).
-inline http::HeaderList chromiumFetch(const QByteArray &host, const QByteArray &origin,
+inline base::HeaderList chromiumFetch(const QByteArray &host, const QByteArray &origin,
                                       const QByteArray &site, const QByteArray &mode = "cors",
                                       const QByteArray &dest = "empty")
 {
-    http::HeaderList h = {{"Host", host},
+    base::HeaderList h = {{"Host", host},
                           {"Connection", "keep-alive"},
                           {"sec-ch-ua", R"("Not_A Brand";v="8", "Chromium";v="120")"},
                           {"sec-ch-ua-mobile", "?0"},
@@ -84,11 +84,11 @@ inline http::HeaderList chromiumFetch(const QByteArray &host, const QByteArray &
 
 /// The CORS-preflight request Chromium sends before \a method with \a headers (lowercase,
 /// sorted, comma-separated, as Chromium writes them).
-inline http::HeaderList chromiumPreflight(const QByteArray &host, const QByteArray &origin,
+inline base::HeaderList chromiumPreflight(const QByteArray &host, const QByteArray &origin,
                                           const QByteArray &method, const QByteArray &headers,
                                           const QByteArray &site = "cross-site")
 {
-    http::HeaderList h = {{"Host", host},
+    base::HeaderList h = {{"Host", host},
                           {"Connection", "keep-alive"},
                           {"Accept", "*/*"},
                           {"Access-Control-Request-Method", method}};
@@ -106,7 +106,7 @@ inline http::HeaderList chromiumPreflight(const QByteArray &host, const QByteArr
 }
 
 /// A top-level page load typed in the address bar.
-inline http::HeaderList chromiumNavigation(const QByteArray &host)
+inline base::HeaderList chromiumNavigation(const QByteArray &host)
 {
     return {{"Host", host},
             {"Connection", "keep-alive"},
@@ -126,7 +126,7 @@ inline http::HeaderList chromiumNavigation(const QByteArray &host)
 }
 
 /// An <img> from another site (mode no-cors).
-inline http::HeaderList chromiumImage(const QByteArray &host, const QByteArray &page)
+inline base::HeaderList chromiumImage(const QByteArray &host, const QByteArray &page)
 {
     return {{"Host", host},
             {"Connection", "keep-alive"},
@@ -145,9 +145,9 @@ inline http::HeaderList chromiumImage(const QByteArray &host, const QByteArray &
 
 /// Plain HTTP to a host that is not localhost: Chromium sends no Sec-Fetch-* and no client
 /// hints there (not a potentially trustworthy URL).
-inline http::HeaderList chromiumPlainHttpFetch(const QByteArray &host, const QByteArray &origin)
+inline base::HeaderList chromiumPlainHttpFetch(const QByteArray &host, const QByteArray &origin)
 {
-    http::HeaderList h = {{"Host", host},
+    base::HeaderList h = {{"Host", host},
                           {"Connection", "keep-alive"},
                           {"User-Agent", kUserAgent},
                           {"Accept", "*/*"}};

@@ -1,9 +1,9 @@
 // Classification of captured exchanges from the headers real browsers send: Sec-Fetch-* when
 // present (HTTPS and localhost), Origin against the URL's origin otherwise, and which signals
 // were used.
+#include "base/header_list.h"
 #include "chromium_exchanges.h"
 #include "cors/fetch_rules.h"
-#include "cors/header_list.h"
 #include "session/exchange_classifier.h"
 #include "session/exchange_judge.h"
 
@@ -300,11 +300,11 @@ private Q_SLOTS:
         for (const QByteArray &name : names) {
             for (const QByteArray &value : {QByteArray("GET"), QByteArray("TRACE"),
                                             QByteArray("PUT, connect"), QByteArray()}) {
-                const bool own = cors::equalsIgnoreCase(name, "user-agent") ||
-                                 cors::equalsIgnoreCase(name, "priority") ||
-                                 cors::equalsIgnoreCase(name, "upgrade-insecure-requests") ||
-                                 cors::equalsIgnoreCase(name, "pragma") ||
-                                 cors::equalsIgnoreCase(name, "cache-control");
+                const bool own = base::equalsIgnoreCase(name, "user-agent") ||
+                                 base::equalsIgnoreCase(name, "priority") ||
+                                 base::equalsIgnoreCase(name, "upgrade-insecure-requests") ||
+                                 base::equalsIgnoreCase(name, "pragma") ||
+                                 base::equalsIgnoreCase(name, "cache-control");
                 QCOMPARE(isBrowserAddedRequestHeader(name, value),
                          own || cors::isForbiddenRequestHeader(name, value));
             }

@@ -1,9 +1,9 @@
 // Judging captured exchanges: the credentials mode inferred from what was sent (and said), the
 // preflight's answer judged on the actual request as the browser reports it, the compact
 // summary against the full verdict.
+#include "base/header_list.h"
 #include "chromium_exchanges.h"
 #include "cors/cors_error.h"
-#include "cors/header_list.h"
 #include "session/exchange_evaluator.h"
 #include "session/session.h"
 
@@ -18,7 +18,7 @@ const QByteArray kApp = "https://app.example.com";
 const QByteArray kApi = "api.example.net";
 const QByteArray kUrl = "https://api.example.net/items";
 
-X get(const http::HeaderList &response, qint64 at = kT0)
+X get(const base::HeaderList &response, qint64 at = kT0)
 {
     return X("GET", kUrl, at)
         .request(chromiumFetch(kApi, kApp, "cross-site"))
@@ -167,7 +167,7 @@ private Q_SLOTS:
         QCOMPARE(s.row(1).verdict.state, VerdictState::Blocked);
         QCOMPARE(s.row(1).verdict.corsError(),
                  cors::CorsError::HeaderDisallowedByPreflightResponse);
-        QVERIFY(cors::containsHeader(s.evaluation(1).scenario.headers, "cache-control"));
+        QVERIFY(base::containsHeader(s.evaluation(1).scenario.headers, "cache-control"));
     }
 
     void preflightErrorStatus()

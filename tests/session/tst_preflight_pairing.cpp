@@ -22,7 +22,7 @@ X preflight(qint64 atMs, const QByteArray &method = "PUT",
             const QByteArray &maxAge = "600",
             const QByteArray &allowHeaders = "Content-Type, X-Token")
 {
-    http::HeaderList answer = {{"Access-Control-Allow-Origin", kApp},
+    base::HeaderList answer = {{"Access-Control-Allow-Origin", kApp},
                                {"Access-Control-Allow-Credentials", "true"},
                                {"Access-Control-Allow-Methods", "GET, PUT, DELETE"},
                                {"Access-Control-Allow-Headers", allowHeaders},

@@ -69,9 +69,9 @@ private Q_SLOTS:
         // duplicates and more fields than positions remembered must all come back as sent.
         QList<CapturedExchange> sent;
         for (int i = 0; i < 60; ++i) {
-            http::HeaderList request;
+            base::HeaderList request;
             auto add = [&](const QByteArray &name, const QByteArray &value) {
-                request.append(http::HeaderList::value_type(name, value));
+                request.append(base::HeaderList::value_type(name, value));
             };
             add("X-A", QByteArray::number(i % 3));
             add(i % 2 ? "X-B" : "x-a", "1");
@@ -163,7 +163,7 @@ private Q_SLOTS:
             QCOMPARE(row.id, i + 1);
             QCOMPARE(s.indexOfId(row.id), i);
             const QByteArray tag =
-                cors::getHeader(s.exchange(i).requestHeaders, "x-thread").value_or(QByteArray());
+                base::getHeader(s.exchange(i).requestHeaders, "x-thread").value_or(QByteArray());
             const QList<QByteArray> parts = tag.split(':');
             QCOMPARE(parts.size(), 2);
             const int thread = parts.at(0).toInt();

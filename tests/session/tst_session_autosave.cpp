@@ -43,9 +43,9 @@ QList<CapturedExchange> numberedBatch(qsizetype from, qsizetype count)
     return batch;
 }
 
-server::CorsPolicy policyNamed(const QString &preset)
+policy::CorsPolicy policyNamed(const QString &preset)
 {
-    return *server::CorsPolicy::preset(preset);
+    return *policy::CorsPolicy::preset(preset);
 }
 
 proxy::OverrideSet someRules()
@@ -136,7 +136,7 @@ private Q_SLOTS:
                       .request(chromiumPreflight("api.example.net", kApp, "PUT", "content-type"))
                       .response(204, {{"Access-Control-Allow-Origin", kApp}}),
                   tunnel, control, CapturedExchange()});
-        const server::CorsPolicy policy = policyNamed(QStringLiteral("Open public API"));
+        const policy::CorsPolicy policy = policyNamed(QStringLiteral("Open public API"));
         const proxy::OverrideSet rules = someRules();
 
         SessionJournal journal(dir.filePath(QStringLiteral("j/session.journal")));
@@ -151,7 +151,7 @@ private Q_SLOTS:
         QVERIFY(data.endsWith('\n'));
 
         Session back;
-        std::optional<server::CorsPolicy> readPolicy;
+        std::optional<policy::CorsPolicy> readPolicy;
         std::optional<proxy::OverrideSet> readRules;
         QVERIFY2(SessionJournal::read(data, &back, &readPolicy, &readRules, &error),
                  qPrintable(error));
@@ -213,7 +213,7 @@ private Q_SLOTS:
         QVERIFY(third.mid(second.size()).startsWith("{\"settings\":"));
 
         Session back;
-        std::optional<server::CorsPolicy> policy;
+        std::optional<policy::CorsPolicy> policy;
         std::optional<proxy::OverrideSet> rules;
         QVERIFY2(SessionJournal::read(third, &back, &policy, &rules, &error), qPrintable(error));
         QCOMPARE(back.count(), 1010);
@@ -275,17 +275,16 @@ private Q_SLOTS:
              cut += cut - saved < 40 || whole.size() - cut <= 40 ? 1 : 37) {
             Session back;
             SessionJournal::ReadStats stats;
-            QVERIFY2(SessionJournal::read(whole.left(cut), &back, nullptr, nullptr, &error,
-                                          &stats),
+            QVERIFY2(SessionJournal::read(whole.left(cut), &back, nullptr, nullptr, &error, &stats),
                      qPrintable(QStringLiteral("cut at %1: %2").arg(cut).arg(error)));
             QCOMPARE(back.count(), 20);
             QCOMPARE(stats.ignoredTailBytes, cut - saved);
         }
         // A file system may leave zeros after a crash where the data never reached the disk.
         Session back;
-        QVERIFY2(SessionJournal::read(whole + QByteArray(4096, '\0'), &back, nullptr, nullptr,
-                                      &error),
-                 qPrintable(error));
+        QVERIFY2(
+            SessionJournal::read(whole + QByteArray(4096, '\0'), &back, nullptr, nullptr, &error),
+            qPrintable(error));
         QCOMPARE(back.count(), 23);
     }
 
@@ -300,10 +299,10 @@ private Q_SLOTS:
         const QByteArray chunk = "{\"first\":0,\"exchanges\":[" + good + "]}\n";
         QTest::newRow("empty") << QByteArray() << "the recovery journal is empty";
         QTest::newRow("header torn") << header.left(20) << "line 1: the header is incomplete";
-        QTest::newRow("header not JSON") << QByteArray("PK\x03\x04 zip\n", 9)
-                                         << "line 1: not a valid JSON document: ";
-        QTest::newRow("header not an object") << QByteArray("[1]\n")
-                                              << "line 1: expected a JSON object";
+        QTest::newRow("header not JSON")
+            << QByteArray("PK\x03\x04 zip\n", 9) << "line 1: not a valid JSON document: ";
+        QTest::newRow("header not an object")
+            << QByteArray("[1]\n") << "line 1: expected a JSON object";
         QTest::newRow("a session file")
             << QByteArray("{\"format\":\"corslab-session\",\"version\":1}\n")
             << "line 1: format: expected \"corslab-recovery\" (a CORS Lab recovery journal), "
@@ -319,8 +318,8 @@ private Q_SLOTS:
             << "line 1: x: unknown field";
         QTest::newRow("damaged line before good ones")
             << header + "{\"first\":0,\"exch\n" + chunk << "line 2: not a valid JSON document: ";
-        QTest::newRow("neither settings nor exchanges")
-            << header + "{\"note\":1}\n" << "line 2: expected a settings line";
+        QTest::newRow("neither settings nor exchanges") << header + "{\"note\":1}\n"
+                                                        << "line 2: expected a settings line";
         QTest::newRow("a chunk missing")
             << header + chunk + QByteArray(chunk).replace("\"first\":0", "\"first\":2")
             << "line 3: first: expected 1 (the number of exchanges before this line), got 2";
@@ -336,14 +335,14 @@ private Q_SLOTS:
         QTest::newRow("bad exchange")
             << header + QByteArray(chunk).replace("\"GET\"", "\"G T\"")
             << "line 2: exchanges[0].request.method: expected an HTTP token";
-        QTest::newRow("settings not an object")
-            << header + "{\"settings\":[]}\n" << "line 2: settings: expected an object";
+        QTest::newRow("settings not an object") << header + "{\"settings\":[]}\n"
+                                                << "line 2: settings: expected an object";
         QTest::newRow("unknown profile")
             << header + "{\"settings\":{\"profile\":\"opera\"}}\n"
             << "line 2: settings.profile: expected one of \"chromium\"";
-        QTest::newRow("unknown settings field")
-            << header + "{\"settings\":{\"bodycap\":5}}\n" << "line 2: settings.bodycap: unknown "
-                                                             "field";
+        QTest::newRow("unknown settings field") << header + "{\"settings\":{\"bodycap\":5}}\n"
+                                                << "line 2: settings.bodycap: unknown "
+                                                   "field";
         QTest::newRow("bad policy in settings")
             << header + chunk + "{\"settings\":{\"policy\":{\"max_age\":\"1h\"}}}\n"
             << "line 3: settings.policy.max_age: expected a whole number of seconds or null";
@@ -357,7 +356,7 @@ private Q_SLOTS:
         QFETCH(QString, error);
         Session s;
         s.append({everyField(kT0)});
-        std::optional<server::CorsPolicy> policy;
+        std::optional<policy::CorsPolicy> policy;
         QString message;
         QVERIFY(!SessionJournal::read(journal, &s, &policy, nullptr, &message));
         QVERIFY2(message.startsWith(error), qPrintable(QStringLiteral("got: ") + message));
@@ -373,9 +372,10 @@ private Q_SLOTS:
         s.append(numberedBatch(0, 5));
         SessionJournal journal(dir.filePath(QStringLiteral("session.journal")));
         QString error;
-        QVERIFY2(journal.sync(s, WriteOptions{{}, policyNamed(QStringLiteral("Open public API")),
-                                              someRules()},
-                              &error),
+        QVERIFY2(journal.sync(
+                     s,
+                     WriteOptions{{}, policyNamed(QStringLiteral("Open public API")), someRules()},
+                     &error),
                  qPrintable(error));
         s.append(numberedBatch(5, 2));
         QVERIFY2(journal.sync(s, {}, &error), qPrintable(error));
@@ -411,22 +411,22 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString directory = dir.filePath(QStringLiteral("recovery"));
         Session s;
-        std::optional<server::CorsPolicy> livePolicy =
+        std::optional<policy::CorsPolicy> livePolicy =
             policyNamed(QStringLiteral("Open public API"));
         SessionAutosave autosave(&s, directory, 20);
-        autosave.setSettingsSource(
-            [&] { return WriteOptions{QStringLiteral("tst"), livePolicy, std::nullopt}; });
+        autosave.setSettingsSource([&] {
+            return WriteOptions{QStringLiteral("tst"), livePolicy, std::nullopt};
+        });
         QSignalSpy saved(&autosave, &SessionAutosave::saved);
         autosave.start();
 
         s.append(numberedBatch(0, 50));
         // The save comes from the worker thread; wait for it (not for a time).
-        QTRY_VERIFY_WITH_TIMEOUT(!saved.isEmpty() && saved.last().at(0).toLongLong() == 50,
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!saved.isEmpty() && saved.last().at(0).toLongLong() == 50, 20000);
         QCOMPARE(saved.last().at(1).toString(), QString());
         QVERIFY(SessionAutosave::hasRecovery(directory));
         Session back;
-        std::optional<server::CorsPolicy> policy;
+        std::optional<policy::CorsPolicy> policy;
         std::optional<proxy::OverrideSet> rules;
         QString error;
         QVERIFY2(SessionAutosave::recover(directory, &back, &policy, &rules, &error),
@@ -528,7 +528,7 @@ private Q_SLOTS:
 
         QVERIFY(SessionAutosave::hasRecovery(dir.path()));
         Session back;
-        std::optional<server::CorsPolicy> policy;
+        std::optional<policy::CorsPolicy> policy;
         std::optional<proxy::OverrideSet> rules;
         QString error;
         QVERIFY2(SessionAutosave::recover(dir.path(), &back, &policy, &rules, &error),

@@ -9,9 +9,9 @@
 
 #include <QBuffer>
 #include <QElapsedTimer>
-#include <QRandomGenerator>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QThread>
@@ -37,17 +37,17 @@ QByteArray written(const Session &s, WriteOptions options = {})
 }
 
 // A playground policy with every field away from its default.
-server::CorsPolicy unusualPolicy()
+policy::CorsPolicy unusualPolicy()
 {
-    server::CorsPolicy p;
+    policy::CorsPolicy p;
     p.name = QStringLiteral("Pattern with \u00e9 and \"quotes\"");
-    p.allowOrigin = server::CorsPolicy::OriginMode::Pattern;
+    p.allowOrigin = policy::CorsPolicy::OriginMode::Pattern;
     p.allowedOrigins = {QStringLiteral("{app}"), QStringLiteral("https://x.test")};
     p.originPattern = QStringLiteral("^https://[a-z]+\\.example\\.com$");
     p.allowCredentials = true;
-    p.allowMethods = server::CorsPolicy::ListMode::Echo;
+    p.allowMethods = policy::CorsPolicy::ListMode::Echo;
     p.methods = {QStringLiteral("PATCH")};
-    p.allowHeaders = server::CorsPolicy::ListMode::Wildcard;
+    p.allowHeaders = policy::CorsPolicy::ListMode::Wildcard;
     p.headers = {};
     p.exposeHeaders = {QStringLiteral("X-Total"), QStringLiteral("ETag")};
     p.maxAge = 7200;
@@ -66,7 +66,7 @@ proxy::OverrideSet unusualRules()
     fix.host = QStringLiteral("*.example.com:8443");
     fix.path = QStringLiteral("/v1/*");
     fix.methods = {"PUT", "DELETE"};
-    fix.policy = server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+    fix.policy = policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
     fix.answerPreflights = true;
     proxy::OverrideRule edit;
     edit.name = QStringLiteral("edit");
@@ -184,7 +184,7 @@ private Q_SLOTS:
 
     void policyAndRulesRoundTrip()
     {
-        const server::CorsPolicy policy = unusualPolicy();
+        const policy::CorsPolicy policy = unusualPolicy();
         const proxy::OverrideSet rules = unusualRules();
         QCOMPARE(rules.rules().size(), 2);
         Session s;
@@ -200,7 +200,7 @@ private Q_SLOTS:
         QCOMPARE(file.rules->rules(), rules.rules());
 
         Session back;
-        std::optional<server::CorsPolicy> readPolicy;
+        std::optional<policy::CorsPolicy> readPolicy;
         std::optional<proxy::OverrideSet> readRules;
         QVERIFY2(readSession(json, &back, &readPolicy, &readRules, &error), qPrintable(error));
         QCOMPARE(back.count(), 1);
@@ -234,7 +234,7 @@ private Q_SLOTS:
     {
         // A version-1 file from before policies and rules were saved: they read as nullopt, and
         // a failed read leaves what the caller had.
-        std::optional<server::CorsPolicy> policy = unusualPolicy();
+        std::optional<policy::CorsPolicy> policy = unusualPolicy();
         std::optional<proxy::OverrideSet> rules = unusualRules();
         Session s;
         QString error;
@@ -548,7 +548,7 @@ private Q_SLOTS:
             }
             Session s;
             s.append({everyField(kT0)});
-            std::optional<server::CorsPolicy> policy;
+            std::optional<policy::CorsPolicy> policy;
             std::optional<proxy::OverrideSet> rules;
             QString error;
             if (readSession(damaged, &s, &policy, &rules, &error)) {

@@ -19,7 +19,7 @@ namespace {
 // Bounds a wait so that a broken run fails the test instead of hanging it; never a pass condition.
 constexpr int kRunBoundMs = 60000;
 
-std::optional<QByteArray> header(const http::HeaderList &headers, const QByteArray &name)
+std::optional<QByteArray> header(const base::HeaderList &headers, const QByteArray &name)
 {
     for (const auto &h : headers) {
         if (h.first.compare(name, Qt::CaseInsensitive) == 0)
@@ -70,7 +70,7 @@ private Q_SLOTS:
         const QList<ClassicScenario> list = classicScenarios();
         QVERIFY(list.size() >= 8);
         QSet<QString> ids;
-        const server::DemoOrigins origins{"http://localhost:1", "http://localhost:2",
+        const policy::DemoOrigins origins{"http://localhost:1", "http://localhost:2",
                                           "http://127.0.0.1:3"};
         for (const ClassicScenario &c : list) {
             QVERIFY2(!ids.contains(c.id), qPrintable(c.id));
@@ -94,7 +94,7 @@ private Q_SLOTS:
 
     void resolvesPlaceholders()
     {
-        const server::DemoOrigins origins{"http://localhost:8080", "http://localhost:3000",
+        const policy::DemoOrigins origins{"http://localhost:8080", "http://localhost:3000",
                                           "http://127.0.0.1:6666"};
         client::ComposedRequest r;
         r.origin = "{evil}";
@@ -169,8 +169,8 @@ private Q_SLOTS:
         m_client->setProfile(*browser);
         m_session->setProfile(*browser);
         const ClassicScenario scenario = *classicScenario(id);
-        const server::DemoOrigins origins = m_server->origins();
-        const server::CorsPolicy userPolicy = m_server->policy();
+        const policy::DemoOrigins origins = m_server->origins();
+        const policy::CorsPolicy userPolicy = m_server->policy();
         TourRunner runner(*m_server, *m_client, *m_session);
         QList<StepRecord> steps;
         connect(&runner, &TourRunner::stepFinished, this,
@@ -256,8 +256,8 @@ private Q_SLOTS:
         }
 
         // The scenario's last policy stays; the user's comes back on request.
-        const server::CorsPolicy lastPolicy = [&] {
-            server::CorsPolicy p = scenario.policy;
+        const policy::CorsPolicy lastPolicy = [&] {
+            policy::CorsPolicy p = scenario.policy;
             for (const ScenarioStep &s : scenario.steps) {
                 if (s.policyBefore)
                     p = *s.policyBefore;
@@ -303,7 +303,7 @@ private Q_SLOTS:
     void unknownScenarioFailsCleanly()
     {
         TourRunner runner(*m_server, *m_client, *m_session);
-        const server::CorsPolicy before = m_server->policy();
+        const policy::CorsPolicy before = m_server->policy();
         QSignalSpy finished(&runner, &TourRunner::finished);
         QSignalSpy failed(&runner, &TourRunner::failed);
         runner.run(QStringLiteral("nope"));

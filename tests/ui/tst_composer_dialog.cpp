@@ -19,7 +19,7 @@ using corslab::ui::ComposerDialog;
 
 namespace {
 
-const server::DemoOrigins kOrigins{"http://localhost:8080", "http://localhost:3000",
+const policy::DemoOrigins kOrigins{"http://localhost:8080", "http://localhost:3000",
                                    "http://127.0.0.1:6666"};
 
 // Replaces the text of a line edit (or an editable combo's) the way a user does.
@@ -139,7 +139,7 @@ private Q_SLOTS:
         QCOMPARE(r.url, QUrl(QStringLiteral("http://localhost:8080/echo?x=1")));
         QCOMPARE(r.method, QByteArray("PUT"));
         QCOMPARE(r.credentials, cors::CredentialsMode::Include);
-        const http::HeaderList expected{{"X-Requested-With", "XMLHttpRequest"},
+        const base::HeaderList expected{{"X-Requested-With", "XMLHttpRequest"},
                                         {"Content-Type", "application/json"}};
         QCOMPARE(r.headers, expected);
         QCOMPARE(r.body, QByteArray("{\"name\":\"alice\"}"));
@@ -157,7 +157,7 @@ private Q_SLOTS:
         QCOMPARE(dialog->headerTable()->rowCount(), 2);
         dialog->headerTable()->selectRow(0);
         QTest::mouseClick(dialog->removeHeaderButton(), Qt::LeftButton);
-        QCOMPARE(dialog->request().headers, (http::HeaderList{{"X-Two", "2"}}));
+        QCOMPARE(dialog->request().headers, (base::HeaderList{{"X-Two", "2"}}));
         // An untouched row is not a header.
         QTest::mouseClick(dialog->addHeaderButton(), Qt::LeftButton);
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
@@ -316,7 +316,7 @@ private Q_SLOTS:
             QCOMPARE(r.url, QUrl(QStringLiteral("http://localhost:8080/private")));
             QCOMPARE(r.method, QByteArray("DELETE"));
             QCOMPARE(r.credentials, cors::CredentialsMode::Include);
-            QCOMPARE(r.headers, (http::HeaderList{{"X-Requested-With", "fetch"}}));
+            QCOMPARE(r.headers, (base::HeaderList{{"X-Requested-With", "fetch"}}));
             QCOMPARE(r.body, QByteArray("bye"));
             QCOMPARE(m_sent.size(), 1);
 

@@ -25,7 +25,7 @@ CapturedExchange exchange(qint64 i)
 {
     const qint64 at = kT0 + i * 3;
     const QByteArray url = "https://api.example.net/items/" + QByteArray::number(i / 4);
-    const http::HeaderList allowApp = {{"Access-Control-Allow-Origin", kApp},
+    const base::HeaderList allowApp = {{"Access-Control-Allow-Origin", kApp},
                                        {"Content-Type", "application/json"}};
     switch (i % 4) {
     case 0:
@@ -226,7 +226,7 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.rowOf(1), -1);
         CapturedExchange put = exchange(3);
-        put.requestHeaders.append(http::HeaderList::value_type("Cookie", "session=1"));
+        put.requestHeaders.append(base::HeaderList::value_type("Cookie", "session=1"));
         s.append({put});
         QCOMPARE(s.row(1).verdict.state, VerdictState::Blocked);
         QCOMPARE(model.rowOf(1), 1);

@@ -313,7 +313,7 @@ private Q_SLOTS:
             QCOMPARE(sent.first, 1);
             QVERIFY(sent.second.response);
             QCOMPARE(sent.second.response->set, pair.explanation.fix->response->set);
-            QCOMPARE(cors::getHeader(sent.second.response->set, "access-control-allow-origin"),
+            QCOMPARE(base::getHeader(sent.second.response->set, "access-control-allow-origin"),
                      std::optional<QByteArray>(kApp));
         }
     }

@@ -46,7 +46,7 @@ const QByteArray kTwoRules = R"({"rules": [
 ]})";
 
 /// The header list \a rules make of a 200 response to GET \a url's path on \a host.
-http::HeaderList applied(const proxy::OverrideSet &rules, const QByteArray &host,
+base::HeaderList applied(const proxy::OverrideSet &rules, const QByteArray &host,
                          const QByteArray &path)
 {
     http::HttpRequest request;
@@ -54,7 +54,7 @@ http::HeaderList applied(const proxy::OverrideSet &rules, const QByteArray &host
     request.target = path;
     request.headers = {{"Host", host}, {"Origin", "http://localhost:3000"}};
     int status = 200;
-    http::HeaderList headers{{"Content-Type", "application/json"}};
+    base::HeaderList headers{{"Content-Type", "application/json"}};
     QString rule;
     rules.applyToResponse(request, host + ":443", path, &status, &headers, &rule);
     return headers;
@@ -207,10 +207,10 @@ private Q_SLOTS:
                  qPrintable(rulesStatus()));
 
         // The rules in force really change a response, and the first match decides.
-        const http::HeaderList cors = applied(*m_store->current(), "api.example.com", "/items");
+        const base::HeaderList cors = applied(*m_store->current(), "api.example.com", "/items");
         QVERIFY(
             cors.contains(qMakePair(QByteArray("Access-Control-Allow-Origin"), QByteArray("*"))));
-        const http::HeaderList health = applied(*m_store->current(), "api.example.com", "/health");
+        const base::HeaderList health = applied(*m_store->current(), "api.example.com", "/health");
         QVERIFY(!health.contains(
             qMakePair(QByteArray("Access-Control-Allow-Origin"), QByteArray("*"))));
 
@@ -264,7 +264,7 @@ private Q_SLOTS:
         rule.name = QStringLiteral("Fix from #13");
         rule.host = QStringLiteral("localhost:8080");
         rule.path = QStringLiteral("/items");
-        rule.policy = *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        rule.policy = *policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
         rule.answerPreflights = true;
         QVERIFY(m_panel->addRule(rule));
         QCOMPARE(m_store->current()->rules().size(), 3);

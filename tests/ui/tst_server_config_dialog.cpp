@@ -1,6 +1,6 @@
 // "Server configuration": the playground policy (or a fix) written for real servers, chosen in
 // the dialog and copied.
-#include "server/cors_policy.h"
+#include "policy/cors_policy.h"
 #include "server_config_dialog.h"
 
 #include <QClipboard>
@@ -26,10 +26,10 @@ private Q_SLOTS:
 
     void everyTargetWritesThePolicy()
     {
-        const server::DemoOrigins origins{"http://localhost:8080", "http://localhost:3000",
+        const policy::DemoOrigins origins{"http://localhost:8080", "http://localhost:3000",
                                           "http://127.0.0.1:6666"};
-        server::CorsPolicy policy =
-            *server::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        policy::CorsPolicy policy =
+            *policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
         ui::ServerConfigDialog dialog(policy, origins, QStringLiteral("the test policy"));
         auto *target = dialog.findChild<QComboBox *>(QStringLiteral("serverTarget"));
         QVERIFY(target);
@@ -48,7 +48,7 @@ private Q_SLOTS:
 
     void theLastTargetIsRemembered()
     {
-        const server::DemoOrigins origins{"http://localhost:8080", "http://localhost:3000",
+        const policy::DemoOrigins origins{"http://localhost:8080", "http://localhost:3000",
                                           "http://127.0.0.1:6666"};
         {
             ui::ServerConfigDialog dialog({}, origins, QStringLiteral("a policy"));

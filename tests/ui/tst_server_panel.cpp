@@ -23,7 +23,7 @@
 #include <QtTest>
 
 using namespace corslab;
-using server::CorsPolicy;
+using policy::CorsPolicy;
 
 namespace {
 
@@ -303,9 +303,8 @@ private Q_SLOTS:
 
         retype(field<QPlainTextEdit>("extraHeaders"),
                QStringLiteral("Access-Control-Allow-Origin: null\nX-Broken:  yes "));
-        QCOMPARE(
-            m_server->policy().extraHeaders,
-            server::HeaderList({{"Access-Control-Allow-Origin", "null"}, {"X-Broken", "yes"}}));
+        QCOMPARE(m_server->policy().extraHeaders,
+                 base::HeaderList({{"Access-Control-Allow-Origin", "null"}, {"X-Broken", "yes"}}));
         const Reply r = get(app());
         QCOMPARE(r.header("Access-Control-Allow-Origin"), app() + ", null");
         QCOMPARE(r.header("X-Broken"), QByteArray("yes"));

@@ -4,9 +4,9 @@
 // own answer (answerFor) to the same requests: the verdicts must be the same.
 //
 // A tool that is missing fails its test with what to install: never a silent skip.
+#include "config/server_config.h"
 #include "cors/cors_engine.h"
-#include "server/cors_policy.h"
-#include "server/server_config.h"
+#include "policy/cors_policy.h"
 
 #include <QDir>
 #include <QFile>
@@ -20,32 +20,35 @@
 #include <unistd.h>
 
 using namespace corslab;
-using server::CorsPolicy;
-using server::ServerKind;
+using config::ServerKind;
+using policy::CorsPolicy;
 
 namespace {
 
-const server::DemoOrigins kOrigins{"http://localhost:8080", "http://localhost:3000",
+const policy::DemoOrigins kOrigins{"http://localhost:8080", "http://localhost:3000",
                                    "http://127.0.0.1:6666"};
 // The origins requests come from: the trusted app, another site, and the classic bypass of an
 // unanchored pattern.
-const QList<QByteArray> kRequestOrigins{kOrigins.app, kOrigins.evil,
-                                        "http://localhost.evil.test"};
+const QList<QByteArray> kRequestOrigins{kOrigins.app, kOrigins.evil, "http://localhost.evil.test"};
 
 struct RequestKind
 {
     const char *name;
     QByteArray method;
-    cors::HeaderList headers;
+    base::HeaderList headers;
     cors::CredentialsMode credentials;
 };
 
 const QList<RequestKind> kRequests{
     {"simple GET", "GET", {}, cors::CredentialsMode::Omit},
     {"credentialed GET", "GET", {}, cors::CredentialsMode::Include},
-    {"PUT with Content-Type", "PUT", {{"Content-Type", "application/json"}},
+    {"PUT with Content-Type",
+     "PUT",
+     {{"Content-Type", "application/json"}},
      cors::CredentialsMode::Omit},
-    {"credentialed PUT with Content-Type", "PUT", {{"Content-Type", "application/json"}},
+    {"credentialed PUT with Content-Type",
+     "PUT",
+     {{"Content-Type", "application/json"}},
      cors::CredentialsMode::Include},
     {"JSON PUT",
      "PUT",
@@ -88,20 +91,20 @@ quint16 freePort()
 struct Reply
 {
     int status = 0;
-    cors::HeaderList headers;
+    base::HeaderList headers;
     QByteArray raw;
 };
 
 /// One request on its own connection (Connection: close), read until the server closes.
-Reply send(quint16 port, const QByteArray &method, const cors::HeaderList &headers)
+Reply send(quint16 port, const QByteArray &method, const base::HeaderList &headers)
 {
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, port);
     Reply reply;
     if (!socket.waitForConnected(10000))
         return reply;
-    QByteArray request = method + " /data HTTP/1.1\r\nHost: localhost:" +
-                         QByteArray::number(port) + "\r\nConnection: close\r\n";
+    QByteArray request = method + " /data HTTP/1.1\r\nHost: localhost:" + QByteArray::number(port) +
+                         "\r\nConnection: close\r\n";
     for (const auto &h : headers)
         request += h.first + ": " + h.second + "\r\n";
     const QByteArray body = method == "PUT" ? QByteArrayLiteral("{}") : QByteArray();
@@ -138,7 +141,7 @@ struct Launch
 };
 
 /// Writes the server's files for \a snippet into \a dir; false with \a why when it cannot.
-using Prepare = std::function<bool(const server::GeneratedConfig &config, const QString &dir,
+using Prepare = std::function<bool(const config::GeneratedConfig &config, const QString &dir,
                                    quint16 port, Launch *launch, QString *why)>;
 
 /// A running server, stopped (and waited for) when it goes out of scope.
@@ -163,8 +166,8 @@ public:
         m_process.setProcessChannelMode(QProcess::MergedChannels);
         m_process.start(launch.program, launch.arguments);
         if (!m_process.waitForStarted(10000)) {
-            *why = QStringLiteral("cannot start %1: %2").arg(launch.program,
-                                                              m_process.errorString());
+            *why =
+                QStringLiteral("cannot start %1: %2").arg(launch.program, m_process.errorString());
             return false;
         }
         // Ready once it accepts a connection; a server that exits says why in its output.
@@ -213,12 +216,11 @@ QString describe(const cors::Verdict &v)
 {
     return QStringLiteral("%1 (%2), readable: %3, cache %4 s")
         .arg(v.exposed ? QStringLiteral("exposed") : QStringLiteral("blocked"),
-             cors::corsErrorName(v.error),
-             QString::fromLatin1(v.readableHeaders.join(' ')))
+             cors::corsErrorName(v.error), QString::fromLatin1(v.readableHeaders.join(' ')))
         .arg(v.preflightCacheSeconds);
 }
 
-QString headersText(const cors::HeaderList &headers)
+QString headersText(const base::HeaderList &headers)
 {
     QStringList lines;
     for (const auto &h : headers)
@@ -233,14 +235,15 @@ QStringList compareWithPlayground(ServerKind kind, const CorsPolicy &policy, con
 {
     QTemporaryDir dir;
     const quint16 port = freePort();
-    const server::GeneratedConfig config = server::generateServerConfig(policy, kOrigins, kind);
+    const config::GeneratedConfig config = config::generateServerConfig(policy, kOrigins, kind);
     Launch launch;
     if (!dir.isValid() || port == 0 || !prepare(config, dir.path(), port, &launch, why))
         return {};
     RunningServer running;
     if (!running.start(launch, dir.path(), port, why))
         return {};
-    const cors::BrowserProfile &chromium = *cors::BrowserProfile::byName(QStringLiteral("chromium"));
+    const cors::BrowserProfile &chromium =
+        *cors::BrowserProfile::byName(QStringLiteral("chromium"));
     QStringList mismatches;
     for (const QByteArray &origin : kRequestOrigins) {
         for (const RequestKind &request : kRequests) {
@@ -255,18 +258,18 @@ QStringList compareWithPlayground(ServerKind kind, const CorsPolicy &policy, con
                                   {"Access-Control-Request-Method", request.method},
                                   {"Access-Control-Request-Headers", requested}});
                 real.preflight = cors::ResponseSpec{preflight.status, preflight.headers};
-                const server::PolicyAnswer answer = server::answerFor(
+                const policy::PolicyAnswer answer = policy::answerFor(
                     policy, kOrigins, origin, "OPTIONS", request.method, requested);
                 playground.preflight = cors::ResponseSpec{answer.status, answer.headers};
             }
-            cors::HeaderList actualHeaders{{"Origin", origin}};
+            base::HeaderList actualHeaders{{"Origin", origin}};
             actualHeaders << request.headers;
             const Reply actual = send(port, request.method, actualHeaders);
             real.response = cors::ResponseSpec{actual.status, actual.headers};
-            server::PolicyAnswer answer = server::answerFor(policy, kOrigins, origin,
-                                                            request.method, std::nullopt,
-                                                            std::nullopt);
-            answer.headers.append(cors::Header("X-Total-Count", "42")); // what every test server sends
+            policy::PolicyAnswer answer = policy::answerFor(
+                policy, kOrigins, origin, request.method, std::nullopt, std::nullopt);
+            answer.headers.append(
+                base::Header("X-Total-Count", "42")); // what every test server sends
             playground.response = cors::ResponseSpec{200, answer.headers};
 
             if (actual.status == 0) {
@@ -329,7 +332,8 @@ QList<CorsPolicy> commonPolicies()
                                                "credentials")),
             *CorsPolicy::preset(QStringLiteral("Misconfigured: unanchored origin pattern")),
             *CorsPolicy::preset(QStringLiteral("Misconfigured: wildcard with credentials")),
-            anchoredPatternPolicy(), customPreflightPolicy()};
+            anchoredPatternPolicy(),
+            customPreflightPolicy()};
 }
 
 /// Plus what only some targets can say: a rejected preflight, and no preflight answer at all.
@@ -351,7 +355,7 @@ void checkTarget(ServerKind kind, const QList<CorsPolicy> &policies, const Prepa
         if (!mismatches.isEmpty())
             QFAIL(qPrintable(QStringLiteral("policy \"%1\":\n  %2\nconfiguration:\n%3")
                                  .arg(policy.name, mismatches.join(QStringLiteral("\n  ")),
-                                      server::generateServerConfig(policy, kOrigins, kind).text)));
+                                      config::generateServerConfig(policy, kOrigins, kind).text)));
     }
 }
 
@@ -364,8 +368,9 @@ QString python3()
 }
 
 /// Empty when \a program runs \a arguments successfully, else its output.
-QString runQuietly(const QString &program, const QStringList &arguments,
-                   const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
+QString
+runQuietly(const QString &program, const QStringList &arguments,
+           const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
 {
     if (program.isEmpty())
         return QStringLiteral("not found");
@@ -379,7 +384,8 @@ QString runQuietly(const QString &program, const QStringList &arguments,
         return QStringLiteral("%1 did not finish").arg(program);
     }
     if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
-        return QString::fromUtf8(p.readAll()).trimmed() + QStringLiteral(" (exit %1)").arg(p.exitCode());
+        return QString::fromUtf8(p.readAll()).trimmed() +
+               QStringLiteral(" (exit %1)").arg(p.exitCode());
     return {};
 }
 
@@ -429,36 +435,36 @@ private Q_SLOTS:
         if (nginx.isEmpty())
             QFAIL("nginx is not installed: install the Debian package nginx");
         const QString conf = readTemplate("nginx.conf");
-        checkTarget(ServerKind::Nginx, allPolicies(),
-                    [&](const server::GeneratedConfig &config, const QString &dir, quint16 port,
-                        Launch *launch, QString *why) {
-                        const QString marker = QStringLiteral("# --- server { } block ---\n");
-                        const qsizetype split = config.text.indexOf(marker);
-                        const QString httpPart = split < 0 ? QString() : config.text.left(split);
-                        QString serverPart =
-                            split < 0 ? config.text : config.text.mid(split + marker.size());
-                        // The location's content: a body and the header the policy exposes.
-                        const qsizetype close = serverPart.lastIndexOf(QLatin1Char('}'));
-                        serverPart.insert(close, QStringLiteral(
-                                                     "    add_header X-Total-Count \"42\" always;\n"
-                                                     "    return 200 \"ok\\n\";\n"));
-                        QString text = withSnippet(conf, QStringLiteral("# CORSLAB_HTTP_SNIPPET"),
-                                                   httpPart);
-                        text = withSnippet(text, QStringLiteral("# CORSLAB_SERVER_SNIPPET"),
-                                           serverPart);
-                        text.replace(QStringLiteral("CORSLAB_PORT"), QString::number(port));
-                        if (!QDir(dir).mkpath(QStringLiteral("tmp")) ||
-                            !writeFile(dir + QStringLiteral("/nginx.conf"), text)) {
-                            *why = QStringLiteral("cannot write the nginx configuration");
-                            return false;
-                        }
-                        launch->program = nginx;
-                        launch->arguments = {QStringLiteral("-p"), dir + QLatin1Char('/'),
-                                             QStringLiteral("-e"), QStringLiteral("stderr"),
-                                             QStringLiteral("-c"), dir + QStringLiteral("/nginx.conf"),
-                                             QStringLiteral("-g"), QStringLiteral("daemon off;")};
-                        return true;
-                    });
+        checkTarget(
+            ServerKind::Nginx, allPolicies(),
+            [&](const config::GeneratedConfig &config, const QString &dir, quint16 port,
+                Launch *launch, QString *why) {
+                const QString marker = QStringLiteral("# --- server { } block ---\n");
+                const qsizetype split = config.text.indexOf(marker);
+                const QString httpPart = split < 0 ? QString() : config.text.left(split);
+                QString serverPart =
+                    split < 0 ? config.text : config.text.mid(split + marker.size());
+                // The location's content: a body and the header the policy exposes.
+                const qsizetype close = serverPart.lastIndexOf(QLatin1Char('}'));
+                serverPart.insert(close,
+                                  QStringLiteral("    add_header X-Total-Count \"42\" always;\n"
+                                                 "    return 200 \"ok\\n\";\n"));
+                QString text =
+                    withSnippet(conf, QStringLiteral("# CORSLAB_HTTP_SNIPPET"), httpPart);
+                text = withSnippet(text, QStringLiteral("# CORSLAB_SERVER_SNIPPET"), serverPart);
+                text.replace(QStringLiteral("CORSLAB_PORT"), QString::number(port));
+                if (!QDir(dir).mkpath(QStringLiteral("tmp")) ||
+                    !writeFile(dir + QStringLiteral("/nginx.conf"), text)) {
+                    *why = QStringLiteral("cannot write the nginx configuration");
+                    return false;
+                }
+                launch->program = nginx;
+                launch->arguments = {QStringLiteral("-p"), dir + QLatin1Char('/'),
+                                     QStringLiteral("-e"), QStringLiteral("stderr"),
+                                     QStringLiteral("-c"), dir + QStringLiteral("/nginx.conf"),
+                                     QStringLiteral("-g"), QStringLiteral("daemon off;")};
+                return true;
+            });
     }
 
     void express()
@@ -474,47 +480,47 @@ private Q_SLOTS:
                                             "node-cors (%1)")
                                  .arg(missing.left(300))));
         const QString app = readTemplate("express_app.js");
-        checkTarget(ServerKind::Express, allPolicies(),
-                    [&](const server::GeneratedConfig &config, const QString &dir, quint16 port,
-                        Launch *launch, QString *why) {
-                        if (!writeFile(dir + QStringLiteral("/app.js"),
-                                       withSnippet(app, QStringLiteral("// CORSLAB_SNIPPET"),
-                                                   config.text))) {
-                            *why = QStringLiteral("cannot write app.js");
-                            return false;
-                        }
-                        launch->program = node;
-                        launch->arguments = {dir + QStringLiteral("/app.js"),
-                                             QString::number(port)};
-                        launch->environment = nodeEnvironment();
-                        return true;
-                    });
+        checkTarget(
+            ServerKind::Express, allPolicies(),
+            [&](const config::GeneratedConfig &config, const QString &dir, quint16 port,
+                Launch *launch, QString *why) {
+                if (!writeFile(
+                        dir + QStringLiteral("/app.js"),
+                        withSnippet(app, QStringLiteral("// CORSLAB_SNIPPET"), config.text))) {
+                    *why = QStringLiteral("cannot write app.js");
+                    return false;
+                }
+                launch->program = node;
+                launch->arguments = {dir + QStringLiteral("/app.js"), QString::number(port)};
+                launch->environment = nodeEnvironment();
+                return true;
+            });
     }
 
     void flask()
     {
         const QString python = python3();
-        const QString missing = runQuietly(
-            python, {QStringLiteral("-c"), QStringLiteral("import flask, flask_cors")});
+        const QString missing =
+            runQuietly(python, {QStringLiteral("-c"), QStringLiteral("import flask, flask_cors")});
         if (!missing.isEmpty())
             QFAIL(qPrintable(QStringLiteral("install the Debian packages python3-flask and "
                                             "python3-flask-cors (%1)")
                                  .arg(missing.left(300))));
         const QString app = readTemplate("flask_app.py");
-        checkTarget(ServerKind::Flask, allPolicies(),
-                    [&](const server::GeneratedConfig &config, const QString &dir, quint16 port,
-                        Launch *launch, QString *why) {
-                        if (!writeFile(dir + QStringLiteral("/app.py"),
-                                       withSnippet(app, QStringLiteral("# CORSLAB_SNIPPET"),
-                                                   config.text))) {
-                            *why = QStringLiteral("cannot write app.py");
-                            return false;
-                        }
-                        launch->program = python;
-                        launch->arguments = {dir + QStringLiteral("/app.py"),
-                                             QString::number(port)};
-                        return true;
-                    });
+        checkTarget(
+            ServerKind::Flask, allPolicies(),
+            [&](const config::GeneratedConfig &config, const QString &dir, quint16 port,
+                Launch *launch, QString *why) {
+                if (!writeFile(
+                        dir + QStringLiteral("/app.py"),
+                        withSnippet(app, QStringLiteral("# CORSLAB_SNIPPET"), config.text))) {
+                    *why = QStringLiteral("cannot write app.py");
+                    return false;
+                }
+                launch->program = python;
+                launch->arguments = {dir + QStringLiteral("/app.py"), QString::number(port)};
+                return true;
+            });
     }
 
     void django()
@@ -535,7 +541,7 @@ private Q_SLOTS:
             return p.allowHeaders == CorsPolicy::ListMode::Echo && p.allowCredentials;
         });
         checkTarget(ServerKind::Django, policies,
-                    [&](const server::GeneratedConfig &config, const QString &dir, quint16 port,
+                    [&](const config::GeneratedConfig &config, const QString &dir, quint16 port,
                         Launch *launch, QString *why) {
                         if (!writeFile(dir + QStringLiteral("/corslab_settings.py"),
                                        withSnippet(settings, QStringLiteral("# CORSLAB_SNIPPET"),
@@ -560,7 +566,7 @@ private Q_SLOTS:
             QFAIL("rs/cors is not installed: install the Debian package golang-github-rs-cors-dev");
         const QString main = readTemplate("go_main.go");
         checkTarget(ServerKind::Go, allPolicies(),
-                    [&](const server::GeneratedConfig &config, const QString &dir, quint16 port,
+                    [&](const config::GeneratedConfig &config, const QString &dir, quint16 port,
                         Launch *launch, QString *why) {
                         if (!writeFile(dir + QStringLiteral("/main.go"),
                                        withSnippet(main, QStringLiteral("// CORSLAB_SNIPPET"),
@@ -592,32 +598,31 @@ private Q_SLOTS:
             !QFile::exists(QStringLiteral("/usr/lib/apache2/modules/mod_headers.so")))
             QFAIL("Apache httpd is not installed: install the Debian package apache2");
         const QString conf = readTemplate("apache.conf");
-        checkTarget(ServerKind::Apache, allPolicies(),
-                    [&](const server::GeneratedConfig &config, const QString &dir, quint16 port,
-                        Launch *launch, QString *why) {
-                        QString text =
-                            withSnippet(conf, QStringLiteral("# CORSLAB_SNIPPET"), config.text);
-                        text.replace(QStringLiteral("CORSLAB_DIR"), dir);
-                        text.replace(QStringLiteral("CORSLAB_PORT"), QString::number(port));
-                        // As root, httpd serves as another user: that one must read the files.
-                        text.replace(QStringLiteral("CORSLAB_USER"),
-                                     geteuid() == 0 ? QStringLiteral("User nobody\nGroup nogroup")
-                                                    : QString());
-                        QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner |
-                                                       QFile::ExeOwner | QFile::ReadOther |
-                                                       QFile::ExeOther | QFile::ReadGroup |
-                                                       QFile::ExeGroup);
-                        if (!QDir(dir).mkpath(QStringLiteral("htdocs")) ||
-                            !writeFile(dir + QStringLiteral("/htdocs/data"), QStringLiteral("ok\n")) ||
-                            !writeFile(dir + QStringLiteral("/httpd.conf"), text)) {
-                            *why = QStringLiteral("cannot write the Apache configuration");
-                            return false;
-                        }
-                        launch->program = apache2;
-                        launch->arguments = {QStringLiteral("-X"), QStringLiteral("-f"),
-                                             dir + QStringLiteral("/httpd.conf")};
-                        return true;
-                    });
+        checkTarget(
+            ServerKind::Apache, allPolicies(),
+            [&](const config::GeneratedConfig &config, const QString &dir, quint16 port,
+                Launch *launch, QString *why) {
+                QString text = withSnippet(conf, QStringLiteral("# CORSLAB_SNIPPET"), config.text);
+                text.replace(QStringLiteral("CORSLAB_DIR"), dir);
+                text.replace(QStringLiteral("CORSLAB_PORT"), QString::number(port));
+                // As root, httpd serves as another user: that one must read the files.
+                text.replace(QStringLiteral("CORSLAB_USER"),
+                             geteuid() == 0 ? QStringLiteral("User nobody\nGroup nogroup")
+                                            : QString());
+                QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                               QFile::ReadOther | QFile::ExeOther |
+                                               QFile::ReadGroup | QFile::ExeGroup);
+                if (!QDir(dir).mkpath(QStringLiteral("htdocs")) ||
+                    !writeFile(dir + QStringLiteral("/htdocs/data"), QStringLiteral("ok\n")) ||
+                    !writeFile(dir + QStringLiteral("/httpd.conf"), text)) {
+                    *why = QStringLiteral("cannot write the Apache configuration");
+                    return false;
+                }
+                launch->program = apache2;
+                launch->arguments = {QStringLiteral("-X"), QStringLiteral("-f"),
+                                     dir + QStringLiteral("/httpd.conf")};
+                return true;
+            });
     }
 };
 

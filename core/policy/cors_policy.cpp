@@ -1,13 +1,14 @@
 #include "cors_policy.h"
 
-#include "json/json_reader.h"
+#include "base/json_reader.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <cmath>
 
-namespace corslab::server {
+namespace corslab::policy {
 
 namespace {
 
@@ -359,7 +360,7 @@ QJsonObject CorsPolicy::toJson() const
 
 bool CorsPolicy::fromJson(const QJsonObject &json, CorsPolicy *out, QString *error)
 {
-    json::JsonReader r(error);
+    base::JsonReader r(error);
     CorsPolicy p;
     if (json.contains(QStringLiteral("name"))) {
         if (!json.value(QStringLiteral("name")).isString())
@@ -487,4 +488,4 @@ bool CorsPolicy::loadFile(const QString &path, CorsPolicy *out, QString *error)
     return true;
 }
 
-} // namespace corslab::server
+} // namespace corslab::policy

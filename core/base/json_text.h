@@ -3,7 +3,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
-namespace corslab::json {
+namespace corslab::base {
 
 /// Appends \a bytes to \a out as a JSON string, quotes included. \a latin1: each byte is one
 /// character (U+0000-U+00FF), so any header bytes survive; otherwise the bytes are UTF-8 text.
@@ -14,4 +14,4 @@ void appendString(QByteArray &out, QByteArrayView bytes, bool latin1);
 /// hand, because QDateTime::toString() costs microseconds and large files hold millions.
 QByteArray isoTimeUtc(qint64 ms);
 
-} // namespace corslab::json
+} // namespace corslab::base

@@ -5,7 +5,7 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 
-namespace corslab::json {
+namespace corslab::base {
 
 void JsonScanner::skipSpace()
 {
@@ -170,4 +170,4 @@ bool parseJsonValue(QByteArrayView text, qsizetype offset, QJsonValue *out, QStr
     return false;
 }
 
-} // namespace corslab::json
+} // namespace corslab::base

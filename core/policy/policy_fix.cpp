@@ -1,8 +1,8 @@
 #include "policy_fix.h"
 
-#include "cors/header_list.h"
+#include "base/header_list.h"
 
-namespace corslab::server {
+namespace corslab::policy {
 
 namespace {
 
@@ -186,4 +186,4 @@ bool applyFixToPolicy(const cors::Fix &fix, const DemoOrigins &origins, CorsPoli
     return true;
 }
 
-} // namespace corslab::server
+} // namespace corslab::policy

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "base/header_list.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
@@ -10,9 +12,9 @@
 #include <QStringList>
 #include <optional>
 
-namespace corslab::server {
+namespace corslab::policy {
 
-using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+using base::HeaderList;
 
 /// \brief The playground server's CORS behaviour: one value, changed as a whole.
 ///
@@ -111,4 +113,4 @@ PolicyAnswer answerFor(const CorsPolicy &policy, const DemoOrigins &origins,
 QString originModeName(CorsPolicy::OriginMode mode);
 QString listModeName(CorsPolicy::ListMode mode);
 
-} // namespace corslab::server
+} // namespace corslab::policy

@@ -3,7 +3,7 @@
 #include <QDateTime>
 #include <cstdio>
 
-namespace corslab::json {
+namespace corslab::base {
 
 void appendString(QByteArray &out, QByteArrayView bytes, bool latin1)
 {
@@ -75,4 +75,4 @@ QByteArray isoTimeUtc(qint64 ms)
     return QByteArray(text);
 }
 
-} // namespace corslab::json
+} // namespace corslab::base

@@ -5,7 +5,7 @@
 #include <QString>
 #include <functional>
 
-namespace corslab::json {
+namespace corslab::base {
 
 /// \brief Walks the members of a JSON object or the elements of a JSON array without building
 /// them, so that a large file (a session, a HAR log) is parsed one entry at a time: a
@@ -58,4 +58,4 @@ private:
 /// document: ... at byte N").
 bool parseJsonValue(QByteArrayView text, qsizetype offset, QJsonValue *out, QString *error);
 
-} // namespace corslab::json
+} // namespace corslab::base

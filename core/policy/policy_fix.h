@@ -5,7 +5,7 @@
 
 #include <QStringList>
 
-namespace corslab::server {
+namespace corslab::policy {
 
 /// \brief "Apply this fix to the playground server": the smallest change to \a policy after
 /// which the playground answers as \a fix asks (the header values the fix sets, in the policy's
@@ -17,4 +17,4 @@ namespace corslab::server {
 bool applyFixToPolicy(const cors::Fix &fix, const DemoOrigins &origins, CorsPolicy *policy,
                       QStringList *changes, QString *error);
 
-} // namespace corslab::server
+} // namespace corslab::policy

@@ -5,7 +5,7 @@
 #include <QMutex>
 #include <memory>
 
-namespace corslab::server {
+namespace corslab::policy {
 
 /// \brief The live policy, shared by the GUI (writer) and the network thread (readers).
 ///
@@ -53,4 +53,4 @@ private:
     std::shared_ptr<const CompiledPolicy> m_compiled;
 };
 
-} // namespace corslab::server
+} // namespace corslab::policy

@@ -1,6 +1,6 @@
 #include "header_list.h"
 
-namespace corslab::cors {
+namespace corslab::base {
 
 bool isHttpWhitespace(char c)
 {
@@ -183,4 +183,4 @@ ExtractedValues extractHeaderListValues(const HeaderList &list, QByteArrayView n
     return out;
 }
 
-} // namespace corslab::cors
+} // namespace corslab::base

@@ -6,7 +6,7 @@
 #include <QPair>
 #include <optional>
 
-namespace corslab::cors {
+namespace corslab::base {
 
 /// One HTTP header as it travels: name and value are bytes (Fetch: "header").
 using Header = QPair<QByteArray, QByteArray>;
@@ -57,4 +57,4 @@ struct ExtractedValues
 /// trailing comma) are ignored, as the HTTP list rule (RFC 9110 §5.6.1) tells recipients to.
 ExtractedValues extractHeaderListValues(const HeaderList &list, QByteArrayView name);
 
-} // namespace corslab::cors
+} // namespace corslab::base

@@ -9,7 +9,7 @@
 #include <QString>
 #include <QStringList>
 
-namespace corslab::json {
+namespace corslab::base {
 
 /// \brief Reads user-written JSON field by field and, on the first problem, says which field and
 /// what was expected ("request.method: expected an HTTP method token such as \"PUT\", got 5").
@@ -61,4 +61,4 @@ private:
     bool m_failed = false;
 };
 
-} // namespace corslab::json
+} // namespace corslab::base

@@ -1,13 +1,13 @@
 #pragma once
 
-#include "cors_policy.h"
+#include "policy/cors_policy.h"
 
 #include <QList>
 #include <QString>
 #include <QStringList>
 #include <optional>
 
-namespace corslab::server {
+namespace corslab::config {
 
 /// The servers and frameworks a playground policy can be written for.
 enum class ServerKind { Nginx, Apache, Express, AspNetCore, Spring, Django, Flask, Go };
@@ -45,7 +45,7 @@ struct GeneratedConfig
 /// Writes \a policy for \a kind. The placeholders of the allowlist (`{app}`, `{api}`, `{evil}`)
 /// are replaced with \a origins; the origin pattern is used as written, with the framework's own
 /// regular-expression syntax, and no anchor is added (as the playground does).
-GeneratedConfig generateServerConfig(const CorsPolicy &policy, const DemoOrigins &origins,
-                                     ServerKind kind);
+GeneratedConfig generateServerConfig(const policy::CorsPolicy &policy,
+                                     const policy::DemoOrigins &origins, ServerKind kind);
 
-} // namespace corslab::server
+} // namespace corslab::config

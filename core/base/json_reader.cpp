@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace corslab::json {
+namespace corslab::base {
 
 namespace {
 bool isTokenChar(QChar c)
@@ -113,4 +113,4 @@ bool JsonReader::headerList(const QJsonValue &value, const QString &field,
     return true;
 }
 
-} // namespace corslab::json
+} // namespace corslab::base
