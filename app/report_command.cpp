@@ -2,7 +2,7 @@
 
 #include "cli_common.h"
 #include "cors/browser_profile.h"
-#include "report/session_report.h"
+#include "report/report_output.h"
 #include "session/session.h"
 #include "session/session_json.h"
 

@@ -5,7 +5,7 @@
 #include "chromium_traffic.h"
 #include "report/har_export.h"
 #include "report/har_import.h"
-#include "report/session_report.h"
+#include "report/report_output.h"
 #include "session/session.h"
 #include "session/session_json.h"
 

@@ -15,7 +15,7 @@
 #include "proxy/override_from_fix.h"
 #include "proxy_panel.h"
 #include "report/pair_view.h"
-#include "report/session_report.h"
+#include "report/report_output.h"
 #include "server_config_dialog.h"
 #include "server_panel.h"
 #include "session_counts.h"

@@ -3,7 +3,7 @@
 #include "client/browser_client.h"
 #include "cors/browser_profile.h"
 #include "proxy/proxy_options.h"
-#include "report/session_report.h"
+#include "report/report_output.h"
 #include "server/playground_server.h"
 #include "session/session.h"
 #include "session/session_autosave.h"

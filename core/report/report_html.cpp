@@ -642,9 +642,4 @@ QByteArray renderReportHtml(const SessionReport &report)
     return HtmlWriter(report).render();
 }
 
-bool writeReportHtml(const SessionReport &report, const QString &path, QString *error)
-{
-    return saveReportBytes(renderReportHtml(report), path, error);
-}
-
 } // namespace corslab::report

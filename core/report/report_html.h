@@ -18,9 +18,6 @@ struct SessionReport;
 /// header lines to copy, then the warnings. Every value from the capture is HTML-escaped.
 QByteArray renderReportHtml(const SessionReport &report);
 
-/// renderReportHtml() written to \a path atomically; false with \a error on failure.
-bool writeReportHtml(const SessionReport &report, const QString &path, QString *error);
-
 /// Blocked pairs past the cap are listed in the HTML at most this many times (the JSON report
 /// lists them all).
 constexpr qsizetype kHtmlMaxListedPairs = 2000;

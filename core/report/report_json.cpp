@@ -259,9 +259,4 @@ QByteArray renderReportJson(const SessionReport &report)
     return QJsonDocument(reportToJson(report)).toJson(QJsonDocument::Indented);
 }
 
-bool writeReportJson(const SessionReport &report, const QString &path, QString *error)
-{
-    return saveReportBytes(renderReportJson(report), path, error);
-}
-
 } // namespace corslab::report

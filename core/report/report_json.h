@@ -19,7 +19,4 @@ QJsonObject reportToJson(const SessionReport &report);
 /// reportToJson() as indented UTF-8.
 QByteArray renderReportJson(const SessionReport &report);
 
-/// renderReportJson() written to \a path atomically; false with \a error on failure.
-bool writeReportJson(const SessionReport &report, const QString &path, QString *error);
-
 } // namespace corslab::report

@@ -344,9 +344,4 @@ QByteArray renderReportMarkdown(const SessionReport &report)
     return MarkdownWriter(report).render();
 }
 
-bool writeReportMarkdown(const SessionReport &report, const QString &path, QString *error)
-{
-    return saveReportBytes(renderReportMarkdown(report), path, error);
-}
-
 } // namespace corslab::report

@@ -15,9 +15,6 @@ struct SessionReport;
 /// made longer than any backtick run inside them, so no header value can break out.
 QByteArray renderReportMarkdown(const SessionReport &report);
 
-/// renderReportMarkdown() written to \a path atomically; false with \a error on failure.
-bool writeReportMarkdown(const SessionReport &report, const QString &path, QString *error);
-
 /// Blocked pairs past the cap are listed in the Markdown at most this many times.
 constexpr qsizetype kMarkdownMaxListedPairs = 200;
 

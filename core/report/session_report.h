@@ -179,24 +179,4 @@ QString warningKindTitle(cors::WarningKind kind);
 /// "info", "warning", "security".
 QString severityName(cors::Severity severity);
 
-/// The report file formats.
-enum class ReportFormat { Html, Markdown, Json };
-
-/// "html", "md", "json".
-QString reportFormatName(ReportFormat format);
-/// Parses "html", "md" (or "markdown") and "json"; false when \a name is none of them.
-bool reportFormatFromName(const QString &name, ReportFormat *out);
-/// The format a file name's extension names (.html/.htm, .md/.markdown, .json), nullopt when
-/// none.
-std::optional<ReportFormat> reportFormatForPath(const QString &path);
-
-/// \a report rendered in \a format (UTF-8).
-QByteArray renderReport(const SessionReport &report, ReportFormat format);
-/// Writes \a bytes to \a path atomically (QSaveFile): a failure midway leaves any previous file
-/// as it was. On failure sets \a error to the path and the reason.
-bool saveReportBytes(const QByteArray &bytes, const QString &path, QString *error);
-/// renderReport() then saveReportBytes().
-bool saveReport(const SessionReport &report, ReportFormat format, const QString &path,
-                QString *error);
-
 } // namespace corslab::report

@@ -5,7 +5,7 @@
 #include "report/report_html.h"
 #include "report/report_json.h"
 #include "report/report_markdown.h"
-#include "report/session_report.h"
+#include "report/report_output.h"
 #include "session/session.h"
 
 #include <QElapsedTimer>
