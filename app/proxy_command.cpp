@@ -1,18 +1,17 @@
 #include "proxy_command.h"
 
 #include "cli_common.h"
-#include "cors/browser_profile.h"
 #include "proxy/browser_launcher.h"
 #include "proxy/certificate_authority.h"
 #include "proxy/override_rules.h"
 #include "proxy/override_store.h"
 #include "proxy/proxy_server.h"
+#include "proxy_command_options.h"
 #include "server/playground_server.h"
 #include "session/session.h"
 #include "session/session_recorder.h"
 #include "unix_signal_watcher.h"
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFileInfo>
@@ -26,7 +25,8 @@ using namespace corslab;
 namespace {
 
 const QString kCommand = QStringLiteral("corslab-cli proxy: ");
-constexpr int maxThreads = 64;
+constexpr int kUsageError = 2;
+constexpr int kPrintIntervalMs = 100;
 
 // "14:03:07.123  #12  preflight  OPTIONS https://api.example.com/x  origin=…  204  3ms  exposed"
 QByteArray exchangeLine(const session::ExchangeRow &row)
@@ -66,359 +66,311 @@ QByteArray exchangeLine(const session::ExchangeRow &row)
     return line + '\n';
 }
 
-bool loadRules(const QString &path, proxy::OverrideSet *rules, QString *error)
+/// \brief One run of `corslab-cli proxy`: start-up (CA, rules, listener, playground, banner,
+/// browser), the event loop, and the orderly end (captures delivered, last lines printed, the
+/// session written once more).
+class ProxyRun
 {
-    return proxy::OverrideSet::loadFile(path, rules, error);
+public:
+    ProxyRun(ProxyCommandOptions options, QTextStream &out, QTextStream &err);
+
+    /// Everything before the event loop; an exit code when the run ends here (--export-ca, or a
+    /// failure), nullopt when the proxy is listening.
+    std::optional<int> start();
+    /// Runs until SIGINT/SIGTERM, then cleans up; the exit code.
+    int exec();
+
+private:
+    std::optional<int> loadCertificateAuthority();
+    std::optional<int> loadRules();
+    std::optional<int> listen();
+    std::optional<int> startPlayground();
+    std::optional<int> launchBrowser();
+    void printBanner();
+    void watchRules();
+    void printNewExchanges();
+    void startRecorder();
+    int finish(int code);
+
+    ProxyCommandOptions m_options;
+    QTextStream &m_out;
+    QTextStream &m_err;
+    session::Session m_session;
+    std::unique_ptr<proxy::ProxyServer> m_server;
+    std::shared_ptr<proxy::CertificateAuthority> m_ca;
+    std::unique_ptr<server::PlaygroundServer> m_demo;
+    QByteArray m_hostPort;
+    QFileSystemWatcher m_rulesWatcher;
+    qsizetype m_printed = 0;
+    QTimer m_printer;
+    std::unique_ptr<session::SessionRecorder> m_recorder;
+    proxy::BrowserLauncher m_launcher;
+};
+
+session::Session::Options sessionOptions(qint64 bodyCap)
+{
+    session::Session::Options options;
+    options.bodyCap = bodyCap;
+    return options;
+}
+
+ProxyRun::ProxyRun(ProxyCommandOptions options, QTextStream &out, QTextStream &err)
+    : m_options(std::move(options)), m_out(out), m_err(err),
+      m_session(sessionOptions(m_options.bodyCap))
+{
+    m_session.setProfile(*m_options.browser);
+}
+
+std::optional<int> ProxyRun::start()
+{
+    if (const std::optional<int> code = loadCertificateAuthority())
+        return code;
+    if (const std::optional<int> code = loadRules())
+        return code;
+    if (const std::optional<int> code = listen())
+        return code;
+    printBanner();
+    if (const std::optional<int> code = startPlayground())
+        return code;
+    m_out << "  verdicts for:    " << m_options.browser->name << "\n";
+    m_out << "Press Ctrl+C to stop.\n";
+    m_out.flush();
+    watchRules();
+    QObject::connect(&m_printer, &QTimer::timeout, qApp, [this] { printNewExchanges(); });
+    m_printer.start(kPrintIntervalMs);
+    startRecorder();
+    return launchBrowser();
+}
+
+std::optional<int> ProxyRun::loadCertificateAuthority()
+{
+    if (!m_options.interceptTls && m_options.exportCaTo.isEmpty())
+        return std::nullopt;
+    const QString dir = m_options.caDirectory.isEmpty()
+                            ? proxy::CertificateAuthority::defaultDirectory()
+                            : m_options.caDirectory;
+    QString error;
+    m_ca = proxy::CertificateAuthority::loadOrCreate(dir, &error);
+    if (!m_ca) {
+        m_err << kCommand << "local CA: " << error << "\n";
+        return 1;
+    }
+    if (!m_options.exportCaTo.isEmpty()) {
+        if (!m_ca->exportCertificate(m_options.exportCaTo, &error)) {
+            m_err << kCommand << "--export-ca: " << error << "\n";
+            return 1;
+        }
+        m_out << "Wrote the CORS Lab CA certificate to " << m_options.exportCaTo << "\n";
+        return 0;
+    }
+    if (m_options.proxy.mode == proxy::ProxyOptions::Mode::Reverse) {
+        m_err << kCommand
+              << "--intercept-tls: only applies to the forward proxy (a reverse proxy talks "
+                 "https upstream by itself)\n";
+        return kUsageError;
+    }
+    m_options.proxy.certificateAuthority = m_ca;
+    return std::nullopt;
+}
+
+std::optional<int> ProxyRun::loadRules()
+{
+    m_options.proxy.overrides = std::make_shared<proxy::OverrideStore>();
+    if (m_options.rulesFile.isEmpty())
+        return std::nullopt;
+    proxy::OverrideSet set;
+    QString error;
+    if (!proxy::OverrideSet::loadFile(m_options.rulesFile, &set, &error)) {
+        m_err << kCommand << "--rules: " << error << "\n";
+        return kUsageError;
+    }
+    m_options.proxy.overrides->set(set);
+    return std::nullopt;
+}
+
+std::optional<int> ProxyRun::listen()
+{
+    m_server = std::make_unique<proxy::ProxyServer>(m_options.proxy);
+    // Captures are judged and stored on this (otherwise idle) thread, so the proxy's network
+    // thread only moves bytes: the batches are implicitly shared, a queued event each.
+    QObject::connect(m_server.get(), &proxy::ProxyServer::exchangesCaptured, &m_session,
+                     &session::Session::append, Qt::QueuedConnection);
+    QString error;
+    const quint16 bound = m_server->listen(m_options.address, m_options.port, &error);
+    if (bound == 0) {
+        m_err << kCommand << "cannot listen on " << m_options.address.toString() << ":"
+              << m_options.port << ": " << error << "\n";
+        return 1;
+    }
+    const QByteArray host = m_options.address.toString().toLatin1();
+    m_hostPort =
+        (m_options.address.protocol() == QAbstractSocket::IPv6Protocol ? '[' + host + ']' : host) +
+        ':' + QByteArray::number(bound);
+    return std::nullopt;
+}
+
+void ProxyRun::printBanner()
+{
+    const bool reverse = m_options.proxy.mode == proxy::ProxyOptions::Mode::Reverse;
+    m_out << "CORS Lab proxy\n";
+    if (reverse)
+        m_out << "  reverse proxy:   http://" << m_hostPort << "  ->  "
+              << m_options.proxy.reverseTarget.toString() << "\n";
+    else
+        m_out << "  forward proxy:   http://" << m_hostPort << "   (browser: --proxy-server=http://"
+              << m_hostPort << " --proxy-bypass-list=\"<-loopback>\")\n";
+    if (m_ca)
+        m_out << "  HTTPS:           intercepted with the CA in " << m_ca->directory()
+              << "\n                   (Chromium: --ignore-certificate-errors-spki-list="
+              << m_ca->spkiSha256Base64() << ")\n";
+    else if (!reverse)
+        m_out << "  HTTPS:           relayed as opaque tunnels (--intercept-tls to look inside)\n";
+    if (!m_options.rulesFile.isEmpty())
+        m_out << "  rules:           " << m_options.rulesFile << " ("
+              << m_options.proxy.overrides->current()->rules().size() << ", reloaded on change)\n";
+    if (!m_options.recordFile.isEmpty())
+        m_out << "  recording to:    " << m_options.recordFile << "\n";
+}
+
+std::optional<int> ProxyRun::startPlayground()
+{
+    if (!m_options.playground)
+        return std::nullopt;
+    m_demo = std::make_unique<server::PlaygroundServer>(server::PlaygroundServer::Options{});
+    QString error;
+    if (!m_demo->start(&error)) {
+        m_err << kCommand << "--playground: " << error << "\n";
+        return 1;
+    }
+    const policy::DemoOrigins o = m_demo->origins();
+    m_out << "  playground:      API " << o.api << ", trusted app " << o.app << "/, untrusted site "
+          << o.evil << "/\n";
+    return std::nullopt;
+}
+
+// Live rules: the file is watched and reloaded; a broken edit keeps the rules in force.
+void ProxyRun::watchRules()
+{
+    if (m_options.rulesFile.isEmpty())
+        return;
+    const QString path = QFileInfo(m_options.rulesFile).absoluteFilePath();
+    m_rulesWatcher.addPath(path);
+    m_rulesWatcher.addPath(QFileInfo(path).absolutePath()); // editors replace files by renaming
+    auto reload = [this, path] {
+        if (!QFileInfo::exists(path))
+            return;
+        if (!m_rulesWatcher.files().contains(path))
+            m_rulesWatcher.addPath(path);
+        proxy::OverrideSet set;
+        QString why;
+        if (!proxy::OverrideSet::loadFile(path, &set, &why)) {
+            m_err << kCommand << "rules not reloaded, the previous ones stay: " << why << "\n";
+            m_err.flush();
+            return;
+        }
+        if (set.rules() == m_options.proxy.overrides->current()->rules())
+            return;
+        m_options.proxy.overrides->set(set);
+        m_out << "Rules reloaded: " << set.rules().size() << " rule(s) from " << path << "\n";
+        m_out.flush();
+    };
+    QObject::connect(&m_rulesWatcher, &QFileSystemWatcher::fileChanged, qApp, reload);
+    QObject::connect(&m_rulesWatcher, &QFileSystemWatcher::directoryChanged, qApp, reload);
+}
+
+// One line per exchange, written from the main thread in batches.
+void ProxyRun::printNewExchanges()
+{
+    const qsizetype total = m_session.count();
+    if (!m_options.quiet) {
+        QByteArray lines;
+        for (const session::ExchangeRow &row : m_session.rows(m_printed, total - m_printed))
+            lines += exchangeLine(row);
+        if (!lines.isEmpty()) {
+            std::fwrite(lines.constData(), 1, size_t(lines.size()), stdout);
+            std::fflush(stdout);
+        }
+    }
+    m_printed = total;
+}
+
+// The session file is rewritten every few seconds on a thread of its own (a large session takes
+// a while to write), and once more at the end.
+void ProxyRun::startRecorder()
+{
+    if (m_options.recordFile.isEmpty())
+        return;
+    m_recorder = std::make_unique<session::SessionRecorder>(&m_session, m_options.recordFile,
+                                                            int(m_options.recordSeconds * 1000));
+    QObject::connect(m_recorder.get(), &session::SessionRecorder::written, qApp,
+                     [this](qsizetype, const QString &why) {
+                         if (!why.isEmpty()) {
+                             m_err << kCommand << "--record: " << why << "\n";
+                             m_err.flush();
+                         }
+                     });
+    m_recorder->start();
+}
+
+std::optional<int> ProxyRun::launchBrowser()
+{
+    if (!m_options.launchBrowser)
+        return std::nullopt;
+    proxy::BrowserLauncher::Options launch;
+    launch.binary = m_options.browserBinary;
+    launch.proxyHostPort = m_hostPort;
+    if (m_ca)
+        launch.spkiHash = m_ca->spkiSha256Base64();
+    launch.startUrl = !m_options.openUrl.isEmpty() ? QUrl::fromUserInput(m_options.openUrl)
+                      : m_demo                     ? m_demo->appPageUrl()
+                                                   : QUrl(QStringLiteral("about:blank"));
+    QString error;
+    if (!m_launcher.start(launch, &error)) {
+        m_err << kCommand << "--launch-browser: " << error << "\n";
+        return 1;
+    }
+    m_out << "Browser started (pid " << m_launcher.processId() << ", profile "
+          << m_launcher.profileDirectory() << ").\n";
+    m_out.flush();
+    return std::nullopt;
+}
+
+int ProxyRun::exec()
+{
+    return finish(QCoreApplication::exec());
+}
+
+int ProxyRun::finish(int code)
+{
+    m_launcher.stop();
+    m_server->close();                              // delivers what was captured up to now
+    QCoreApplication::sendPostedEvents(&m_session); // the batches still queued for the session
+    if (m_demo)
+        m_demo->stop();
+    printNewExchanges();
+    bool recorded = true;
+    if (m_recorder) {
+        QString why;
+        recorded = m_recorder->flush(&why); // a failure is reported through written()
+        if (recorded)
+            m_out << "Session written to " << m_options.recordFile << " (" << m_session.count()
+                  << " exchanges).\n";
+    }
+    m_out.flush();
+    return code == 0 && recorded ? 0 : (code != 0 ? code : 1);
 }
 
 } // namespace
 
 int runProxyCommand(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Runs the CORS Lab intercepting proxy headless: point a browser at it (or use "
-        "--launch-browser), and every request it sends is captured, paired with its preflight and "
-        "judged by the CORS engine, one line each. Stop with Ctrl+C."));
-    parser.addHelpOption();
-    const QCommandLineOption port({QStringLiteral("p"), QStringLiteral("port")},
-                                  QStringLiteral("Port to listen on (default 8888; 0 picks one)."),
-                                  QStringLiteral("N"), QStringLiteral("8888"));
-    const QCommandLineOption listen(QStringLiteral("listen"),
-                                    QStringLiteral("Address to listen on (default 127.0.0.1)."),
-                                    QStringLiteral("ADDR"), QStringLiteral("127.0.0.1"));
-    const QCommandLineOption reverse(
-        QStringLiteral("reverse"),
-        QStringLiteral("Reverse proxy in front of URL (http or https): point your app at "
-                       "http://localhost:PORT instead of the API."),
-        QStringLiteral("URL"));
-    const QCommandLineOption interceptTls(
-        QStringLiteral("intercept-tls"),
-        QStringLiteral("Decrypt HTTPS (CONNECT) with certificates of a local CA, created on first "
-                       "use in --ca-dir; the launched browser trusts it. Without it, HTTPS "
-                       "tunnels are recorded as opaque."));
-    const QCommandLineOption caDir(QStringLiteral("ca-dir"),
-                                   QStringLiteral("Directory of the local CA (default %1).")
-                                       .arg(proxy::CertificateAuthority::defaultDirectory()),
-                                   QStringLiteral("DIR"));
-    const QCommandLineOption exportCa(
-        QStringLiteral("export-ca"),
-        QStringLiteral("Write the local CA's certificate to FILE (PEM; DER for .der/.cer) and "
-                       "exit."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption upstreamCa(
-        QStringLiteral("upstream-ca"),
-        QStringLiteral("Also trust the CA certificate(s) in FILE (PEM) for https servers."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption insecure(
-        QStringLiteral("insecure-upstream"),
-        QStringLiteral("Do not verify https servers' certificates (test servers only)."));
-    const QCommandLineOption rules(
-        QStringLiteral("rules"),
-        QStringLiteral("Override rules (docs/proxy-rules.md), reloaded whenever FILE changes."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption record(
-        QStringLiteral("record"),
-        QStringLiteral("Write the session to FILE (docs/session-format.md) every few seconds and "
-                       "on exit."),
-        QStringLiteral("FILE"));
-    const QCommandLineOption recordInterval(
-        QStringLiteral("record-interval"),
-        QStringLiteral("Seconds between writes of --record (default 5)."), QStringLiteral("S"),
-        QStringLiteral("5"));
-    const QCommandLineOption launch(
-        QStringLiteral("launch-browser"),
-        QStringLiteral("Start Chromium (or --browser-binary) in a fresh profile that uses this "
-                       "proxy, at --open."));
-    const QCommandLineOption browserBinary(
-        QStringLiteral("browser-binary"),
-        QStringLiteral("Browser for --launch-browser (default: chromium)."),
-        QStringLiteral("PATH"));
-    const QCommandLineOption open(
-        QStringLiteral("open"),
-        QStringLiteral("Page the launched browser opens (default: the playground's page with "
-                       "--playground, else about:blank)."),
-        QStringLiteral("URL"));
-    const QCommandLineOption playground(
-        QStringLiteral("playground"),
-        QStringLiteral("Also run the playground (demo API and pages on free loopback ports), so "
-                       "there is traffic to look at right away."));
-    const QCommandLineOption profile = browserProfileOption();
-    const QCommandLineOption bodyCap(
-        QStringLiteral("body-cap"),
-        QStringLiteral("Bytes of each body kept in the session (default 65536)."),
-        QStringLiteral("BYTES"), QStringLiteral("65536"));
-    const QCommandLineOption quiet(QStringLiteral("quiet"),
-                                   QStringLiteral("Print no line per exchange."));
-    const QCommandLineOption threads(
-        QStringLiteral("threads"),
-        QStringLiteral("Network threads sharing the browser connections (default: one per CPU "
-                       "core, at most 4)."),
-        QStringLiteral("N"), QStringLiteral("0"));
-    parser.addOptions({port, listen, reverse, interceptTls, caDir, exportCa, upstreamCa, insecure,
-                       rules, record, recordInterval, launch, browserBinary, open, playground,
-                       profile, bodyCap, quiet, threads});
-    if (!parser.parse(arguments)) {
-        err << kCommand << parser.errorText() << "\n";
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return 0;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        err << kCommand << "unexpected argument \"" << parser.positionalArguments().first()
-            << "\"\n";
-        return 2;
-    }
-    auto usage = [&](const QCommandLineOption &option, const QString &message) {
-        err << kCommand << "--" << option.names().constLast() << ": " << message << "\n";
-        return 2;
-    };
-
-    bool ok = false;
-    const int portValue = parser.value(port).toInt(&ok);
-    if (!ok || portValue < 0 || portValue > 65535)
-        return usage(
-            port,
-            QStringLiteral("expected a port from 0 to 65535, got \"%1\"").arg(parser.value(port)));
-    QHostAddress address;
-    if (!address.setAddress(parser.value(listen)))
-        return usage(listen, QStringLiteral("expected an IP address such as 127.0.0.1, got \"%1\"")
-                                 .arg(parser.value(listen)));
-    QString why;
-    const cors::BrowserProfile *browser = browserProfileNamed(parser.value(profile), &why);
-    if (!browser)
-        return usage(profile, why);
-    const qint64 cap = parser.value(bodyCap).toLongLong(&ok);
-    if (!ok || cap < 0)
-        return usage(bodyCap, QStringLiteral("expected a number of bytes (0 or more), got \"%1\"")
-                                  .arg(parser.value(bodyCap)));
-    const double interval = parser.value(recordInterval).toDouble(&ok);
-    if (!ok || interval < 0.1)
-        return usage(recordInterval, QStringLiteral("expected seconds (0.1 or more), got \"%1\"")
-                                         .arg(parser.value(recordInterval)));
-
-    const int threadCount = parser.value(threads).toInt(&ok);
-    if (!ok || threadCount < 0 || threadCount > maxThreads)
-        return usage(threads, QStringLiteral("expected a number of threads from 1 to %1 (0: one "
-                                             "per CPU core), got \"%2\"")
-                                  .arg(maxThreads)
-                                  .arg(parser.value(threads)));
-
-    proxy::ProxyOptions options;
-    options.bodyCaptureBytes = cap;
-    options.networkThreads = threadCount;
-    if (parser.isSet(reverse)) {
-        const QUrl target = QUrl::fromUserInput(parser.value(reverse));
-        if (!target.isValid() || target.host().isEmpty() ||
-            (target.scheme() != QLatin1String("http") && target.scheme() != QLatin1String("https")))
-            return usage(reverse, QStringLiteral("expected an http:// or https:// URL, got \"%1\"")
-                                      .arg(parser.value(reverse)));
-        options.mode = proxy::ProxyOptions::Mode::Reverse;
-        options.reverseTarget = target;
-    }
-    if (parser.isSet(upstreamCa)) {
-        const QList<QSslCertificate> certificates =
-            QSslCertificate::fromPath(parser.value(upstreamCa), QSsl::Pem);
-        if (certificates.isEmpty())
-            return usage(upstreamCa, QStringLiteral("no PEM certificate could be read from \"%1\"")
-                                         .arg(parser.value(upstreamCa)));
-        options.upstreamCaCertificates = certificates;
-    }
-    options.verifyUpstreamCertificates = !parser.isSet(insecure);
-
-    std::shared_ptr<proxy::CertificateAuthority> ca;
-    if (parser.isSet(interceptTls) || parser.isSet(exportCa)) {
-        const QString dir = parser.isSet(caDir) ? parser.value(caDir)
-                                                : proxy::CertificateAuthority::defaultDirectory();
-        QString error;
-        ca = proxy::CertificateAuthority::loadOrCreate(dir, &error);
-        if (!ca) {
-            err << kCommand << "local CA: " << error << "\n";
-            return 1;
-        }
-        if (parser.isSet(exportCa)) {
-            if (!ca->exportCertificate(parser.value(exportCa), &error)) {
-                err << kCommand << "--export-ca: " << error << "\n";
-                return 1;
-            }
-            out << "Wrote the CORS Lab CA certificate to " << parser.value(exportCa) << "\n";
-            return 0;
-        }
-        if (options.mode == proxy::ProxyOptions::Mode::Reverse) {
-            return usage(interceptTls, QStringLiteral("only applies to the forward proxy (a "
-                                                      "reverse proxy talks https upstream by "
-                                                      "itself)"));
-        }
-        options.certificateAuthority = ca;
-    }
-
-    options.overrides = std::make_shared<proxy::OverrideStore>();
-    if (parser.isSet(rules)) {
-        proxy::OverrideSet set;
-        QString error;
-        if (!loadRules(parser.value(rules), &set, &error)) {
-            err << kCommand << "--rules: " << error << "\n";
-            return 2;
-        }
-        options.overrides->set(set);
-    }
-
+    ProxyCommandOptions options;
+    if (const std::optional<int> code = parseProxyCommand(arguments, out, err, &options))
+        return *code;
     UnixSignalWatcher signalWatcher;
     stopOnTerminationSignal(signalWatcher, out);
-
-    session::Session::Options sessionOptions;
-    sessionOptions.bodyCap = cap;
-    session::Session session(sessionOptions);
-    session.setProfile(*browser);
-    proxy::ProxyServer server(options);
-    // Captures are judged and stored on this (otherwise idle) thread, so the proxy's network
-    // thread only moves bytes: the batches are implicitly shared, a queued event each.
-    QObject::connect(&server, &proxy::ProxyServer::exchangesCaptured, &session,
-                     &session::Session::append, Qt::QueuedConnection);
-    QString error;
-    const quint16 bound = server.listen(address, quint16(portValue), &error);
-    if (bound == 0) {
-        err << kCommand << "cannot listen on " << address.toString() << ":" << portValue << ": "
-            << error << "\n";
-        return 1;
-    }
-    const QByteArray hostPort = (address.protocol() == QAbstractSocket::IPv6Protocol
-                                     ? '[' + address.toString().toLatin1() + ']'
-                                     : address.toString().toLatin1()) +
-                                ':' + QByteArray::number(bound);
-    out << "CORS Lab proxy\n";
-    if (options.mode == proxy::ProxyOptions::Mode::Reverse)
-        out << "  reverse proxy:   http://" << hostPort << "  ->  "
-            << options.reverseTarget.toString() << "\n";
-    else
-        out << "  forward proxy:   http://" << hostPort << "   (browser: --proxy-server=http://"
-            << hostPort << " --proxy-bypass-list=\"<-loopback>\")\n";
-    if (ca)
-        out << "  HTTPS:           intercepted with the CA in " << ca->directory()
-            << "\n                   (Chromium: --ignore-certificate-errors-spki-list="
-            << ca->spkiSha256Base64() << ")\n";
-    else if (options.mode == proxy::ProxyOptions::Mode::Forward)
-        out << "  HTTPS:           relayed as opaque tunnels (--intercept-tls to look inside)\n";
-    if (parser.isSet(rules))
-        out << "  rules:           " << parser.value(rules) << " ("
-            << options.overrides->current()->rules().size() << ", reloaded on change)\n";
-    if (parser.isSet(record))
-        out << "  recording to:    " << parser.value(record) << "\n";
-    std::unique_ptr<server::PlaygroundServer> demo;
-    if (parser.isSet(playground)) {
-        demo = std::make_unique<server::PlaygroundServer>(server::PlaygroundServer::Options{});
-        if (!demo->start(&error)) {
-            err << kCommand << "--playground: " << error << "\n";
-            return 1;
-        }
-        const policy::DemoOrigins o = demo->origins();
-        out << "  playground:      API " << o.api << ", trusted app " << o.app
-            << "/, untrusted site " << o.evil << "/\n";
-    }
-    out << "  verdicts for:    " << browser->name << "\n";
-    out << "Press Ctrl+C to stop.\n";
-    out.flush();
-
-    // Live rules: the file is watched and reloaded; a broken edit keeps the rules in force.
-    QFileSystemWatcher watcher;
-    if (parser.isSet(rules)) {
-        const QString path = QFileInfo(parser.value(rules)).absoluteFilePath();
-        watcher.addPath(path);
-        watcher.addPath(QFileInfo(path).absolutePath()); // editors replace files by renaming
-        auto reload = [&, path] {
-            if (!QFileInfo::exists(path))
-                return;
-            if (!watcher.files().contains(path))
-                watcher.addPath(path);
-            proxy::OverrideSet set;
-            QString why;
-            if (!loadRules(path, &set, &why)) {
-                err << kCommand << "rules not reloaded, the previous ones stay: " << why << "\n";
-                err.flush();
-                return;
-            }
-            if (set.rules() == options.overrides->current()->rules())
-                return;
-            options.overrides->set(set);
-            out << "Rules reloaded: " << set.rules().size() << " rule(s) from " << path << "\n";
-            out.flush();
-        };
-        QObject::connect(&watcher, &QFileSystemWatcher::fileChanged, qApp, reload);
-        QObject::connect(&watcher, &QFileSystemWatcher::directoryChanged, qApp, reload);
-    }
-
-    // One line per exchange, written from the main thread in batches.
-    qsizetype printed = 0;
-    QByteArray pending;
-    auto printNew = [&] {
-        const qsizetype total = session.count();
-        if (!parser.isSet(quiet)) {
-            for (const session::ExchangeRow &row : session.rows(printed, total - printed))
-                pending += exchangeLine(row);
-            if (!pending.isEmpty()) {
-                std::fwrite(pending.constData(), 1, size_t(pending.size()), stdout);
-                std::fflush(stdout);
-                pending.clear();
-            }
-        }
-        printed = total;
-    };
-    QTimer printer;
-    QObject::connect(&printer, &QTimer::timeout, qApp, printNew);
-    printer.start(100);
-
-    // The session file is rewritten every few seconds on a thread of its own (a large session
-    // takes a while to write), and once more at the end.
-    std::unique_ptr<session::SessionRecorder> recorder;
-    if (parser.isSet(record)) {
-        recorder = std::make_unique<session::SessionRecorder>(&session, parser.value(record),
-                                                              int(interval * 1000));
-        QObject::connect(recorder.get(), &session::SessionRecorder::written, qApp,
-                         [&](qsizetype, const QString &why) {
-                             if (!why.isEmpty()) {
-                                 err << kCommand << "--record: " << why << "\n";
-                                 err.flush();
-                             }
-                         });
-        recorder->start();
-    }
-
-    proxy::BrowserLauncher launcher;
-    if (parser.isSet(launch)) {
-        proxy::BrowserLauncher::Options launchOptions;
-        launchOptions.binary = parser.value(browserBinary);
-        launchOptions.proxyHostPort = hostPort;
-        if (ca)
-            launchOptions.spkiHash = ca->spkiSha256Base64();
-        launchOptions.startUrl = parser.isSet(open) ? QUrl::fromUserInput(parser.value(open))
-                                 : demo             ? demo->appPageUrl()
-                                                    : QUrl(QStringLiteral("about:blank"));
-        if (!launcher.start(launchOptions, &error)) {
-            err << kCommand << "--launch-browser: " << error << "\n";
-            return 1;
-        }
-        out << "Browser started (pid " << launcher.processId() << ", profile "
-            << launcher.profileDirectory() << ").\n";
-        out.flush();
-    }
-
-    const int code = QCoreApplication::exec();
-    launcher.stop();
-    server.close();                               // delivers what was captured up to now
-    QCoreApplication::sendPostedEvents(&session); // the batches still queued for the session
-    if (demo)
-        demo->stop();
-    printNew();
-    bool recorded = true;
-    if (recorder) {
-        QString why;
-        recorded = recorder->flush(&why); // a failure is reported through written()
-        if (recorded)
-            out << "Session written to " << parser.value(record) << " (" << session.count()
-                << " exchanges).\n";
-    }
-    out.flush();
-    return code == 0 && recorded ? 0 : (code != 0 ? code : 1);
+    ProxyRun run(std::move(options), out, err);
+    if (const std::optional<int> code = run.start())
+        return *code;
+    return run.exec();
 }

@@ -6,6 +6,7 @@
 #include "exchange_table_model.h"
 #include "explanation_widget.h"
 #include "filter_bar.h"
+#include "lab/fix_override.h"
 #include "lab/lab.h"
 #include "pair_bracket_delegate.h"
 #include "pair_view_widget.h"
@@ -551,23 +552,9 @@ void MainWindow::applyFixToPlayground(qsizetype index, const cors::Fix &fix)
 
 void MainWindow::applyFixAsOverride(qsizetype index, const cors::Fix &fix)
 {
-    const session::CapturedExchange x = m_lab->session().exchange(index);
-    base::HeaderList preflightHeaders;
-    const report::PairView view = report::buildPairView(m_lab->session(), index);
-    if (view.preflight.present)
-        preflightHeaders = m_lab->session().exchange(view.preflight.index).responseHeaders;
-    // The rule is for the actual request's method, also when a preflight was selected.
-    QByteArray method = view.actual.present ? view.actual.method : x.method;
-    if (!view.actual.present) {
-        for (const auto &[name, value] : x.requestHeaders) {
-            if (name.compare("access-control-request-method", Qt::CaseInsensitive) == 0)
-                method = value.trimmed();
-        }
-    }
     QList<proxy::OverrideRule> rules;
     QString error;
-    if (!proxy::overrideRulesForFix(fix, QUrl(QString::fromUtf8(x.url)), method, preflightHeaders,
-                                    &rules, &error)) {
+    if (!lab::overrideRulesForExchangeFix(m_lab->session(), index, fix, &rules, &error)) {
         QMessageBox::information(this, tr("Apply as proxy override"), error);
         return;
     }

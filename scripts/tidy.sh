@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs clang-tidy (checks in .clang-tidy) over our C++ sources with the compile commands of a
+# build directory, on every core; prints the findings and exits non-zero when there is any.
+# Usage: scripts/tidy.sh BUILD_DIR [FILE...]   (default: every .cpp under core ui app tests bench)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:?usage: scripts/tidy.sh BUILD_DIR [FILE...]}
+shift
+root=$(pwd)
+if [ $# -gt 0 ]; then
+  files=("$@")
+else
+  mapfile -t files < <(git ls-files 'core/*.cpp' 'ui/*.cpp' 'app/*.cpp' 'tests/*.cpp' 'bench/*.cpp')
+fi
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# One file per clang-tidy process, as many at once as there are cores; --quiet keeps the output to
+# the findings themselves.
+printf '%s\n' "${files[@]}" |
+  xargs -P "$(nproc)" -n 1 clang-tidy --quiet -p "$build" \
+    --header-filter="^$root/(core|ui|app|tests|bench)/" >"$log" 2>&1 || true
+findings=$(grep -cE '(warning|error): ' "$log" || true)
+if [ "$findings" -gt 0 ]; then
+  grep -E -A3 '(warning|error): ' "$log"
+  echo "clang-tidy: $findings findings in ${#files[@]} files (checks: .clang-tidy)"
+  exit 1
+fi
+echo "clang-tidy: no findings in ${#files[@]} files"
