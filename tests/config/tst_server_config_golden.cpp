@@ -191,22 +191,27 @@ QString goldenText(const config::GeneratedConfig &c)
     return out;
 }
 
-/// Where \a expected and \a actual part, with a few lines around it.
-QString firstDifference(const QString &expected, const QString &actual)
+/// The 1-based line where \a expected and \a actual first differ.
+qsizetype firstDifferingLine(const QStringList &expected, const QStringList &actual)
 {
-    const QStringList want = expected.split(QLatin1Char('\n'));
-    const QStringList got = actual.split(QLatin1Char('\n'));
     qsizetype line = 0;
-    while (line < want.size() && line < got.size() && want.at(line) == got.at(line))
+    while (line < expected.size() && line < actual.size() && expected.at(line) == actual.at(line))
         ++line;
-    QString out = QStringLiteral("first difference at line %1\n").arg(line + 1);
-    const qsizetype from = std::max<qsizetype>(0, line - 3);
-    for (qsizetype i = from; i < line; ++i)
-        out += QStringLiteral("    ") + want.at(i) + QLatin1Char('\n');
-    for (qsizetype i = line; i < std::min(want.size(), line + 4); ++i)
-        out += QStringLiteral("  - ") + want.at(i) + QLatin1Char('\n');
-    for (qsizetype i = line; i < std::min(got.size(), line + 4); ++i)
-        out += QStringLiteral("  + ") + got.at(i) + QLatin1Char('\n');
+    return line + 1;
+}
+
+/// The lines around \a line (1-based): a few the same, then the golden ones (-) and the
+/// generator's (+), like a unified diff.
+QString differenceContext(const QStringList &expected, const QStringList &actual, qsizetype line)
+{
+    const qsizetype at = line - 1;
+    QString out = QStringLiteral("golden file (-) and generator (+) from line %1:\n").arg(line);
+    for (qsizetype i = std::max<qsizetype>(0, at - 2); i < at; ++i)
+        out += QStringLiteral("    ") + expected.at(i) + QLatin1Char('\n');
+    for (qsizetype i = at; i < std::min(expected.size(), at + 3); ++i)
+        out += QStringLiteral("  - ") + expected.at(i) + QLatin1Char('\n');
+    for (qsizetype i = at; i < std::min(actual.size(), at + 3); ++i)
+        out += QStringLiteral("  + ") + actual.at(i) + QLatin1Char('\n');
     return out;
 }
 
@@ -263,11 +268,18 @@ private Q_SLOTS:
                  qPrintable(QStringLiteral("%1: %2 (CORSLAB_UPDATE_GOLDEN=1 writes it)")
                                 .arg(path, in.errorString())));
         const QString expected = QString::fromUtf8(in.readAll());
-        QVERIFY2(actual == expected,
-                 qPrintable(QStringLiteral("%1 differs from the generator's output, %2"
-                                           "(CORSLAB_UPDATE_GOLDEN=1 rewrites it if the change "
-                                           "is meant)")
-                                .arg(path, firstDifference(expected, actual))));
+        if (actual == expected)
+            return;
+        const QStringList want = expected.split(QLatin1Char('\n'));
+        const QStringList got = actual.split(QLatin1Char('\n'));
+        const qsizetype line = firstDifferingLine(want, got);
+        // QTest cuts long failure messages: the context goes to the log, the verdict stays short.
+        qInfo().noquote() << differenceContext(want, got, line);
+        QFAIL(qPrintable(QStringLiteral("%1:%2: the generator's output differs from the golden "
+                                        "file (shown above; CORSLAB_UPDATE_GOLDEN=1 rewrites it "
+                                        "if the change is meant)")
+                             .arg(path)
+                             .arg(line)));
     }
 
     // A golden file no case writes any more would never be checked: it must go.
