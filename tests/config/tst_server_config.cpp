@@ -1,6 +1,7 @@
 // Server configuration from the playground policy: for each target and each policy field, the
 // snippet holds the directive that says it, and the notes name what the target cannot say.
-// (tests/server/config/tst_server_config_live.cpp runs the snippets in real servers.)
+// (tst_server_config_live.cpp runs the snippets in real servers, tst_server_config_golden.cpp
+// freezes the whole output.)
 #include "config/server_config.h"
 
 #include <QtTest>
