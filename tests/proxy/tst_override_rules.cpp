@@ -2,7 +2,7 @@
 // with its error), which exchange a rule matches, what each edit does to a response, the CORS
 // policy applied to a real API's answer (judged by the CORS engine), preflights answered locally,
 // and the live store.
-#include "../core/scenario_builder.h"
+#include "../cors/scenario_builder.h"
 #include "cors/cors_engine.h"
 #include "proxy/override_rules.h"
 #include "proxy/override_store.h"
