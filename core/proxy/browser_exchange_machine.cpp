@@ -76,26 +76,39 @@ void BrowserExchangeMachine::browserBytes(QByteArrayView bytes, qint64 nowMs)
 
 void BrowserExchangeMachine::browserClosed(qint64 nowMs)
 {
-    if (m_phase == Phase::Tunnel || m_phase == Phase::Handshaking) {
-        // The adapter ends the tunnel and records it.
-    } else if (m_inFlight) {
-        m_capture.error = m_headSent
-                              ? QStringLiteral("the browser closed the connection before the end "
-                                               "of the response (%1 body bytes relayed)")
-                                    .arg(m_capture.responseBody.size)
-                              : QStringLiteral("the browser closed the connection before the "
-                                               "response arrived");
-        m_actions.abortUpstream();
-        m_inFlight = false;
-        record(m_capture, nowMs);
-    } else if (const http::HttpRequest *partial = m_parser->partialRequest();
-               partial && m_phase == Phase::Http) {
-        session::CapturedExchange c = captureUnfinishedRequest(partial, m_browser, nowMs);
-        c.requestHeaders = partial->headers;
-        c.error = QStringLiteral("the browser closed the connection in the middle of its request");
-        record(c, nowMs);
+    // A tunnel's end is the adapter's to record.
+    if (m_phase != Phase::Tunnel && m_phase != Phase::Handshaking) {
+        if (m_inFlight)
+            recordAbandonedExchange(nowMs);
+        else if (m_phase == Phase::Http)
+            recordCutRequest(nowMs);
     }
     m_phase = Phase::Closing;
+}
+
+// The browser left while its request was being served: the upstream is of no use any more.
+void BrowserExchangeMachine::recordAbandonedExchange(qint64 nowMs)
+{
+    m_capture.error = m_headSent ? QStringLiteral("the browser closed the connection before the "
+                                                  "end of the response (%1 body bytes relayed)")
+                                       .arg(m_capture.responseBody.size)
+                                 : QStringLiteral("the browser closed the connection before the "
+                                                  "response arrived");
+    m_actions.abortUpstream();
+    m_inFlight = false;
+    record(m_capture, nowMs);
+}
+
+// The browser left in the middle of sending a request: what came of it is recorded.
+void BrowserExchangeMachine::recordCutRequest(qint64 nowMs)
+{
+    const http::HttpRequest *partial = m_parser->partialRequest();
+    if (!partial)
+        return;
+    session::CapturedExchange c = captureUnfinishedRequest(partial, m_browser, nowMs);
+    c.requestHeaders = partial->headers;
+    c.error = QStringLiteral("the browser closed the connection in the middle of its request");
+    record(c, nowMs);
 }
 
 void BrowserExchangeMachine::idleTimeoutExpired()

@@ -97,6 +97,8 @@ public:
                          const QByteArray &alpn);
 
 private:
+    void recordAbandonedExchange(qint64 nowMs);
+    void recordCutRequest(qint64 nowMs);
     void processNext(qint64 nowMs);
     void answerParseError(qint64 nowMs);
     void startExchange(http::HttpRequest &&request, qint64 nowMs);
