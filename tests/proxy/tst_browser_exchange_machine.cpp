@@ -599,6 +599,52 @@ private Q_SLOTS:
         QCOMPARE(p.captures.value(0).type, CapturedExchange::Type::Tunnel);
     }
 
+    void requestsInsideAnInterceptedTunnel()
+    {
+        Playbook p;
+        p.browser("CONNECT api.test:8443 HTTP/1.1\r\nHost: api.test:8443\r\n\r\n");
+        QCOMPARE(p.take(), lines({"tunnel api.test:8443"}));
+        p.machine().handshakeStarted();
+        QCOMPARE(p.machine().phase(), BrowserExchangeMachine::Phase::Handshaking);
+        QVERIFY2(!p.machine().inFlight(), "the CONNECT is done with; TLS is the adapter's");
+        p.machine().tunnelEncrypted("api.test", 8443, "TLSv1.3", "http/1.1");
+        p.browser("GET /in?x=1 HTTP/1.1\r\nHost: api.test:8443\r\n\r\n").upstream(ok("s"));
+        QCOMPARE(p.take(),
+                 lines({"send GET /in?x=1 HTTP/1.1 to api.test:8443",
+                        "capture 200 GET https://api.test:8443/in?x=1", "write HTTP/1.1 200 OK"}));
+        const CapturedExchange &x = p.captures.value(0);
+        QVERIFY(x.tunnel.intercepted);
+        QCOMPARE(x.tunnel.host, QByteArray("api.test"));
+        QCOMPARE(x.tunnel.tlsVersion, QByteArray("TLSv1.3"));
+        QCOMPARE(x.tunnel.alpn, QByteArray("http/1.1"));
+    }
+
+    void idleTimeoutWaitsForTheExchangeInFlight()
+    {
+        Playbook p;
+        p.browser(get("/slow"));
+        p.machine().idleTimeoutExpired(); // a deadline that fired late
+        QCOMPARE(p.take(), lines({"send GET /slow HTTP/1.1 to api.test:80"}));
+        QCOMPARE(p.machine().phase(), BrowserExchangeMachine::Phase::Http);
+        p.upstream(ok("done"));
+        QCOMPARE(p.take(),
+                 lines({"capture 200 GET http://api.test/slow", "write HTTP/1.1 200 OK"}));
+    }
+
+    void reverseProxyKeepsRedirectsOnTheProxy()
+    {
+        proxy::ProxyOptions options;
+        options.mode = proxy::ProxyOptions::Mode::Reverse;
+        options.reverseTarget = QUrl(QStringLiteral("https://api.test/base"));
+        Playbook p(options);
+        p.browser("GET /v1 HTTP/1.1\r\nHost: localhost:8080\r\n\r\n");
+        QCOMPARE(p.take(), lines({"send GET /base/v1 HTTP/1.1 to api.test:443"}));
+        p.upstream("HTTP/1.1 302 Found\r\nLocation: https://api.test/base/v2\r\n"
+                   "Content-Length: 0\r\n\r\n");
+        QVERIFY(p.takeWritten().contains("\r\nLocation: http://localhost:8080/base/v2\r\n"));
+        QCOMPARE(p.captures.value(0).url, QByteArray("http://localhost:8080/v1"));
+    }
+
     void connectRefusedByAReverseProxy()
     {
         proxy::ProxyOptions options;
