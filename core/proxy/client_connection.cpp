@@ -1,64 +1,31 @@
 #include "client_connection.h"
 
-#include "base/header_list.h"
 #include "certificate_authority.h"
-#include "error_page.h"
 #include "http/socket_io.h"
-#include "override_rules.h"
-#include "override_store.h"
 
 #include <QDateTime>
 #include <QSslSocket>
 #include <QTcpSocket>
+#include <QTimer>
 
 namespace corslab::proxy {
 
 namespace {
 
-// A browser that sends faster than the upstream answers stops being read at this many requests.
-constexpr size_t maxQueuedRequests = 16;
 // Relayed bytes not yet taken by the receiving side: beyond this the sending side is not read.
 constexpr qint64 maxUnsentBytes = 4 * 1024 * 1024;
 constexpr qint64 readBufferBytes = 256 * 1024;
+// After an upstream failure mid-response: how long the browser has to take what was relayed.
+constexpr int failedCloseGraceMs = 2000;
 
 qint64 now()
 {
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-// The parser hands out the decoded body within the cap already; the size comes from it too.
-void appendCapped(session::CapturedBody &body, QByteArrayView bytes, qsizetype cap)
+BrowserPeer peerOf(const QTcpSocket *socket)
 {
-    const qsizetype room = cap - body.stored.size();
-    if (room > 0)
-        body.stored.append(bytes.first(qMin(room, bytes.size())));
-}
-
-// What override rules match on: the host with its port, always ("api.example.com:443").
-QByteArray hostWithPort(const UpstreamTarget &target)
-{
-    const QByteArray host = target.host.contains(':') ? '[' + target.host + ']' : target.host;
-    return host + ':' + QByteArray::number(target.port);
-}
-
-QByteArray pathOf(const QByteArray &requestTarget)
-{
-    const qsizetype q = requestTarget.indexOf('?');
-    return q < 0 ? requestTarget : requestTarget.first(q);
-}
-
-// Override rules must not change how the body is framed: it is relayed as the server framed it.
-void keepFraming(const base::HeaderList &original, base::HeaderList *changed)
-{
-    for (const char *name : {"content-length", "transfer-encoding"}) {
-        if (base::getHeader(original, name) == base::getHeader(*changed, name))
-            continue;
-        changed->removeIf([&](const auto &h) { return base::equalsIgnoreCase(h.first, name); });
-        for (const auto &h : original) {
-            if (base::equalsIgnoreCase(h.first, name))
-                changed->append(h);
-        }
-    }
+    return {socket->peerAddress().toString().toLatin1(), socket->peerPort()};
 }
 
 } // namespace
@@ -66,24 +33,15 @@ void keepFraming(const base::HeaderList &original, base::HeaderList *changed)
 ClientConnection::ClientConnection(QTcpSocket *socket, const ProxyOptions &options,
                                    Recorder recorder, QObject *parent)
     : QObject(parent), m_socket(socket), m_options(options), m_recorder(std::move(recorder)),
-      m_parser(std::make_unique<http::RequestParser>(options.limits)), m_idle([this] {
-          if (!m_inFlight && m_state == State::Http)
-              closeAfterWrite();
-      })
+      m_idle([this] { m_machine.idleTimeoutExpired(); }), m_machine(options, *this, peerOf(socket))
 {
     m_socket->setParent(this);
     m_socket->setReadBufferSize(readBufferBytes);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_clientAddress = m_socket->peerAddress().toString().toLatin1();
-    m_clientPort = m_socket->peerPort();
-    if (options.mode == ProxyOptions::Mode::Reverse) {
-        m_context.mode = TargetContext::Mode::Reverse;
-        m_context.reverseBase = options.reverseTarget;
-    }
     connect(m_socket, &QTcpSocket::readyRead, this, &ClientConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &ClientConnection::onClientDisconnected);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
-    m_idle.arm(m_options.clientIdleTimeoutMs);
+    m_machine.start();
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
 }
@@ -112,217 +70,50 @@ void ClientConnection::record(session::CapturedExchange &exchange)
 
 void ClientConnection::onReadyRead()
 {
-    switch (m_state) {
-    case State::Tunnel:
+    switch (m_machine.phase()) {
+    case Phase::Tunnel:
         relayToUpstream();
         return;
-    case State::Handshaking:
+    case Phase::Handshaking:
         return;
-    case State::Closing:
+    case Phase::Closing:
         if (http::readAvailable(m_socket).ended) // drained; an unbuffered socket's end is seen here
             onClientDisconnected();
         return;
-    case State::Http:
-        break;
-    }
-    if (m_queue.size() >= maxQueuedRequests || m_parseError) {
-        m_readDeferred = true; // resumed when the queue drains
+    case Phase::Http:
+        readHttp();
         return;
     }
-    m_readDeferred = false;
-    m_idle.arm(m_options.clientIdleTimeoutMs);
+}
+
+void ClientConnection::readHttp()
+{
+    if (!m_machine.beginBrowserRead())
+        return; // the queue is full: read again when it drains
     const http::ReadResult read = http::readAvailable(m_socket);
     if (read.ended) {
         onClientDisconnected();
         return;
     }
-    const QByteArrayView bytes = read.bytes;
-    if (bytes.isEmpty())
-        return;
-    http::RequestParser::Output out = m_parser->feed(bytes);
-    for (http::HttpRequest &request : out.requests)
-        m_queue.push_back(std::move(request));
-    if (out.expectContinue && !m_inFlight && m_queue.empty())
-        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
-    if (out.error)
-        m_parseError = out.error;
-    processNext();
+    if (!read.bytes.isEmpty())
+        m_machine.browserBytes(read.bytes, now());
 }
 
-void ClientConnection::processNext()
+void ClientConnection::onResume()
 {
-    if (m_inFlight || m_state != State::Http)
-        return;
-    if (m_queue.empty()) {
-        if (m_parseError) {
-            const http::ParseError error = *m_parseError;
-            m_parseError.reset();
-            m_inFlight = true;
-            m_capture = {};
-            m_capture.startedAtMs = now();
-            m_capture.clientAddress = m_clientAddress;
-            m_capture.clientPort = m_clientPort;
-            if (const http::HttpRequest *partial = m_parser->partialRequest()) {
-                m_capture.method = partial->method;
-                m_capture.url = partial->target;
-            }
-            m_clientKeepAlive = false;
-            const QString reason = QStringLiteral("the browser's request could not be parsed: %1")
-                                       .arg(QString::fromLatin1(error.reason));
-            answerLocally(errorPage(error.status, QStringLiteral("Bad request"), reason, true),
-                          reason);
-        } else if (m_parser->finished() && m_socket->bytesAvailable() == 0) {
-            closeAfterWrite();
-        }
-        return;
-    }
-    http::HttpRequest request = std::move(m_queue.front());
-    m_queue.pop_front();
-    startExchange(std::move(request));
-    if (m_state == State::Http && !m_inFlight)
-        processNext();
-    else if (m_state == State::Http && m_readDeferred) // onReadyRead reads while in flight too
-        QMetaObject::invokeMethod(this, &ClientConnection::onReadyRead, Qt::QueuedConnection);
-}
-
-session::CapturedExchange ClientConnection::beginCapture(const http::HttpRequest &request) const
-{
-    session::CapturedExchange c;
-    c.startedAtMs = request.receivedAtMs ? request.receivedAtMs : now();
-    c.clientAddress = m_clientAddress;
-    c.clientPort = m_clientPort;
-    c.method = request.method;
-    c.url = request.target;
-    c.httpVersion =
-        request.versionMinor == 0 ? QByteArrayLiteral("HTTP/1.0") : QByteArrayLiteral("HTTP/1.1");
-    c.requestHeaders = request.headers;
-    c.requestBody.size = request.body.size();
-    c.requestBody.stored = request.body.left(m_options.bodyCaptureBytes);
-    if (m_context.mode == TargetContext::Mode::Tunnel) {
-        c.tunnel.host = m_context.tunnelHost;
-        c.tunnel.port = m_context.tunnelPort;
-        c.tunnel.intercepted = true;
-        c.tunnel.tlsVersion = m_tunnelCapture.tunnel.tlsVersion;
-        c.tunnel.alpn = m_tunnelCapture.tunnel.alpn;
-    }
-    return c;
-}
-
-void ClientConnection::startExchange(http::HttpRequest &&request)
-{
-    m_inFlight = true;
-    m_headSent = false;
-    m_idle.disarm();
-    m_request = std::move(request);
-    m_capture = beginCapture(m_request);
-    m_clientKeepAlive = m_request.keepAlive();
-    m_closeAfterResponse = !m_clientKeepAlive;
-
-    if (m_request.method == "CONNECT") {
-        startConnect(m_request);
-        return;
-    }
-    QString error;
-    std::optional<UpstreamTarget> target = resolveTarget(m_request, m_context, &error);
-    if (!target) {
-        answerLocally(errorPage(400, QStringLiteral("Not a proxy request"), error, false), error);
-        return;
-    }
-    m_target = std::move(*target);
-    m_capture.url = m_target.browserUrl;
-
-    if (m_options.overrides) {
-        const std::shared_ptr<const OverrideSet> rules = m_options.overrides->current();
-        if (rules && !rules->isEmpty()) {
-            if (std::optional<OverrideOutcome> local = rules->localPreflightAnswer(
-                    m_request, hostWithPort(m_target), pathOf(m_target.requestTarget))) {
-                m_capture.answeredLocally = true;
-                m_capture.overridden = true;
-                m_capture.overrideRule = local->ruleName;
-                answerLocally(local->response, {});
-                return;
-            }
-        }
-    }
-
-    if (m_upstream && !m_upstream->reusableFor(m_target)) {
-        m_upstream->abort();
-        m_upstream->deleteLater();
-        m_upstream = nullptr;
-    }
-    if (!m_upstream)
-        m_upstream = new UpstreamConnection(m_target, m_options, this, this);
-    m_upstream->send(serializeUpstreamRequest(m_request, m_target), m_request.method);
-}
-
-void ClientConnection::answerLocally(const http::HttpResponse &response, const QString &error)
-{
-    const bool head = m_request.method == "HEAD";
-    m_out += response.serialize(head); // written by finishExchange()
-    m_capture.firstByteAtMs = now();
-    m_capture.status = response.status;
-    m_capture.reason = response.reason;
-    m_capture.responseHeaders = response.headers;
-    m_capture.responseBody.size = head ? 0 : response.body.size();
-    m_capture.responseBody.stored =
-        head ? QByteArray() : response.body.left(m_options.bodyCaptureBytes);
-    if (!error.isEmpty())
-        m_capture.error = error;
-    if (http::hasHeaderToken(response.headers, "connection", "close"))
-        m_closeAfterResponse = true;
-    finishExchange();
-}
-
-void ClientConnection::finishExchange()
-{
-    // Recorded before the response's last bytes leave: once the browser has them it may send
-    // its next request on another connection, served by another thread, and the session must
-    // see this exchange first (a preflight before the request it authorized).
-    record(m_capture);
-    writeOut();
-    m_inFlight = false;
-    m_request = {};
-    if (m_closeAfterResponse) {
-        closeAfterWrite();
-        return;
-    }
-    m_idle.arm(m_options.clientIdleTimeoutMs);
-    // Usually the browser waits for this response before it sends more: then the socket's next
-    // readyRead carries on, and posting an event per exchange would only cost a wakeup. (What
-    // arrived meanwhile was read and queued already, unless the read was deferred; asking the
-    // socket would cost a system call per exchange on an unbuffered one.)
-    if (m_queue.empty() && !m_parseError && !m_parser->finished() && !m_readDeferred)
-        return;
-    // Not from inside the upstream's report: the next request may reuse that connection.
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            processNext();
-            if (m_state == State::Http && !m_inFlight &&
-                (m_readDeferred || m_socket->bytesAvailable() > 0))
-                onReadyRead();
-        },
-        Qt::QueuedConnection);
-}
-
-void ClientConnection::closeAfterWrite()
-{
-    if (m_state == State::Closing)
-        return;
-    m_state = State::Closing;
-    m_idle.disarm();
-    if (m_upstream)
-        m_upstream->abort();
-    m_socket->disconnectFromHost(); // writes what is buffered, then closes
+    m_machine.resume(now());
+    if (m_machine.phase() == Phase::Http && !m_machine.inFlight() &&
+        (m_machine.readDeferred() || m_socket->bytesAvailable() > 0))
+        onReadyRead();
 }
 
 void ClientConnection::onBytesWritten()
 {
     if (m_socket->bytesToWrite() > maxUnsentBytes / 2)
         return;
-    if (m_upstream && m_inFlight)
+    if (m_upstream && m_machine.inFlight())
         m_upstream->setPaused(false);
-    if (m_state == State::Tunnel && m_tunnelSocket)
+    if (m_machine.phase() == Phase::Tunnel && m_tunnelSocket)
         relayToClient();
 }
 
@@ -331,88 +122,154 @@ void ClientConnection::onClientDisconnected()
     if (m_disconnected)
         return; // an unbuffered socket's end is seen by a read, possibly more than once
     m_disconnected = true;
-    if (m_state == State::Tunnel) {
+    if (m_machine.phase() == Phase::Tunnel) {
         relayToUpstream();
         if (m_tunnelSocket)
             m_tunnelSocket->disconnectFromHost();
         finishTunnel({});
-    } else if (m_state == State::Handshaking) {
+    } else if (m_machine.phase() == Phase::Handshaking) {
         finishTunnel(QStringLiteral("the browser closed the connection during the TLS handshake "
                                     "(does it trust the CORS Lab CA?)"));
-    } else if (m_inFlight) {
-        m_capture.error = m_headSent
-                              ? QStringLiteral("the browser closed the connection before the end "
-                                               "of the response (%1 body bytes relayed)")
-                                    .arg(m_capture.responseBody.size)
-                              : QStringLiteral("the browser closed the connection before the "
-                                               "response arrived");
-        if (m_upstream)
-            m_upstream->abort();
-        m_inFlight = false;
-        record(m_capture);
-    } else if (const http::HttpRequest *partial = m_parser->partialRequest();
-               partial && m_state == State::Http) {
-        session::CapturedExchange c;
-        c.startedAtMs = now();
-        c.clientAddress = m_clientAddress;
-        c.clientPort = m_clientPort;
-        c.method = partial->method;
-        c.url = partial->target;
-        c.requestHeaders = partial->headers;
-        c.error = QStringLiteral("the browser closed the connection in the middle of its request");
-        record(c);
     }
-    m_state = State::Closing;
+    m_machine.browserClosed(now());
     deleteLater();
 }
 
-// ---- CONNECT ------------------------------------------------------------------------------
+// ---- BrowserExchangeActions ---------------------------------------------------------------
 
-void ClientConnection::startConnect(const http::HttpRequest &request)
+void ClientConnection::writeToBrowser(QByteArrayView bytes)
 {
-    QByteArray host;
-    quint16 port = 0;
-    if (m_context.mode != TargetContext::Mode::Forward) {
-        const QString reason = QStringLiteral("CONNECT is only accepted by a forward proxy");
-        answerLocally(errorPage(405, QStringLiteral("Method not allowed"), reason, true), reason);
-        return;
+    http::writeNow(m_socket, bytes);
+}
+
+void ClientConnection::sendUpstream(const UpstreamTarget &target, const QByteArray &requestBytes,
+                                    QByteArrayView method)
+{
+    if (m_upstream && !m_upstream->reusableFor(target)) {
+        m_upstream->abort();
+        m_upstream->deleteLater();
+        m_upstream = nullptr;
     }
-    if (!parseAuthority(request.target, &host, &port)) {
-        const QString reason = QStringLiteral("CONNECT needs host:port as its target; got \"%1\"")
-                                   .arg(QString::fromLatin1(request.target.left(200)));
-        answerLocally(errorPage(400, QStringLiteral("Bad CONNECT"), reason, true), reason);
-        return;
-    }
-    m_tunnelCapture = m_capture;
-    m_tunnelCapture.type = session::CapturedExchange::Type::Tunnel;
-    m_tunnelCapture.url = request.target;
-    m_tunnelCapture.tunnel.host = host;
-    m_tunnelCapture.tunnel.port = port;
+    if (!m_upstream)
+        m_upstream = new UpstreamConnection(target, m_options, this, this);
+    m_upstream->send(requestBytes, method);
+}
+
+void ClientConnection::abortUpstream()
+{
+    if (m_upstream)
+        m_upstream->abort();
+}
+
+void ClientConnection::capture(session::CapturedExchange &&exchange)
+{
+    m_recorder(std::move(exchange));
+}
+
+void ClientConnection::closeBrowser(BrowserClose how)
+{
+    m_socket->disconnectFromHost(); // writes what is buffered, then closes
+    if (how == BrowserClose::AfterUpstreamFailure &&
+        m_socket->state() != QAbstractSocket::UnconnectedState)
+        QTimer::singleShot(failedCloseGraceMs, m_socket, [socket = m_socket] { socket->abort(); });
+}
+
+void ClientConnection::armIdleTimeout(int ms)
+{
+    m_idle.arm(ms);
+}
+
+void ClientConnection::disarmIdleTimeout()
+{
+    m_idle.disarm();
+}
+
+void ClientConnection::resumeLater()
+{
+    QMetaObject::invokeMethod(this, &ClientConnection::onResume, Qt::QueuedConnection);
+}
+
+void ClientConnection::readBrowserLater()
+{
+    QMetaObject::invokeMethod(this, &ClientConnection::onReadyRead, Qt::QueuedConnection);
+}
+
+bool ClientConnection::browserHasUnreadBytes()
+{
+    return m_socket->bytesAvailable() > 0;
+}
+
+void ClientConnection::openTunnel(const session::CapturedExchange &tunnelCapture,
+                                  const QByteArray &host, quint16 port)
+{
+    m_tunnelCapture = tunnelCapture;
     m_tunnelRecorded = false;
     if (m_options.certificateAuthority)
         startInterception(host, port);
     else
-        openTunnel(host, port);
+        startTunnel(host, port);
 }
 
-void ClientConnection::openTunnel(const QByteArray &host, quint16 port)
+// ---- UpstreamListener ---------------------------------------------------------------------
+
+UpstreamPeer ClientConnection::upstreamPeer() const
+{
+    return {m_upstream->peerAddress(), m_upstream->peerPort(), m_upstream->tlsVersion()};
+}
+
+void ClientConnection::upstreamInterim(const http::ResponseHead &head)
+{
+    m_machine.upstreamInterim(head);
+}
+
+void ClientConnection::upstreamHead(const http::ResponseHead &head)
+{
+    m_machine.upstreamHead(head, upstreamPeer(), now());
+}
+
+void ClientConnection::upstreamBody(QByteArrayView raw, QByteArrayView decoded)
+{
+    m_machine.upstreamBody(raw, decoded, m_upstream->bodyBytes());
+}
+
+void ClientConnection::upstreamFlush()
+{
+    m_machine.upstreamFlush();
+    if (m_upstream && m_socket->bytesToWrite() > maxUnsentBytes)
+        m_upstream->setPaused(true); // resumed by onBytesWritten
+}
+
+void ClientConnection::upstreamComplete()
+{
+    m_machine.upstreamComplete(now());
+}
+
+void ClientConnection::upstreamFailed(int status, const QString &reason)
+{
+    const UpstreamPeer peer = upstreamPeer();
+    const qint64 bodyBytes = m_upstream->bodyBytes();
+    // Not deleted here: this runs inside the upstream's own report.
+    m_upstream->deleteLater();
+    m_upstream = nullptr;
+    m_machine.upstreamFailed(status, reason, peer, bodyBytes, now());
+}
+
+// ---- CONNECT ------------------------------------------------------------------------------
+
+void ClientConnection::startTunnel(const QByteArray &host, quint16 port)
 {
     m_tunnelSocket = new QTcpSocket(this);
     m_tunnelSocket->setReadBufferSize(readBufferBytes);
     QTcpSocket *upstream = m_tunnelSocket;
     auto connectTimer = new QTimer(upstream);
     connectTimer->setSingleShot(true);
-    const auto failBeforeConnected = [this, host, port](const QString &reason) {
+    const auto failBeforeConnected = [this](const QString &reason) {
         m_tunnelCapture.error = reason;
-        m_capture = m_tunnelCapture;
-        m_tunnelRecorded = true;
+        m_tunnelRecorded = true; // by the machine, with its 502 page
         m_tunnelSocket->disconnect(this);
         m_tunnelSocket->deleteLater();
         m_tunnelSocket = nullptr;
-        m_closeAfterResponse = true;
-        answerLocally(errorPage(502, QStringLiteral("Bad gateway"), reason, true), reason);
-        Q_UNUSED(host);
-        Q_UNUSED(port);
+        m_machine.tunnelFailed(m_tunnelCapture, reason, now());
     };
     connect(connectTimer, &QTimer::timeout, this, [=, this] {
         failBeforeConnected(QStringLiteral("no connection to %1:%2 within %3 s")
@@ -426,9 +283,9 @@ void ClientConnection::openTunnel(const QByteArray &host, quint16 port)
                 error == QAbstractSocket::RemoteHostClosedError) {
                 return; // after the tunnel is up: disconnected() ends it
             }
-            if (m_state == State::Tunnel) {
+            if (m_machine.phase() == Phase::Tunnel) {
                 finishTunnel(upstream->errorString());
-                closeAfterWrite();
+                m_machine.close();
                 return;
             }
             connectTimer->stop();
@@ -447,8 +304,7 @@ void ClientConnection::openTunnel(const QByteArray &host, quint16 port)
         m_tunnelCapture.upstreamPort = upstream->peerPort();
         m_tunnelCapture.firstByteAtMs = now();
         m_tunnelCapture.status = 200;
-        m_state = State::Tunnel;
-        m_inFlight = false;
+        m_machine.tunnelOpened();
         m_socket->write("HTTP/1.1 200 Connection Established\r\n\r\n");
         relayToUpstream();
     });
@@ -458,11 +314,11 @@ void ClientConnection::openTunnel(const QByteArray &host, quint16 port)
             relayToUpstream();
     });
     connect(upstream, &QTcpSocket::disconnected, this, [this] {
-        if (m_state != State::Tunnel)
+        if (m_machine.phase() != Phase::Tunnel)
             return;
         relayToClient();
         finishTunnel({});
-        closeAfterWrite();
+        m_machine.close();
     });
     connectTimer->start(m_options.connectTimeoutMs);
     upstream->connectToHost(QString::fromLatin1(host), port);
@@ -484,7 +340,7 @@ void ClientConnection::relayToUpstream()
 
 void ClientConnection::relayToClient()
 {
-    if (!m_tunnelSocket || m_state != State::Tunnel)
+    if (!m_tunnelSocket || m_machine.phase() != Phase::Tunnel)
         return;
     if (m_socket->bytesToWrite() > maxUnsentBytes)
         return; // resumed by onBytesWritten
@@ -510,159 +366,30 @@ void ClientConnection::startInterception(const QByteArray &host, quint16 port)
     auto *tls = qobject_cast<QSslSocket *>(m_socket);
     Q_ASSERT(tls);
     m_socket->write("HTTP/1.1 200 Connection Established\r\n\r\n");
-    m_state = State::Handshaking;
-    m_inFlight = false;
+    m_machine.handshakeStarted();
     m_tunnelCapture.tunnel.intercepted = true;
     tls->setSslConfiguration(m_options.certificateAuthority->serverConfiguration(host));
     connect(tls, &QSslSocket::encrypted, this, [this, tls, host, port] {
-        m_state = State::Http;
-        m_context.mode = TargetContext::Mode::Tunnel;
-        m_context.tunnelHost = host;
-        m_context.tunnelPort = port;
         m_tunnelCapture.tunnel.tlsVersion = tls->sessionProtocol() == QSsl::TlsV1_3
                                                 ? QByteArrayLiteral("TLSv1.3")
                                                 : QByteArrayLiteral("TLSv1.2");
         m_tunnelCapture.tunnel.alpn = tls->sslConfiguration().nextNegotiatedProtocol();
         m_tunnelRecorded = true; // the requests inside are the capture
-        m_parser = std::make_unique<http::RequestParser>(m_options.limits);
-        m_idle.arm(m_options.clientIdleTimeoutMs);
+        m_machine.tunnelEncrypted(host, port, m_tunnelCapture.tunnel.tlsVersion,
+                                  m_tunnelCapture.tunnel.alpn);
         if (m_socket->bytesAvailable() > 0)
             onReadyRead();
     });
     connect(tls, &QSslSocket::errorOccurred, this, [this] {
-        if (m_state != State::Handshaking)
+        if (m_machine.phase() != Phase::Handshaking)
             return;
         finishTunnel(QStringLiteral("TLS with the browser failed: %1 (does it trust the CORS Lab "
                                     "CA? Export it, or start the browser with the launcher)")
                          .arg(m_socket->errorString()));
-        m_state = State::Closing;
+        m_machine.abandon();
         m_socket->abort();
     });
     tls->startServerEncryption();
-}
-
-// ---- UpstreamListener ---------------------------------------------------------------------
-
-void ClientConnection::upstreamInterim(const http::ResponseHead &head)
-{
-    if (head.status == 100)
-        return; // the proxy already answered Expect: 100-continue itself
-    appendResponseHead(head.status, head.reason, head.headers, false, m_out);
-}
-
-void ClientConnection::upstreamHead(const http::ResponseHead &head)
-{
-    m_capture.firstByteAtMs = now();
-    m_capture.upstreamAddress = m_upstream->peerAddress();
-    m_capture.upstreamPort = m_upstream->peerPort();
-    if (m_target.tls && m_capture.tunnel.tlsVersion.isEmpty())
-        m_capture.tunnel.tlsVersion = m_upstream->tlsVersion();
-    int status = head.status;
-    base::HeaderList headers = head.headers;
-    // Chunked with a Content-Length too: the length is wrong by definition and must not reach the
-    // browser (RFC 9112 §6.3).
-    if (head.chunked)
-        headers.removeIf(
-            [](const auto &h) { return base::equalsIgnoreCase(h.first, "content-length"); });
-    if (m_options.overrides) {
-        const std::shared_ptr<const OverrideSet> rules = m_options.overrides->current();
-        QString rule;
-        if (rules && !rules->isEmpty() &&
-            rules->applyToResponse(m_request, hostWithPort(m_target),
-                                   pathOf(m_target.requestTarget), &status, &headers, &rule)) {
-            keepFraming(head.headers, &headers);
-            m_capture.overridden = true;
-            m_capture.overrideRule = rule;
-            m_capture.upstreamStatus = head.status;
-            m_capture.upstreamResponseHeaders = head.headers;
-        }
-    }
-    // A body that ends when the server closes can only reach the browser the same way.
-    if (head.closeDelimited || head.upgrade)
-        m_closeAfterResponse = true;
-    m_capture.status = status;
-    m_capture.reason = status == head.status ? head.reason : QByteArray();
-    if (m_context.mode == TargetContext::Mode::Reverse)
-        rewriteRedirectToProxy(&headers);
-    m_capture.responseHeaders = withoutHopByHop(headers);
-    appendResponseHead(status, m_capture.reason, headers, m_closeAfterResponse, m_out);
-    m_headSent = true;
-}
-
-// A reverse proxy hides the server: a redirect to the server's own origin is turned into one to
-// the proxy's (as nginx's proxy_redirect does), or the browser would leave the proxy.
-void ClientConnection::rewriteRedirectToProxy(base::HeaderList *headers) const
-{
-    const QByteArray upstreamOrigin = (m_target.tls ? "https://" : "http://") + m_target.hostHeader;
-    const QByteArray localOrigin =
-        "http://" + m_request.header("host").value_or(QByteArrayLiteral("localhost"));
-    for (auto &h : *headers) {
-        if (!base::equalsIgnoreCase(h.first, "location"))
-            continue;
-        const QByteArray &value = h.second;
-        if (value.startsWith(upstreamOrigin) &&
-            (value.size() == upstreamOrigin.size() || value[upstreamOrigin.size()] == '/' ||
-             value[upstreamOrigin.size()] == '?'))
-            h.second = localOrigin + value.mid(upstreamOrigin.size());
-    }
-}
-
-void ClientConnection::upstreamBody(QByteArrayView raw, QByteArrayView decoded)
-{
-    m_out += raw;
-    appendCapped(m_capture.responseBody, decoded, m_options.bodyCaptureBytes);
-    m_capture.responseBody.size = m_upstream->bodyBytes();
-}
-
-void ClientConnection::writeOut()
-{
-    if (m_out.isEmpty())
-        return;
-    http::writeNow(m_socket, m_out);
-    m_out.resize(0); // keeps the capacity for the next response
-}
-
-void ClientConnection::upstreamFlush()
-{
-    writeOut();
-    if (m_upstream && m_socket->bytesToWrite() > maxUnsentBytes)
-        m_upstream->setPaused(true); // resumed by onBytesWritten
-}
-
-void ClientConnection::upstreamComplete()
-{
-    finishExchange();
-}
-
-void ClientConnection::upstreamFailed(int status, const QString &reason)
-{
-    if (m_upstream) {
-        m_capture.responseBody.size = m_upstream->bodyBytes();
-        m_capture.upstreamAddress = m_upstream->peerAddress();
-        m_capture.upstreamPort = m_upstream->peerPort();
-        // Not deleted here: this runs inside the upstream's own report.
-        m_upstream->deleteLater();
-        m_upstream = nullptr;
-    }
-    if (!m_headSent) {
-        answerLocally(errorPage(status,
-                                status == 504 ? QStringLiteral("Gateway timeout")
-                                              : QStringLiteral("Bad gateway"),
-                                reason, false),
-                      reason);
-        return;
-    }
-    // Part of the response already went out: the browser can only learn by the connection
-    // ending early (after what was relayed so far).
-    m_capture.error = reason;
-    m_closeAfterResponse = true;
-    record(m_capture);
-    writeOut();
-    m_inFlight = false;
-    m_state = State::Closing;
-    m_socket->disconnectFromHost(); // sends what is queued, then closes
-    if (m_socket->state() != QAbstractSocket::UnconnectedState)
-        QTimer::singleShot(2000, m_socket, [socket = m_socket] { socket->abort(); });
 }
 
 } // namespace corslab::proxy
