@@ -5,7 +5,7 @@
 #include "report/har_export.h"
 #include "report/har_import.h"
 #include "session/session.h"
-#include "session/session_json.h"
+#include "workspace/workspace_file.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -104,7 +104,8 @@ int runHarCommand(const QStringList &arguments, QTextStream &out, QTextStream &e
         return 1;
     }
     session::Session session;
-    const bool parsed = exporting ? session::readSession(data, &session, &error)
+    // A session file the app saved carries its policy and rules too: read, not exported.
+    const bool parsed = exporting ? workspace::readJson(data, &session, nullptr, &error)
                                   : report::loadHar(data, &session, &error, browser);
     if (!parsed) {
         err << kCommand << input << ": " << error << "\n";
@@ -115,7 +116,7 @@ int runHarCommand(const QStringList &arguments, QTextStream &out, QTextStream &e
     const bool written =
         exporting
             ? report::writeHarFile(session, target, &error)
-            : session::writeSessionFile(
+            : workspace::writeFile(
                   session, target, &error,
                   QStringLiteral("corslab-cli %1").arg(QCoreApplication::applicationVersion()));
     if (!written) {

@@ -4,7 +4,7 @@
 #include "cors/browser_profile.h"
 #include "report/report_output.h"
 #include "session/session.h"
-#include "session/session_json.h"
+#include "workspace/workspace_file.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -111,7 +111,7 @@ int runReportCommand(const QStringList &arguments, QTextStream &out, QTextStream
     timer.start();
     session::Session session;
     QString error;
-    if (!session::readSessionFile(files.first(), &session, &error)) {
+    if (!workspace::readFile(files.first(), &session, nullptr, &error)) {
         err << kCommand << files.first() << ": " << error << "\n";
         return 2;
     }

@@ -232,7 +232,7 @@ int main(int argc, char *argv[])
         Session recovered;
         QElapsedTimer t;
         t.start();
-        if (!SessionAutosave::recover(dir.path(), &recovered, nullptr, nullptr, &error)) {
+        if (!SessionAutosave::recover(dir.path(), &recovered, {}, nullptr, &error)) {
             std::fprintf(stderr, "bench_autosave: %s\n", qPrintable(error));
             return 1;
         }

@@ -9,6 +9,7 @@
 #include "report/har_export.h"
 #include "report/har_import.h"
 #include "session/session_json.h"
+#include "workspace/workspace_file.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -297,11 +298,9 @@ QString Lab::recoveryDirectory() const
 
 session::WriteOptions Lab::writeOptions() const
 {
-    session::WriteOptions o;
-    o.createdBy = QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
-    o.policy = m_playground->policy();
-    o.rules = *m_overrides->current();
-    return o;
+    return workspace::writeOptions(
+        QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion()),
+        workspace::Workspace{m_playground->policy(), *m_overrides->current()});
 }
 
 bool Lab::hasRecovery() const
@@ -313,11 +312,9 @@ quint64 Lab::recover()
 {
     // Journaling goes on once the journal is read (the first save then starts a new one).
     const quint64 job =
-        loadJob(recoveryDirectory(), [](const QString &dir, session::Session *staging,
-                                        std::optional<policy::CorsPolicy> *policy,
-                                        std::optional<proxy::OverrideSet> *rules, QString *error) {
-            return session::SessionAutosave::recover(dir, staging, policy, rules, error);
-        });
+        loadJob(recoveryDirectory(),
+                [](const QString &dir, session::Session *staging, workspace::Workspace *saved,
+                   QString *error) { return workspace::recover(dir, staging, saved, error); });
     auto *once = new QObject(this);
     connect(this, &Lab::fileJobFinished, once, [this, job, once](quint64 done) {
         if (done != job)
@@ -338,19 +335,15 @@ void Lab::discardRecovery()
 
 quint64 Lab::openSession(const QString &path)
 {
-    return loadJob(path, [](const QString &file, session::Session *staging,
-                            std::optional<policy::CorsPolicy> *policy,
-                            std::optional<proxy::OverrideSet> *rules, QString *error) {
-        return session::readSessionFile(file, staging, policy, rules, error);
-    });
+    return loadJob(path,
+                   [](const QString &file, session::Session *staging, workspace::Workspace *saved,
+                      QString *error) { return workspace::readFile(file, staging, saved, error); });
 }
 
 quint64 Lab::importHar(const QString &path)
 {
-    return loadJob(path,
-                   [](const QString &file, session::Session *staging,
-                      std::optional<policy::CorsPolicy> *, std::optional<proxy::OverrideSet> *,
-                      QString *error) { return report::loadHarFile(file, staging, error); });
+    return loadJob(path, [](const QString &file, session::Session *staging, workspace::Workspace *,
+                            QString *error) { return report::loadHarFile(file, staging, error); });
 }
 
 quint64 Lab::saveSession(const QString &path)
@@ -397,25 +390,24 @@ quint64 Lab::loadJob(const QString &path, const LoadWork &read)
     auto staging = std::make_shared<session::Session>();
     QThread *worker = QThread::create([this, staging, path, job, read] {
         QString error;
-        std::optional<policy::CorsPolicy> policy;
-        std::optional<proxy::OverrideSet> rules;
-        const bool ok = read(path, staging.get(), &policy, &rules, &error);
+        workspace::Workspace saved;
+        const bool ok = read(path, staging.get(), &saved, &error);
         // Adopted on the session thread, between batches, unless the user cancelled meanwhile.
         QMetaObject::invokeMethod(
             m_feeder,
-            [this, staging, path, job, ok, error, policy, rules] {
+            [this, staging, path, job, ok, error, saved] {
                 const bool adopted = ok && !jobCancelled(job);
                 if (adopted)
                     m_session->adopt(*staging);
                 QMetaObject::invokeMethod(
                     this,
-                    [this, path, job, error, adopted, policy, rules] {
+                    [this, path, job, error, adopted, saved] {
                         if (adopted) {
                             // What the session was captured under comes back with it.
-                            if (policy)
-                                m_playground->setPolicy(*policy);
-                            if (rules)
-                                m_overrides->set(*rules);
+                            if (saved.policy)
+                                m_playground->setPolicy(*saved.policy);
+                            if (saved.rules)
+                                m_overrides->set(*saved.rules);
                             m_client->setProfile(m_session->profile());
                             m_client->clearPreflightCache();
                         }

@@ -8,6 +8,7 @@
 #include "session/session.h"
 #include "session/session_autosave.h"
 #include "session/session_json.h"
+#include "workspace/workspace_file.h"
 
 #include <QMutex>
 #include <QObject>
@@ -174,8 +175,7 @@ private:
     using JobProgress = std::function<bool(qsizetype done, qsizetype total)>;
     /// Reads \a path into the staging session, and the policy and rules when the file has them.
     using LoadWork = std::function<bool(const QString &path, session::Session *staging,
-                                        std::optional<policy::CorsPolicy> *policy,
-                                        std::optional<proxy::OverrideSet> *rules, QString *error)>;
+                                        workspace::Workspace *saved, QString *error)>;
     session::WriteOptions writeOptions() const;
     QString recoveryDirectory() const;
     using WriteWork = std::function<bool(const QString &, const JobProgress &, QString *)>;

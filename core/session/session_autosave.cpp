@@ -14,13 +14,6 @@ namespace {
 
 const QString kJournalName = QStringLiteral("session.journal");
 
-bool sameSettings(const WriteOptions &a, const WriteOptions &b)
-{
-    return a.createdBy == b.createdBy && a.policy == b.policy &&
-           a.rules.has_value() == b.rules.has_value() &&
-           (!a.rules || a.rules->rules() == b.rules->rules());
-}
-
 /// QSaveFile's temporary files ("session.journal.XXXXXX") that a crash during a rewrite left.
 void removeLeftoverTemporaries(const QString &directory)
 {
@@ -80,7 +73,7 @@ void SessionAutosave::start()
 WriteOptions SessionAutosave::currentSettings()
 {
     WriteOptions now = m_source ? m_source() : WriteOptions{};
-    if (m_lastSettings && !sameSettings(*m_lastSettings, now))
+    if (m_lastSettings && *m_lastSettings != now)
         m_dirty = true;
     m_lastSettings = now;
     return now;
@@ -149,8 +142,8 @@ bool SessionAutosave::hasRecovery(const QString &directory)
 }
 
 bool SessionAutosave::recover(const QString &directory, Session *session,
-                              std::optional<policy::CorsPolicy> *policy,
-                              std::optional<proxy::OverrideSet> *rules, QString *error)
+                              const SessionExtensions &known, ExtensionValues *values,
+                              QString *error)
 {
     const QString path = journalPath(directory);
     QFile file(path);
@@ -166,7 +159,7 @@ bool SessionAutosave::recover(const QString &directory, Session *session,
         mapped ? QByteArray::fromRawData(reinterpret_cast<const char *>(mapped), qsizetype(size))
                : file.readAll();
     QString why;
-    if (!SessionJournal::read(data, session, policy, rules, &why)) {
+    if (!SessionJournal::read(data, session, known, values, &why)) {
         *error = QStringLiteral("recovery journal %1: %2").arg(path, why);
         return false;
     }

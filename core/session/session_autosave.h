@@ -20,11 +20,11 @@ class Session;
 /// crash loses at most the last few seconds of capture.
 ///
 /// Every interval (2 s by default) in which something changed (an exchange was added, the
-/// session was cleared or replaced, the profile, the playground policy or the override rules
-/// changed), a worker thread brings the journal (SessionJournal) up to date: it appends only
-/// what is new, so the cost of a save follows the traffic of the interval, not the size of the
-/// session. One write at a time; a tick that finds a write still running leaves the work to the
-/// next one.
+/// session was cleared or replaced, the profile or the extension members, such as the
+/// workspace's policy and rules, changed), a worker thread brings the journal (SessionJournal) up
+/// to date: it appends only what is new, so the cost of a save follows the traffic of the interval,
+/// not the size of the session. One write at a time; a tick that finds a write still running leaves
+/// the work to the next one.
 ///
 /// At start, before start(): hasRecovery() says whether the last run ended without finish()
 /// (a crash); recover() loads what it saved, discard() drops it. start() begins a new journal at
@@ -35,7 +35,7 @@ class SessionAutosave : public QObject
     Q_OBJECT
 
 public:
-    /// The policy and rules in force now (and the program's name for the journal's header).
+    /// The extension members in force now (and the program's name for the journal's header).
     /// Called on this object's thread at every tick; unchanged values cost a comparison.
     using SettingsSource = std::function<WriteOptions()>;
 
@@ -50,7 +50,7 @@ public:
     /// The journal's file in \a directory.
     static QString journalPath(const QString &directory);
 
-    /// Where the policy and the override rules come from; none: the journal has neither.
+    /// Where the extension members come from; none: the journal has none.
     void setSettingsSource(SettingsSource source);
     /// Starts the periodic saves.
     void start();
@@ -65,13 +65,12 @@ public:
 
     /// Whether \a directory holds a journal left by a run that did not finish().
     static bool hasRecovery(const QString &directory);
-    /// Loads the journal in \a directory into \a session (replacing its content) and the policy
-    /// and rules it last saved into \a policy and \a rules (each may be null; nullopt when none
-    /// was saved). A torn last line (the crash) is ignored; any other problem gives false and
-    /// \a error ("recovery journal /path: line 12: ...") and leaves the session untouched.
-    static bool recover(const QString &directory, Session *session,
-                        std::optional<policy::CorsPolicy> *policy,
-                        std::optional<proxy::OverrideSet> *rules, QString *error);
+    /// Loads the journal in \a directory into \a session (replacing its content) and the members
+    /// of the \a known extensions it last saved into \a values (may be null). A torn last line
+    /// (the crash) is ignored; any other problem gives false and \a error ("recovery journal
+    /// /path: line 12: ...") and leaves the session and \a values untouched.
+    static bool recover(const QString &directory, Session *session, const SessionExtensions &known,
+                        ExtensionValues *values, QString *error);
     /// Deletes the journal in \a directory. False with \a error when it cannot be deleted.
     static bool discard(const QString &directory, QString *error = nullptr);
 

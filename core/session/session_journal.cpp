@@ -52,8 +52,7 @@ QByteArray headerLine(const WriteOptions &options)
 QByteArray settingsLine(const Session &session, const WriteOptions &options)
 {
     QByteArray line = "{\"settings\":{";
-    appendSettingsJson(&line, session.profile().name, session.bodyCap(), options.policy,
-                       options.rules);
+    appendSettingsJson(&line, session.profile().name, session.bodyCap(), options.extensions);
     line += "}}\n";
     return line;
 }
@@ -371,8 +370,8 @@ QString lastProfile(const QByteArray &data)
     return {};
 }
 
-bool readSettingsLine(LineReader &lines, const QJsonObject &o, SessionFile *settings,
-                      QString *error)
+bool readSettingsLine(LineReader &lines, const QJsonObject &o, const SessionExtensions &known,
+                      SessionFile *settings, QString *error)
 {
     base::JsonReader r(error);
     const QJsonValue value = o.value(QStringLiteral("settings"));
@@ -382,8 +381,8 @@ bool readSettingsLine(LineReader &lines, const QJsonObject &o, SessionFile *sett
         r.fail(QStringLiteral("settings"), QStringLiteral("an object"), value);
         return lines.located();
     }
-    if (!r.checkKeys(value.toObject(), QStringLiteral("settings"), settingsJsonKeys()) ||
-        !settingsFromJson(value.toObject(), QStringLiteral("settings"), settings, error))
+    if (!r.checkKeys(value.toObject(), QStringLiteral("settings"), settingsJsonKeys(known)) ||
+        !settingsFromJson(value.toObject(), QStringLiteral("settings"), known, settings, error))
         return lines.located();
     return true;
 }
@@ -418,10 +417,8 @@ bool readChunkLine(LineReader &lines, const QJsonObject &o, StagedLoad *load, QS
 
 } // namespace
 
-bool SessionJournal::read(const QByteArray &data, Session *session,
-                          std::optional<policy::CorsPolicy> *policy,
-                          std::optional<proxy::OverrideSet> *rules, QString *error,
-                          ReadStats *stats)
+bool SessionJournal::read(const QByteArray &data, Session *session, const SessionExtensions &known,
+                          ExtensionValues *values, QString *error, ReadStats *stats)
 {
     if (data.isEmpty()) {
         *error = QStringLiteral("the recovery journal is empty");
@@ -440,7 +437,7 @@ bool SessionJournal::read(const QByteArray &data, Session *session,
         if (!lines.parse(text, &o))
             return false;
         if (o.contains(QStringLiteral("settings"))) {
-            if (!readSettingsLine(lines, o, &settings, error))
+            if (!readSettingsLine(lines, o, known, &settings, error))
                 return false;
         } else if (o.contains(QStringLiteral("exchanges"))) {
             if (!readChunkLine(lines, o, &load, error))
@@ -452,10 +449,8 @@ bool SessionJournal::read(const QByteArray &data, Session *session,
     }
     load.setProfile(settings.profile); // no-op unless the pre-scan was misled
     load.adoptInto(session, settings.bodyCap);
-    if (policy)
-        *policy = settings.policy;
-    if (rules)
-        *rules = settings.rules;
+    if (values)
+        *values = settings.extensions;
     if (stats)
         *stats = ReadStats{lines.lineNumber(), lines.tailBytes()};
     return true;

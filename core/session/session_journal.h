@@ -5,7 +5,6 @@
 #include <QByteArray>
 #include <QFile>
 #include <QString>
-#include <optional>
 
 namespace corslab::session {
 
@@ -18,12 +17,13 @@ constexpr int kJournalFormatVersion = 1;
 /// kept on disk by appending, so that saving costs what was added since the last save, not the
 /// whole session.
 ///
-/// One JSON object per line: a header, then settings lines (profile, body cap, playground policy,
-/// override rules) whenever they change, and chunks of new exchanges in the session file's form.
-/// The first sync(), and the first after the session was cleared or replaced (its generation
-/// changed) or after a failed write, writes a whole new journal atomically (QSaveFile: a
-/// temporary file renamed over the old one); every other sync() appends lines and flushes them
-/// to the disk (fdatasync). A crash can only tear the last line, which read() ignores.
+/// One JSON object per line: a header, then settings lines (profile, body cap, the extension
+/// members such as the workspace's policy and rules) whenever they change, and chunks of new
+/// exchanges in the session file's form. The first sync(), and the first after the session was
+/// cleared or replaced (its generation changed) or after a failed write, writes a whole new journal
+/// atomically (QSaveFile: a temporary file renamed over the old one); every other sync() appends
+/// lines and flushes them to the disk (fdatasync). A crash can only tear the last line, which
+/// read() ignores.
 ///
 /// Not thread-safe: one thread at a time calls sync() (the session itself may be appended to
 /// meanwhile).
@@ -53,9 +53,9 @@ public:
     SessionJournal &operator=(const SessionJournal &) = delete;
 
     const QString &path() const { return m_path; }
-    /// Brings the journal up to date with \a session and \a options (policy and rules; the
-    /// program's name goes in the header). False with \a error on a write failure; the next
-    /// sync() then writes a whole new journal.
+    /// Brings the journal up to date with \a session and \a options (the extension members go
+    /// in the settings lines, the program's name in the header). False with \a error on a write
+    /// failure; the next sync() then writes a whole new journal.
     bool sync(const Session &session, const WriteOptions &options, QString *error);
     const SyncStats &lastSync() const { return m_stats; }
     /// Exchanges the journal holds (as of the last successful sync()).
@@ -64,13 +64,12 @@ public:
     bool remove(QString *error);
 
     /// Reads journal \a data into \a session (replacing its content, as readSession() does) and
-    /// the last settings into \a policy and \a rules (each may be null). A torn last line is
-    /// ignored; any other problem gives false and \a error naming the line and the field
-    /// ("line 12: exchanges[3].request.method: expected ..."), the session left untouched.
-    static bool read(const QByteArray &data, Session *session,
-                     std::optional<policy::CorsPolicy> *policy,
-                     std::optional<proxy::OverrideSet> *rules, QString *error,
-                     ReadStats *stats = nullptr);
+    /// the members of the \a known extensions of the last settings line into \a values (may be
+    /// null). A torn last line is ignored; any other problem gives false and \a error naming
+    /// the line and the field ("line 12: exchanges[3].request.method: expected ..."), the
+    /// session and \a values left untouched.
+    static bool read(const QByteArray &data, Session *session, const SessionExtensions &known,
+                     ExtensionValues *values, QString *error, ReadStats *stats = nullptr);
 
 private:
     bool rewrite(const Session &session, const WriteOptions &options, const QByteArray &settings,

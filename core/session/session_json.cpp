@@ -227,19 +227,13 @@ void writeComputed(JsonOut &out, const ExchangeRow &row, const QList<qint64> &li
 // session file's top level, a journal's settings line); \a separator goes before each but the
 // first.
 void writeSettings(JsonOut &out, const char *separator, const QString &profile, qint64 bodyCap,
-                   const std::optional<policy::CorsPolicy> &policy,
-                   const std::optional<proxy::OverrideSet> &rules)
+                   const ExtensionValues &extensions)
 {
     out.key("profile").text(profile);
     out.raw(separator).key("bodyCap").number(bodyCap);
-    // Compact QJsonDocument text has no line break (a journal line must not have one either).
-    if (policy)
-        out.raw(separator).key("policy").encoded(
-            QJsonDocument(policy->toJson()).toJson(QJsonDocument::Compact));
-    if (rules)
-        out.raw(separator)
-            .key("overrideRules")
-            .encoded(rules->toJson().toJson(QJsonDocument::Compact));
+    // Compact JSON text has no line break (a journal line must not have one either).
+    for (const ExtensionValue &extension : extensions)
+        out.raw(separator).text(extension.key).raw(":").encoded(compactJson(extension.value));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -447,25 +441,8 @@ private:
     }
 };
 
-/// CorsPolicy::fromJson() ignores keys it does not know; in a session file a misspelt policy
-/// field must not pass silently, so every key is checked against the shape a policy writes.
-bool checkPolicyKeys(Reader &reader, const QJsonObject &object, const QJsonObject &shape,
-                     const QString &field)
-{
-    if (!reader.checkKeys(object, field, shape.keys()))
-        return false;
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        const QJsonValue expected = shape.value(it.key());
-        if (expected.isObject() && it.value().isObject() &&
-            !checkPolicyKeys(reader, it.value().toObject(), expected.toObject(),
-                             field + QLatin1Char('.') + it.key()))
-            return false;
-    }
-    return true;
-}
-
-bool readSettings(Reader &reader, const QJsonObject &o, const QString &parent, SessionFile *file,
-                  QString *error)
+bool readSettings(Reader &reader, const QJsonObject &o, const QString &parent,
+                  const SessionExtensions &known, SessionFile *file, QString *error)
 {
     const QJsonValue profile = o.value(QStringLiteral("profile"));
     if (!profile.isUndefined()) {
@@ -477,41 +454,7 @@ bool readSettings(Reader &reader, const QJsonObject &o, const QString &parent, S
     }
     if (!reader.integer(o, parent, "bodyCap", 0, kMaxJsonInteger, &file->bodyCap))
         return false;
-    file->policy.reset();
-    const QJsonValue policy = o.value(QStringLiteral("policy"));
-    const QString policyField = Reader::at(parent, "policy");
-    if (!policy.isUndefined() && !policy.isNull()) {
-        if (!policy.isObject())
-            return reader.fail(
-                policyField, QStringLiteral("a playground policy object (docs/policy.md)"), policy);
-        if (!checkPolicyKeys(reader, policy.toObject(), policy::CorsPolicy().toJson(), policyField))
-            return false;
-        policy::CorsPolicy p;
-        QString why;
-        if (!policy::CorsPolicy::fromJson(policy.toObject(), &p, &why)) {
-            *error = policyField + QLatin1Char('.') + why;
-            return false;
-        }
-        file->policy = p;
-    }
-    file->rules.reset();
-    const QJsonValue rules = o.value(QStringLiteral("overrideRules"));
-    const QString rulesField = Reader::at(parent, "overrideRules");
-    if (!rules.isUndefined() && !rules.isNull()) {
-        if (!rules.isObject())
-            return reader.fail(rulesField,
-                               QStringLiteral("a rules object {\"version\": 1, \"rules\": [...]} "
-                                              "(docs/proxy-rules.md)"),
-                               rules);
-        proxy::OverrideSet set;
-        QString why;
-        if (!proxy::OverrideSet::fromJson(QJsonDocument(rules.toObject()), &set, &why)) {
-            *error = rulesField + QLatin1Char('.') + why;
-            return false;
-        }
-        file->rules = set;
-    }
-    return true;
+    return extensionsFromJson(o, parent, known, &file->extensions, error);
 }
 
 bool Reader::exchange(const QJsonValue &v, const QString &field, CapturedExchange *x)
@@ -650,8 +593,7 @@ bool writeSession(const Session &session, QIODevice *device, QString *error,
     out.raw(",\n").key("createdBy").text(programName(options.createdBy));
     out.raw(",\n").key("createdAt").latin1(base::isoTimeUtc(QDateTime::currentMSecsSinceEpoch()));
     out.raw(",\n");
-    writeSettings(out, ",\n", session.profile().name, session.bodyCap(), options.policy,
-                  options.rules);
+    writeSettings(out, ",\n", session.profile().name, session.bodyCap(), options.extensions);
     out.raw(",\n").key("exchangeCount").number(total);
     out.raw(",\n").key("exchanges").raw("[");
     for (qsizetype first = 0; first < total; first += kWriteChunk) {
@@ -675,13 +617,13 @@ bool writeSession(const Session &session, QIODevice *device, QString *error,
 bool writeSession(const Session &session, QIODevice *device, QString *error,
                   const QString &createdBy)
 {
-    return writeSession(session, device, error, WriteOptions{createdBy, {}, {}});
+    return writeSession(session, device, error, WriteOptions{createdBy, {}});
 }
 
 bool writeSessionFile(const Session &session, const QString &path, QString *error,
                       const QString &createdBy)
 {
-    return writeSessionFile(session, path, error, WriteOptions{createdBy, {}, {}});
+    return writeSessionFile(session, path, error, WriteOptions{createdBy, {}});
 }
 
 bool writeSessionFile(const Session &session, const QString &path, QString *error,
@@ -707,7 +649,7 @@ namespace {
 
 // Parses \a json; \a header receives the file's settings before the first exchange, \a take each
 // exchange in order. Stops at the first problem.
-bool parseSession(const QByteArray &json, QString *error,
+bool parseSession(const QByteArray &json, const SessionExtensions &known, QString *error,
                   const std::function<void(const SessionFile &)> &header,
                   const std::function<void(CapturedExchange &&)> &take)
 {
@@ -798,14 +740,15 @@ bool parseSession(const QByteArray &json, QString *error,
         return reader.failText(QStringLiteral("version"),
                                newerFormatMessage(version, kSessionFormatVersion));
     file.version = int(version);
-    if (!reader.checkKeys(root, {},
-                          {QStringLiteral("format"), QStringLiteral("version"),
-                           QStringLiteral("createdBy"), QStringLiteral("createdAt"),
-                           QStringLiteral("profile"), QStringLiteral("bodyCap"),
-                           QStringLiteral("policy"), QStringLiteral("overrideRules"),
-                           QStringLiteral("exchangeCount"), QStringLiteral("exchanges")}) ||
-        !reader.text(root, {}, "createdBy", &file.createdBy) ||
-        !readSettings(reader, root, {}, &file, error))
+    // The known keys in the order they are written (an error lists them).
+    const QStringList keys =
+        QStringList{QStringLiteral("format"),    QStringLiteral("version"),
+                    QStringLiteral("createdBy"), QStringLiteral("createdAt"),
+                    QStringLiteral("profile"),   QStringLiteral("bodyCap")} +
+        extensionKeys(known) +
+        QStringList{QStringLiteral("exchangeCount"), QStringLiteral("exchanges")};
+    if (!reader.checkKeys(root, {}, keys) || !reader.text(root, {}, "createdBy", &file.createdBy) ||
+        !readSettings(reader, root, {}, known, &file, error))
         return false;
     if (exchangesOffset < 0)
         return reader.fail(QStringLiteral("exchanges"), QStringLiteral("an array of exchanges"),
@@ -846,11 +789,12 @@ QString newerFormatMessage(qint64 version, int newest)
         .arg(newest);
 }
 
-bool parseSessionJson(const QByteArray &json, SessionFile *out, QString *error)
+bool parseSessionJson(const QByteArray &json, const SessionExtensions &known, SessionFile *out,
+                      QString *error)
 {
     SessionFile file;
     const bool ok = parseSession(
-        json, error, [&](const SessionFile &header) { file = header; },
+        json, known, error, [&](const SessionFile &header) { file = header; },
         [&](CapturedExchange &&x) { file.exchanges.append(std::move(x)); });
     if (ok)
         *out = std::move(file);
@@ -895,16 +839,15 @@ void StagedLoad::adoptInto(Session *session, qint64 bodyCap)
     session->adopt(*m_staging);
 }
 
-bool readSession(const QByteArray &json, Session *session,
-                 std::optional<policy::CorsPolicy> *policy,
-                 std::optional<proxy::OverrideSet> *rules, QString *error)
+bool readSession(const QByteArray &json, Session *session, const SessionExtensions &known,
+                 ExtensionValues *values, QString *error)
 {
     // Into a staging session batch by batch (compact as soon as stored), adopted only when the
     // whole file is good: a bad file leaves the session as it was.
     StagedLoad load(*session);
     SessionFile settings;
     const bool ok = parseSession(
-        json, error,
+        json, known, error,
         [&](const SessionFile &header) {
             load.setProfile(header.profile);
             settings = header;
@@ -913,33 +856,30 @@ bool readSession(const QByteArray &json, Session *session,
     if (!ok)
         return false;
     load.adoptInto(session, settings.bodyCap);
-    if (policy)
-        *policy = settings.policy;
-    if (rules)
-        *rules = settings.rules;
+    if (values)
+        *values = settings.extensions;
     return true;
 }
 
 bool readSession(const QByteArray &json, Session *session, QString *error)
 {
-    return readSession(json, session, nullptr, nullptr, error);
+    return readSession(json, session, {}, nullptr, error);
 }
 
-bool readSessionFile(const QString &path, Session *session,
-                     std::optional<policy::CorsPolicy> *policy,
-                     std::optional<proxy::OverrideSet> *rules, QString *error)
+bool readSessionFile(const QString &path, Session *session, const SessionExtensions &known,
+                     ExtensionValues *values, QString *error)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
         return false;
     }
-    return readSession(file.readAll(), session, policy, rules, error);
+    return readSession(file.readAll(), session, known, values, error);
 }
 
 bool readSessionFile(const QString &path, Session *session, QString *error)
 {
-    return readSessionFile(path, session, nullptr, nullptr, error);
+    return readSessionFile(path, session, {}, nullptr, error);
 }
 
 void appendExchangeJson(QByteArray *out, const CapturedExchange &x, qint64 id)
@@ -956,24 +896,22 @@ bool exchangeFromJson(const QJsonValue &value, const QString &field, CapturedExc
 }
 
 void appendSettingsJson(QByteArray *out, const QString &profile, qint64 bodyCap,
-                        const std::optional<policy::CorsPolicy> &policy,
-                        const std::optional<proxy::OverrideSet> &rules)
+                        const ExtensionValues &extensions)
 {
     JsonOut json(*out);
-    writeSettings(json, ",", profile, bodyCap, policy, rules);
+    writeSettings(json, ",", profile, bodyCap, extensions);
 }
 
-bool settingsFromJson(const QJsonObject &object, const QString &parent, SessionFile *out,
-                      QString *error)
+bool settingsFromJson(const QJsonObject &object, const QString &parent,
+                      const SessionExtensions &known, SessionFile *out, QString *error)
 {
     Reader reader(error);
-    return readSettings(reader, object, parent, out, error);
+    return readSettings(reader, object, parent, known, out, error);
 }
 
-QStringList settingsJsonKeys()
+QStringList settingsJsonKeys(const SessionExtensions &known)
 {
-    return {QStringLiteral("profile"), QStringLiteral("bodyCap"), QStringLiteral("policy"),
-            QStringLiteral("overrideRules")};
+    return QStringList{QStringLiteral("profile"), QStringLiteral("bodyCap")} + extensionKeys(known);
 }
 
 } // namespace corslab::session

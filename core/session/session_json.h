@@ -1,8 +1,7 @@
 #pragma once
 
 #include "captured_exchange.h"
-#include "policy/cors_policy.h"
-#include "proxy/override_rules.h"
+#include "session_extension.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -11,7 +10,6 @@
 #include <QString>
 #include <QStringList>
 #include <memory>
-#include <optional>
 
 class QIODevice;
 
@@ -26,12 +24,9 @@ struct SessionFile
     QString createdBy;
     QString profile = QStringLiteral("chromium");
     qint64 bodyCap = 64 * 1024;
-    /// The playground's CORS policy in force when the file was written; nullopt when the file
-    /// has none (older files, or a writer without a playground such as `corslab-cli proxy`).
-    std::optional<policy::CorsPolicy> policy;
-    /// The proxy's override rules in force when the file was written (their policies keep the
-    /// `{api}`, `{app}`, `{evil}` placeholders); nullopt when the file has none.
-    std::optional<proxy::OverrideSet> rules;
+    /// The extension members read (session_extension.h), in the order of the known extensions;
+    /// absent or null members are left out.
+    ExtensionValues extensions;
     QList<CapturedExchange> exchanges;
 };
 
@@ -39,8 +34,11 @@ struct SessionFile
 struct WriteOptions
 {
     QString createdBy; ///< the program ("corslab-cli 0.1.0"); empty: the application's name
-    std::optional<policy::CorsPolicy> policy; ///< written as "policy" when set
-    std::optional<proxy::OverrideSet> rules;  ///< written as "overrideRules" when set
+    /// Extension members (the workspace's policy and rules), written after "bodyCap" in this
+    /// order.
+    ExtensionValues extensions;
+
+    friend bool operator==(const WriteOptions &, const WriteOptions &) = default;
 };
 
 /// The format version this build writes and the newest it reads.
@@ -51,7 +49,7 @@ constexpr int kSessionFormatVersion = 1;
 /// start is left for the next write). \a createdBy names the program ("corslab-cli 0.1.0").
 bool writeSession(const Session &session, QIODevice *device, QString *error,
                   const QString &createdBy = {});
-/// writeSession() with the playground policy and the override rules in force (\a options).
+/// writeSession() with the extension members of \a options.
 bool writeSession(const Session &session, QIODevice *device, QString *error,
                   const WriteOptions &options);
 /// writeSession() to \a path atomically (QSaveFile): a crash or a full disk midway leaves the
@@ -63,21 +61,21 @@ bool writeSessionFile(const Session &session, const QString &path, QString *erro
 
 /// Parses a session file. On a problem returns false and sets \a error to the field and what
 /// was expected ("exchanges[12].response.status: expected an integer 0-999, got \"abc\"").
-/// Files of a newer format version are refused (newerFormatMessage()).
-bool parseSessionJson(const QByteArray &json, SessionFile *out, QString *error);
+/// Files of a newer format version are refused (newerFormatMessage()). Top-level members are
+/// those of the format and of the \a known extensions; any other is refused by name.
+bool parseSessionJson(const QByteArray &json, const SessionExtensions &known, SessionFile *out,
+                      QString *error);
 /// Parses \a json and, when it is valid, replaces \a session's content with it (profile and
-/// body cap included); the kinds, pairing and verdicts are recomputed, not read. \a policy and
-/// \a rules (each may be null) receive the file's policy and override rules, nullopt when it
-/// has none. On an error the session, \a policy and \a rules are left untouched.
-bool readSession(const QByteArray &json, Session *session,
-                 std::optional<policy::CorsPolicy> *policy,
-                 std::optional<proxy::OverrideSet> *rules, QString *error);
-/// readSession() that ignores the file's policy and rules.
+/// body cap included); the kinds, pairing and verdicts are recomputed, not read. \a values (may
+/// be null) receives the file's members of the \a known extensions, checked by them. On an
+/// error the session and \a values are left untouched.
+bool readSession(const QByteArray &json, Session *session, const SessionExtensions &known,
+                 ExtensionValues *values, QString *error);
+/// readSession() of a file without extension members.
 bool readSession(const QByteArray &json, Session *session, QString *error);
 /// readSession() from the file at \a path.
-bool readSessionFile(const QString &path, Session *session,
-                     std::optional<policy::CorsPolicy> *policy,
-                     std::optional<proxy::OverrideSet> *rules, QString *error);
+bool readSessionFile(const QString &path, Session *session, const SessionExtensions &known,
+                     ExtensionValues *values, QString *error);
 bool readSessionFile(const QString &path, Session *session, QString *error);
 
 /// "written by a newer CORS Lab (format 99; this one reads up to 1)": what a reader says of a
@@ -95,17 +93,17 @@ void appendExchangeJson(QByteArray *out, const CapturedExchange &x, qint64 id);
 bool exchangeFromJson(const QJsonValue &value, const QString &field, CapturedExchange *out,
                       QString *error);
 /// Appends the settings as JSON members separated by commas, without braces or line breaks:
-/// "profile", "bodyCap", then "policy" and "overrideRules" when set.
+/// "profile", "bodyCap", then the \a extensions in order.
 void appendSettingsJson(QByteArray *out, const QString &profile, qint64 bodyCap,
-                        const std::optional<policy::CorsPolicy> &policy,
-                        const std::optional<proxy::OverrideSet> &rules);
+                        const ExtensionValues &extensions);
 /// Reads the members appendSettingsJson() writes from \a object into \a out's fields of the
-/// same names (absent: the profile and body cap keep their values, policy and rules become
-/// nullopt). Errors name the field under \a parent. Other keys are not checked.
-bool settingsFromJson(const QJsonObject &object, const QString &parent, SessionFile *out,
-                      QString *error);
-/// The keys settingsFromJson() reads.
-QStringList settingsJsonKeys();
+/// same names (absent: the profile and body cap keep their values; the extensions become those
+/// of the \a known ones \a object has). Errors name the field under \a parent. Other keys are
+/// not checked.
+bool settingsFromJson(const QJsonObject &object, const QString &parent,
+                      const SessionExtensions &known, SessionFile *out, QString *error);
+/// The keys settingsFromJson() reads, with \a known extensions.
+QStringList settingsJsonKeys(const SessionExtensions &known);
 
 /// \brief Loads exchanges read one at a time into a staging session, then replaces a session's
 /// content with it at once: a reader that fails midway leaves the session as it was.

@@ -3,6 +3,7 @@
 #include "../session/chromium_exchanges.h"
 #include "session/session.h"
 #include "session/session_json.h"
+#include "workspace/workspace_file.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -215,7 +216,7 @@ private Q_SLOTS:
         f.close();
         SessionFile parsed;
         QString expected;
-        QVERIFY(!parseSessionJson(json, &parsed, &expected));
+        QVERIFY(!corslab::workspace::parseJson(json, &parsed, nullptr, &expected));
         QVERIFY(expected.contains(QLatin1String("status")));
 
         const Run r = cli({corrupt, QStringLiteral("-o"), path("corrupt.html")});

@@ -9,6 +9,7 @@
 #include "proxy/override_store.h"
 #include "report/pair_view.h"
 #include "session/session_autosave.h"
+#include "workspace/workspace_file.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -266,9 +267,9 @@ private Q_SLOTS:
             crashed.append(batch);
             session::SessionAutosave autosave(&crashed, recovery);
             autosave.setSettingsSource([&] {
-                session::WriteOptions w;
-                w.policy = *policy::CorsPolicy::preset(QStringLiteral("Open public API"));
-                return w;
+                workspace::Workspace saved;
+                saved.policy = *policy::CorsPolicy::preset(QStringLiteral("Open public API"));
+                return workspace::writeOptions({}, saved);
             });
             QString error;
             QVERIFY2(autosave.saveNow(&error), qPrintable(error));

@@ -1,5 +1,6 @@
-// The autosave and its recovery journal: a session, its profile, playground policy and override
-// rules survive journal -> session losslessly; a save appends only what is new; a clear starts a
+// The autosave and its recovery journal: a session, its profile and the extension members survive
+// journal -> session losslessly (the policy and the override rules are the workspace's:
+// tests/workspace); a save appends only what is new; a clear starts a
 // new journal; a torn last line (a crash mid-write) is ignored and every other damage refused
 // with the line and the field; a real crash (SIGKILL) loses only what was not saved yet; the
 // clean exit removes the journal.
@@ -9,6 +10,7 @@
 #include "session/session_journal.h"
 
 #include <QFile>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -43,26 +45,42 @@ QList<CapturedExchange> numberedBatch(qsizetype from, qsizetype count)
     return batch;
 }
 
-policy::CorsPolicy policyNamed(const QString &preset)
+// A test-local extension point: "mode" holds a name, "limits" an object of counts.
+bool checkMode(const QJsonValue &value, const QString &field, QString *error)
 {
-    return *policy::CorsPolicy::preset(preset);
+    if (value.isString())
+        return true;
+    *error = field + QStringLiteral(": expected a mode name");
+    return false;
 }
 
-proxy::OverrideSet someRules()
+bool checkLimits(const QJsonValue &value, const QString &field, QString *error)
 {
-    proxy::OverrideRule rule;
-    rule.name = QStringLiteral("answer preflights \u2713");
-    rule.host = QStringLiteral("api.example.net");
-    rule.path = QStringLiteral("/items*");
-    rule.methods = {"PUT"};
-    rule.policy = policyNamed(QStringLiteral("Credentialed allowlist"));
-    rule.answerPreflights = true;
-    rule.set = {{"Vary", "Origin"}};
-    proxy::OverrideSet set;
-    QString error;
-    if (!proxy::OverrideSet::fromRules({rule}, {}, &set, &error))
-        qWarning("rules rejected: %s", qPrintable(error));
-    return set;
+    const QJsonObject limits = value.toObject();
+    for (auto it = limits.begin(); it != limits.end(); ++it) {
+        if (!it.value().isDouble()) {
+            *error = field + QLatin1Char('.') + it.key() + QStringLiteral(": expected a count");
+            return false;
+        }
+    }
+    if (value.isObject())
+        return true;
+    *error = field + QStringLiteral(": expected an object of counts");
+    return false;
+}
+
+const SessionExtensions kExtensions = {{QStringLiteral("mode"), checkMode},
+                                       {QStringLiteral("limits"), checkLimits}};
+
+ExtensionValue modeNamed(const QString &name)
+{
+    return {QStringLiteral("mode"), name};
+}
+
+ExtensionValue someLimits()
+{
+    return {QStringLiteral("limits"),
+            QJsonObject{{QStringLiteral("rows"), 500}, {QStringLiteral("caf\u00e9 \u2713"), 2}}};
 }
 
 QByteArray readAll(const QString &path)
@@ -86,7 +104,7 @@ int runChildThenCrash(const QString &directory)
     SessionAutosave autosave(&s, directory, 10);
     autosave.setSettingsSource([] {
         return WriteOptions{QStringLiteral("crashing child"),
-                            policyNamed(QStringLiteral("Open public API")), someRules()};
+                            {modeNamed(QStringLiteral("open")), someLimits()}};
     });
     QObject::connect(&autosave, &SessionAutosave::saved,
                      [&](qsizetype exchanges, const QString &error) {
@@ -136,12 +154,11 @@ private Q_SLOTS:
                       .request(chromiumPreflight("api.example.net", kApp, "PUT", "content-type"))
                       .response(204, {{"Access-Control-Allow-Origin", kApp}}),
                   tunnel, control, CapturedExchange()});
-        const policy::CorsPolicy policy = policyNamed(QStringLiteral("Open public API"));
-        const proxy::OverrideSet rules = someRules();
+        const ExtensionValues extensions = {modeNamed(QStringLiteral("open")), someLimits()};
 
         SessionJournal journal(dir.filePath(QStringLiteral("j/session.journal")));
         QString error;
-        QVERIFY2(journal.sync(s, WriteOptions{QStringLiteral("tst"), policy, rules}, &error),
+        QVERIFY2(journal.sync(s, WriteOptions{QStringLiteral("tst"), extensions}, &error),
                  qPrintable(error));
         QVERIFY(journal.lastSync().rewritten);
         QCOMPARE(journal.lastSync().exchanges, 5);
@@ -151,9 +168,8 @@ private Q_SLOTS:
         QVERIFY(data.endsWith('\n'));
 
         Session back;
-        std::optional<policy::CorsPolicy> readPolicy;
-        std::optional<proxy::OverrideSet> readRules;
-        QVERIFY2(SessionJournal::read(data, &back, &readPolicy, &readRules, &error),
+        ExtensionValues values;
+        QVERIFY2(SessionJournal::read(data, &back, kExtensions, &values, &error),
                  qPrintable(error));
         QCOMPARE(back.count(), s.count());
         for (qsizetype i = 0; i < s.count(); ++i) {
@@ -165,10 +181,10 @@ private Q_SLOTS:
         }
         QCOMPARE(back.profile().name, QStringLiteral("safari"));
         QCOMPARE(back.bodyCap(), 1 << 20);
-        QVERIFY(readPolicy.has_value());
-        QCOMPARE(*readPolicy, policy);
-        QVERIFY(readRules.has_value());
-        QCOMPARE(readRules->rules(), rules.rules());
+        QCOMPARE(values, extensions);
+        // The settings line: compact JSON after "bodyCap", in the order given.
+        QVERIFY2(data.contains(",\"bodyCap\":1048576,\"mode\":\"open\",\"limits\":{"),
+                 data.constData());
     }
 
     void savesAppendOnlyWhatIsNew()
@@ -178,8 +194,7 @@ private Q_SLOTS:
         s.append(numberedBatch(0, 1000));
         SessionJournal journal(dir.filePath(QStringLiteral("session.journal")));
         QString error;
-        WriteOptions options{QStringLiteral("tst"), policyNamed(QStringLiteral("Open public API")),
-                             std::nullopt};
+        WriteOptions options{QStringLiteral("tst"), {modeNamed(QStringLiteral("open"))}};
         QVERIFY2(journal.sync(s, options, &error), qPrintable(error));
         QVERIFY(journal.lastSync().rewritten);
         QCOMPARE(journal.lastSync().exchanges, 1000);
@@ -202,8 +217,7 @@ private Q_SLOTS:
         QCOMPARE(readAll(journal.path()), second);
 
         // New settings: one settings line, and they win on recovery.
-        options.policy = policyNamed(QStringLiteral("Credentialed allowlist"));
-        options.rules = someRules();
+        options.extensions = {modeNamed(QStringLiteral("strict")), someLimits()};
         s.setProfile(cors::BrowserProfile::get(cors::Browser::Firefox));
         QVERIFY2(journal.sync(s, options, &error), qPrintable(error));
         QVERIFY(!journal.lastSync().rewritten);
@@ -213,21 +227,19 @@ private Q_SLOTS:
         QVERIFY(third.mid(second.size()).startsWith("{\"settings\":"));
 
         Session back;
-        std::optional<policy::CorsPolicy> policy;
-        std::optional<proxy::OverrideSet> rules;
-        QVERIFY2(SessionJournal::read(third, &back, &policy, &rules, &error), qPrintable(error));
+        ExtensionValues values;
+        QVERIFY2(SessionJournal::read(third, &back, kExtensions, &values, &error),
+                 qPrintable(error));
         QCOMPARE(back.count(), 1010);
         compareExchanges(back.exchange(1009), s.exchange(1009));
         QCOMPARE(back.profile().name, QStringLiteral("firefox"));
-        QCOMPARE(*policy, *options.policy);
-        QCOMPARE(rules->rules(), options.rules->rules());
-        // A policy withdrawn later is withdrawn on recovery too.
-        options.policy.reset();
+        QCOMPARE(values, options.extensions);
+        // A member withdrawn later is withdrawn on recovery too.
+        options.extensions.removeFirst();
         QVERIFY2(journal.sync(s, options, &error), qPrintable(error));
-        QVERIFY2(SessionJournal::read(readAll(journal.path()), &back, &policy, &rules, &error),
+        QVERIFY2(SessionJournal::read(readAll(journal.path()), &back, kExtensions, &values, &error),
                  qPrintable(error));
-        QVERIFY(!policy.has_value());
-        QVERIFY(rules.has_value());
+        QCOMPARE(values, ExtensionValues{someLimits()});
     }
 
     void clearStartsANewJournal()
@@ -250,7 +262,7 @@ private Q_SLOTS:
         QVERIFY2(journal.sync(s, {}, &error), qPrintable(error));
         QVERIFY(journal.lastSync().rewritten);
         Session back;
-        QVERIFY2(SessionJournal::read(readAll(journal.path()), &back, nullptr, nullptr, &error),
+        QVERIFY2(SessionJournal::read(readAll(journal.path()), &back, {}, nullptr, &error),
                  qPrintable(error));
         QCOMPARE(back.count(), 3);
         compareExchanges(back.exchange(0), numbered(7000));
@@ -275,16 +287,15 @@ private Q_SLOTS:
              cut += cut - saved < 40 || whole.size() - cut <= 40 ? 1 : 37) {
             Session back;
             SessionJournal::ReadStats stats;
-            QVERIFY2(SessionJournal::read(whole.left(cut), &back, nullptr, nullptr, &error, &stats),
+            QVERIFY2(SessionJournal::read(whole.left(cut), &back, {}, nullptr, &error, &stats),
                      qPrintable(QStringLiteral("cut at %1: %2").arg(cut).arg(error)));
             QCOMPARE(back.count(), 20);
             QCOMPARE(stats.ignoredTailBytes, cut - saved);
         }
         // A file system may leave zeros after a crash where the data never reached the disk.
         Session back;
-        QVERIFY2(
-            SessionJournal::read(whole + QByteArray(4096, '\0'), &back, nullptr, nullptr, &error),
-            qPrintable(error));
+        QVERIFY2(SessionJournal::read(whole + QByteArray(4096, '\0'), &back, {}, nullptr, &error),
+                 qPrintable(error));
         QCOMPARE(back.count(), 23);
     }
 
@@ -343,12 +354,12 @@ private Q_SLOTS:
         QTest::newRow("unknown settings field") << header + "{\"settings\":{\"bodycap\":5}}\n"
                                                 << "line 2: settings.bodycap: unknown "
                                                    "field";
-        QTest::newRow("bad policy in settings")
-            << header + chunk + "{\"settings\":{\"policy\":{\"max_age\":\"1h\"}}}\n"
-            << "line 3: settings.policy.max_age: expected a whole number of seconds or null";
-        QTest::newRow("bad rules in settings")
-            << header + "{\"settings\":{\"overrideRules\":{\"rules\":[{\"path\":\"x\"}]}}}\n"
-            << "line 2: settings.overrideRules.rules[0].path: expected a path glob";
+        QTest::newRow("bad extension in settings")
+            << header + chunk + "{\"settings\":{\"limits\":{\"rows\":\"many\"}}}\n"
+            << "line 3: settings.limits.rows: expected a count";
+        QTest::newRow("unknown extension in settings")
+            << header + "{\"settings\":{\"policy\":{}}}\n"
+            << "line 2: settings.policy: unknown field (known: profile, bodyCap, mode, limits)";
     }
     void damagedJournalIsRefused()
     {
@@ -356,12 +367,12 @@ private Q_SLOTS:
         QFETCH(QString, error);
         Session s;
         s.append({everyField(kT0)});
-        std::optional<policy::CorsPolicy> policy;
+        ExtensionValues values;
         QString message;
-        QVERIFY(!SessionJournal::read(journal, &s, &policy, nullptr, &message));
+        QVERIFY(!SessionJournal::read(journal, &s, kExtensions, &values, &message));
         QVERIFY2(message.startsWith(error), qPrintable(QStringLiteral("got: ") + message));
         QCOMPARE(s.count(), 1); // untouched
-        QVERIFY(!policy.has_value());
+        QVERIFY(values.isEmpty());
     }
 
     void randomDamageNeverCrashes()
@@ -372,10 +383,9 @@ private Q_SLOTS:
         s.append(numberedBatch(0, 5));
         SessionJournal journal(dir.filePath(QStringLiteral("session.journal")));
         QString error;
-        QVERIFY2(journal.sync(
-                     s,
-                     WriteOptions{{}, policyNamed(QStringLiteral("Open public API")), someRules()},
-                     &error),
+        QVERIFY2(journal.sync(s,
+                              WriteOptions{{}, {modeNamed(QStringLiteral("open")), someLimits()}},
+                              &error),
                  qPrintable(error));
         s.append(numberedBatch(5, 2));
         QVERIFY2(journal.sync(s, {}, &error), qPrintable(error));
@@ -393,7 +403,7 @@ private Q_SLOTS:
             Session back;
             back.append({everyField(kT0)});
             QString message;
-            if (SessionJournal::read(damaged, &back, nullptr, nullptr, &message)) {
+            if (SessionJournal::read(damaged, &back, kExtensions, nullptr, &message)) {
                 QVERIFY(back.count() <= s.count());
                 continue;
             }
@@ -411,12 +421,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString directory = dir.filePath(QStringLiteral("recovery"));
         Session s;
-        std::optional<policy::CorsPolicy> livePolicy =
-            policyNamed(QStringLiteral("Open public API"));
+        ExtensionValue liveMode = modeNamed(QStringLiteral("open"));
         SessionAutosave autosave(&s, directory, 20);
-        autosave.setSettingsSource([&] {
-            return WriteOptions{QStringLiteral("tst"), livePolicy, std::nullopt};
-        });
+        autosave.setSettingsSource([&] { return WriteOptions{QStringLiteral("tst"), {liveMode}}; });
         QSignalSpy saved(&autosave, &SessionAutosave::saved);
         autosave.start();
 
@@ -426,23 +433,21 @@ private Q_SLOTS:
         QCOMPARE(saved.last().at(1).toString(), QString());
         QVERIFY(SessionAutosave::hasRecovery(directory));
         Session back;
-        std::optional<policy::CorsPolicy> policy;
-        std::optional<proxy::OverrideSet> rules;
+        ExtensionValues values;
         QString error;
-        QVERIFY2(SessionAutosave::recover(directory, &back, &policy, &rules, &error),
+        QVERIFY2(SessionAutosave::recover(directory, &back, kExtensions, &values, &error),
                  qPrintable(error));
         QCOMPARE(back.count(), 50);
-        QCOMPARE(*policy, *livePolicy);
-        QVERIFY(!rules.has_value());
+        QCOMPARE(values, ExtensionValues{liveMode});
 
-        // A new policy alone is worth a save.
-        livePolicy = policyNamed(QStringLiteral("Credentialed allowlist"));
+        // A new extension value alone is worth a save.
+        liveMode = modeNamed(QStringLiteral("strict"));
         const qsizetype before = saved.size();
         QTRY_VERIFY_WITH_TIMEOUT(saved.size() > before, 20000);
         QVERIFY(!autosave.lastSave().rewritten);
-        QVERIFY2(SessionAutosave::recover(directory, &back, &policy, &rules, &error),
+        QVERIFY2(SessionAutosave::recover(directory, &back, kExtensions, &values, &error),
                  qPrintable(error));
-        QCOMPARE(*policy, *livePolicy);
+        QCOMPARE(values, ExtensionValues{liveMode});
 
         // The clean exit removes the journal.
         QVERIFY2(autosave.finish(&error), qPrintable(error));
@@ -477,7 +482,7 @@ private Q_SLOTS:
         for (const QList<QVariant> &signal : saved)
             QCOMPARE(signal.at(1).toString(), QString());
         Session back;
-        QVERIFY2(SessionAutosave::recover(dir.path(), &back, nullptr, nullptr, &error),
+        QVERIFY2(SessionAutosave::recover(dir.path(), &back, {}, nullptr, &error),
                  qPrintable(error));
         QCOMPARE(back.count(), s.count());
         compareExchanges(back.exchange(0), s.exchange(0));
@@ -496,12 +501,12 @@ private Q_SLOTS:
         QVERIFY2(SessionAutosave::discard(dir.path(), &error), qPrintable(error));
         QVERIFY(!SessionAutosave::hasRecovery(dir.path()));
         Session back;
-        QVERIFY(!SessionAutosave::recover(dir.path(), &back, nullptr, nullptr, &error));
+        QVERIFY(!SessionAutosave::recover(dir.path(), &back, {}, nullptr, &error));
         QVERIFY2(error.startsWith(QStringLiteral("cannot read the recovery journal ")),
                  qPrintable(error));
         // A damaged journal names its path, the line and the field.
         writeAll(SessionAutosave::journalPath(dir.path()), "{\"format\":\"har\"}\n");
-        QVERIFY(!SessionAutosave::recover(dir.path(), &back, nullptr, nullptr, &error));
+        QVERIFY(!SessionAutosave::recover(dir.path(), &back, {}, nullptr, &error));
         QVERIFY2(error.startsWith(QStringLiteral("recovery journal %1: line 1: format: ")
                                       .arg(SessionAutosave::journalPath(dir.path()))),
                  qPrintable(error));
@@ -528,19 +533,17 @@ private Q_SLOTS:
 
         QVERIFY(SessionAutosave::hasRecovery(dir.path()));
         Session back;
-        std::optional<policy::CorsPolicy> policy;
-        std::optional<proxy::OverrideSet> rules;
+        ExtensionValues values;
         QString error;
-        QVERIFY2(SessionAutosave::recover(dir.path(), &back, &policy, &rules, &error),
+        QVERIFY2(SessionAutosave::recover(dir.path(), &back, kExtensions, &values, &error),
                  qPrintable(error));
         QCOMPARE(back.count(), kChildSaved);
         for (qsizetype i : {qsizetype(0), kChildSaved - 1})
             compareExchanges(back.exchange(i), numbered(i));
-        QCOMPARE(*policy, policyNamed(QStringLiteral("Open public API")));
-        QCOMPARE(rules->rules(), someRules().rules());
+        QCOMPARE(values, (ExtensionValues{modeNamed(QStringLiteral("open")), someLimits()}));
         SessionJournal::ReadStats stats;
         QVERIFY2(SessionJournal::read(readAll(SessionAutosave::journalPath(dir.path())), &back,
-                                      nullptr, nullptr, &error, &stats),
+                                      kExtensions, nullptr, &error, &stats),
                  qPrintable(error));
         QVERIFY(stats.ignoredTailBytes > 0); // the torn line the child left
     }

@@ -1,7 +1,7 @@
-// The session file: every captured field, the playground policy and the override rules survive a
-// write and a read, the file is written atomically, bad or damaged files are refused with the
-// field and what was expected, and the size of a 100,000-exchange file is handled in seconds
-// (printed, not asserted).
+// The session file: every captured field and the extension members survive a write and a read,
+// the file is written atomically, bad or damaged files are refused with the field and what was
+// expected, and the size of a 100,000-exchange file is handled in seconds (printed, not
+// asserted). The policy and the override rules are the workspace's (tests/workspace).
 #include "chromium_exchanges.h"
 #include "session/session.h"
 #include "session/session_json.h"
@@ -36,50 +36,41 @@ QByteArray written(const Session &s, WriteOptions options = {})
     return buffer.data();
 }
 
-// A playground policy with every field away from its default.
-policy::CorsPolicy unusualPolicy()
+// A test-local extension point: "tally" holds {"count": n >= 0}, "note" a string.
+bool checkTally(const QJsonValue &value, const QString &field, QString *error)
 {
-    policy::CorsPolicy p;
-    p.name = QStringLiteral("Pattern with \u00e9 and \"quotes\"");
-    p.allowOrigin = policy::CorsPolicy::OriginMode::Pattern;
-    p.allowedOrigins = {QStringLiteral("{app}"), QStringLiteral("https://x.test")};
-    p.originPattern = QStringLiteral("^https://[a-z]+\\.example\\.com$");
-    p.allowCredentials = true;
-    p.allowMethods = policy::CorsPolicy::ListMode::Echo;
-    p.methods = {QStringLiteral("PATCH")};
-    p.allowHeaders = policy::CorsPolicy::ListMode::Wildcard;
-    p.headers = {};
-    p.exposeHeaders = {QStringLiteral("X-Total"), QStringLiteral("ETag")};
-    p.maxAge = 7200;
-    p.varyOrigin = false;
-    p.preflightStatus = 299;
-    p.answerPreflight = false;
-    p.extraHeaders = {{"X-Debug", "caf\xe9"}, {"X-Debug", "two"}};
-    return p;
+    const QJsonValue count = value.toObject().value(QStringLiteral("count"));
+    if (!value.isObject()) {
+        *error = field + QStringLiteral(": expected a tally object");
+        return false;
+    }
+    if (!count.isDouble() || count.toDouble() < 0) {
+        *error = field + QStringLiteral(".count: expected a count >= 0");
+        return false;
+    }
+    return true;
 }
 
-// Two override rules: a policy with placeholders answering preflights, and header edits.
-proxy::OverrideSet unusualRules()
+bool checkNote(const QJsonValue &value, const QString &field, QString *error)
 {
-    proxy::OverrideRule fix;
-    fix.name = QStringLiteral("Fix CORS for the app \u2713");
-    fix.host = QStringLiteral("*.example.com:8443");
-    fix.path = QStringLiteral("/v1/*");
-    fix.methods = {"PUT", "DELETE"};
-    fix.policy = policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
-    fix.answerPreflights = true;
-    proxy::OverrideRule edit;
-    edit.name = QStringLiteral("edit");
-    edit.enabled = false;
-    edit.remove = {"X-Powered-By"};
-    edit.replace = {{"Vary", "Origin, Accept"}};
-    edit.set = {{"Access-Control-Allow-Origin", "*"}, {"Access-Control-Allow-Origin", "b"}};
-    edit.add = {{"X-Note", "caf\xe9"}};
-    proxy::OverrideSet set;
-    QString error;
-    if (!proxy::OverrideSet::fromRules({fix, edit}, {}, &set, &error))
-        qWarning("rules rejected: %s", qPrintable(error));
-    return set;
+    if (!value.isString())
+        *error = field + QStringLiteral(": expected a note");
+    return value.isString();
+}
+
+const SessionExtensions kExtensions = {{QStringLiteral("tally"), checkTally},
+                                       {QStringLiteral("note"), checkNote}};
+
+ExtensionValues someValues()
+{
+    return {{QStringLiteral("tally"), QJsonObject{{QStringLiteral("count"), 3}}},
+            {QStringLiteral("note"), QStringLiteral("caf\u00e9 \"quoted\"")}};
+}
+
+QByteArray withoutCreatedAt(QByteArray text)
+{
+    const qsizetype at = text.indexOf("\"createdAt\"");
+    return text.remove(at, text.indexOf('\n', at) - at);
 }
 
 // A valid file with every kind of content, to damage.
@@ -96,7 +87,7 @@ QByteArray richFile()
                   .request(chromiumPreflight("api.example.net", kApp, "PUT", "content-type"))
                   .response(204, {{"Access-Control-Allow-Origin", kApp}}),
               tunnel});
-    return written(s, WriteOptions{{}, unusualPolicy(), unusualRules()});
+    return written(s, WriteOptions{{}, someValues()});
 }
 
 // A valid file with one exchange whose JSON text is \a exchange.
@@ -175,80 +166,92 @@ private Q_SLOTS:
         }
         // Written again, it is the same file but for the time of writing.
         QByteArray again = written(back);
-        auto withoutCreatedAt = [](QByteArray text) {
-            const qsizetype at = text.indexOf("\"createdAt\"");
-            return text.remove(at, text.indexOf('\n', at) - at);
-        };
         QCOMPARE(withoutCreatedAt(again), withoutCreatedAt(json));
     }
 
-    void policyAndRulesRoundTrip()
+    void extensionsRoundTrip()
     {
-        const policy::CorsPolicy policy = unusualPolicy();
-        const proxy::OverrideSet rules = unusualRules();
-        QCOMPARE(rules.rules().size(), 2);
         Session s;
         s.append({everyField(kT0)});
-        const QByteArray json = written(s, WriteOptions{{}, policy, rules});
+        const QByteArray json = written(s, WriteOptions{{}, someValues()});
+        // Compact JSON after "bodyCap", in the order given.
+        QVERIFY2(json.contains("\"bodyCap\":65536,\n\"tally\":{\"count\":3},\n"
+                               "\"note\":\"caf\xc3\xa9 \\\"quoted\\\"\",\n\"exchangeCount\":1,"),
+                 json.left(300).constData());
 
         SessionFile file;
         QString error;
-        QVERIFY2(parseSessionJson(json, &file, &error), qPrintable(error));
-        QVERIFY(file.policy.has_value());
-        QCOMPARE(*file.policy, policy);
-        QVERIFY(file.rules.has_value());
-        QCOMPARE(file.rules->rules(), rules.rules());
+        QVERIFY2(parseSessionJson(json, kExtensions, &file, &error), qPrintable(error));
+        QCOMPARE(file.extensions, someValues());
 
         Session back;
-        std::optional<policy::CorsPolicy> readPolicy;
-        std::optional<proxy::OverrideSet> readRules;
-        QVERIFY2(readSession(json, &back, &readPolicy, &readRules, &error), qPrintable(error));
+        ExtensionValues values;
+        QVERIFY2(readSession(json, &back, kExtensions, &values, &error), qPrintable(error));
         QCOMPARE(back.count(), 1);
         compareExchanges(back.exchange(0), s.exchange(0));
-        QVERIFY(readPolicy.has_value());
-        QCOMPARE(*readPolicy, policy);
-        QVERIFY(readRules.has_value());
-        QCOMPARE(readRules->rules(), rules.rules());
-        // The placeholders stay placeholders: the rules work whatever ports the playground has.
-        QCOMPARE(readRules->rules().at(0).policy->allowedOrigins,
-                 QStringList{QStringLiteral("{app}")});
+        QCOMPARE(values, someValues());
 
         // Session -> file -> session -> file: the same file but for the time of writing.
-        const QByteArray again = written(back, WriteOptions{{}, readPolicy, readRules});
-        auto withoutCreatedAt = [](QByteArray text) {
-            const qsizetype at = text.indexOf("\"createdAt\"");
-            return text.remove(at, text.indexOf('\n', at) - at);
-        };
+        const QByteArray again = written(back, WriteOptions{{}, values});
         QCOMPARE(withoutCreatedAt(again), withoutCreatedAt(json));
 
-        // An empty rule list is kept as such, and differs from no rules at all.
-        QVERIFY2(readSession(written(s, WriteOptions{{}, {}, proxy::OverrideSet()}), &back,
-                             &readPolicy, &readRules, &error),
+        // Read in the order of the known extensions, whatever the order in the file.
+        const ExtensionValues reversed = {someValues().at(1), someValues().at(0)};
+        QVERIFY2(readSession(written(s, WriteOptions{{}, reversed}), &back, kExtensions, &values,
+                             &error),
                  qPrintable(error));
-        QVERIFY(!readPolicy.has_value());
-        QVERIFY(readRules.has_value());
-        QVERIFY(readRules->rules().isEmpty());
+        QCOMPARE(values, someValues());
+        // A null member is no member.
+        QVERIFY2(
+            readSession(fileWith(kGood, "\"note\": null, "), &back, kExtensions, &values, &error),
+            qPrintable(error));
+        QVERIFY(values.isEmpty());
     }
 
-    void fileWithoutPolicyOrRules()
+    void extensionsUnknownOrBad()
     {
-        // A version-1 file from before policies and rules were saved: they read as nullopt, and
-        // a failed read leaves what the caller had.
-        std::optional<policy::CorsPolicy> policy = unusualPolicy();
-        std::optional<proxy::OverrideSet> rules = unusualRules();
+        Session s;
+        s.append({everyField(kT0)});
+        const QByteArray json = written(s, WriteOptions{{}, someValues()});
+        Session back;
+        ExtensionValues values = someValues();
+        QString error;
+        // A reader that does not know the extension refuses it by name.
+        QVERIFY(!readSession(json, &back, {}, &values, &error));
+        QCOMPARE(error, QStringLiteral("note: unknown field (known: format, version, createdBy, "
+                                       "createdAt, profile, bodyCap, exchangeCount, exchanges)"));
+        QVERIFY(!readSession(json, &back, {kExtensions.at(1)}, &values, &error));
+        QCOMPARE(error, QStringLiteral("tally: unknown field (known: format, version, createdBy, "
+                                       "createdAt, profile, bodyCap, note, exchangeCount, "
+                                       "exchanges)"));
+        // The checker's error, with the field path it was given.
+        QVERIFY(!readSession(fileWith(kGood, "\"tally\": {\"count\": -1}, "), &back, kExtensions,
+                             &values, &error));
+        QCOMPARE(error, QStringLiteral("tally.count: expected a count >= 0"));
+        QVERIFY(
+            !readSession(fileWith(kGood, "\"note\": 5, "), &back, kExtensions, &values, &error));
+        QCOMPARE(error, QStringLiteral("note: expected a note"));
+        // A failed read leaves what the caller had.
+        QCOMPARE(back.count(), 0);
+        QCOMPARE(values, someValues());
+    }
+
+    void fileWithoutExtensions()
+    {
+        // A file without extension members (older files, or writers without any): none are
+        // read, and a failed read leaves what the caller had.
+        ExtensionValues values = someValues();
         Session s;
         QString error;
-        QVERIFY(!readSession(fileWith(kGood, "\"policy\": 5, "), &s, &policy, &rules, &error));
-        QVERIFY(policy.has_value());
-        QVERIFY(rules.has_value());
-        QVERIFY2(readSession(fileWith(kGood), &s, &policy, &rules, &error), qPrintable(error));
+        QVERIFY(!readSession(fileWith(kGood, "\"note\": 5, "), &s, kExtensions, &values, &error));
+        QCOMPARE(values, someValues());
+        QVERIFY2(readSession(fileWith(kGood), &s, kExtensions, &values, &error), qPrintable(error));
         QCOMPARE(s.count(), 1);
-        QVERIFY(!policy.has_value());
-        QVERIFY(!rules.has_value());
+        QVERIFY(values.isEmpty());
         // And a file written without them has no such members.
         const QJsonObject root = QJsonDocument::fromJson(written(s)).object();
-        QVERIFY(!root.contains(QStringLiteral("policy")));
-        QVERIFY(!root.contains(QStringLiteral("overrideRules")));
+        QVERIFY(!root.contains(QStringLiteral("tally")));
+        QVERIFY(!root.contains(QStringLiteral("note")));
     }
 
     void fileLooksAsDocumented()
@@ -406,45 +409,6 @@ private Q_SLOTS:
             << fileWith(kGood, "\"bodyCap\": -1, ") << "bodyCap: expected an integer >= 0, got -1";
         QTest::newRow("createdBy not a string")
             << fileWith(kGood, "\"createdBy\": 5, ") << "createdBy: expected a string, got 5";
-        QTest::newRow("policy not an object")
-            << fileWith(kGood, "\"policy\": \"open\", ")
-            << "policy: expected a playground policy object (docs/policy.md), got \"open\"";
-        QTest::newRow("policy with a misspelt field")
-            << fileWith(kGood, "\"policy\": {\"allow_origins\": {}}, ")
-            << "policy.allow_origins: unknown field";
-        QTest::newRow("policy with a misspelt nested field")
-            << fileWith(kGood, "\"policy\": {\"preflight\": {\"stauts\": 204}}, ")
-            << "policy.preflight.stauts: unknown field";
-        QTest::newRow("policy with an unknown origin mode")
-            << fileWith(kGood, "\"policy\": {\"allow_origin\": {\"mode\": \"maybe\"}}, ")
-            << "policy.allow_origin.mode: expected one of";
-        QTest::newRow("policy with a bad pattern")
-            << fileWith(kGood, "\"policy\": {\"allow_origin\": {\"mode\": \"pattern\", "
-                               "\"pattern\": \"(\"}}, ")
-            << "policy.allow_origin.pattern: expected a valid regular expression, got \"(\"";
-        QTest::newRow("policy with credentials as text")
-            << fileWith(kGood, "\"policy\": {\"allow_credentials\": \"yes\"}, ")
-            << "policy.allow_credentials: expected true or false, got \"yes\"";
-        QTest::newRow("rules not an object")
-            << fileWith(kGood, "\"overrideRules\": [], ")
-            << "overrideRules: expected a rules object {\"version\": 1, \"rules\": [...]}";
-        QTest::newRow("rules of a newer version")
-            << fileWith(kGood, "\"overrideRules\": {\"version\": 2, \"rules\": []}, ")
-            << "overrideRules.version: expected 1, got 2";
-        QTest::newRow("rules not a list")
-            << fileWith(kGood, "\"overrideRules\": {\"rules\": 5}, ")
-            << "overrideRules.rules: expected an array of rule objects, got 5";
-        QTest::newRow("rule with a misspelt field")
-            << fileWith(kGood, "\"overrideRules\": {\"rules\": [{\"hots\": \"a.test\"}]}, ")
-            << "overrideRules.rules[0].hots: unknown field";
-        QTest::newRow("rule with a bad host")
-            << fileWith(kGood,
-                        "\"overrideRules\": {\"rules\": [{}, {\"host\": \"https://a.test/\"}]}, ")
-            << "overrideRules.rules[1].host: expected a host glob";
-        QTest::newRow("rule with a bad policy")
-            << fileWith(kGood, "\"overrideRules\": {\"rules\": [{\"policy\": \"No such "
-                               "preset\"}]}, ")
-            << "overrideRules.rules[0].policy: expected a preset name";
         QTest::newRow("version not an integer")
             << QByteArray(
                    "{\"format\": \"corslab-session\", \"version\": \"1\", \"exchanges\": []}")
@@ -531,7 +495,8 @@ private Q_SLOTS:
         {
             Session s;
             QString error;
-            QVERIFY2(readSession(good, &s, &error), qPrintable(error)); // the undamaged file
+            QVERIFY2(readSession(good, &s, kExtensions, nullptr, &error),
+                     qPrintable(error)); // the undamaged file
             QCOMPARE(s.count(), 3);
         }
         QRandomGenerator random(20240501);
@@ -548,10 +513,9 @@ private Q_SLOTS:
             }
             Session s;
             s.append({everyField(kT0)});
-            std::optional<policy::CorsPolicy> policy;
-            std::optional<proxy::OverrideSet> rules;
+            ExtensionValues values;
             QString error;
-            if (readSession(damaged, &s, &policy, &rules, &error)) {
+            if (readSession(damaged, &s, kExtensions, &values, &error)) {
                 QVERIFY2(!truncated, qPrintable(QStringLiteral("round %1").arg(round)));
                 QVERIFY(s.count() <= 3);
                 continue;
@@ -559,7 +523,7 @@ private Q_SLOTS:
             ++refused;
             QVERIFY2(!error.isEmpty(), qPrintable(QStringLiteral("round %1").arg(round)));
             QCOMPARE(s.count(), 1);
-            QVERIFY(!policy && !rules);
+            QVERIFY(values.isEmpty());
         }
         QVERIFY2(refused >= 300, qPrintable(QString::number(refused)));
     }
