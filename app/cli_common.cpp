@@ -3,6 +3,7 @@
 #include "cors/browser_profile.h"
 #include "unix_signal_watcher.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QTextStream>
 
@@ -31,4 +32,18 @@ void stopOnTerminationSignal(UnixSignalWatcher &watcher, QTextStream &out)
         out.flush();
         QCoreApplication::quit();
     });
+}
+
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &arguments,
+                                    const QString &prefix, QTextStream &out, QTextStream &err)
+{
+    if (!parser.parse(arguments)) {
+        err << prefix << parser.errorText() << "\n";
+        return kCliUsageError;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return 0;
+    }
+    return std::nullopt;
 }

@@ -2,7 +2,10 @@
 
 #include <QCommandLineOption>
 #include <QString>
+#include <QStringList>
+#include <optional>
 
+class QCommandLineParser;
 class QTextStream;
 class UnixSignalWatcher;
 
@@ -17,3 +20,13 @@ const corslab::cors::BrowserProfile *browserProfileNamed(const QString &name, QS
 
 /// On SIGINT/SIGTERM: says so on \a out and quits the event loop (the command then cleans up).
 void stopOnTerminationSignal(UnixSignalWatcher &watcher, QTextStream &out);
+
+/// The exit code for bad usage: one line on stderr naming the option and what was expected.
+constexpr int kCliUsageError = 2;
+
+/// Parses \a arguments with \a parser (its options and help option already added). Returns
+/// nullopt when the command should go on; otherwise the exit code: 0 after --help (printed on
+/// \a out), kCliUsageError after a parse error ("\a prefix<error>" on \a err; \a prefix is
+/// "corslab-cli NAME: ").
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &arguments,
+                                    const QString &prefix, QTextStream &out, QTextStream &err);

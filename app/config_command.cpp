@@ -1,5 +1,6 @@
 #include "config_command.h"
 
+#include "cli_common.h"
 #include "config/server_config.h"
 #include "cors/origin.h"
 #include "policy/cors_policy.h"
@@ -83,14 +84,8 @@ int runConfigCommand(const QStringList &arguments, QTextStream &out, QTextStream
     const QCommandLineOption list(QStringLiteral("list"),
                                   QStringLiteral("Print the targets and exit."));
     parser.addOptions({target, policyFile, preset, originsOption, list});
-    if (!parser.parse(arguments)) {
-        err << kCommand << parser.errorText() << "\n";
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return 0;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, arguments, kCommand, out, err))
+        return *code;
     if (parser.isSet(list)) {
         for (const config::ServerTarget &t : config::serverTargets())
             out << t.name.leftJustified(12) << t.displayName << "\n";

@@ -95,14 +95,9 @@ int runEvaluateCommand(const QStringList &arguments, QTextStream &out, QTextStre
                                     QStringLiteral("format"), QStringLiteral("json"));
     const QCommandLineOption compact(QStringLiteral("compact"), QStringLiteral("One-line JSON."));
     parser.addOptions({browser, format, compact});
-    if (!parser.parse(arguments)) {
-        err << "corslab-cli evaluate: " << parser.errorText() << "\n";
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return 0;
-    }
+    if (const std::optional<int> code =
+            parseCommandLine(parser, arguments, QStringLiteral("corslab-cli evaluate: "), out, err))
+        return *code;
     const QStringList files = parser.positionalArguments();
     if (files.size() != 1) {
         err << "corslab-cli evaluate: expected exactly one scenario file (or - for standard "

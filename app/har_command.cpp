@@ -65,14 +65,8 @@ int runHarCommand(const QStringList &arguments, QTextStream &out, QTextStream &e
                                     QStringLiteral("FILE"));
     const QCommandLineOption profile = browserProfileOption();
     parser.addOptions({output, profile});
-    if (!parser.parse(arguments)) {
-        err << kCommand << parser.errorText() << "\n";
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return 0;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, arguments, kCommand, out, err))
+        return *code;
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2 || (positional.first() != QLatin1String("export") &&
                                    positional.first() != QLatin1String("import"))) {

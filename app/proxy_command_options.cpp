@@ -216,14 +216,8 @@ std::optional<int> parseProxyCommand(const QStringList &arguments, QTextStream &
     parser.addHelpOption();
     const Options o;
     o.addTo(parser);
-    if (!parser.parse(arguments)) {
-        err << kCommand << parser.errorText() << "\n";
-        return kUsageError;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return 0;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, arguments, kCommand, out, err))
+        return *code;
     if (!parser.positionalArguments().isEmpty()) {
         err << kCommand << "unexpected argument \"" << parser.positionalArguments().first()
             << "\"\n";

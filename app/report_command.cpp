@@ -60,14 +60,8 @@ int runReportCommand(const QStringList &arguments, QTextStream &out, QTextStream
                        "counted and listed by line."),
         QStringLiteral("N"), QStringLiteral("500"));
     parser.addOptions({format, output, profile, maxPairs});
-    if (!parser.parse(arguments)) {
-        err << kCommand << parser.errorText() << "\n";
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return 0;
-    }
+    if (const std::optional<int> code = parseCommandLine(parser, arguments, kCommand, out, err))
+        return *code;
     const QStringList files = parser.positionalArguments();
     if (files.size() != 1) {
         err << kCommand << "expected exactly one session file, got " << files.size() << "\n";

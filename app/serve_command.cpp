@@ -92,14 +92,9 @@ int runServeCommand(const QStringList &arguments, QTextStream &out, QTextStream 
         QStringLiteral("Print no line per exchange (the banner and errors only)."));
     parser.addOptions(
         {port, policyFile, preset, listPresets, listen, browser, sameSite, secure, quiet});
-    if (!parser.parse(arguments)) {
-        err << "corslab-cli serve: " << parser.errorText() << "\n";
-        return 2;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out << parser.helpText();
-        return 0;
-    }
+    if (const std::optional<int> code =
+            parseCommandLine(parser, arguments, QStringLiteral("corslab-cli serve: "), out, err))
+        return *code;
     if (parser.isSet(listPresets)) {
         for (const policy::CorsPolicy &p : policy::CorsPolicy::presets()) {
             out << p.name << "\n";

@@ -1,6 +1,7 @@
 // corslab-cli config as a script would use it: real process, files, exit codes; the snippet on
 // stdout is the library's, the notes go to stderr.
 #include "config/server_config.h"
+#include "run_cli.h"
 
 #include <QJsonDocument>
 #include <QProcess>
@@ -18,22 +19,11 @@ QStringList texts(std::initializer_list<const char *> items)
     return out;
 }
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = corslab::testing::CliRun;
 
 Run cli(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(CORSLAB_CLI), QStringList{QStringLiteral("config")} + args);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(30000))
-        p.kill();
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return corslab::testing::runCli(QStringList{QStringLiteral("config")} + args, {}, 30000);
 }
 
 QString writePolicy(const QTemporaryDir &dir, const QByteArray &json)

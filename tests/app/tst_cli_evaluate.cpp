@@ -1,4 +1,6 @@
 // corslab-cli evaluate as a script would use it: real process, files, stdin, exit codes.
+#include "run_cli.h"
+
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -8,24 +10,11 @@
 #include <QtTest>
 
 namespace {
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = corslab::testing::CliRun;
 
 Run cli(const QStringList &args, const QByteArray &input = QByteArray())
 {
-    QProcess p;
-    p.start(QStringLiteral(CORSLAB_CLI), args);
-    if (!input.isNull())
-        p.write(input);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(30000))
-        p.kill();
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return corslab::testing::runCli(args, input, 30000);
 }
 
 QString example(const char *name)

@@ -1,5 +1,6 @@
 // corslab-cli har export / import as a script would use them: real process, files, exit codes.
 #include "../session/chromium_exchanges.h"
+#include "run_cli.h"
 #include "session/session.h"
 #include "session/session_json.h"
 
@@ -14,22 +15,11 @@ using namespace corslab::session;
 using namespace corslab::session::testing;
 
 namespace {
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = corslab::testing::CliRun;
 
 Run cli(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(CORSLAB_CLI), args);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000))
-        p.kill();
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return corslab::testing::runCli(args);
 }
 
 // A preflight and its PUT (exposed), and a GET another origin was allowed for (blocked).

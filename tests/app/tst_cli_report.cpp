@@ -1,6 +1,7 @@
 // corslab-cli report as a script would use it: a real session file, the real process, the files
 // it writes, exit codes and error messages.
 #include "../session/chromium_exchanges.h"
+#include "run_cli.h"
 #include "session/session.h"
 #include "session/session_json.h"
 #include "workspace/workspace_file.h"
@@ -17,22 +18,11 @@ using namespace corslab::session;
 using namespace corslab::session::testing;
 
 namespace {
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Run = corslab::testing::CliRun;
 
 Run cli(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(CORSLAB_CLI), QStringList{QStringLiteral("report")} + args);
-    p.closeWriteChannel();
-    if (!p.waitForFinished(60000))
-        p.kill();
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return corslab::testing::runCli(QStringList{QStringLiteral("report")} + args);
 }
 
 const QByteArray kApp = "https://app.example.com";
