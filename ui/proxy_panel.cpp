@@ -1,6 +1,7 @@
 #include "proxy_panel.h"
 
 #include "proxy/override_store.h"
+#include "scrolling_panel.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -48,13 +49,7 @@ QString rulesCount(qsizetype count)
 ProxyPanel::ProxyPanel(std::shared_ptr<proxy::OverrideStore> overrides, QWidget *parent)
     : QWidget(parent), m_overrides(std::move(overrides))
 {
-    auto *outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    outer->addWidget(scroll);
-    auto *content = new QWidget(scroll);
+    QWidget *content = addScrollingContent(this);
     auto *layout = new QVBoxLayout(content);
 
     auto *stateRow = new QHBoxLayout;
@@ -127,7 +122,6 @@ ProxyPanel::ProxyPanel(std::shared_ptr<proxy::OverrideStore> overrides, QWidget 
     m_instructions = makeWrappingLabel(QStringLiteral("instructions"), help);
     helpLayout->addWidget(m_instructions);
     layout->addWidget(help);
-    scroll->setWidget(content);
 
     connect(m_startStop, &QPushButton::clicked, this, &ProxyPanel::onStartStop);
     connect(m_exportCa, &QPushButton::clicked, this, &ProxyPanel::exportCaRequested);

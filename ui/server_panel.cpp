@@ -2,6 +2,7 @@
 
 #include "base/header_list.h"
 #include "cors/origin.h"
+#include "scrolling_panel.h"
 #include "server/playground_server.h"
 
 #include <QCheckBox>
@@ -197,14 +198,8 @@ ServerPanel::ServerPanel(server::PlaygroundServer *playground, const QString &un
                          QWidget *parent)
     : QWidget(parent), m_playground(playground)
 {
-    auto *outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    auto *scroll = new QScrollArea(this);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    outer->addWidget(scroll);
+    QWidget *content = addScrollingContent(this);
 
-    auto *content = new QWidget(scroll);
     auto *layout = new QVBoxLayout(content);
     m_status = new QLabel(content);
     m_status->setObjectName(QStringLiteral("serverStatus"));
@@ -216,7 +211,6 @@ ServerPanel::ServerPanel(server::PlaygroundServer *playground, const QString &un
     layout->addWidget(buildCookieForm());
     layout->addWidget(buildDemoUrls());
     layout->addStretch(1);
-    scroll->setWidget(content);
 
     if (m_playground) {
         fillFields(m_playground->policy());

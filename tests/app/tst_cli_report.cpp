@@ -25,7 +25,6 @@ Run cli(const QStringList &args)
     return corslab::testing::runCli(QStringList{QStringLiteral("report")} + args);
 }
 
-const QByteArray kApp = "https://app.example.com";
 const QByteArray kItems = "https://api.example.net/items";
 
 QByteArray readAll(const QString &path)

@@ -11,8 +11,6 @@ using namespace corslab::session::testing;
 
 namespace {
 
-const QByteArray kApp = "https://app.example.com";
-const QByteArray kApi = "api.example.net";
 const QByteArray kItems = "https://api.example.net/items";
 
 X preflightFor(const QByteArray &method, qint64 at)

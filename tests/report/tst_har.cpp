@@ -26,8 +26,6 @@ using namespace corslab::session;
 using namespace corslab::session::testing;
 
 namespace {
-const QByteArray kApp = "https://app.example.com";
-const QByteArray kApi = "api.example.net";
 const QByteArray kItems = "https://api.example.net/items";
 
 base::HeaderList allowing()

@@ -12,8 +12,6 @@ using namespace corslab::session;
 using namespace corslab::session::testing;
 
 namespace {
-const QByteArray kApp = "https://app.example.com";
-const QByteArray kApi = "api.example.net";
 const QByteArray kItems = "https://api.example.net/items";
 
 // A preflight for PUT with Content-Type, answered by \a answer with \a status.

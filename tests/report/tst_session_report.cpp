@@ -23,9 +23,7 @@ using namespace corslab::session;
 using namespace corslab::session::testing;
 
 namespace {
-const QByteArray kApp = "https://app.example.com";
 const QByteArray kOther = "https://other.example.org";
-const QByteArray kApi = "api.example.net";
 const QByteArray kItems = "https://api.example.net/items";
 const QByteArray kScript = "<script>alert(1)</script>";
 

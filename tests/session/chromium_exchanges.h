@@ -12,6 +12,9 @@ inline const QByteArray kUserAgent =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 "
     "Safari/537.36";
 constexpr qint64 kT0 = 1714560000000; // 2024-05-01T10:40:00Z
+/// The page's origin and the API's host in the captures the tests build.
+inline const QByteArray kApp = "https://app.example.com";
+inline const QByteArray kApi = "api.example.net";
 
 /// A fluent builder: one exchange, times start, +5 ms first byte, +8 ms end.
 struct X

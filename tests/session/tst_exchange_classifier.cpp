@@ -13,11 +13,6 @@ using namespace corslab;
 using namespace corslab::session;
 using namespace corslab::session::testing;
 
-namespace {
-const QByteArray kApp = "https://app.example.com";
-const QByteArray kApi = "api.example.net";
-} // namespace
-
 class TestExchangeClassifier : public QObject
 {
     Q_OBJECT

@@ -14,8 +14,6 @@ using namespace corslab::session;
 using namespace corslab::session::testing;
 
 namespace {
-const QByteArray kApp = "https://app.example.com";
-const QByteArray kApi = "api.example.net";
 const QByteArray kUrl = "https://api.example.net/items";
 
 X get(const base::HeaderList &response, qint64 at = kT0)

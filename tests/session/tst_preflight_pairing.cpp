@@ -11,8 +11,6 @@ using namespace corslab::session;
 using namespace corslab::session::testing;
 
 namespace {
-const QByteArray kApp = "https://app.example.com";
-const QByteArray kApi = "api.example.net";
 const QByteArray kItems = "https://api.example.net/items/7";
 
 // The API's answer to a preflight: allows the app with credentials, PUT and DELETE, the given

@@ -12,8 +12,6 @@ using namespace corslab::session;
 using namespace corslab::session::testing;
 
 namespace {
-const QByteArray kApp = "https://app.example.com";
-const QByteArray kApi = "api.example.net";
 
 CapturedExchange simpleGet(qint64 at, const QByteArray &url = "https://api.example.net/items")
 {

@@ -25,7 +25,6 @@ using namespace corslab::session;
 using namespace corslab::session::testing;
 
 namespace {
-const QByteArray kApp = "https://app.example.com";
 // Set in the environment of the child process that saves and then gets killed.
 const char *const kChildDirectory = "CORSLAB_AUTOSAVE_CRASH_DIR";
 constexpr qsizetype kChildSaved = 300;

@@ -23,7 +23,6 @@ using namespace corslab::session;
 using namespace corslab::session::testing;
 
 namespace {
-const QByteArray kApp = "https://app.example.com";
 
 QByteArray written(const Session &s, WriteOptions options = {})
 {

@@ -15,7 +15,6 @@ using ui::ExchangeTableModel;
 
 namespace {
 
-const QByteArray kApp = "https://app.example.com";
 const QByteArray kEvil = "https://evil.example.org";
 const QByteArray kApiHost = "api.example.net";
 

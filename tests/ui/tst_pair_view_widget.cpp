@@ -25,8 +25,6 @@ using corslab::ui::PairViewWidget;
 using Side = PairViewWidget::Side;
 
 namespace {
-const QByteArray kApp = "https://app.example.com";
-const QByteArray kApi = "api.example.net";
 const QByteArray kItems = "https://api.example.net/items";
 
 // #1 a preflight that allows the app with credentials, #2 the PUT with a cookie answered with

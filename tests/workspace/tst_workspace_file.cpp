@@ -22,7 +22,6 @@ using namespace corslab::session::testing;
 using workspace::Workspace;
 
 namespace {
-const QByteArray kApp = "https://app.example.com";
 
 QByteArray written(const Session &s, const Workspace &w = {})
 {
