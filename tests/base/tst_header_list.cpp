@@ -262,6 +262,10 @@ private Q_SLOTS:
             << one("A", "a\x0b, b") << Values{"a\x0b", "b"};
         QTest::newRow("name matched case-insensitively")
             << HeaderList{{"a", "1"}, {"B", "2"}, {"A", "3"}} << Values{"1", "3"};
+        // Collect an HTTP quoted string: a backslash at the end is kept, and the value still
+        // ends up in the list.
+        QTest::newRow("backslash ending an unterminated quote")
+            << one("A", "x, \"a\\") << Values{"x", "\"a\\"};
     }
     void getDecodeAndSplit()
     {
