@@ -369,6 +369,12 @@ private Q_SLOTS:
         row("fec0::1", AddressSpace::Public);
         row("2001:db8::1", AddressSpace::Public);
         row("2606:4700::1111", AddressSpace::Public);
+        // A short first group is not one of those prefixes: fc::1 is 00fc::1, fe8::1 is 0fe8::1.
+        row("fc::1", AddressSpace::Public);
+        row("fd::", AddressSpace::Public);
+        row("fe8::1", AddressSpace::Public);
+        row("feb:1::1", AddressSpace::Public);
+        row("fdff:ffff::1", AddressSpace::Local);
     }
     void addressSpaceOfHost()
     {
