@@ -791,6 +791,8 @@ private Q_SLOTS:
             << qint64(-86400000) << QByteArray("1969-12-31T00:00:00.000Z");
         QTest::newRow("year 1900")
             << qint64(-2208988800000) << QByteArray("1900-01-01T00:00:00.000Z");
+        QTest::newRow("year 1") << qint64(-62135596800000)
+                                << QByteArray("0001-01-01T00:00:00.000Z");
     }
     void isoTimeUtc()
     {
