@@ -136,8 +136,8 @@ std::optional<QList<QByteArray>> getDecodeAndSplit(const HeaderList &list, QByte
             start = i + 1;
         } else if (input[i] == '"') {
             quoted = !quoted;
-        } else if (quoted && input[i] == '\\') {
-            ++i; // an escaped character inside a quoted string
+        } else if (quoted && input[i] == '\\' && i + 1 < input.size()) {
+            ++i; // an escaped character inside a quoted string (a final backslash is kept as is)
         }
     }
     return values;

@@ -160,10 +160,12 @@ AddressSpace addressSpaceOfHost(QByteArrayView host)
         return AddressSpace::Loopback;
     if (host.startsWith("::ffff:") && parseIpv4(host.sliced(7), octets))
         return ipv4Space(octets);
-    if (host.startsWith("fc") || host.startsWith("fd"))
+    // The prefixes below are about the first 16-bit group written in full: "fc::1" is 00fc::1.
+    const bool fullFirstGroup = host.indexOf(':') == 4;
+    if (fullFirstGroup && (host.startsWith("fc") || host.startsWith("fd")))
         return AddressSpace::Local; // unique local fc00::/7
-    if (host.startsWith("fe8") || host.startsWith("fe9") || host.startsWith("fea") ||
-        host.startsWith("feb"))
+    if (fullFirstGroup && (host.startsWith("fe8") || host.startsWith("fe9") ||
+                           host.startsWith("fea") || host.startsWith("feb")))
         return AddressSpace::Local; // link-local fe80::/10
     return AddressSpace::Public;
 }
