@@ -98,6 +98,26 @@ QByteArray joined(const QList<QByteArray> &names, const char *separator)
     return out;
 }
 
+// #concept-filtered-response-cors: the lowercase names the script may read (all, safelisted or
+// exposed, never forbidden ones) and the others worth mentioning, each sorted.
+void sortHeaderNames(const HeaderList &headers, bool all, const ExtractedValues &exposedNames,
+                     QList<QByteArray> &readable, QList<QByteArray> &hidden)
+{
+    for (const Header &h : headers) {
+        const QByteArray name = asciiLower(h.first);
+        if (readable.contains(name) || hidden.contains(name))
+            continue;
+        const bool isExposed = all || isCorsSafelistedResponseHeaderName(name) ||
+                               exposedNames.containsIgnoreCase(name);
+        if (isExposed && !isForbiddenResponseHeaderName(name))
+            readable.append(name);
+        else if (!name.startsWith("access-control-") && !isForbiddenResponseHeaderName(name))
+            hidden.append(name);
+    }
+    std::sort(readable.begin(), readable.end());
+    std::sort(hidden.begin(), hidden.end());
+}
+
 class Evaluation
 {
 public:
@@ -115,7 +135,8 @@ private:
     bool constructRequest();
     bool applyHeadersGuards();
     bool fetchHop(int hop);
-    bool mainFetchMode(Phase phase, int hop, bool &corsNeeded);
+    enum class Route { Failed, WithoutCors, Cors };
+    Route mainFetchMode(Phase phase, int hop);
     bool preflightNeeded(int hop, const QList<UnsafeHeader> &unsafe);
     void recordPreflightReasons(const QList<UnsafeHeader> &unsafe);
     bool cachedPreflightCovers(int hop, const QList<UnsafeHeader> &unsafe);
@@ -152,6 +173,11 @@ private:
         m_v.finalUrl = m_current.isEmpty() ? m_s.url() : m_current;
         m_v.serializedOrigin = serializedOrigin();
         return false;
+    }
+    Route failRoute(Check c)
+    {
+        fail(std::move(c));
+        return Route::Failed;
     }
     void warn(Warning w) { m_v.warnings.append(std::move(w)); }
     const QByteArray &serializedOrigin() const
@@ -263,11 +289,9 @@ bool Evaluation::fetchHop(int hop)
 {
     const ResponseSpec &response = responseAt(hop);
     const Phase phase = hop < m_s.redirects.size() ? Phase::Redirect : Phase::Response;
-    bool corsNeeded = false;
-    if (!mainFetchMode(phase, hop, corsNeeded))
-        return false;
-    if (!corsNeeded)
-        return true;
+    const Route route = mainFetchMode(phase, hop);
+    if (route != Route::Cors)
+        return route == Route::WithoutCors;
     const QList<UnsafeHeader> unsafe = corsUnsafeRequestHeaderNames(m_headers, m_p);
     if (preflightNeeded(hop, unsafe) && !cachedPreflightCovers(hop, unsafe) && !preflight(unsafe))
         return false;
@@ -276,7 +300,7 @@ bool Evaluation::fetchHop(int hop)
 
 // #main-fetch step 12: same origin (and never tainted) means a "basic" fetch without CORS;
 // otherwise the request's mode decides: refused, opaque, or a CORS fetch over HTTP(S).
-bool Evaluation::mainFetchMode(Phase phase, int hop, bool &corsNeeded)
+Evaluation::Route Evaluation::mainFetchMode(Phase phase, int hop)
 {
     const Origin &current = m_currentOrigin;
     if (m_tainting == Tainting::Basic && !m_tainted && m_s.origin.sameOriginAs(current)) {
@@ -285,35 +309,34 @@ bool Evaluation::mainFetchMode(Phase phase, int hop, bool &corsNeeded)
               .hop = hop,
               .seen = m_s.origin.serialize(),
               .expected = current.serialize()});
-        return true;
+        return Route::WithoutCors;
     }
     if (m_s.mode == RequestMode::SameOrigin)
-        return fail({.step = Step::RequestMode,
-                     .phase = phase,
-                     .hop = hop,
-                     .error = CorsError::DisallowedByMode,
-                     .seen = current.serialize(),
-                     .expected = m_s.origin.serialize(),
-                     .variant = CheckVariant::ModeSameOrigin});
+        return failRoute({.step = Step::RequestMode,
+                          .phase = phase,
+                          .hop = hop,
+                          .error = CorsError::DisallowedByMode,
+                          .seen = current.serialize(),
+                          .expected = m_s.origin.serialize(),
+                          .variant = CheckVariant::ModeSameOrigin});
     if (m_s.mode == RequestMode::NoCors) {
         if (m_s.redirect != RedirectMode::Follow && phase == Phase::Redirect)
-            return fail({.step = Step::RedirectModeCheck,
-                         .phase = phase,
-                         .hop = hop,
-                         .error = CorsError::RedirectModeError,
-                         .seen = redirectModeName(m_s.redirect).toLatin1()});
+            return failRoute({.step = Step::RedirectModeCheck,
+                              .phase = phase,
+                              .hop = hop,
+                              .error = CorsError::RedirectModeError,
+                              .seen = redirectModeName(m_s.redirect).toLatin1()});
         m_tainting = Tainting::Opaque;
-        return true;
+        return Route::WithoutCors;
     }
     if (!current.isHttpFamily())
-        return fail({.step = Step::CorsScheme,
-                     .phase = phase,
-                     .hop = hop,
-                     .error = CorsError::CorsDisabledScheme,
-                     .seen = m_current.scheme().toLatin1()});
+        return failRoute({.step = Step::CorsScheme,
+                          .phase = phase,
+                          .hop = hop,
+                          .error = CorsError::CorsDisabledScheme,
+                          .seen = m_current.scheme().toLatin1()});
     m_tainting = Tainting::Cors;
-    corsNeeded = true;
-    return true;
+    return Route::Cors;
 }
 
 // #http-fetch step 4.1: a preflight when the method or a header is not safelisted.
@@ -747,27 +770,11 @@ void Evaluation::exposeResponse()
         exposedNames = extractHeaderListValues(headers, "access-control-expose-headers");
         all = !includeCredentials() && exposedNames.contains("*");
     }
-    QList<QByteArray> readable;
-    QList<QByteArray> hidden;
-    for (const Header &h : headers) {
-        const QByteArray name = asciiLower(h.first);
-        if (readable.contains(name) || hidden.contains(name))
-            continue;
-        const bool isExposed = all || isCorsSafelistedResponseHeaderName(name) ||
-                               exposedNames.containsIgnoreCase(name);
-        if (isExposed && !isForbiddenResponseHeaderName(name))
-            readable.append(name);
-        else if (!name.startsWith("access-control-") && !isForbiddenResponseHeaderName(name))
-            hidden.append(name);
-    }
-    std::sort(readable.begin(), readable.end());
-    std::sort(hidden.begin(), hidden.end());
-    m_v.readableHeaders = readable;
-    m_v.hiddenHeaders = hidden;
+    sortHeaderNames(headers, all, exposedNames, m_v.readableHeaders, m_v.hiddenHeaders);
     m_v.checks.append({.step = Step::ExposedHeaders,
                        .phase = Phase::Response,
                        .hop = m_v.redirectCount,
-                       .seen = joined(readable, ", "),
+                       .seen = joined(m_v.readableHeaders, ", "),
                        .variant = m_tainting != Tainting::Cors ? CheckVariant::ExposeAll
                                   : all                        ? CheckVariant::ExposeWildcard
                                                                : CheckVariant::ExposeListed});
