@@ -90,11 +90,32 @@ MaxAge preflightMaxAge(const HeaderList &headers, const BrowserProfile &p)
     return m;
 }
 
-QByteArray joined(const QList<QByteArray> &names, const char *separator)
+// A listed method that differs only in case is the usual culprit ('patch' vs 'PATCH').
+QByteArray sameMethodInOtherCase(const ExtractedValues &methods, const QByteArray &method)
 {
-    QByteArray out;
+    QByteArray found;
+    for (QByteArrayView m : methods.values) {
+        if (equalsIgnoreCase(m, method))
+            found = m.toByteArray();
+    }
+    return found;
+}
+
+// The names joined by the separator: one name shared as is, several in one allocation.
+QByteArray joined(const QList<QByteArray> &names, QByteArrayView separator)
+{
+    if (names.size() <= 1)
+        return names.isEmpty() ? QByteArray() : names.first();
+    qsizetype size = 0;
     for (const QByteArray &n : names)
-        out += (out.isEmpty() ? "" : separator) + n;
+        size += n.size() + separator.size();
+    QByteArray out;
+    out.reserve(size);
+    for (const QByteArray &n : names) {
+        if (!out.isEmpty())
+            out += separator;
+        out += n;
+    }
     return out;
 }
 
@@ -161,8 +182,8 @@ private:
     void addWarnings();
     void addContextWarnings();
 
-    void pass(Check c) { m_v.checks.append(std::move(c)); }
-    bool fail(Check c)
+    void pass(Check &&c) { m_v.checks.append(std::move(c)); }
+    bool fail(Check &&c)
     {
         c.ok = false;
         m_v.error = c.error;
@@ -174,12 +195,12 @@ private:
         m_v.serializedOrigin = serializedOrigin();
         return false;
     }
-    Route failRoute(Check c)
+    Route failRoute(Check &&c)
     {
         fail(std::move(c));
         return Route::Failed;
     }
-    void warn(Warning w) { m_v.warnings.append(std::move(w)); }
+    void warn(Warning &&w) { m_v.warnings.append(std::move(w)); }
     const QByteArray &serializedOrigin() const
     {
         static const QByteArray null = QByteArrayLiteral("null");
@@ -274,7 +295,7 @@ bool Evaluation::applyHeadersGuards()
     }
     if (!forbidden.isEmpty()) {
         pass({.step = Step::ForbiddenHeaders, .seen = forbidden});
-        warn({.kind = WarningKind::ForbiddenHeadersDropped, .headerNames = forbidden});
+        warn({.kind = WarningKind::ForbiddenHeadersDropped, .headerText = forbidden});
     }
     if (!noCorsDropped.isEmpty())
         pass({.step = Step::NoCorsHeaders, .seen = noCorsDropped});
@@ -428,8 +449,11 @@ void Evaluation::recordPreflightRequest(const QList<UnsafeHeader> &unsafe)
     if (unsafe.isEmpty())
         return;
     QByteArray names;
-    for (const UnsafeHeader &u : unsafe)
-        names += (names.isEmpty() ? "" : ",") + u.name;
+    for (const UnsafeHeader &u : unsafe) {
+        if (!names.isEmpty())
+            names += ',';
+        names += u.name;
+    }
     m_v.preflightRequest.append({QByteArrayLiteral("Access-Control-Request-Headers"), names});
 }
 
@@ -495,24 +519,25 @@ void Evaluation::warnLiteralWildcards(const ExtractedValues &methods,
 bool Evaluation::methodAllowed(const ExtractedValues &methods)
 {
     const QByteArray &compared = m_method; // byte-exact, as Chromium 156 also does
-    Check c{.step = Step::MethodAllowed, .phase = Phase::Preflight, .seen = m_method};
-    if (isCorsSafelistedMethod(compared)) {
-        c.variant = CheckVariant::MethodSafelisted;
-    } else if (methods.contains(compared)) {
-        c.expected = compared;
-        c.variant = CheckVariant::MethodListed;
-    } else if (!includeCredentials() && methods.contains("*")) {
-        c.variant = CheckVariant::MethodWildcard;
-    } else {
-        // A listed method that differs only in case is the usual culprit ('patch' vs 'PATCH').
-        for (QByteArrayView m : methods.values) {
-            if (equalsIgnoreCase(m, m_method))
-                c.expected = m.toByteArray();
-        }
-        c.error = CorsError::MethodDisallowedByPreflightResponse;
-        return fail(std::move(c));
-    }
-    pass(std::move(c));
+    auto allowed = [&](const QByteArray &expected, CheckVariant variant) {
+        return Check{.step = Step::MethodAllowed,
+                     .phase = Phase::Preflight,
+                     .seen = m_method,
+                     .expected = expected,
+                     .variant = variant};
+    };
+    if (isCorsSafelistedMethod(compared))
+        pass(allowed({}, CheckVariant::MethodSafelisted));
+    else if (methods.contains(compared))
+        pass(allowed(compared, CheckVariant::MethodListed));
+    else if (!includeCredentials() && methods.contains("*"))
+        pass(allowed({}, CheckVariant::MethodWildcard));
+    else
+        return fail({.step = Step::MethodAllowed,
+                     .phase = Phase::Preflight,
+                     .error = CorsError::MethodDisallowedByPreflightResponse,
+                     .seen = m_method,
+                     .expected = sameMethodInOtherCase(methods, m_method)});
     return true;
 }
 
@@ -522,23 +547,23 @@ bool Evaluation::headersAllowed(const QList<UnsafeHeader> &unsafe,
                                 const ExtractedValues &headerNames)
 {
     const bool wildcardHeaders = !includeCredentials() && headerNames.contains("*");
+    auto denied = [](const QByteArray &name, CheckVariant variant) {
+        return Check{.step = Step::HeadersAllowed,
+                     .phase = Phase::Preflight,
+                     .error = CorsError::HeaderDisallowedByPreflightResponse,
+                     .seen = name,
+                     .variant = variant};
+    };
     for (const UnsafeHeader &u : unsafe) {
         if (headerNames.containsIgnoreCase(u.name))
             continue;
-        const Check denied{.step = Step::HeadersAllowed,
-                           .phase = Phase::Preflight,
-                           .error = CorsError::HeaderDisallowedByPreflightResponse,
-                           .seen = u.name};
         if (!wildcardHeaders)
-            return fail(denied);
+            return fail(denied(u.name, CheckVariant::None));
         if (!isCorsNonWildcardRequestHeaderName(u.name))
             continue;
-        if (!m_p.wildcardCoversAuthorization) {
-            Check c = denied;
-            c.variant = CheckVariant::AuthorizationNotCoveredByWildcard;
-            return fail(std::move(c));
-        }
-        warn({.kind = WarningKind::WildcardAuthorization, .headerNames = u.name});
+        if (!m_p.wildcardCoversAuthorization)
+            return fail(denied(u.name, CheckVariant::AuthorizationNotCoveredByWildcard));
+        warn({.kind = WarningKind::WildcardAuthorization, .headerText = u.name});
     }
     if (!unsafe.isEmpty())
         pass({.step = Step::HeadersAllowed,
@@ -557,7 +582,7 @@ void Evaluation::cachePreflightResult(const ResponseSpec &pf, const ExtractedVal
     if (maxAge.variant == CheckVariant::MaxAgeCapped)
         warn({.kind = WarningKind::MaxAgeAboveCap,
               .severity = Severity::Info,
-              .headerValue = maxAge.raw,
+              .headerText = maxAge.raw,
               .capSeconds = m_p.maxAgeCapSeconds});
     const qint64 seconds = maxAge.seconds;
     if (first) {
@@ -588,34 +613,39 @@ bool Evaluation::allowOrigin(const ResponseSpec &response, Phase phase, int hop)
     const QByteArray &origin = serializedOrigin();
     const std::optional<QByteArray> acao =
         getHeader(response.headers, "access-control-allow-origin");
-    Check c{.step = Step::AllowOrigin, .phase = phase, .hop = hop, .expected = origin};
-    if (!acao) {
-        c.error =
-            err(CorsError::MissingAllowOriginHeader, CorsError::PreflightMissingAllowOriginHeader);
-        return fail(std::move(c));
-    }
-    c.seen = *acao;
+    auto check = [&](CorsError error, CheckVariant variant) {
+        return Check{.step = Step::AllowOrigin,
+                     .phase = phase,
+                     .hop = hop,
+                     .error = error,
+                     .seen = acao.value_or(QByteArray()),
+                     .expected = origin,
+                     .variant = variant};
+    };
+    if (!acao)
+        return fail(check(
+            err(CorsError::MissingAllowOriginHeader, CorsError::PreflightMissingAllowOriginHeader),
+            CheckVariant::None));
     if (*acao == "*") {
-        c.variant = CheckVariant::AllowOriginWildcard;
-        if (includeCredentials()) {
-            c.error = err(CorsError::WildcardOriginNotAllowed,
-                          CorsError::PreflightWildcardOriginNotAllowed);
-            return fail(std::move(c));
-        }
-    } else if (*acao != origin) {
-        c.error = err(CorsError::AllowOriginMismatch, CorsError::PreflightAllowOriginMismatch);
-        if (acao->contains(' ') || acao->contains(','))
-            c.error = err(CorsError::MultipleAllowOriginValues,
-                          CorsError::PreflightMultipleAllowOriginValues);
-        else if (*acao != "null" && !looksLikeUrlWithHost(*acao))
-            c.error = err(CorsError::InvalidAllowOriginValue,
-                          CorsError::PreflightInvalidAllowOriginValue);
-        return fail(std::move(c));
-    } else {
-        c.variant =
-            origin == "null" ? CheckVariant::AllowOriginNull : CheckVariant::AllowOriginExact;
+        if (includeCredentials())
+            return fail(check(err(CorsError::WildcardOriginNotAllowed,
+                                  CorsError::PreflightWildcardOriginNotAllowed),
+                              CheckVariant::AllowOriginWildcard));
+        pass(check(CorsError::None, CheckVariant::AllowOriginWildcard));
+        return true;
     }
-    pass(std::move(c));
+    if (*acao != origin) {
+        CorsError e = err(CorsError::AllowOriginMismatch, CorsError::PreflightAllowOriginMismatch);
+        if (acao->contains(' ') || acao->contains(','))
+            e = err(CorsError::MultipleAllowOriginValues,
+                    CorsError::PreflightMultipleAllowOriginValues);
+        else if (*acao != "null" && !looksLikeUrlWithHost(*acao))
+            e = err(CorsError::InvalidAllowOriginValue,
+                    CorsError::PreflightInvalidAllowOriginValue);
+        return fail(check(e, CheckVariant::None));
+    }
+    pass(check(CorsError::None,
+               origin == "null" ? CheckVariant::AllowOriginNull : CheckVariant::AllowOriginExact));
     return true;
 }
 
@@ -790,7 +820,7 @@ void Evaluation::addContextWarnings()
         !m_s.origin.opaque && !sameSite(m_currentOrigin, m_s.origin))
         warn({.kind = WarningKind::ThirdPartyCookies,
               .severity = Severity::Info,
-              .pageHost = m_s.origin.host,
+              .page = m_s.origin.host,
               .targetHost = m_currentOrigin.host});
     if (m_p.localNetworkAccessPrompt && !m_s.origin.opaque) {
         const AddressSpace to = addressSpaceOfHost(m_s.urlOrigin().host);
@@ -800,7 +830,7 @@ void Evaluation::addContextWarnings()
         if (toLocal && (from == AddressSpace::Public ||
                         (from == AddressSpace::Local && to == AddressSpace::Loopback)))
             warn({.kind = WarningKind::LocalNetworkAccess,
-                  .pageOrigin = m_s.origin.serialize(),
+                  .page = m_s.origin.serialize(),
                   .targetHost = m_s.urlOrigin().host});
     }
 }
@@ -816,7 +846,7 @@ void Evaluation::addWarnings()
     const QByteArray vary = getHeader(headers, "vary").value_or(QByteArray()).toLower();
     const bool varyOrigin = vary.contains("origin") || vary.trimmed() == "*";
     if (acao != "*" && acao == m_v.serializedOrigin && !varyOrigin && acao != "null")
-        warn({.kind = WarningKind::EchoedOriginWithoutVary, .headerValue = acao});
+        warn({.kind = WarningKind::EchoedOriginWithoutVary, .headerText = acao});
     if (acao == "*" &&
         (containsHeader(headers, "set-cookie") ||
          getHeader(headers, "access-control-allow-credentials") == QByteArrayLiteral("true")))
@@ -826,7 +856,7 @@ void Evaluation::addWarnings()
     else if (includeCredentials() && acao == m_v.serializedOrigin)
         warn({.kind = WarningKind::CredentialedOriginReflection,
               .severity = Severity::Security,
-              .headerValue = acao});
+              .headerText = acao});
     if (includeCredentials() &&
         extractHeaderListValues(headers, "access-control-expose-headers").contains("*"))
         warn({.kind = WarningKind::WildcardIgnoredWithCredentials,
@@ -834,7 +864,7 @@ void Evaluation::addWarnings()
     if (!m_v.hiddenHeaders.isEmpty())
         warn({.kind = WarningKind::HiddenResponseHeaders,
               .severity = Severity::Info,
-              .headerNames = joined(m_v.hiddenHeaders, ", ")});
+              .headerText = joined(m_v.hiddenHeaders, ", ")});
 }
 
 } // namespace

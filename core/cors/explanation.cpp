@@ -544,7 +544,7 @@ QString explainWarning(const Warning &w, const BrowserProfile &p)
                    "Access-Control-Allow-Origin names one origin (%1) but the response has "
                    "no 'Vary: Origin': a shared cache or CDN may serve this answer to "
                    "another origin, which then fails. Add 'Vary: Origin'.")
-            .arg(t(w.headerValue));
+            .arg(t(w.headerText));
     case WarningKind::WildcardWithCookies:
         return QStringLiteral(
             "Access-Control-Allow-Origin is '*' on a response that sets cookies or "
@@ -555,14 +555,14 @@ QString explainWarning(const Warning &w, const BrowserProfile &p)
         return QStringLiteral(
                    "Access-Control-Max-Age %1 is above %2's cap of %3 s; the browser uses "
                    "%3 s.")
-            .arg(t(w.headerValue), p.displayName, QString::number(w.capSeconds));
+            .arg(t(w.headerText), p.displayName, QString::number(w.capSeconds));
     case WarningKind::CredentialedOriginReflection:
         return QStringLiteral(
                    "Security: the server allows %1 with credentials. If it copies any "
                    "Origin into Access-Control-Allow-Origin, every website can read your "
                    "users' data with their cookies: check the origin against an exact "
                    "allowlist (no prefix/suffix matches, no 'null').")
-            .arg(t(w.headerValue));
+            .arg(t(w.headerText));
     case WarningKind::NullOriginAllowed:
         return QStringLiteral("Security: 'Access-Control-Allow-Origin: null' also allows sandboxed "
                               "iframes and data: documents of any site. Allow 'null' only if you "
@@ -581,23 +581,23 @@ QString explainWarning(const Warning &w, const BrowserProfile &p)
     case WarningKind::HiddenResponseHeaders:
         return QStringLiteral("The response has headers JavaScript cannot read: %1. To read them, "
                               "add 'Access-Control-Expose-Headers: %1'.")
-            .arg(t(w.headerNames));
+            .arg(t(w.headerText));
     case WarningKind::ForbiddenHeadersDropped:
         return QStringLiteral("The browser silently drops %1: only the browser may set it.")
-            .arg(t(w.headerNames));
+            .arg(t(w.headerText));
     case WarningKind::LocalNetworkAccess:
         return QStringLiteral(
                    "%1 asks the user for Local Network Access permission before a page "
                    "from %2 may reach %3; if the user (or a headless run) denies it, the "
                    "request fails with LocalNetworkAccessPermissionDenied, and no "
                    "response header can fix that.")
-            .arg(p.displayName, t(w.pageOrigin), t(w.targetHost));
+            .arg(p.displayName, t(w.page), t(w.targetHost));
     case WarningKind::ThirdPartyCookies:
         return QStringLiteral(
                    "%1 and %2 are different sites: %3 blocks third-party cookies by "
                    "default, so this credentialed request may carry no cookie even though "
                    "CORS allows it.")
-            .arg(t(w.pageHost), t(w.targetHost), p.displayName);
+            .arg(t(w.page), t(w.targetHost), p.displayName);
     }
     return {};
 }

@@ -140,18 +140,17 @@ struct Warning
 {
     WarningKind kind;
     Severity severity = Severity::Warning;
-    /// The response header value at fault: Access-Control-Allow-Origin (EchoedOriginWithoutVary,
-    /// CredentialedOriginReflection) or Access-Control-Max-Age (MaxAgeAboveCap).
-    QByteArray headerValue = {};
-    /// Header names, comma-separated: the dropped request headers (ForbiddenHeadersDropped), the
-    /// unreadable response headers (HiddenResponseHeaders), the request header '*' let through
-    /// (WildcardAuthorization).
-    QByteArray headerNames = {};
+    /// The header text at fault: a response header's value, Access-Control-Allow-Origin
+    /// (EchoedOriginWithoutVary, CredentialedOriginReflection) or Access-Control-Max-Age
+    /// (MaxAgeAboveCap); or header names, comma-separated: the dropped request headers
+    /// (ForbiddenHeadersDropped), the unreadable response headers (HiddenResponseHeaders), the
+    /// request header '*' let through (WildcardAuthorization).
+    QByteArray headerText = {};
     /// WildcardIgnoredWithCredentials: the header whose '*' is a literal name.
     WildcardHeader wildcardHeader = WildcardHeader::AllowMethods;
-    qint64 capSeconds = 0;      ///< MaxAgeAboveCap: the profile's cap
-    QByteArray pageOrigin = {}; ///< LocalNetworkAccess: the page's serialized origin
-    QByteArray pageHost = {};   ///< ThirdPartyCookies: the page's host
+    qint64 capSeconds = 0; ///< MaxAgeAboveCap: the profile's cap
+    /// The page: its serialized origin (LocalNetworkAccess) or its host (ThirdPartyCookies).
+    QByteArray page = {};
     QByteArray targetHost = {}; ///< LocalNetworkAccess, ThirdPartyCookies: the host requested
 };
 

@@ -944,7 +944,7 @@ void TestCorsEngine::thirdPartyCookiesFollowTheProfile()
     BrowserProfile chromium = BrowserProfile::get(Browser::Chromium);
     const std::optional<Warning> w = cookieWarning(chromium);
     QVERIFY(w);
-    QCOMPARE(w->pageHost, QByteArray("app.test"));
+    QCOMPARE(w->page, QByteArray("app.test"));
     QCOMPARE(w->targetHost, QByteArray("api.test"));
     QCOMPARE(explainWarning(*w, chromium),
              QStringLiteral("app.test and api.test are different sites: Chromium blocks "
