@@ -16,6 +16,7 @@ static BrowserProfile makeChromium()
     p.wildcardCoversAuthorization = true;
     p.clientHintsSafelisted = true;
     p.localNetworkAccessPrompt = true;
+    p.blocksThirdPartyCookies = true;
     return p;
 }
 

@@ -42,6 +42,9 @@ struct BrowserProfile
     /// Chromium 142+ asks the user before a public page may reach a local/loopback address
     /// (Local Network Access), replacing Private Network Access preflights.
     bool localNetworkAccessPrompt = false;
+    /// Third-party cookies are blocked by default: a credentialed request to another site may
+    /// carry none (Chromium).
+    bool blocksThirdPartyCookies = false;
 
     /// The built-in profile called \a name; nullptr when there is none.
     static const BrowserProfile *byName(const QString &name);

@@ -20,17 +20,6 @@ namespace {
 
 enum class Tainting { Basic, Cors, Opaque };
 
-// Explanation variants (Check::kind); explanation.cpp switches on the same values.
-namespace kind {
-constexpr int WildcardOrigin = 1, ExactOrigin = 2, NullOrigin = 3;
-constexpr int PreflightNotNeeded = 0, PreflightNeeded = 1;
-constexpr int MethodSafelisted = 1, MethodListed = 2, MethodWildcard = 3;
-constexpr int AuthorizationNotCoveredByWildcard = 4;
-constexpr int ModeNoCors = 1, ModeSameOrigin = 2;
-constexpr int MaxAgeDefault = 0, MaxAgeValue = 1, MaxAgeCapped = 2, MaxAgeInvalid = 3,
-              MaxAgeNegative = 4, CacheHit = 5;
-} // namespace kind
-
 // Small numbers (statuses, short lifetimes) as text, built once: checks record them on every
 // verdict and a fresh QByteArray::number() would allocate each time.
 QByteArray statusText(int n)
@@ -62,6 +51,94 @@ bool looksLikeUrlWithHost(QByteArrayView value)
     return first != '/' && first != ':' && first != '?' && first != '#';
 }
 
+// Steps 7.9-7.12 of #cors-preflight-fetch: the lifetime Access-Control-Max-Age gives the result
+// under a profile, and which case of the header that was.
+struct MaxAge
+{
+    QByteArray raw = {}; ///< the header's value; empty when absent
+    qint64 seconds = 0;
+    CheckVariant variant = CheckVariant::MaxAgeAbsent;
+};
+
+MaxAge preflightMaxAge(const HeaderList &headers, const BrowserProfile &p)
+{
+    const std::optional<QList<QByteArray>> values =
+        getDecodeAndSplit(headers, "access-control-max-age");
+    if (!values)
+        return {
+            .raw = {}, .seconds = p.defaultMaxAgeSeconds, .variant = CheckVariant::MaxAgeAbsent};
+    MaxAge m{.raw = getHeader(headers, "access-control-max-age").value_or(QByteArray())};
+    bool ok = false;
+    const qint64 parsed = m.raw.toLongLong(&ok);
+    const bool digitsOnly =
+        values->size() == 1 && !m.raw.isEmpty() &&
+        std::all_of(m.raw.begin(), m.raw.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (digitsOnly) {
+        m.seconds = ok ? parsed : std::numeric_limits<qint64>::max();
+        m.variant = CheckVariant::MaxAgeValue;
+        if (p.maxAgeCapSeconds >= 0 && m.seconds > p.maxAgeCapSeconds) {
+            m.seconds = p.maxAgeCapSeconds;
+            m.variant = CheckVariant::MaxAgeCapped;
+        }
+    } else if (ok && parsed < 0 && values->size() == 1) {
+        m.seconds = p.negativeMaxAgeSeconds;
+        m.variant = CheckVariant::MaxAgeNegative;
+    } else {
+        m.seconds = p.invalidMaxAgeSeconds;
+        m.variant = CheckVariant::MaxAgeInvalid;
+    }
+    return m;
+}
+
+// A listed method that differs only in case is the usual culprit ('patch' vs 'PATCH').
+QByteArray sameMethodInOtherCase(const ExtractedValues &methods, const QByteArray &method)
+{
+    QByteArray found;
+    for (QByteArrayView m : methods.values) {
+        if (equalsIgnoreCase(m, method))
+            found = m.toByteArray();
+    }
+    return found;
+}
+
+// The names joined by the separator: one name shared as is, several in one allocation.
+QByteArray joined(const QList<QByteArray> &names, QByteArrayView separator)
+{
+    if (names.size() <= 1)
+        return names.isEmpty() ? QByteArray() : names.first();
+    qsizetype size = 0;
+    for (const QByteArray &n : names)
+        size += n.size() + separator.size();
+    QByteArray out;
+    out.reserve(size);
+    for (const QByteArray &n : names) {
+        if (!out.isEmpty())
+            out += separator;
+        out += n;
+    }
+    return out;
+}
+
+// #concept-filtered-response-cors: the lowercase names the script may read (all, safelisted or
+// exposed, never forbidden ones) and the others worth mentioning, each sorted.
+void sortHeaderNames(const HeaderList &headers, bool all, const ExtractedValues &exposedNames,
+                     QList<QByteArray> &readable, QList<QByteArray> &hidden)
+{
+    for (const Header &h : headers) {
+        const QByteArray name = asciiLower(h.first);
+        if (readable.contains(name) || hidden.contains(name))
+            continue;
+        const bool isExposed = all || isCorsSafelistedResponseHeaderName(name) ||
+                               exposedNames.containsIgnoreCase(name);
+        if (isExposed && !isForbiddenResponseHeaderName(name))
+            readable.append(name);
+        else if (!name.startsWith("access-control-") && !isForbiddenResponseHeaderName(name))
+            hidden.append(name);
+    }
+    std::sort(readable.begin(), readable.end());
+    std::sort(hidden.begin(), hidden.end());
+}
+
 class Evaluation
 {
 public:
@@ -77,16 +154,36 @@ public:
 
 private:
     bool constructRequest();
+    bool applyHeadersGuards();
     bool fetchHop(int hop);
+    enum class Route { Failed, WithoutCors, Cors };
+    Route mainFetchMode(Phase phase, int hop);
+    bool preflightNeeded(int hop, const QList<UnsafeHeader> &unsafe);
+    void recordPreflightReasons(const QList<UnsafeHeader> &unsafe);
+    bool cachedPreflightCovers(int hop, const QList<UnsafeHeader> &unsafe);
     bool preflight(const QList<UnsafeHeader> &unsafe);
+    void recordPreflightRequest(const QList<UnsafeHeader> &unsafe);
+    bool preflightResponseOk(const ResponseSpec &pf);
+    bool extractAllowLists(const ResponseSpec &pf, ExtractedValues &methods,
+                           ExtractedValues &headerNames);
+    void warnLiteralWildcards(const ExtractedValues &methods, const ExtractedValues &headerNames);
+    bool methodAllowed(const ExtractedValues &methods);
+    bool headersAllowed(const QList<UnsafeHeader> &unsafe, const ExtractedValues &headerNames);
+    void cachePreflightResult(const ResponseSpec &pf, const ExtractedValues &methods,
+                              const ExtractedValues &headerNames, bool first);
     bool corsCheck(const ResponseSpec &response, Phase phase, int hop);
+    bool allowOrigin(const ResponseSpec &response, Phase phase, int hop);
+    bool allowCredentials(const ResponseSpec &response, Phase phase, int hop);
     bool followRedirect(const ResponseSpec &response, int hop);
+    bool redirectMode(const QByteArray &status, int hop);
+    bool redirectLocation(const QUrl &target, const QByteArray &location, int hop);
+    void redirectMethodChange(int status, const QByteArray &statusText, int hop);
     void exposeResponse();
     void addWarnings();
     void addContextWarnings();
 
-    void pass(Check c) { m_v.checks.append(std::move(c)); }
-    bool fail(Check c)
+    void pass(Check &&c) { m_v.checks.append(std::move(c)); }
+    bool fail(Check &&c)
     {
         c.ok = false;
         m_v.error = c.error;
@@ -98,6 +195,12 @@ private:
         m_v.serializedOrigin = serializedOrigin();
         return false;
     }
+    Route failRoute(Check &&c)
+    {
+        fail(std::move(c));
+        return Route::Failed;
+    }
+    void warn(Warning &&w) { m_v.warnings.append(std::move(w)); }
     const QByteArray &serializedOrigin() const
     {
         static const QByteArray null = QByteArrayLiteral("null");
@@ -149,38 +252,30 @@ Verdict Evaluation::run()
     return m_v;
 }
 
-// new Request() and the Headers guards: what the script asked for becomes what is sent.
+// #dom-request: new Request() refuses forbidden methods, URLs with credentials and, in mode
+// "no-cors", unsafe methods; then the Headers guards decide what is sent.
 bool Evaluation::constructRequest()
 {
     if (isForbiddenMethod(m_s.method))
-        return fail({Step::ForbiddenMethod,
-                     Phase::Request,
-                     0,
-                     false,
-                     CorsError::ForbiddenMethod,
-                     m_s.method,
-                     {},
-                     0});
+        return fail({.step = Step::ForbiddenMethod,
+                     .error = CorsError::ForbiddenMethod,
+                     .seen = m_s.method});
     m_method = normalizeMethod(m_s.method);
     if (!m_s.url().userInfo().isEmpty())
-        return fail({Step::UrlCredentials,
-                     Phase::Request,
-                     0,
-                     false,
-                     CorsError::UrlContainsCredentials,
-                     m_s.url().userInfo().toUtf8(),
-                     {},
-                     0});
+        return fail({.step = Step::UrlCredentials,
+                     .error = CorsError::UrlContainsCredentials,
+                     .seen = m_s.url().userInfo().toUtf8()});
     if (m_s.mode == RequestMode::NoCors && !isCorsSafelistedMethod(m_method))
-        return fail({Step::NoCorsMethod,
-                     Phase::Request,
-                     0,
-                     false,
-                     CorsError::NoCorsMethodNotAllowed,
-                     m_method,
-                     {},
-                     0});
+        return fail({.step = Step::NoCorsMethod,
+                     .error = CorsError::NoCorsMethodNotAllowed,
+                     .seen = m_method});
+    return applyHeadersGuards();
+}
 
+// #concept-headers-append: the "request" guard drops forbidden request-headers, the
+// "request-no-cors" guard everything but no-CORS-safelisted ones.
+bool Evaluation::applyHeadersGuards()
+{
     m_headers.reserve(m_s.headers.size());
     QByteArray forbidden;
     QByteArray noCorsDropped;
@@ -199,12 +294,11 @@ bool Evaluation::constructRequest()
         m_headers.append({h.first, value});
     }
     if (!forbidden.isEmpty()) {
-        pass({Step::ForbiddenHeaders, Phase::Request, 0, true, CorsError::None, forbidden, {}, 0});
-        m_v.warnings.append(
-            {WarningKind::ForbiddenHeadersDropped, Severity::Warning, forbidden, {}});
+        pass({.step = Step::ForbiddenHeaders, .seen = forbidden});
+        warn({.kind = WarningKind::ForbiddenHeadersDropped, .headerText = forbidden});
     }
     if (!noCorsDropped.isEmpty())
-        pass({Step::NoCorsHeaders, Phase::Request, 0, true, CorsError::None, noCorsDropped, {}, 0});
+        pass({.step = Step::NoCorsHeaders, .seen = noCorsDropped});
     m_v.sentHeaders = m_headers;
     m_v.sentMethod = m_method;
     return true;
@@ -214,90 +308,108 @@ bool Evaluation::constructRequest()
 // needed, then the CORS check of the response this hop got.
 bool Evaluation::fetchHop(int hop)
 {
-    const Origin &current = m_currentOrigin;
     const ResponseSpec &response = responseAt(hop);
     const Phase phase = hop < m_s.redirects.size() ? Phase::Redirect : Phase::Response;
+    const Route route = mainFetchMode(phase, hop);
+    if (route != Route::Cors)
+        return route == Route::WithoutCors;
+    const QList<UnsafeHeader> unsafe = corsUnsafeRequestHeaderNames(m_headers, m_p);
+    if (preflightNeeded(hop, unsafe) && !cachedPreflightCovers(hop, unsafe) && !preflight(unsafe))
+        return false;
+    return corsCheck(response, phase, hop);
+}
 
-    // #main-fetch step 12: same origin (and never tainted) means a "basic" fetch without CORS.
+// #main-fetch step 12: same origin (and never tainted) means a "basic" fetch without CORS;
+// otherwise the request's mode decides: refused, opaque, or a CORS fetch over HTTP(S).
+Evaluation::Route Evaluation::mainFetchMode(Phase phase, int hop)
+{
+    const Origin &current = m_currentOrigin;
     if (m_tainting == Tainting::Basic && !m_tainted && m_s.origin.sameOriginAs(current)) {
-        pass({Step::SameOrigin, phase, hop, true, CorsError::None, m_s.origin.serialize(),
-              current.serialize(), 0});
-        return true;
+        pass({.step = Step::SameOrigin,
+              .phase = phase,
+              .hop = hop,
+              .seen = m_s.origin.serialize(),
+              .expected = current.serialize()});
+        return Route::WithoutCors;
     }
     if (m_s.mode == RequestMode::SameOrigin)
-        return fail({Step::RequestMode, phase, hop, false, CorsError::DisallowedByMode,
-                     current.serialize(), m_s.origin.serialize(), kind::ModeSameOrigin});
+        return failRoute({.step = Step::RequestMode,
+                          .phase = phase,
+                          .hop = hop,
+                          .error = CorsError::DisallowedByMode,
+                          .seen = current.serialize(),
+                          .expected = m_s.origin.serialize(),
+                          .variant = CheckVariant::ModeSameOrigin});
     if (m_s.mode == RequestMode::NoCors) {
         if (m_s.redirect != RedirectMode::Follow && phase == Phase::Redirect)
-            return fail({Step::RedirectModeCheck,
-                         phase,
-                         hop,
-                         false,
-                         CorsError::RedirectModeError,
-                         redirectModeName(m_s.redirect).toLatin1(),
-                         {},
-                         0});
+            return failRoute({.step = Step::RedirectModeCheck,
+                              .phase = phase,
+                              .hop = hop,
+                              .error = CorsError::RedirectModeError,
+                              .seen = redirectModeName(m_s.redirect).toLatin1()});
         m_tainting = Tainting::Opaque;
-        return true;
+        return Route::WithoutCors;
     }
     if (!current.isHttpFamily())
-        return fail({Step::CorsScheme,
-                     phase,
-                     hop,
-                     false,
-                     CorsError::CorsDisabledScheme,
-                     m_current.scheme().toLatin1(),
-                     {},
-                     0});
+        return failRoute({.step = Step::CorsScheme,
+                          .phase = phase,
+                          .hop = hop,
+                          .error = CorsError::CorsDisabledScheme,
+                          .seen = m_current.scheme().toLatin1()});
     m_tainting = Tainting::Cors;
+    return Route::Cors;
+}
 
-    // #http-fetch step 4.1: a preflight when the method or a header is not safelisted.
-    const QList<UnsafeHeader> unsafe = corsUnsafeRequestHeaderNames(m_headers, m_p);
-    bool needed = !isCorsSafelistedMethod(m_method) || !unsafe.isEmpty();
+// #http-fetch step 4.1: a preflight when the method or a header is not safelisted.
+bool Evaluation::preflightNeeded(int hop, const QList<UnsafeHeader> &unsafe)
+{
+    const bool needed = !isCorsSafelistedMethod(m_method) || !unsafe.isEmpty();
     if (!m_reasonsRecorded) {
         m_reasonsRecorded = true;
         if (needed)
             m_v.preflightReasons.reserve(unsafe.size() + 1);
-        if (!isCorsSafelistedMethod(m_method))
-            m_v.preflightReasons.append({PreflightReason::Kind::Method, m_method, {}, {}});
-        for (const UnsafeHeader &u : unsafe) {
-            QByteArray value;
-            for (const Header &h : m_headers) {
-                if (equalsIgnoreCase(h.first, u.name))
-                    value = h.second;
-            }
-            m_v.preflightReasons.append({PreflightReason::Kind::Header, u.name, u.why, value});
-        }
+        recordPreflightReasons(unsafe);
     }
-    pass({Step::PreflightNeeded,
-          Phase::Request,
-          hop,
-          true,
-          CorsError::None,
-          m_method,
-          {},
-          needed ? kind::PreflightNeeded : kind::PreflightNotNeeded});
-    if (needed && m_cache && m_cache->size() > 0) {
-        QList<QByteArray> names;
-        for (const UnsafeHeader &u : unsafe)
-            names.append(u.name);
-        if (m_cache->covers(serializedOrigin(), m_current, includeCredentials(), m_method, names,
-                            m_nowMs, m_p)) {
-            m_v.preflightFromCache = true;
-            pass({Step::PreflightCache,
-                  Phase::Preflight,
-                  hop,
-                  true,
-                  CorsError::None,
-                  m_method,
-                  {},
-                  kind::CacheHit});
-            needed = false;
+    pass({.step = Step::PreflightNeeded,
+          .hop = hop,
+          .seen = m_method,
+          .variant = needed ? CheckVariant::PreflightRequired : CheckVariant::SimpleRequest});
+    return needed;
+}
+
+void Evaluation::recordPreflightReasons(const QList<UnsafeHeader> &unsafe)
+{
+    if (!isCorsSafelistedMethod(m_method))
+        m_v.preflightReasons.append({PreflightReason::Kind::Method, m_method, {}, {}});
+    for (const UnsafeHeader &u : unsafe) {
+        QByteArray value;
+        for (const Header &h : m_headers) {
+            if (equalsIgnoreCase(h.first, u.name))
+                value = h.second;
         }
+        m_v.preflightReasons.append({PreflightReason::Kind::Header, u.name, u.why, value});
     }
-    if (needed && !preflight(unsafe))
+}
+
+// #http-fetch step 4.1 / #concept-cache: a cached preflight result that matches the method and
+// every unsafe header name spares the preflight.
+bool Evaluation::cachedPreflightCovers(int hop, const QList<UnsafeHeader> &unsafe)
+{
+    if (!m_cache || m_cache->size() == 0)
         return false;
-    return corsCheck(response, phase, hop);
+    QList<QByteArray> names;
+    for (const UnsafeHeader &u : unsafe)
+        names.append(u.name);
+    if (!m_cache->covers(serializedOrigin(), m_current, includeCredentials(), m_method, names,
+                         m_nowMs, m_p))
+        return false;
+    m_v.preflightFromCache = true;
+    pass({.step = Step::PreflightCache,
+          .phase = Phase::Preflight,
+          .hop = hop,
+          .seen = m_method,
+          .variant = CheckVariant::CacheHit});
+    return true;
 }
 
 // #cors-preflight-fetch, steps 1-7.
@@ -305,243 +417,259 @@ bool Evaluation::preflight(const QList<UnsafeHeader> &unsafe)
 {
     const bool first = !m_v.preflightRequired;
     m_v.preflightRequired = true;
-    if (first) {
-        m_v.preflightRequest.reserve(3);
-        m_v.preflightRequest.append({QByteArrayLiteral("Origin"), serializedOrigin()});
-        m_v.preflightRequest.append({QByteArrayLiteral("Access-Control-Request-Method"), m_method});
-        if (!unsafe.isEmpty()) {
-            QByteArray names;
-            for (const UnsafeHeader &u : unsafe)
-                names += (names.isEmpty() ? "" : ",") + u.name;
-            m_v.preflightRequest.append(
-                {QByteArrayLiteral("Access-Control-Request-Headers"), names});
-        }
-    }
+    if (first)
+        recordPreflightRequest(unsafe);
     if (!m_s.preflight)
-        return fail({Step::PreflightResponseKnown,
-                     Phase::Preflight,
-                     0,
-                     false,
-                     CorsError::InvalidResponse,
-                     {},
-                     {},
-                     0});
+        return fail({.step = Step::PreflightResponseKnown,
+                     .phase = Phase::Preflight,
+                     .error = CorsError::InvalidResponse});
     const ResponseSpec &pf = *m_s.preflight;
     m_v.preflightEvaluated = true;
+    if (!preflightResponseOk(pf))
+        return false;
+    ExtractedValues methods;
+    ExtractedValues headerNames;
+    if (!extractAllowLists(pf, methods, headerNames))
+        return false;
+    warnLiteralWildcards(methods, headerNames);
+    if (!methodAllowed(methods) || !headersAllowed(unsafe, headerNames))
+        return false;
+    cachePreflightResult(pf, methods, headerNames, first);
+    m_v.preflightOk = true;
+    return true;
+}
 
+// #cors-preflight-fetch steps 1-5: the OPTIONS request's Origin, Access-Control-Request-Method
+// and Access-Control-Request-Headers (sorted lowercase names, joined by commas).
+void Evaluation::recordPreflightRequest(const QList<UnsafeHeader> &unsafe)
+{
+    m_v.preflightRequest.reserve(3);
+    m_v.preflightRequest.append({QByteArrayLiteral("Origin"), serializedOrigin()});
+    m_v.preflightRequest.append({QByteArrayLiteral("Access-Control-Request-Method"), m_method});
+    if (unsafe.isEmpty())
+        return;
+    QByteArray names;
+    for (const UnsafeHeader &u : unsafe) {
+        if (!names.isEmpty())
+            names += ',';
+        names += u.name;
+    }
+    m_v.preflightRequest.append({QByteArrayLiteral("Access-Control-Request-Headers"), names});
+}
+
+// #cors-preflight-fetch step 7: the response passes the CORS check and has an ok status.
+// Browsers fail a redirect first, with an error of its own.
+bool Evaluation::preflightResponseOk(const ResponseSpec &pf)
+{
     if (m_p.preflightRedirectIsOwnError && isRedirectStatus(pf.status) &&
         containsHeader(pf.headers, "location"))
-        return fail({Step::PreflightRedirect,
-                     Phase::Preflight,
-                     0,
-                     false,
-                     CorsError::PreflightDisallowedRedirect,
-                     statusText(pf.status),
-                     {},
-                     0});
+        return fail({.step = Step::PreflightRedirect,
+                     .phase = Phase::Preflight,
+                     .error = CorsError::PreflightDisallowedRedirect,
+                     .seen = statusText(pf.status)});
     if (!corsCheck(pf, Phase::Preflight, 0))
         return false;
     if (!isOkStatus(pf.status))
-        return fail({Step::PreflightStatus, Phase::Preflight, 0, false,
-                     CorsError::PreflightInvalidStatus, statusText(pf.status), "204", 0});
-    pass({Step::PreflightStatus,
-          Phase::Preflight,
-          0,
-          true,
-          CorsError::None,
-          statusText(pf.status),
-          {},
-          0});
+        return fail({.step = Step::PreflightStatus,
+                     .phase = Phase::Preflight,
+                     .error = CorsError::PreflightInvalidStatus,
+                     .seen = statusText(pf.status),
+                     .expected = "204"});
+    pass({.step = Step::PreflightStatus, .phase = Phase::Preflight, .seen = statusText(pf.status)});
+    return true;
+}
 
-    const ExtractedValues methods =
-        extractHeaderListValues(pf.headers, "access-control-allow-methods");
+// #cors-preflight-fetch steps 7.1-7.4: extract Access-Control-Allow-Methods and
+// Access-Control-Allow-Headers; a value that does not parse is a network error.
+bool Evaluation::extractAllowLists(const ResponseSpec &pf, ExtractedValues &methods,
+                                   ExtractedValues &headerNames)
+{
+    methods = extractHeaderListValues(pf.headers, "access-control-allow-methods");
     if (methods.state == ExtractedValues::State::Failure)
-        return fail({Step::AllowMethodsParse, Phase::Preflight, 0, false,
-                     CorsError::InvalidAllowMethodsPreflightResponse,
-                     getHeader(pf.headers, "access-control-allow-methods").value_or(QByteArray()),
-                     methods.offending, 0});
-    const ExtractedValues headerNames =
-        extractHeaderListValues(pf.headers, "access-control-allow-headers");
+        return fail(
+            {.step = Step::AllowMethodsParse,
+             .phase = Phase::Preflight,
+             .error = CorsError::InvalidAllowMethodsPreflightResponse,
+             .seen = getHeader(pf.headers, "access-control-allow-methods").value_or(QByteArray()),
+             .expected = methods.offending});
+    headerNames = extractHeaderListValues(pf.headers, "access-control-allow-headers");
     if (headerNames.state == ExtractedValues::State::Failure)
-        return fail({Step::AllowHeadersParse, Phase::Preflight, 0, false,
-                     CorsError::InvalidAllowHeadersPreflightResponse,
-                     getHeader(pf.headers, "access-control-allow-headers").value_or(QByteArray()),
-                     headerNames.offending, 0});
+        return fail(
+            {.step = Step::AllowHeadersParse,
+             .phase = Phase::Preflight,
+             .error = CorsError::InvalidAllowHeadersPreflightResponse,
+             .seen = getHeader(pf.headers, "access-control-allow-headers").value_or(QByteArray()),
+             .expected = headerNames.offending});
+    return true;
+}
 
-    // '*' is a literal name for credentialed requests: say so whatever happens next.
-    if (includeCredentials() && (methods.contains("*") || headerNames.contains("*")))
-        m_v.warnings.append({WarningKind::WildcardIgnoredWithCredentials,
-                             Severity::Warning,
-                             methods.contains("*") ? "Access-Control-Allow-Methods"
-                                                   : "Access-Control-Allow-Headers",
-                             {}});
-    // Step 7.6: the method must be safelisted, listed, or covered by `*` (not with credentials).
+// '*' is a literal name for credentialed requests: say so whatever happens next.
+void Evaluation::warnLiteralWildcards(const ExtractedValues &methods,
+                                      const ExtractedValues &headerNames)
+{
+    if (!includeCredentials() || !(methods.contains("*") || headerNames.contains("*")))
+        return;
+    warn({.kind = WarningKind::WildcardIgnoredWithCredentials,
+          .wildcardHeader =
+              methods.contains("*") ? WildcardHeader::AllowMethods : WildcardHeader::AllowHeaders});
+}
+
+// #cors-preflight-fetch step 7.6: the method must be safelisted, listed, or covered by `*` (not
+// with credentials).
+bool Evaluation::methodAllowed(const ExtractedValues &methods)
+{
     const QByteArray &compared = m_method; // byte-exact, as Chromium 156 also does
-    const bool wildcardMethods = !includeCredentials() && methods.contains("*");
+    auto allowed = [&](const QByteArray &expected, CheckVariant variant) {
+        return Check{.step = Step::MethodAllowed,
+                     .phase = Phase::Preflight,
+                     .seen = m_method,
+                     .expected = expected,
+                     .variant = variant};
+    };
     if (isCorsSafelistedMethod(compared))
-        pass({Step::MethodAllowed,
-              Phase::Preflight,
-              0,
-              true,
-              CorsError::None,
-              m_method,
-              {},
-              kind::MethodSafelisted});
+        pass(allowed({}, CheckVariant::MethodSafelisted));
     else if (methods.contains(compared))
-        pass({Step::MethodAllowed, Phase::Preflight, 0, true, CorsError::None, m_method, compared,
-              kind::MethodListed});
-    else if (wildcardMethods)
-        pass({Step::MethodAllowed,
-              Phase::Preflight,
-              0,
-              true,
-              CorsError::None,
-              m_method,
-              {},
-              kind::MethodWildcard});
-    else {
-        // A listed method that differs only in case is the usual culprit ('patch' vs 'PATCH').
-        QByteArray nearMiss;
-        for (QByteArrayView m : methods.values) {
-            if (equalsIgnoreCase(m, m_method))
-                nearMiss = m.toByteArray();
-        }
-        return fail({Step::MethodAllowed, Phase::Preflight, 0, false,
-                     CorsError::MethodDisallowedByPreflightResponse, m_method, nearMiss, 0});
-    }
+        pass(allowed(compared, CheckVariant::MethodListed));
+    else if (!includeCredentials() && methods.contains("*"))
+        pass(allowed({}, CheckVariant::MethodWildcard));
+    else
+        return fail({.step = Step::MethodAllowed,
+                     .phase = Phase::Preflight,
+                     .error = CorsError::MethodDisallowedByPreflightResponse,
+                     .seen = m_method,
+                     .expected = sameMethodInOtherCase(methods, m_method)});
+    return true;
+}
 
-    // Steps 7.7-7.8: every CORS-unsafe header name must be listed or covered by `*`.
+// #cors-preflight-fetch steps 7.7-7.8: every CORS-unsafe header name must be listed or covered by
+// `*` (not with credentials, and never Authorization in the standard).
+bool Evaluation::headersAllowed(const QList<UnsafeHeader> &unsafe,
+                                const ExtractedValues &headerNames)
+{
     const bool wildcardHeaders = !includeCredentials() && headerNames.contains("*");
-    auto listed = [&](const QByteArray &name) { return headerNames.containsIgnoreCase(name); };
+    auto denied = [](const QByteArray &name, CheckVariant variant) {
+        return Check{.step = Step::HeadersAllowed,
+                     .phase = Phase::Preflight,
+                     .error = CorsError::HeaderDisallowedByPreflightResponse,
+                     .seen = name,
+                     .variant = variant};
+    };
     for (const UnsafeHeader &u : unsafe) {
-        if (listed(u.name))
+        if (headerNames.containsIgnoreCase(u.name))
             continue;
-        if (wildcardHeaders && isCorsNonWildcardRequestHeaderName(u.name)) {
-            if (!m_p.wildcardCoversAuthorization)
-                return fail({Step::HeadersAllowed,
-                             Phase::Preflight,
-                             0,
-                             false,
-                             CorsError::HeaderDisallowedByPreflightResponse,
-                             u.name,
-                             {},
-                             kind::AuthorizationNotCoveredByWildcard});
-            m_v.warnings.append(
-                {WarningKind::WildcardAuthorization, Severity::Warning, u.name, {}});
-            continue;
-        }
         if (!wildcardHeaders)
-            return fail({Step::HeadersAllowed,
-                         Phase::Preflight,
-                         0,
-                         false,
-                         CorsError::HeaderDisallowedByPreflightResponse,
-                         u.name,
-                         {},
-                         0});
+            return fail(denied(u.name, CheckVariant::None));
+        if (!isCorsNonWildcardRequestHeaderName(u.name))
+            continue;
+        if (!m_p.wildcardCoversAuthorization)
+            return fail(denied(u.name, CheckVariant::AuthorizationNotCoveredByWildcard));
+        warn({.kind = WarningKind::WildcardAuthorization, .headerText = u.name});
     }
     if (!unsafe.isEmpty())
-        pass({Step::HeadersAllowed,
-              Phase::Preflight,
-              0,
-              true,
-              CorsError::None,
-              {},
-              {},
-              wildcardHeaders ? 1 : 0});
-    // Steps 7.9-7.12: how long this result may be reused.
-    const std::optional<QList<QByteArray>> maxAge =
-        getDecodeAndSplit(pf.headers, "access-control-max-age");
-    qint64 seconds = m_p.defaultMaxAgeSeconds;
-    int maxAgeKind = kind::MaxAgeDefault;
-    QByteArray raw;
-    if (maxAge) {
-        raw = getHeader(pf.headers, "access-control-max-age").value_or(QByteArray());
-        bool ok = false;
-        const qint64 parsed = raw.toLongLong(&ok);
-        const bool digitsOnly =
-            maxAge->size() == 1 && !raw.isEmpty() &&
-            std::all_of(raw.begin(), raw.end(), [](char c) { return c >= '0' && c <= '9'; });
-        if (digitsOnly) {
-            seconds = ok ? parsed : std::numeric_limits<qint64>::max();
-            maxAgeKind = kind::MaxAgeValue;
-            if (m_p.maxAgeCapSeconds >= 0 && seconds > m_p.maxAgeCapSeconds) {
-                seconds = m_p.maxAgeCapSeconds;
-                maxAgeKind = kind::MaxAgeCapped;
-                m_v.warnings.append({WarningKind::MaxAgeAboveCap, Severity::Info, raw,
-                                     QByteArray::number(m_p.maxAgeCapSeconds)});
-            }
-        } else if (ok && parsed < 0 && maxAge->size() == 1) {
-            seconds = m_p.negativeMaxAgeSeconds;
-            maxAgeKind = kind::MaxAgeNegative;
-        } else {
-            seconds = m_p.invalidMaxAgeSeconds;
-            maxAgeKind = kind::MaxAgeInvalid;
-        }
-    }
+        pass({.step = Step::HeadersAllowed,
+              .phase = Phase::Preflight,
+              .variant =
+                  wildcardHeaders ? CheckVariant::HeadersWildcard : CheckVariant::HeadersListed});
+    return true;
+}
+
+// #cors-preflight-fetch steps 7.9-7.12: how long this result may be reused; the first passing
+// preflight's result is what the caller may store.
+void Evaluation::cachePreflightResult(const ResponseSpec &pf, const ExtractedValues &methods,
+                                      const ExtractedValues &headerNames, bool first)
+{
+    const MaxAge maxAge = preflightMaxAge(pf.headers, m_p);
+    if (maxAge.variant == CheckVariant::MaxAgeCapped)
+        warn({.kind = WarningKind::MaxAgeAboveCap,
+              .severity = Severity::Info,
+              .headerText = maxAge.raw,
+              .capSeconds = m_p.maxAgeCapSeconds});
+    const qint64 seconds = maxAge.seconds;
     if (first) {
         m_v.preflightCacheSeconds = seconds;
         m_v.preflightResult = PreflightResult{
             serializedOrigin(), m_current, includeCredentials(), seconds, methods, headerNames};
     }
-    pass({Step::PreflightCache, Phase::Preflight, 0, true, CorsError::None, raw,
-          seconds >= 0 && seconds < 600 ? statusText(int(seconds)) : QByteArray::number(seconds),
-          maxAgeKind});
-    m_v.preflightOk = true;
-    return true;
+    pass({.step = Step::PreflightCache,
+          .phase = Phase::Preflight,
+          .seen = maxAge.raw,
+          .expected = seconds >= 0 && seconds < 600 ? statusText(int(seconds))
+                                                    : QByteArray::number(seconds),
+          .variant = maxAge.variant});
 }
 
 // #cors-check, with Chromium's finer error names for the failure.
 bool Evaluation::corsCheck(const ResponseSpec &response, Phase phase, int hop)
+{
+    return allowOrigin(response, phase, hop) &&
+           (!includeCredentials() || allowCredentials(response, phase, hop));
+}
+
+// #cors-check steps 1-4: Access-Control-Allow-Origin is '*' (without credentials) or the origin.
+bool Evaluation::allowOrigin(const ResponseSpec &response, Phase phase, int hop)
 {
     const bool pf = phase == Phase::Preflight;
     auto err = [pf](CorsError actual, CorsError preflight) { return pf ? preflight : actual; };
     const QByteArray &origin = serializedOrigin();
     const std::optional<QByteArray> acao =
         getHeader(response.headers, "access-control-allow-origin");
+    auto check = [&](CorsError error, CheckVariant variant) {
+        return Check{.step = Step::AllowOrigin,
+                     .phase = phase,
+                     .hop = hop,
+                     .error = error,
+                     .seen = acao.value_or(QByteArray()),
+                     .expected = origin,
+                     .variant = variant};
+    };
     if (!acao)
-        return fail(
-            {Step::AllowOrigin,
-             phase,
-             hop,
-             false,
-             err(CorsError::MissingAllowOriginHeader, CorsError::PreflightMissingAllowOriginHeader),
-             {},
-             origin,
-             0});
+        return fail(check(
+            err(CorsError::MissingAllowOriginHeader, CorsError::PreflightMissingAllowOriginHeader),
+            CheckVariant::None));
     if (*acao == "*") {
         if (includeCredentials())
-            return fail({Step::AllowOrigin, phase, hop, false,
-                         err(CorsError::WildcardOriginNotAllowed,
-                             CorsError::PreflightWildcardOriginNotAllowed),
-                         *acao, origin, kind::WildcardOrigin});
-        pass({Step::AllowOrigin, phase, hop, true, CorsError::None, *acao, origin,
-              kind::WildcardOrigin});
-    } else if (*acao != origin) {
+            return fail(check(err(CorsError::WildcardOriginNotAllowed,
+                                  CorsError::PreflightWildcardOriginNotAllowed),
+                              CheckVariant::AllowOriginWildcard));
+        pass(check(CorsError::None, CheckVariant::AllowOriginWildcard));
+        return true;
+    }
+    if (*acao != origin) {
         CorsError e = err(CorsError::AllowOriginMismatch, CorsError::PreflightAllowOriginMismatch);
         if (acao->contains(' ') || acao->contains(','))
             e = err(CorsError::MultipleAllowOriginValues,
                     CorsError::PreflightMultipleAllowOriginValues);
-        else if (*acao != "null") {
-            if (!looksLikeUrlWithHost(*acao))
-                e = err(CorsError::InvalidAllowOriginValue,
-                        CorsError::PreflightInvalidAllowOriginValue);
-        }
-        return fail({Step::AllowOrigin, phase, hop, false, e, *acao, origin, 0});
-    } else {
-        pass({Step::AllowOrigin, phase, hop, true, CorsError::None, *acao, origin,
-              origin == "null" ? kind::NullOrigin : kind::ExactOrigin});
+        else if (*acao != "null" && !looksLikeUrlWithHost(*acao))
+            e = err(CorsError::InvalidAllowOriginValue,
+                    CorsError::PreflightInvalidAllowOriginValue);
+        return fail(check(e, CheckVariant::None));
     }
-    if (!includeCredentials())
-        return true;
+    pass(check(CorsError::None,
+               origin == "null" ? CheckVariant::AllowOriginNull : CheckVariant::AllowOriginExact));
+    return true;
+}
+
+// #cors-check steps 5-7: with credentials, Access-Control-Allow-Credentials must be `true`.
+bool Evaluation::allowCredentials(const ResponseSpec &response, Phase phase, int hop)
+{
     const std::optional<QByteArray> acac =
         getHeader(response.headers, "access-control-allow-credentials");
     if (acac != QByteArrayLiteral("true"))
-        return fail(
-            {Step::AllowCredentials, phase, hop, false,
-             err(CorsError::InvalidAllowCredentials, CorsError::PreflightInvalidAllowCredentials),
-             acac.value_or(QByteArray()), "true", acac ? 1 : 0});
-    pass({Step::AllowCredentials, phase, hop, true, CorsError::None, *acac, "true", 0});
+        return fail({.step = Step::AllowCredentials,
+                     .phase = phase,
+                     .hop = hop,
+                     .error = phase == Phase::Preflight
+                                  ? CorsError::PreflightInvalidAllowCredentials
+                                  : CorsError::InvalidAllowCredentials,
+                     .seen = acac.value_or(QByteArray()),
+                     .expected = "true",
+                     .variant = acac ? CheckVariant::AllowCredentialsNotTrue
+                                     : CheckVariant::AllowCredentialsMissing});
+    pass({.step = Step::AllowCredentials,
+          .phase = phase,
+          .hop = hop,
+          .seen = *acac,
+          .expected = "true"});
     return true;
 }
 
@@ -549,80 +677,102 @@ bool Evaluation::corsCheck(const ResponseSpec &response, Phase phase, int hop)
 bool Evaluation::followRedirect(const ResponseSpec &response, int hop)
 {
     const QByteArray status = statusText(response.status);
-    if (m_s.redirect == RedirectMode::Error)
-        return fail({Step::RedirectModeCheck, Phase::Redirect, hop, false,
-                     CorsError::RedirectModeError, "error", status, 0});
-    if (m_s.redirect == RedirectMode::Manual) {
-        fail({Step::RedirectModeCheck, Phase::Redirect, hop, false, CorsError::OpaqueRedirect,
-              "manual", status, 0});
-        m_v.responseType = QStringLiteral("opaqueredirect");
+    if (!redirectMode(status, hop))
         return false;
-    }
     const QByteArray location = getHeader(response.headers, "location").value_or(QByteArray());
     const QUrl target = m_current.resolved(QUrl(QString::fromUtf8(location)));
-    if (location.isEmpty() || !target.isValid())
-        return fail({Step::RedirectLocation,
-                     Phase::Redirect,
-                     hop,
-                     false,
-                     CorsError::InvalidRedirectLocation,
-                     location,
-                     {},
-                     0});
-    const QString scheme = target.scheme();
-    if (scheme != QLatin1String("http") && scheme != QLatin1String("https"))
-        return fail({Step::RedirectLocation,
-                     Phase::Redirect,
-                     hop,
-                     false,
-                     m_tainting == Tainting::Cors ? CorsError::CorsDisabledScheme
-                                                  : CorsError::InvalidRedirectLocation,
-                     location,
-                     {},
-                     1});
-    if (hop + 1 > 20)
-        return fail({Step::RedirectLocation,
-                     Phase::Redirect,
-                     hop,
-                     false,
-                     CorsError::TooManyRedirects,
-                     location,
-                     {},
-                     2});
+    if (!redirectLocation(target, location, hop))
+        return false;
     const Origin from = m_currentOrigin;
     const Origin to = Origin::fromUrl(target);
+    // Step 8: a CORS request may not be redirected to a cross-origin URL with credentials.
     if (m_s.mode == RequestMode::Cors && !target.userInfo().isEmpty() &&
         !m_s.origin.sameOriginAs(to))
-        return fail({Step::RedirectCredentials,
-                     Phase::Redirect,
-                     hop,
-                     false,
-                     CorsError::RedirectContainsCredentials,
-                     target.toString().toUtf8(),
-                     {},
-                     0});
-    pass({Step::RedirectLocation, Phase::Redirect, hop, true, CorsError::None,
-          target.toString().toUtf8(), status, 0});
-
-    // Step 12: 301/302 turn POST into GET; 303 turns everything but GET/HEAD into GET.
-    if (((response.status == 301 || response.status == 302) && m_method == "POST") ||
-        (response.status == 303 && m_method != "GET" && m_method != "HEAD")) {
-        const QByteArray before = m_method;
-        m_method = "GET";
-        m_headers.removeIf([](const Header &h) { return isRequestBodyHeaderName(h.first); });
-        pass(
-            {Step::RedirectMethod, Phase::Redirect, hop, true, CorsError::None, before, status, 0});
-    }
+        return fail({.step = Step::RedirectCredentials,
+                     .phase = Phase::Redirect,
+                     .hop = hop,
+                     .error = CorsError::RedirectContainsCredentials,
+                     .seen = target.toString().toUtf8()});
+    pass({.step = Step::RedirectLocation,
+          .phase = Phase::Redirect,
+          .hop = hop,
+          .seen = target.toString().toUtf8(),
+          .expected = status});
+    redirectMethodChange(response.status, status, hop);
     // Step 14: a hop from one foreign origin to another makes the origin opaque ("null").
     if (!to.sameOriginAs(from) && !m_s.origin.sameOriginAs(from) && !m_tainted) {
         m_tainted = true;
-        pass({Step::RedirectTaint, Phase::Redirect, hop, true, CorsError::None, from.serialize(),
-              to.serialize(), 0});
+        pass({.step = Step::RedirectTaint,
+              .phase = Phase::Redirect,
+              .hop = hop,
+              .seen = from.serialize(),
+              .expected = to.serialize()});
     }
     m_current = target;
     m_currentOrigin = to;
     m_v.redirectCount = hop + 1;
     return true;
+}
+
+// #http-fetch step 9: redirect mode "error" is a network error, "manual" an opaque redirect.
+bool Evaluation::redirectMode(const QByteArray &status, int hop)
+{
+    if (m_s.redirect == RedirectMode::Error)
+        return fail({.step = Step::RedirectModeCheck,
+                     .phase = Phase::Redirect,
+                     .hop = hop,
+                     .error = CorsError::RedirectModeError,
+                     .seen = "error",
+                     .expected = status});
+    if (m_s.redirect == RedirectMode::Manual) {
+        fail({.step = Step::RedirectModeCheck,
+              .phase = Phase::Redirect,
+              .hop = hop,
+              .error = CorsError::OpaqueRedirect,
+              .seen = "manual",
+              .expected = status});
+        m_v.responseType = QStringLiteral("opaqueredirect");
+        return false;
+    }
+    return true;
+}
+
+// #http-redirect-fetch steps 3-6: the location URL parses, is HTTP(S), and the count stays <= 20.
+bool Evaluation::redirectLocation(const QUrl &target, const QByteArray &location, int hop)
+{
+    Check c{.step = Step::RedirectLocation, .phase = Phase::Redirect, .hop = hop, .seen = location};
+    const QString scheme = target.scheme();
+    if (location.isEmpty() || !target.isValid()) {
+        c.error = CorsError::InvalidRedirectLocation;
+        c.variant = CheckVariant::LocationUnparsable;
+    } else if (scheme != QLatin1String("http") && scheme != QLatin1String("https")) {
+        c.error = m_tainting == Tainting::Cors ? CorsError::CorsDisabledScheme
+                                               : CorsError::InvalidRedirectLocation;
+        c.variant = CheckVariant::LocationNotHttp;
+    } else if (hop + 1 > 20) {
+        c.error = CorsError::TooManyRedirects;
+        c.variant = CheckVariant::TooManyRedirects;
+    } else {
+        return true;
+    }
+    return fail(std::move(c));
+}
+
+// #http-redirect-fetch step 12: 301/302 turn POST into GET; 303 turns everything but GET/HEAD
+// into GET, dropping the body and its headers.
+void Evaluation::redirectMethodChange(int status, const QByteArray &statusText, int hop)
+{
+    if (!(((status == 301 || status == 302) && m_method == "POST") ||
+          (status == 303 && m_method != "GET" && m_method != "HEAD")))
+        return;
+    const QByteArray before = m_method;
+    m_method = "GET";
+    m_headers.removeIf([](const Header &h) { return isRequestBodyHeaderName(h.first); });
+    pass({.step = Step::RedirectMethod,
+          .phase = Phase::Redirect,
+          .hop = hop,
+          .seen = before,
+          .expected = statusText});
 }
 
 // #concept-filtered-response-basic / -cors / -opaque: what the script gets to read.
@@ -633,14 +783,12 @@ void Evaluation::exposeResponse()
         m_v.exposed = false;
         m_v.error = CorsError::OpaqueResponse;
         m_v.responseType = QStringLiteral("opaque");
-        m_v.checks.append({Step::RequestMode,
-                           Phase::Response,
-                           m_v.redirectCount,
-                           false,
-                           CorsError::OpaqueResponse,
-                           {},
-                           {},
-                           kind::ModeNoCors});
+        m_v.checks.append({.step = Step::RequestMode,
+                           .phase = Phase::Response,
+                           .hop = m_v.redirectCount,
+                           .ok = false,
+                           .error = CorsError::OpaqueResponse,
+                           .variant = CheckVariant::ModeNoCors});
         return;
     }
     m_v.exposed = true;
@@ -652,47 +800,28 @@ void Evaluation::exposeResponse()
         exposedNames = extractHeaderListValues(headers, "access-control-expose-headers");
         all = !includeCredentials() && exposedNames.contains("*");
     }
-    QList<QByteArray> readable;
-    QList<QByteArray> hidden;
-    for (const Header &h : headers) {
-        const QByteArray name = asciiLower(h.first);
-        if (readable.contains(name) || hidden.contains(name))
-            continue;
-        const bool isExposed = all || isCorsSafelistedResponseHeaderName(name) ||
-                               exposedNames.containsIgnoreCase(name);
-        if (isExposed && !isForbiddenResponseHeaderName(name))
-            readable.append(name);
-        else if (!name.startsWith("access-control-") && !isForbiddenResponseHeaderName(name))
-            hidden.append(name);
-    }
-    std::sort(readable.begin(), readable.end());
-    std::sort(hidden.begin(), hidden.end());
-    m_v.readableHeaders = readable;
-    m_v.hiddenHeaders = hidden;
-    QByteArray readableText;
-    for (const QByteArray &r : readable)
-        readableText += (readableText.isEmpty() ? "" : ", ") + r;
-    m_v.checks.append({Step::ExposedHeaders,
-                       Phase::Response,
-                       m_v.redirectCount,
-                       true,
-                       CorsError::None,
-                       readableText,
-                       {},
-                       m_tainting == Tainting::Cors ? (all ? 2 : 1) : 0});
+    sortHeaderNames(headers, all, exposedNames, m_v.readableHeaders, m_v.hiddenHeaders);
+    m_v.checks.append({.step = Step::ExposedHeaders,
+                       .phase = Phase::Response,
+                       .hop = m_v.redirectCount,
+                       .seen = joined(m_v.readableHeaders, ", "),
+                       .variant = m_tainting != Tainting::Cors ? CheckVariant::ExposeAll
+                                  : all                        ? CheckVariant::ExposeWildcard
+                                                               : CheckVariant::ExposeListed});
 }
 
-// Findings that pass today but bite later; none of them changes the verdict.
 // Findings about the context of the request, true whether or not it was blocked: a blocked
 // credentialed call may be blocked *and* cookieless, and the user needs to hear both.
 void Evaluation::addContextWarnings()
 {
     // Cookies ride along only when the target is same-site with the page (ports do not count);
-    // Chromium blocks third-party cookies by default.
-    if (m_tainting == Tainting::Cors && includeCredentials() && m_p.browser == Browser::Chromium &&
+    // a profile that blocks third-party cookies sends none otherwise.
+    if (m_tainting == Tainting::Cors && includeCredentials() && m_p.blocksThirdPartyCookies &&
         !m_s.origin.opaque && !sameSite(m_currentOrigin, m_s.origin))
-        m_v.warnings.append({WarningKind::ThirdPartyCookies, Severity::Info, m_currentOrigin.host,
-                             m_s.origin.host});
+        warn({.kind = WarningKind::ThirdPartyCookies,
+              .severity = Severity::Info,
+              .page = m_s.origin.host,
+              .targetHost = m_currentOrigin.host});
     if (m_p.localNetworkAccessPrompt && !m_s.origin.opaque) {
         const AddressSpace to = addressSpaceOfHost(m_s.urlOrigin().host);
         const bool toLocal = to == AddressSpace::Loopback || to == AddressSpace::Local;
@@ -700,47 +829,42 @@ void Evaluation::addContextWarnings()
             toLocal ? addressSpaceOfHost(m_s.origin.host) : AddressSpace::Unknown;
         if (toLocal && (from == AddressSpace::Public ||
                         (from == AddressSpace::Local && to == AddressSpace::Loopback)))
-            m_v.warnings.append({WarningKind::LocalNetworkAccess, Severity::Warning,
-                                 m_s.origin.serialize(), m_s.urlOrigin().host});
+            warn({.kind = WarningKind::LocalNetworkAccess,
+                  .page = m_s.origin.serialize(),
+                  .targetHost = m_s.urlOrigin().host});
     }
 }
 
+// Findings that pass today but bite later; none of them changes the verdict.
 void Evaluation::addWarnings()
 {
+    if (m_tainting != Tainting::Cors)
+        return;
     const HeaderList &headers = m_s.response.headers;
-    if (m_tainting == Tainting::Cors) {
-        const QByteArray acao =
-            getHeader(headers, "access-control-allow-origin").value_or(QByteArray());
-        const QByteArray vary = getHeader(headers, "vary").value_or(QByteArray()).toLower();
-        const bool varyOrigin = vary.contains("origin") || vary.trimmed() == "*";
-        if (acao != "*" && acao == m_v.serializedOrigin && !varyOrigin && acao != "null")
-            m_v.warnings.append(
-                {WarningKind::EchoedOriginWithoutVary, Severity::Warning, acao, {}});
-        if (acao == "*" &&
-            (containsHeader(headers, "set-cookie") ||
-             getHeader(headers, "access-control-allow-credentials") == QByteArrayLiteral("true")))
-            m_v.warnings.append({WarningKind::WildcardWithCookies, Severity::Warning, {}, {}});
-        if (acao == "null")
-            m_v.warnings.append({WarningKind::NullOriginAllowed, Severity::Security, {}, {}});
-        else if (includeCredentials() && acao == m_v.serializedOrigin)
-            m_v.warnings.append(
-                {WarningKind::CredentialedOriginReflection, Severity::Security, acao, {}});
-        if (includeCredentials()) {
-            const ExtractedValues expose =
-                extractHeaderListValues(headers, "access-control-expose-headers");
-            if (expose.contains("*"))
-                m_v.warnings.append({WarningKind::WildcardIgnoredWithCredentials,
-                                     Severity::Warning,
-                                     "Access-Control-Expose-Headers",
-                                     {}});
-        }
-        if (!m_v.hiddenHeaders.isEmpty()) {
-            QByteArray names;
-            for (const QByteArray &h : m_v.hiddenHeaders)
-                names += (names.isEmpty() ? "" : ", ") + h;
-            m_v.warnings.append({WarningKind::HiddenResponseHeaders, Severity::Info, names, {}});
-        }
-    }
+    const QByteArray acao =
+        getHeader(headers, "access-control-allow-origin").value_or(QByteArray());
+    const QByteArray vary = getHeader(headers, "vary").value_or(QByteArray()).toLower();
+    const bool varyOrigin = vary.contains("origin") || vary.trimmed() == "*";
+    if (acao != "*" && acao == m_v.serializedOrigin && !varyOrigin && acao != "null")
+        warn({.kind = WarningKind::EchoedOriginWithoutVary, .headerText = acao});
+    if (acao == "*" &&
+        (containsHeader(headers, "set-cookie") ||
+         getHeader(headers, "access-control-allow-credentials") == QByteArrayLiteral("true")))
+        warn({.kind = WarningKind::WildcardWithCookies});
+    if (acao == "null")
+        warn({.kind = WarningKind::NullOriginAllowed, .severity = Severity::Security});
+    else if (includeCredentials() && acao == m_v.serializedOrigin)
+        warn({.kind = WarningKind::CredentialedOriginReflection,
+              .severity = Severity::Security,
+              .headerText = acao});
+    if (includeCredentials() &&
+        extractHeaderListValues(headers, "access-control-expose-headers").contains("*"))
+        warn({.kind = WarningKind::WildcardIgnoredWithCredentials,
+              .wildcardHeader = WildcardHeader::ExposeHeaders});
+    if (!m_v.hiddenHeaders.isEmpty())
+        warn({.kind = WarningKind::HiddenResponseHeaders,
+              .severity = Severity::Info,
+              .headerText = joined(m_v.hiddenHeaders, ", ")});
 }
 
 } // namespace

@@ -318,7 +318,7 @@ bool FixBuilder::repair(const Scenario &work, const Verdict &v, const Check &c)
         m_fix.steps.append(
             QStringLiteral("Answer the preflight with 'Access-Control-Allow-Headers: %1'%2.")
                 .arg(text(joinList(names)),
-                     c.kind == 4
+                     c.variant == CheckVariant::AuthorizationNotCoveredByWildcard
                          ? QStringLiteral(" (name Authorization explicitly: '*' does not cover it)")
                          : QString()));
         return true;
@@ -380,7 +380,7 @@ bool FixBuilder::repair(const Scenario &work, const Verdict &v, const Check &c)
         return true;
     }
     case CorsError::CorsDisabledScheme: {
-        if (c.phase == Phase::Redirect && c.kind == 1) {
+        if (c.variant == CheckVariant::LocationNotHttp) {
             m_fix.complete = false;
             m_fix.steps.append(QStringLiteral("Redirect to an http:// or https:// URL."));
             return false;

@@ -50,10 +50,56 @@ StepInfo stepInfo(Step step);
 /// Which response a check looked at.
 enum class Phase { Request, Preflight, Redirect, Response };
 
+/// \brief Which case of its step a check met, where the sentence (or the fix) differs by case.
+///
+/// A step with a single case, and most failures (their CorsError tells them apart), use None.
+enum class CheckVariant {
+    None,
+    // Step::RequestMode
+    ModeSameOrigin, ///< mode "same-origin" and another origin: refused
+    ModeNoCors,     ///< mode "no-cors": an opaque response
+    // Step::PreflightNeeded
+    SimpleRequest,     ///< safelisted method and headers: sent without a preflight
+    PreflightRequired, ///< an unsafe method or header: a preflight goes first
+    // Step::AllowOrigin
+    AllowOriginWildcard, ///< '*' (fails with credentials)
+    AllowOriginExact,    ///< the serialized origin itself
+    AllowOriginNull,     ///< 'null', matching an opaque origin
+    // Step::AllowCredentials, failing
+    AllowCredentialsMissing, ///< no Access-Control-Allow-Credentials header
+    AllowCredentialsNotTrue, ///< a value other than exactly "true"
+    // Step::MethodAllowed, passing
+    MethodSafelisted, ///< GET, HEAD or POST
+    MethodListed,     ///< named in Access-Control-Allow-Methods
+    MethodWildcard,   ///< covered by '*' (no credentials)
+    // Step::HeadersAllowed
+    HeadersListed,                     ///< every unsafe name listed
+    HeadersWildcard,                   ///< covered by '*' (no credentials)
+    AuthorizationNotCoveredByWildcard, ///< '*' never covers Authorization (the standard)
+    // Step::PreflightCache
+    MaxAgeAbsent,   ///< no Access-Control-Max-Age: the profile's default lifetime
+    MaxAgeValue,    ///< a valid number of seconds, used as is
+    MaxAgeCapped,   ///< a valid number above the profile's cap
+    MaxAgeInvalid,  ///< not a number of seconds: the profile's lifetime for invalid values
+    MaxAgeNegative, ///< a negative integer: the profile's lifetime for those
+    CacheHit,       ///< a cached preflight result covered the request: no preflight sent
+    // Step::RedirectLocation, failing
+    LocationUnparsable, ///< no Location, or not a URL
+    LocationNotHttp,    ///< a URL whose scheme is not http(s)
+    TooManyRedirects,   ///< more than 20 redirects
+    // Step::ExposedHeaders
+    ExposeAll,      ///< a same-origin ("basic") response: every header but Set-Cookie
+    ExposeListed,   ///< CORS-safelisted names plus Access-Control-Expose-Headers
+    ExposeWildcard, ///< Access-Control-Expose-Headers: * (no credentials)
+};
+
 /// \brief One check of a verdict, in the order the browser makes it.
 ///
 /// Holds the facts (values seen, what was expected); the sentences are written on demand by
-/// explainCheck() so that judging stays fast and texts stay in one place.
+/// explainCheck() so that judging stays fast and texts stay in one place. Built with designated
+/// initializers: Check{.step = Step::AllowOrigin, .phase = Phase::Response, ...}; every member
+/// but the step has a default (also the byte arrays: GCC warns about any member left out that has
+/// none).
 struct Check
 {
     Step step;
@@ -61,9 +107,9 @@ struct Check
     int hop = 0; ///< redirect index (Phase::Redirect), 0 otherwise
     bool ok = true;
     CorsError error = CorsError::None;
-    QByteArray seen;     ///< the value the browser saw (a header value, a method, a status)
-    QByteArray expected; ///< the value that would pass, where one exists
-    int kind = 0;        ///< step-specific variant of the explanation (see explanation.cpp)
+    QByteArray seen = {};     ///< the value the browser saw (a header value, a method, a status)
+    QByteArray expected = {}; ///< the value that would pass, where one exists
+    CheckVariant variant = CheckVariant::None;
 };
 
 /// Findings that do not block but bite later, each with a severity (like Wireshark's expert info).
@@ -82,12 +128,30 @@ enum class WarningKind {
 };
 enum class Severity { Info, Warning, Security };
 
+/// The preflight and response headers in which '*' is a wildcard only without credentials.
+enum class WildcardHeader { AllowMethods, AllowHeaders, ExposeHeaders };
+
+/// "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Expose-Headers".
+const char *wildcardHeaderName(WildcardHeader header);
+
+/// \brief A finding; which fields it fills depends on its kind. Built with designated initializers,
+/// like Check.
 struct Warning
 {
     WarningKind kind;
     Severity severity = Severity::Warning;
-    QByteArray detail;
-    QByteArray detail2;
+    /// The header text at fault: a response header's value, Access-Control-Allow-Origin
+    /// (EchoedOriginWithoutVary, CredentialedOriginReflection) or Access-Control-Max-Age
+    /// (MaxAgeAboveCap); or header names, comma-separated: the dropped request headers
+    /// (ForbiddenHeadersDropped), the unreadable response headers (HiddenResponseHeaders), the
+    /// request header '*' let through (WildcardAuthorization).
+    QByteArray headerText = {};
+    /// WildcardIgnoredWithCredentials: the header whose '*' is a literal name.
+    WildcardHeader wildcardHeader = WildcardHeader::AllowMethods;
+    qint64 capSeconds = 0; ///< MaxAgeAboveCap: the profile's cap
+    /// The page: its serialized origin (LocalNetworkAccess) or its host (ThirdPartyCookies).
+    QByteArray page = {};
+    QByteArray targetHost = {}; ///< LocalNetworkAccess, ThirdPartyCookies: the host requested
 };
 
 /// Why a request needs a CORS-preflight request.

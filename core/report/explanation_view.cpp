@@ -42,7 +42,7 @@ bool isAboutActualResponse(const cors::Warning &w)
     case cors::WarningKind::HiddenResponseHeaders:
         return true;
     case cors::WarningKind::WildcardIgnoredWithCredentials:
-        return w.detail == "Access-Control-Expose-Headers";
+        return w.wildcardHeader == cors::WildcardHeader::ExposeHeaders;
     case cors::WarningKind::MaxAgeAboveCap:
     case cors::WarningKind::WildcardAuthorization:
     case cors::WarningKind::ForbiddenHeadersDropped:

@@ -59,8 +59,9 @@ CheckTarget targetOf(const cors::Check &c)
     case Step::ExposedHeaders:
         return header("Access-Control-Expose-Headers");
     case Step::PreflightCache:
-        // kind 5: a cached result served the request; no preflight response was read.
-        return c.kind == 5 ? CheckTarget{} : header("Access-Control-Max-Age");
+        // A cached result served the request: no preflight response was read.
+        return c.variant == cors::CheckVariant::CacheHit ? CheckTarget{}
+                                                         : header("Access-Control-Max-Age");
     case Step::PreflightStatus:
     case Step::PreflightRedirect:
     case Step::PreflightResponseKnown:
@@ -298,7 +299,8 @@ PairSide absentPreflight(const session::ExchangeRow &actual, const Explanation &
     // A simple request: the engine's own sentence says why no preflight was needed.
     if (explanation.verdict) {
         for (const cors::Check &c : explanation.verdict->checks) {
-            if (c.step == cors::Step::PreflightNeeded && c.kind == 0) {
+            if (c.step == cors::Step::PreflightNeeded &&
+                c.variant == cors::CheckVariant::SimpleRequest) {
                 side.absentReason =
                     QStringLiteral("no preflight needed: ") +
                     cors::explainCheck(c, cors::Scenario(), *explanation.verdict, profile);

@@ -89,6 +89,7 @@ private Q_SLOTS:
     void everyStepHasASpecAnchor();
     void preflightRequestHeaders();
     void evaluationIsDeterministic();
+    void thirdPartyCookiesFollowTheProfile();
 };
 
 void TestCorsEngine::addSameOriginRows()
@@ -926,6 +927,36 @@ void TestCorsEngine::evaluationIsDeterministic()
     const QJsonObject a = verdictToJson(evaluate(s), s, BrowserProfile::get(Browser::Chromium));
     const QJsonObject b = verdictToJson(evaluate(s), s, BrowserProfile::get(Browser::Chromium));
     QCOMPARE(a, b);
+}
+
+// The third-party cookie warning comes from BrowserProfile::blocksThirdPartyCookies, not from
+// which browser the profile is.
+void TestCorsEngine::thirdPartyCookiesFollowTheProfile()
+{
+    const Scenario s = S().include().response(200, {{ACAO, O}, {ACAC, "true"}, {"Vary", "Origin"}});
+    auto cookieWarning = [&](const BrowserProfile &p) -> std::optional<Warning> {
+        for (const Warning &w : evaluate(s, p).warnings) {
+            if (w.kind == WarningKind::ThirdPartyCookies)
+                return w;
+        }
+        return std::nullopt;
+    };
+    BrowserProfile chromium = BrowserProfile::get(Browser::Chromium);
+    const std::optional<Warning> w = cookieWarning(chromium);
+    QVERIFY(w);
+    QCOMPARE(w->page, QByteArray("app.test"));
+    QCOMPARE(w->targetHost, QByteArray("api.test"));
+    QCOMPARE(explainWarning(*w, chromium),
+             QStringLiteral("app.test and api.test are different sites: Chromium blocks "
+                            "third-party cookies by default, so this credentialed request may "
+                            "carry no cookie even though CORS allows it."));
+    chromium.blocksThirdPartyCookies = false;
+    QVERIFY(!cookieWarning(chromium));
+
+    BrowserProfile firefox = BrowserProfile::get(Browser::Firefox);
+    QVERIFY(!cookieWarning(firefox));
+    firefox.blocksThirdPartyCookies = true;
+    QVERIFY(cookieWarning(firefox));
 }
 
 QTEST_GUILESS_MAIN(TestCorsEngine)
