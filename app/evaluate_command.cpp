@@ -40,7 +40,7 @@ void printText(const QJsonObject &v, QTextStream &out)
 {
     out << v.value(QStringLiteral("summary")).toString() << "\n\n";
     int n = 1;
-    for (const QJsonValue &c : v.value(QStringLiteral("checks")).toArray()) {
+    for (const auto &c : v.value(QStringLiteral("checks")).toArray()) {
         const QJsonObject check = c.toObject();
         out << (check.value(QStringLiteral("ok")).toBool() ? "  ✓ " : "  ✗ ") << n++ << ' '
             << check.value(QStringLiteral("step")).toString() << " ["
@@ -69,7 +69,7 @@ void printText(const QJsonObject &v, QTextStream &out)
     const QJsonArray warnings = v.value(QStringLiteral("warnings")).toArray();
     if (!warnings.isEmpty()) {
         out << "\nWarnings:\n";
-        for (const QJsonValue &w : warnings)
+        for (const auto &w : warnings)
             out << "  ! " << w.toString() << '\n';
     }
 }

@@ -88,7 +88,7 @@ int runHarCommand(const QStringList &arguments, QTextStream &out, QTextStream &e
         }
     }
     const bool exporting = positional.first() == QLatin1String("export");
-    const QString input = positional.at(1);
+    const QString &input = positional.at(1);
     const QString target = parser.value(output);
 
     QByteArray data;

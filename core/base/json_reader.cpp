@@ -72,7 +72,7 @@ bool JsonReader::strings(const QJsonValue &value, const QString &field, QStringL
     if (!value.isArray())
         return fail(field, QStringLiteral("an array of strings"), value);
     QStringList list;
-    for (const QJsonValue &item : value.toArray()) {
+    for (const auto &item : value.toArray()) {
         if (!item.isString())
             return fail(field, QStringLiteral("an array of strings"), item);
         list << item.toString();

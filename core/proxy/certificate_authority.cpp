@@ -273,7 +273,7 @@ bool addSubjectAltName(X509 *certificate, const LeafSubject &subject)
                             string.release());
     if (sk_GENERAL_NAME_push(names.get(), name.get()) <= 0)
         return false;
-    name.release(); // now owned by names
+    (void)name.release(); // now owned by names
     return X509_add1_ext_i2d(certificate, NID_subject_alt_name, names.get(), 0,
                              X509V3_ADD_DEFAULT) == 1;
 }

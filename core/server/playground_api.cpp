@@ -50,7 +50,8 @@ QByteArray cookieValue(const http::HttpRequest &request, const QByteArray &name)
 
 PlaygroundApi::PlaygroundApi(policy::DemoOrigins origins, CookieOptions cookies,
                              QByteArray pageTemplate)
-    : m_origins(std::move(origins)), m_pageTemplate(std::move(pageTemplate)), m_cookies(cookies)
+    : m_origins(std::move(origins)), m_pageTemplate(std::move(pageTemplate)),
+      m_cookies(std::move(cookies))
 {
 }
 

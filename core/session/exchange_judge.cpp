@@ -211,7 +211,7 @@ const ExchangeJudgement &ExchangeJudge::judge(const http::HttpRequest &request,
     ExchangeJudgement judgement =
         judgeExchange(request, response, QUrl(QString::fromLatin1(url)), m_profile);
     judgement.summaryUtf8 = judgement.summary.toUtf8();
-    return *m_cache.insert(hash, std::move(judgement));
+    return *m_cache.insert(hash, judgement);
 }
 
 } // namespace corslab::session
