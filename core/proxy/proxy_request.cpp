@@ -241,10 +241,11 @@ namespace {
 class HeadWriter
 {
 public:
-    HeadWriter(QByteArray &out, qsizetype bytes) : m_out(out), m_start(out.size())
+    HeadWriter(QByteArray &out, qsizetype bytes)
     {
-        out.resize(m_start + bytes);
-        m_p = out.data() + m_start;
+        const qsizetype start = out.size();
+        out.resize(start + bytes);
+        m_p = out.data() + start;
         m_end = m_p + bytes;
     }
     ~HeadWriter() { Q_ASSERT(m_p == m_end); }
@@ -261,10 +262,8 @@ public:
     }
 
 private:
-    QByteArray &m_out;
-    qsizetype m_start;
-    char *m_p;
-    char *m_end;
+    char *m_p = nullptr;
+    char *m_end = nullptr;
 };
 
 // Decimal digits of \a n into \a buffer (at least 20 bytes).
