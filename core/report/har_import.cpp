@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSet>
@@ -61,7 +62,60 @@ struct EntryFacts
     bool preflight = false;  ///< `_resourceType` "preflight" or `_initiator.type` "preflight"
     QByteArray preflightFor; ///< `_initiator.url` of a preflight
     bool noResponse = false; ///< status 0 and no response header
+    qint64 issuedAtMs = 0;   ///< `startedDateTime`: when the page issued the request
 };
+
+// How far apart DevTools may date a request and the preflight it started for it.
+constexpr qint64 kPreflightIssueSlackMs = 1000;
+
+// The entry a preflight was sent for: of the requests to its URL (\a sameUrl), the one not yet
+// matched that was issued nearest to it.
+qsizetype actualOfPreflight(const QList<EntryFacts> &facts, qsizetype preflight,
+                            const QList<qsizetype> &sameUrl, const QList<bool> &taken)
+{
+    const qint64 issued = facts.at(preflight).issuedAtMs;
+    qsizetype best = -1;
+    qint64 bestGap = kPreflightIssueSlackMs + 1;
+    for (qsizetype j : sameUrl) {
+        const qint64 gap = std::abs(facts.at(j).issuedAtMs - issued);
+        if (!taken.at(j) && gap < bestGap) {
+            best = j;
+            bestGap = gap;
+        }
+    }
+    return best;
+}
+
+// Chromium dates a preflighted request from when the page issued it, before its preflight, and
+// counts the preflight inside its timings; on the wire it went only after the preflight's answer.
+// Placing it there keeps it after its preflight whatever the clocks of the two entries say.
+void placeActualsAfterTheirPreflights(QList<CapturedExchange> *xs, const QList<EntryFacts> &facts)
+{
+    QHash<QByteArray, QList<qsizetype>> requestsByUrl;
+    for (qsizetype i = 0; i < xs->size(); ++i) {
+        if (!facts.at(i).preflight)
+            requestsByUrl[xs->at(i).url].append(i);
+    }
+    QList<bool> taken(xs->size(), false);
+    for (qsizetype i = 0; i < xs->size(); ++i) {
+        if (!facts.at(i).preflight || xs->at(i).status == 0)
+            continue;
+        const qsizetype actual =
+            actualOfPreflight(facts, i, requestsByUrl.value(xs->at(i).url), taken);
+        if (actual < 0)
+            continue;
+        taken[actual] = true;
+        const CapturedExchange &p = xs->at(i);
+        CapturedExchange &a = (*xs)[actual];
+        const qint64 answered = std::max({p.firstByteAtMs, p.startedAtMs});
+        if (a.startedAtMs >= answered)
+            continue;
+        a.startedAtMs = answered;
+        if (a.firstByteAtMs)
+            a.firstByteAtMs = std::max(a.firstByteAtMs, a.startedAtMs);
+        a.finishedAtMs = std::max({a.finishedAtMs, a.firstByteAtMs, a.startedAtMs});
+    }
+}
 
 class HarReader : public base::JsonReader
 {
@@ -484,6 +538,7 @@ bool HarReader::entry(const QJsonValue &value, const QString &field, CapturedExc
         initiator.value(QStringLiteral("type")).toString() == QLatin1String("preflight");
     facts->preflightFor = initiator.value(QStringLiteral("url")).toString().toLatin1();
     facts->noResponse = x->status == 0 && x->responseHeaders.isEmpty();
+    facts->issuedAtMs = issued;
     return true;
 }
 
@@ -637,21 +692,26 @@ bool parseHar(const QByteArray &json, HarImport *out, QString *error)
                 preflighted.insert(facts.at(i).preflightFor);
             }
         }
-        QList<CapturedExchange> kept;
-        kept.reserve(result.exchanges.size());
+        placeActualsAfterTheirPreflights(&result.exchanges, facts);
+        // In the order the requests went on the wire, as a proxy captures them; a preflight
+        // before the request it answered when both are dated the same millisecond.
+        QList<qsizetype> order;
         for (qsizetype i = 0; i < facts.size(); ++i) {
             const EntryFacts &f = facts.at(i);
-            if (!f.preflight && f.noResponse && preflighted.contains(result.exchanges.at(i).url)) {
+            if (!f.preflight && f.noResponse && preflighted.contains(result.exchanges.at(i).url))
                 ++result.neverSent;
-                continue;
-            }
-            kept.append(std::move(result.exchanges[i]));
+            else
+                order.append(i);
         }
-        // In the order the requests went on the wire, as a proxy captures them.
-        std::stable_sort(kept.begin(), kept.end(),
-                         [](const CapturedExchange &a, const CapturedExchange &b) {
-                             return a.startedAtMs < b.startedAtMs;
-                         });
+        std::stable_sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) {
+            const qint64 ta = result.exchanges.at(a).startedAtMs;
+            const qint64 tb = result.exchanges.at(b).startedAtMs;
+            return ta != tb ? ta < tb : facts.at(a).preflight && !facts.at(b).preflight;
+        });
+        QList<CapturedExchange> kept;
+        kept.reserve(order.size());
+        for (qsizetype i : order)
+            kept.append(std::move(result.exchanges[i]));
         result.exchanges = std::move(kept);
     }
     *out = std::move(result);

@@ -253,6 +253,11 @@ QByteArray entry(const QByteArray &request = {}, const QByteArray &response = {}
     return e.replace("$REQ", request).replace("$RESP", response).replace("$MORE", more);
 }
 
+qint64 msOf(const char *isoTime)
+{
+    return QDateTime::fromString(QString::fromLatin1(isoTime), Qt::ISODateWithMs).toMSecsSinceEpoch();
+}
+
 // As DevTools writes it: the PUT is listed before the preflight sent for it, HTTP/2
 // pseudo-headers, a blocked request with its real status and "_error", and a request never sent
 // because its preflight failed.
@@ -569,6 +574,44 @@ private Q_SLOTS:
         QVERIFY(s.exchange(b).error.isEmpty());
         const ExchangeRow admin = s.row(indexOfUrl(s, "https://api.example.net/admin", "OPTIONS"));
         QCOMPARE(admin.verdict.state, VerdictState::Blocked);
+    }
+
+    void aPreflightedRequestDatedBeforeItsPreflightFollowsIt()
+    {
+        // Seen from Chromium under load: the PUT is dated from when the page issued it, 4 ms
+        // before its preflight, and its timings (the preflight counted inside "wait") put it on
+        // the wire before the preflight's answer. It went after; it is paired with it.
+        QByteArray har = chromeShapedLog();
+        har.replace(R"("startedDateTime": "2024-05-01T10:40:00.000Z")",
+                    R"("startedDateTime": "2024-05-01T10:40:00.988Z")");
+        har.replace(R"("blocked": 20, "dns": -1, "ssl": -1, "connect": -1,
+                                     "send": 0.5, "wait": 5, "receive": 3.5})",
+                    R"("blocked": 2.174, "dns": -1, "ssl": -1, "connect": -1,
+                                     "send": 0.111, "wait": 4.338, "receive": 0})");
+        har.replace(R"("startedDateTime": "2024-05-01T10:40:00.005Z", "time": 9)",
+                    R"("startedDateTime": "2024-05-01T10:40:00.992Z", "time": 3.263)");
+        har.replace(R"("blocked": 1, "dns": -1, "ssl": -1, "connect": -1,
+                                     "send": 0, "wait": 5, "receive": 3})",
+                    R"("blocked": -0.779, "dns": -1, "ssl": -1, "connect": -1,
+                                     "send": 0.112, "wait": 3.151, "receive": 0})");
+        HarImport imported;
+        QString error;
+        QVERIFY2(parseHar(har, &imported, &error), qPrintable(error));
+        QCOMPARE(imported.exchanges.at(0).method, QByteArray("OPTIONS"));
+        QCOMPARE(imported.exchanges.at(1).method, QByteArray("PUT"));
+        const CapturedExchange &pf = imported.exchanges.at(0);
+        const CapturedExchange &put = imported.exchanges.at(1);
+        QCOMPARE(pf.startedAtMs, msOf("2024-05-01T10:40:00.992Z"));
+        QCOMPARE(put.startedAtMs, pf.firstByteAtMs);
+        QVERIFY(put.firstByteAtMs >= put.startedAtMs && put.finishedAtMs >= put.firstByteAtMs);
+
+        Session s;
+        QVERIFY2(loadHar(har, &s, &error), qPrintable(error));
+        const ExchangeRow preflight =
+            s.row(indexOfUrl(s, "https://api.example.net/items", "OPTIONS"));
+        const ExchangeRow actual = s.row(indexOfUrl(s, "https://api.example.net/items", "PUT"));
+        QCOMPARE(actual.pairing, PairingState::Paired);
+        QCOMPARE(actual.pairedId, preflight.id);
     }
 
     void firefoxShapedLogImports()
