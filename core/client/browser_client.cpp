@@ -74,6 +74,9 @@ private:
     void followRedirect(const cors::ResponseSpec &response);
     void judgeFinal(const cors::ResponseSpec &response);
     void finish(cors::CorsError error, const QString &failure);
+    void keepJudgement(const cors::Scenario &scenario, const cors::Verdict &verdict);
+    void failOnNetwork(cors::CorsError error, const QString &failure);
+    void seedCookies();
     bool includeCredentials() const;
     void send(const OutgoingRequest &request,
               void (FetchRun::*handler)(const session::CapturedExchange &));
@@ -151,6 +154,8 @@ cors::Scenario FetchRun::scenario() const
     s.method = m_method;
     s.headers = m_headers;
     s.credentials = m_request.credentials;
+    s.mode = m_request.mode;
+    s.redirect = m_request.redirect;
     return s;
 }
 
@@ -180,6 +185,7 @@ void FetchRun::start()
     const cors::Verdict constructed = cors::evaluate(scenario(), m_profile);
     if (const cors::Check *failed = constructed.failedCheck();
         failed && failed->phase == cors::Phase::Request) {
+        keepJudgement(scenario(), constructed);
         finish(constructed.error, requestErrorSentence(constructed.error, failed->seen));
         return;
     }
@@ -189,6 +195,7 @@ void FetchRun::start()
     if (!m_body.isEmpty() && !base::containsHeader(m_headers, "content-type"))
         m_headers.append(
             {QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain;charset=UTF-8")});
+    seedCookies();
     startHop();
 }
 
@@ -204,6 +211,15 @@ void FetchRun::startHop()
     m_cacheAtHop = m_client.preflightCache;
     m_hopNowMs = m_client.nowMs();
     const cors::Verdict probe = cors::evaluate(s, m_profile, m_cacheAtHop, m_hopNowMs);
+    // #main-fetch step 12: mode "same-origin" to another origin, or CORS to a scheme without
+    // it, fails before anything is sent.
+    if (const cors::Check *failed = probe.failedCheck();
+        failed && (failed->step == cors::Step::RequestMode ||
+                   failed->step == cors::Step::CorsScheme)) {
+        keepJudgement(s, probe);
+        finish(probe.error, {});
+        return;
+    }
     if (probe.preflightFromCache)
         outcome.preflightFromCache = true;
     if (probe.preflightRequired)
@@ -243,8 +259,8 @@ void FetchRun::onPreflight(const session::CapturedExchange &exchange)
     outcome.exchanges.last().credentialsIncluded = includeCredentials();
     if (!exchange.error.isEmpty()) {
         // #cors-preflight-fetch step 7: a network error; Chromium calls it InvalidResponse.
-        finish(cors::CorsError::InvalidResponse,
-               QStringLiteral("the CORS-preflight request failed: %1").arg(exchange.error));
+        failOnNetwork(cors::CorsError::InvalidResponse,
+                      QStringLiteral("the CORS-preflight request failed: %1").arg(exchange.error));
         return;
     }
     m_preflightResponse = cors::ResponseSpec{exchange.status, exchange.responseHeaders};
@@ -252,6 +268,7 @@ void FetchRun::onPreflight(const session::CapturedExchange &exchange)
     s.preflight = m_preflightResponse;
     // Judged without the cache: this preflight went out because the cache did not cover it.
     const cors::Verdict verdict = cors::evaluate(s, m_profile);
+    keepJudgement(s, verdict);
     if (!verdict.preflightOk) {
         finish(verdict.error, {}); // the actual request is never sent
         return;
@@ -276,12 +293,23 @@ void FetchRun::sendActual()
     context.method = m_method;
     context.scriptHeaders = m_headers;
     context.body = m_body;
-    // Fetch "append a request Origin header": with CORS, or for any method but GET and HEAD.
-    if (m_corsTainting || (m_method != "GET" && m_method != "HEAD"))
+    // Fetch "append a request Origin header": with CORS tainting, or for any method but GET and
+    // HEAD (a no-cors GET carries none).
+    const bool corsRequest = m_corsTainting && m_request.mode == cors::RequestMode::Cors;
+    if (corsRequest || (m_method != "GET" && m_method != "HEAD"))
         context.origin = scenario().origin.serialize();
     context.site = m_site;
+    context.mode = m_request.mode;
     if (m_cookiesAllowed)
         context.cookie = m_client.cookies.cookieHeaderFor(m_url, QDateTime::currentDateTimeUtc());
+    if (!m_request.cookies.isEmpty() && !m_cookiesAllowed)
+        outcome.notes << (includeCredentials()
+                              ? QStringLiteral("the cookies given were not sent: the request is "
+                                               "cross-site and the browser withholds "
+                                               "third-party cookies")
+                              : QStringLiteral("the cookies given were not sent: credentials "
+                                               "mode %1 sends none to another origin")
+                                    .arg(cors::credentialsModeName(m_request.credentials)));
     context.userAgent = m_userAgent;
     send({m_url, m_method, actualRequestHeaders(context), m_body}, &FetchRun::onActual);
 }
@@ -291,7 +319,7 @@ void FetchRun::onActual(const session::CapturedExchange &exchange)
     outcome.exchanges.append(exchange);
     outcome.exchanges.last().credentialsIncluded = includeCredentials();
     if (!exchange.error.isEmpty()) {
-        finish(cors::CorsError::None, exchange.error); // the page sees "TypeError: Failed to fetch"
+        failOnNetwork(cors::CorsError::None, exchange.error); // the page: "Failed to fetch"
         return;
     }
     // The network layer stores cookies before any CORS check: a blocked response still sets them.
@@ -320,6 +348,7 @@ void FetchRun::followRedirect(const cors::ResponseSpec &response)
     const qsizetype nextHop = firstCheckOfNextHop(verdict);
     for (qsizetype i = 0; i < nextHop; ++i) {
         if (!verdict.checks.at(i).ok) {
+            keepJudgement(s, verdict);
             finish(verdict.error, {});
             return;
         }
@@ -354,8 +383,31 @@ void FetchRun::judgeFinal(const cors::ResponseSpec &response)
     s.response = response;
     // The cache as this hop's decision read it: a preflight it covered stays covered.
     const cors::Verdict verdict = cors::evaluate(s, m_profile, m_cacheAtHop, m_hopNowMs);
+    keepJudgement(s, verdict);
     outcome.exposed = verdict.exposed;
     finish(verdict.error, {});
+}
+
+void FetchRun::keepJudgement(const cors::Scenario &scenario, const cors::Verdict &verdict)
+{
+    outcome.judged = true;
+    outcome.scenario = scenario;
+    outcome.verdict = verdict;
+}
+
+void FetchRun::failOnNetwork(cors::CorsError error, const QString &failure)
+{
+    outcome.networkFailure = m_http ? m_http->failure() : NetworkFailure::Other;
+    finish(error, failure);
+}
+
+// The cookies the user says the browser holds, stored as if the URL's host had set them.
+void FetchRun::seedCookies()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const QByteArray &cookie : m_request.cookies)
+        m_client.cookies.storeFromResponse({{QByteArrayLiteral("Set-Cookie"), cookie + "; Path=/"}},
+                                           m_url, now);
 }
 
 void FetchRun::finish(cors::CorsError error, const QString &failure)

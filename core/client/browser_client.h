@@ -3,6 +3,8 @@
 #include "cors/browser_profile.h"
 #include "cors/cors_error.h"
 #include "cors/scenario.h"
+#include "cors/verdict.h"
+#include "http_client.h"
 #include "http/http_message.h"
 #include "session/captured_exchange.h"
 
@@ -27,7 +29,12 @@ struct ComposedRequest
     QByteArray method = QByteArrayLiteral("GET");
     base::HeaderList headers; ///< the headers the script sets (forbidden ones are dropped)
     cors::CredentialsMode credentials = cors::CredentialsMode::SameOrigin;
+    cors::RequestMode mode = cors::RequestMode::Cors;
+    cors::RedirectMode redirect = cors::RedirectMode::Follow;
     QByteArray body;
+    /// Cookies ("name=value") the browser holds for the URL's host before the request, as if
+    /// that host had set them; they go out under the same rules as any cookie.
+    QList<QByteArray> cookies;
 
     /// Checks every field. False with \a error naming the field and what was expected
     /// ("url: expected an absolute http:// or https:// URL, got \"ftp://x\"").
@@ -49,6 +56,16 @@ struct FetchOutcome
     /// `failure` says how), None for a network failure of the actual request.
     cors::CorsError error = cors::CorsError::None;
     QString failure; ///< a network failure or an invalid request, as a sentence; empty when none
+    NetworkFailure networkFailure = NetworkFailure::None; ///< the kind of network failure
+    /// The engine's last judgement (of the request, the preflight, or the final response) and
+    /// the scenario it judged; `judged` is false when nothing was judged (a network failure
+    /// before any response).
+    bool judged = false;
+    cors::Scenario scenario;
+    cors::Verdict verdict;
+    /// Things the page would not see but the user should know ("the cookies given were not
+    /// sent: ...").
+    QStringList notes;
 };
 
 /// \brief Sends requests the way a browser's fetch() does, so the composer and the scenarios

@@ -78,6 +78,17 @@ bool ComposedRequest::validate(QString *error) const
                                        .arg(shown(value)));
     }
 
+    for (qsizetype i = 0; i < cookies.size(); ++i) {
+        const QByteArray &cookie = cookies.at(i);
+        const qsizetype eq = cookie.indexOf('=');
+        if (eq <= 0 || !base::isHttpToken(cookie.left(eq)) || cookie.contains(';') ||
+            cookie.contains('\r') || cookie.contains('\n') || cookie.contains('\0'))
+            return setError(error, QStringLiteral("cookies[%1]: expected name=value (a token, "
+                                                  "'=', a value without ';'), got %2")
+                                       .arg(i)
+                                       .arg(shown(cookie)));
+    }
+
     // new Request() step 35: GET and HEAD requests have no body (fetch() throws a TypeError).
     const QByteArray normalized = cors::normalizeMethod(method);
     if (!body.isEmpty() && (normalized == "GET" || normalized == "HEAD"))

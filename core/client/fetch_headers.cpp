@@ -7,10 +7,11 @@ namespace corslab::client {
 
 namespace {
 
-void appendFetchMetadata(base::HeaderList &headers, FetchSite site)
+void appendFetchMetadata(base::HeaderList &headers, FetchSite site,
+                         cors::RequestMode mode = cors::RequestMode::Cors)
 {
     headers.append({QByteArrayLiteral("Sec-Fetch-Site"), fetchSiteValue(site)});
-    headers.append({QByteArrayLiteral("Sec-Fetch-Mode"), QByteArrayLiteral("cors")});
+    headers.append({QByteArrayLiteral("Sec-Fetch-Mode"), cors::requestModeName(mode).toLatin1()});
     headers.append({QByteArrayLiteral("Sec-Fetch-Dest"), QByteArrayLiteral("empty")});
 }
 
@@ -62,7 +63,7 @@ base::HeaderList actualRequestHeaders(const ActualRequestContext &context)
         headers.append({QByteArrayLiteral("User-Agent"), context.userAgent});
     if (context.origin)
         headers.append({QByteArrayLiteral("Origin"), *context.origin});
-    appendFetchMetadata(headers, context.site);
+    appendFetchMetadata(headers, context.site, context.mode);
     if (!context.cookie.isEmpty())
         headers.append({QByteArrayLiteral("Cookie"), context.cookie});
     return headers;

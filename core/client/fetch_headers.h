@@ -2,6 +2,7 @@
 
 #include "cors/browser_profile.h"
 #include "cors/origin.h"
+#include "cors/scenario.h"
 #include "http/http_message.h"
 
 #include <QUrl>
@@ -34,6 +35,7 @@ struct ActualRequestContext
     /// The `Origin` value, when Fetch appends one (CORS, or a method other than GET/HEAD).
     std::optional<QByteArray> origin;
     FetchSite site = FetchSite::SameOrigin;
+    cors::RequestMode mode = cors::RequestMode::Cors; ///< the request's mode: Sec-Fetch-Mode
     QByteArray cookie; ///< the `Cookie` value; empty: none
     QByteArray userAgent;
 };

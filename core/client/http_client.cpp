@@ -72,6 +72,7 @@ void HttpClient::send(const OutgoingRequest &request, Callback done)
     closeSocket();
     m_done = std::move(done);
     m_finished = false;
+    m_failure = NetworkFailure::None;
     m_connected = false;
     m_exchange = session::CapturedExchange();
     m_exchange.startedAtMs = epochMs();
@@ -161,13 +162,13 @@ void HttpClient::handle(const http::ResponseParser::Output &out)
         m_exchange.responseHeaders = out.head->headers;
     }
     if (out.error) {
-        finish(QStringLiteral("malformed response from %1: %2")
+        finish(NetworkFailure::Malformed, QStringLiteral("malformed response from %1: %2")
                    .arg(where(), QString::fromLatin1(out.error->reason)));
         return;
     }
     m_exchange.responseBody.stored.append(out.decodedBody);
     if (out.complete)
-        finish(QString());
+        finish(NetworkFailure::None, QString());
 }
 
 void HttpClient::onDisconnected()
@@ -181,11 +182,12 @@ void HttpClient::onDisconnected()
     // The server closed: a close-delimited body ends here, anything else was cut short.
     const http::ResponseParser::Output out = m_parser.finish();
     if (!out.error && !out.complete) {
-        finish(QStringLiteral("%1 closed the connection").arg(where()));
+        finish(NetworkFailure::Reset, QStringLiteral("%1 closed the connection").arg(where()));
         return;
     }
     if (out.error) {
-        finish(QStringLiteral("%1: %2").arg(where(), QString::fromLatin1(out.error->reason)));
+        finish(NetworkFailure::Malformed,
+               QStringLiteral("%1: %2").arg(where(), QString::fromLatin1(out.error->reason)));
         return;
     }
     handle(out);
@@ -198,7 +200,7 @@ void HttpClient::onError()
     // A close after the request went out: onDisconnected() lets the parser judge the response.
     if (m_socket->error() == QAbstractSocket::RemoteHostClosedError && m_connected)
         return;
-    finish(socketErrorReason());
+    finish(socketFailure(), socketErrorReason());
 }
 
 void HttpClient::onTimeout()
@@ -206,13 +208,13 @@ void HttpClient::onTimeout()
     if (m_finished)
         return;
     if (!m_connected)
-        finish(QStringLiteral("no connection to %1 within %2 s")
+        finish(NetworkFailure::Timeout, QStringLiteral("no connection to %1 within %2 s")
                    .arg(where(), seconds(m_options.timeoutMs)));
     else if (m_exchange.firstByteAtMs == 0)
-        finish(QStringLiteral("no response from %1 within %2 s")
+        finish(NetworkFailure::Timeout, QStringLiteral("no response from %1 within %2 s")
                    .arg(where(), seconds(m_options.timeoutMs)));
     else
-        finish(QStringLiteral("the response from %1 did not complete within %2 s")
+        finish(NetworkFailure::Timeout, QStringLiteral("the response from %1 did not complete within %2 s")
                    .arg(where(), seconds(m_options.timeoutMs)));
 }
 
@@ -247,13 +249,57 @@ QString HttpClient::socketErrorReason() const
     }
 }
 
+NetworkFailure HttpClient::socketFailure() const
+{
+    switch (m_socket->error()) {
+    case QAbstractSocket::ConnectionRefusedError:
+        return NetworkFailure::Refused;
+    case QAbstractSocket::HostNotFoundError:
+        return NetworkFailure::Dns;
+    case QAbstractSocket::RemoteHostClosedError:
+        return NetworkFailure::Reset;
+    case QAbstractSocket::SslHandshakeFailedError:
+    case QAbstractSocket::SslInternalError:
+    case QAbstractSocket::SslInvalidUserDataError:
+        return NetworkFailure::Tls;
+    case QAbstractSocket::SocketTimeoutError:
+        return NetworkFailure::Timeout;
+    default:
+        return NetworkFailure::Other;
+    }
+}
+
+QString networkFailureName(NetworkFailure failure)
+{
+    switch (failure) {
+    case NetworkFailure::None:
+        return {};
+    case NetworkFailure::Dns:
+        return QStringLiteral("dns");
+    case NetworkFailure::Refused:
+        return QStringLiteral("refused");
+    case NetworkFailure::Tls:
+        return QStringLiteral("tls");
+    case NetworkFailure::Timeout:
+        return QStringLiteral("timeout");
+    case NetworkFailure::Reset:
+        return QStringLiteral("reset");
+    case NetworkFailure::Malformed:
+        return QStringLiteral("malformed");
+    case NetworkFailure::Other:
+        break;
+    }
+    return QStringLiteral("other");
+}
+
 // Ends the exchange (failed with \a error, unless it is empty) and reports it; the callback
 // comes last because it may schedule this client's deletion.
-void HttpClient::finish(const QString &error)
+void HttpClient::finish(NetworkFailure failure, const QString &error)
 {
     if (m_finished)
         return;
     m_finished = true;
+    m_failure = failure;
     m_deadline.stop();
     m_exchange.error = error;
     m_exchange.responseBody.size = m_parser.bodyBytes();

@@ -19,6 +19,21 @@ class LocalClientPorts;
 
 namespace corslab::client {
 
+/// Why a request got no (complete) response: what `corslab-cli check` tells apart.
+enum class NetworkFailure {
+    None,      ///< a complete response
+    Dns,       ///< the host name has no address
+    Refused,   ///< nothing listens on the port
+    Tls,       ///< the TLS handshake failed (certificate, protocol)
+    Timeout,   ///< no connection, no response, or an incomplete one within the deadline
+    Reset,     ///< the connection was closed or reset before the response was complete
+    Malformed, ///< the response is not valid HTTP/1.1
+    Other,     ///< any other socket error
+};
+
+/// "dns", "refused", "tls", "timeout", "reset", "malformed", "other" ("" for None).
+QString networkFailureName(NetworkFailure failure);
+
 /// One request for HttpClient: exactly what goes on the wire, nothing added.
 struct OutgoingRequest
 {
@@ -67,6 +82,8 @@ public:
     /// Connects to \a request's URL and sends it. The exchange handed to \a done carries the
     /// response, or `error` with a sentence saying what failed and where.
     void send(const OutgoingRequest &request, Callback done);
+    /// What went wrong with the last send() (None once its response is complete).
+    NetworkFailure failure() const { return m_failure; }
 
 private:
     void onConnected();
@@ -76,10 +93,11 @@ private:
     void onError();
     void onTimeout();
     void handle(const http::ResponseParser::Output &out);
-    void finish(const QString &error);
+    void finish(NetworkFailure failure, const QString &error);
     void closeSocket();
     QString where() const;
     QString socketErrorReason() const;
+    NetworkFailure socketFailure() const;
 
     HttpClientOptions m_options;
     Callback m_done;
@@ -90,6 +108,7 @@ private:
     bool m_tls = false;
     bool m_connected = false;
     bool m_finished = true;
+    NetworkFailure m_failure = NetworkFailure::None;
     quint16 m_localPort = 0;        ///< registered in m_options.localPorts while connected
     QTcpSocket *m_socket = nullptr; ///< a QSslSocket for https
     http::ResponseParser m_parser;
