@@ -1,3 +1,4 @@
+#include "check_command.h"
 #include "config_command.h"
 #include "evaluate_command.h"
 #include "har_command.h"
@@ -15,6 +16,9 @@ const char *const kUsage =
     "\n"
     "Commands:\n"
     "  evaluate FILE|-   Judge one CORS scenario (JSON) and print the verdict\n"
+    "  check URL         Send a request to a real API as a browser would and judge it; also\n"
+    "                    --contract FILE (CORS as a contract in CI) and --openapi FILE\n"
+    "  contract init     Write the contract that a recorded session or HAR satisfies\n"
     "  serve             Run the playground server (demo origins, live CORS policy)\n"
     "  proxy             Run the intercepting proxy: capture, pair and judge a browser's traffic\n"
     "  config            Print the nginx, Express, ... configuration of a playground CORS policy\n"
@@ -45,6 +49,8 @@ int main(int argc, char *argv[])
     args.removeAt(1); // the parser of each command sees "corslab-cli [options] args"
     if (command == QLatin1String("evaluate"))
         return runEvaluateCommand(args, out, err);
+    if (command == QLatin1String("check"))
+        return runCheckCommand(args, out, err);
     if (command == QLatin1String("serve"))
         return runServeCommand(args, out, err);
     if (command == QLatin1String("proxy"))

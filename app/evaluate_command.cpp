@@ -1,6 +1,7 @@
 #include "evaluate_command.h"
 
 #include "cli_common.h"
+#include "verdict_text.h"
 #include "cors/browser_profile.h"
 #include "cors/cors_engine.h"
 #include "cors/explanation.h"
@@ -34,44 +35,6 @@ bool readInput(const QString &path, QByteArray *data, QString *error)
     }
     *data = file.readAll();
     return true;
-}
-
-void printText(const QJsonObject &v, QTextStream &out)
-{
-    out << v.value(QStringLiteral("summary")).toString() << "\n\n";
-    int n = 1;
-    for (const auto &c : v.value(QStringLiteral("checks")).toArray()) {
-        const QJsonObject check = c.toObject();
-        out << (check.value(QStringLiteral("ok")).toBool() ? "  ✓ " : "  ✗ ") << n++ << ' '
-            << check.value(QStringLiteral("step")).toString() << " ["
-            << check.value(QStringLiteral("phase")).toString() << "]\n      "
-            << check.value(QStringLiteral("explanation")).toString() << '\n';
-        if (check.value(QStringLiteral("fix")).isString())
-            out << "      Fix: " << check.value(QStringLiteral("fix")).toString() << '\n';
-    }
-    const QJsonObject fix = v.value(QStringLiteral("fix")).toObject();
-    if (!fix.isEmpty())
-        out << "\nFix: " << fix.value(QStringLiteral("summary")).toString() << '\n';
-    const QJsonObject client = fix.value(QStringLiteral("client")).toObject();
-    if (!client.isEmpty())
-        out << "Page-side: " << client.value(QStringLiteral("summary")).toString() << '\n';
-    const QJsonObject messages = v.value(QStringLiteral("messages")).toObject();
-    if (!messages.isEmpty()) {
-        out << "\nChrome console:  " << messages.value(QStringLiteral("chromium")).toString()
-            << '\n';
-        if (!messages.value(QStringLiteral("firefox")).toString().isEmpty())
-            out << "Firefox reason:  " << messages.value(QStringLiteral("firefox")).toString()
-                << '\n';
-        if (!messages.value(QStringLiteral("safari")).toString().isEmpty())
-            out << "Safari console:  " << messages.value(QStringLiteral("safari")).toString()
-                << '\n';
-    }
-    const QJsonArray warnings = v.value(QStringLiteral("warnings")).toArray();
-    if (!warnings.isEmpty()) {
-        out << "\nWarnings:\n";
-        for (const auto &w : warnings)
-            out << "  ! " << w.toString() << '\n';
-    }
 }
 
 } // namespace
@@ -131,7 +94,7 @@ int runEvaluateCommand(const QStringList &arguments, QTextStream &out, QTextStre
     const BrowserProfile &profile = *BrowserProfile::byName(scenario.browser);
     const QJsonObject verdict = verdictToJson(evaluate(scenario, profile), scenario, profile);
     if (fmt == QLatin1String("text"))
-        printText(verdict, out);
+        printVerdictText(verdict, out);
     else
         out << QJsonDocument(verdict).toJson(parser.isSet(compact) ? QJsonDocument::Compact
                                                                    : QJsonDocument::Indented)

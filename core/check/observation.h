@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/header_list.h"
+#include "client/browser_client.h"
 #include "cors/cors_error.h"
 
 #include <QByteArray>
@@ -28,5 +29,9 @@ struct Observation
 
 /// True when the response's `Vary` names `Origin` (or is `*`): caches keep one answer per origin.
 bool varyCoversOrigin(const base::HeaderList &responseHeaders);
+
+/// The facts of one fetch() as \a browser made it: its verdict, what the page can read, and
+/// the headers caches and preflight lifetimes depend on.
+Observation observe(const client::FetchOutcome &outcome, const QString &browser);
 
 } // namespace corslab::check

@@ -197,7 +197,7 @@ bool scenarioFromJsonText(const QByteArray &text, Scenario *out, QString *error)
     return scenarioFromJson(doc.object(), out, error);
 }
 
-static QJsonArray headersToJson(const HeaderList &headers)
+QJsonArray headerListToJson(const HeaderList &headers)
 {
     QJsonArray out;
     for (const Header &h : headers)
@@ -208,7 +208,7 @@ static QJsonArray headersToJson(const HeaderList &headers)
 static QJsonObject responseToJson(const ResponseSpec &r)
 {
     return QJsonObject{{QStringLiteral("status"), r.status},
-                       {QStringLiteral("headers"), headersToJson(r.headers)}};
+                       {QStringLiteral("headers"), headerListToJson(r.headers)}};
 }
 
 QJsonObject scenarioToJson(const Scenario &s)
@@ -216,7 +216,7 @@ QJsonObject scenarioToJson(const Scenario &s)
     QJsonObject request{{QStringLiteral("url"), s.url().toString()},
                         {QStringLiteral("origin"), QString::fromLatin1(s.origin.serialize())},
                         {QStringLiteral("method"), QString::fromLatin1(s.method)},
-                        {QStringLiteral("headers"), headersToJson(s.headers)},
+                        {QStringLiteral("headers"), headerListToJson(s.headers)},
                         {QStringLiteral("credentials"), credentialsModeName(s.credentials)},
                         {QStringLiteral("mode"), requestModeName(s.mode)},
                         {QStringLiteral("redirect"), redirectModeName(s.redirect)}};

@@ -2,6 +2,7 @@
 
 #include "scenario.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -14,5 +15,7 @@ bool scenarioFromJson(const QJsonObject &json, Scenario *out, QString *error);
 bool scenarioFromJsonText(const QByteArray &text, Scenario *out, QString *error);
 /// The scenario in the same shape (defaults written out), for reports and fixes.
 QJsonObject scenarioToJson(const Scenario &scenario);
+/// A header list as JSON: [["Name", "value"], ...] in order.
+QJsonArray headerListToJson(const HeaderList &headers);
 
 } // namespace corslab::cors

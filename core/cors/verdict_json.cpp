@@ -10,14 +10,6 @@ namespace corslab::cors {
 
 namespace {
 
-QJsonArray headersToJson(const HeaderList &headers)
-{
-    QJsonArray out;
-    for (const Header &h : headers)
-        out.append(QJsonArray{QString::fromLatin1(h.first), QString::fromLatin1(h.second)});
-    return out;
-}
-
 QJsonValue patchToJson(const std::optional<HeaderPatch> &patch)
 {
     if (!patch || patch->isEmpty())
@@ -27,7 +19,7 @@ QJsonValue patchToJson(const std::optional<HeaderPatch> &patch)
         remove.append(QString::fromLatin1(r));
     return QJsonObject{
         {QStringLiteral("status"), patch->status ? QJsonValue(*patch->status) : QJsonValue::Null},
-        {QStringLiteral("set"), headersToJson(patch->set)},
+        {QStringLiteral("set"), headerListToJson(patch->set)},
         {QStringLiteral("remove"), remove}};
 }
 
@@ -89,7 +81,7 @@ QJsonObject verdictToJson(const Verdict &v, const Scenario &s, const BrowserProf
         out.insert(QStringLiteral("preflight_request"),
                    QJsonObject{{QStringLiteral("method"), QStringLiteral("OPTIONS")},
                                {QStringLiteral("url"), s.url().toString()},
-                               {QStringLiteral("headers"), headersToJson(v.preflightRequest)}});
+                               {QStringLiteral("headers"), headerListToJson(v.preflightRequest)}});
         out.insert(QStringLiteral("preflight_ok"), v.preflightOk);
         out.insert(QStringLiteral("preflight_cache_seconds"),
                    v.preflightOk ? QJsonValue(double(v.preflightCacheSeconds)) : QJsonValue::Null);

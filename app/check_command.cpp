@@ -1,0 +1,94 @@
+#include "check_command.h"
+
+#include "check/check_json.h"
+#include "check_command_options.h"
+#include "verdict_text.h"
+
+#include <QJsonDocument>
+#include <QTextStream>
+
+using namespace corslab;
+
+namespace {
+
+enum ExitCode { kExposed = 0, kBlocked = 1, kNetworkFailure = 3 };
+
+int exitCodeOf(const QList<check::CheckResult> &results)
+{
+    bool blocked = false;
+    for (const check::CheckResult &r : results) {
+        if (!r.observation.networkFailure.isEmpty())
+            return kNetworkFailure;
+        blocked = blocked || !r.observation.exposed;
+    }
+    return blocked ? kBlocked : kExposed;
+}
+
+void printResultText(const check::CheckResult &r, const client::ComposedRequest &request,
+                     QTextStream &out)
+{
+    out << "━━ " << r.browser << ": " << QString::fromLatin1(request.method) << ' '
+        << request.url.toString() << " from " << QString::fromUtf8(request.origin) << "\n\n";
+    printExchangesSideBySide(r.outcome.exchanges, out);
+    for (const QString &note : r.outcome.notes)
+        out << "Note: " << note << '\n';
+    if (r.outcome.networkFailure != client::NetworkFailure::None)
+        out << "Network failure (" << client::networkFailureName(r.outcome.networkFailure)
+            << "): " << r.outcome.failure << "\n\n";
+    if (r.outcome.judged)
+        printVerdictText(check::checkResultToJson(r), out);
+    else if (r.outcome.networkFailure == client::NetworkFailure::None)
+        out << r.outcome.failure << '\n';
+    out << '\n';
+}
+
+int checkUrl(const CheckCommandOptions &o, QTextStream &out)
+{
+    QList<check::CheckJob> jobs;
+    for (const QString &browser : o.browsers)
+        jobs.append({o.request, browser});
+    const QList<check::CheckResult> results = check::runChecks(jobs, o.runner);
+    const QStringList differences = check::browserDifferences(results);
+    if (o.format == CheckCommandOptions::Format::Json) {
+        QJsonObject json;
+        if (results.size() == 1) {
+            json = check::checkResultToJson(results.first());
+        } else {
+            QJsonArray each;
+            for (const check::CheckResult &r : results)
+                each.append(check::checkResultToJson(r));
+            json.insert(QStringLiteral("results"), each);
+            json.insert(QStringLiteral("differences"), QJsonArray::fromStringList(differences));
+        }
+        out << QJsonDocument(json).toJson(QJsonDocument::Indented);
+        return exitCodeOf(results);
+    }
+    for (const check::CheckResult &r : results)
+        printResultText(r, o.request, out);
+    if (results.size() > 1) {
+        if (differences.isEmpty())
+            out << "All " << results.size() << " browsers agree.\n";
+        else
+            out << "The browsers differ:\n  " << differences.join(QStringLiteral("\n  "))
+                << '\n';
+    }
+    return exitCodeOf(results);
+}
+
+} // namespace
+
+int runCheckCommand(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    CheckCommandOptions options;
+    if (const std::optional<int> code = parseCheckCommand(arguments, out, err, &options))
+        return *code;
+    switch (options.target) {
+    case CheckCommandOptions::Target::Url:
+        return checkUrl(options, out);
+    case CheckCommandOptions::Target::Contract:
+    case CheckCommandOptions::Target::OpenApi:
+        break;
+    }
+    err << "corslab-cli check: not built yet\n";
+    return 2;
+}
