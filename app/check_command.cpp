@@ -69,8 +69,7 @@ int checkUrl(const CheckCommandOptions &o, QTextStream &out)
         if (differences.isEmpty())
             out << "All " << results.size() << " browsers agree.\n";
         else
-            out << "The browsers differ:\n  " << differences.join(QStringLiteral("\n  "))
-                << '\n';
+            out << "The browsers differ:\n  " << differences.join(QStringLiteral("\n  ")) << '\n';
     }
     return exitCodeOf(results);
 }

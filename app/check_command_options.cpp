@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QFile>
+#include <QRegularExpression>
 #include <QSslCertificate>
 #include <QTextStream>
 
@@ -50,9 +51,8 @@ struct Options
     QCommandLineOption browser{QStringLiteral("browser"),
                                QStringLiteral("chromium (default), firefox, safari or all."),
                                QStringLiteral("NAME"), QStringLiteral("chromium")};
-    QCommandLineOption format{QStringLiteral("format"),
-                              QStringLiteral("text (default) or json."), QStringLiteral("F"),
-                              QStringLiteral("text")};
+    QCommandLineOption format{QStringLiteral("format"), QStringLiteral("text (default) or json."),
+                              QStringLiteral("F"), QStringLiteral("text")};
     QCommandLineOption cacert{QStringLiteral("cacert"),
                               QStringLiteral("Also trust the CA certificate(s) in FILE (PEM)."),
                               QStringLiteral("FILE")};
@@ -133,7 +133,8 @@ bool readHeaders(const QCommandLineParser &p, const Options &o, QTextStream &err
         const qsizetype colon = h.indexOf(QLatin1Char(':'));
         if (colon <= 0)
             return usage(err, QStringLiteral("--header"), QStringLiteral("'Name: value'"), h);
-        request->headers.append({h.left(colon).trimmed().toUtf8(), h.mid(colon + 1).trimmed().toUtf8()});
+        request->headers.append(
+            {h.left(colon).trimmed().toUtf8(), h.mid(colon + 1).trimmed().toUtf8()});
     }
     for (const QString &c : p.values(o.cookie))
         request->cookies.append(c.toUtf8());
@@ -216,16 +217,18 @@ bool validateRequest(const client::ComposedRequest &request, QTextStream &err)
     QString error;
     if (request.validate(&error))
         return true;
-    static const QList<std::pair<QString, QString>> fieldToOption = {
-        {QStringLiteral("origin: "), QStringLiteral("--origin: ")},
-        {QStringLiteral("url: "), QStringLiteral("URL: ")},
-        {QStringLiteral("method: "), QStringLiteral("--method: ")},
-        {QStringLiteral("headers["), QStringLiteral("--header #")},
-        {QStringLiteral("cookies["), QStringLiteral("--cookie #")},
-        {QStringLiteral("body: "), QStringLiteral("--body: ")}};
+    static const QList<std::pair<QRegularExpression, QString>> fieldToOption = {
+        {QRegularExpression(QStringLiteral("^origin: ")), QStringLiteral("--origin: ")},
+        {QRegularExpression(QStringLiteral("^url: ")), QStringLiteral("URL: ")},
+        {QRegularExpression(QStringLiteral("^method: ")), QStringLiteral("--method: ")},
+        {QRegularExpression(QStringLiteral("^headers\\[(\\d+)\\]\\.(name|value): ")),
+         QStringLiteral("--header #\\1 (\\2): ")},
+        {QRegularExpression(QStringLiteral("^cookies\\[(\\d+)\\]: ")),
+         QStringLiteral("--cookie #\\1: ")},
+        {QRegularExpression(QStringLiteral("^body: ")), QStringLiteral("--body: ")}};
     for (const auto &[field, option] : fieldToOption) {
-        if (error.startsWith(field)) {
-            error = option + error.mid(field.size());
+        if (field.match(error).hasMatch()) {
+            error.replace(field, option);
             break;
         }
     }
@@ -249,8 +252,9 @@ bool readTarget(const QCommandLineParser &p, const Options &o, QTextStream &err,
         return false;
     }
     if (!contract && !openapi && positional.size() != 1) {
-        err << kCommand << "URL: expected exactly one URL to check (or --contract FILE, or "
-                           "--openapi FILE), got "
+        err << kCommand
+            << "URL: expected exactly one URL to check (or --contract FILE, or "
+               "--openapi FILE), got "
             << positional.size() << "\n";
         return false;
     }
@@ -262,7 +266,7 @@ bool readTarget(const QCommandLineParser &p, const Options &o, QTextStream &err,
             return usage(err, QStringLiteral("--base-url"),
                          QStringLiteral("an absolute http:// or https:// URL"), p.value(o.baseUrl));
     }
-    out->target = contract ? CheckCommandOptions::Target::Contract
+    out->target = contract  ? CheckCommandOptions::Target::Contract
                   : openapi ? CheckCommandOptions::Target::OpenApi
                             : CheckCommandOptions::Target::Url;
     out->contractFile = p.value(o.contract);
@@ -304,8 +308,9 @@ std::optional<int> parseCheckCommand(const QStringList &arguments, QTextStream &
     opts.request.method = parser.value(o.method).toUtf8();
     opts.originGiven = parser.isSet(o.origin);
     if (opts.target != CheckCommandOptions::Target::Contract && !opts.originGiven) {
-        err << kCommand << "--origin: expected the page's origin (e.g. --origin "
-                           "https://app.example.com), got none\n";
+        err << kCommand
+            << "--origin: expected the page's origin (e.g. --origin "
+               "https://app.example.com), got none\n";
         return kCliUsageError;
     }
     if (opts.originGiven)

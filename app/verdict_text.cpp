@@ -3,9 +3,9 @@
 #include "base/header_list.h"
 
 #include <QJsonArray>
-#include <QUrl>
 #include <QStringList>
 #include <QTextStream>
+#include <QUrl>
 
 namespace {
 
@@ -96,11 +96,10 @@ void printExchangesSideBySide(const QList<corslab::session::CapturedExchange> &e
                               QTextStream &out)
 {
     for (const corslab::session::CapturedExchange &x : exchanges) {
-        const bool preflight = x.method == "OPTIONS" &&
-                               corslab::base::containsHeader(x.requestHeaders,
-                                                             "access-control-request-method");
-        out << (preflight ? "── preflight " : "── request ") << QString(60, QChar(0x2500))
-            << '\n';
+        const bool preflight =
+            x.method == "OPTIONS" &&
+            corslab::base::containsHeader(x.requestHeaders, "access-control-request-method");
+        out << (preflight ? "── preflight " : "── request ") << QString(60, QChar(0x2500)) << '\n';
         const QStringList left = wrapped(requestLines(x));
         const QStringList right = responseLines(x);
         for (qsizetype i = 0; i < std::max(left.size(), right.size()); ++i)

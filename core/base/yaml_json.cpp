@@ -95,10 +95,10 @@ bool parseYamlAsJson(const QByteArray &text, QJsonValue *out, QString *error)
     try {
         const std::vector<YAML::Node> documents = YAML::LoadAll(text.toStdString());
         if (documents.size() != 1) {
-            *error = documents.empty()
-                         ? QStringLiteral("the YAML is empty (expected one document)")
-                         : QStringLiteral("expected one YAML document, found %1")
-                               .arg(documents.size());
+            *error =
+                documents.empty()
+                    ? QStringLiteral("the YAML is empty (expected one document)")
+                    : QStringLiteral("expected one YAML document, found %1").arg(documents.size());
             return false;
         }
         return convert(documents.front(), 0, out, error);

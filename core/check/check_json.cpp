@@ -29,14 +29,23 @@ QString outcomeText(const CheckResult &r)
 {
     if (!r.observation.networkFailure.isEmpty())
         return QStringLiteral("network failure");
-    return r.observation.exposed ? QStringLiteral("exposed")
-                                 : QStringLiteral("blocked (%1)")
-                                       .arg(cors::corsErrorName(r.observation.error));
+    return r.observation.exposed
+               ? QStringLiteral("exposed")
+               : QStringLiteral("blocked (%1)").arg(cors::corsErrorName(r.observation.error));
 }
 
 QString namesText(const QList<QByteArray> &names)
 {
     return names.isEmpty() ? QStringLiteral("none") : QString::fromLatin1(names.join(", "));
+}
+
+// The preflight cache lifetime the browser gives the answer (its cap applied to Max-Age).
+QString cacheText(const CheckResult &r)
+{
+    const cors::Verdict &v = r.outcome.verdict;
+    if (!r.outcome.judged || !v.preflightEvaluated || !v.preflightOk)
+        return QStringLiteral("(nothing)");
+    return QStringLiteral("%1 s").arg(v.preflightCacheSeconds);
 }
 
 QByteArray preflightHeaderText(const CheckResult &r, QByteArrayView name)
@@ -109,6 +118,8 @@ QStringList browserDifferences(const QList<CheckResult> &results)
         differ(r, QStringLiteral("announces Access-Control-Request-Headers"),
                QString::fromLatin1(preflightHeaderText(r, "access-control-request-headers")),
                QString::fromLatin1(preflightHeaderText(first, "access-control-request-headers")));
+        differ(r, QStringLiteral("keeps the preflight's answer cached for"), cacheText(r),
+               cacheText(first));
         differ(r, QStringLiteral("lets the page read"), namesText(r.observation.readableHeaders),
                namesText(first.observation.readableHeaders));
     }

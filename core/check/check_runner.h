@@ -38,7 +38,7 @@ class CheckRunner : public QObject
 public:
     struct Options
     {
-        int timeoutMs = 15000; ///< per request: connect and the whole response
+        int timeoutMs = 15000;                 ///< per request: connect and the whole response
         QList<QSslCertificate> caCertificates; ///< trusted besides the system's store
         bool verifyCertificates = true;
         int parallel = 4; ///< jobs in flight at once

@@ -214,7 +214,7 @@ void FetchRun::startHop()
     // #main-fetch step 12: mode "same-origin" to another origin, or CORS to a scheme without
     // it, fails before anything is sent.
     if (const cors::Check *failed = probe.failedCheck();
-        failed && (failed->step == cors::Step::RequestMode ||
+        failed && (failed->error == cors::CorsError::DisallowedByMode ||
                    failed->step == cors::Step::CorsScheme)) {
         keepJudgement(s, probe);
         finish(probe.error, {});

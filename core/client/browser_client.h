@@ -4,8 +4,8 @@
 #include "cors/cors_error.h"
 #include "cors/scenario.h"
 #include "cors/verdict.h"
-#include "http_client.h"
 #include "http/http_message.h"
+#include "http_client.h"
 #include "session/captured_exchange.h"
 
 #include <QList>

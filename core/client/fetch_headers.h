@@ -36,7 +36,7 @@ struct ActualRequestContext
     std::optional<QByteArray> origin;
     FetchSite site = FetchSite::SameOrigin;
     cors::RequestMode mode = cors::RequestMode::Cors; ///< the request's mode: Sec-Fetch-Mode
-    QByteArray cookie; ///< the `Cookie` value; empty: none
+    QByteArray cookie;                                ///< the `Cookie` value; empty: none
     QByteArray userAgent;
 };
 

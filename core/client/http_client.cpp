@@ -162,7 +162,8 @@ void HttpClient::handle(const http::ResponseParser::Output &out)
         m_exchange.responseHeaders = out.head->headers;
     }
     if (out.error) {
-        finish(NetworkFailure::Malformed, QStringLiteral("malformed response from %1: %2")
+        finish(NetworkFailure::Malformed,
+               QStringLiteral("malformed response from %1: %2")
                    .arg(where(), QString::fromLatin1(out.error->reason)));
         return;
     }
@@ -186,7 +187,8 @@ void HttpClient::onDisconnected()
         return;
     }
     if (out.error) {
-        finish(NetworkFailure::Malformed,
+        // Cut short by the close (a body shorter than its length, a head without its end).
+        finish(NetworkFailure::Reset,
                QStringLiteral("%1: %2").arg(where(), QString::fromLatin1(out.error->reason)));
         return;
     }
@@ -209,12 +211,13 @@ void HttpClient::onTimeout()
         return;
     if (!m_connected)
         finish(NetworkFailure::Timeout, QStringLiteral("no connection to %1 within %2 s")
-                   .arg(where(), seconds(m_options.timeoutMs)));
+                                            .arg(where(), seconds(m_options.timeoutMs)));
     else if (m_exchange.firstByteAtMs == 0)
         finish(NetworkFailure::Timeout, QStringLiteral("no response from %1 within %2 s")
-                   .arg(where(), seconds(m_options.timeoutMs)));
+                                            .arg(where(), seconds(m_options.timeoutMs)));
     else
-        finish(NetworkFailure::Timeout, QStringLiteral("the response from %1 did not complete within %2 s")
+        finish(NetworkFailure::Timeout,
+               QStringLiteral("the response from %1 did not complete within %2 s")
                    .arg(where(), seconds(m_options.timeoutMs)));
 }
 

@@ -255,7 +255,8 @@ QByteArray entry(const QByteArray &request = {}, const QByteArray &response = {}
 
 qint64 msOf(const char *isoTime)
 {
-    return QDateTime::fromString(QString::fromLatin1(isoTime), Qt::ISODateWithMs).toMSecsSinceEpoch();
+    return QDateTime::fromString(QString::fromLatin1(isoTime), Qt::ISODateWithMs)
+        .toMSecsSinceEpoch();
 }
 
 // As DevTools writes it: the PUT is listed before the preflight sent for it, HTTP/2
