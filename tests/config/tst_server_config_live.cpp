@@ -4,6 +4,7 @@
 // own answer (answerFor) to the same requests: the verdicts must be the same.
 //
 // A tool that is missing fails its test with what to install: never a silent skip.
+#include "check/check_runner.h"
 #include "config/server_config.h"
 #include "cors/cors_engine.h"
 #include "policy/cors_policy.h"
@@ -228,6 +229,74 @@ QString headersText(const base::HeaderList &headers)
     return lines.join(QStringLiteral(" | "));
 }
 
+/// What `check` must find for one request: the playground's verdict for it.
+struct CheckExpectation
+{
+    QString label;
+    bool exposed = false;
+};
+
+check::CheckJob checkJobFor(const QByteArray &origin, quint16 port, const RequestKind &kind)
+{
+    check::CheckJob job;
+    job.request.origin = origin;
+    job.request.url = QUrl(QStringLiteral("http://localhost:%1/data").arg(port));
+    job.request.method = kind.method;
+    job.request.headers = kind.headers;
+    job.request.credentials = kind.credentials;
+    if (kind.method == "PUT")
+        job.request.body = "{}";
+    return job;
+}
+
+/// `check` sends every request to the real server as Chromium would: its verdicts must be the
+/// playground's.
+QStringList compareCheck(const QList<check::CheckJob> &jobs,
+                         const QList<CheckExpectation> &expected)
+{
+    QStringList mismatches;
+    const QList<check::CheckResult> results = check::runChecks(jobs, {});
+    for (qsizetype i = 0; i < results.size(); ++i) {
+        const check::Observation &o = results.at(i).observation;
+        if (o.exposed != expected.at(i).exposed || !o.networkFailure.isEmpty())
+            mismatches << QStringLiteral("check: %1: %2 (%3), playground: %4")
+                              .arg(expected.at(i).label,
+                                   o.exposed ? QStringLiteral("exposed")
+                                             : QStringLiteral("blocked"),
+                                   o.networkFailure.isEmpty() ? cors::corsErrorName(o.error)
+                                                              : o.networkFailure,
+                                   expected.at(i).exposed ? QStringLiteral("exposed")
+                                                          : QStringLiteral("blocked"));
+    }
+    return mismatches;
+}
+
+/// `corslab-cli check` as a CI job runs it: the exit code is 0 when the page can read the
+/// answer, 1 when the browser blocks it.
+QString checkExitCode(const check::CheckJob &job, bool exposed)
+{
+    QStringList args = {
+        QStringLiteral("check"),         job.request.url.toString(),
+        QStringLiteral("--origin"),      QString::fromLatin1(job.request.origin),
+        QStringLiteral("--method"),      QString::fromLatin1(job.request.method),
+        QStringLiteral("--credentials"), cors::credentialsModeName(job.request.credentials)};
+    QProcess cli;
+    cli.start(QStringLiteral(CORSLAB_CLI), args);
+    if (!cli.waitForFinished(60000)) {
+        cli.kill();
+        cli.waitForFinished();
+        return QStringLiteral("corslab-cli check did not finish");
+    }
+    const int want = exposed ? 0 : 1;
+    if (cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == want)
+        return {};
+    return QStringLiteral("corslab-cli check %1 exited %2, expected %3:\n%4")
+        .arg(args.join(QLatin1Char(' ')))
+        .arg(cli.exitCode())
+        .arg(want)
+        .arg(QString::fromUtf8(cli.readAllStandardOutput().left(2000)));
+}
+
 /// Runs \a policy's configuration for \a kind in a real server and compares every verdict with
 /// the playground's. Returns the mismatches (empty when all match), or a setup failure in \a why.
 QStringList compareWithPlayground(ServerKind kind, const CorsPolicy &policy, const Prepare &prepare,
@@ -245,6 +314,8 @@ QStringList compareWithPlayground(ServerKind kind, const CorsPolicy &policy, con
     const cors::BrowserProfile &chromium =
         *cors::BrowserProfile::byName(QStringLiteral("chromium"));
     QStringList mismatches;
+    QList<check::CheckJob> checkJobs;
+    QList<CheckExpectation> checkExpected;
     for (const QByteArray &origin : kRequestOrigins) {
         for (const RequestKind &request : kRequests) {
             cors::Scenario real = scenarioFor(origin, port, request);
@@ -281,6 +352,11 @@ QStringList compareWithPlayground(ServerKind kind, const CorsPolicy &policy, con
             }
             const cors::Verdict got = cors::evaluate(real, chromium);
             const cors::Verdict want = cors::evaluate(playground, chromium);
+            checkJobs << checkJobFor(origin, port, request);
+            checkExpected << CheckExpectation{
+                QStringLiteral("%1 from %2")
+                    .arg(QString::fromLatin1(request.name), QString::fromLatin1(origin)),
+                want.exposed};
             const bool same = got.exposed == want.exposed &&
                               got.readableHeaders.contains("x-total-count") ==
                                   want.readableHeaders.contains("x-total-count") &&
@@ -296,6 +372,11 @@ QStringList compareWithPlayground(ServerKind kind, const CorsPolicy &policy, con
                                   .arg(headersText(actual.headers));
         }
     }
+    mismatches << compareCheck(checkJobs, checkExpected);
+    // The exit code of the credentialed GET from the trusted app (index 1: kRequests' second).
+    if (const QString wrong = checkExitCode(checkJobs.at(1), checkExpected.at(1).exposed);
+        !wrong.isEmpty())
+        mismatches << wrong;
     return mismatches;
 }
 
