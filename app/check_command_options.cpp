@@ -15,8 +15,6 @@ namespace {
 
 const QString kCommand = QStringLiteral("corslab-cli check: ");
 constexpr double kMaxTimeoutSeconds = 3600;
-const QStringList kAllBrowsers = {QStringLiteral("chromium"), QStringLiteral("firefox"),
-                                  QStringLiteral("safari")};
 
 /// The command's options, declared once; addTo() registers them with a parser.
 struct Options
@@ -116,10 +114,10 @@ bool readBrowsers(const QCommandLineParser &p, const Options &o, QTextStream &er
     const QString value = p.value(o.browser);
     out->browsersGiven = p.isSet(o.browser);
     if (value == QLatin1String("all")) {
-        out->browsers = kAllBrowsers;
+        out->browsers = check::kCheckBrowsers;
         return true;
     }
-    if (!kAllBrowsers.contains(value))
+    if (!check::kCheckBrowsers.contains(value))
         return usage(err, QStringLiteral("--browser"),
                      QStringLiteral("chromium, firefox, safari or all"), value);
     out->browsers = {value};

@@ -1,5 +1,8 @@
 #include "composer_dialog.h"
 
+#include "browser_comparison_table.h"
+#include "check/check_json.h"
+
 #include <QClipboard>
 #include <QColor>
 #include <QComboBox>
@@ -123,15 +126,23 @@ ComposerDialog::ComposerDialog(const policy::DemoOrigins &origins, QWidget *pare
     m_send->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
     m_copyFetch = buttons->addButton(tr("Copy as &fetch()"), QDialogButtonBox::ActionRole);
     m_copyFetch->setObjectName(QStringLiteral("copyFetch"));
+    m_checkAll = buttons->addButton(tr("Check in &all browsers"), QDialogButtonBox::ActionRole);
+    m_checkAll->setObjectName(QStringLiteral("checkAll"));
+    m_checkAll->setToolTip(tr("Send the request once as Chromium, Firefox and Safari would, on "
+                              "the real wire, and compare what each lets the page do"));
     buttons->addButton(QDialogButtonBox::Close);
+    m_comparison = new BrowserComparisonTable(this);
+    m_comparison->hide();
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_status);
+    layout->addWidget(m_comparison);
     layout->addWidget(buttons);
 
     connect(m_send, &QPushButton::clicked, this, &ComposerDialog::send);
     connect(m_copyFetch, &QPushButton::clicked, this, &ComposerDialog::copyAsFetch);
+    connect(m_checkAll, &QPushButton::clicked, this, &ComposerDialog::checkInAllBrowsers);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_addHeader, &QPushButton::clicked, this, &ComposerDialog::addHeader);
     connect(m_removeHeader, &QPushButton::clicked, this, &ComposerDialog::removeSelectedHeaders);
@@ -258,6 +269,36 @@ void ComposerDialog::send()
         tr("Sent %1 %2 from %3: the exchanges are in the list.")
             .arg(QString::fromUtf8(r->method), r->url.toString(), QString::fromUtf8(r->origin)));
     Q_EMIT sendRequested(*r);
+}
+
+void ComposerDialog::checkInAllBrowsers()
+{
+    const std::optional<client::ComposedRequest> r = validatedRequest();
+    if (!r)
+        return;
+    saveSettings();
+    m_checkAll->setEnabled(false);
+    showCheckProgress(0, int(check::kCheckBrowsers.size()));
+    Q_EMIT checkAllRequested(*r);
+}
+
+void ComposerDialog::showCheckProgress(int done, int total)
+{
+    showMessage(tr("Checking in all browsers… %1 of %2").arg(done).arg(total));
+}
+
+void ComposerDialog::showBrowserComparison(const QList<check::CheckResult> &results)
+{
+    m_checkAll->setEnabled(true);
+    m_comparison->showResults(results);
+    m_comparison->show();
+    const QStringList differences = check::browserDifferences(results);
+    if (differences.isEmpty())
+        showMessage(tr("All %1 browsers agree; the exchanges are in the list.")
+                        .arg(results.size()));
+    else
+        showMessage(tr("The browsers differ: %1").arg(differences.join(QStringLiteral("; "))),
+                    true);
 }
 
 void ComposerDialog::copyAsFetch()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "check/check_runner.h"
 #include "client/browser_client.h"
 #include "policy/cors_policy.h"
 
@@ -13,6 +14,8 @@ class QPushButton;
 class QTableWidget;
 
 namespace corslab::ui {
+
+class BrowserComparisonTable;
 
 /// \brief "Try a request" (Ctrl+K): a fetch() composed by hand, as a page at the chosen origin
 /// would make it.
@@ -41,6 +44,10 @@ public:
     /// Shows what the last request did under the form: exposed or blocked (with the CorsError
     /// name), whether a preflight went first, or why it failed.
     void showOutcome(const client::FetchOutcome &outcome);
+    /// Shows the same request's results under each browser, the differences highlighted.
+    void showBrowserComparison(const QList<check::CheckResult> &results);
+    /// "Checking in all browsers… 1 of 3".
+    void showCheckProgress(int done, int total);
 
     /// The validation error under the form, empty when none is shown.
     QString errorText() const;
@@ -58,12 +65,16 @@ public:
     QPlainTextEdit *bodyEdit() const { return m_body; }
     QPushButton *sendButton() const { return m_send; }
     QPushButton *copyFetchButton() const { return m_copyFetch; }
+    QPushButton *checkAllButton() const { return m_checkAll; }
+    BrowserComparisonTable *comparisonTable() const { return m_comparison; }
 
 public Q_SLOTS:
     /// Validates the form; emits sendRequested() and remembers the request when it is valid.
     void send();
     /// Puts the fetch() call for the form's request on the clipboard (after validating it).
     void copyAsFetch();
+    /// Validates the form; emits checkAllRequested() when it is valid.
+    void checkInAllBrowsers();
     /// Adds an empty header row and starts editing its name.
     void addHeader();
     /// Removes the selected header rows.
@@ -71,6 +82,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void sendRequested(const corslab::client::ComposedRequest &request);
+    /// The same request, to send on the real wire once per browser (chromium, firefox, safari).
+    void checkAllRequested(const corslab::client::ComposedRequest &request);
 
 protected:
     void hideEvent(QHideEvent *event) override;
@@ -96,6 +109,8 @@ private:
     QLabel *m_status = nullptr;
     QPushButton *m_send = nullptr;
     QPushButton *m_copyFetch = nullptr;
+    QPushButton *m_checkAll = nullptr;
+    BrowserComparisonTable *m_comparison = nullptr;
     QString m_error;
 };
 

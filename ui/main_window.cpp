@@ -2,6 +2,7 @@
 
 #include "client/browser_client.h"
 #include "composer_dialog.h"
+#include "lab/lab_check_run.h"
 #include "empty_state_widget.h"
 #include "exchange_table_model.h"
 #include "explanation_widget.h"
@@ -395,8 +396,32 @@ ComposerDialog *MainWindow::composer()
         m_composer = new ComposerDialog(o, this);
         connect(m_composer, &ComposerDialog::sendRequested, this,
                 [this](const client::ComposedRequest &r) { m_lab->compose(r); });
+        connect(m_composer, &ComposerDialog::checkAllRequested, this,
+                &MainWindow::checkInAllBrowsers);
     }
     return m_composer;
+}
+
+void MainWindow::checkInAllBrowsers(const client::ComposedRequest &request)
+{
+    QList<check::CheckJob> jobs;
+    for (const QString &browser : check::kCheckBrowsers)
+        jobs.append({request, browser});
+    lab::LabCheckRun *run = m_lab->startChecks(std::move(jobs));
+    connect(run, &lab::LabCheckRun::progress, this, [this](int done, int total) {
+        if (m_composer)
+            m_composer->showCheckProgress(done, total);
+    });
+    connect(run, &lab::LabCheckRun::finished, this, [this, run] {
+        const QList<check::CheckResult> results = run->results();
+        if (m_composer)
+            m_composer->showBrowserComparison(results);
+        // Land on the first browser's last exchange: its pair and explanation.
+        const qsizetype first = run->firstIndexOf(0);
+        if (first >= 0 && !results.isEmpty() && !results.first().outcome.exchanges.isEmpty())
+            selectExchange(first + results.first().outcome.exchanges.size() - 1);
+        run->deleteLater();
+    });
 }
 
 bool MainWindow::showsEmptyState() const

@@ -13,6 +13,9 @@ class QStackedWidget;
 class QTableView;
 class QTimer;
 
+namespace corslab::client {
+struct ComposedRequest;
+}
 namespace corslab::lab {
 class Lab;
 }
@@ -103,6 +106,8 @@ private:
     void openBrowserAt(const QUrl &url);
     void showComposer();
     void resendFromComposer(qsizetype index);
+    /// The composer's request sent once per browser; the composer shows how they compare.
+    void checkInAllBrowsers(const client::ComposedRequest &request);
     void copyAsCurl(qsizetype index);
     void applyFixToPlayground(qsizetype index, const cors::Fix &fix);
     void applyFixAsOverride(qsizetype index, const cors::Fix &fix);

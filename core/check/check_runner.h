@@ -14,6 +14,10 @@ class LocalClientPorts;
 
 namespace corslab::check {
 
+/// The browsers `check --browser all` and "Check in all browsers" run, in this order.
+inline const QStringList kCheckBrowsers = {QStringLiteral("chromium"), QStringLiteral("firefox"),
+                                           QStringLiteral("safari")};
+
 /// One request to send as one browser would.
 struct CheckJob
 {

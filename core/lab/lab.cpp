@@ -1,5 +1,7 @@
 #include "lab.h"
 
+#include "lab_check_run.h"
+
 #include "http/local_client_ports.h"
 #include "playground_capture.h"
 #include "proxy/browser_launcher.h"
@@ -69,18 +71,9 @@ Lab::Lab(Options options, QObject *parent)
                 // Only the composer's fetches: the tour appends its own (it shares the client).
                 if (!m_composedIds.remove(outcome.requestId))
                     return;
-                flushPlayground(); // what the playground saw before stays before
-                // Appended on the session thread (judging never holds up the GUI); the caller
-                // learns back on this thread where the exchanges landed.
-                QMetaObject::invokeMethod(
-                    m_feeder,
-                    [this, outcome] {
-                        const qsizetype first = m_session->append(outcome.exchanges);
-                        QMetaObject::invokeMethod(
-                            this, [this, outcome, first] { Q_EMIT composed(outcome, first); },
-                            Qt::QueuedConnection);
-                    },
-                    Qt::QueuedConnection);
+                appendToSession(outcome.exchanges, [this, outcome](qsizetype first) {
+                    Q_EMIT composed(outcome, first);
+                });
             });
 
     m_playgroundFlush.setSingleShot(true);
@@ -251,6 +244,30 @@ bool Lab::openBrowser(const QUrl &url, QString *error)
 void Lab::setBrowserBinary(const QString &binary)
 {
     m_options.browserBinary = binary;
+}
+
+void Lab::appendToSession(const QList<session::CapturedExchange> &exchanges,
+                          std::function<void(qsizetype first)> done)
+{
+    flushPlayground(); // what the playground saw before stays before
+    // Appended on the session thread (judging never holds up the GUI); the caller learns back
+    // on this thread where the exchanges landed.
+    QMetaObject::invokeMethod(
+        m_feeder,
+        [this, exchanges, done = std::move(done)] {
+            const qsizetype first = m_session->append(exchanges);
+            QMetaObject::invokeMethod(this, [done, first] { done(first); }, Qt::QueuedConnection);
+        },
+        Qt::QueuedConnection);
+}
+
+LabCheckRun *Lab::startChecks(QList<check::CheckJob> jobs)
+{
+    check::CheckRunner::Options options;
+    options.localPorts = m_localPorts;
+    auto *run = new LabCheckRun(this, options);
+    run->start(std::move(jobs));
+    return run;
 }
 
 quint64 Lab::compose(const client::ComposedRequest &request)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "check/check_runner.h"
 #include "client/browser_client.h"
 #include "cors/browser_profile.h"
 #include "proxy/proxy_options.h"
@@ -32,6 +33,7 @@ class ProxyServer;
 namespace corslab::lab {
 
 class SessionFeeder;
+class LabCheckRun;
 
 /// How the desktop app's proxy runs (the proxy panel edits these).
 struct ProxySettings
@@ -109,6 +111,11 @@ public:
     /// Sends \a request like a browser; its exchanges go into the session. Returns the fetch id.
     quint64 compose(const client::ComposedRequest &request);
 
+    /// Sends \a jobs on the real wire (each as a fresh page in its browser), their exchanges
+    /// appended to the session as each job ends. The run reports on its own signals and is
+    /// deleted with the Lab, or by the caller (deleteLater) once it is no longer needed.
+    LabCheckRun *startChecks(QList<check::CheckJob> jobs);
+
     cors::BrowserProfile profile() const;
     /// Re-judges the session and switches the composer's browser.
     void setProfile(const cors::BrowserProfile &profile);
@@ -151,6 +158,11 @@ Q_SIGNALS:
     void fileJobProgress(quint64 job, qsizetype done, qsizetype total);
 
 private:
+    friend class LabCheckRun;
+    /// Appends \a exchanges on the session thread, after what the playground saw before them;
+    /// \a done gets the index of the first one, back on this thread.
+    void appendToSession(const QList<session::CapturedExchange> &exchanges,
+                         std::function<void(qsizetype first)> done);
     void takePlaygroundExchange(const http::HttpExchange &exchange);
     void flushPlayground();
     std::shared_ptr<const proxy::CertificateAuthority> certificateAuthority(QString *error);
