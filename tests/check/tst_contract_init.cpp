@@ -198,7 +198,8 @@ private Q_SLOTS:
         back.browsers = {QStringLiteral("chromium"), QStringLiteral("firefox")};
         const QList<check::CaseResult> results = judged(s, back);
         QCOMPARE(results.size(), 2 * c.rules.size());
-        QVERIFY2(failures(results).isEmpty(), qPrintable(failures(results).join('\n')));
+        QVERIFY2(failures(results).isEmpty(),
+                 qPrintable(failures(results).join(QLatin1Char('\n'))));
     }
 
     void promisesTheRecordingBreaks()
@@ -298,7 +299,8 @@ private Q_SLOTS:
         // Access-Control-Allow-Origin dropped, that case fails and only it.
         session::Session s;
         QVERIFY2(check::loadRecording(har, &s, &error), qPrintable(error));
-        QVERIFY2(failures(judged(s, c)).isEmpty(), qPrintable(failures(judged(s, c)).join('\n')));
+        QVERIFY2(failures(judged(s, c)).isEmpty(),
+                 qPrintable(failures(judged(s, c)).join(QLatin1Char('\n'))));
         session::Session broken;
         QVERIFY2(
             report::loadHar(withoutResponseHeader(readData(QStringLiteral("chromium.har")),
