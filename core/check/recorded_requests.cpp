@@ -4,6 +4,7 @@
 
 #include "cors/fetch_rules.h"
 #include "report/explanation_view.h"
+#include "session/exchange_judge.h"
 #include "session/session.h"
 
 #include <QHash>
@@ -24,6 +25,21 @@ QList<QByteArray> sortedNames(const base::HeaderList &headers)
     }
     std::sort(names.begin(), names.end());
     return names;
+}
+
+/// \a headers without those a browser adds by itself (Accept and Accept-*, which fetch() fills
+/// in unless the script sets them: a recording cannot tell, and a contract should not insist).
+base::HeaderList scriptHeaders(const base::HeaderList &headers)
+{
+    base::HeaderList kept;
+    for (const auto &[name, value] : headers) {
+        const QByteArray lower = name.toLower();
+        if (lower == "accept" || lower.startsWith("accept-") ||
+            session::isBrowserAddedRequestHeader(name, value))
+            continue;
+        kept.append({name, value});
+    }
+    return kept;
 }
 
 /// A whole number of seconds, or nullopt (absent, negative, not a number).
@@ -98,7 +114,7 @@ std::optional<RecordedRequest> recordedAt(const session::Session &s, qsizetype i
     RecordedRequest r;
     r.index = index;
     r.preflightOnly = lonePreflight;
-    r.headers = actual ? c.scriptHeaders : announcedHeaders(c.requestedHeaders);
+    r.headers = actual ? scriptHeaders(c.scriptHeaders) : announcedHeaders(c.requestedHeaders);
     r.credentials = row.verdict.credentialsMode();
     r.key.origin = row.origin;
     r.key.url = urlKey(QUrl::fromEncoded(row.url));
