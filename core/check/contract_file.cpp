@@ -3,6 +3,7 @@
 
 #include "base/yaml_json.h"
 #include "contract_json.h"
+#include "ordered_json.h"
 #include "yaml_writer.h"
 
 #include <QFile>
@@ -61,7 +62,7 @@ QByteArray writeContract(const Contract &contract, ContractFormat format)
     const QJsonObject tree = contractToJson(contract);
     if (format == ContractFormat::Yaml)
         return yamlText(tree, contractKeyOrder());
-    return QJsonDocument(tree).toJson(QJsonDocument::Indented);
+    return orderedJsonText(tree, contractKeyOrder());
 }
 
 ContractFormat contractFormatFor(const QString &fileName)

@@ -115,7 +115,10 @@ std::optional<RecordedRequest> recordedAt(const session::Session &s, qsizetype i
     r.index = index;
     r.preflightOnly = lonePreflight;
     r.headers = actual ? scriptHeaders(c.scriptHeaders) : announcedHeaders(c.requestedHeaders);
-    r.credentials = row.verdict.credentialsMode();
+    // Across origins 'omit' and 'same-origin' send the same: say it the contract's default way.
+    r.credentials = row.verdict.credentialsMode() == cors::CredentialsMode::Include
+                        ? cors::CredentialsMode::Include
+                        : cors::CredentialsMode::SameOrigin;
     r.key.origin = row.origin;
     r.key.url = urlKey(QUrl::fromEncoded(row.url));
     r.key.method = cors::normalizeMethod(actual ? row.method : c.requestedMethod);

@@ -1,6 +1,8 @@
 // YAML by hand: the contract needs block mappings, sequences and quoted scalars, nothing more.
 #include "yaml_writer.h"
 
+#include "ordered_json.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 #include <algorithm>
@@ -75,28 +77,16 @@ public:
     void value(const QJsonValue &v, int indent, bool inlineFirst);
 
 private:
-    QStringList sortedKeys(const QJsonObject &o) const;
     void object(const QJsonObject &o, int indent, bool inlineFirst);
     void array(const QJsonArray &a, int indent, bool inlineFirst);
     const QStringList &m_order;
 };
 
-QStringList Writer::sortedKeys(const QJsonObject &o) const
-{
-    QStringList keys = o.keys();
-    std::stable_sort(keys.begin(), keys.end(), [this](const QString &a, const QString &b) {
-        const qsizetype ia = m_order.indexOf(a) < 0 ? m_order.size() : m_order.indexOf(a);
-        const qsizetype ib = m_order.indexOf(b) < 0 ? m_order.size() : m_order.indexOf(b);
-        return ia < ib;
-    });
-    return keys;
-}
-
 // inlineFirst: the first line continues a "- " already written (a mapping inside a list).
 void Writer::object(const QJsonObject &o, int indent, bool inlineFirst)
 {
     bool first = true;
-    for (const QString &name : sortedKeys(o)) {
+    for (const QString &name : orderedKeys(o, m_order)) {
         if (!(first && inlineFirst))
             out += QByteArray(indent, ' ');
         first = false;

@@ -171,7 +171,6 @@ private Q_SLOTS:
         ContractRule deleteItem =
             expectedRule(QStringLiteral("/items/7"), kApp, "DELETE", Expectation::Blocked);
         deleteItem.error = cors::CorsError::PreflightMissingAllowOriginHeader;
-        deleteItem.credentials = cors::CredentialsMode::Omit;
         // '*' is the same for every origin: no Vary promise.
         const ContractRule publicRule =
             expectedRule(QStringLiteral("/public"), kApp, "GET", Expectation::Exposed);
