@@ -145,6 +145,14 @@ const session::Session &judgedUnder(const session::Session &session, const QStri
     return **keep;
 }
 
+/// The key as one string (NUL never occurs in any of its parts), for hashing.
+QByteArray keyText(const RequestKey &key)
+{
+    const QByteArray sep(1, '\0');
+    return key.origin + sep + key.url + sep + key.method + sep + key.headerNames.join(',') + sep +
+           (key.credentials ? "include" : "");
+}
+
 QString notRecorded(const ContractCase &c)
 {
     return QStringLiteral("not in the recording: no %1 %2 from %3 with %4 was recorded")
@@ -182,13 +190,19 @@ RequestKey caseKey(const ContractCase &c)
 QList<RecordedRequest> recordedRequests(const session::Session &session)
 {
     QList<RecordedRequest> list;
+    QHash<QByteArray, qsizetype> byKey; // a request seen again replaces its earlier outcome
     for (qsizetype i = 0; i < session.count(); ++i) {
         std::optional<RecordedRequest> r = recordedAt(session, i);
         if (!r)
             continue;
-        const auto same = [&](const RecordedRequest &old) { return old.key == r->key; };
-        list.removeIf(same); // the last outcome wins, in the place it was last seen
-        list.append(*r);
+        const QByteArray text = keyText(r->key);
+        const auto seen = byKey.constFind(text);
+        if (seen != byKey.constEnd()) {
+            list[*seen] = *r;
+        } else {
+            byKey.insert(text, list.size());
+            list.append(*r);
+        }
     }
     return list;
 }

@@ -50,8 +50,8 @@ RequestKey caseKey(const ContractCase &contractCase);
 
 /// Every CORS request of \a session judged under its profile, in capture order: the actual
 /// requests, and each failed preflight whose request was never sent. A request seen several times
-/// (same key) is listed once, with its last outcome. Failed exchanges (no response) are kept,
-/// with Observation::networkFailure set.
+/// (same key) is listed once, where it was first seen, with its last outcome. Failed exchanges (no
+/// response) are kept, with Observation::networkFailure set.
 QList<RecordedRequest> recordedRequests(const session::Session &session);
 
 /// What the recording says each of \a cases got, under the case's browser (the recording is
