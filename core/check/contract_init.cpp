@@ -2,6 +2,7 @@
 // what the page saw.
 #include "contract_init.h"
 
+#include "cors/origin.h"
 #include "recorded_requests.h"
 #include "report/har_import.h"
 #include "session/session.h"
@@ -69,6 +70,21 @@ bool isHar(const QByteArray &data)
     return document.isObject() && document.object().contains(QStringLiteral("log"));
 }
 
+/// A page origin a contract can name: http(s), not "null" (a sandboxed page) nor missing.
+bool isPageOrigin(const QByteArray &origin)
+{
+    cors::Origin parsed;
+    QString why;
+    return cors::Origin::parse(QString::fromLatin1(origin), &parsed, &why) && parsed.isHttpFamily();
+}
+
+bool setError(QString *error, const QString &text)
+{
+    if (error)
+        *error = text;
+    return false;
+}
+
 } // namespace
 
 Contract contractFromSession(const session::Session &session, const QList<QByteArray> &onlyOrigins)
@@ -76,7 +92,7 @@ Contract contractFromSession(const session::Session &session, const QList<QByteA
     Contract contract;
     contract.browsers = {session.profile().name};
     for (const RecordedRequest &r : recordedRequests(session)) {
-        if (!r.observation.networkFailure.isEmpty() ||
+        if (!r.observation.networkFailure.isEmpty() || !isPageOrigin(r.key.origin) ||
             (!onlyOrigins.isEmpty() && !onlyOrigins.contains(r.key.origin)))
             continue;
         contract.rules.append(ruleFor(r));
@@ -88,18 +104,14 @@ Contract contractFromSession(const session::Session &session, const QList<QByteA
 bool loadRecording(const QString &path, session::Session *session, QString *error)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = QStringLiteral("%1: cannot read: %2").arg(path, file.errorString());
-        return false;
-    }
+    if (!file.open(QIODevice::ReadOnly))
+        return setError(error, QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
     const QByteArray data = file.readAll();
     QString why;
     const bool loaded =
         isHar(data) ? report::loadHar(data, session, &why)
                     : session::readSession(data, session, ignoredExtensions(), nullptr, &why);
-    if (!loaded)
-        *error = path + QStringLiteral(": ") + why;
-    return loaded;
+    return loaded || setError(error, path + QStringLiteral(": ") + why);
 }
 
 bool contractFromFile(const QString &path, const QList<QByteArray> &onlyOrigins, Contract *out,
@@ -109,12 +121,13 @@ bool contractFromFile(const QString &path, const QList<QByteArray> &onlyOrigins,
     if (!loadRecording(path, &session, error))
         return false;
     Contract contract = contractFromSession(session, onlyOrigins);
-    if (contract.rules.isEmpty()) {
-        *error = QStringLiteral("%1: no cross-origin request with a response%2 in the recording")
-                     .arg(path, onlyOrigins.isEmpty() ? QString()
-                                                      : QStringLiteral(" from the origins given"));
-        return false;
-    }
+    if (contract.rules.isEmpty())
+        return setError(error,
+                        QStringLiteral("%1: no cross-origin request with a response%2 in the "
+                                       "recording")
+                            .arg(path, onlyOrigins.isEmpty()
+                                           ? QString()
+                                           : QStringLiteral(" from the origins given")));
     *out = contract;
     return true;
 }

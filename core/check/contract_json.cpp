@@ -235,13 +235,14 @@ bool ContractParser::ruleConsistent(const QJsonObject &o, const QString &field,
     if (!r.expect && !r.origins.isEmpty())
         return m_reader.failText(at("expect"), QStringLiteral("expected exposed or blocked for "
                                                               "origins, got nothing"));
-    const bool exposedOnly = r.expect == Expectation::Exposed;
-    if (o.contains(QStringLiteral("readable_headers")) && !exposedOnly)
+    // Promises about a readable response need a case that expects one.
+    const bool someExposed = r.expect == Expectation::Exposed || !r.allowedOrigins.isEmpty();
+    if (o.contains(QStringLiteral("readable_headers")) && !someExposed)
         return m_reader.failText(at("readable_headers"),
-                                 QStringLiteral("only with expect: exposed"));
+                                 QStringLiteral("only with expect: exposed or allowed_origins"));
     if (o.contains(QStringLiteral("error")) && r.expect != Expectation::Blocked)
         return m_reader.failText(at("error"), QStringLiteral("only with expect: blocked"));
-    if (r.maxAgeAtLeast && r.expect == Expectation::Blocked)
+    if (r.maxAgeAtLeast && !someExposed)
         return m_reader.failText(at("max_age_at_least"),
                                  QStringLiteral("only for exposed requests (a blocked preflight "
                                                 "is not cached)"));
@@ -258,7 +259,7 @@ bool ContractParser::stringOrList(const QJsonValue &value, const QString &field,
     if (!value.isArray() || value.toArray().isEmpty())
         return m_reader.fail(field, expected + QStringLiteral(", or a non-empty list of them"),
                              value);
-    for (const QJsonValue &item : value.toArray())
+    for (const auto &item : value.toArray())
         items->append(item);
     return true;
 }

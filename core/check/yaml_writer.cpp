@@ -104,7 +104,7 @@ void Writer::object(const QJsonObject &o, int indent, bool inlineFirst)
 void Writer::array(const QJsonArray &a, int indent, bool inlineFirst)
 {
     bool first = true;
-    for (const QJsonValue &item : a) {
+    for (const auto &item : a) {
         if (!(first && inlineFirst))
             out += QByteArray(indent, ' ');
         first = false;

@@ -461,7 +461,8 @@ private Q_SLOTS:
                    "{\"url\": \"https://api.example.com/x\", \"origins\": \"https://a.example\", "
                    "\"expect\": \"blocked\", \"readable_headers\": [\"X-A\"]}")
             << json
-            << QStringLiteral("c.json: rules[0].readable_headers: only with expect: exposed");
+            << QStringLiteral("c.json: rules[0].readable_headers: only with expect: exposed or "
+                              "allowed_origins");
         QTest::newRow("readable header name") << rule("\"readable_headers\": [\"X A\"]") << json
                                               << QStringLiteral("c.json: rules[0].readable_headers"
                                                                 "[0]: expected a header name …");

@@ -129,7 +129,7 @@ QByteArray withoutResponseHeader(const QByteArray &har, const QString &urlPart, 
             continue;
         QJsonObject response = entry.value(QStringLiteral("response")).toObject();
         QJsonArray kept;
-        for (const QJsonValue &h : response.value(QStringLiteral("headers")).toArray()) {
+        for (const auto &h : response.value(QStringLiteral("headers")).toArray()) {
             if (h.toObject()
                     .value(QStringLiteral("name"))
                     .toString()
