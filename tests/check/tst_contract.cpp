@@ -179,6 +179,9 @@ int count(const QList<ContractCase> &cases, check::CaseVariant variant)
 
 } // namespace
 
+Q_DECLARE_METATYPE(corslab::check::ContractCase)
+Q_DECLARE_METATYPE(corslab::check::Observation)
+
 class TestContract : public QObject
 {
     Q_OBJECT
@@ -696,9 +699,6 @@ private Q_SLOTS:
                      .passed());
     }
 };
-
-Q_DECLARE_METATYPE(corslab::check::ContractCase)
-Q_DECLARE_METATYPE(corslab::check::Observation)
 
 QTEST_GUILESS_MAIN(TestContract)
 #include "tst_contract.moc"
