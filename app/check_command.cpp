@@ -1,9 +1,13 @@
 #include "check_command.h"
 
 #include "check/check_json.h"
+#include "check/contract_file.h"
+#include "check_cases.h"
 #include "check_command_options.h"
+#include "cli_common.h"
 #include "verdict_text.h"
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -74,6 +78,29 @@ int checkUrl(const CheckCommandOptions &o, QTextStream &out)
     return exitCodeOf(results);
 }
 
+// A contract file, refused whole (nothing sent) when any field is wrong.
+int checkContract(const CheckCommandOptions &o, QTextStream &out, QTextStream &err)
+{
+    check::Contract contract;
+    QString error;
+    if (!check::readContractFile(o.contractFile, &contract, &error)) {
+        err << "corslab-cli check: --contract: " << error << '\n';
+        return kCliUsageError;
+    }
+    if (o.browsersGiven) { // --browser decides for every rule
+        contract.browsers = o.browsers;
+        for (check::ContractRule &rule : contract.rules)
+            rule.browsers.clear();
+    }
+    const QList<check::ContractCase> cases = check::expandContract(contract, o.baseUrl, &error);
+    if (cases.isEmpty()) {
+        err << "corslab-cli check: --contract: " << o.contractFile << ": "
+            << (error.isEmpty() ? QStringLiteral("no case to check") : error) << '\n';
+        return kCliUsageError;
+    }
+    return runCheckCases(cases, QFileInfo(o.contractFile).completeBaseName(), o, out, err);
+}
+
 } // namespace
 
 int runCheckCommand(const QStringList &arguments, QTextStream &out, QTextStream &err)
@@ -85,6 +112,7 @@ int runCheckCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     case CheckCommandOptions::Target::Url:
         return checkUrl(options, out);
     case CheckCommandOptions::Target::Contract:
+        return checkContract(options, out, err);
     case CheckCommandOptions::Target::OpenApi:
         break;
     }

@@ -1,5 +1,6 @@
 #include "check_command.h"
 #include "config_command.h"
+#include "contract_command.h"
 #include "evaluate_command.h"
 #include "har_command.h"
 #include "proxy_command.h"
@@ -51,6 +52,8 @@ int main(int argc, char *argv[])
         return runEvaluateCommand(args, out, err);
     if (command == QLatin1String("check"))
         return runCheckCommand(args, out, err);
+    if (command == QLatin1String("contract"))
+        return runContractCommand(args, out, err);
     if (command == QLatin1String("serve"))
         return runServeCommand(args, out, err);
     if (command == QLatin1String("proxy"))

@@ -1,12 +1,12 @@
 #include "evaluate_command.h"
 
 #include "cli_common.h"
-#include "verdict_text.h"
 #include "cors/browser_profile.h"
 #include "cors/cors_engine.h"
 #include "cors/explanation.h"
 #include "cors/scenario_json.h"
 #include "cors/verdict_json.h"
+#include "verdict_text.h"
 
 #include <QCommandLineParser>
 #include <QFile>

@@ -294,8 +294,8 @@ void ComposerDialog::showBrowserComparison(const QList<check::CheckResult> &resu
     m_comparison->show();
     const QStringList differences = check::browserDifferences(results);
     if (differences.isEmpty())
-        showMessage(tr("All %1 browsers agree; the exchanges are in the list.")
-                        .arg(results.size()));
+        showMessage(
+            tr("All %1 browsers agree; the exchanges are in the list.").arg(results.size()));
     else
         showMessage(tr("The browsers differ: %1").arg(differences.join(QStringLiteral("; "))),
                     true);

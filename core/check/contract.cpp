@@ -1,6 +1,7 @@
 // A contract expanded into cases: one request under one browser each, with what must hold.
 #include "contract.h"
 
+#include "check_runner.h"
 #include "cors/browser_profile.h"
 #include "cors/fetch_rules.h"
 
@@ -99,7 +100,7 @@ ContractCase plainCase(const RuleContext &ctx, const QByteArray &origin, const Q
     c.request.headers = ctx.rule.headers;
     c.request.credentials = ctx.rule.credentials;
     c.request.body = methodTakesBody(method) ? ctx.rule.body : QByteArray();
-    c.mode = ctx.rule.mode;
+    c.request.mode = ctx.rule.mode;
     c.browser = browser;
     c.expect = expect;
     c.varyOrigin = ctx.rule.varyOrigin;
@@ -120,7 +121,7 @@ QList<ContractCase> deniedCases(const RuleContext &ctx, const QByteArray &origin
 {
     ContractCase simple = plainCase(ctx, origin, method, browser, Expectation::Blocked);
     simple.variant = CaseVariant::DeniedSimple;
-    simple.mode = cors::RequestMode::Cors;
+    simple.request.mode = cors::RequestMode::Cors;
     simple.error = cors::CorsError::None;
     simple.request.headers.clear();
     if (!cors::isCorsSafelistedMethod(cors::normalizeMethod(method))) {
@@ -129,7 +130,7 @@ QList<ContractCase> deniedCases(const RuleContext &ctx, const QByteArray &origin
     }
     ContractCase preflighted = plainCase(ctx, origin, method, browser, Expectation::Blocked);
     preflighted.variant = CaseVariant::DeniedPreflight;
-    preflighted.mode = cors::RequestMode::Cors;
+    preflighted.request.mode = cors::RequestMode::Cors;
     preflighted.error = cors::CorsError::None;
     if (!needsPreflight(method, ctx.rule.headers, profile)) {
         preflighted.request.method = "PUT";
@@ -195,7 +196,7 @@ QString expectationName(Expectation expectation)
 
 QStringList allBrowsers()
 {
-    return {QStringLiteral("chromium"), QStringLiteral("firefox"), QStringLiteral("safari")};
+    return kCheckBrowsers;
 }
 
 QList<ContractCase> expandContract(const Contract &contract, const QUrl &baseUrlOverride,

@@ -72,9 +72,8 @@ struct ContractCase
     QString name; ///< "reads items: GET from https://app.example.com [chromium]"
     int ruleIndex = 0;
     CaseVariant variant = CaseVariant::Plain;
-    client::ComposedRequest request;
-    cors::RequestMode mode = cors::RequestMode::Cors;
-    QString browser; ///< a profile name: "chromium", "firefox", "safari", "spec"
+    client::ComposedRequest request; ///< what the page's fetch() asks for (mode included)
+    QString browser;                 ///< a profile name: "chromium", "firefox", "safari", "spec"
     Expectation expect = Expectation::Exposed;
     QList<QByteArray> readableHeaders;
     cors::CorsError error = cors::CorsError::None; ///< None: any error will do

@@ -1,8 +1,7 @@
 #include "lab.h"
 
-#include "lab_check_run.h"
-
 #include "http/local_client_ports.h"
+#include "lab_check_run.h"
 #include "playground_capture.h"
 #include "proxy/browser_launcher.h"
 #include "proxy/certificate_authority.h"
@@ -256,7 +255,8 @@ void Lab::appendToSession(const QList<session::CapturedExchange> &exchanges,
         m_feeder,
         [this, exchanges, done = std::move(done)] {
             const qsizetype first = m_session->append(exchanges);
-            QMetaObject::invokeMethod(this, [done, first] { done(first); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [done, first] { done(first); }, Qt::QueuedConnection);
         },
         Qt::QueuedConnection);
 }

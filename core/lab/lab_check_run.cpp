@@ -37,16 +37,15 @@ void LabCheckRun::onResult(int index, const check::CheckResult &result)
     if (!m_lab)
         return;
     ++m_pendingAppends;
-    m_lab->appendToSession(result.outcome.exchanges,
-                           [this, guard = QPointer<LabCheckRun>(this), index,
-                            result](qsizetype first) {
-                               if (!guard)
-                                   return;
-                               m_firstIndex[index] = first;
-                               --m_pendingAppends;
-                               Q_EMIT resultReady(index, result, first);
-                               finishWhenAppended();
-                           });
+    m_lab->appendToSession(result.outcome.exchanges, [this, guard = QPointer<LabCheckRun>(this),
+                                                      index, result](qsizetype first) {
+        if (!guard)
+            return;
+        m_firstIndex[index] = first;
+        --m_pendingAppends;
+        Q_EMIT resultReady(index, result, first);
+        finishWhenAppended();
+    });
 }
 
 void LabCheckRun::finishWhenAppended()

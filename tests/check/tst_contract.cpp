@@ -248,7 +248,7 @@ private Q_SLOTS:
 
         const ContractCase &things = cases.at(12);
         QCOMPARE(things.ruleIndex, 1);
-        QCOMPARE(things.mode, cors::RequestMode::NoCors);
+        QCOMPARE(things.request.mode, cors::RequestMode::NoCors);
         QCOMPARE(things.expect, Expectation::Blocked);
         QCOMPARE(things.error, cors::CorsError::PreflightMissingAllowOriginHeader);
 

@@ -1,0 +1,13 @@
+#pragma once
+
+#include "check/contract.h"
+#include "check_command_options.h"
+
+class QTextStream;
+
+/// Runs \a cases (a contract's, or an OpenAPI description's) on the real wire, judges each and
+/// prints one line per case (✓, or ✗ with the reasons and the fix), then "N passed, N failed";
+/// `--format json` prints the same as one object. Writes JUnit XML to `--junit` when asked.
+/// Returns 0 when every case passed, 1 otherwise (2 when the JUnit file cannot be written).
+int runCheckCases(const QList<corslab::check::ContractCase> &cases, const QString &suiteName,
+                  const CheckCommandOptions &options, QTextStream &out, QTextStream &err);
