@@ -7,7 +7,10 @@
 #include "run_cli.h"
 #include "server/playground_server.h"
 
+#include <QFile>
 #include <QJsonArray>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -326,6 +329,93 @@ private Q_SLOTS:
             jsonOf(run.out).value(QStringLiteral("network_failure")).toObject();
         QCOMPARE(failure.value(QStringLiteral("kind")).toString(), kind);
         QVERIFY(!failure.value(QStringLiteral("reason")).toString().isEmpty());
+    }
+
+    // A working state recorded once through the reverse proxy, written as a contract, then
+    // guarded: the contract passes against the same API and fails once the policy breaks.
+    void contractFromARecordingGuardsThePolicy()
+    {
+        startPlayground(QStringLiteral("Credentialed allowlist"));
+        QTemporaryDir dir;
+        const QString record = dir.filePath(QStringLiteral("session.json"));
+        QProcess proxy;
+        proxy.start(QStringLiteral(CORSLAB_CLI),
+                    {QStringLiteral("proxy"), QStringLiteral("--port"), QStringLiteral("0"),
+                     QStringLiteral("--reverse"), QString::fromLatin1(m_origins.api),
+                     QStringLiteral("--record"), record, QStringLiteral("--record-interval"),
+                     QStringLiteral("0.2")});
+        QByteArray banner;
+        QTRY_VERIFY_WITH_TIMEOUT((banner += proxy.readAllStandardOutput()).contains("Press Ctrl+C"),
+                                 10000);
+        const QRegularExpressionMatch port =
+            QRegularExpression(QStringLiteral("proxy: +http://127.0.0.1:(\\d+)"))
+                .match(QString::fromUtf8(banner));
+        QVERIFY2(port.hasMatch(), banner.constData());
+        const QString viaProxy = QStringLiteral("http://127.0.0.1:") + port.captured(1);
+        const QString app = QString::fromLatin1(m_origins.app);
+        const QString evil = QString::fromLatin1(m_origins.evil);
+        QCOMPARE(runCli({QStringLiteral("check"), viaProxy + QStringLiteral("/echo"),
+                         QStringLiteral("--origin"), app, QStringLiteral("--method"),
+                         QStringLiteral("PUT"), QStringLiteral("--header"),
+                         QStringLiteral("Content-Type: application/json")})
+                     .exitCode,
+                 int(kExposed));
+        QCOMPARE(runCli({QStringLiteral("check"), viaProxy + QStringLiteral("/public"),
+                         QStringLiteral("--origin"), app})
+                     .exitCode,
+                 int(kExposed));
+        QCOMPARE(runCli({QStringLiteral("check"), viaProxy + QStringLiteral("/private"),
+                         QStringLiteral("--origin"), evil})
+                     .exitCode,
+                 int(kBlocked));
+        proxy.terminate();
+        QVERIFY(proxy.waitForFinished(10000));
+
+        const QString contract = dir.filePath(QStringLiteral("cors-contract.yaml"));
+        const auto init = runCli({QStringLiteral("contract"), QStringLiteral("init"),
+                                  QStringLiteral("--from"), record, QStringLiteral("-o"),
+                                  contract});
+        QVERIFY2(init.exitCode == 0, init.err.constData());
+        const QStringList check = {QStringLiteral("check"), QStringLiteral("--contract"), contract,
+                                   QStringLiteral("--base-url"),
+                                   QString::fromLatin1(m_origins.api), QStringLiteral("--junit"),
+                                   dir.filePath(QStringLiteral("junit.xml"))};
+        auto run = runCli(check);
+        QVERIFY2(run.exitCode == 0, run.out.constData());
+        QVERIFY2(run.out.contains("3 passed, 0 failed"), run.out.constData());
+
+        // Broken on purpose: the API stops answering preflights.
+        m_playground->setPolicy(*policy::CorsPolicy::preset(QStringLiteral("No CORS")));
+        run = runCli(check);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.out.contains("✗ ") && run.out.contains("1 passed, 2 failed"),
+                 run.out.constData());
+        QFile junit(dir.filePath(QStringLiteral("junit.xml")));
+        QVERIFY(junit.open(QIODevice::ReadOnly));
+        const QByteArray xml = junit.readAll();
+        QVERIFY2(xml.contains("tests=\"3\" failures=\"2\" errors=\"0\""), xml.constData());
+    }
+
+    // A malformed contract is refused whole, naming the file and the field: nothing is sent.
+    void malformedContractSendsNothing()
+    {
+        startPlayground(QStringLiteral("Credentialed allowlist"));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("c.yaml"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("base_url: " + m_origins.api +
+                   "\nrules:\n  - url: /public\n    origins: [" + m_origins.app +
+                   "]\n    expect: exposed\n  - url: /private\n    origins: [" + m_origins.app +
+                   "]\n    credentials: yes\n    expect: exposed\n");
+        file.close();
+        const auto run = runCli({QStringLiteral("check"), QStringLiteral("--contract"), path});
+        QCOMPARE(run.exitCode, int(kUsage));
+        QVERIFY2(run.err.contains("rules[1].credentials: expected omit, same-origin or include"),
+                 run.err.constData());
+        QVERIFY2(run.err.contains("c.yaml"), run.err.constData());
+        QTest::qWait(200);
+        QCOMPARE(m_playground->exchanges().size(), 0);
     }
 
     void badInputNamesTheOption_data()
