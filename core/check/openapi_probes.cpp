@@ -83,6 +83,7 @@ bool baseUrlOf(Document &doc, const PathContext &path, const QJsonObject &operat
 {
     if (path.baseUrlOverride.isValid() && !path.baseUrlOverride.isEmpty()) {
         *out = path.baseUrlOverride;
+        *notes << QStringLiteral("base URL from --base-url");
         return true;
     }
     const QString key = QStringLiteral("servers");
