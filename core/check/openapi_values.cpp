@@ -25,7 +25,7 @@ bool typeOf(Document &doc, const QJsonObject &schema, const QString &path, QStri
         return true;
     }
     if (value.isArray()) {
-        for (const QJsonValue &name : value.toArray()) {
+        for (const auto &name : value.toArray()) {
             if (!name.isString())
                 return doc.fail(childPath(path, QStringLiteral("type")), expected, name);
             *type = name.toString();
@@ -193,7 +193,7 @@ QByteArray parameterText(const QJsonValue &value)
         return value.toBool() ? QByteArrayLiteral("true") : QByteArrayLiteral("false");
     case QJsonValue::Array: {
         QByteArrayList parts;
-        for (const QJsonValue &item : value.toArray())
+        for (const auto &item : value.toArray())
             parts << parameterText(item);
         return parts.join(',');
     }

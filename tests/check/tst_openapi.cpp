@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QtTest>
 
 using namespace corslab;
@@ -699,6 +700,37 @@ private Q_SLOTS:
         QVERIFY(!read(QJsonDocument(doc).toJson(), QStringLiteral("chain.json"), &probes, &error));
         QCOMPARE(error, QStringLiteral("chain.json: paths./x.get.parameters[0]: more than 64 "
                                        "references in a chain"));
+    }
+
+    void damagedDocumentsEndCleanly_data()
+    {
+        QTest::addColumn<QString>("file");
+        for (const char *name :
+             {"shelf-3.0.json", "shelf-3.0.yaml", "notes-3.1.json", "notes-3.1.yaml"})
+            QTest::newRow(name) << QString::fromLatin1(name);
+    }
+
+    void damagedDocumentsEndCleanly()
+    {
+        // Every cut of the file and a few hundred flipped bytes (a fixed seed): each read ends,
+        // and a refusal always says which file.
+        QFETCH(QString, file);
+        const QByteArray whole = dataFile(file);
+        QList<QByteArray> damaged;
+        for (qsizetype cut = 0; cut < whole.size(); cut += 13)
+            damaged << whole.left(cut);
+        QRandomGenerator random(7);
+        for (int i = 0; i < 300; ++i) {
+            QByteArray text = whole;
+            text[random.bounded(int(text.size()))] = char(random.bounded(32, 127));
+            damaged << text;
+        }
+        for (const QByteArray &text : std::as_const(damaged)) {
+            QList<ApiProbe> probes;
+            QString error;
+            if (!read(text, file, &probes, &error))
+                QVERIFY2(error.startsWith(file + QStringLiteral(": ")), qPrintable(error));
+        }
     }
 
     void traceIsSkipped()
