@@ -89,17 +89,34 @@ bool baseUrlOf(Document &doc, const PathContext &path, const QJsonObject &operat
     const QString key = QStringLiteral("servers");
     QJsonValue servers = doc.root().value(key);
     QString serversPath = key;
-    if (!path.item.value(key).toArray().isEmpty()) {
-        servers = path.item.value(key);
-        serversPath = childPath(path.itemPath, key);
-    }
-    if (!operation.value(key).toArray().isEmpty()) {
-        servers = operation.value(key);
-        serversPath = childPath(operationPath, key);
+    // An empty list, as a missing one, leaves the outer list in force.
+    for (const auto &[holder, holderPath] :
+         {std::pair{&path.item, path.itemPath}, std::pair{&operation, operationPath}}) {
+        const QJsonValue inner = holder->value(key);
+        if (!inner.isUndefined() && !inner.isArray())
+            return doc.fail(childPath(holderPath, key),
+                            QStringLiteral("an array of Server objects"), inner);
+        if (!inner.toArray().isEmpty()) {
+            servers = inner;
+            serversPath = childPath(holderPath, key);
+        }
     }
     if (!serverUrl(doc, servers, serversPath, out))
         return false;
     *notes << QStringLiteral("base URL from %1").arg(indexPath(serversPath, 0));
+    return true;
+}
+
+// The request body, except on GET and HEAD: fetch() throws a TypeError for a body there, and
+// OpenAPI 3.1 allows describing one.
+bool applyBody(Document &doc, const QString &method, const QJsonObject &operation,
+               const QString &operationPath, RequestParts *parts)
+{
+    if (method != QLatin1String("get") && method != QLatin1String("head"))
+        return applyRequestBody(doc, operation, operationPath, parts);
+    if (operation.contains(QStringLiteral("requestBody")))
+        parts->notes << QStringLiteral("request body not sent: fetch() refuses a body on %1")
+                            .arg(method.toUpper());
     return true;
 }
 
@@ -135,7 +152,7 @@ bool readOperation(Document &doc, const PathContext &path, const QString &method
     QUrl base;
     if (!applyParameters(doc, lists, path.pathTemplate, &parts) ||
         !applySecurity(doc, operation, operationPath, &parts) ||
-        !applyRequestBody(doc, operation, operationPath, &parts) ||
+        !applyBody(doc, method, operation, operationPath, &parts) ||
         !baseUrlOf(doc, path, operation, operationPath, &base, &parts.notes))
         return false;
     out->operationId = operationId.toString();

@@ -361,6 +361,16 @@ private Q_SLOTS:
         QCOMPARE(probe.request.headers, (base::HeaderList{{"X-Id", "h1"}}));
     }
 
+    void noBodyOnGet()
+    {
+        const ApiProbe probe = onlyProbe(
+            withPaths("{/a: {get: {requestBody: {content: {application/json: {example: 1}}}}}}"));
+        QVERIFY(probe.request.body.isEmpty());
+        QVERIFY(probe.request.headers.isEmpty());
+        QVERIFY(probe.notes.contains(
+            QStringLiteral("request body not sent: fetch() refuses a body on GET")));
+    }
+
     void ignoredHeaderParameters()
     {
         // OpenAPI ignores header parameters named Accept, Content-Type or Authorization.
@@ -563,8 +573,8 @@ private Q_SLOTS:
             << "spec.yaml: paths./x.get.parameters[0].$ref: expected a reference to a part of "
                "this document, got \"#/components/parameters/No\"";
         QTest::newRow("ref not a string")
-            << yaml << withPaths("{/x: {get: {requestBody: {$ref: 5}}}}")
-            << "spec.yaml: paths./x.get.requestBody.$ref: expected a reference such as "
+            << yaml << withPaths("{/x: {post: {requestBody: {$ref: 5}}}}")
+            << "spec.yaml: paths./x.post.requestBody.$ref: expected a reference such as "
                "\"#/components/schemas/Item\", got 5";
         QTest::newRow("unknown scheme")
             << yaml << withPaths("{/x: {get: {security: [{nope: []}]}}}")
@@ -615,6 +625,10 @@ private Q_SLOTS:
         QTest::newRow("path server url")
             << yaml << withPaths("{/x: {servers: [{url: 7}], get: {}}}")
             << "spec.yaml: paths./x.servers[0].url: expected the server's URL, got 7";
+        QTest::newRow("operation servers")
+            << yaml << withPaths("{/x: {get: {servers: {url: 'https://b.test'}}}}")
+            << "spec.yaml: paths./x.get.servers: expected an array of Server objects, got an "
+               "object";
         QTest::newRow("header value fetch refuses")
             << yaml
             << withPaths("{/x: {get: {parameters: [{name: X-A, in: header, required: true, "
@@ -645,10 +659,10 @@ private Q_SLOTS:
             << "spec.yaml: paths./x.get.parameters[0]: reference cycle: #/components/parameters/A "
                "→ #/components/parameters/B → #/components/parameters/A";
         QTest::newRow("itself")
-            << withPaths("{/x: {get: {requestBody: {$ref: '#/components/requestBodies/R'}}}}",
+            << withPaths("{/x: {post: {requestBody: {$ref: '#/components/requestBodies/R'}}}}",
                          ", components: {requestBodies: {R: {$ref: "
                          "'#/components/requestBodies/R'}}}")
-            << "spec.yaml: paths./x.get.requestBody: reference cycle: "
+            << "spec.yaml: paths./x.post.requestBody: reference cycle: "
                "#/components/requestBodies/R → #/components/requestBodies/R";
         QTest::newRow("path item")
             << withPaths("{/x: {$ref: '#/paths/~1x'}}")
