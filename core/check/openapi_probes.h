@@ -31,9 +31,9 @@ struct ApiProbe
 /// Reads the OpenAPI description \a text (YAML when base::looksLikeYaml(\a fileName, \a text),
 /// else JSON) into \a out, one probe per operation.
 ///
-/// Order: paths sorted by their template (code-point order), and in each path the methods in
-/// the Path Item's field order get, put, post, delete, options, head, patch. The same for JSON
-/// and YAML, whose parsers do not keep the document's member order.
+/// Order: paths sorted by their template text (QJsonObject's key order), and in each path the
+/// methods in the Path Item's field order get, put, post, delete, options, head, patch. The
+/// same for JSON and YAML, whose parsers do not keep the document's member order.
 ///
 /// Base URL: \a baseUrlOverride when valid (it then replaces every `servers` entry), else the
 /// first `servers` entry of the operation, else of its path, else of the document, with its
