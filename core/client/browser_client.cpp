@@ -254,6 +254,7 @@ void FetchRun::sendPreflight(const base::HeaderList &corsHeaders)
     context.userAgent = m_userAgent;
     context.browser = m_profile.name;
     context.pageOrigin = m_pageOrigin.serialize();
+    context.credentials = m_request.credentials;
     send({m_url, QByteArrayLiteral("OPTIONS"), preflightRequestHeaders(context), {}},
          &FetchRun::onPreflight);
 }
@@ -306,6 +307,7 @@ void FetchRun::sendActual()
         context.origin = scenario().origin.serialize();
     context.site = m_site;
     context.mode = m_request.mode;
+    context.credentials = m_request.credentials;
     if (m_cookiesAllowed)
         context.cookie = m_client.cookies.cookieHeaderFor(m_url, QDateTime::currentDateTimeUtc());
     if (!m_request.cookies.isEmpty() && !m_cookiesAllowed)

@@ -26,37 +26,78 @@ struct WireFormat
     /// A preflight's Origin is the page's origin even when a cross-origin redirect made the
     /// request's origin "null" (Firefox; its actual request does say "null").
     bool preflightOriginIsPageOrigin;
+    /// `Sec-Fetch-Storage-Access: none` (Storage Access Headers: cookies blocked, no permission
+    /// granted) on a cross-site request with credentials mode include: on the actual request,
+    /// and on its preflight too.
+    bool storageAccessOnActual;
+    bool storageAccessOnPreflight;
 };
 
 // Chromium places the script's headers by Blink's header map, which follows the names' hashes
 // rather than the script's order: most land right after User-Agent, as Content-Type does.
 constexpr const char *kChromiumActual[] = {
-    "host",           "content-length", "user-agent",     "*",     "accept", "origin",
-    "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest", "cookie"};
-constexpr const char *kChromiumPreflight[] = {"host",
-                                              "accept",
-                                              "access-control-request-method",
-                                              "access-control-request-headers",
-                                              "origin",
-                                              "user-agent",
-                                              "sec-fetch-mode",
-                                              "sec-fetch-site",
-                                              "sec-fetch-dest"};
-constexpr WireFormat kChromium{"chromium", kChromiumActual, kChromiumPreflight, true, false};
+    "host",           "content-length",
+    "user-agent",     "*",
+    "accept",         "origin",
+    "sec-fetch-site", "sec-fetch-mode",
+    "sec-fetch-dest", "sec-fetch-storage-access",
+    "cookie",
+};
+constexpr const char *kChromiumPreflight[] = {
+    "host",
+    "accept",
+    "access-control-request-method",
+    "access-control-request-headers",
+    "origin",
+    "user-agent",
+    "sec-fetch-mode",
+    "sec-fetch-site",
+    "sec-fetch-dest",
+};
+constexpr WireFormat kChromium{
+    .browser = "chromium",
+    .actualOrder = kChromiumActual,
+    .preflightOrder = kChromiumPreflight,
+    .originLastAfterMethodChange = true,
+    .preflightOriginIsPageOrigin = false,
+    .storageAccessOnActual = true,
+    .storageAccessOnPreflight = false,
+};
 
 constexpr const char *kFirefoxActual[] = {
-    "host",           "user-agent",     "accept",        "*", "content-length", "origin", "cookie",
-    "sec-fetch-dest", "sec-fetch-mode", "sec-fetch-site"};
-constexpr const char *kFirefoxPreflight[] = {"host",
-                                             "user-agent",
-                                             "accept",
-                                             "access-control-request-method",
-                                             "access-control-request-headers",
-                                             "origin",
-                                             "sec-fetch-dest",
-                                             "sec-fetch-mode",
-                                             "sec-fetch-site"};
-constexpr WireFormat kFirefox{"firefox", kFirefoxActual, kFirefoxPreflight, false, true};
+    "host",
+    "user-agent",
+    "accept",
+    "*",
+    "content-length",
+    "origin",
+    "sec-fetch-storage-access",
+    "cookie",
+    "sec-fetch-dest",
+    "sec-fetch-mode",
+    "sec-fetch-site",
+};
+constexpr const char *kFirefoxPreflight[] = {
+    "host",
+    "user-agent",
+    "accept",
+    "access-control-request-method",
+    "access-control-request-headers",
+    "origin",
+    "sec-fetch-storage-access",
+    "sec-fetch-dest",
+    "sec-fetch-mode",
+    "sec-fetch-site",
+};
+constexpr WireFormat kFirefox{
+    .browser = "firefox",
+    .actualOrder = kFirefoxActual,
+    .preflightOrder = kFirefoxPreflight,
+    .originLastAfterMethodChange = false,
+    .preflightOriginIsPageOrigin = true,
+    .storageAccessOnActual = true,
+    .storageAccessOnPreflight = true,
+};
 
 /// The wire format of the profile called \a browser; Chromium's for the others (Safari's and the
 /// spec's are not measured).
@@ -104,6 +145,14 @@ void appendFetchMetadata(base::HeaderList &headers, FetchSite site,
     headers.append({QByteArrayLiteral("Sec-Fetch-Site"), fetchSiteValue(site)});
     headers.append({QByteArrayLiteral("Sec-Fetch-Mode"), cors::requestModeName(mode).toLatin1()});
     headers.append({QByteArrayLiteral("Sec-Fetch-Dest"), QByteArrayLiteral("empty")});
+}
+
+void appendStorageAccess(base::HeaderList &headers, bool written, cors::CredentialsMode credentials,
+                         FetchSite site)
+{
+    // CORS Lab's client never has storage access (it withholds third-party cookies): "none".
+    if (written && credentials == cors::CredentialsMode::Include && site == FetchSite::CrossSite)
+        headers.append({QByteArrayLiteral("Sec-Fetch-Storage-Access"), QByteArrayLiteral("none")});
 }
 
 } // namespace
@@ -156,6 +205,7 @@ base::HeaderList actualRequestHeaders(const ActualRequestContext &context)
     if (context.origin)
         headers.append({QByteArrayLiteral("Origin"), *context.origin});
     appendFetchMetadata(headers, context.site, context.mode);
+    appendStorageAccess(headers, format.storageAccessOnActual, context.credentials, context.site);
     if (!context.cookie.isEmpty())
         headers.append({QByteArrayLiteral("Cookie"), context.cookie});
     return ordered(std::move(headers), format.actualOrder,
@@ -178,6 +228,8 @@ base::HeaderList preflightRequestHeaders(const PreflightRequestContext &context)
     }
     headers.append({QByteArrayLiteral("User-Agent"), context.userAgent});
     appendFetchMetadata(headers, context.site);
+    appendStorageAccess(headers, format.storageAccessOnPreflight, context.credentials,
+                        context.site);
     return ordered(std::move(headers), format.preflightOrder);
 }
 

@@ -76,23 +76,55 @@ const SkipCategory kSkipCategories[] = {
      [](const BrowserCase &c) { return c.repeat > 1; }},
 };
 
-// Disagreements with a known cause: they are logged, not failed. `browser` and `caseId` empty
-// mean any; `field` matches the field name up to its " (hop N)" suffix.
+// Disagreements with a known cause: logged (one table, by reason), not failed. `browser` and
+// `caseId` empty mean any; `field` matches the field name up to its " (hop N)" suffix, either
+// whole or as its last words ("user-agent" matches "actual user-agent" and "preflight
+// user-agent"); `checkValue`, when set, must be check's value (a header check leaves out is
+// excused, a header check sends with another value is not).
 struct KnownException
 {
     const char *browser;
     const char *caseId;
     const char *field;
+    const char *checkValue;
     const char *reason;
 };
 
+constexpr char kAbsent[] = "(absent)";
+
 const KnownException kKnownExceptions[] = {
-    {"chromium", "", "actual header order with the script's headers",
+    // Headers the browsers write that check does not send (no CORS rule reads them).
+    {"", "", "user-agent", "",
+     "check names itself in User-Agent (CORS-Lab-Composer/<version>; behaves-as <browser>) "
+     "rather than impersonating the browser's UA string"},
+    {"", "", "connection", kAbsent,
+     "the browser says keep-alive; check's HTTP/1.1 client sends no Connection header (HTTP/1.1 "
+     "connections are persistent by default)"},
+    {"", "", "referer", kAbsent,
+     "the page's URL under its referrer policy; check has no page document to refer from"},
+    {"", "", "accept-encoding", kAbsent,
+     "check's client does not decode content codings, so it offers none (the server answers "
+     "with the identity coding)"},
+    {"", "", "accept-language", kAbsent,
+     "the browser's UI languages; check has no locale to announce (a script's Accept-Language "
+     "is compared like any header)"},
+    {"chromium", "", "sec-ch-ua", kAbsent,
+     "Chromium's default User-Agent client hints on a secure context (127.0.0.1, localhost); "
+     "check sends no client hints"},
+    {"chromium", "", "sec-ch-ua-mobile", kAbsent,
+     "Chromium's default User-Agent client hints on a secure context; check sends none"},
+    {"chromium", "", "sec-ch-ua-platform", kAbsent,
+     "Chromium's default User-Agent client hints on a secure context; check sends none"},
+    {"firefox", "", "priority", kAbsent,
+     "Firefox's RFC 9218 priority signal (u=4 for fetch()); check does not prioritise"},
+    // Where the headers go.
+    {"chromium", "", "actual header order with the script's headers", "",
      "Chromium writes the script's headers in the order of Blink's header map, which follows the "
      "names' hashes (X-Custom before User-Agent, Content-Language after it, a safelisted Range "
      "last), not the script's order; check puts them where most land, after User-Agent, in the "
      "script's order. The order of Chromium's own headers is asserted (\"actual header order\")"},
-    {"firefox", "redirect-303-put-to-get", "requests",
+    // What goes on the wire at all.
+    {"firefox", "redirect-303-put-to-get", "requests", "",
      "Firefox preflights again after a 303 turned the preflighted PUT into a GET (OPTIONS with "
      "Access-Control-Request-Method: GET and no -Headers): it keeps the original request's "
      "unsafe header names (LoadInfo's CORS unsafe headers) across the redirect, although "
@@ -265,7 +297,8 @@ QList<Disagreement> compareCase(const QString &id, const BrowserObservation &bro
     // What the servers received: the same requests in the same order...
     compare(u"requests"_s, sequenceText(browser.requests), sequenceText(checkRequests));
 
-    // ...and, request by request, the headers Fetch and Fetch Metadata decide.
+    // ...and, request by request, every header either side wrote: the ones Fetch and Fetch
+    // Metadata decide first (compared even when both leave them out), then any other.
     struct Kind
     {
         bool preflight;
@@ -275,9 +308,9 @@ QList<Disagreement> compareCase(const QString &id, const BrowserObservation &bro
     const QList<Kind> kinds = {
         {true,
          u"preflight"_s,
-         {"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers",
-          "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest"}},
-        {false, u"actual"_s, {"Origin", "Sec-Fetch-Mode", "Sec-Fetch-Site", "Sec-Fetch-Dest"}},
+         {"origin", "access-control-request-method", "access-control-request-headers",
+          "sec-fetch-mode", "sec-fetch-site", "sec-fetch-dest"}},
+        {false, u"actual"_s, {"origin", "sec-fetch-mode", "sec-fetch-site", "sec-fetch-dest"}},
     };
     for (const Kind &kind : kinds) {
         const QList<ObservedRequest> fromBrowser = requestsOfKind(browser.requests, kind.preflight);
@@ -288,7 +321,14 @@ QList<Disagreement> compareCase(const QString &id, const BrowserObservation &bro
             const QString suffix = k == 0 ? QString() : u" (hop %1)"_s.arg(k + 1);
             const ObservedRequest &b = fromBrowser.at(k);
             const ObservedRequest &c = fromCheck.at(k);
-            for (const QByteArray &name : kind.headers)
+            QList<QByteArray> names = kind.headers;
+            for (const ObservedRequest *request : {&b, &c}) {
+                for (const auto &[name, value] : request->headers) {
+                    if (!names.contains(name.toLower()))
+                        names.append(name.toLower());
+                }
+            }
+            for (const QByteArray &name : std::as_const(names))
                 compare(kind.label + u' ' + QString::fromLatin1(name) + suffix,
                         optionalText(headerValue(b, name)), optionalText(headerValue(c, name)));
             // The order of the headers the browser writes itself, then with the script's.
@@ -311,28 +351,21 @@ QString knownReason(const QString &browserName, const Disagreement &d)
         if (*known.caseId != '\0' && d.id != QLatin1String(known.caseId))
             continue;
         const QString field = d.field.section(u" (hop"_s, 0, 0);
-        if (*known.field != '\0' && field != QLatin1String(known.field))
+        const QString knownField = QLatin1String(known.field);
+        if (!knownField.isEmpty() && field != knownField && !field.endsWith(u' ' + knownField))
+            continue;
+        if (*known.checkValue != '\0' && d.check != QLatin1String(known.checkValue))
             continue;
         return QString::fromUtf8(known.reason);
     }
     return {};
 }
 
-/// One readable table: a header row, then one row per disagreement, columns padded.
-QString table(const QList<Disagreement> &rows, const QString &browserName, bool withReason)
+/// \a cells (a header row first) as aligned text; every column but the last is padded (to at
+/// most 60 characters).
+QString formatTable(const QList<QStringList> &cells)
 {
-    QList<QStringList> cells;
-    QStringList header = {u"case"_s, u"field"_s, browserName, u"check"_s};
-    if (withReason)
-        header.append(u"known reason"_s);
-    cells.append(header);
-    for (const Disagreement &d : rows) {
-        QStringList row = {d.id, d.field, d.browser, d.check};
-        if (withReason)
-            row.append(d.knownReason);
-        cells.append(row);
-    }
-    QList<qsizetype> widths(header.size(), 0);
+    QList<qsizetype> widths(cells.first().size(), 0);
     for (const QStringList &row : cells) {
         for (qsizetype i = 0; i < row.size() - 1; ++i)
             widths[i] = std::max(widths[i], std::min<qsizetype>(row.at(i).size(), 60));
@@ -347,6 +380,40 @@ QString table(const QList<Disagreement> &rows, const QString &browserName, bool 
         lines.append(u"  "_s + line);
     }
     return lines.join(u'\n');
+}
+
+/// The failure table: one row per disagreement.
+QString disagreementTable(const QList<Disagreement> &rows, const QString &browserName)
+{
+    QList<QStringList> cells = {{u"case"_s, u"field"_s, browserName, u"check"_s}};
+    for (const Disagreement &d : rows)
+        cells.append({d.id, d.field, d.browser, d.check});
+    return formatTable(cells);
+}
+
+/// The known disagreements: one row per known reason and field (hops folded), with how many
+/// cases showed it and the first one's values.
+QString knownTable(const QList<Disagreement> &rows, const QString &browserName)
+{
+    QList<QStringList> cells = {
+        {u"field"_s, u"cases"_s, u"e.g. case"_s, browserName, u"check"_s, u"known reason"_s}};
+    QStringList keys;
+    QHash<QString, QSet<QString>> cases;
+    QHash<QString, Disagreement> first;
+    for (const Disagreement &d : rows) {
+        const QString key = d.knownReason + u'\n' + d.field.section(u" (hop"_s, 0, 0);
+        if (!first.contains(key)) {
+            keys.append(key);
+            first.insert(key, d);
+        }
+        cases[key].insert(d.id);
+    }
+    for (const QString &key : std::as_const(keys)) {
+        const Disagreement &d = first.value(key);
+        cells.append({key.section(u'\n', 1), QString::number(cases.value(key).size()), d.id,
+                      d.browser, d.check, d.knownReason});
+    }
+    return formatTable(cells);
 }
 
 } // namespace
@@ -485,7 +552,7 @@ void TestCheckAgreement::checkAgreesWithBrowser()
           static_cast<int>(notCompared.size()));
     if (!known.isEmpty())
         qInfo("%d known disagreement(s), not failed:\n%s", static_cast<int>(known.size()),
-              qPrintable(table(known, browserName, true)));
+              qPrintable(knownTable(known, browserName)));
     for (const KnownException &exception : kKnownExceptions) {
         if (*exception.reason == '\0')
             continue;
@@ -505,7 +572,7 @@ void TestCheckAgreement::checkAgreesWithBrowser()
                  QString::number(compared), QString::number(MinComparedCases))));
     if (!failing.isEmpty())
         QFAIL(qPrintable(u"%1 disagreement(s) between check and %2:\n%3\n\n%4"_s.arg(
-            QString::number(failing.size()), browserName, table(failing, browserName, false),
+            QString::number(failing.size()), browserName, disagreementTable(failing, browserName),
             details.join(u"\n\n"_s))));
 }
 

@@ -717,6 +717,64 @@ private Q_SLOTS:
         QCOMPARE(header(sent, "access-control-request-method"), QByteArray("PUT"));
     }
 
+    // Chromium and Firefox write Sec-Fetch-Storage-Access: none on a cross-site request with
+    // credentials mode include; Firefox on its preflight too.
+    void storageAccessHeader_data()
+    {
+        QTest::addColumn<QString>("browser");
+        QTest::addColumn<int>("credentials");
+        QTest::addColumn<int>("site");
+        QTest::addColumn<bool>("onActual");
+        QTest::addColumn<bool>("onPreflight");
+        const int include = int(CredentialsMode::Include);
+        const int crossSite = int(FetchSite::CrossSite);
+        QTest::newRow("chromium include cross-site")
+            << QStringLiteral("chromium") << include << crossSite << true << false;
+        QTest::newRow("firefox include cross-site")
+            << QStringLiteral("firefox") << include << crossSite << true << true;
+        QTest::newRow("chromium include same-site")
+            << QStringLiteral("chromium") << include << int(FetchSite::SameSite) << false << false;
+        QTest::newRow("firefox same-origin credentials cross-site")
+            << QStringLiteral("firefox") << int(CredentialsMode::SameOrigin) << crossSite << false
+            << false;
+        QTest::newRow("chromium omit cross-site")
+            << QStringLiteral("chromium") << int(CredentialsMode::Omit) << crossSite << false
+            << false;
+    }
+
+    void storageAccessHeader()
+    {
+        QFETCH(QString, browser);
+        QFETCH(int, credentials);
+        QFETCH(int, site);
+        QFETCH(bool, onActual);
+        QFETCH(bool, onPreflight);
+        const std::optional<QByteArray> none = QByteArray("none");
+
+        ActualRequestContext a;
+        a.url = QUrl(QStringLiteral("http://localhost:8080/api"));
+        a.method = "GET";
+        a.origin = QByteArray("http://127.0.0.1:3000");
+        a.site = FetchSite(site);
+        a.credentials = CredentialsMode(credentials);
+        a.userAgent = "UA";
+        a.browser = browser;
+        QCOMPARE(header(actualRequestHeaders(a), "sec-fetch-storage-access"),
+                 onActual ? none : std::nullopt);
+
+        PreflightRequestContext p;
+        p.url = a.url;
+        p.corsHeaders = {{"Origin", "http://127.0.0.1:3000"},
+                         {"Access-Control-Request-Method", "PUT"}};
+        p.site = FetchSite(site);
+        p.credentials = CredentialsMode(credentials);
+        p.userAgent = "UA";
+        p.browser = browser;
+        p.pageOrigin = "http://127.0.0.1:3000";
+        QCOMPARE(header(preflightRequestHeaders(p), "sec-fetch-storage-access"),
+                 onPreflight ? none : std::nullopt);
+    }
+
     void localPortsAreRegisteredWhileConnected()
     {
         auto ports = std::make_shared<http::LocalClientPorts>(-1); // forgotten once released
