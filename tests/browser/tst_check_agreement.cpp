@@ -1,16 +1,25 @@
 // `corslab-cli check` vs. a real browser: the cases of browser_cases.cpp run once in one headless
 // browser session (runInBrowser) and once through corslab::check::runChecks() under that
-// browser's profile, against the SAME loopback scenario servers (the server's request log is
-// cleared between the two runs). Per case this compares what the page saw with check's outcome
-// (exposed or blocked, preflight sent, readable headers) and what the servers received from the
-// browser with what they received from check (the requests in order; each preflight's Origin,
-// Access-Control-Request-Method/-Headers and Sec-Fetch-*; each actual request's Origin and
-// Sec-Fetch-*; the relative order of the headers both sent). Every disagreement is listed in one
-// table (case, field, browser's value, check's value); disagreements with a known, documented
-// cause are listed in kKnownExceptions and logged instead of failing.
+// browser's profile, against the SAME loopback scenario servers (their request log is cleared
+// between the two runs, so what they hold afterwards is check's alone).
+//
+// Per case it compares what the page saw with check's outcome: exposed or blocked, the response
+// type, whether a preflight went out, the readable response headers. And what the servers
+// received from the browser with what they received from check: the requests in order (method,
+// server, path), then request by request (the k-th preflight with the k-th preflight, the k-th
+// actual request with the k-th actual request) every header either side wrote, value by value
+// (Origin, Access-Control-Request-Method/-Headers and Sec-Fetch-* always, even when both leave
+// them out), and the order of the headers both wrote, with and without the script's headers.
+//
+// Cases check cannot reproduce are skipped by category (kSkipCategories, with the reason).
+// Disagreements with a known, documented cause (headers only the browser writes, check's own
+// User-Agent, ...) are listed in kKnownExceptions: they are logged in one table, by reason, and
+// do not fail. Every other disagreement fails the test in one table (case, field, browser's
+// value, check's value), followed by the details of each case involved.
 //
 // Built twice (tests/browser/CMakeLists.txt): as tst_check_agreement_chromium and, with
-// CORSLAB_AGREEMENT_FIREFOX, as tst_check_agreement_firefox.
+// CORSLAB_AGREEMENT_FIREFOX, as tst_check_agreement_firefox (ctest: check_agreement_chromium,
+// check_agreement_firefox).
 
 #include "agreement_check.h"
 #include "browser_cases.h"
@@ -59,8 +68,10 @@ QString browserOutput(const Runner &runner)
 #endif
 
 // Cases check cannot reproduce, by category. Every request field of a case (origin, url, method,
-// headers, credentials, mode, redirect, body) maps onto a ComposedRequest, so what remains is
-// what a single fetch() from a fresh page cannot do:
+// headers, credentials, mode — no-cors and same-origin included —, redirect — manual and error
+// included —, body) maps onto a ComposedRequest, and no case needs a page feature beyond one
+// fetch() (window.open, forms, workers...), so what remains is what a single fetch() from a
+// freshly opened page cannot do:
 struct SkipCategory
 {
     const char *name;
@@ -285,6 +296,9 @@ QList<Disagreement> compareCase(const QString &id, const BrowserObservation &bro
 
     // What the page got.
     compare(u"exposed"_s, boolText(attemptExposed(attempt)), boolText(outcome.exposed));
+    // A rejected fetch() is the engine's "error" response type.
+    compare(u"response type"_s, attempt.resolved ? attempt.type : u"error"_s,
+            outcome.judged ? outcome.verdict.responseType : u"(not judged)"_s);
     compare(u"preflight sent"_s, boolText(browser.preflightCount() > 0),
             boolText(outcome.preflightSent));
     if (attemptExposed(attempt) && outcome.exposed) {
@@ -447,7 +461,8 @@ void TestCheckAgreement::initTestCase()
             std::begin(kSkipCategories), std::end(kSkipCategories),
             [&](const SkipCategory &category) { return category.applies(browserCase); });
         if (skip != std::end(kSkipCategories))
-            m_skipped.append(browserCase.id + u": "_s + QLatin1String(skip->name));
+            m_skipped.append(browserCase.id + u": "_s + QLatin1String(skip->name) + u" — "_s +
+                             QString::fromUtf8(skip->reason));
         else
             m_cases.append(browserCase);
     }
