@@ -259,7 +259,7 @@ QSet<QByteArray> scriptHeaderNames(const QJsonObject &resolvedScenario)
 {
     const QJsonObject request = resolvedScenario.value(u"request"_s).toObject();
     QSet<QByteArray> names;
-    for (const QJsonValue &pair : request.value(u"headers"_s).toArray())
+    for (const auto &pair : request.value(u"headers"_s).toArray())
         names.insert(pair.toArray().at(0).toString().toLatin1().toLower());
     if (!request.value(u"body"_s).toString().isEmpty())
         names.insert("content-type"_ba);
