@@ -91,8 +91,9 @@ private:
     QByteArray m_method;
     base::HeaderList m_headers;
     QByteArray m_body;
-    bool m_taintedOrigin = false; ///< a cross-origin redirect made the origin "null"
-    bool m_corsTainting = false;  ///< response tainting "cors": some hop was cross-origin
+    bool m_taintedOrigin = false;           ///< a cross-origin redirect made the origin "null"
+    bool m_corsTainting = false;            ///< response tainting "cors": some hop was cross-origin
+    bool m_methodChangedByRedirect = false; ///< a redirect turned the method into GET
     int m_redirectCount = 0;
     FetchSite m_site = FetchSite::SameOrigin; ///< the most cross site of the URLs so far
     // The current hop: the cache as the engine read it, and the preflight's answer.
@@ -212,7 +213,8 @@ void FetchRun::startHop()
     m_hopNowMs = m_client.nowMs();
     const cors::Verdict probe = cors::evaluate(s, m_profile, m_cacheAtHop, m_hopNowMs);
     // #main-fetch step 12: mode "same-origin" to another origin, or CORS to a scheme without
-    // it, fails before anything is sent.
+    // it, fails before anything is sent. (A no-cors request fails the RequestMode step too, with
+    // the opaque response it gets: that request does go out, so only DisallowedByMode counts.)
     if (const cors::Check *failed = probe.failedCheck();
         failed && (failed->error == cors::CorsError::DisallowedByMode ||
                    failed->step == cors::Step::CorsScheme)) {
@@ -245,10 +247,15 @@ void FetchRun::send(const OutgoingRequest &request,
 void FetchRun::sendPreflight(const base::HeaderList &corsHeaders)
 {
     outcome.preflightSent = true;
-    send({m_url,
-          QByteArrayLiteral("OPTIONS"),
-          preflightRequestHeaders(m_url, corsHeaders, m_site, m_userAgent),
-          {}},
+    PreflightRequestContext context;
+    context.url = m_url;
+    context.corsHeaders = corsHeaders;
+    context.site = m_site;
+    context.userAgent = m_userAgent;
+    context.browser = m_profile.name;
+    context.pageOrigin = m_pageOrigin.serialize();
+    context.credentials = m_request.credentials;
+    send({m_url, QByteArrayLiteral("OPTIONS"), preflightRequestHeaders(context), {}},
          &FetchRun::onPreflight);
 }
 
@@ -300,6 +307,7 @@ void FetchRun::sendActual()
         context.origin = scenario().origin.serialize();
     context.site = m_site;
     context.mode = m_request.mode;
+    context.credentials = m_request.credentials;
     if (m_cookiesAllowed)
         context.cookie = m_client.cookies.cookieHeaderFor(m_url, QDateTime::currentDateTimeUtc());
     if (!m_request.cookies.isEmpty() && !m_cookiesAllowed)
@@ -311,6 +319,8 @@ void FetchRun::sendActual()
                                                "mode %1 sends none to another origin")
                                     .arg(cors::credentialsModeName(m_request.credentials)));
     context.userAgent = m_userAgent;
+    context.browser = m_profile.name;
+    context.methodChangedByRedirect = m_methodChangedByRedirect;
     send({m_url, m_method, actualRequestHeaders(context), m_body}, &FetchRun::onActual);
 }
 
@@ -361,6 +371,7 @@ void FetchRun::followRedirect(const cors::ResponseSpec &response)
     const QUrl next = verdict.finalUrl;
     if (hasCheck(verdict, cors::Step::RedirectMethod, nextHop)) {
         m_method = QByteArrayLiteral("GET");
+        m_methodChangedByRedirect = true;
         m_body.clear();
         m_headers.removeIf([](const auto &h) { return cors::isRequestBodyHeaderName(h.first); });
     }

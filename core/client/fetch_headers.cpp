@@ -3,9 +3,141 @@
 #include "base/header_list.h"
 #include "http_client.h"
 
+#include <algorithm>
+#include <span>
+
 namespace corslab::client {
 
 namespace {
+
+/// How one browser writes the requests of a fetch(): data keyed by the profile's name, taken
+/// from what the browsers send (tests/browser/tst_check_agreement compares check with headless
+/// Chromium and Firefox on the wire).
+struct WireFormat
+{
+    const char *browser;
+    /// The actual request's headers in the browser's order (lowercase); "*" stands for the
+    /// script's headers that have no slot of their own, in the script's order.
+    std::span<const char *const> actualOrder;
+    std::span<const char *const> preflightOrder;
+    /// On the hops after a redirect changed the method, Origin comes after Sec-Fetch-Dest
+    /// (Chromium drops it with the body headers and its CORS layer appends it again).
+    bool originLastAfterMethodChange;
+    /// A preflight's Origin is the page's origin even when a cross-origin redirect made the
+    /// request's origin "null" (Firefox; its actual request does say "null").
+    bool preflightOriginIsPageOrigin;
+    /// `Sec-Fetch-Storage-Access: none` (Storage Access Headers: cookies blocked, no permission
+    /// granted) on a cross-site request with credentials mode include: on the actual request,
+    /// and on its preflight too.
+    bool storageAccessOnActual;
+    bool storageAccessOnPreflight;
+};
+
+// Chromium places the script's headers by Blink's header map, which follows the names' hashes
+// rather than the script's order: most land right after User-Agent, as Content-Type does.
+constexpr const char *kChromiumActual[] = {
+    "host",           "content-length",
+    "user-agent",     "*",
+    "accept",         "origin",
+    "sec-fetch-site", "sec-fetch-mode",
+    "sec-fetch-dest", "sec-fetch-storage-access",
+    "cookie",
+};
+constexpr const char *kChromiumPreflight[] = {
+    "host",
+    "accept",
+    "access-control-request-method",
+    "access-control-request-headers",
+    "origin",
+    "user-agent",
+    "sec-fetch-mode",
+    "sec-fetch-site",
+    "sec-fetch-dest",
+};
+constexpr WireFormat kChromium{
+    .browser = "chromium",
+    .actualOrder = kChromiumActual,
+    .preflightOrder = kChromiumPreflight,
+    .originLastAfterMethodChange = true,
+    .preflightOriginIsPageOrigin = false,
+    .storageAccessOnActual = true,
+    .storageAccessOnPreflight = false,
+};
+
+constexpr const char *kFirefoxActual[] = {
+    "host",
+    "user-agent",
+    "accept",
+    "*",
+    "content-length",
+    "origin",
+    "sec-fetch-storage-access",
+    "cookie",
+    "sec-fetch-dest",
+    "sec-fetch-mode",
+    "sec-fetch-site",
+};
+constexpr const char *kFirefoxPreflight[] = {
+    "host",
+    "user-agent",
+    "accept",
+    "access-control-request-method",
+    "access-control-request-headers",
+    "origin",
+    "sec-fetch-storage-access",
+    "sec-fetch-dest",
+    "sec-fetch-mode",
+    "sec-fetch-site",
+};
+constexpr WireFormat kFirefox{
+    .browser = "firefox",
+    .actualOrder = kFirefoxActual,
+    .preflightOrder = kFirefoxPreflight,
+    .originLastAfterMethodChange = false,
+    .preflightOriginIsPageOrigin = true,
+    .storageAccessOnActual = true,
+    .storageAccessOnPreflight = true,
+};
+
+/// The wire format of the profile called \a browser; Chromium's for the others (Safari's and the
+/// spec's are not measured).
+const WireFormat &wireFormat(const QString &browser)
+{
+    return browser == QLatin1String(kFirefox.browser) ? kFirefox : kChromium;
+}
+
+/// The slot of \a name in \a order: its own, else the one of "*" (the script's headers), else
+/// after everything.
+qsizetype slotOf(std::span<const char *const> order, const QByteArray &name)
+{
+    const QByteArray lower = name.toLower();
+    qsizetype index = 0;
+    auto scriptSlot = qsizetype(order.size());
+    for (const char *entry : order) {
+        if (lower == entry)
+            return index;
+        if (qstrcmp(entry, "*") == 0)
+            scriptSlot = index;
+        ++index;
+    }
+    return scriptSlot;
+}
+
+/// \a headers in the order \a order gives (stable: the script's headers keep their order).
+/// \a originLast moves Origin to right after Sec-Fetch-Dest.
+base::HeaderList ordered(base::HeaderList headers, std::span<const char *const> order,
+                         bool originLast = false)
+{
+    const auto rank = [&](const base::Header &header) {
+        if (originLast && header.first.compare("origin", Qt::CaseInsensitive) == 0)
+            return slotOf(order, QByteArrayLiteral("sec-fetch-dest")) * 2 + 1;
+        return slotOf(order, header.first) * 2;
+    };
+    std::stable_sort(
+        headers.begin(), headers.end(),
+        [&](const base::Header &a, const base::Header &b) { return rank(a) < rank(b); });
+    return headers;
+}
 
 void appendFetchMetadata(base::HeaderList &headers, FetchSite site,
                          cors::RequestMode mode = cors::RequestMode::Cors)
@@ -13,6 +145,14 @@ void appendFetchMetadata(base::HeaderList &headers, FetchSite site,
     headers.append({QByteArrayLiteral("Sec-Fetch-Site"), fetchSiteValue(site)});
     headers.append({QByteArrayLiteral("Sec-Fetch-Mode"), cors::requestModeName(mode).toLatin1()});
     headers.append({QByteArrayLiteral("Sec-Fetch-Dest"), QByteArrayLiteral("empty")});
+}
+
+void appendStorageAccess(base::HeaderList &headers, bool written, cors::CredentialsMode credentials,
+                         FetchSite site)
+{
+    // CORS Lab's client never has storage access (it withholds third-party cookies): "none".
+    if (written && credentials == cors::CredentialsMode::Include && site == FetchSite::CrossSite)
+        headers.append({QByteArrayLiteral("Sec-Fetch-Storage-Access"), QByteArrayLiteral("none")});
 }
 
 } // namespace
@@ -47,6 +187,7 @@ QByteArray composerUserAgent(const cors::BrowserProfile &profile)
 
 base::HeaderList actualRequestHeaders(const ActualRequestContext &context)
 {
+    const WireFormat &format = wireFormat(context.browser);
     base::HeaderList headers;
     headers.reserve(context.scriptHeaders.size() + 10);
     headers.append({QByteArrayLiteral("Host"), hostHeaderValue(context.url)});
@@ -64,22 +205,32 @@ base::HeaderList actualRequestHeaders(const ActualRequestContext &context)
     if (context.origin)
         headers.append({QByteArrayLiteral("Origin"), *context.origin});
     appendFetchMetadata(headers, context.site, context.mode);
+    appendStorageAccess(headers, format.storageAccessOnActual, context.credentials, context.site);
     if (!context.cookie.isEmpty())
         headers.append({QByteArrayLiteral("Cookie"), context.cookie});
-    return headers;
+    return ordered(std::move(headers), format.actualOrder,
+                   context.methodChangedByRedirect && format.originLastAfterMethodChange);
 }
 
-base::HeaderList preflightRequestHeaders(const QUrl &url, const base::HeaderList &corsHeaders,
-                                         FetchSite site, const QByteArray &userAgent)
+base::HeaderList preflightRequestHeaders(const PreflightRequestContext &context)
 {
+    const WireFormat &format = wireFormat(context.browser);
     base::HeaderList headers;
-    headers.reserve(corsHeaders.size() + 6);
-    headers.append({QByteArrayLiteral("Host"), hostHeaderValue(url)});
+    headers.reserve(context.corsHeaders.size() + 6);
+    headers.append({QByteArrayLiteral("Host"), hostHeaderValue(context.url)});
     headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("*/*")});
-    headers.append(corsHeaders);
-    headers.append({QByteArrayLiteral("User-Agent"), userAgent});
-    appendFetchMetadata(headers, site);
-    return headers;
+    for (const base::Header &header : context.corsHeaders) {
+        if (format.preflightOriginIsPageOrigin && !context.pageOrigin.isEmpty() &&
+            header.first.compare("origin", Qt::CaseInsensitive) == 0)
+            headers.append({header.first, context.pageOrigin});
+        else
+            headers.append(header);
+    }
+    headers.append({QByteArrayLiteral("User-Agent"), context.userAgent});
+    appendFetchMetadata(headers, context.site);
+    appendStorageAccess(headers, format.storageAccessOnPreflight, context.credentials,
+                        context.site);
+    return ordered(std::move(headers), format.preflightOrder);
 }
 
 } // namespace corslab::client

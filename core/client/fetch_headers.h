@@ -36,20 +36,45 @@ struct ActualRequestContext
     std::optional<QByteArray> origin;
     FetchSite site = FetchSite::SameOrigin;
     cors::RequestMode mode = cors::RequestMode::Cors; ///< the request's mode: Sec-Fetch-Mode
-    QByteArray cookie;                                ///< the `Cookie` value; empty: none
+    /// The fetch's credentials mode: with include, a cross-site request carries
+    /// `Sec-Fetch-Storage-Access: none` (Chromium, Firefox).
+    cors::CredentialsMode credentials = cors::CredentialsMode::SameOrigin;
+    QByteArray cookie; ///< the `Cookie` value; empty: none
     QByteArray userAgent;
+    QString browser; ///< the profile's name: the order the headers go out in (empty: Chromium's)
+    /// A redirect on the way here turned the method into GET (and dropped the body).
+    bool methodChangedByRedirect = false;
 };
 
-/// The actual request's header list, in the order Chromium writes it: Host, Content-Length (with
-/// a body, and 0 for a POST or PUT without one), the script's headers, Accept and User-Agent
-/// (unless the script set them), Origin, Sec-Fetch-Site/-Mode/-Dest, Cookie.
+/// The actual request's header list, in the order \a context.browser writes it: Host,
+/// Content-Length (with a body, and 0 for a POST or PUT without one), the script's headers,
+/// Accept and User-Agent (unless the script set them), Origin, Sec-Fetch-Site/-Mode/-Dest,
+/// Sec-Fetch-Storage-Access (cross-site with credentials mode include), Cookie,
+/// ordered as that browser does (Chromium: Host, Content-Length, User-Agent, the script's
+/// headers, Accept, Origin, Sec-Fetch-Site/-Mode/-Dest; Firefox: Host, User-Agent, Accept, the
+/// script's headers, Content-Length, Origin, Sec-Fetch-Dest/-Mode/-Site).
 base::HeaderList actualRequestHeaders(const ActualRequestContext &context);
 
-/// The CORS-preflight request's header list (Fetch "CORS-preflight fetch" steps 1-4, in
-/// Chromium's order): Host, Accept `*/*`, then \a corsHeaders (the engine's Origin,
-/// Access-Control-Request-Method and -Headers), User-Agent and Sec-Fetch-*. Never a cookie nor a
-/// script header.
-base::HeaderList preflightRequestHeaders(const QUrl &url, const base::HeaderList &corsHeaders,
-                                         FetchSite site, const QByteArray &userAgent);
+/// What the CORS-preflight request of one hop carries.
+struct PreflightRequestContext
+{
+    QUrl url;
+    base::HeaderList corsHeaders; ///< the engine's Origin, Access-Control-Request-Method/-Headers
+    FetchSite site = FetchSite::SameOrigin;
+    QByteArray userAgent;
+    /// The fetch's credentials mode (the preflight itself carries none): Firefox writes
+    /// `Sec-Fetch-Storage-Access: none` on the preflight of a cross-site include fetch.
+    cors::CredentialsMode credentials = cors::CredentialsMode::SameOrigin;
+    QString browser;       ///< the profile's name (empty: Chromium's wire format)
+    QByteArray pageOrigin; ///< the page's serialized origin (see preflightRequestHeaders())
+};
+
+/// The CORS-preflight request's header list (Fetch "CORS-preflight fetch" steps 1-4): Host,
+/// Accept `*/*`, the engine's Origin and Access-Control-Request-*, User-Agent and Sec-Fetch-*
+/// (Firefox: and Sec-Fetch-Storage-Access for a cross-site include fetch), in
+/// the order \a context.browser writes them. Never a cookie nor a script header. Firefox writes
+/// the page's origin in a preflight's Origin even after a cross-origin redirect made the
+/// request's origin "null" (its actual request then says "null").
+base::HeaderList preflightRequestHeaders(const PreflightRequestContext &context);
 
 } // namespace corslab::client

@@ -255,7 +255,7 @@ void AgreementCheck::reportForeignBrowsers(const BrowserRunner &runner)
               qPrintable(runner.name()), qPrintable(describe(before)));
 }
 
-bool AgreementCheck::run(BrowserRunner &runner, int timeoutMs)
+bool AgreementCheck::run(BrowserRunner &runner, int timeoutMs, ScenarioServer *server)
 {
     m_browserName = runner.name();
     m_observations.clear();
@@ -288,7 +288,9 @@ bool AgreementCheck::run(BrowserRunner &runner, int timeoutMs)
     QList<BrowserObservation> observations;
     QElapsedTimer timer;
     timer.start();
-    const bool ok = runInBrowser(runner, m_cases, &observations, &m_runError, timeoutMs);
+    const bool ok =
+        server ? runInBrowser(runner, *server, m_cases, &observations, &m_runError, timeoutMs)
+               : runInBrowser(runner, m_cases, &observations, &m_runError, timeoutMs);
     m_elapsedMs = timer.elapsed();
     sampler.stop();
     runner.stop();

@@ -56,8 +56,9 @@ public:
 
     /// Runs all cases in \a runner (one browser session), stops it and ends what the run left
     /// behind. Returns false when runInBrowser() failed or could not be set up (see runError());
-    /// the observations gathered so far are kept either way.
-    bool run(BrowserRunner &runner, int timeoutMs);
+    /// the observations gathered so far are kept either way. With \a server (started with the
+    /// same cases) the page runs against it and it stays listening afterwards.
+    bool run(BrowserRunner &runner, int timeoutMs, ScenarioServer *server = nullptr);
 
     QString runError() const { return m_runError; }
     qint64 elapsedMs() const { return m_elapsedMs; }
@@ -66,6 +67,8 @@ public:
     /// (they have been killed); empty when there were none.
     QString leftovers() const { return m_leftovers; }
     bool hasObservations() const { return !m_observations.isEmpty(); }
+    /// What the browser did for case \a id (not completed when the page did not report it).
+    BrowserObservation observation(const QString &id) const { return m_observations.value(id); }
 
     /// Compares case \a id with the engine's verdict and remembers its mismatches for summary().
     CaseComparison compare(const QString &id);

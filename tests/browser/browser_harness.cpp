@@ -55,6 +55,19 @@ bool runInBrowser(BrowserRunner &runner, const QList<BrowserCase> &cases,
     ScenarioServer server;
     if (!server.start(cases, error))
         return false;
+    const bool ok = runInBrowser(runner, server, cases, out, error, timeoutMs);
+    server.stop();
+    return ok;
+}
+
+bool runInBrowser(BrowserRunner &runner, ScenarioServer &server, const QList<BrowserCase> &cases,
+                  QList<BrowserObservation> *out, QString *error, int timeoutMs)
+{
+    out->clear();
+    if (!runner.isAvailable()) {
+        *error = runner.name() + u" is not installed"_s;
+        return false;
+    }
     if (!runner.open(server.pageUrl(), error))
         return false;
 
@@ -67,7 +80,6 @@ bool runInBrowser(BrowserRunner &runner, const QList<BrowserCase> &cases,
     if (!server.isDone())
         loop.exec();
     runner.stop();
-    server.stop();
 
     int reported = 0;
     for (const BrowserCase &browserCase : cases) {

@@ -39,5 +39,11 @@ struct BrowserObservation
 bool runInBrowser(BrowserRunner &runner, const QList<BrowserCase> &cases,
                   QList<BrowserObservation> *out, QString *error, int timeoutMs = 120000);
 
+/// The same on \a server, which the caller has started with the same \a cases and which is left
+/// listening afterwards (with its request log), so that another client can replay the cases
+/// against the very same servers (tst_check_agreement).
+bool runInBrowser(BrowserRunner &runner, ScenarioServer &server, const QList<BrowserCase> &cases,
+                  QList<BrowserObservation> *out, QString *error, int timeoutMs = 120000);
+
 /// The observation as JSON, for logs and failure messages.
 QJsonObject observationToJson(const BrowserObservation &observation);

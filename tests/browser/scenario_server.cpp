@@ -148,6 +148,13 @@ QList<ObservedRequest> ScenarioServer::requests(const QString &id) const
     return m_cases.value(id).requests;
 }
 
+void ScenarioServer::clearRequests()
+{
+    for (CaseEntry &entry : m_cases)
+        entry.requests.clear();
+    m_unmatched.clear();
+}
+
 bool ScenarioServer::hasResult(const QString &id) const
 {
     return m_cases.value(id).hasResult;

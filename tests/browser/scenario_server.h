@@ -59,6 +59,8 @@ public:
     QJsonObject resolvedScenario(const QString &id) const;
     /// What the target and other servers received for case \a id, in arrival order.
     QList<ObservedRequest> requests(const QString &id) const;
+    /// Forgets every request recorded so far (per case and unmatched); results stay.
+    void clearRequests();
     /// Requests to the target/other servers that matched no case (should stay empty).
     QList<ObservedRequest> unmatchedRequests() const { return m_unmatched; }
     /// True once the page has posted the result of case \a id.

@@ -3,6 +3,7 @@
 // validation, local port registration, and the curl / fetch() snippets.
 #include "base/header_list.h"
 #include "client/browser_client.h"
+#include "client/fetch_headers.h"
 #include "http/http_server.h"
 #include "http/local_client_ports.h"
 #include "proxy/certificate_authority.h"
@@ -26,6 +27,15 @@ constexpr int guardMs = 30000; // a hang guard only: every wait ends on a signal
 std::optional<QByteArray> header(const base::HeaderList &headers, QByteArrayView name)
 {
     return base::getHeader(headers, name);
+}
+
+/// The names of \a headers, lowercase, comma-joined: the order they go out in.
+QByteArray headerOrder(const base::HeaderList &headers)
+{
+    QByteArrayList names;
+    for (const auto &h : headers)
+        names.append(h.first.toLower());
+    return names.join(", ");
 }
 
 /// A loopback server that reads one request head and answers with \a reply (or never, when it
@@ -562,6 +572,207 @@ private Q_SLOTS:
         QCOMPARE(header(sent, "x-kept"), QByteArray("yes"));
         QVERIFY(o.preflightSent); // X-Kept is not safelisted
         QVERIFY(o.exposed);       // the preset allows any header
+    }
+
+    // A no-cors GET goes out (no Origin, Sec-Fetch-Mode no-cors) and its response is opaque;
+    // it used to stop before sending, taking the opaque filtering for mode "same-origin"'s error.
+    void noCorsGetIsSentAndOpaque()
+    {
+        startServer(preset("Credentialed allowlist"));
+        ComposedRequest r = request(m_origins.app, "/public");
+        r.mode = cors::RequestMode::NoCors;
+        const FetchOutcome o = run(r);
+        QVERIFY2(o.failure.isEmpty(), qPrintable(o.failure));
+        QVERIFY(o.actualSent);
+        QVERIFY(!o.preflightSent);
+        QVERIFY(!o.exposed);
+        QCOMPARE(o.error, CorsError::OpaqueResponse);
+        QCOMPARE(o.exchanges.size(), 1);
+        const base::HeaderList &sent = o.exchanges.first().requestHeaders;
+        QCOMPARE(header(sent, "sec-fetch-mode"), QByteArray("no-cors"));
+        QCOMPARE(header(sent, "origin"), std::nullopt);
+        QCOMPARE(o.exchanges.first().status, 200);
+    }
+
+    void sameOriginModeToAnotherOriginSendsNothing()
+    {
+        ComposedRequest r;
+        r.origin = "http://127.0.0.1:9";
+        r.url = QUrl(QStringLiteral("http://localhost:9/"));
+        r.mode = cors::RequestMode::SameOrigin;
+        const FetchOutcome o = run(r);
+        QCOMPARE(o.error, CorsError::DisallowedByMode);
+        QVERIFY(!o.actualSent);
+        QVERIFY(o.exchanges.isEmpty());
+    }
+
+    // The order each browser writes a fetch()'s headers in, as headless Chromium 156 and Firefox
+    // ESR do on the wire (tests/browser/tst_check_agreement compares them live).
+    void headerOrderIsTheBrowsers_data()
+    {
+        QTest::addColumn<QString>("browser");
+        QTest::addColumn<bool>("methodChanged");
+        QTest::addColumn<QByteArray>("actual");
+        QTest::addColumn<QByteArray>("preflight");
+        QTest::newRow("chromium")
+            << QStringLiteral("chromium") << false
+            << QByteArray("host, content-length, user-agent, x-b, content-type, x-a, accept, "
+                          "origin, sec-fetch-site, sec-fetch-mode, sec-fetch-dest")
+            << QByteArray("host, accept, access-control-request-method, "
+                          "access-control-request-headers, origin, user-agent, sec-fetch-mode, "
+                          "sec-fetch-site, sec-fetch-dest");
+        // Chromium drops Origin with the body headers when a redirect turns the method into GET
+        // and appends it again after Sec-Fetch-Dest.
+        QTest::newRow("chromium after a 303")
+            << QStringLiteral("chromium") << true
+            << QByteArray("host, content-length, user-agent, x-b, content-type, x-a, accept, "
+                          "sec-fetch-site, sec-fetch-mode, sec-fetch-dest, origin")
+            << QByteArray("host, accept, access-control-request-method, "
+                          "access-control-request-headers, origin, user-agent, sec-fetch-mode, "
+                          "sec-fetch-site, sec-fetch-dest");
+        QTest::newRow("firefox")
+            << QStringLiteral("firefox") << false
+            << QByteArray("host, user-agent, accept, x-b, content-type, x-a, content-length, "
+                          "origin, sec-fetch-dest, sec-fetch-mode, sec-fetch-site")
+            << QByteArray("host, user-agent, accept, access-control-request-method, "
+                          "access-control-request-headers, origin, sec-fetch-dest, "
+                          "sec-fetch-mode, sec-fetch-site");
+        QTest::newRow("firefox after a 303")
+            << QStringLiteral("firefox") << true
+            << QByteArray("host, user-agent, accept, x-b, content-type, x-a, content-length, "
+                          "origin, sec-fetch-dest, sec-fetch-mode, sec-fetch-site")
+            << QByteArray("host, user-agent, accept, access-control-request-method, "
+                          "access-control-request-headers, origin, sec-fetch-dest, "
+                          "sec-fetch-mode, sec-fetch-site");
+        // Profiles without a measured wire format write Chromium's.
+        QTest::newRow("safari")
+            << QStringLiteral("safari") << false
+            << QByteArray("host, content-length, user-agent, x-b, content-type, x-a, accept, "
+                          "origin, sec-fetch-site, sec-fetch-mode, sec-fetch-dest")
+            << QByteArray("host, accept, access-control-request-method, "
+                          "access-control-request-headers, origin, user-agent, sec-fetch-mode, "
+                          "sec-fetch-site, sec-fetch-dest");
+    }
+
+    void headerOrderIsTheBrowsers()
+    {
+        QFETCH(QString, browser);
+        QFETCH(bool, methodChanged);
+        QFETCH(QByteArray, actual);
+        QFETCH(QByteArray, preflight);
+        const QUrl url(QStringLiteral("http://localhost:8080/api"));
+
+        ActualRequestContext a;
+        a.url = url;
+        a.method = "POST";
+        a.scriptHeaders = {{"X-B", "1"}, {"Content-Type", "application/json"}, {"X-A", "2"}};
+        a.body = "{}";
+        a.origin = QByteArray("http://127.0.0.1:3000");
+        a.site = FetchSite::CrossSite;
+        a.userAgent = "UA";
+        a.browser = browser;
+        a.methodChangedByRedirect = methodChanged;
+        const base::HeaderList sent = actualRequestHeaders(a);
+        QCOMPARE(headerOrder(sent), actual);
+        // The script's headers keep their values and their order among themselves.
+        QCOMPARE(header(sent, "content-type"), QByteArray("application/json"));
+        QCOMPARE(header(sent, "content-length"), QByteArray("2"));
+
+        PreflightRequestContext p;
+        p.url = url;
+        p.corsHeaders = {{"Origin", "http://127.0.0.1:3000"},
+                         {"Access-Control-Request-Method", "POST"},
+                         {"Access-Control-Request-Headers", "content-type,x-a,x-b"}};
+        p.site = FetchSite::CrossSite;
+        p.userAgent = "UA";
+        p.browser = browser;
+        p.pageOrigin = "http://127.0.0.1:3000";
+        QCOMPARE(headerOrder(preflightRequestHeaders(p)), preflight);
+    }
+
+    // After a cross-origin redirect the request's origin is "null": Chromium's preflight says so,
+    // Firefox's still names the page's origin (its actual request says "null").
+    void preflightOriginAfterCrossOriginRedirect_data()
+    {
+        QTest::addColumn<QString>("browser");
+        QTest::addColumn<QByteArray>("origin");
+        QTest::newRow("chromium") << QStringLiteral("chromium") << QByteArray("null");
+        QTest::newRow("firefox") << QStringLiteral("firefox")
+                                 << QByteArray("http://127.0.0.1:3000");
+    }
+
+    void preflightOriginAfterCrossOriginRedirect()
+    {
+        QFETCH(QString, browser);
+        QFETCH(QByteArray, origin);
+        PreflightRequestContext p;
+        p.url = QUrl(QStringLiteral("http://localhost:9090/moved"));
+        p.corsHeaders = {{"Origin", "null"}, {"Access-Control-Request-Method", "PUT"}};
+        p.site = FetchSite::CrossSite;
+        p.userAgent = "UA";
+        p.browser = browser;
+        p.pageOrigin = "http://127.0.0.1:3000";
+        const base::HeaderList sent = preflightRequestHeaders(p);
+        QCOMPARE(header(sent, "origin"), origin);
+        QCOMPARE(header(sent, "access-control-request-method"), QByteArray("PUT"));
+    }
+
+    // Chromium and Firefox write Sec-Fetch-Storage-Access: none on a cross-site request with
+    // credentials mode include; Firefox on its preflight too.
+    void storageAccessHeader_data()
+    {
+        QTest::addColumn<QString>("browser");
+        QTest::addColumn<int>("credentials");
+        QTest::addColumn<int>("site");
+        QTest::addColumn<bool>("onActual");
+        QTest::addColumn<bool>("onPreflight");
+        const int include = int(CredentialsMode::Include);
+        const int crossSite = int(FetchSite::CrossSite);
+        QTest::newRow("chromium include cross-site")
+            << QStringLiteral("chromium") << include << crossSite << true << false;
+        QTest::newRow("firefox include cross-site")
+            << QStringLiteral("firefox") << include << crossSite << true << true;
+        QTest::newRow("chromium include same-site")
+            << QStringLiteral("chromium") << include << int(FetchSite::SameSite) << false << false;
+        QTest::newRow("firefox same-origin credentials cross-site")
+            << QStringLiteral("firefox") << int(CredentialsMode::SameOrigin) << crossSite << false
+            << false;
+        QTest::newRow("chromium omit cross-site")
+            << QStringLiteral("chromium") << int(CredentialsMode::Omit) << crossSite << false
+            << false;
+    }
+
+    void storageAccessHeader()
+    {
+        QFETCH(QString, browser);
+        QFETCH(int, credentials);
+        QFETCH(int, site);
+        QFETCH(bool, onActual);
+        QFETCH(bool, onPreflight);
+        const std::optional<QByteArray> none = QByteArray("none");
+
+        ActualRequestContext a;
+        a.url = QUrl(QStringLiteral("http://localhost:8080/api"));
+        a.method = "GET";
+        a.origin = QByteArray("http://127.0.0.1:3000");
+        a.site = FetchSite(site);
+        a.credentials = CredentialsMode(credentials);
+        a.userAgent = "UA";
+        a.browser = browser;
+        QCOMPARE(header(actualRequestHeaders(a), "sec-fetch-storage-access"),
+                 onActual ? none : std::nullopt);
+
+        PreflightRequestContext p;
+        p.url = a.url;
+        p.corsHeaders = {{"Origin", "http://127.0.0.1:3000"},
+                         {"Access-Control-Request-Method", "PUT"}};
+        p.site = FetchSite(site);
+        p.credentials = CredentialsMode(credentials);
+        p.userAgent = "UA";
+        p.browser = browser;
+        p.pageOrigin = "http://127.0.0.1:3000";
+        QCOMPARE(header(preflightRequestHeaders(p), "sec-fetch-storage-access"),
+                 onPreflight ? none : std::nullopt);
     }
 
     void localPortsAreRegisteredWhileConnected()
