@@ -4,6 +4,7 @@
 #include "check/contract_file.h"
 #include "check_cases.h"
 #include "check_command_options.h"
+#include "check_openapi.h"
 #include "cli_common.h"
 #include "verdict_text.h"
 
@@ -116,6 +117,5 @@ int runCheckCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     case CheckCommandOptions::Target::OpenApi:
         break;
     }
-    err << "corslab-cli check: not built yet\n";
-    return 2;
+    return checkOpenApi(options, out, err);
 }

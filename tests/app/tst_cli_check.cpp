@@ -9,10 +9,10 @@
 
 #include <QFile>
 #include <QJsonArray>
-#include <QProcess>
-#include <QRegularExpression>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -372,13 +372,16 @@ private Q_SLOTS:
         QVERIFY(proxy.waitForFinished(10000));
 
         const QString contract = dir.filePath(QStringLiteral("cors-contract.yaml"));
-        const auto init = runCli({QStringLiteral("contract"), QStringLiteral("init"),
-                                  QStringLiteral("--from"), record, QStringLiteral("-o"),
-                                  contract});
+        const auto init =
+            runCli({QStringLiteral("contract"), QStringLiteral("init"), QStringLiteral("--from"),
+                    record, QStringLiteral("-o"), contract});
         QVERIFY2(init.exitCode == 0, init.err.constData());
-        const QStringList check = {QStringLiteral("check"), QStringLiteral("--contract"), contract,
+        const QStringList check = {QStringLiteral("check"),
+                                   QStringLiteral("--contract"),
+                                   contract,
                                    QStringLiteral("--base-url"),
-                                   QString::fromLatin1(m_origins.api), QStringLiteral("--junit"),
+                                   QString::fromLatin1(m_origins.api),
+                                   QStringLiteral("--junit"),
                                    dir.filePath(QStringLiteral("junit.xml"))};
         auto run = runCli(check);
         QVERIFY2(run.exitCode == 0, run.out.constData());
@@ -404,10 +407,9 @@ private Q_SLOTS:
         const QString path = dir.filePath(QStringLiteral("c.yaml"));
         QFile file(path);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write("base_url: " + m_origins.api +
-                   "\nrules:\n  - url: /public\n    origins: [" + m_origins.app +
-                   "]\n    expect: exposed\n  - url: /private\n    origins: [" + m_origins.app +
-                   "]\n    credentials: yes\n    expect: exposed\n");
+        file.write("base_url: " + m_origins.api + "\nrules:\n  - url: /public\n    origins: [" +
+                   m_origins.app + "]\n    expect: exposed\n  - url: /private\n    origins: [" +
+                   m_origins.app + "]\n    credentials: yes\n    expect: exposed\n");
         file.close();
         const auto run = runCli({QStringLiteral("check"), QStringLiteral("--contract"), path});
         QCOMPARE(run.exitCode, int(kUsage));
@@ -416,6 +418,85 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains("c.yaml"), run.err.constData());
         QTest::qWait(200);
         QCOMPARE(m_playground->exchanges().size(), 0);
+    }
+
+    // Every operation of an OpenAPI description probed as the browser would make it: a matrix
+    // of verdicts, the same from its JSON and its YAML; an API that refuses a header fails.
+    void openApiMatrix_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<bool>("allowEveryHeader");
+        QTest::addColumn<int>("exit");
+        for (const char *spec :
+             {"shelf-3.0.yaml", "shelf-3.0.json", "notes-3.1.yaml", "notes-3.1.json"}) {
+            QTest::addRow("%s, open", spec) << QString::fromLatin1(spec) << true << int(kExposed);
+            QTest::addRow("%s, content-type only", spec)
+                << QString::fromLatin1(spec) << false << int(kBlocked);
+        }
+    }
+    void openApiMatrix()
+    {
+        QFETCH(QString, spec);
+        QFETCH(bool, allowEveryHeader);
+        QFETCH(int, exit);
+        proxytest::ScriptedUpstream api(
+            [allowEveryHeader](QTcpSocket *socket, const proxytest::ReceivedRequest &r) {
+                const QByteArray allowHeaders = allowEveryHeader
+                                                    ? r.header("access-control-request-headers")
+                                                    : QByteArray("content-type");
+                socket->write("HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: http://app.test\r\n"
+                              "Access-Control-Allow-Methods: GET, POST, PUT, DELETE, PATCH\r\n"
+                              "Access-Control-Allow-Headers: " +
+                              allowHeaders + "\r\nContent-Length: 2\r\n\r\n{}");
+            });
+        const QString file = QStringLiteral(CORSLAB_OPENAPI_DATA "/") + spec;
+        const QStringList args = {QStringLiteral("check"),
+                                  QStringLiteral("--openapi"),
+                                  file,
+                                  QStringLiteral("--origin"),
+                                  QStringLiteral("http://app.test"),
+                                  QStringLiteral("--base-url"),
+                                  QStringLiteral("http://127.0.0.1:%1/v1").arg(api.port())};
+        const auto run = runCli(args);
+        QVERIFY2(run.exitCode == exit, run.out.constData());
+        QVERIFY(run.out.startsWith("Operation "));
+        QVERIFY(run.out.contains(" ✓ ") || !allowEveryHeader);
+        if (!allowEveryHeader)
+            QVERIFY2(run.out.contains("HeaderDisallowedByPreflightResponse) at \"CORS-preflight "
+                                      "fetch: request headers allowed\""),
+                     run.out.constData());
+        // The JSON of the same run: one entry per operation, each with its verdict.
+        const auto json =
+            runCli(args + QStringList{QStringLiteral("--format"), QStringLiteral("json")});
+        const QJsonArray operations =
+            jsonOf(json.out).value(QStringLiteral("operations")).toArray();
+        QVERIFY(operations.size() >= 3);
+        for (const QJsonValue &op : operations) {
+            const QJsonObject result =
+                op.toObject().value(QStringLiteral("results")).toArray().at(0).toObject();
+            QVERIFY(result.contains(QStringLiteral("exposed")));
+            QVERIFY(!result.value(QStringLiteral("exchanges")).toArray().isEmpty());
+        }
+    }
+
+    void malformedOpenApiSendsNothing()
+    {
+        proxytest::ScriptedUpstream api(answerOpenly);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("spec.yaml"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n"
+                   "      parameters:\n        - {name: a, in: body}\n");
+        file.close();
+        const auto run = runCli({QStringLiteral("check"), QStringLiteral("--openapi"), path,
+                                 QStringLiteral("--origin"), QStringLiteral("http://app.test"),
+                                 QStringLiteral("--base-url"),
+                                 QStringLiteral("http://127.0.0.1:%1").arg(api.port())});
+        QCOMPARE(run.exitCode, int(kUsage));
+        QVERIFY2(run.err.contains("spec.yaml: paths./x.get.parameters[0].in: expected"),
+                 run.err.constData());
+        QCOMPARE(api.requests(), 0);
     }
 
     void badInputNamesTheOption_data()
