@@ -2,6 +2,7 @@
 
 #include "client/browser_client.h"
 #include "composer_dialog.h"
+#include "contract_run_dialog.h"
 #include "empty_state_widget.h"
 #include "exchange_table_model.h"
 #include "explanation_widget.h"
@@ -280,6 +281,8 @@ void MainWindow::buildMenus()
     QAction *exportReportAction = file->addAction(
         tr("&Export report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportReport);
     file->addAction(tr("Import &HAR…"), this, &MainWindow::importHar);
+    file->addAction(tr("&Run contract…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
+                    &MainWindow::showContractRun);
     file->addAction(tr("Export H&AR…"), this, &MainWindow::exportHar);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -400,6 +403,23 @@ ComposerDialog *MainWindow::composer()
                 &MainWindow::checkInAllBrowsers);
     }
     return m_composer;
+}
+
+ContractRunDialog *MainWindow::contractRun()
+{
+    if (!m_contractRun) {
+        m_contractRun = new ContractRunDialog(m_lab, this);
+        connect(m_contractRun, &ContractRunDialog::exchangeSelected, this,
+                [this](qsizetype index) { selectExchange(index); });
+    }
+    return m_contractRun;
+}
+
+void MainWindow::showContractRun()
+{
+    contractRun()->show();
+    m_contractRun->raise();
+    m_contractRun->activateWindow();
 }
 
 void MainWindow::checkInAllBrowsers(const client::ComposedRequest &request)

@@ -32,6 +32,7 @@ struct CorsPolicy;
 namespace corslab::ui {
 
 class ComposerDialog;
+class ContractRunDialog;
 class EmptyStateWidget;
 class ExchangeTableModel;
 class ExplanationWidget;
@@ -66,6 +67,8 @@ public:
     ProxyPanel *proxyPanel() const { return m_proxyPanel; }
     TourPanel *tourPanel() const { return m_tourPanel; }
     ComposerDialog *composer();
+    /// File → Run contract… (made on first use).
+    ContractRunDialog *contractRun();
     QComboBox *profileSwitch() const { return m_profile; }
     bool showsEmptyState() const;
 
@@ -108,6 +111,7 @@ private:
     void resendFromComposer(qsizetype index);
     /// The composer's request sent once per browser; the composer shows how they compare.
     void checkInAllBrowsers(const client::ComposedRequest &request);
+    void showContractRun();
     void copyAsCurl(qsizetype index);
     void applyFixToPlayground(qsizetype index, const cors::Fix &fix);
     void applyFixAsOverride(qsizetype index, const cors::Fix &fix);
@@ -145,6 +149,7 @@ private:
     TourPanel *m_tourPanel = nullptr;
     QDockWidget *m_tourDock = nullptr;
     QPointer<ComposerDialog> m_composer;
+    QPointer<ContractRunDialog> m_contractRun;
     std::unique_ptr<tour::TourRunner> m_tour;
     QComboBox *m_profile = nullptr;
     QLabel *m_serverStatus = nullptr;

@@ -2,7 +2,9 @@
 // both sides, the profile switch, a policy toggle changing the next response, a fix applied from
 // the explanation turning a blocked composed request into an exposed one, a classic scenario,
 // and settings that survive a restart.
+#include "browser_comparison_table.h"
 #include "composer_dialog.h"
+#include "contract_run_dialog.h"
 #include "exchange_table_model.h"
 #include "explanation_widget.h"
 #include "filter_bar.h"
@@ -22,6 +24,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -198,6 +201,88 @@ private Q_SLOTS:
         QCOMPARE(m_window->size(), QSize(1111, 777));
         QVERIFY(!m_window->findChild<QDockWidget *>(QStringLiteral("tourDock"))->isVisible());
         QCOMPARE(m_window->profileSwitch()->currentData().toString(), QStringLiteral("safari"));
+    }
+
+    // Try a request → Check in all browsers: the same request on the real wire as Chromium,
+    // Firefox and Safari, the browsers' different preflight cache caps highlighted, and every
+    // exchange in the session.
+    void checkInAllBrowsersComparesThem()
+    {
+        policy::CorsPolicy policy =
+            *policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        policy.maxAge = 86400;
+        m_lab->playground().setPolicy(policy);
+        ui::ComposerDialog *composer = m_window->composer();
+        composer->show();
+        client::ComposedRequest r = request(m_lab->playground().origins().app, "/echo");
+        r.method = "PUT";
+        r.headers = {{"Content-Type", "application/json"}};
+        r.body = "{}";
+        composer->setRequest(r);
+        const qsizetype before = m_lab->session().count();
+        QTest::mouseClick(composer->checkAllButton(), Qt::LeftButton);
+        ui::BrowserComparisonTable *table = composer->comparisonTable();
+        QTRY_VERIFY(table->isVisible() && table->rowCount() == 3);
+        QTRY_COMPARE(m_lab->session().count(), before + 6); // a preflight and a PUT each
+        for (int row = 0; row < 3; ++row)
+            QVERIFY(table->item(row, ui::BrowserComparisonTable::Verdict)
+                        ->text()
+                        .contains(QStringLiteral("exposed")));
+        QVERIFY(!table->differs(1, ui::BrowserComparisonTable::Verdict));
+        // Chromium caps Max-Age at 7200 s, Firefox at 86400 s, Safari at 600 s.
+        QVERIFY(table->differs(1, ui::BrowserComparisonTable::PreflightCache));
+        QVERIFY(table->differs(2, ui::BrowserComparisonTable::PreflightCache));
+        QVERIFY2(composer->statusText().contains(QStringLiteral("The browsers differ")),
+                 qPrintable(composer->statusText()));
+    }
+
+    // File → Run contract…: ✓/✗ per case, and a failed case shows its exchange.
+    void runContractShowsEachCaseAndItsExchange()
+    {
+        const policy::DemoOrigins o = m_lab->playground().origins();
+        const QString path = m_home.filePath(QStringLiteral("contract.yaml"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write("base_url: " + o.api +
+                   "\nrules:\n  - name: public\n    url: /public\n"
+                   "    origins: [" +
+                   o.app +
+                   "]\n    expect: exposed\n"
+                   "  - name: others read private data\n    url: /private\n"
+                   "    origins: [" +
+                   o.evil +
+                   "]\n    credentials: include\n"
+                   "    expect: exposed\n");
+        file.close();
+        ui::ContractRunDialog *dialog = m_window->contractRun();
+        dialog->show();
+        QSignalSpy finished(dialog, &ui::ContractRunDialog::finished);
+        QVERIFY(dialog->run(path));
+        QTRY_COMPARE(finished.size(), 1);
+        QCOMPARE(finished.at(0).at(0).toInt(), 1);
+        QCOMPARE(finished.at(0).at(1).toInt(), 1);
+        QTableWidget *results = dialog->resultsTable();
+        QCOMPARE(results->rowCount(), 2);
+        QCOMPARE(results->item(0, ui::ContractRunDialog::Result)->text(), QStringLiteral("✓"));
+        QCOMPARE(results->item(1, ui::ContractRunDialog::Result)->text(), QStringLiteral("✗"));
+        QVERIFY(results->item(1, ui::ContractRunDialog::Reasons)
+                    ->text()
+                    .contains(QStringLiteral("expected exposed, got blocked")));
+        QCOMPARE(dialog->statusText(), QStringLiteral("1 passed, 1 failed"));
+        results->selectRow(1);
+        QTRY_VERIFY(m_window->shownExchange() >= 0);
+        QCOMPARE(m_lab->session().exchange(m_window->shownExchange()).url, o.api + "/private");
+
+        // A malformed contract is refused under the form; nothing is sent.
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write("rules:\n  - url: /public\n    origins: [x]\n    expect: exposed\n");
+        file.close();
+        const qsizetype count = m_lab->session().count();
+        QVERIFY(!dialog->run(path));
+        QVERIFY2(dialog->statusText().contains(QStringLiteral("rules[0].origins")),
+                 qPrintable(dialog->statusText()));
+        QTest::qWait(100);
+        QCOMPARE(m_lab->session().count(), count);
     }
 
 private:
