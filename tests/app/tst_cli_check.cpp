@@ -399,6 +399,22 @@ private Q_SLOTS:
         QVERIFY2(xml.contains("tests=\"3\" failures=\"2\" errors=\"0\""), xml.constData());
     }
 
+    // The documented example contract reads, expands into its 24 cases and runs.
+    void documentedExampleContractRuns()
+    {
+        proxytest::ScriptedUpstream api(answerOpenly);
+        const auto run = runCli({QStringLiteral("check"), QStringLiteral("--contract"),
+                                 QStringLiteral(CORSLAB_EXAMPLES "/contracts/cors-contract.yaml"),
+                                 QStringLiteral("--base-url"),
+                                 QStringLiteral("http://127.0.0.1:%1").arg(api.port())});
+        QVERIFY2(run.exitCode == 0 || run.exitCode == 1, run.err.constData());
+        const QRegularExpressionMatch counts =
+            QRegularExpression(QStringLiteral("(\\d+) passed, (\\d+) failed"))
+                .match(QString::fromUtf8(run.out));
+        QVERIFY2(counts.hasMatch(), run.out.constData());
+        QCOMPARE(counts.captured(1).toInt() + counts.captured(2).toInt(), 24);
+    }
+
     // A malformed contract is refused whole, naming the file and the field: nothing is sent.
     void malformedContractSendsNothing()
     {
