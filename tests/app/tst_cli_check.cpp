@@ -108,6 +108,10 @@ private Q_SLOTS:
             {"Misconfigured: wildcard with credentials", "app", &simpleGet, kExposed, ""},
             {"Misconfigured: wildcard with credentials", "app", &credentialedGet, kBlocked,
              "WildcardOriginNotAllowed"},
+            // The pattern matches "localhost" anywhere: the trusted app passes, the other site not.
+            {"Misconfigured: unanchored origin pattern", "app", &credentialedGet, kExposed, ""},
+            {"Misconfigured: unanchored origin pattern", "evil", &simpleGet, kBlocked,
+             "MissingAllowOriginHeader"},
             {"Misconfigured: null origin trusted", "evil", &simpleGet, kBlocked,
              "MissingAllowOriginHeader"},
             {"Misconfigured: preflight rejected (401)", "app", &credentialedPut, kBlocked,
