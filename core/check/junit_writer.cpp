@@ -7,6 +7,9 @@ namespace corslab::check {
 
 namespace {
 
+// A case whose time is not known gets no time attribute.
+constexpr qint64 kUnknownDuration = -1;
+
 QString seconds(qint64 ms)
 {
     return QString::number(double(ms) / 1000.0, 'f', 3);
@@ -31,13 +34,13 @@ QString detail(const CaseResult &r)
 }
 
 void writeCase(QXmlStreamWriter &xml, const QString &suite, const ContractCase &c,
-               const CaseResult &r, std::optional<qint64> ms)
+               const CaseResult &r, qint64 ms)
 {
     xml.writeStartElement(QStringLiteral("testcase"));
     xml.writeAttribute(QStringLiteral("name"), c.name);
     xml.writeAttribute(QStringLiteral("classname"), suite + QLatin1Char('.') + c.browser);
-    if (ms)
-        xml.writeAttribute(QStringLiteral("time"), seconds(*ms));
+    if (ms != kUnknownDuration)
+        xml.writeAttribute(QStringLiteral("time"), seconds(ms));
     if (!r.passed()) {
         const bool error = r.outcome == CaseOutcome::Error;
         xml.writeStartElement(error ? QStringLiteral("error") : QStringLiteral("failure"));
@@ -77,8 +80,7 @@ QByteArray junitXml(const QString &suiteName, const QList<ContractCase> &cases,
     if (!durationsMs.isEmpty())
         xml.writeAttribute(QStringLiteral("time"), seconds(totalMs));
     for (qsizetype i = 0; i < cases.size(); ++i) {
-        const std::optional<qint64> ms =
-            i < durationsMs.size() ? std::optional(durationsMs.at(i)) : std::nullopt;
+        const qint64 ms = i < durationsMs.size() ? durationsMs.at(i) : kUnknownDuration;
         writeCase(xml, suiteName, cases.at(i), resultAt(results, i), ms);
     }
     xml.writeEndElement();
