@@ -50,6 +50,18 @@ bool writeJunit(const QString &path, const QByteArray &xml, QTextStream &err)
 
 } // namespace
 
+int checkExitCode(const QList<check::CheckResult> &results)
+{
+    enum { kExposed = 0, kBlocked = 1, kNetworkFailure = 3 };
+    bool blocked = false;
+    for (const check::CheckResult &r : results) {
+        if (!r.observation.networkFailure.isEmpty())
+            return kNetworkFailure;
+        blocked = blocked || !r.observation.exposed;
+    }
+    return blocked ? kBlocked : kExposed;
+}
+
 int runCheckCases(const QList<check::ContractCase> &cases, const QString &suiteName,
                   const CheckCommandOptions &options, QTextStream &out, QTextStream &err)
 {

@@ -16,19 +16,6 @@ using namespace corslab;
 
 namespace {
 
-enum ExitCode { kExposed = 0, kBlocked = 1, kNetworkFailure = 3 };
-
-int exitCodeOf(const QList<check::CheckResult> &results)
-{
-    bool blocked = false;
-    for (const check::CheckResult &r : results) {
-        if (!r.observation.networkFailure.isEmpty())
-            return kNetworkFailure;
-        blocked = blocked || !r.observation.exposed;
-    }
-    return blocked ? kBlocked : kExposed;
-}
-
 void printResultText(const check::CheckResult &r, const client::ComposedRequest &request,
                      QTextStream &out)
 {
@@ -66,7 +53,7 @@ int checkUrl(const CheckCommandOptions &o, QTextStream &out)
             json.insert(QStringLiteral("differences"), QJsonArray::fromStringList(differences));
         }
         out << QJsonDocument(json).toJson(QJsonDocument::Indented);
-        return exitCodeOf(results);
+        return checkExitCode(results);
     }
     for (const check::CheckResult &r : results)
         printResultText(r, o.request, out);
@@ -76,7 +63,7 @@ int checkUrl(const CheckCommandOptions &o, QTextStream &out)
         else
             out << "The browsers differ:\n  " << differences.join(QStringLiteral("\n  ")) << '\n';
     }
-    return exitCodeOf(results);
+    return checkExitCode(results);
 }
 
 // A contract file, refused whole (nothing sent) when any field is wrong.

@@ -4,6 +4,7 @@
 #include "check/contract_judge.h"
 #include "check/junit_writer.h"
 #include "check/openapi_probes.h"
+#include "check_cases.h"
 #include "cli_common.h"
 
 #include <QFile>
@@ -18,7 +19,6 @@ using namespace corslab;
 
 namespace {
 
-enum ExitCode { kAllExposed = 0, kSomeBlocked = 1, kNetworkFailure = 3 };
 // The matrix's column widths (a longer operation label pushes its row to the right).
 constexpr int kLabelWidth = 44;
 constexpr int kCellWidth = 9;
@@ -81,17 +81,6 @@ void printFailures(const QList<check::ApiProbe> &probes, const QStringList &brow
                 out << "    Fix: " << fixByFailure.value(it.key()) << '\n';
         }
     }
-}
-
-int exitCodeOf(const QList<check::CheckResult> &results)
-{
-    bool blocked = false;
-    for (const check::CheckResult &r : results) {
-        if (!r.observation.networkFailure.isEmpty())
-            return kNetworkFailure;
-        blocked = blocked || !r.observation.exposed;
-    }
-    return blocked ? kSomeBlocked : kAllExposed;
 }
 
 // JUnit: each operation under each browser is a case that expects the page to read it.
@@ -174,5 +163,5 @@ int checkOpenApi(const CheckCommandOptions &o, QTextStream &out, QTextStream &er
     }
     if (!o.junitFile.isEmpty() && !writeJunit(o, jobs, labels, results, err))
         return kCliUsageError;
-    return exitCodeOf(results);
+    return checkExitCode(results);
 }
