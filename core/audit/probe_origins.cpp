@@ -1,5 +1,6 @@
 #include "probe_origins.h"
 
+#include "policy/shared_hosting.h"
 #include "registrable_domain.h"
 
 #include <QRegularExpression>
@@ -60,17 +61,12 @@ void appendDerivedProbes(const cors::Origin &t, QList<ProbeOrigin> *out)
 
 } // namespace
 
-QList<QByteArray> commonSharedHostingSuffixes()
-{
-    return {"github.io", "herokuapp.com", "netlify.app", "vercel.app", "pages.dev"};
-}
-
 QList<ProbeOrigin> probeOrigins(const QList<cors::Origin> &trusted)
 {
     QList<ProbeOrigin> all;
     all.append({"https://" + QByteArray(kAttackerDomain), AuditClass::ReflectAnyOrigin, {}, 0});
     all.append({"null", AuditClass::NullOrigin, {}, 0});
-    QList<QByteArray> suffixes = commonSharedHostingSuffixes();
+    QList<QByteArray> suffixes = policy::commonSharedHostingSuffixes();
     for (const cors::Origin &t : trusted) {
         appendDerivedProbes(t, &all);
         if (const QByteArray shared = sharedHostingSuffix(t.host);
@@ -108,7 +104,7 @@ bool predicts(AuditClass broader, const cors::Origin &trusted, const QByteArray 
     case AuditClass::SuffixMatch:
         return sameScheme && p.host.endsWith(r);
     case AuditClass::PrefixMatch:
-        return probe.startsWith(trusted.serialize());
+        return sameScheme && p.host.startsWith(trusted.host);
     case AuditClass::AnySubdomain:
         return sameScheme && p.host.endsWith('.' + r);
     case AuditClass::UnescapedDot: {

@@ -26,9 +26,6 @@ struct ProbeOrigin
 /// a host name (BrowserProfile::hostSpecialCharacters), `_` first.
 inline constexpr char kSpecialProbeCharacters[] = "_`{}!~$&'()*+,;=\"";
 
-/// Shared-hosting suffixes tried whatever the trusted origins (ThirdPartyOrigin).
-QList<QByteArray> commonSharedHostingSuffixes();
-
 /// Every probe for \a trusted, without duplicates and without any trusted origin itself.
 QList<ProbeOrigin> probeOrigins(const QList<cors::Origin> &trusted);
 
