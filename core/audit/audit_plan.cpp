@@ -1,6 +1,9 @@
 #include "audit_plan.h"
 
 #include "cors/browser_profile.h"
+#include "cors/fetch_rules.h"
+
+#include <QRegularExpression>
 
 namespace corslab::audit {
 
@@ -20,6 +23,29 @@ QList<cors::Origin> trustedOrigins(const AuditOptions &options)
     }
     return origins;
 }
+
+namespace {
+client::ComposedRequest preflightedRequest(const AuditOptions &options, const QByteArray &origin);
+
+// The request fields as the options that set them ("headers[0].name: ..." -> "--header #1
+// (name): ...").
+bool validateProbeRequest(const AuditOptions &options, QString *error)
+{
+    const client::ComposedRequest r =
+        preflightedRequest(options, options.trustedOrigins.constFirst());
+    if (r.validate(error))
+        return true;
+    static const QRegularExpression headerField(QStringLiteral(R"(^headers\[(\d+)\]\.(\w+): )"));
+    if (const QRegularExpressionMatch m = headerField.match(*error); m.hasMatch())
+        error->replace(0, m.capturedLength(),
+                       QStringLiteral("--header #%1 (%2): ")
+                           .arg(m.captured(1).toInt() + 1)
+                           .arg(m.captured(2)));
+    else if (error->startsWith(QLatin1String("method: ")))
+        error->replace(0, int(qstrlen("method")), QStringLiteral("--method"));
+    return false;
+}
+} // namespace
 
 bool validateAuditOptions(AuditOptions *options, QString *error)
 {
@@ -56,6 +82,14 @@ bool validateAuditOptions(AuditOptions *options, QString *error)
                      .arg(options->maxRequests);
         return false;
     }
+    if (cors::isForbiddenMethod(options->method)) {
+        *error = QStringLiteral("--method: expected a method fetch() may send, got \"%1\" (a "
+                                "forbidden method: fetch() throws before sending anything)")
+                     .arg(QString::fromLatin1(options->method));
+        return false;
+    }
+    if (!validateProbeRequest(*options, error))
+        return false;
     const qsizetype planned = planAudit(*options).size();
     if (planned > options->maxRequests) {
         *error = QStringLiteral("--max-requests: the audit needs %1 requests for %2 trusted "

@@ -228,7 +228,7 @@ static void appendSpecialCharacterDanger(const QString &pattern, const QRegularE
                                          QStringList *out)
 {
     for (const QString &h : literalHosts(pattern)) {
-        for (const QString scheme : {QStringLiteral("https://"), QStringLiteral("http://")}) {
+        for (const QString &scheme : {QStringLiteral("https://"), QStringLiteral("http://")}) {
             const QString special = scheme + h + QStringLiteral("_.corslab-attacker.test");
             const QString dotted = scheme + h + QStringLiteral(".corslab-attacker.test");
             if (re.match(special).hasMatch() && !re.match(dotted).hasMatch()) {
