@@ -84,6 +84,11 @@ std::optional<AuditClass> classWithId(const QString &id)
     return it->auditClass;
 }
 
+bool isOriginClass(AuditClass auditClass)
+{
+    return auditClass <= AuditClass::NullOrigin;
+}
+
 QString severityName(Severity severity)
 {
     switch (severity) {

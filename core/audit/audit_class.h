@@ -43,6 +43,10 @@ const ClassInfo &classInfo(AuditClass auditClass);
 /// The class whose id is \a id, or nullopt.
 std::optional<AuditClass> classWithId(const QString &id);
 
+/// True for the classes decided by one probe origin being trusted (ReflectAnyOrigin up to
+/// NullOrigin): their findings say what the attacker's page reads.
+bool isOriginClass(AuditClass auditClass);
+
 /// "info", "low", "medium", "high".
 QString severityName(Severity severity);
 /// The SARIF level a severity maps to: "note", "warning" or "error".

@@ -24,11 +24,6 @@ QJsonObject exposureToJson(const Exposure &e)
             {QStringLiteral("body_bytes"), e.bodyBytes}};
 }
 
-bool isOriginClass(AuditClass c)
-{
-    return c <= AuditClass::NullOrigin;
-}
-
 } // namespace
 
 QJsonObject fixToJson(const AuditFix &fix)

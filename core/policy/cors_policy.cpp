@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <algorithm>
 #include <cmath>
 
 namespace corslab::policy {
@@ -174,13 +175,13 @@ QList<CorsPolicy> CorsPolicy::presets()
         list << p;
     }
     {
-        CorsPolicy p; // misconfiguration: the preflight echoes whatever it is asked
+        // misconfiguration: the origin is checked, but the preflight echoes whatever it is asked
+        CorsPolicy p = *std::find_if(list.cbegin(), list.cend(), [](const CorsPolicy &q) {
+            return q.allowOrigin == OriginMode::Echo;
+        });
         p.name = QStringLiteral("Misconfigured: preflight echoes any method and header");
-        p.allowCredentials = true;
-        p.allowMethods = ListMode::Echo;
-        p.methods.clear();
-        p.allowHeaders = ListMode::Echo;
-        p.headers.clear();
+        p.allowOrigin = OriginMode::Allowlist;
+        p.allowedOrigins = {QStringLiteral("{app}")};
         list << p;
     }
     {
