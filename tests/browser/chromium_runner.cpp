@@ -72,19 +72,21 @@ bool ChromiumRunner::isAvailable() const
 
 QStringList ChromiumRunner::arguments(const QString &profileDir, const QUrl &url) const
 {
-    return {
+    QStringList arguments{
         u"--headless"_s,
         u"--no-sandbox"_s, // Required when running as root (CI containers).
         u"--disable-gpu"_s,
         // Without these Chromium contacts Google services at start-up and can stall on a machine
         // without network access.
-        u"--disable-background-networking"_s,
-        u"--no-first-run"_s,
-        u"--disable-component-update"_s,
+        u"--disable-background-networking"_s, u"--no-first-run"_s, u"--disable-component-update"_s,
         u"--disable-sync"_s,
         u"--user-data-dir="_s + profileDir, // Fresh profile: no cache, cookies or HSTS state.
-        url.toString(QUrl::FullyEncoded),
     };
+    // Replaces DNS for every name (IP literals stay as they are) and keeps the port.
+    if (m_allHostsToLoopback)
+        arguments.append(u"--host-resolver-rules=MAP * 127.0.0.1"_s);
+    arguments.append(url.toString(QUrl::FullyEncoded));
+    return arguments;
 }
 
 bool ChromiumRunner::open(const QUrl &url, QString *error)

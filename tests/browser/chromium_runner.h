@@ -32,6 +32,10 @@ public:
     /// Complete once stop() has returned.
     QByteArray output() const { return m_output; }
 
+    /// With \a on, every host name resolves to 127.0.0.1 (next open()): pages can live on made-up
+    /// hosts, and no lookup leaves the machine.
+    void setAllHostsToLoopback(bool on) { m_allHostsToLoopback = on; }
+
 private:
     QStringList arguments(const QString &profileDir, const QUrl &url) const;
     void killProcessGroup();
@@ -40,5 +44,6 @@ private:
     std::unique_ptr<QProcess> m_process;
     std::unique_ptr<QTemporaryDir> m_profile;
     pid_t m_group = 0; ///< The browser's process group (its pid, thanks to setsid()).
+    bool m_allHostsToLoopback = false;
     QByteArray m_output;
 };

@@ -251,6 +251,15 @@ user_pref("dom.security.https_only_mode", false);
 )js");
 }
 
+QByteArray FirefoxRunner::profileUserJs() const
+{
+    if (!m_allHostsToLoopback)
+        return userJs();
+    // Answers every lookup with this address instead of asking DNS.
+    return userJs() +
+           QByteArrayLiteral("user_pref(\"network.dns.forceResolve\", \"127.0.0.1\");\n");
+}
+
 bool FirefoxRunner::open(const QUrl &url, QString *error)
 {
     QString err;
@@ -293,7 +302,7 @@ bool FirefoxRunner::start(QString *error)
         return false;
     }
     QFile userJsFile(m_profile->filePath(QStringLiteral("user.js")));
-    if (!userJsFile.open(QIODevice::WriteOnly) || userJsFile.write(userJs()) < 0) {
+    if (!userJsFile.open(QIODevice::WriteOnly) || userJsFile.write(profileUserJs()) < 0) {
         *error = QStringLiteral("firefox: cannot write %1: %2")
                      .arg(userJsFile.fileName(), userJsFile.errorString());
         return false;

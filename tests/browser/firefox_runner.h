@@ -71,8 +71,13 @@ public:
     /// The user.js written into each fresh profile (offline-friendly, quiet, loopback goes direct).
     static QByteArray userJs();
 
+    /// With \a on, every host name resolves to 127.0.0.1 (next launch): pages can live on made-up
+    /// hosts, and no lookup leaves the machine.
+    void setAllHostsToLoopback(bool on) { m_allHostsToLoopback = on; }
+
 private:
     bool start(QString *error);
+    QByteArray profileUserJs() const; ///< userJs() plus this runner's own settings
     bool waitFor(const std::function<bool()> &done, int timeoutMs);
     void wake();
     void onStderr();
@@ -87,6 +92,7 @@ private:
     int m_startupTimeoutMs = 30000;
     int m_commandTimeoutMs = 30000;
     qint64 m_lastStartupMs = -1;
+    bool m_allHostsToLoopback = false;
 
     std::unique_ptr<QTemporaryDir> m_profile;
     std::unique_ptr<QProcess> m_process;

@@ -11,49 +11,18 @@
 
 #include "agreement_check.h"
 #include "browser_cases.h"
+#include "browser_under_test.h"
 #include "cors/browser_profile.h"
-
-#ifdef CORSLAB_AGREEMENT_FIREFOX
-#include "firefox_runner.h"
-#else
-#include "chromium_runner.h"
-#endif
 
 #include <QtTest>
 
 using namespace Qt::StringLiterals;
+using namespace browser_under_test;
 using namespace corslab::cors;
 
 namespace {
 
 constexpr int BrowserTimeoutMs = 180000;
-
-#ifdef CORSLAB_AGREEMENT_FIREFOX
-using Runner = FirefoxRunner;
-constexpr Browser kBrowser = Browser::Firefox;
-constexpr const char *kPackage = "firefox-esr";
-QString browserOutput(const Runner &runner)
-{
-    return runner.stderrTail().right(4000);
-}
-void reportStartup(const Runner &runner)
-{
-    if (runner.lastStartupMs() >= 0)
-        qInfo("firefox start-up (launch to WebDriver BiDi session) took %lld ms",
-              static_cast<long long>(runner.lastStartupMs()));
-}
-#else
-using Runner = ChromiumRunner;
-constexpr Browser kBrowser = Browser::Chromium;
-constexpr const char *kPackage = "chromium";
-QString browserOutput(const Runner &runner)
-{
-    return QString::fromLocal8Bit(runner.output().right(4000));
-}
-void reportStartup(const Runner &)
-{
-}
-#endif
 
 } // namespace
 

@@ -23,16 +23,11 @@
 
 #include "agreement_check.h"
 #include "browser_cases.h"
+#include "browser_under_test.h"
 #include "check/check_runner.h"
 #include "cors/browser_profile.h"
 #include "cors/scenario.h"
 #include "cors/scenario_json.h"
-
-#ifdef CORSLAB_AGREEMENT_FIREFOX
-#include "firefox_runner.h"
-#else
-#include "chromium_runner.h"
-#endif
 
 #include <QJsonArray>
 #include <QSet>
@@ -41,6 +36,7 @@
 #include <optional>
 
 using namespace Qt::StringLiterals;
+using namespace browser_under_test;
 using namespace corslab;
 
 namespace {
@@ -48,24 +44,6 @@ namespace {
 constexpr int BrowserTimeoutMs = 180000;
 /// The test must compare at least this many cases (browserCases() minus the skipped ones).
 constexpr int MinComparedCases = 60;
-
-#ifdef CORSLAB_AGREEMENT_FIREFOX
-using Runner = FirefoxRunner;
-constexpr cors::Browser kBrowser = cors::Browser::Firefox;
-constexpr const char *kPackage = "firefox-esr";
-QString browserOutput(const Runner &runner)
-{
-    return runner.stderrTail().right(4000);
-}
-#else
-using Runner = ChromiumRunner;
-constexpr cors::Browser kBrowser = cors::Browser::Chromium;
-constexpr const char *kPackage = "chromium";
-QString browserOutput(const Runner &runner)
-{
-    return QString::fromLocal8Bit(runner.output().right(4000));
-}
-#endif
 
 // Cases check cannot reproduce, by category. Every request field of a case (origin, url, method,
 // headers, credentials, mode — no-cors and same-origin included —, redirect — manual and error
