@@ -7,13 +7,13 @@
 #include "check/check_runner.h"
 #include "config/server_config.h"
 #include "cors/cors_engine.h"
+#include "live_servers.h"
 #include "policy/cors_policy.h"
 
 #include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -23,6 +23,7 @@
 using namespace corslab;
 using config::ServerKind;
 using policy::CorsPolicy;
+using namespace corslab::live; // the servers: live_servers.h
 
 namespace {
 
@@ -74,21 +75,6 @@ QString readTemplate(const char *name)
     return QString::fromUtf8(file.readAll());
 }
 
-bool writeFile(const QString &path, const QString &text)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(text.toUtf8()) == text.toUtf8().size();
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
-
 struct Reply
 {
     int status = 0;
@@ -133,64 +119,9 @@ Reply send(quint16 port, const QByteArray &method, const base::HeaderList &heade
     return reply;
 }
 
-/// How to start one server: the program, its arguments, where, and with which environment.
-struct Launch
-{
-    QString program;
-    QStringList arguments;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-};
-
 /// Writes the server's files for \a snippet into \a dir; false with \a why when it cannot.
 using Prepare = std::function<bool(const config::GeneratedConfig &config, const QString &dir,
                                    quint16 port, Launch *launch, QString *why)>;
-
-/// A running server, stopped (and waited for) when it goes out of scope.
-class RunningServer
-{
-public:
-    ~RunningServer()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.terminate();
-            if (!m_process.waitForFinished(5000)) {
-                m_process.kill();
-                m_process.waitForFinished(5000);
-            }
-        }
-    }
-
-    bool start(const Launch &launch, const QString &dir, quint16 port, QString *why)
-    {
-        m_process.setProcessEnvironment(launch.environment);
-        m_process.setWorkingDirectory(dir);
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.start(launch.program, launch.arguments);
-        if (!m_process.waitForStarted(10000)) {
-            *why =
-                QStringLiteral("cannot start %1: %2").arg(launch.program, m_process.errorString());
-            return false;
-        }
-        // Ready once it accepts a connection; a server that exits says why in its output.
-        for (int attempt = 0; attempt < 300; ++attempt) {
-            QTcpSocket probe;
-            probe.connectToHost(QHostAddress::LocalHost, port);
-            if (probe.waitForConnected(200))
-                return true;
-            if (m_process.state() == QProcess::NotRunning)
-                break;
-            QTest::qWait(100);
-        }
-        *why = QStringLiteral("%1 did not start listening on port %2: %3")
-                   .arg(launch.program)
-                   .arg(port)
-                   .arg(QString::fromUtf8(m_process.readAll()));
-        return false;
-    }
-
-private:
-    QProcess m_process;
-};
 
 cors::Scenario scenarioFor(const QByteArray &origin, quint16 port, const RequestKind &kind)
 {
@@ -438,62 +369,6 @@ void checkTarget(ServerKind kind, const QList<CorsPolicy> &policies, const Prepa
                                  .arg(policy.name, mismatches.join(QStringLiteral("\n  ")),
                                       config::generateServerConfig(policy, kOrigins, kind).text)));
     }
-}
-
-QString python3()
-{
-    // Debian's interpreter: the one its python3-flask and python3-django packages are for.
-    return QFile::exists(QStringLiteral("/usr/bin/python3"))
-               ? QStringLiteral("/usr/bin/python3")
-               : QStandardPaths::findExecutable(QStringLiteral("python3"));
-}
-
-/// Empty when \a program runs \a arguments successfully, else its output.
-QString
-runQuietly(const QString &program, const QStringList &arguments,
-           const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
-{
-    if (program.isEmpty())
-        return QStringLiteral("not found");
-    QProcess p;
-    p.setProcessEnvironment(environment);
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(program, arguments);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return QStringLiteral("%1 did not finish").arg(program);
-    }
-    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
-        return QString::fromUtf8(p.readAll()).trimmed() +
-               QStringLiteral(" (exit %1)").arg(p.exitCode());
-    return {};
-}
-
-QProcessEnvironment nodeEnvironment()
-{
-    // Debian installs node modules in /usr/share/nodejs, which a nodejs from elsewhere does not
-    // search on its own.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    const QString existing = env.value(QStringLiteral("NODE_PATH"));
-    env.insert(QStringLiteral("NODE_PATH"),
-               QStringLiteral("/usr/share/nodejs:/usr/lib/nodejs") +
-                   (existing.isEmpty() ? QString() : QLatin1Char(':') + existing));
-    return env;
-}
-
-QProcessEnvironment goEnvironment()
-{
-    // Offline and without modules: rs/cors comes from Debian's GOPATH tree.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("GO111MODULE"), QStringLiteral("off"));
-    env.insert(QStringLiteral("GOPATH"), QStringLiteral("/usr/share/gocode"));
-    env.insert(QStringLiteral("GOFLAGS"), QString());
-    env.insert(QStringLiteral("GOPROXY"), QStringLiteral("off"));
-    if (!env.contains(QStringLiteral("GOCACHE")))
-        env.insert(QStringLiteral("GOCACHE"),
-                   QDir::tempPath() + QStringLiteral("/corslab-test-gocache"));
-    return env;
 }
 
 QString withSnippet(QString text, const QString &marker, const QString &snippet)
