@@ -257,43 +257,46 @@ QString findSbin(const char *name)
         QString::fromLatin1(name), {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/bin")});
 }
 
+/// Empty when \a installed, else the Debian \a packages to install.
+QString toInstall(bool installed, const char *packages)
+{
+    return installed ? QString() : QStringLiteral("the Debian packages ") + QLatin1String(packages);
+}
+
 /// Empty when \a stack's tools are installed, else what to install.
 QString missingTools(Stack stack)
 {
     const QString python = python3();
     switch (stack) {
     case Stack::Nginx:
-        return findSbin("nginx").isEmpty() ? QStringLiteral("the Debian package nginx") : QString();
+        return toInstall(!findSbin("nginx").isEmpty(), "nginx");
     case Stack::Apache:
-        return findSbin("apache2").isEmpty() ||
-                       !QFile::exists(QStringLiteral("/usr/lib/apache2/modules/mod_setenvif.so"))
-                   ? QStringLiteral("the Debian package apache2")
-                   : QString();
+        return toInstall(
+            !findSbin("apache2").isEmpty() &&
+                QFile::exists(QStringLiteral("/usr/lib/apache2/modules/mod_setenvif.so")),
+            "apache2");
     case Stack::Express:
-        return runQuietly(QStandardPaths::findExecutable(QStringLiteral("node")),
-                          {QStringLiteral("-e"), QStringLiteral("require('express'); "
-                                                                "require('cors')")},
-                          nodeEnvironment())
-                       .isEmpty()
-                   ? QString()
-                   : QStringLiteral("the Debian packages nodejs, node-express and node-cors");
+        return toInstall(runQuietly(QStandardPaths::findExecutable(QStringLiteral("node")),
+                                    {QStringLiteral("-e"),
+                                     QStringLiteral("require('express'); require('cors')")},
+                                    nodeEnvironment())
+                             .isEmpty(),
+                         "nodejs node-express node-cors");
     case Stack::Flask:
-        return runQuietly(python, {QStringLiteral("-c"), QStringLiteral("import flask_cors")})
-                       .isEmpty()
-                   ? QString()
-                   : QStringLiteral("the Debian packages python3-flask and python3-flask-cors");
+        return toInstall(
+            runQuietly(python, {QStringLiteral("-c"), QStringLiteral("import flask_cors")})
+                .isEmpty(),
+            "python3-flask python3-flask-cors");
     case Stack::Django:
-        return runQuietly(python, {QStringLiteral("-c"), QStringLiteral("import corsheaders")})
-                       .isEmpty()
-                   ? QString()
-                   : QStringLiteral("the Debian packages python3-django and "
-                                    "python3-django-cors-headers");
+        return toInstall(
+            runQuietly(python, {QStringLiteral("-c"), QStringLiteral("import corsheaders")})
+                .isEmpty(),
+            "python3-django python3-django-cors-headers");
     case Stack::Go:
-        return QStandardPaths::findExecutable(QStringLiteral("go")).isEmpty() ||
-                       !QFile::exists(
-                           QStringLiteral("/usr/share/gocode/src/github.com/rs/cors/cors.go"))
-                   ? QStringLiteral("the Debian packages golang-go and golang-github-rs-cors-dev")
-                   : QString();
+        return toInstall(
+            !QStandardPaths::findExecutable(QStringLiteral("go")).isEmpty() &&
+                QFile::exists(QStringLiteral("/usr/share/gocode/src/github.com/rs/cors/cors.go")),
+            "golang-go golang-github-rs-cors-dev");
     }
     return {};
 }
@@ -495,6 +498,7 @@ private Q_SLOTS:
     void initTestCase();
     void audit_data();
     void audit();
+    void cleanupTestCase();
 
 private:
     void launchAll();
@@ -548,7 +552,7 @@ void TestAuditLive::audit()
     QFETCH(QSet<Finding>, expected);
     const Server &server = *m_servers.at(stack);
     if (!server.skipReason.isEmpty())
-        QSKIP(qPrintable(stackName(stack) + QStringLiteral(" is not installed: install ") +
+        QSKIP(qPrintable(stackName(stack) + QStringLiteral(" is missing: install ") +
                          server.skipReason));
     QVERIFY2(server.process, qPrintable(server.failure));
 
@@ -562,7 +566,16 @@ void TestAuditLive::audit()
                             .arg(url, describe(expected), describe(found), run.output)));
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QStringLiteral("; ")) + u'\n' + run.output));
     QVERIFY2(run.report.value(QStringLiteral("probes")).toInt() > 0, qPrintable(run.output));
-    QVERIFY2(run.exitCode == expectedExitCode(expected), qPrintable(run.output));
+    QVERIFY2(run.exitCode == expectedExitCode(expected),
+             qPrintable(QStringLiteral("exit code %1, expected %2\n%3")
+                            .arg(run.exitCode)
+                            .arg(expectedExitCode(expected))
+                            .arg(run.output)));
+}
+
+void TestAuditLive::cleanupTestCase()
+{
+    m_servers.clear(); // stops every server and removes its directory
 }
 
 QTEST_GUILESS_MAIN(TestAuditLive)
