@@ -463,7 +463,8 @@ QSet<Finding> findingsOf(const QJsonObject &report, QStringList *wrong)
 {
     QSet<Finding> found;
     QSet<QString> classes;
-    for (const QJsonValue &value : report.value(QStringLiteral("findings")).toArray()) {
+    const QJsonArray findings = report.value(QStringLiteral("findings")).toArray();
+    for (const auto &value : findings) {
         const QJsonObject f = value.toObject();
         const Finding finding{f.value(QStringLiteral("class")).toString(),
                               f.value(QStringLiteral("severity")).toString()};
