@@ -3,11 +3,11 @@
 #include "check/check_json.h"
 #include "check/contract_judge.h"
 #include "check/junit_writer.h"
+#include "cli_common.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSaveFile>
 #include <QTextStream>
 
 using namespace corslab;
@@ -36,16 +36,6 @@ QJsonObject caseJson(const check::ContractCase &c, const check::CaseResult &r,
             {QStringLiteral("reasons"), QJsonArray::fromStringList(r.reasons)},
             {QStringLiteral("fix"), r.fix.isEmpty() ? QJsonValue::Null : QJsonValue(r.fix)},
             {QStringLiteral("result"), check::checkResultToJson(result)}};
-}
-
-bool writeJunit(const QString &path, const QByteArray &xml, QTextStream &err)
-{
-    QSaveFile file(path);
-    if (file.open(QIODevice::WriteOnly) && file.write(xml) == xml.size() && file.commit())
-        return true;
-    err << "corslab-cli check: --junit: cannot write " << path << ": " << file.errorString()
-        << '\n';
-    return false;
 }
 
 } // namespace
@@ -96,7 +86,8 @@ int runCheckCases(const QList<check::ContractCase> &cases, const QString &suiteN
         out << '\n' << passed << " passed, " << failed << " failed\n";
     }
     if (!options.junitFile.isEmpty() &&
-        !writeJunit(options.junitFile, check::junitXml(suiteName, cases, judged, durations), err))
+        !writeCliOutput(options.junitFile, check::junitXml(suiteName, cases, judged, durations),
+                        QStringLiteral("corslab-cli check: "), QStringLiteral("--junit"), out, err))
         return kCannotWrite;
     return failed == 0 ? kAllPassed : kSomeFailed;
 }

@@ -2,11 +2,11 @@
 
 #include "cli_common.h"
 #include "cors/browser_profile.h"
+#include "request_options.h"
 
 #include <QCommandLineParser>
 #include <QFile>
 #include <QRegularExpression>
-#include <QSslCertificate>
 #include <QTextStream>
 
 using namespace corslab;
@@ -14,7 +14,6 @@ using namespace corslab;
 namespace {
 
 const QString kCommand = QStringLiteral("corslab-cli check: ");
-constexpr double kMaxTimeoutSeconds = 3600;
 
 /// The command's options, declared once; addTo() registers them with a parser.
 struct Options
@@ -87,25 +86,14 @@ struct Options
 
 bool usage(QTextStream &err, const QString &option, const QString &expected, const QString &got)
 {
-    err << kCommand << option << ": expected " << expected << ", got \"" << got << "\"\n";
-    return false;
+    return cli_request::usage(err, kCommand, option, expected, got);
 }
 
 template<typename Enum>
 bool pick(QTextStream &err, const QString &option, const QString &value,
           const QList<std::pair<QString, Enum>> &choices, Enum *out)
 {
-    QStringList names;
-    for (const auto &[name, e] : choices) {
-        if (name == value) {
-            *out = e;
-            return true;
-        }
-        names << name;
-    }
-    const QString last = names.takeLast();
-    return usage(err, option, names.join(QStringLiteral(", ")) + QStringLiteral(" or ") + last,
-                 value);
+    return cli_request::pick(err, kCommand, option, value, choices, out);
 }
 
 bool readBrowsers(const QCommandLineParser &p, const Options &o, QTextStream &err,
@@ -127,13 +115,8 @@ bool readBrowsers(const QCommandLineParser &p, const Options &o, QTextStream &er
 bool readHeaders(const QCommandLineParser &p, const Options &o, QTextStream &err,
                  client::ComposedRequest *request)
 {
-    for (const QString &h : p.values(o.header)) {
-        const qsizetype colon = h.indexOf(QLatin1Char(':'));
-        if (colon <= 0)
-            return usage(err, QStringLiteral("--header"), QStringLiteral("'Name: value'"), h);
-        request->headers.append(
-            {h.left(colon).trimmed().toUtf8(), h.mid(colon + 1).trimmed().toUtf8()});
-    }
+    if (!cli_request::readHeaders(p.values(o.header), kCommand, err, &request->headers))
+        return false;
     for (const QString &c : p.values(o.cookie))
         request->cookies.append(c.toUtf8());
     return true;
@@ -185,28 +168,9 @@ bool readModes(const QCommandLineParser &p, const Options &o, QTextStream &err,
 bool readTransport(const QCommandLineParser &p, const Options &o, QTextStream &err,
                    check::CheckRunner::Options *runner)
 {
-    bool ok = false;
-    const double seconds = p.value(o.timeout).toDouble(&ok);
-    if (!ok || seconds <= 0 || seconds > kMaxTimeoutSeconds)
-        return usage(err, QStringLiteral("--timeout"),
-                     QStringLiteral("seconds, more than 0 and at most %1").arg(kMaxTimeoutSeconds),
-                     p.value(o.timeout));
-    runner->timeoutMs = int(seconds * 1000);
-    runner->verifyCertificates = !p.isSet(o.insecure);
-    if (p.isSet(o.cacert)) {
-        const QString path = p.value(o.cacert);
-        if (!QFile::exists(path)) {
-            err << kCommand << "--cacert: no such file: " << path << "\n";
-            return false;
-        }
-        runner->caCertificates = QSslCertificate::fromPath(path, QSsl::Pem);
-        if (runner->caCertificates.isEmpty()) {
-            err << kCommand << "--cacert: expected PEM certificates in " << path
-                << ", found none\n";
-            return false;
-        }
-    }
-    return true;
+    return cli_request::readTransport({p.value(o.timeout), p.isSet(o.insecure),
+                                       p.isSet(o.cacert) ? p.value(o.cacert) : QString()},
+                                      kCommand, err, runner);
 }
 
 // The request's own checks (ComposedRequest::validate), told in terms of the command line.

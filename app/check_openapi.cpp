@@ -12,7 +12,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMap>
-#include <QSaveFile>
 #include <QTextStream>
 
 using namespace corslab;
@@ -100,12 +99,9 @@ bool writeJunit(const CheckCommandOptions &o, const QList<check::CheckJob> &jobs
     }
     const QByteArray xml =
         check::junitXml(QFileInfo(o.openApiFile).completeBaseName(), cases, judged);
-    QSaveFile file(o.junitFile);
-    if (file.open(QIODevice::WriteOnly) && file.write(xml) == xml.size() && file.commit())
-        return true;
-    err << "corslab-cli check: --junit: cannot write " << o.junitFile << ": " << file.errorString()
-        << '\n';
-    return false;
+    QTextStream unused;
+    return writeCliOutput(o.junitFile, xml, QStringLiteral("corslab-cli check: "),
+                          QStringLiteral("--junit"), unused, err);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QSaveFile>
 #include <QTextStream>
 
 QCommandLineOption browserProfileOption()
@@ -46,4 +47,19 @@ std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringLis
         return 0;
     }
     return std::nullopt;
+}
+
+bool writeCliOutput(const QString &path, const QByteArray &bytes, const QString &prefix,
+                    const QString &option, QTextStream &out, QTextStream &err)
+{
+    if (path.isEmpty() || path == QLatin1String("-")) {
+        out << QString::fromUtf8(bytes);
+        out.flush();
+        return true;
+    }
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size() && file.commit())
+        return true;
+    err << prefix << option << ": cannot write " << path << ": " << file.errorString() << '\n';
+    return false;
 }

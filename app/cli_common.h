@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QCommandLineOption>
 #include <QString>
 #include <QStringList>
@@ -28,5 +29,10 @@ constexpr int kCliUsageError = 2;
 /// nullopt when the command should go on; otherwise the exit code: 0 after --help (printed on
 /// \a out), kCliUsageError after a parse error ("\a prefix<error>" on \a err; \a prefix is
 /// "corslab-cli NAME: ").
+/// Writes \a bytes to \a path atomically (QSaveFile), or to \a out when \a path is empty or
+/// "-". On failure prints "<prefix><option>: cannot write PATH: reason" on \a err.
+bool writeCliOutput(const QString &path, const QByteArray &bytes, const QString &prefix,
+                    const QString &option, QTextStream &out, QTextStream &err);
+
 std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &arguments,
                                     const QString &prefix, QTextStream &out, QTextStream &err);

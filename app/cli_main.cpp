@@ -1,3 +1,4 @@
+#include "audit_command.h"
 #include "check_command.h"
 #include "config_command.h"
 #include "contract_command.h"
@@ -19,6 +20,8 @@ const char *const kUsage =
     "  evaluate FILE|-   Judge one CORS scenario (JSON) and print the verdict\n"
     "  check URL         Send a request to a real API as a browser would and judge it; also\n"
     "                    --contract FILE (CORS as a contract in CI) and --openapi FILE\n"
+    "  audit URL         Probe a real API for CORS misconfigurations: every class that holds,\n"
+    "                    its severity per browser, the evidence and the fix (json, sarif, html)\n"
     "  contract init     Write the contract that a recorded session or HAR satisfies\n"
     "  serve             Run the playground server (demo origins, live CORS policy)\n"
     "  proxy             Run the intercepting proxy: capture, pair and judge a browser's traffic\n"
@@ -52,6 +55,8 @@ int main(int argc, char *argv[])
         return runEvaluateCommand(args, out, err);
     if (command == QLatin1String("check"))
         return runCheckCommand(args, out, err);
+    if (command == QLatin1String("audit"))
+        return runAuditCommand(args, out, err);
     if (command == QLatin1String("contract"))
         return runContractCommand(args, out, err);
     if (command == QLatin1String("serve"))

@@ -5,7 +5,6 @@
 #include "cli_common.h"
 
 #include <QCommandLineParser>
-#include <QSaveFile>
 #include <QTextStream>
 
 using namespace corslab;
@@ -13,19 +12,6 @@ using namespace corslab;
 namespace {
 
 const QString kCommand = QStringLiteral("corslab-cli contract init: ");
-
-bool writeOut(const QString &path, const QByteArray &text, QTextStream &out, QTextStream &err)
-{
-    if (path.isEmpty() || path == QLatin1String("-")) {
-        out << QString::fromUtf8(text);
-        return true;
-    }
-    QSaveFile file(path);
-    if (file.open(QIODevice::WriteOnly) && file.write(text) == text.size() && file.commit())
-        return true;
-    err << kCommand << "-o: cannot write " << path << ": " << file.errorString() << '\n';
-    return false;
-}
 
 } // namespace
 
@@ -84,7 +70,8 @@ int runContractCommand(const QStringList &arguments, QTextStream &out, QTextStre
         err << kCommand << "--from: " << error << '\n';
         return kCliUsageError;
     }
-    return writeOut(parser.value(output), check::writeContract(contract, chosen), out, err)
+    return writeCliOutput(parser.value(output), check::writeContract(contract, chosen), kCommand,
+                          QStringLiteral("-o"), out, err)
                ? 0
                : kCliUsageError;
 }

@@ -85,7 +85,10 @@ void CheckRunner::onFinished(int index, const client::FetchOutcome &outcome)
     r.outcome = outcome;
     r.observation = observe(outcome, r.browser);
     ++m_done;
+    const quint64 generation = m_generation;
     Q_EMIT resultReady(index, r);
+    if (generation != m_generation)
+        return; // cancelled (or restarted) from a slot: finished() has been emitted
     Q_EMIT progress(m_done, int(m_jobs.size()));
     if (m_done == m_jobs.size())
         Q_EMIT finished();

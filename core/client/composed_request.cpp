@@ -46,9 +46,11 @@ bool ComposedRequest::validate(QString *error) const
     QString originError;
     if (!cors::Origin::parse(QString::fromUtf8(origin), &page, &originError))
         return setError(error, QStringLiteral("origin: ") + originError);
-    if (!page.isHttpFamily())
+    // "null" is the opaque origin of a sandboxed iframe, a data: or a file: page.
+    if (!page.opaque && !page.isHttpFamily())
         return setError(error, QStringLiteral("origin: expected the page's http:// or https:// "
-                                              "origin, such as \"http://localhost:3000\", got %1")
+                                              "origin, such as \"http://localhost:3000\", or "
+                                              "\"null\", got %1")
                                    .arg(shown(origin)));
 
     const QString scheme = url.scheme();

@@ -17,6 +17,8 @@ static BrowserProfile makeChromium()
     p.clientHintsSafelisted = true;
     p.localNetworkAccessPrompt = true;
     p.blocksThirdPartyCookies = true;
+    // Checked against Chromium 156 (docs/BROWSERS.md): '*' becomes %2A, '|', '^', '%' throw.
+    p.hostSpecialCharacters = QByteArrayLiteral("_`{}!~$&'()+,;=\"");
     return p;
 }
 
@@ -31,6 +33,8 @@ static BrowserProfile makeFirefox()
     p.negativeMaxAgeSeconds = 0;
     p.wildcardCoversAuthorization =
         true; // with console warning CORSAllowHeaderFromPreflightDeprecation
+    // net_IsValidDNSHost: letters, digits and . - $ + _ (checked against Firefox ESR 153).
+    p.hostSpecialCharacters = QByteArrayLiteral("_$+");
     return p;
 }
 

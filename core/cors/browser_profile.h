@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 #include <QStringList>
 
@@ -45,6 +46,10 @@ struct BrowserProfile
     /// Third-party cookies are blocked by default: a credentialed request to another site may
     /// carry none (Chromium).
     bool blocksThirdPartyCookies = false;
+    /// The characters besides letters, digits, '-' and '.' this browser keeps verbatim in a host
+    /// name, so a page on such a host sends them in its Origin (the audit's special-characters
+    /// probes). The URL standard keeps every one that is not a forbidden domain code point.
+    QByteArray hostSpecialCharacters = QByteArrayLiteral("_`{}!~$&'()*+,;=\"");
 
     /// The built-in profile called \a name; nullptr when there is none.
     static const BrowserProfile *byName(const QString &name);

@@ -1,6 +1,7 @@
 #include "origin.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace corslab::cors {
 
@@ -48,6 +49,46 @@ Origin Origin::fromUrl(const QUrl &url)
     return makeTuple(scheme, host, url.port(-1));
 }
 
+// The characters besides letters, digits, '-' and '.' that the URL standard keeps in a domain
+// (those that are not "forbidden domain code points"). QUrl refuses them, but WebKit keeps them,
+// so a page on such a host exists and sends them in its Origin (docs/audit.md).
+static bool isKeptHostSpecialCharacter(char c)
+{
+    return QByteArrayView("_`{}!~$&'()*+,;=\"").contains(c);
+}
+
+// scheme://host[:port] with a host QUrl refuses but the URL standard keeps; false otherwise.
+static bool parseLooseTuple(const QString &text, Origin *out)
+{
+    const QByteArray bytes = text.toLatin1();
+    const qsizetype schemeEnd = bytes.indexOf("://");
+    if (schemeEnd <= 0 || text.size() != bytes.size())
+        return false;
+    const QByteArray scheme = bytes.left(schemeEnd).toLower();
+    if (scheme != "http" && scheme != "https")
+        return false;
+    QByteArray rest = bytes.mid(schemeEnd + 3);
+    int port = -1;
+    if (const qsizetype colon = rest.lastIndexOf(':'); colon >= 0) {
+        bool ok = false;
+        const QByteArray digits = rest.mid(colon + 1);
+        port = digits.toInt(&ok);
+        constexpr int kMaxPort = 65535;
+        if (!ok || digits.isEmpty() || !std::all_of(digits.begin(), digits.end(), ::isdigit) ||
+            port > kMaxPort)
+            return false;
+        rest.truncate(colon);
+    }
+    const auto hostCharacter = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' ||
+               isKeptHostSpecialCharacter(c);
+    };
+    if (rest.isEmpty() || !std::all_of(rest.begin(), rest.end(), hostCharacter))
+        return false;
+    *out = Origin::makeTuple(scheme, rest.toLower(), port < 0 ? defaultPort(scheme) : port);
+    return true;
+}
+
 bool Origin::parse(const QString &text, Origin *out, QString *error)
 {
     if (text == QLatin1String("null")) {
@@ -55,6 +96,8 @@ bool Origin::parse(const QString &text, Origin *out, QString *error)
         return true;
     }
     const QUrl url(text, QUrl::StrictMode);
+    if (!url.isValid() && parseLooseTuple(text, out))
+        return true;
     const QString expected = QStringLiteral(
         "expected a serialized origin such as \"http://127.0.0.1:8080\" (scheme://host[:port], "
         "without path) or \"null\"");

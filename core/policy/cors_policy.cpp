@@ -1,6 +1,7 @@
 #include "cors_policy.h"
 
 #include "base/json_reader.h"
+#include "shared_hosting.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -141,6 +142,47 @@ QList<CorsPolicy> CorsPolicy::presets()
         p.allowCredentials = true;
         list << p;
     }
+    // The flaws `corslab-cli audit` finds (docs/audit.md), each as a real project writes it. The
+    // demo app's origin stays trusted; the production-like origin https://app.example.com is
+    // the one to audit with where the flaw needs dots or https.
+    const auto credentialedPattern = [](const char *name, const char *pattern) {
+        CorsPolicy p;
+        p.name = QString::fromLatin1(name);
+        p.allowOrigin = OriginMode::Pattern;
+        p.allowedOrigins.clear();
+        p.originPattern = QString::fromLatin1(pattern);
+        p.allowCredentials = true;
+        return p;
+    };
+    list << credentialedPattern("Misconfigured: origin prefix check", "^http://localhost")
+         << credentialedPattern("Misconfigured: origin suffix check", "localhost(:\\d+)?$")
+         << credentialedPattern("Misconfigured: any subdomain trusted",
+                                "^http://([a-z0-9-]+\\.)?localhost(:\\d+)?$")
+         << credentialedPattern("Misconfigured: unescaped dot in origin pattern",
+                                "^(http://localhost:\\d+|https://app.example.com)$")
+         << credentialedPattern("Misconfigured: http origin trusted",
+                                "^(http://localhost:\\d+|https?://app\\.example\\.com)$")
+         << credentialedPattern("Misconfigured: special characters after the host",
+                                "^(http://localhost:\\d+|https://app\\.example\\.com([^.][^/]*)?)$")
+         << credentialedPattern("Misconfigured: shared hosting trusted",
+                                "^(http://localhost:\\d+|https://[a-z0-9-]+\\.github\\.io)$");
+    {
+        CorsPolicy p; // misconfiguration: the answer depends on Origin, caches are not told
+        p.name = QStringLiteral("Misconfigured: Vary: Origin missing");
+        p.allowCredentials = true;
+        p.varyOrigin = false;
+        list << p;
+    }
+    {
+        CorsPolicy p; // misconfiguration: the preflight echoes whatever it is asked
+        p.name = QStringLiteral("Misconfigured: preflight echoes any method and header");
+        p.allowCredentials = true;
+        p.allowMethods = ListMode::Echo;
+        p.methods.clear();
+        p.allowHeaders = ListMode::Echo;
+        p.headers.clear();
+        list << p;
+    }
     {
         CorsPolicy p; // misconfiguration: OPTIONS hits the authentication layer
         p.name = QStringLiteral("Misconfigured: preflight rejected (401)");
@@ -166,6 +208,61 @@ QStringList CorsPolicy::presetNames()
     for (const CorsPolicy &p : presets())
         names << p.name;
     return names;
+}
+
+// What an origin pattern lets in besides the origins it names: any subdomain, plain HTTP,
+// shared hosting (the same flaws `corslab-cli audit` probes for).
+// The host names a pattern spells out with escaped dots ("app\\.example\\.com").
+static QStringList literalHosts(const QString &pattern)
+{
+    static const QRegularExpression host(QStringLiteral(R"([a-z0-9-]+(\\\.[a-z0-9-]+)+)"),
+                                         QRegularExpression::CaseInsensitiveOption);
+    QStringList hosts;
+    for (const QRegularExpressionMatch &m : host.globalMatch(pattern))
+        hosts << m.captured().remove(QLatin1Char('\\'));
+    return hosts;
+}
+
+// A named host followed by '_' passes where a dot does not: the check stops at dots only.
+static void appendSpecialCharacterDanger(const QString &pattern, const QRegularExpression &re,
+                                         QStringList *out)
+{
+    for (const QString &h : literalHosts(pattern)) {
+        for (const QString &scheme : {QStringLiteral("https://"), QStringLiteral("http://")}) {
+            const QString special = scheme + h + QStringLiteral("_.corslab-attacker.test");
+            const QString dotted = scheme + h + QStringLiteral(".corslab-attacker.test");
+            if (re.match(special).hasMatch() && !re.match(dotted).hasMatch()) {
+                *out << QStringLiteral("Dangerous: the origin pattern accepts characters such as "
+                                       "'_' after the host ('%1'), which browsers keep in host "
+                                       "names.")
+                            .arg(special);
+                return;
+            }
+        }
+    }
+}
+
+static void appendPatternReachDangers(const QString &pattern, const QRegularExpression &re,
+                                      QStringList *out)
+{
+    appendSpecialCharacterDanger(pattern, re, out);
+    // A label wildcard right before an escaped dot: "[a-z0-9-]+\.", "(.*\.)?".
+    static const QRegularExpression anyLabel(QStringLiteral(R"((\]|\.)[+*]\)?\\\.)"));
+    if (anyLabel.match(pattern).hasMatch())
+        *out << QStringLiteral("Dangerous: the origin pattern accepts any subdomain: a subdomain "
+                               "takeover or a cross-site scripting flaw on any of them reads the "
+                               "API.");
+    if (pattern.contains(QLatin1String("https?")))
+        *out << QStringLiteral("Dangerous: the origin pattern also accepts the http:// version of "
+                               "an https:// origin: a network attacker injects a script there.");
+    for (const QByteArray &suffix : commonSharedHostingSuffixes()) {
+        if (re.match(QStringLiteral("https://attacker.") + QLatin1String(suffix)).hasMatch()) {
+            *out << QStringLiteral("Dangerous: the origin pattern accepts pages on shared hosting "
+                                   "(%1), where anyone can publish.")
+                        .arg(QLatin1String(suffix));
+            break;
+        }
+    }
 }
 
 QStringList CorsPolicy::dangers() const
@@ -199,10 +296,13 @@ QStringList CorsPolicy::dangers() const
                     "matches anywhere in the Origin: an attacker's "
                     "'http://localhost.evil.test' or 'http://evil.test/?localhost' passes.");
             static const QRegularExpression unescapedDot(QStringLiteral("(^|[^\\\\])\\.[^*+?]"));
-            if (unescapedDot.match(originPattern).hasMatch())
+            // A dot inside a character class ("[^.]") is literal.
+            static const QRegularExpression characterClass(QStringLiteral(R"(\[[^\]]*\])"));
+            if (unescapedDot.match(QString(originPattern).remove(characterClass)).hasMatch())
                 out << QStringLiteral(
                     "Dangerous: the origin pattern has an unescaped '.', which matches "
                     "any character ('api.example.com' also matches 'apiXexample.com').");
+            appendPatternReachDangers(originPattern, re, &out);
             if (re.match(QStringLiteral("null")).hasMatch())
                 out << QStringLiteral("Dangerous: the origin pattern matches 'null'.");
             if (re.match(QStringLiteral("http://evil.test")).hasMatch() ||
@@ -217,6 +317,10 @@ QStringList CorsPolicy::dangers() const
     if (allowCredentials && allowHeaders == ListMode::Wildcard)
         out << QStringLiteral("Broken: 'Access-Control-Allow-Headers: *' is a literal name for "
                               "credentialed requests.");
+    if (allowCredentials && (allowMethods == ListMode::Echo || allowHeaders == ListMode::Echo))
+        out << QStringLiteral("Dangerous: the preflight grants whatever method or header it is "
+                              "asked for, also to credentialed requests, instead of the ones the "
+                              "API serves.");
     if (!answerPreflight)
         out << QStringLiteral("Broken: OPTIONS is answered 404, so every request that needs a "
                               "preflight fails.");
@@ -225,7 +329,7 @@ QStringList CorsPolicy::dangers() const
                    .arg(preflightStatus);
     if (originDependent && !varyOrigin)
         out << QStringLiteral(
-            "Risky: Access-Control-Allow-Origin depends on the request's Origin but "
+            "Broken: Access-Control-Allow-Origin depends on the request's Origin but "
             "'Vary: Origin' is off, so a shared cache may serve one origin's answer "
             "to another.");
     if (maxAge && *maxAge > 7200)

@@ -637,6 +637,11 @@ private:
 
 } // namespace
 
+const char *reportStyleSheet()
+{
+    return kStyle;
+}
+
 QByteArray renderReportHtml(const SessionReport &report)
 {
     return HtmlWriter(report).render();

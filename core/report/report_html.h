@@ -18,6 +18,10 @@ struct SessionReport;
 /// header lines to copy, then the warnings. Every value from the capture is HTML-escaped.
 QByteArray renderReportHtml(const SessionReport &report);
 
+/// The report's inline style sheet (light and dark), for other self-contained pages in its style
+/// (the audit's): cards, pairs of header lines, the verdict colours.
+const char *reportStyleSheet();
+
 /// Blocked pairs past the cap are listed in the HTML at most this many times (the JSON report
 /// lists them all).
 constexpr qsizetype kHtmlMaxListedPairs = 2000;

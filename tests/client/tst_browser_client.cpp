@@ -474,10 +474,11 @@ private Q_SLOTS:
             << QByteArray("http://localhost:3000/app") << url << QByteArray("GET") << QByteArray()
             << QByteArray() << QByteArray()
             << QStringLiteral("origin: expected a serialized origin");
-        QTest::newRow("null origin") << QByteArray("null") << url << QByteArray("GET")
-                                     << QByteArray() << QByteArray() << QByteArray()
-                                     << QStringLiteral("origin: expected the page's http:// or "
-                                                       "https:// origin");
+        QTest::newRow("websocket origin")
+            << QByteArray("ws://localhost:3000") << url << QByteArray("GET") << QByteArray()
+            << QByteArray() << QByteArray()
+            << QStringLiteral("origin: expected the page's http:// or "
+                              "https:// origin");
         QTest::newRow("ftp url") << app << QStringLiteral("ftp://x/") << QByteArray("GET")
                                  << QByteArray() << QByteArray() << QByteArray()
                                  << QStringLiteral("url: expected an absolute http:// or "

@@ -154,6 +154,16 @@ private Q_SLOTS:
                               << QByteArray("http://[::1]:8080");
         QTest::newRow("wss") << QStringLiteral("wss://example.com") << false
                              << QByteArray("wss://example.com");
+        // The URL standard keeps these in a domain (QUrl refuses them): Safari sends such
+        // origins, and the audit probes with them.
+        QTest::newRow("backtick in host")
+            << QStringLiteral("https://app.example.com`.attacker.test") << false
+            << QByteArray("https://app.example.com`.attacker.test");
+        QTest::newRow("brace and port")
+            << QStringLiteral("HTTP://App.Example.com}.x.test:8080") << false
+            << QByteArray("http://app.example.com}.x.test:8080");
+        QTest::newRow("default port dropped")
+            << QStringLiteral("https://a$b.test:443") << false << QByteArray("https://a$b.test");
     }
     void parseAccepted()
     {
@@ -184,6 +194,11 @@ private Q_SLOTS:
         QTest::newRow("data URL") << QStringLiteral("data:text/plain,x") << QString();
         QTest::newRow("bad port") << QStringLiteral("http://example.com:99999") << QString();
         QTest::newRow("space in host") << QStringLiteral("http://exa mple.com") << QString();
+        QTest::newRow("caret in host") << QStringLiteral("https://a^b.test") << QString();
+        QTest::newRow("percent in host") << QStringLiteral("https://a%60b.test") << QString();
+        QTest::newRow("special, bad port") << QStringLiteral("https://a`b.test:x1") << QString();
+        QTest::newRow("special, huge port")
+            << QStringLiteral("https://a`b.test:70000") << QString();
         const QString drop = QStringLiteral(
             " (drop the path, query or user info: an Origin header never carries them)");
         QTest::newRow("trailing slash") << QStringLiteral("https://example.com/") << drop;

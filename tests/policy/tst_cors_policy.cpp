@@ -215,6 +215,18 @@ private Q_SLOTS:
             << QStringLiteral("^(null|http://a\\.test)$") << QStringLiteral("matches 'null'");
         QTest::newRow("matches anything")
             << QStringLiteral("^.*$") << QStringLiteral("unrelated origin");
+        QTest::newRow("any subdomain") << QStringLiteral("^https://([a-z0-9-]+\\.)?example\\.com$")
+                                       << QStringLiteral("accepts any subdomain");
+        QTest::newRow("any subdomain, dot-star")
+            << QStringLiteral("^https://(.*\\.)?example\\.com$")
+            << QStringLiteral("accepts any subdomain");
+        QTest::newRow("http too") << QStringLiteral("^https?://app\\.example\\.com$")
+                                  << QStringLiteral("http:// version");
+        QTest::newRow("shared hosting") << QStringLiteral("^https://[a-z]+\\.netlify\\.app$")
+                                        << QStringLiteral("shared hosting (netlify.app)");
+        QTest::newRow("special characters")
+            << QStringLiteral("^https://app\\.example\\.com([^.][^/]*)?$")
+            << QStringLiteral("'https://app.example.com_.corslab-attacker.test'");
         QTest::newRow("invalid") << QStringLiteral("^(http$")
                                  << QStringLiteral("not a valid regular expression");
     }
@@ -229,12 +241,30 @@ private Q_SLOTS:
         QVERIFY2(all.contains(finding), qPrintable(all));
     }
 
+    void safePatternHasNoDanger_data()
+    {
+        QTest::addColumn<QString>("pattern");
+        QTest::newRow("two hosts") << QStringLiteral("^https://(www|app)\\.example\\.com$");
+        QTest::newRow("a port, dot in a class")
+            << QStringLiteral("^https://app\\.example\\.com(:[0-9.]+)?$");
+    }
     void safePatternHasNoDanger()
     {
+        QFETCH(QString, pattern);
         CorsPolicy p;
         p.allowOrigin = CorsPolicy::OriginMode::Pattern;
-        p.originPattern = QStringLiteral("^https://(www|app)\\.example\\.com$");
+        p.originPattern = pattern;
         QCOMPARE(p.dangers(), QStringList{});
+    }
+
+    void preflightEchoWithCredentialsIsDangerous()
+    {
+        CorsPolicy p = *CorsPolicy::preset(QStringLiteral("Credentialed allowlist"));
+        QVERIFY(!p.dangers().join(QLatin1Char(' ')).contains(QStringLiteral("grants whatever")));
+        p.allowHeaders = CorsPolicy::ListMode::Echo;
+        QVERIFY(p.dangers().join(QLatin1Char(' ')).contains(QStringLiteral("grants whatever")));
+        p.allowCredentials = false; // an echo without cookies grants what '*' would
+        QVERIFY(!p.dangers().join(QLatin1Char(' ')).contains(QStringLiteral("grants whatever")));
     }
 
     void badJson_data()

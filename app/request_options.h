@@ -1,0 +1,54 @@
+#pragma once
+
+#include "base/header_list.h"
+#include "check/check_runner.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <utility>
+
+class QTextStream;
+
+/// Options that `check` and `audit` read alike: the usage line, headers, one-of choices and the
+/// transport (timeout, CA certificates, verification). Each error is one line on \a err starting
+/// with \a command ("corslab-cli check: ") and naming the option.
+namespace cli_request {
+
+/// Prints "<command><option>: expected <expected>, got "<got>"" and returns false.
+bool usage(QTextStream &err, const QString &command, const QString &option, const QString &expected,
+           const QString &got);
+
+/// \a values ("Name: value" each) appended to \a headers.
+bool readHeaders(const QStringList &values, const QString &command, QTextStream &err,
+                 corslab::base::HeaderList *headers);
+
+/// The transport options as given: --timeout SECONDS, --insecure, --cacert FILE (empty: none).
+struct Transport
+{
+    QString timeoutSeconds;
+    bool insecure = false;
+    QString cacertFile;
+};
+bool readTransport(const Transport &given, const QString &command, QTextStream &err,
+                   corslab::check::CheckRunner::Options *runner);
+
+/// The choice called \a value among \a choices, or a usage error listing them.
+template<typename Enum>
+bool pick(QTextStream &err, const QString &command, const QString &option, const QString &value,
+          const QList<std::pair<QString, Enum>> &choices, Enum *out)
+{
+    QStringList names;
+    for (const auto &[name, e] : choices) {
+        if (name == value) {
+            *out = e;
+            return true;
+        }
+        names << name;
+    }
+    const QString last = names.takeLast();
+    return usage(err, command, option,
+                 names.join(QStringLiteral(", ")) + QStringLiteral(" or ") + last, value);
+}
+
+} // namespace cli_request
