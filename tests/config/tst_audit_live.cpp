@@ -8,7 +8,7 @@
 // predicts a later class's probe leaves that class out), then the severity (credentials → high,
 // medium for any-subdomain and http-origin-trusted; without credentials low). The trusted origin
 // is always https://app.example.com, so R = example.com. A run fails on any missing or extra
-// (class, severity), on a wrong exit code, and on a finding without evidence.
+// (class, severity), on a wrong exit code, and on a finding without evidence or browsers.
 //
 // A server kind whose tools are missing skips its endpoints, naming what to install.
 #include "live_servers.h"
@@ -32,9 +32,9 @@ using namespace corslab::live;
 namespace {
 
 const QString kTrustedOrigin = QStringLiteral("https://app.example.com");
-// Per request: a server that does not answer fails the run in seconds, not in the audit's
-// default 15 s × 128 requests.
-constexpr int kRequestTimeoutMs = 5000;
+// Seconds per request: a server that does not answer fails the run in seconds, not in the
+// audit's default 15 s × 128 requests.
+constexpr int kRequestTimeoutSeconds = 5;
 // One audit is at most 128 requests on loopback; this only guards against a hung run.
 constexpr int kAuditTimeoutMs = 180000;
 constexpr qsizetype kMaxShownOutput = 3000;
@@ -425,7 +425,7 @@ AuditRun runAudit(const QString &url)
                               QStringLiteral("--trusted-origin"),
                               kTrustedOrigin,
                               QStringLiteral("--timeout"),
-                              QString::number(kRequestTimeoutMs),
+                              QString::number(kRequestTimeoutSeconds),
                               QStringLiteral("--format"),
                               QStringLiteral("json")};
     cli.start(QStringLiteral(CORSLAB_CLI), args);
@@ -457,8 +457,8 @@ QString describe(const QSet<Finding> &findings)
     return items.isEmpty() ? QStringLiteral("(none)") : items.join(QStringLiteral(", "));
 }
 
-/// The findings of \a report as (class, severity). A finding without evidence, or a class
-/// reported twice (one flaw is one finding), goes to \a wrong.
+/// The findings of \a report as (class, severity). A finding without evidence or browsers, or a
+/// class reported twice (one flaw is one finding), goes to \a wrong.
 QSet<Finding> findingsOf(const QJsonObject &report, QStringList *wrong)
 {
     QSet<Finding> found;
@@ -471,6 +471,8 @@ QSet<Finding> findingsOf(const QJsonObject &report, QStringList *wrong)
         found.insert(finding);
         if (f.value(QStringLiteral("evidence")).toArray().isEmpty())
             wrong->append(finding.cls + QStringLiteral(": no evidence"));
+        if (f.value(QStringLiteral("browsers")).toArray().isEmpty())
+            wrong->append(finding.cls + QStringLiteral(": in no browser"));
         if (classes.contains(finding.cls))
             wrong->append(finding.cls + QStringLiteral(": reported twice"));
         classes.insert(finding.cls);
