@@ -6,6 +6,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QtTest>
+#include <unistd.h>
 
 namespace corslab::live {
 
@@ -21,6 +22,12 @@ constexpr int kRetryDelayMs = 100;
 constexpr int kToolTimeoutMs = 120000;
 constexpr qint64 kMaxOutputChars = 4000;
 
+QString sbinProgram(const QString &name)
+{
+    return QStandardPaths::findExecutable(
+        name, {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/bin")});
+}
+
 } // namespace
 
 bool writeFile(const QString &path, const QString &text)
@@ -29,6 +36,14 @@ bool writeFile(const QString &path, const QString &text)
     const QByteArray bytes = text.toUtf8();
     return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
            file.write(bytes) == bytes.size();
+}
+
+QString readSourceFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return QString::fromUtf8(file.readAll());
 }
 
 quint16 freePort()
@@ -87,6 +102,46 @@ bool RunningServer::start(const Launch &launch, const QString &dir, quint16 port
     return this->launch(launch, dir, why) && waitUntilListening(port, why);
 }
 
+QString nginxProgram()
+{
+    return sbinProgram(QStringLiteral("nginx"));
+}
+
+QString apacheProgram()
+{
+    return sbinProgram(QStringLiteral("apache2"));
+}
+
+Launch nginxLaunch(const QString &dir)
+{
+    Launch launch;
+    launch.program = nginxProgram();
+    launch.arguments = {QStringLiteral("-p"), dir + QLatin1Char('/'),
+                        QStringLiteral("-e"), QStringLiteral("stderr"),
+                        QStringLiteral("-c"), dir + QStringLiteral("/nginx.conf"),
+                        QStringLiteral("-g"), QStringLiteral("daemon off;")};
+    return launch;
+}
+
+Launch apacheLaunch(const QString &dir)
+{
+    Launch launch;
+    launch.program = apacheProgram();
+    launch.arguments = {QStringLiteral("-X"), QStringLiteral("-f"),
+                        dir + QStringLiteral("/httpd.conf")};
+    return launch;
+}
+
+QString apacheUser(const QString &dir)
+{
+    if (geteuid() != 0)
+        return {};
+    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                   QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther |
+                                   QFile::ExeOther);
+    return QStringLiteral("User nobody\nGroup nogroup");
+}
+
 QString python3()
 {
     return QFile::exists(QStringLiteral("/usr/bin/python3"))
@@ -138,6 +193,22 @@ QProcessEnvironment goEnvironment()
         env.insert(QStringLiteral("GOCACHE"),
                    QDir::tempPath() + QStringLiteral("/corslab-test-gocache"));
     return env;
+}
+
+bool buildGoServer(const QString &source, const QString &dir, quint16 port, Launch *launch,
+                   QString *why)
+{
+    const QString binary = dir + QStringLiteral("/server");
+    const QString failure = runQuietly(
+        QStandardPaths::findExecutable(QStringLiteral("go")),
+        {QStringLiteral("build"), QStringLiteral("-o"), binary, source}, goEnvironment());
+    if (!failure.isEmpty()) {
+        *why = QStringLiteral("go build failed: ") + failure;
+        return false;
+    }
+    launch->program = binary;
+    launch->arguments = {QString::number(port)};
+    return true;
 }
 
 } // namespace corslab::live

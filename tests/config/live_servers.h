@@ -12,6 +12,10 @@ namespace corslab::live {
 /// Writes \a text (UTF-8) to \a path, replacing it; false when it cannot.
 bool writeFile(const QString &path, const QString &text);
 
+/// The text (UTF-8) of a template or app in the source tree; a missing one is fatal (a broken
+/// checkout, not a missing tool).
+QString readSourceFile(const QString &path);
+
 /// A port nobody listens on right now on 127.0.0.1 (0 when none could be found).
 quint16 freePort();
 
@@ -46,6 +50,21 @@ private:
     QString m_program;
 };
 
+/// Debian's nginx and Apache httpd (in /usr/sbin); empty when not installed.
+QString nginxProgram();
+QString apacheProgram();
+
+/// nginx in the foreground with \a dir as its prefix and \a dir/nginx.conf as its configuration
+/// (which keeps its temporary files in \a dir/tmp).
+Launch nginxLaunch(const QString &dir);
+
+/// httpd as one process in the foreground (-X) with \a dir/httpd.conf.
+Launch apacheLaunch(const QString &dir);
+
+/// What replaces CORSLAB_USER in an httpd.conf served from \a dir: as root, httpd serves as
+/// nobody, so \a dir is made readable to others.
+QString apacheUser(const QString &dir);
+
 /// Debian's python3: the interpreter its python3-flask and python3-django packages are for.
 QString python3();
 
@@ -59,5 +78,10 @@ QProcessEnvironment nodeEnvironment();
 
 /// go's environment for building offline against Debian's GOPATH tree (rs/cors).
 QProcessEnvironment goEnvironment();
+
+/// Builds the Go program \a source into \a dir/server and says how to run it on \a port (its
+/// one argument); false with the compiler's output in \a why.
+bool buildGoServer(const QString &source, const QString &dir, quint16 port, Launch *launch,
+                   QString *why);
 
 } // namespace corslab::live

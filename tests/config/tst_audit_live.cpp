@@ -25,7 +25,6 @@
 #include <QtTest>
 #include <map>
 #include <memory>
-#include <unistd.h>
 
 using namespace corslab::live;
 
@@ -245,16 +244,7 @@ QString appPath(const char *name)
 
 QString readApp(const char *name)
 {
-    QFile file(appPath(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(file.fileName()));
-    return QString::fromUtf8(file.readAll());
-}
-
-QString findSbin(const char *name)
-{
-    return QStandardPaths::findExecutable(
-        QString::fromLatin1(name), {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/bin")});
+    return readSourceFile(appPath(name));
 }
 
 /// Empty when \a installed, else the Debian \a packages to install.
@@ -269,10 +259,10 @@ QString missingTools(Stack stack)
     const QString python = python3();
     switch (stack) {
     case Stack::Nginx:
-        return toInstall(!findSbin("nginx").isEmpty(), "nginx");
+        return toInstall(!nginxProgram().isEmpty(), "nginx");
     case Stack::Apache:
         return toInstall(
-            !findSbin("apache2").isEmpty() &&
+            !apacheProgram().isEmpty() &&
                 QFile::exists(QStringLiteral("/usr/lib/apache2/modules/mod_setenvif.so")),
             "apache2");
     case Stack::Express:
@@ -318,11 +308,7 @@ bool prepareNginx(const QString &dir, quint16 port, Launch *launch)
     if (!QDir(dir).mkpath(QStringLiteral("tmp")) ||
         !writeFile(dir + QStringLiteral("/nginx.conf"), conf))
         return false;
-    launch->program = findSbin("nginx");
-    launch->arguments = {QStringLiteral("-p"), dir + QLatin1Char('/'),
-                         QStringLiteral("-e"), QStringLiteral("stderr"),
-                         QStringLiteral("-c"), dir + QStringLiteral("/nginx.conf"),
-                         QStringLiteral("-g"), QStringLiteral("daemon off;")};
+    *launch = nginxLaunch(dir);
     return true;
 }
 
@@ -331,12 +317,7 @@ bool prepareApache(const QString &dir, quint16 port, Launch *launch)
     QString conf = readApp("apache.conf");
     conf.replace(QStringLiteral("CORSLAB_DIR"), dir);
     conf.replace(QStringLiteral("CORSLAB_PORT"), QString::number(port));
-    // As root, httpd serves as another user: that one must read the files.
-    conf.replace(QStringLiteral("CORSLAB_USER"),
-                 geteuid() == 0 ? QStringLiteral("User nobody\nGroup nogroup") : QString());
-    QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
-                                   QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther |
-                                   QFile::ExeOther);
+    conf.replace(QStringLiteral("CORSLAB_USER"), apacheUser(dir));
     if (!QDir(dir).mkpath(QStringLiteral("htdocs")) ||
         !writeFile(dir + QStringLiteral("/httpd.conf"), conf))
         return false;
@@ -344,26 +325,7 @@ bool prepareApache(const QString &dir, quint16 port, Launch *launch)
         if (!writeFile(dir + QStringLiteral("/htdocs") + path,
                        QStringLiteral("{\"user\":\"alice\"}\n")))
             return false;
-    launch->program = findSbin("apache2");
-    launch->arguments = {QStringLiteral("-X"), QStringLiteral("-f"),
-                         dir + QStringLiteral("/httpd.conf")};
-    return true;
-}
-
-bool prepareGo(const QString &dir, quint16 port, Launch *launch, QString *why)
-{
-    // Built from the source tree: GOPATH mode needs no module file next to it.
-    const QString binary = dir + QStringLiteral("/server");
-    const QString failure =
-        runQuietly(QStandardPaths::findExecutable(QStringLiteral("go")),
-                   {QStringLiteral("build"), QStringLiteral("-o"), binary, appPath("go_main.go")},
-                   goEnvironment());
-    if (!failure.isEmpty()) {
-        *why = QStringLiteral("go build failed: ") + failure;
-        return false;
-    }
-    launch->program = binary;
-    launch->arguments = {QString::number(port)};
+    *launch = apacheLaunch(dir);
     return true;
 }
 
@@ -392,7 +354,8 @@ bool prepare(Stack stack, const QString &dir, quint16 port, Launch *launch, QStr
         launch->arguments = {appPath("django_app.py"), QString::number(port)};
         break;
     case Stack::Go:
-        return prepareGo(dir, port, launch, why);
+        // Built from the source tree: GOPATH mode needs no module file next to it.
+        return buildGoServer(appPath("go_main.go"), dir, port, launch, why);
     }
     if (!written)
         *why = QStringLiteral("cannot write the %1 configuration in %2").arg(stackName(stack), dir);

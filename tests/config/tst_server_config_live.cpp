@@ -18,7 +18,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <functional>
-#include <unistd.h>
 
 using namespace corslab;
 using config::ServerKind;
@@ -69,10 +68,7 @@ QString templatePath(const char *name)
 
 QString readTemplate(const char *name)
 {
-    QFile file(templatePath(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(file.fileName()));
-    return QString::fromUtf8(file.readAll());
+    return readSourceFile(templatePath(name));
 }
 
 struct Reply
@@ -386,41 +382,35 @@ class TestServerConfigLive : public QObject
 private Q_SLOTS:
     void nginx()
     {
-        const QString nginx = QStandardPaths::findExecutable(
-            QStringLiteral("nginx"), {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/bin")});
-        if (nginx.isEmpty())
+        if (nginxProgram().isEmpty())
             QFAIL("nginx is not installed: install the Debian package nginx");
         const QString conf = readTemplate("nginx.conf");
-        checkTarget(
-            ServerKind::Nginx, allPolicies(),
-            [&](const config::GeneratedConfig &config, const QString &dir, quint16 port,
-                Launch *launch, QString *why) {
-                const QString marker = QStringLiteral("# --- server { } block ---\n");
-                const qsizetype split = config.text.indexOf(marker);
-                const QString httpPart = split < 0 ? QString() : config.text.left(split);
-                QString serverPart =
-                    split < 0 ? config.text : config.text.mid(split + marker.size());
-                // The location's content: a body and the header the policy exposes.
-                const qsizetype close = serverPart.lastIndexOf(QLatin1Char('}'));
-                serverPart.insert(close,
-                                  QStringLiteral("    add_header X-Total-Count \"42\" always;\n"
-                                                 "    return 200 \"ok\\n\";\n"));
-                QString text =
-                    withSnippet(conf, QStringLiteral("# CORSLAB_HTTP_SNIPPET"), httpPart);
-                text = withSnippet(text, QStringLiteral("# CORSLAB_SERVER_SNIPPET"), serverPart);
-                text.replace(QStringLiteral("CORSLAB_PORT"), QString::number(port));
-                if (!QDir(dir).mkpath(QStringLiteral("tmp")) ||
-                    !writeFile(dir + QStringLiteral("/nginx.conf"), text)) {
-                    *why = QStringLiteral("cannot write the nginx configuration");
-                    return false;
-                }
-                launch->program = nginx;
-                launch->arguments = {QStringLiteral("-p"), dir + QLatin1Char('/'),
-                                     QStringLiteral("-e"), QStringLiteral("stderr"),
-                                     QStringLiteral("-c"), dir + QStringLiteral("/nginx.conf"),
-                                     QStringLiteral("-g"), QStringLiteral("daemon off;")};
-                return true;
-            });
+        checkTarget(ServerKind::Nginx, allPolicies(),
+                    [&](const config::GeneratedConfig &config, const QString &dir, quint16 port,
+                        Launch *launch, QString *why) {
+                        const QString marker = QStringLiteral("# --- server { } block ---\n");
+                        const qsizetype split = config.text.indexOf(marker);
+                        const QString httpPart = split < 0 ? QString() : config.text.left(split);
+                        QString serverPart =
+                            split < 0 ? config.text : config.text.mid(split + marker.size());
+                        // The location's content: a body and the header the policy exposes.
+                        const qsizetype close = serverPart.lastIndexOf(QLatin1Char('}'));
+                        serverPart.insert(
+                            close, QStringLiteral("    add_header X-Total-Count \"42\" always;\n"
+                                                  "    return 200 \"ok\\n\";\n"));
+                        QString text =
+                            withSnippet(conf, QStringLiteral("# CORSLAB_HTTP_SNIPPET"), httpPart);
+                        text = withSnippet(text, QStringLiteral("# CORSLAB_SERVER_SNIPPET"),
+                                           serverPart);
+                        text.replace(QStringLiteral("CORSLAB_PORT"), QString::number(port));
+                        if (!QDir(dir).mkpath(QStringLiteral("tmp")) ||
+                            !writeFile(dir + QStringLiteral("/nginx.conf"), text)) {
+                            *why = QStringLiteral("cannot write the nginx configuration");
+                            return false;
+                        }
+                        *launch = nginxLaunch(dir);
+                        return true;
+                    });
     }
 
     void express()
@@ -515,8 +505,7 @@ private Q_SLOTS:
 
     void go()
     {
-        const QString goTool = QStandardPaths::findExecutable(QStringLiteral("go"));
-        if (goTool.isEmpty())
+        if (QStandardPaths::findExecutable(QStringLiteral("go")).isEmpty())
             QFAIL("go is not installed: install the Debian package golang-go");
         if (!QFile::exists(QStringLiteral("/usr/share/gocode/src/github.com/rs/cors/cors.go")))
             QFAIL("rs/cors is not installed: install the Debian package golang-github-rs-cors-dev");
@@ -530,27 +519,14 @@ private Q_SLOTS:
                             *why = QStringLiteral("cannot write main.go");
                             return false;
                         }
-                        const QString binary = dir + QStringLiteral("/server");
-                        const QString failure =
-                            runQuietly(goTool,
-                                       {QStringLiteral("build"), QStringLiteral("-o"), binary,
-                                        dir + QStringLiteral("/main.go")},
-                                       goEnvironment());
-                        if (!failure.isEmpty()) {
-                            *why = QStringLiteral("go build failed: ") + failure;
-                            return false;
-                        }
-                        launch->program = binary;
-                        launch->arguments = {QString::number(port)};
-                        return true;
+                        return buildGoServer(dir + QStringLiteral("/main.go"), dir, port, launch,
+                                             why);
                     });
     }
 
     void apache()
     {
-        const QString apache2 = QStandardPaths::findExecutable(
-            QStringLiteral("apache2"), {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/bin")});
-        if (apache2.isEmpty() ||
+        if (apacheProgram().isEmpty() ||
             !QFile::exists(QStringLiteral("/usr/lib/apache2/modules/mod_headers.so")))
             QFAIL("Apache httpd is not installed: install the Debian package apache2");
         const QString conf = readTemplate("apache.conf");
@@ -561,22 +537,14 @@ private Q_SLOTS:
                 QString text = withSnippet(conf, QStringLiteral("# CORSLAB_SNIPPET"), config.text);
                 text.replace(QStringLiteral("CORSLAB_DIR"), dir);
                 text.replace(QStringLiteral("CORSLAB_PORT"), QString::number(port));
-                // As root, httpd serves as another user: that one must read the files.
-                text.replace(QStringLiteral("CORSLAB_USER"),
-                             geteuid() == 0 ? QStringLiteral("User nobody\nGroup nogroup")
-                                            : QString());
-                QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
-                                               QFile::ReadOther | QFile::ExeOther |
-                                               QFile::ReadGroup | QFile::ExeGroup);
+                text.replace(QStringLiteral("CORSLAB_USER"), apacheUser(dir));
                 if (!QDir(dir).mkpath(QStringLiteral("htdocs")) ||
                     !writeFile(dir + QStringLiteral("/htdocs/data"), QStringLiteral("ok\n")) ||
                     !writeFile(dir + QStringLiteral("/httpd.conf"), text)) {
                     *why = QStringLiteral("cannot write the Apache configuration");
                     return false;
                 }
-                launch->program = apache2;
-                launch->arguments = {QStringLiteral("-X"), QStringLiteral("-f"),
-                                     dir + QStringLiteral("/httpd.conf")};
+                *launch = apacheLaunch(dir);
                 return true;
             });
     }
