@@ -8,7 +8,8 @@
 // predicts a later class's probe leaves that class out), then the severity (credentials → high,
 // medium for any-subdomain and http-origin-trusted; without credentials low). The trusted origin
 // is always https://app.example.com, so R = example.com. A run fails on any missing or extra
-// (class, severity), on a wrong exit code, and on a finding without evidence or browsers.
+// (class, severity), on a wrong exit code, on a probe without an answer, and on a finding
+// without evidence or browsers.
 //
 // A server kind whose tools are missing skips its endpoints, naming what to install.
 #include "live_servers.h"
@@ -532,6 +533,9 @@ void TestAuditLive::audit()
                             .arg(url, describe(expected), describe(found), run.output)));
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QStringLiteral("; ")) + u'\n' + run.output));
     QVERIFY2(run.report.value(QStringLiteral("probes")).toInt() > 0, qPrintable(run.output));
+    // Every probe origin, special characters included, must reach the server and be answered.
+    QVERIFY2(run.report.value(QStringLiteral("failed_probes")).toInt(-1) == 0,
+             qPrintable(run.output));
     QVERIFY2(run.exitCode == expectedExitCode(expected),
              qPrintable(QStringLiteral("exit code %1, expected %2\n%3")
                             .arg(run.exitCode)
