@@ -7,22 +7,22 @@
 #include "check/check_runner.h"
 #include "config/server_config.h"
 #include "cors/cors_engine.h"
+#include "live_servers.h"
 #include "policy/cors_policy.h"
 
 #include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <functional>
-#include <unistd.h>
 
 using namespace corslab;
 using config::ServerKind;
 using policy::CorsPolicy;
+using namespace corslab::live; // the servers: live_servers.h
 
 namespace {
 
@@ -68,25 +68,7 @@ QString templatePath(const char *name)
 
 QString readTemplate(const char *name)
 {
-    QFile file(templatePath(name));
-    if (!file.open(QIODevice::ReadOnly))
-        qFatal("cannot read %s", qPrintable(file.fileName()));
-    return QString::fromUtf8(file.readAll());
-}
-
-bool writeFile(const QString &path, const QString &text)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(text.toUtf8()) == text.toUtf8().size();
-}
-
-quint16 freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
+    return readSourceFile(templatePath(name));
 }
 
 struct Reply
@@ -133,64 +115,9 @@ Reply send(quint16 port, const QByteArray &method, const base::HeaderList &heade
     return reply;
 }
 
-/// How to start one server: the program, its arguments, where, and with which environment.
-struct Launch
-{
-    QString program;
-    QStringList arguments;
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-};
-
 /// Writes the server's files for \a snippet into \a dir; false with \a why when it cannot.
 using Prepare = std::function<bool(const config::GeneratedConfig &config, const QString &dir,
                                    quint16 port, Launch *launch, QString *why)>;
-
-/// A running server, stopped (and waited for) when it goes out of scope.
-class RunningServer
-{
-public:
-    ~RunningServer()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.terminate();
-            if (!m_process.waitForFinished(5000)) {
-                m_process.kill();
-                m_process.waitForFinished(5000);
-            }
-        }
-    }
-
-    bool start(const Launch &launch, const QString &dir, quint16 port, QString *why)
-    {
-        m_process.setProcessEnvironment(launch.environment);
-        m_process.setWorkingDirectory(dir);
-        m_process.setProcessChannelMode(QProcess::MergedChannels);
-        m_process.start(launch.program, launch.arguments);
-        if (!m_process.waitForStarted(10000)) {
-            *why =
-                QStringLiteral("cannot start %1: %2").arg(launch.program, m_process.errorString());
-            return false;
-        }
-        // Ready once it accepts a connection; a server that exits says why in its output.
-        for (int attempt = 0; attempt < 300; ++attempt) {
-            QTcpSocket probe;
-            probe.connectToHost(QHostAddress::LocalHost, port);
-            if (probe.waitForConnected(200))
-                return true;
-            if (m_process.state() == QProcess::NotRunning)
-                break;
-            QTest::qWait(100);
-        }
-        *why = QStringLiteral("%1 did not start listening on port %2: %3")
-                   .arg(launch.program)
-                   .arg(port)
-                   .arg(QString::fromUtf8(m_process.readAll()));
-        return false;
-    }
-
-private:
-    QProcess m_process;
-};
 
 cors::Scenario scenarioFor(const QByteArray &origin, quint16 port, const RequestKind &kind)
 {
@@ -440,62 +367,6 @@ void checkTarget(ServerKind kind, const QList<CorsPolicy> &policies, const Prepa
     }
 }
 
-QString python3()
-{
-    // Debian's interpreter: the one its python3-flask and python3-django packages are for.
-    return QFile::exists(QStringLiteral("/usr/bin/python3"))
-               ? QStringLiteral("/usr/bin/python3")
-               : QStandardPaths::findExecutable(QStringLiteral("python3"));
-}
-
-/// Empty when \a program runs \a arguments successfully, else its output.
-QString
-runQuietly(const QString &program, const QStringList &arguments,
-           const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
-{
-    if (program.isEmpty())
-        return QStringLiteral("not found");
-    QProcess p;
-    p.setProcessEnvironment(environment);
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(program, arguments);
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return QStringLiteral("%1 did not finish").arg(program);
-    }
-    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
-        return QString::fromUtf8(p.readAll()).trimmed() +
-               QStringLiteral(" (exit %1)").arg(p.exitCode());
-    return {};
-}
-
-QProcessEnvironment nodeEnvironment()
-{
-    // Debian installs node modules in /usr/share/nodejs, which a nodejs from elsewhere does not
-    // search on its own.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    const QString existing = env.value(QStringLiteral("NODE_PATH"));
-    env.insert(QStringLiteral("NODE_PATH"),
-               QStringLiteral("/usr/share/nodejs:/usr/lib/nodejs") +
-                   (existing.isEmpty() ? QString() : QLatin1Char(':') + existing));
-    return env;
-}
-
-QProcessEnvironment goEnvironment()
-{
-    // Offline and without modules: rs/cors comes from Debian's GOPATH tree.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("GO111MODULE"), QStringLiteral("off"));
-    env.insert(QStringLiteral("GOPATH"), QStringLiteral("/usr/share/gocode"));
-    env.insert(QStringLiteral("GOFLAGS"), QString());
-    env.insert(QStringLiteral("GOPROXY"), QStringLiteral("off"));
-    if (!env.contains(QStringLiteral("GOCACHE")))
-        env.insert(QStringLiteral("GOCACHE"),
-                   QDir::tempPath() + QStringLiteral("/corslab-test-gocache"));
-    return env;
-}
-
 QString withSnippet(QString text, const QString &marker, const QString &snippet)
 {
     text.replace(marker, snippet);
@@ -511,41 +382,35 @@ class TestServerConfigLive : public QObject
 private Q_SLOTS:
     void nginx()
     {
-        const QString nginx = QStandardPaths::findExecutable(
-            QStringLiteral("nginx"), {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/bin")});
-        if (nginx.isEmpty())
+        if (nginxProgram().isEmpty())
             QFAIL("nginx is not installed: install the Debian package nginx");
         const QString conf = readTemplate("nginx.conf");
-        checkTarget(
-            ServerKind::Nginx, allPolicies(),
-            [&](const config::GeneratedConfig &config, const QString &dir, quint16 port,
-                Launch *launch, QString *why) {
-                const QString marker = QStringLiteral("# --- server { } block ---\n");
-                const qsizetype split = config.text.indexOf(marker);
-                const QString httpPart = split < 0 ? QString() : config.text.left(split);
-                QString serverPart =
-                    split < 0 ? config.text : config.text.mid(split + marker.size());
-                // The location's content: a body and the header the policy exposes.
-                const qsizetype close = serverPart.lastIndexOf(QLatin1Char('}'));
-                serverPart.insert(close,
-                                  QStringLiteral("    add_header X-Total-Count \"42\" always;\n"
-                                                 "    return 200 \"ok\\n\";\n"));
-                QString text =
-                    withSnippet(conf, QStringLiteral("# CORSLAB_HTTP_SNIPPET"), httpPart);
-                text = withSnippet(text, QStringLiteral("# CORSLAB_SERVER_SNIPPET"), serverPart);
-                text.replace(QStringLiteral("CORSLAB_PORT"), QString::number(port));
-                if (!QDir(dir).mkpath(QStringLiteral("tmp")) ||
-                    !writeFile(dir + QStringLiteral("/nginx.conf"), text)) {
-                    *why = QStringLiteral("cannot write the nginx configuration");
-                    return false;
-                }
-                launch->program = nginx;
-                launch->arguments = {QStringLiteral("-p"), dir + QLatin1Char('/'),
-                                     QStringLiteral("-e"), QStringLiteral("stderr"),
-                                     QStringLiteral("-c"), dir + QStringLiteral("/nginx.conf"),
-                                     QStringLiteral("-g"), QStringLiteral("daemon off;")};
-                return true;
-            });
+        checkTarget(ServerKind::Nginx, allPolicies(),
+                    [&](const config::GeneratedConfig &config, const QString &dir, quint16 port,
+                        Launch *launch, QString *why) {
+                        const QString marker = QStringLiteral("# --- server { } block ---\n");
+                        const qsizetype split = config.text.indexOf(marker);
+                        const QString httpPart = split < 0 ? QString() : config.text.left(split);
+                        QString serverPart =
+                            split < 0 ? config.text : config.text.mid(split + marker.size());
+                        // The location's content: a body and the header the policy exposes.
+                        const qsizetype close = serverPart.lastIndexOf(QLatin1Char('}'));
+                        serverPart.insert(
+                            close, QStringLiteral("    add_header X-Total-Count \"42\" always;\n"
+                                                  "    return 200 \"ok\\n\";\n"));
+                        QString text =
+                            withSnippet(conf, QStringLiteral("# CORSLAB_HTTP_SNIPPET"), httpPart);
+                        text = withSnippet(text, QStringLiteral("# CORSLAB_SERVER_SNIPPET"),
+                                           serverPart);
+                        text.replace(QStringLiteral("CORSLAB_PORT"), QString::number(port));
+                        if (!QDir(dir).mkpath(QStringLiteral("tmp")) ||
+                            !writeFile(dir + QStringLiteral("/nginx.conf"), text)) {
+                            *why = QStringLiteral("cannot write the nginx configuration");
+                            return false;
+                        }
+                        *launch = nginxLaunch(dir);
+                        return true;
+                    });
     }
 
     void express()
@@ -640,8 +505,7 @@ private Q_SLOTS:
 
     void go()
     {
-        const QString goTool = QStandardPaths::findExecutable(QStringLiteral("go"));
-        if (goTool.isEmpty())
+        if (QStandardPaths::findExecutable(QStringLiteral("go")).isEmpty())
             QFAIL("go is not installed: install the Debian package golang-go");
         if (!QFile::exists(QStringLiteral("/usr/share/gocode/src/github.com/rs/cors/cors.go")))
             QFAIL("rs/cors is not installed: install the Debian package golang-github-rs-cors-dev");
@@ -655,27 +519,14 @@ private Q_SLOTS:
                             *why = QStringLiteral("cannot write main.go");
                             return false;
                         }
-                        const QString binary = dir + QStringLiteral("/server");
-                        const QString failure =
-                            runQuietly(goTool,
-                                       {QStringLiteral("build"), QStringLiteral("-o"), binary,
-                                        dir + QStringLiteral("/main.go")},
-                                       goEnvironment());
-                        if (!failure.isEmpty()) {
-                            *why = QStringLiteral("go build failed: ") + failure;
-                            return false;
-                        }
-                        launch->program = binary;
-                        launch->arguments = {QString::number(port)};
-                        return true;
+                        return buildGoServer(dir + QStringLiteral("/main.go"), dir, port, launch,
+                                             why);
                     });
     }
 
     void apache()
     {
-        const QString apache2 = QStandardPaths::findExecutable(
-            QStringLiteral("apache2"), {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/bin")});
-        if (apache2.isEmpty() ||
+        if (apacheProgram().isEmpty() ||
             !QFile::exists(QStringLiteral("/usr/lib/apache2/modules/mod_headers.so")))
             QFAIL("Apache httpd is not installed: install the Debian package apache2");
         const QString conf = readTemplate("apache.conf");
@@ -686,22 +537,14 @@ private Q_SLOTS:
                 QString text = withSnippet(conf, QStringLiteral("# CORSLAB_SNIPPET"), config.text);
                 text.replace(QStringLiteral("CORSLAB_DIR"), dir);
                 text.replace(QStringLiteral("CORSLAB_PORT"), QString::number(port));
-                // As root, httpd serves as another user: that one must read the files.
-                text.replace(QStringLiteral("CORSLAB_USER"),
-                             geteuid() == 0 ? QStringLiteral("User nobody\nGroup nogroup")
-                                            : QString());
-                QFile::setPermissions(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
-                                               QFile::ReadOther | QFile::ExeOther |
-                                               QFile::ReadGroup | QFile::ExeGroup);
+                text.replace(QStringLiteral("CORSLAB_USER"), apacheUser(dir));
                 if (!QDir(dir).mkpath(QStringLiteral("htdocs")) ||
                     !writeFile(dir + QStringLiteral("/htdocs/data"), QStringLiteral("ok\n")) ||
                     !writeFile(dir + QStringLiteral("/httpd.conf"), text)) {
                     *why = QStringLiteral("cannot write the Apache configuration");
                     return false;
                 }
-                launch->program = apache2;
-                launch->arguments = {QStringLiteral("-X"), QStringLiteral("-f"),
-                                     dir + QStringLiteral("/httpd.conf")};
+                *launch = apacheLaunch(dir);
                 return true;
             });
     }
