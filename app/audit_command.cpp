@@ -4,6 +4,7 @@
 #include "audit/audit_json.h"
 #include "audit/audit_runner.h"
 #include "audit/audit_sarif.h"
+#include "audit/audit_session.h"
 #include "audit/audit_text.h"
 #include "audit_command_options.h"
 #include "cli_common.h"
@@ -108,6 +109,14 @@ int runAuditCommand(const QStringList &arguments, QTextStream &out, QTextStream 
     if (!writeCliOutput(options.outputFile, render(report, options.format), kCommand,
                         QStringLiteral("-o"), out, err))
         return kCliUsageError;
+    QString error;
+    if (!options.recordFile.isEmpty() &&
+        !audit::writeAuditSession(
+            report, options.recordFile,
+            QStringLiteral("corslab-cli %1").arg(QStringLiteral(CORSLAB_VERSION)), &error)) {
+        err << kCommand << "--record: " << error << '\n';
+        return kCliUsageError;
+    }
     if (!report.networkFailure.isEmpty())
         err << kCommand << "network failure: " << report.networkFailure << '\n';
     return exitCode(report);

@@ -43,6 +43,10 @@ struct Options
                               QStringLiteral("Write the report to FILE instead of standard "
                                              "output."),
                               QStringLiteral("FILE")};
+    QCommandLineOption record{QStringLiteral("record"),
+                              QStringLiteral("Also save every request and response of the audit "
+                                             "as a session file (open it in the app)."),
+                              QStringLiteral("FILE")};
     QCommandLineOption cacert{QStringLiteral("cacert"),
                               QStringLiteral("Also trust the CA certificate(s) in FILE (PEM)."),
                               QStringLiteral("FILE")};
@@ -60,8 +64,8 @@ struct Options
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({trusted, method, header, credentials, browser, format, output, cacert,
-                           insecure, timeout, maxRequests});
+        parser.addOptions({trusted, method, header, credentials, browser, format, output, record,
+                           cacert, insecure, timeout, maxRequests});
     }
 };
 
@@ -145,6 +149,7 @@ std::optional<int> parseAuditCommand(const QStringList &arguments, QTextStream &
                                     kCommand, err, &opts.audit.runner))
         return kCliUsageError;
     opts.outputFile = parser.value(o.output);
+    opts.recordFile = parser.value(o.record);
     QString error;
     if (!audit::validateAuditOptions(&opts.audit, &error)) {
         err << kCommand << error << "\n";

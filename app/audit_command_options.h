@@ -15,6 +15,7 @@ struct AuditCommandOptions
     corslab::audit::AuditOptions audit;
     Format format = Format::Text;
     QString outputFile; ///< -o; empty: standard output
+    QString recordFile; ///< --record: the audit's exchanges as a session file; empty: none
 };
 
 /// Parses `corslab-cli audit`'s \a arguments into \a options. Returns nullopt when the audit

@@ -5,6 +5,8 @@
 #include "policy/cors_policy.h"
 #include "run_cli.h"
 #include "server/playground_server.h"
+#include "session/session.h"
+#include "session/session_json.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -275,6 +277,27 @@ private Q_SLOTS:
                   {QStringLiteral("-o"), dir.filePath(QStringLiteral("no/such/dir/x"))});
         QCOMPARE(unwritable.exitCode, int(kUsage));
         QVERIFY(unwritable.err.contains("-o: cannot write"));
+    }
+
+    // --record keeps every exchange of the audit as a session file the app opens.
+    void recordSession()
+    {
+        startPlayground(*policy::CorsPolicy::preset(QStringLiteral("Credentialed allowlist")));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("audit.json"));
+        const testing::CliRun run =
+            audit(QStringLiteral("app"), {QStringLiteral("--record"), path});
+        QCOMPARE(run.exitCode, int(kClean));
+        session::Session recorded;
+        QString error;
+        QVERIFY2(session::readSessionFile(path, &recorded, &error), qPrintable(error));
+        QTRY_COMPARE(recorded.count(), m_playground->exchanges().size());
+        QVERIFY(recorded.count() > jsonOf(run.out)[QStringLiteral("probes")].toInt());
+        const testing::CliRun unwritable =
+            audit(QStringLiteral("app"),
+                  {QStringLiteral("--record"), dir.filePath(QStringLiteral("no/x"))});
+        QCOMPARE(unwritable.exitCode, int(kUsage));
+        QVERIFY(unwritable.err.contains("--record: "));
     }
 
     void textOutput()
