@@ -3,6 +3,7 @@
 #include "check/contract_file.h"
 #include "lab/lab.h"
 #include "lab/lab_check_run.h"
+#include "status_text.h"
 
 #include <QDialogButtonBox>
 #include <QFileDialog>
@@ -202,11 +203,7 @@ QString ContractRunDialog::statusText() const
 
 void ContractRunDialog::showStatus(const QString &text, bool alert)
 {
-    m_status->setText(text);
-    // Bold carries "alert" without relying on colour alone.
-    QFont font = m_status->font();
-    font.setBold(alert);
-    m_status->setFont(font);
+    setStatusText(m_status, text, alert);
 }
 
 } // namespace corslab::ui

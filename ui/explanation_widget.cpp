@@ -1,11 +1,8 @@
 #include "explanation_widget.h"
 
-#include <QApplication>
-#include <QClipboard>
-#include <QFontDatabase>
-#include <QHBoxLayout>
+#include "fix_lines_panel.h"
+
 #include <QLabel>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTextBrowser>
 #include <QVBoxLayout>
@@ -21,6 +18,8 @@ const QString kOk = QStringLiteral("\u2713");
 const QString kFailed = QStringLiteral("\u2717");
 const QString kWarning = QStringLiteral("\u26a0");
 const QString kInfo = QStringLiteral("\u2139");
+/// The fix box shows this many lines before it scrolls.
+constexpr int kFixBoxLines = 9;
 
 QString esc(const QString &text)
 {
@@ -74,35 +73,16 @@ ExplanationWidget::ExplanationWidget(QWidget *parent) : QWidget(parent)
     m_body->setOpenExternalLinks(true); // step names open the Fetch standard
     m_body->setAccessibleName(tr("Explanation"));
 
-    m_fixPanel = new QWidget(this);
-    m_fixTitle = new QLabel(m_fixPanel);
-    m_fixTitle->setWordWrap(true);
-    m_fixBox = new QPlainTextEdit(m_fixPanel);
-    m_fixBox->setReadOnly(true);
-    m_fixBox->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_fixBox->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_fixBox->setAccessibleName(tr("Fix header lines"));
-    m_fixBox->setMaximumHeight(m_fixBox->fontMetrics().lineSpacing() * 9);
-    m_copyFix = new QPushButton(tr("Copy"), m_fixPanel);
-    m_copyFix->setToolTip(tr("Copy the fix's header lines"));
+    m_fixPanel = new FixLinesPanel(kFixBoxLines, this);
     m_applyToPlayground =
         new QPushButton(tr("Apply this fix to the playground server"), m_fixPanel);
     m_applyAsOverride = new QPushButton(tr("Apply as proxy override"), m_fixPanel);
     m_serverConfig = new QPushButton(tr("Server config…"), m_fixPanel);
     m_serverConfig->setToolTip(tr("This fix as configuration for nginx, Apache, Express, "
                                   "ASP.NET Core, Spring, Django, Flask or Go"));
-
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_copyFix);
-    buttons->addWidget(m_serverConfig);
-    buttons->addStretch(1);
-    buttons->addWidget(m_applyToPlayground);
-    buttons->addWidget(m_applyAsOverride);
-    auto *fixLayout = new QVBoxLayout(m_fixPanel);
-    fixLayout->setContentsMargins(0, 0, 0, 0);
-    fixLayout->addWidget(m_fixTitle);
-    fixLayout->addWidget(m_fixBox);
-    fixLayout->addLayout(buttons);
+    m_fixPanel->addButton(m_serverConfig);
+    m_fixPanel->addButton(m_applyToPlayground, true);
+    m_fixPanel->addButton(m_applyAsOverride, true);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -110,8 +90,6 @@ ExplanationWidget::ExplanationWidget(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_body, 1);
     layout->addWidget(m_fixPanel);
 
-    connect(m_copyFix, &QPushButton::clicked, this,
-            [this] { QApplication::clipboard()->setText(m_fixBox->toPlainText()); });
     connect(m_applyToPlayground, &QPushButton::clicked, this, [this] {
         if (m_fix)
             Q_EMIT applyFixToPlaygroundRequested(m_index, *m_fix);
@@ -135,7 +113,7 @@ void ExplanationWidget::clear()
     m_body->clear();
     m_body->setPlaceholderText(tr("Select an exchange to see why the browser exposed or blocked "
                                   "it."));
-    m_fixBox->clear();
+    m_fixPanel->setLines({});
     m_fixPanel->hide();
 }
 
@@ -156,13 +134,11 @@ void ExplanationWidget::showExplanation(const Explanation &e)
     const QString fixFor = e.fixCondition.isEmpty()
                                ? tr("Fix (server), for %1:").arg(e.profileName)
                                : tr("Fix (server), for %1, %2:").arg(e.profileName, e.fixCondition);
-    m_fixTitle->setText(fixFor);
-    m_fixBox->setPlainText(e.fixText());
+    m_fixPanel->setTitle(fixFor);
+    m_fixPanel->setLines(e.fixText());
     // A fix that only changes the fetch() call has nothing to apply on a server.
     const bool serverChanges = !e.fixTargets.isEmpty();
-    m_fixTitle->setVisible(serverChanges);
-    m_fixBox->setVisible(serverChanges);
-    m_copyFix->setVisible(serverChanges);
+    m_fixPanel->setLinesVisible(serverChanges);
     m_applyToPlayground->setVisible(serverChanges);
     m_applyAsOverride->setVisible(serverChanges);
     m_serverConfig->setVisible(serverChanges);
@@ -232,9 +208,19 @@ QString ExplanationWidget::bodyText() const
     return m_body->toPlainText();
 }
 
+QWidget *ExplanationWidget::fixPanel() const
+{
+    return m_fixPanel;
+}
+
+QPushButton *ExplanationWidget::copyFixButton() const
+{
+    return m_fixPanel->copyButton();
+}
+
 QString ExplanationWidget::fixText() const
 {
-    return m_fixBox->toPlainText();
+    return m_fixPanel->lines();
 }
 
 } // namespace corslab::ui

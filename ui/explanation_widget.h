@@ -7,11 +7,12 @@
 #include <optional>
 
 class QLabel;
-class QPlainTextEdit;
 class QPushButton;
 class QTextBrowser;
 
 namespace corslab::ui {
+
+class FixLinesPanel;
 
 /// \brief The "why" region under the pair: the verdict's headline and summary, the engine's checks
 /// in order with ✓ / ✗ and the Fetch step each implements (linked to the standard), warnings (⚠),
@@ -40,8 +41,8 @@ public:
     QString fixText() const;
 
     QTextBrowser *body() const { return m_body; }
-    QWidget *fixPanel() const { return m_fixPanel; }
-    QPushButton *copyFixButton() const { return m_copyFix; }
+    QWidget *fixPanel() const;
+    QPushButton *copyFixButton() const;
     QPushButton *applyToPlaygroundButton() const { return m_applyToPlayground; }
     QPushButton *applyAsOverrideButton() const { return m_applyAsOverride; }
     QPushButton *serverConfigButton() const { return m_serverConfig; }
@@ -59,10 +60,7 @@ private:
 
     QLabel *m_headline = nullptr;
     QTextBrowser *m_body = nullptr;
-    QWidget *m_fixPanel = nullptr;
-    QLabel *m_fixTitle = nullptr;
-    QPlainTextEdit *m_fixBox = nullptr;
-    QPushButton *m_copyFix = nullptr;
+    FixLinesPanel *m_fixPanel = nullptr;
     QPushButton *m_applyToPlayground = nullptr;
     QPushButton *m_applyAsOverride = nullptr;
     QPushButton *m_serverConfig = nullptr;

@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "audit_panel.h"
 #include "client/browser_client.h"
 #include "composer_dialog.h"
 #include "contract_run_dialog.h"
@@ -34,6 +35,7 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
@@ -246,8 +248,11 @@ void MainWindow::buildDocks()
     auto *proxyDock = addDock(tr("Proxy"), QStringLiteral("proxyDock"), m_proxyPanel);
     m_tourPanel = new TourPanel(this);
     m_tourDock = addDock(tr("Guided tour"), QStringLiteral("tourDock"), m_tourPanel);
+    m_auditPanel = new AuditPanel(m_lab, this);
+    m_auditDock = addDock(tr("Audit"), QStringLiteral("auditDock"), m_auditPanel);
     tabifyDockWidget(serverDock, proxyDock);
     tabifyDockWidget(proxyDock, m_tourDock);
+    tabifyDockWidget(m_tourDock, m_auditDock);
     serverDock->raise();
     resizeDocks({serverDock}, {400}, Qt::Horizontal);
 
@@ -263,6 +268,8 @@ void MainWindow::buildDocks()
     });
     connect(m_proxyPanel, &ProxyPanel::exportCaRequested, this, &MainWindow::exportCa);
     connect(m_tourPanel, &TourPanel::runRequested, this, &MainWindow::runScenario);
+    connect(m_auditPanel, &AuditPanel::exchangeSelected, this,
+            [this](qsizetype index) { selectExchange(index); });
     connect(m_tourPanel, &TourPanel::restorePolicyRequested, this, [this] {
         m_tour->restorePolicy();
         m_tourPanel->setCanRestore(false);
@@ -313,6 +320,9 @@ void MainWindow::buildMenus()
                                           this, &MainWindow::openPlaygroundInBrowser);
     QAction *compose = capture->addAction(tr("&Try a request…"), QKeySequence(Qt::CTRL | Qt::Key_K),
                                           this, &MainWindow::showComposer);
+    // Not Ctrl+Shift+A: X11's standard Deselect.
+    capture->addAction(tr("&Audit an API…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
+                       &MainWindow::showAudit);
     capture->addAction(tr("Export CA &certificate…"), this, &MainWindow::exportCa);
 
     QMenu *playground = menuBar()->addMenu(tr("P&layground"));
@@ -420,6 +430,14 @@ void MainWindow::showContractRun()
     contractRun()->show();
     m_contractRun->raise();
     m_contractRun->activateWindow();
+}
+
+void MainWindow::showAudit()
+{
+    m_auditDock->show();
+    m_auditDock->raise();
+    m_auditPanel->urlEdit()->setFocus();
+    m_auditPanel->urlEdit()->selectAll();
 }
 
 void MainWindow::checkInAllBrowsers(const client::ComposedRequest &request)

@@ -31,6 +31,7 @@ struct CorsPolicy;
 
 namespace corslab::ui {
 
+class AuditPanel;
 class ComposerDialog;
 class ContractRunDialog;
 class EmptyStateWidget;
@@ -44,8 +45,8 @@ class SessionCounts;
 class TourPanel;
 
 /// \brief The CORS Lab window (UI.md): the exchange list, the side-by-side pair and the
-/// explanation stacked like Wireshark's three regions, the playground, proxy and tour docks, the
-/// composer, and a status bar with the browser profile switch.
+/// explanation stacked like Wireshark's three regions, the playground, proxy, tour and audit
+/// docks, the composer, and a status bar with the browser profile switch.
 ///
 /// Views only: everything runs in the Lab (playground, proxy, composer, session), off the GUI
 /// thread where it touches the network.
@@ -66,6 +67,7 @@ public:
     ServerPanel *serverPanel() const { return m_serverPanel; }
     ProxyPanel *proxyPanel() const { return m_proxyPanel; }
     TourPanel *tourPanel() const { return m_tourPanel; }
+    AuditPanel *auditPanel() const { return m_auditPanel; }
     ComposerDialog *composer();
     /// File → Run contract… (made on first use).
     ContractRunDialog *contractRun();
@@ -112,6 +114,8 @@ private:
     /// The composer's request sent once per browser; the composer shows how they compare.
     void checkInAllBrowsers(const client::ComposedRequest &request);
     void showContractRun();
+    /// Capture → Audit an API…: the Audit dock, its URL field focused.
+    void showAudit();
     void copyAsCurl(qsizetype index);
     void applyFixToPlayground(qsizetype index, const cors::Fix &fix);
     void applyFixAsOverride(qsizetype index, const cors::Fix &fix);
@@ -148,6 +152,8 @@ private:
     ProxyPanel *m_proxyPanel = nullptr;
     TourPanel *m_tourPanel = nullptr;
     QDockWidget *m_tourDock = nullptr;
+    AuditPanel *m_auditPanel = nullptr;
+    QDockWidget *m_auditDock = nullptr;
     QPointer<ComposerDialog> m_composer;
     QPointer<ContractRunDialog> m_contractRun;
     std::unique_ptr<tour::TourRunner> m_tour;

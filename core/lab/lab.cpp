@@ -1,6 +1,8 @@
 #include "lab.h"
 
+#include "audit/audit_appendix.h"
 #include "http/local_client_ports.h"
+#include "lab_audit_run.h"
 #include "lab_check_run.h"
 #include "playground_capture.h"
 #include "proxy/browser_launcher.h"
@@ -80,6 +82,8 @@ Lab::Lab(Options options, QObject *parent)
     connect(&m_playgroundFlush, &QTimer::timeout, this, &Lab::flushPlayground);
     connect(m_playground.get(), &server::PlaygroundServer::exchangeRecorded, this,
             &Lab::takePlaygroundExchange);
+    // The last audit belongs to the session its exchanges went into.
+    connect(m_session.get(), &session::Session::cleared, this, [this] { m_lastAudit.reset(); });
 }
 
 Lab::~Lab()
@@ -270,6 +274,19 @@ LabCheckRun *Lab::startChecks(QList<check::CheckJob> jobs)
     return run;
 }
 
+LabAuditRun *Lab::startAudit(audit::AuditOptions options, QString *error)
+{
+    if (!audit::validateAuditOptions(&options, error))
+        return nullptr;
+    // The playground leaves the audit's own sockets out: its exchanges are appended once, here.
+    options.runner.localPorts = m_localPorts;
+    auto *run = new LabAuditRun(this);
+    connect(run, &LabAuditRun::finished, this,
+            [this](const audit::AuditReport &report) { m_lastAudit = report; });
+    run->start(options);
+    return run;
+}
+
 quint64 Lab::compose(const client::ComposedRequest &request)
 {
     const quint64 id = m_client->fetch(request);
@@ -381,24 +398,26 @@ quint64 Lab::exportHar(const QString &path)
 
 quint64 Lab::exportReport(const QString &path, report::ReportFormat format)
 {
-    return writeJob(
-        path, [this, format](const QString &file, const JobProgress &progress, QString *error) {
-            report::SessionReport r;
-            report::ReportOptions options;
-            options.generatedBy =
-                QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
-            switch (report::buildSessionReport(*m_session, &r, options, progress)) {
-            case report::ReportStatus::Complete:
-                return report::saveReport(r, format, file, error);
-            case report::ReportStatus::Cancelled:
-                *error = QStringLiteral("cancelled");
-                return false;
-            case report::ReportStatus::SessionCleared:
-                *error = QStringLiteral("the session was cleared while the report was being made");
-                return false;
-            }
+    return writeJob(path, [this, format, lastAudit = m_lastAudit](
+                              const QString &file, const JobProgress &progress, QString *error) {
+        report::SessionReport r;
+        report::ReportOptions options;
+        options.generatedBy =
+            QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
+        switch (report::buildSessionReport(*m_session, &r, options, progress)) {
+        case report::ReportStatus::Complete:
+            if (lastAudit)
+                r.appendices.append(audit::auditAppendix(*lastAudit));
+            return report::saveReport(r, format, file, error);
+        case report::ReportStatus::Cancelled:
+            *error = QStringLiteral("cancelled");
             return false;
-        });
+        case report::ReportStatus::SessionCleared:
+            *error = QStringLiteral("the session was cleared while the report was being made");
+            return false;
+        }
+        return false;
+    });
 }
 
 quint64 Lab::loadJob(const QString &path, const LoadWork &read)

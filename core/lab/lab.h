@@ -1,5 +1,6 @@
 #pragma once
 
+#include "audit/audit_finding.h"
 #include "check/check_runner.h"
 #include "client/browser_client.h"
 #include "cors/browser_profile.h"
@@ -33,6 +34,7 @@ class ProxyServer;
 namespace corslab::lab {
 
 class SessionFeeder;
+class LabAuditRun;
 class LabCheckRun;
 
 /// How the desktop app's proxy runs (the proxy panel edits these).
@@ -116,6 +118,16 @@ public:
     /// deleted with the Lab, or by the caller (deleteLater) once it is no longer needed.
     LabCheckRun *startChecks(QList<check::CheckJob> jobs);
 
+    /// Audits the API \a options name for CORS misconfigurations (docs/audit.md), the probes on
+    /// the real wire one at a time, their exchanges appended to the session as each ends. The
+    /// report, once finished, is kept for the session report (lastAudit()). Returns nullptr with
+    /// \a error (the option and what was expected) when validateAuditOptions() refuses \a options:
+    /// then nothing is sent. The run is deleted with the Lab, or by the caller (deleteLater).
+    LabAuditRun *startAudit(audit::AuditOptions options, QString *error);
+    /// The report of the last audit that finished, until the session is cleared or replaced:
+    /// exportReport() adds it to the session report.
+    const std::optional<audit::AuditReport> &lastAudit() const { return m_lastAudit; }
+
     cors::BrowserProfile profile() const;
     /// Re-judges the session and switches the composer's browser.
     void setProfile(const cors::BrowserProfile &profile);
@@ -158,6 +170,7 @@ Q_SIGNALS:
     void fileJobProgress(quint64 job, qsizetype done, qsizetype total);
 
 private:
+    friend class LabAuditRun;
     friend class LabCheckRun;
     /// Appends \a exchanges on the session thread, after what the playground saw before them;
     /// \a done gets the index of the first one, back on this thread.
@@ -184,6 +197,7 @@ private:
     std::unique_ptr<client::BrowserClient> m_client;
     std::unique_ptr<session::SessionAutosave> m_autosave;
     QSet<quint64> m_composedIds; ///< fetches started by compose(), not finished yet
+    std::optional<audit::AuditReport> m_lastAudit;
     using JobProgress = std::function<bool(qsizetype done, qsizetype total)>;
     /// Reads \a path into the staging session, and the policy and rules when the file has them.
     using LoadWork = std::function<bool(const QString &path, session::Session *staging,

@@ -186,12 +186,15 @@ public:
                 .arg(esc(m_r.generatedBy.isEmpty() ? QStringLiteral("CORS Lab") : m_r.generatedBy),
                      plural(s.exchanges, "exchange", "exchanges"));
         m_o += QLatin1String(kStyle);
+        for (const ReportAppendix &a : m_r.appendices)
+            m_o += a.css;
         m_o += QStringLiteral("</style>\n</head>\n<body>\n");
         header();
         m_o += QStringLiteral("<main>\n");
         summary();
         blockedPairs();
         warnings();
+        appendices();
         m_o +=
             QStringLiteral(
                 "<footer>Generated %1 by %2. This file is self-contained: it loads "
@@ -226,11 +229,28 @@ private:
                               "<p class=\"meta\">%1</p>\n<nav class=\"toc\">"
                               "<a href=\"#summary\">Summary</a>"
                               "<a href=\"#blocked\">Blocked pairs (%2)</a>"
-                              "<a href=\"#warnings\">Warnings (%3)</a></nav>\n"
+                              "<a href=\"#warnings\">Warnings (%3)</a>%4</nav>\n"
                               "</div></header>\n")
                    .arg(meta.join(QStringLiteral(" · ")))
                    .arg(s.blockedPairs)
-                   .arg(m_r.warnings.size());
+                   .arg(m_r.warnings.size())
+                   .arg(appendixLinks());
+    }
+
+    QString appendixLinks() const
+    {
+        QString links;
+        for (const ReportAppendix &a : m_r.appendices)
+            links += QStringLiteral("<a href=\"#appendix-%1\">%2</a>").arg(esc(a.id), esc(a.title));
+        return links;
+    }
+
+    // The owner of each appendix rendered and escaped its body: it goes in as it is.
+    void appendices()
+    {
+        for (const ReportAppendix &a : m_r.appendices)
+            m_o += QStringLiteral("<section id=\"appendix-%1\">\n<h2>%2</h2>\n%3</section>\n")
+                       .arg(esc(a.id), esc(a.title), a.html);
     }
 
     void card(const char *cls, qsizetype n, const QString &label)

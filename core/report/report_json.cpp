@@ -207,6 +207,16 @@ QJsonObject pairJson(const PairView &p, const BlockedPairEntry &entry)
     return o;
 }
 
+QJsonArray appendicesJson(const QList<ReportAppendix> &appendices)
+{
+    QJsonArray out;
+    for (const ReportAppendix &a : appendices)
+        out.append(QJsonObject{{QStringLiteral("id"), a.id},
+                               {QStringLiteral("title"), a.title},
+                               {QStringLiteral("content"), a.json}});
+    return out;
+}
+
 } // namespace
 
 QJsonObject reportToJson(const SessionReport &r)
@@ -241,17 +251,21 @@ QJsonObject reportToJson(const SessionReport &r)
                                     {QStringLiteral("exchanges"), qint64(g.exchanges)},
                                     {QStringLiteral("occurrences"), occurrences}});
     }
-    return {{QStringLiteral("format"), QStringLiteral("corslab-report")},
-            {QStringLiteral("version"), kReportFormatVersion},
-            {QStringLiteral("generatedBy"), r.generatedBy},
-            {QStringLiteral("generatedAt"),
-             r.generatedAt.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"))},
-            {QStringLiteral("profile"), r.summary.profile},
-            {QStringLiteral("summary"), summaryJson(r.summary)},
-            {QStringLiteral("blockedEndpoints"), endpoints},
-            {QStringLiteral("blockedPairs"), pairs},
-            {QStringLiteral("moreBlockedPairs"), more},
-            {QStringLiteral("warnings"), warnings}};
+    QJsonObject out{{QStringLiteral("format"), QStringLiteral("corslab-report")},
+                    {QStringLiteral("version"), kReportFormatVersion},
+                    {QStringLiteral("generatedBy"), r.generatedBy},
+                    {QStringLiteral("generatedAt"),
+                     r.generatedAt.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"))},
+                    {QStringLiteral("profile"), r.summary.profile},
+                    {QStringLiteral("summary"), summaryJson(r.summary)},
+                    {QStringLiteral("blockedEndpoints"), endpoints},
+                    {QStringLiteral("blockedPairs"), pairs},
+                    {QStringLiteral("moreBlockedPairs"), more},
+                    {QStringLiteral("warnings"), warnings}};
+    // Only when the app added sections: a report without them reads as it always did.
+    if (!r.appendices.isEmpty())
+        out.insert(QStringLiteral("appendices"), appendicesJson(r.appendices));
+    return out;
 }
 
 QByteArray renderReportJson(const SessionReport &report)

@@ -1,5 +1,6 @@
 #include "report_markdown.h"
 
+#include "markdown_text.h"
 #include "session_report.h"
 
 #include <QTimeZone>
@@ -7,90 +8,6 @@
 namespace corslab::report {
 
 namespace {
-
-// Backslash-escapes Markdown punctuation and turns < > & into entities, so that capture text in
-// prose, headings and table cells is shown as text: GitHub renders inline HTML otherwise.
-QString md(const QString &text)
-{
-    QString out;
-    out.reserve(text.size() + 8);
-    for (const QChar c : text) {
-        switch (c.unicode()) {
-        case '<':
-            out += QLatin1String("&lt;");
-            break;
-        case '>':
-            out += QLatin1String("&gt;");
-            break;
-        case '&':
-            out += QLatin1String("&amp;");
-            break;
-        case '\\':
-        case '`':
-        case '*':
-        case '_':
-        case '[':
-        case ']':
-        case '|':
-        case '#':
-        case '~':
-        case '!':
-            out += QLatin1Char('\\');
-            out += c;
-            break;
-        case '\n':
-        case '\r':
-            out += QLatin1Char(' ');
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
-QString md(const QByteArray &bytes)
-{
-    return md(QString::fromLatin1(bytes));
-}
-
-// Inline code that survives any backticks inside: a longer backtick run around it, padded.
-QString code(const QString &text)
-{
-    qsizetype longest = 0;
-    qsizetype run = 0;
-    for (const QChar c : text) {
-        run = c == QLatin1Char('`') ? run + 1 : 0;
-        longest = std::max(longest, run);
-    }
-    QString flat = text;
-    flat.replace(QLatin1Char('\n'), QLatin1Char(' '));
-    const QString ticks(longest + 1, QLatin1Char('`'));
-    const bool pad =
-        flat.startsWith(QLatin1Char('`')) || flat.endsWith(QLatin1Char('`')) || longest > 0;
-    return pad ? ticks + QLatin1Char(' ') + flat + QLatin1Char(' ') + ticks : ticks + flat + ticks;
-}
-
-QString code(const QByteArray &bytes)
-{
-    return code(QString::fromLatin1(bytes));
-}
-
-// A fenced block whose fence is longer than any backtick run in \a lines.
-QString fenced(const QStringList &lines, const QString &info)
-{
-    qsizetype longest = 0;
-    for (const QString &l : lines) {
-        qsizetype run = 0;
-        for (const QChar c : l) {
-            run = c == QLatin1Char('`') ? run + 1 : 0;
-            longest = std::max(longest, run);
-        }
-    }
-    const QString fence(std::max<qsizetype>(3, longest + 1), QLatin1Char('`'));
-    return fence + info + QLatin1Char('\n') + lines.join(QLatin1Char('\n')) + QLatin1Char('\n') +
-           fence + QLatin1Char('\n');
-}
 
 QString annotation(Mark mark, bool decisive, const QByteArray &expected, bool missing,
                    const QString &note)
@@ -135,7 +52,7 @@ QString plural(qsizetype n, const char *one, const char *many)
 
 QString originCell(const QByteArray &origin)
 {
-    return origin.isEmpty() ? QStringLiteral("(no Origin)") : md(origin);
+    return origin.isEmpty() ? QStringLiteral("(no Origin)") : markdownText(origin);
 }
 
 class MarkdownWriter
@@ -147,7 +64,8 @@ public:
     {
         const ReportSummary &s = m_r.summary;
         m_o += QStringLiteral("# CORS report: %1, judged as %2\n\n")
-                   .arg(plural(s.exchanges, "exchange", "exchanges"), md(s.profileDisplayName));
+                   .arg(plural(s.exchanges, "exchange", "exchanges"),
+                        markdownText(s.profileDisplayName));
         QStringList meta;
         if (s.firstStartedAtMs > 0)
             meta << QStringLiteral("Captured %1 to %2 UTC")
@@ -155,12 +73,13 @@ public:
                              time(std::max(s.lastFinishedAtMs, s.firstStartedAtMs)));
         meta << QStringLiteral("generated %1 by %2")
                     .arg(m_r.generatedAt.toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'")),
-                         md(m_r.generatedBy.isEmpty() ? QStringLiteral("CORS Lab")
-                                                      : m_r.generatedBy));
+                         markdownText(m_r.generatedBy.isEmpty() ? QStringLiteral("CORS Lab")
+                                                                : m_r.generatedBy));
         m_o += meta.join(QStringLiteral(", ")) + QStringLiteral(".\n\n");
         summary();
         pairs();
         warnings();
+        appendices();
         return m_o.toUtf8();
     }
 
@@ -224,7 +143,7 @@ private:
         m_o += QStringLiteral("## Blocked pairs\n\n");
         if (m_r.blockedPairEntries.isEmpty()) {
             m_o += QStringLiteral("Nothing was blocked under %1.\n\n")
-                       .arg(md(m_r.summary.profileDisplayName));
+                       .arg(markdownText(m_r.summary.profileDisplayName));
             return;
         }
         for (qsizetype i = 0; i < m_r.blockedPairs.size(); ++i)
@@ -238,51 +157,54 @@ private:
         const PairSide &request = p.actual.present ? p.actual : p.preflight;
         m_o += QStringLiteral("### %1. ✗ %2: %3\n\n")
                    .arg(QString::number(number), cors::corsErrorName(e.error),
-                        md(request.requestLine()));
+                        markdownText(request.requestLine()));
         QStringList ids;
         if (entry.preflightId)
             ids << QStringLiteral("preflight #%1").arg(entry.preflightId);
         if (entry.actualId)
             ids << QStringLiteral("request #%1").arg(entry.actualId);
         m_o += QStringLiteral("From %1 (%2). %3\n\n")
-                   .arg(entry.origin.isEmpty() ? QStringLiteral("no Origin") : code(entry.origin),
-                        ids.join(QStringLiteral(", ")), md(e.summary));
+                   .arg(entry.origin.isEmpty() ? QStringLiteral("no Origin")
+                                               : markdownCode(entry.origin),
+                        ids.join(QStringLiteral(", ")), markdownText(e.summary));
         for (const PairSide *s : {&p.preflight, &p.actual}) {
-            m_o += QStringLiteral("**%1**").arg(md(s->title));
+            m_o += QStringLiteral("**%1**").arg(markdownText(s->title));
             if (!s->present) {
-                m_o += QStringLiteral(": %1\n\n").arg(md(s->absentReason));
+                m_o += QStringLiteral(": %1\n\n").arg(markdownText(s->absentReason));
                 continue;
             }
-            m_o += QStringLiteral("\n\n") + fenced(sideLines(*s), QStringLiteral("http")) +
+            m_o += QStringLiteral("\n\n") + markdownFence(sideLines(*s), QStringLiteral("http")) +
                    QLatin1Char('\n');
         }
         for (const ExplainedCheck &c : e.checks) {
             if (!c.ok)
                 m_o += QStringLiteral("✗ **%1** (%2): %3 [Fetch](%4)\n\n")
-                           .arg(md(c.stepName), md(c.phaseName), md(c.sentence), c.specUrl);
+                           .arg(markdownText(c.stepName), markdownText(c.phaseName),
+                                markdownText(c.sentence), c.specUrl);
         }
         if (e.failsWithCredentials)
             m_o += QStringLiteral("⚠ With credentials: **%1**: %2\n\n")
-                       .arg(md(e.failsWithCredentials->stepName),
-                            md(e.failsWithCredentials->sentence));
+                       .arg(markdownText(e.failsWithCredentials->stepName),
+                            markdownText(e.failsWithCredentials->sentence));
         for (const BrowserText &t : e.browserTexts)
-            m_o += QStringLiteral("> %1: %2\n>\n").arg(md(t.label), code(t.text));
+            m_o += QStringLiteral("> %1: %2\n>\n").arg(markdownText(t.label), markdownCode(t.text));
         if (!e.browserTexts.isEmpty()) {
             m_o.chop(2);
             m_o += QLatin1Char('\n');
         }
         if (!e.fixHeaderLines.isEmpty()) {
             m_o += QStringLiteral("**Fix (server)%1:**\n\n")
-                       .arg(e.fixCondition.isEmpty() ? QString()
-                                                     : QStringLiteral(", ") + md(e.fixCondition));
-            m_o += fenced(e.fixHeaderLines, QStringLiteral("http")) + QLatin1Char('\n');
+                       .arg(e.fixCondition.isEmpty()
+                                ? QString()
+                                : QStringLiteral(", ") + markdownText(e.fixCondition));
+            m_o += markdownFence(e.fixHeaderLines, QStringLiteral("http")) + QLatin1Char('\n');
         }
         for (const QString &step : e.fixSteps)
-            m_o += QStringLiteral("- %1\n").arg(md(step));
+            m_o += QStringLiteral("- %1\n").arg(markdownText(step));
         if (!e.fixSteps.isEmpty())
             m_o += QLatin1Char('\n');
         if (!e.clientAlternative.isEmpty())
-            m_o += QStringLiteral("Or on the page: %1\n\n").arg(md(e.clientAlternative));
+            m_o += QStringLiteral("Or on the page: %1\n\n").arg(markdownText(e.clientAlternative));
     }
 
     void morePairs()
@@ -301,7 +223,8 @@ private:
         for (qsizetype i = 0; i < listed; ++i) {
             const BlockedPairEntry &e = m_r.blockedPairEntries.at(m_r.blockedPairs.size() + i);
             m_o += QStringLiteral("| %1 | %2 %3 | %4 | %5 | `%6` |\n")
-                       .arg(QString::number(e.id), md(e.method), md(e.url), originCell(e.origin),
+                       .arg(QString::number(e.id), markdownText(e.method), markdownText(e.url),
+                            originCell(e.origin),
                             e.status ? QString::number(e.status) : QStringLiteral("–"),
                             cors::corsErrorName(e.error));
         }
@@ -317,7 +240,7 @@ private:
         }
         for (const WarningGroup &g : m_r.warnings) {
             m_o += QStringLiteral("### ⚠ %1 (%2, %3)\n\n")
-                       .arg(md(g.title), severityName(g.severity),
+                       .arg(markdownText(g.title), severityName(g.severity),
                             plural(g.exchanges, "exchange", "exchanges"));
             // A ticket needs the pattern, not every instance: the JSON report lists them.
             constexpr qsizetype kListed = 20;
@@ -325,12 +248,20 @@ private:
             for (qsizetype i = 0; i < listed; ++i) {
                 const WarningOccurrence &o = g.occurrences.at(i);
                 m_o += QStringLiteral("- #%1 %2 %3: %4\n")
-                           .arg(QString::number(o.id), md(o.method), md(o.url), md(o.text));
+                           .arg(QString::number(o.id), markdownText(o.method), markdownText(o.url),
+                                markdownText(o.text));
             }
             if (g.exchanges > listed)
                 m_o += QStringLiteral("- and %1 more\n").arg(QString::number(g.exchanges - listed));
             m_o += QLatin1Char('\n');
         }
+    }
+
+    // The owner of each appendix wrote its body in Markdown: it goes in as it is.
+    void appendices()
+    {
+        for (const ReportAppendix &a : m_r.appendices)
+            m_o += QStringLiteral("\n## %1\n\n%2").arg(markdownText(a.title), a.markdown);
     }
 
     const SessionReport &m_r;

@@ -8,6 +8,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <functional>
@@ -123,6 +124,19 @@ struct WarningGroup
     QList<WarningOccurrence> occurrences;              ///< the first ones, in id order (capped)
 };
 
+/// \brief A section that a module above `report` adds to the session report (the app adds its
+/// last audit). Its owner renders it in every format; the writers only place it after the
+/// warnings, so `report` never learns what it holds.
+struct ReportAppendix
+{
+    QString id;       ///< stable key: the JSON "id" and the HTML anchor ("appendix-<id>")
+    QString title;    ///< the section's heading: "CORS audit: https://api.example.com/me"
+    QString html;     ///< the section's body, an HTML fragment whose capture text is escaped
+    QString css;      ///< style rules the fragment needs besides the report's own sheet
+    QString markdown; ///< the section's body in Markdown, its headings at level 3 and below
+    QJsonObject json; ///< the section in the JSON report ("content")
+};
+
 /// \brief A session's CORS report as plain values: the summary, every blocked pair side by side
 /// with its explanation and fix, and the warnings. Computed once by buildSessionReport(); the
 /// HTML, Markdown and JSON writers only format it.
@@ -139,6 +153,8 @@ struct SessionReport
     QList<BlockedPairEntry> blockedPairEntries;
     QList<BlockedEndpoint> blockedEndpoints;
     QList<WarningGroup> warnings; ///< highest severity first, then most exchanges
+    /// Sections added by the app after buildSessionReport(), in order; none from the CLI.
+    QList<ReportAppendix> appendices;
 
     /// The blocked pairs past the cap, counted and listed by line only.
     qsizetype morePairs() const { return blockedPairEntries.size() - blockedPairs.size(); }

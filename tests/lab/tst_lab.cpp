@@ -1,9 +1,11 @@
 // The desktop app's engine room without widgets: one session fed by the playground, the proxy
 // and the composer, each exchange once; fixes applied to the playground and as proxy overrides;
-// session files opened and saved off the GUI thread.
+// session files opened and saved off the GUI thread; audits whose exchanges go into the session.
 #include "../app/raw_request.h"
+#include "audit/audit_runner.h"
 #include "cors/fix_finder.h"
 #include "lab/lab.h"
+#include "lab/lab_audit_run.h"
 #include "policy/policy_fix.h"
 #include "proxy/override_from_fix.h"
 #include "proxy/override_store.h"
@@ -378,6 +380,79 @@ private Q_SLOTS:
         QVERIFY(!m_lab->startProxy(s, &error));
         QVERIFY2(error.contains(QStringLiteral("reverse target")), qPrintable(error));
         QVERIFY(!m_lab->proxyRunning());
+    }
+
+    // An audit's probes land in the session once each (the playground leaves the audit's own
+    // sockets out), its findings point at them, and the report is kept until the session goes.
+    void auditExchangesLandInTheSessionOnce()
+    {
+        m_lab->playground().setPolicy(*policy::CorsPolicy::preset(
+            QStringLiteral("Misconfigured: reflect any origin with credentials")));
+        audit::AuditOptions options;
+        options.target = QUrl(QString::fromLatin1(m_origins.api + "/private"));
+        options.trustedOrigins = {m_origins.app};
+        QString error;
+        lab::LabAuditRun *run = m_lab->startAudit(options, &error);
+        QVERIFY2(run, qPrintable(error));
+        QSignalSpy progress(run, &lab::LabAuditRun::progress);
+        QSignalSpy finished(run, &lab::LabAuditRun::finished);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        const auto report = finished.at(0).at(0).value<audit::AuditReport>();
+        QCOMPARE(progress.size(), report.outcomes.size());
+        qsizetype sent = 0;
+        for (const audit::ProbeOutcome &o : report.outcomes)
+            sent += o.result.outcome.exchanges.size();
+        QCOMPARE(m_lab->session().count(), sent);
+        QTest::qWait(300); // the playground's own records of them must not follow
+        QCOMPARE(m_lab->session().count(), sent);
+
+        QVERIFY(!report.findings.isEmpty());
+        for (const audit::AuditFinding &f : report.findings) {
+            const QList<qsizetype> indexes = run->evidenceIndexes(f);
+            QCOMPARE(indexes.size(), f.evidence.size());
+            for (qsizetype i = 0; i < indexes.size(); ++i) {
+                QVERIFY(indexes.at(i) >= 0);
+                const session::CapturedExchange x = m_lab->session().exchange(indexes.at(i));
+                QCOMPARE(x.url, f.evidence.at(i).url);
+                QCOMPARE(x.startedAtMs, f.evidence.at(i).startedAtMs);
+            }
+        }
+        QVERIFY(m_lab->lastAudit());
+        QCOMPARE(m_lab->lastAudit()->findings.size(), report.findings.size());
+
+        m_lab->clear();
+        QTRY_VERIFY(!m_lab->lastAudit());
+        QCOMPARE(run->evidenceIndexes(report.findings.first()).first(), qsizetype(-1));
+    }
+
+    void auditRefusedSendsNothing()
+    {
+        audit::AuditOptions options;
+        options.target = QUrl(QStringLiteral("ftp://example.com/"));
+        QString error;
+        QVERIFY(!m_lab->startAudit(options, &error));
+        QVERIFY2(error.startsWith(QLatin1String("URL:")), qPrintable(error));
+        QTest::qWait(100);
+        QCOMPARE(m_lab->session().count(), 0);
+    }
+
+    void auditCancelledKeepsWhatWasSent()
+    {
+        audit::AuditOptions options;
+        options.target = QUrl(QString::fromLatin1(m_origins.api + "/private"));
+        QString error;
+        lab::LabAuditRun *run = m_lab->startAudit(options, &error);
+        QVERIFY2(run, qPrintable(error));
+        QSignalSpy cancelled(run, &lab::LabAuditRun::cancelled);
+        QSignalSpy finished(run, &lab::LabAuditRun::finished);
+        QSignalSpy progress(run, &lab::LabAuditRun::progress);
+        QTRY_VERIFY(!progress.isEmpty());
+        run->cancel();
+        QTRY_COMPARE(cancelled.size(), 1);
+        QVERIFY(finished.isEmpty());
+        QVERIFY(!run->running());
+        QVERIFY(m_lab->session().count() > 0);
+        QVERIFY(!m_lab->lastAudit());
     }
 
 private:

@@ -1,7 +1,11 @@
 // The window as a user meets it: a first launch's guide, a pair selected from the list filling
 // both sides, the profile switch, a policy toggle changing the next response, a fix applied from
 // the explanation turning a blocked composed request into an exposed one, a classic scenario,
-// and settings that survive a restart.
+// settings that survive a restart, and an audit of the playground from the Audit dock.
+#include "audit/audit_runner.h"
+#include "audit_finding_view.h"
+#include "audit_findings_model.h"
+#include "audit_panel.h"
 #include "browser_comparison_table.h"
 #include "composer_dialog.h"
 #include "contract_run_dialog.h"
@@ -12,20 +16,27 @@
 #include "main_window.h"
 #include "pair_view_widget.h"
 #include "report/pair_view.h"
+#include "server_config_dialog.h"
 #include "server_panel.h"
 #include "tour_panel.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTextBrowser>
 #include <QtTest>
 
 using namespace corslab;
@@ -285,6 +296,114 @@ private Q_SLOTS:
         QCOMPARE(m_lab->session().count(), count);
     }
 
+    // Capture → Audit an API… against the playground misconfigured to reflect any origin with
+    // credentials: the findings high first, the first one's evidence side by side with its
+    // explanation and fix, every probe's exchange in the session, and the report exported with
+    // the audit.
+    void auditFindsAMisconfigurationAndExportsIt()
+    {
+        const policy::DemoOrigins o = m_lab->playground().origins();
+        setPolicy(QStringLiteral("Misconfigured: reflect any origin with credentials"));
+        QTest::keyClick(m_window.get(), Qt::Key_I, Qt::ControlModifier | Qt::ShiftModifier);
+        ui::AuditPanel *panel = m_window->auditPanel();
+        QTRY_VERIFY(panel->isVisible());
+        QCOMPARE(panel->urlEdit()->text(), QString::fromLatin1(o.api + "/private"));
+        QCOMPARE(panel->trustedOriginsEdit()->toPlainText(), QString::fromLatin1(o.app));
+        const qsizetype before = m_lab->session().count();
+        const audit::AuditReport report = runAudit(panel);
+
+        QCOMPARE(findingIds(panel), (QStringList{QStringLiteral("reflect-any-origin"),
+                                                 QStringLiteral("preflight-reflects-any-header"),
+                                                 QStringLiteral("preflight-allows-any-method")}));
+        const ui::AuditFindingsModel *model = panel->findingsModel();
+        QCOMPARE(model->index(0, ui::AuditFindingsModel::Severity).data().toString(),
+                 QStringLiteral("high"));
+        QCOMPARE(model->index(1, ui::AuditFindingsModel::Severity).data().toString(),
+                 QStringLiteral("low"));
+        QVERIFY2(panel->statusText().contains(QStringLiteral("3 findings: 1 high, 2 low")),
+                 qPrintable(panel->statusText()));
+        QTRY_COMPARE(m_lab->session().count(), before + sentExchanges(report));
+
+        // The first finding: its evidence in the pair view, why and the fix in the dock.
+        panel->findingsView()->selectRow(0);
+        const ui::AuditFindingsModel::Row &first = model->row(0);
+        QVERIFY(!first.evidence.isEmpty() && first.evidence.last() >= 0);
+        QTRY_COMPARE(m_window->shownExchange(), first.evidence.last());
+        QCOMPARE(m_lab->session().exchange(m_window->shownExchange()).url,
+                 first.finding.evidence.last().url);
+        const QString actual = m_window->pairView()
+                                   ->shownLines(ui::PairViewWidget::Side::Actual)
+                                   .join(QLatin1Char('\n'));
+        QVERIFY2(actual.contains(QString::fromLatin1(first.finding.origin)), qPrintable(actual));
+        QVERIFY(!explanationText().isEmpty());
+        ui::AuditFindingView *finding = panel->findingView();
+        QCOMPARE(finding->headline(), QStringLiteral("HIGH — Any origin is trusted"));
+        const QString body = finding->body()->toPlainText();
+        QVERIFY2(body.contains(QStringLiteral("#%1").arg(first.evidence.last() + 1)),
+                 qPrintable(body));
+        QVERIFY(finding->fixText().contains(QStringLiteral("Access-Control-Allow-Origin: ") +
+                                            QString::fromLatin1(o.app)));
+        // The server configuration, one click away.
+        finding->serverConfigButton()->click();
+        auto *config = panel->findChild<ui::ServerConfigDialog *>();
+        QVERIFY(config);
+        config->selectTarget(QStringLiteral("nginx"));
+        QVERIFY2(config->configText().contains(QString::fromLatin1(o.app)),
+                 qPrintable(config->configText()));
+        config->close();
+
+        // File → Export report carries the audit.
+        const QByteArray html =
+            exportReport(QStringLiteral("report.html"), report::ReportFormat::Html);
+        QVERIFY(html.contains("<section id=\"appendix-audit\">"));
+        QVERIFY(html.contains("id=\"audit-reflect-any-origin\""));
+        const QByteArray markdown =
+            exportReport(QStringLiteral("report.md"), report::ReportFormat::Markdown);
+        QVERIFY2(markdown.contains("#### HIGH: Any origin is trusted"), markdown.constData());
+        const QJsonArray appendices =
+            QJsonDocument::fromJson(
+                exportReport(QStringLiteral("report.json"), report::ReportFormat::Json))
+                .object()
+                .value(QStringLiteral("appendices"))
+                .toArray();
+        QCOMPARE(appendices.size(), 1);
+        const QJsonObject audit =
+            appendices.first().toObject().value(QStringLiteral("content")).toObject();
+        QCOMPARE(audit.value(QStringLiteral("findings")).toArray().size(), 3);
+    }
+
+    void auditOfACredentialedAllowlistFindsNothing()
+    {
+        setPolicy(QStringLiteral("Credentialed allowlist"));
+        ui::AuditPanel *panel = m_window->auditPanel();
+        panel->credentialsBox()->setChecked(true);
+        const audit::AuditReport report = runAudit(panel);
+        QVERIFY(report.findings.isEmpty());
+        QCOMPARE(panel->findingsModel()->rowCount(), 0);
+        QVERIFY2(panel->statusText().contains(QStringLiteral("No misconfiguration found")),
+                 qPrintable(panel->statusText()));
+        QVERIFY(m_lab->lastAudit().has_value());
+    }
+
+    // Input the audit refuses is named under the form, and nothing is sent.
+    void auditRefusesBadInput()
+    {
+        ui::AuditPanel *panel = m_window->auditPanel();
+        panel->trustedOriginsEdit()->setPlainText(
+            QStringLiteral("http://localhost:3000\nnot an origin"));
+        QVERIFY(!panel->run());
+        QVERIFY2(panel->statusText().contains(QStringLiteral("trusted-origin")),
+                 qPrintable(panel->statusText()));
+        QVERIFY(!panel->progressBar()->isVisible());
+        panel->urlEdit()->clear();
+        QTest::mouseClick(panel->runButton(), Qt::LeftButton);
+        QVERIFY2(panel->statusText().contains(QStringLiteral("URL")),
+                 qPrintable(panel->statusText()));
+        QTest::qWait(200);
+        QCOMPARE(m_lab->session().count(), 0);
+        QVERIFY(!m_lab->lastAudit());
+    }
+
 private:
     QString explanationText() const
     {
@@ -297,6 +416,50 @@ private:
         r.origin = origin;
         r.url = QUrl(QString::fromLatin1(m_lab->playground().origins().api + path));
         return r;
+    }
+    void setPolicy(const QString &preset)
+    {
+        const std::optional<policy::CorsPolicy> policy = policy::CorsPolicy::preset(preset);
+        QVERIFY(policy);
+        m_lab->playground().setPolicy(*policy);
+    }
+    // Runs the audit the panel's form describes, to the end.
+    static audit::AuditReport runAudit(ui::AuditPanel *panel)
+    {
+        QSignalSpy finished(panel, &ui::AuditPanel::finished);
+        QTest::mouseClick(panel->runButton(), Qt::LeftButton);
+        [&] {
+            QVERIFY(panel->progressBar()->isVisible());
+            QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        }();
+        return finished.value(0).value(0).value<audit::AuditReport>();
+    }
+    static QStringList findingIds(const ui::AuditPanel *panel)
+    {
+        QStringList ids;
+        const ui::AuditFindingsModel *model = panel->findingsModel();
+        for (int row = 0; row < model->rowCount(); ++row)
+            ids << model->index(row, ui::AuditFindingsModel::ClassId).data().toString();
+        return ids;
+    }
+    static qsizetype sentExchanges(const audit::AuditReport &report)
+    {
+        qsizetype n = 0;
+        for (const audit::ProbeOutcome &o : report.outcomes)
+            n += o.result.outcome.exchanges.size();
+        return n;
+    }
+    // File → Export report, as the main window runs it; the file's bytes.
+    QByteArray exportReport(const QString &name, report::ReportFormat format)
+    {
+        const QString path = m_home.filePath(name);
+        QSignalSpy done(m_lab.get(), &lab::Lab::fileJobFinished);
+        m_lab->exportReport(path, format);
+        [&] { QTRY_COMPARE(done.size(), 1); }();
+        QFile file(path);
+        if (!done.value(0).value(2).toString().isEmpty() || !file.open(QIODevice::ReadOnly))
+            return {};
+        return file.readAll();
     }
     void compose(const QByteArray &origin, const QByteArray &path)
     {
