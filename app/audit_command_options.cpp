@@ -47,14 +47,7 @@ struct Options
                               QStringLiteral("Also save every request and response of the audit "
                                              "as a session file (open it in the app)."),
                               QStringLiteral("FILE")};
-    QCommandLineOption cacert{QStringLiteral("cacert"),
-                              QStringLiteral("Also trust the CA certificate(s) in FILE (PEM)."),
-                              QStringLiteral("FILE")};
-    QCommandLineOption insecure{QStringLiteral("insecure"),
-                                QStringLiteral("Do not verify the server's certificate.")};
-    QCommandLineOption timeout{QStringLiteral("timeout"),
-                               QStringLiteral("Seconds per request (default 15)."),
-                               QStringLiteral("SECONDS"), QStringLiteral("15")};
+    cli_request::TransportOptions transport;
     QCommandLineOption maxRequests{QStringLiteral("max-requests"),
                                    QStringLiteral("Refuse to send more than N requests "
                                                   "(default %1).")
@@ -64,8 +57,9 @@ struct Options
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({trusted, method, header, credentials, browser, format, output, record,
-                           cacert, insecure, timeout, maxRequests});
+        parser.addOptions(
+            {trusted, method, header, credentials, browser, format, output, record, maxRequests});
+        parser.addOptions(transport.all());
     }
 };
 
@@ -144,9 +138,7 @@ std::optional<int> parseAuditCommand(const QStringList &arguments, QTextStream &
                                     {QStringLiteral("html"), Format::Html},
                                     {QStringLiteral("sarif"), Format::Sarif}},
                                    &opts.format) ||
-        !cli_request::readTransport({parser.value(o.timeout), parser.isSet(o.insecure),
-                                     parser.isSet(o.cacert) ? parser.value(o.cacert) : QString()},
-                                    kCommand, err, &opts.audit.runner))
+        !cli_request::readTransport(o.transport.given(parser), kCommand, err, &opts.audit.runner))
         return kCliUsageError;
     opts.outputFile = parser.value(o.output);
     opts.recordFile = parser.value(o.record);

@@ -50,15 +50,7 @@ struct Options
                                QStringLiteral("NAME"), QStringLiteral("chromium")};
     QCommandLineOption format{QStringLiteral("format"), QStringLiteral("text (default) or json."),
                               QStringLiteral("F"), QStringLiteral("text")};
-    QCommandLineOption cacert{QStringLiteral("cacert"),
-                              QStringLiteral("Also trust the CA certificate(s) in FILE (PEM)."),
-                              QStringLiteral("FILE")};
-    QCommandLineOption insecure{QStringLiteral("insecure"),
-                                QStringLiteral("Do not verify the server's certificate.")};
-    QCommandLineOption timeout{QStringLiteral("timeout"),
-                               QStringLiteral("Seconds per request: connect and whole response "
-                                              "(default 15)."),
-                               QStringLiteral("SECONDS"), QStringLiteral("15")};
+    cli_request::TransportOptions transport;
     QCommandLineOption contract{QStringLiteral("contract"),
                                 QStringLiteral("Check every case of a contract (JSON or YAML, "
                                                "docs/check.md) instead of one URL."),
@@ -79,8 +71,8 @@ struct Options
     void addTo(QCommandLineParser &parser) const
     {
         parser.addOptions({origin, method, header, credentials, cookie, body, mode, redirect,
-                           browser, format, cacert, insecure, timeout, contract, openapi, baseUrl,
-                           junit});
+                           browser, format, contract, openapi, baseUrl, junit});
+        parser.addOptions(transport.all());
     }
 };
 
@@ -168,9 +160,7 @@ bool readModes(const QCommandLineParser &p, const Options &o, QTextStream &err,
 bool readTransport(const QCommandLineParser &p, const Options &o, QTextStream &err,
                    check::CheckRunner::Options *runner)
 {
-    return cli_request::readTransport({p.value(o.timeout), p.isSet(o.insecure),
-                                       p.isSet(o.cacert) ? p.value(o.cacert) : QString()},
-                                      kCommand, err, runner);
+    return cli_request::readTransport(o.transport.given(p), kCommand, err, runner);
 }
 
 // The request's own checks (ComposedRequest::validate), told in terms of the command line.

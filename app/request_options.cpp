@@ -1,5 +1,6 @@
 #include "request_options.h"
 
+#include <QCommandLineParser>
 #include <QFile>
 #include <QSslCertificate>
 #include <QTextStream>
@@ -55,6 +56,12 @@ bool readTransport(const Transport &given, const QString &command, QTextStream &
         return false;
     }
     return true;
+}
+
+Transport TransportOptions::given(const QCommandLineParser &parser) const
+{
+    return {parser.value(timeout), parser.isSet(insecure),
+            parser.isSet(cacert) ? parser.value(cacert) : QString()};
 }
 
 } // namespace cli_request

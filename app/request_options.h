@@ -3,11 +3,13 @@
 #include "base/header_list.h"
 #include "check/check_runner.h"
 
+#include <QCommandLineOption>
 #include <QList>
 #include <QString>
 #include <QStringList>
 #include <utility>
 
+class QCommandLineParser;
 class QTextStream;
 
 /// Options that `check` and `audit` read alike: the usage line, headers, one-of choices and the
@@ -32,6 +34,24 @@ struct Transport
 };
 bool readTransport(const Transport &given, const QString &command, QTextStream &err,
                    corslab::check::CheckRunner::Options *runner);
+
+/// --cacert, --insecure and --timeout, declared once for every command that sends requests.
+struct TransportOptions
+{
+    QCommandLineOption cacert{QStringLiteral("cacert"),
+                              QStringLiteral("Also trust the CA certificate(s) in FILE (PEM)."),
+                              QStringLiteral("FILE")};
+    QCommandLineOption insecure{QStringLiteral("insecure"),
+                                QStringLiteral("Do not verify the server's certificate.")};
+    QCommandLineOption timeout{QStringLiteral("timeout"),
+                               QStringLiteral("Seconds per request: connect and whole response "
+                                              "(default 15)."),
+                               QStringLiteral("SECONDS"), QStringLiteral("15")};
+
+    QList<QCommandLineOption> all() const { return {cacert, insecure, timeout}; }
+    /// What \a parser got for them, for readTransport().
+    Transport given(const QCommandLineParser &parser) const;
+};
 
 /// The choice called \a value among \a choices, or a usage error listing them.
 template<typename Enum>
