@@ -18,11 +18,13 @@ const QList<ClassInfo> &auditClasses()
         {AuditClass::SuffixMatch, QStringLiteral("suffix-match"),
          QStringLiteral("Origins that end with the trusted domain are trusted"),
          QStringLiteral("The check tests that the host ends with the trusted domain without "
-                        "requiring a dot before it. An attacker registers attackerexample.com.")},
+                        "requiring a dot before it: an attacker registers a domain such as "
+                        "attackerexample.com.")},
         {AuditClass::PrefixMatch, QStringLiteral("prefix-match"),
          QStringLiteral("Origins that start with the trusted origin are trusted"),
-         QStringLiteral("The check tests that the origin starts with the trusted one. An attacker "
-                        "uses app.example.com.attacker.test, a subdomain of a domain they own.")},
+         QStringLiteral("The check tests that the origin starts with the trusted one: an attacker "
+                        "uses a subdomain of their own domain such as "
+                        "app.example.com.attacker.test.")},
         {AuditClass::AnySubdomain, QStringLiteral("any-subdomain"),
          QStringLiteral("Every subdomain is trusted"),
          QStringLiteral("Any host under the trusted domain is trusted. A subdomain takeover or a "
@@ -30,7 +32,8 @@ const QList<ClassInfo> &auditClasses()
         {AuditClass::UnescapedDot, QStringLiteral("unescaped-dot"),
          QStringLiteral("A dot in the origin pattern matches any character"),
          QStringLiteral("A regular expression writes the trusted host with unescaped dots, which "
-                        "match any character. An attacker registers appxexample.com.")},
+                        "match any character: an attacker registers a domain such as "
+                        "appxexample.com.")},
         {AuditClass::SpecialCharacters, QStringLiteral("special-characters"),
          QStringLiteral("Origins with special characters after the trusted host are trusted"),
          QStringLiteral("The check stops at a dot after the trusted host but not at characters "
