@@ -20,7 +20,12 @@ void AuditRunner::start(const AuditOptions &options)
     m_plan = planAudit(options);
     check::CheckRunner::Options runnerOptions = options.runner;
     runnerOptions.parallel = 1; // one request at a time: an audit must not load the API
-    delete m_runner;
+    // start() may be called from a slot of the previous run's signals: let that runner return
+    // before it goes, and hear nothing more from it.
+    if (m_runner) {
+        m_runner->disconnect(this);
+        m_runner->deleteLater();
+    }
     m_runner = new check::CheckRunner(runnerOptions, this);
     connect(m_runner, &check::CheckRunner::resultReady, this,
             [this](int index, const check::CheckResult &result) {
