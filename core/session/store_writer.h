@@ -1,0 +1,136 @@
+#pragma once
+
+#include "body_ref.h"
+#include "record_file.h"
+
+#include <QByteArray>
+#include <QMutex>
+#include <QString>
+#include <QWaitCondition>
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <thread>
+
+namespace corslab::session {
+
+using BodyLocation = BodyRef;
+
+/// \brief The session store's writer thread: frames queued by the capture are written in
+/// batches (writev) and synced about once a second, so a crash loses at most the last second,
+/// while the capture never waits for the disk.
+///
+/// Files: `seg-NNNNNN.heads` and `seg-NNNNNN.bodies` (RecordFile) in the store's directory,
+/// a new pair per startSegment(). A body frame's payload is the exchange's seq (u64 LE) and then
+/// its bytes. Bodies get their location when queued (the producer keeps the running offset), so
+/// an exchange's packed record can name it at once; reads of a body not written yet come from
+/// the queue (pendingBody()).
+///
+/// Bounded: when the queued bytes reach Options::queueBytes (the disk is slower than the
+/// traffic), new bodies are refused and counted; heads are always queued. On a write or sync
+/// failure (disk full, EIO...) the failed file is truncated back to its last whole frame and
+/// sealed: a bodies failure turns bodies off (state BodiesOff), a heads failure stops heads too
+/// (Stalled); every Options::retryMs the writer asks for a new segment (wantsNewSegment()), and
+/// writing resumes there when it works. The warning callback says what happened, in words.
+///
+/// Producer calls (addBody, addHead, startSegment) come from one thread at a time.
+class StoreWriter
+{
+public:
+    enum class State { Writing, BodiesOff, Stalled };
+    struct Options
+    {
+        QString directory;
+        quint32 epoch = 1;
+        int syncIntervalMs = 1000;
+        qint64 queueBytes = qint64(64) << 20;
+        int retryMs = 5000;
+        qint64 failAfterBytes = -1; ///< test hook, see RecordFile::setFailAfterBytes
+    };
+    struct Stats
+    {
+        State state = State::Writing;
+        qint64 headsWritten = 0;   ///< bytes written to heads files since start
+        qint64 bodiesWritten = 0;  ///< bytes written to bodies files since start
+        qint64 framesDurable = 0;  ///< head frames synced since start
+        qint64 bodiesDropped = 0;  ///< bodies refused (queue full, bodies off)
+        qint64 bytesDropped = 0;   ///< their bytes
+        qint64 headsLost = 0;      ///< head frames that could not be written (Stalled)
+        qint64 queuedBytes = 0;
+        QString lastError;         ///< empty while all is well
+    };
+
+    explicit StoreWriter(Options options);
+    /// stop()s.
+    ~StoreWriter();
+    StoreWriter(const StoreWriter &) = delete;
+    StoreWriter &operator=(const StoreWriter &) = delete;
+
+    /// Called on the writer thread when the state changes or a write fails.
+    void setWarningHandler(std::function<void(const QString &)> handler);
+
+    /// Starts the thread, writing to segment \a segment (files created). False with \a error
+    /// when they cannot be created.
+    bool start(quint32 segment, QString *error);
+    /// Later frames go to segment \a segment (new files); the current ones are synced and closed.
+    void startSegment(quint32 segment);
+    quint32 segment() const { return m_producerSegment; }
+    /// Bytes of the current segment's bodies file, as queued.
+    qint64 segmentBodyBytes() const { return m_nextBodyOffset; }
+    /// The writer asks for a new segment (after a failure, when retryMs passed).
+    bool wantsNewSegment() const { return m_wantsNewSegment.load(); }
+
+    /// Queues body frame for \a seq: its location, or none (bodies off or queue full; counted).
+    std::optional<BodyLocation> addBody(quint64 seq, const QByteArray &bytes);
+    /// Queues a heads frame.
+    void addHead(quint8 type, QByteArray payload);
+
+    /// A queued body not written yet (\a location as addBody() gave it), or none.
+    std::optional<QByteArray> pendingBody(BodyLocation location) const;
+
+    /// Waits until everything queued before the call is written and synced. False with \a error
+    /// when it could not be (the state says what still works).
+    bool flush(QString *error = nullptr);
+    /// Drains the queue, syncs, closes the files and stops the thread. Idempotent.
+    void stop();
+
+    Stats stats() const;
+    State state() const { return State(m_state.load()); }
+
+private:
+    struct Item
+    {
+        enum Kind : quint8 { Head, Body, Segment, Barrier } kind = Head;
+        quint8 type = 0;
+        quint32 segment = 0;
+        quint64 offset = 0; ///< Body: its frame offset
+        quint64 barrier = 0;
+        QByteArray payload;
+    };
+    void run();
+    void writeBatch(std::deque<Item> &batch);
+
+    Options m_options;
+    std::function<void(const QString &)> m_warn;
+    mutable QMutex m_mutex;
+    QWaitCondition m_wake;
+    QWaitCondition m_done;
+    std::deque<Item> m_queue;
+    qint64 m_queuedBytes = 0;
+    bool m_stopping = false;
+    quint64 m_barrierAsked = 0;
+    quint64 m_barrierDone = 0;
+    Stats m_stats;
+    std::thread m_thread;
+    std::atomic<int> m_state{int(State::Writing)};
+    std::atomic<bool> m_wantsNewSegment{false};
+    // producer side
+    quint32 m_producerSegment = 0;
+    qint64 m_nextBodyOffset = 0;
+    // writer side
+    RecordFile m_heads;
+    RecordFile m_bodies;
+};
+
+} // namespace corslab::session
