@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets fuzz_request_parser and fuzz_response_parser with clang
-# (+ASan+UBSan) into build-fuzz/ and runs each on its seed corpus, the given time split between
-# them. Usage: scripts/fuzz.sh [SECONDS] [extra libFuzzer flags] (default 25 s in all;
+# Builds the libFuzzer targets fuzz_request_parser, fuzz_response_parser and fuzz_store_codec with
+# clang (+ASan+UBSan) into build-fuzz/ and runs each on its seed corpus, the given time split
+# between them. Usage: scripts/fuzz.sh [SECONDS] [extra libFuzzer flags] (default 25 s in all;
 # FUZZ_SECONDS works too). Exits non-zero when a fuzzer finds a crash, a leak, a sanitizer report
 # or a disagreement between splits; the input is saved in build-fuzz/artifacts/.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-${FUZZ_SECONDS:-25}}
 shift || true
 jobs=$(nproc)
-targets=(request_parser response_parser)
+targets=(request_parser response_parser store_codec)
 
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCORSLAB_FUZZ=ON \
@@ -27,9 +27,12 @@ for i in "${!targets[@]}"; do
   # New inputs go to build-fuzz/corpus (kept between runs, not committed); the seeds are read only.
   corpus=build-fuzz/corpus/$target
   mkdir -p "$corpus"
+  # The HTTP dictionary helps the parsers only; the store's payloads are varints.
+  dict=()
+  [[ $target == *_parser ]] && dict=(-dict=fuzz/http.dict)
   echo "Fuzzing the ${target//_/ } for ${share}s"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "build-fuzz/bin/fuzz_$target" -max_total_time="$share" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=8192 -dict=fuzz/http.dict -artifact_prefix=build-fuzz/artifacts/ -print_final_stats=1 \
+    -max_len=8192 "${dict[@]}" -artifact_prefix=build-fuzz/artifacts/ -print_final_stats=1 \
     "$@" "$corpus" "fuzz/corpus/$target"
 done

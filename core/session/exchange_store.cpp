@@ -1,7 +1,10 @@
 #include "exchange_store.h"
 
 #include "base/header_list.h"
+#include "store_codec.h"
 #include "varint.h"
+
+#include <limits>
 
 namespace corslab::session {
 
@@ -15,6 +18,10 @@ enum Section : quint64 {
     HasReason = 1 << 4,
     HasVersion = 1 << 5, ///< an HTTP version other than "HTTP/1.1"
 };
+
+// A stored size beyond this is damage, never a body (bodies are cut to bodyCap()).
+constexpr quint64 kMaxStoredBody = quint64(1) << 31;
+constexpr quint64 kMaxSegment = std::numeric_limits<quint32>::max();
 } // namespace
 
 ExchangeStore::ExchangeStore()
@@ -26,25 +33,20 @@ ExchangeStore::ExchangeStore()
 // address id, port]; [HasVersion: id]; [HasReason: id]; request headers; request body; response
 // headers; response body; [HasOverride: rule id, upstream status, upstream headers]; [HasTunnel:
 // host id, port, TLS version id, ALPN id, bytes each way]; [HasError: length, UTF-8].
-// A body is: varint total size, varint stored size, and when stored: chunk and offset varints.
+// A body is: varint total size, varint stored size, and when stored: where (a BodyRef: the
+// segment, or the m_bodies chunk without a sink; then the offset).
 qsizetype ExchangeStore::add(const CapturedExchange &x)
 {
     const qsizetype index = m_size;
-    if (size_t(index >> kBlockBits) >= m_blocks.size())
-        m_blocks.push_back(std::make_unique<Record[]>(size_t(kBlockSize)));
-    ++m_size;
-    Record &r = record(index);
-    r = Record{};
+    const quint64 seq = seqOf(index);
+    Record &r = appendSlot();
     r.startedAtMs = x.startedAtMs;
     r.firstByteAtMs = x.firstByteAtMs;
     r.finishedAtMs = x.finishedAtMs;
     r.method = m_strings.intern(x.method);
     if (const std::optional<QByteArray> origin = base::getHeader(x.requestHeaders, "origin")) {
         r.origin = m_strings.intern(base::normalizeHeaderValue(*origin));
-        if (r.origin && !m_originSet.contains(r.origin)) {
-            m_originSet.insert(r.origin);
-            m_origins.append(r.origin);
-        }
+        noteOrigin(r.origin);
     }
     r.status = quint16(std::clamp(x.status, 0, 65535));
     if (x.type == CapturedExchange::Type::Tunnel)
@@ -94,9 +96,9 @@ qsizetype ExchangeStore::add(const CapturedExchange &x)
     if (sections & HasReason)
         varint::append(out, m_strings.intern(x.reason));
     m_headers.pack(x.requestHeaders, out, HeaderPacker::Lane::Request);
-    packBody(x.requestBody, out);
+    packBody(seq, x.requestBody, out, r.flags);
     m_headers.pack(x.responseHeaders, out, HeaderPacker::Lane::Response);
-    packBody(x.responseBody, out);
+    packBody(seq, x.responseBody, out, r.flags);
     if (sections & HasOverride) {
         varint::append(out, m_strings.intern(x.overrideRule.toUtf8()));
         varint::appendSigned(out, x.upstreamStatus);
@@ -116,83 +118,143 @@ qsizetype ExchangeStore::add(const CapturedExchange &x)
         varint::append(out, quint64(error.size()));
         out.append(error);
     }
-    r.packed = m_packed.append(out);
+    r.packed = m_packed.append(out, seq);
     return index;
 }
 
-void ExchangeStore::packBody(const CapturedBody &body, QByteArray &out)
+ExchangeStore::Record &ExchangeStore::appendSlot()
 {
-    const QByteArrayView stored =
-        QByteArrayView(body.stored)
-            .first(std::min<qint64>(body.stored.size(), std::max<qint64>(m_bodyCap, 0)));
-    varint::appendSigned(out, std::max<qint64>(body.size, body.stored.size()));
-    varint::append(out, quint64(stored.size()));
-    if (!stored.isEmpty()) {
-        const ByteArena::Ref ref = m_bodies.append(stored);
-        varint::append(out, ref.chunk);
-        varint::append(out, ref.offset);
+    const qsizetype at = m_size + m_frontSkip;
+    if (size_t(at >> kBlockBits) >= m_blocks.size())
+        m_blocks.push_back(std::make_unique<Record[]>(size_t(kBlockSize)));
+    Record &r = record(m_size++);
+    r = Record{};
+    return r;
+}
+
+void ExchangeStore::noteOrigin(quint32 origin)
+{
+    if (origin && !m_originSet.contains(origin)) {
+        m_originSet.insert(origin);
+        m_origins.append(origin);
     }
 }
 
-CapturedBody ExchangeStore::unpackBody(const char *&p, const char *end, bool withBody) const
+qsizetype ExchangeStore::indexOfSeq(quint64 seq) const
+{
+    if (seq < m_firstSeq || seq - m_firstSeq >= quint64(m_size))
+        return -1;
+    return qsizetype(seq - m_firstSeq);
+}
+
+void ExchangeStore::packBody(quint64 seq, const CapturedBody &body, QByteArray &out, quint8 &flags)
+{
+    const qint64 cap = std::max<qint64>(m_bodyCap, 0);
+    varint::appendSigned(out, std::max<qint64>(body.size, body.stored.size()));
+    const qint64 storedSize = std::min<qint64>(body.stored.size(), cap);
+    if (storedSize == 0) {
+        varint::append(out, 0);
+        return;
+    }
+    std::optional<BodyRef> ref;
+    if (!m_sink) {
+        const ByteArena::Ref at =
+            m_bodies.append(QByteArrayView(body.stored).first(storedSize), seq);
+        ref = BodyRef{at.chunk, at.offset};
+    } else if (storedSize == body.stored.size()) {
+        ref = m_sink->put(seq, body.stored); // shared, not copied: the sink may queue it
+    } else {
+        ref = m_sink->put(seq, body.stored.first(storedSize));
+    }
+    if (!ref) {
+        // The total size stays: the table still shows how large the body was.
+        varint::append(out, 0);
+        flags |= BodiesDropped;
+        return;
+    }
+    varint::append(out, quint64(storedSize));
+    varint::append(out, ref->segment);
+    varint::append(out, ref->offset);
+}
+
+CapturedBody ExchangeStore::unpackBody(const char *&p, const char *end, bool withBody,
+                                       std::optional<BodyRef> *deferred,
+                                       qsizetype *deferredSize) const
 {
     CapturedBody body;
     body.size = varint::readSigned(p, end);
     const quint64 stored = varint::read(p, end);
-    if (stored) {
-        const ByteArena::Ref ref{quint32(varint::read(p, end)), quint32(varint::read(p, end)),
-                                 quint32(stored)};
-        if (withBody)
-            body.stored = m_bodies.view(ref).toByteArray();
+    if (stored == 0)
+        return body;
+    const quint64 segment = varint::read(p, end);
+    const quint64 offset = varint::read(p, end);
+    if (!withBody || stored > kMaxStoredBody || segment > kMaxSegment)
+        return body;
+    if (!m_sink) {
+        body.stored = m_bodies.checkedView(segment, offset, stored).toByteArray();
+    } else if (deferred) {
+        *deferred = BodyRef{quint32(segment), offset};
+        *deferredSize = qsizetype(stored);
     }
     return body;
 }
 
-CapturedExchange ExchangeStore::decode(qsizetype index, bool withBodies) const
+CapturedExchange ExchangeStore::decode(qsizetype index, bool withBodies,
+                                       DeferredBodies *deferred) const
 {
     const Record &r = record(index);
+    // With a sink the refs are collected here, then read now or by the caller (loadBodies()).
+    DeferredBodies local;
+    DeferredBodies *refs = deferred ? deferred : &local;
+    *refs = DeferredBodies{};
+    refs->seq = seqOf(index);
+    const bool collect = m_sink && withBodies;
     CapturedExchange x;
     x.type = (r.flags & IsTunnel) ? CapturedExchange::Type::Tunnel : CapturedExchange::Type::Http;
     x.startedAtMs = r.startedAtMs;
     x.firstByteAtMs = r.firstByteAtMs;
     x.finishedAtMs = r.finishedAtMs;
-    x.method = m_strings.value(r.method);
+    x.method = m_strings.checkedValue(r.method);
     x.status = r.status;
     x.overridden = r.flags & Overridden;
     x.answeredLocally = r.flags & AnsweredLocally;
     if (r.flags & CredentialsKnown)
         x.credentialsIncluded = bool(r.flags & CredentialsIncluded);
     const QByteArrayView packed = m_packed.view(r.packed);
-    x.url = packed.first(r.urlSize).toByteArray();
-    const char *p = packed.data() + r.urlSize;
+    const qsizetype urlSize = std::min<qsizetype>(r.urlSize, packed.size());
+    x.url = packed.first(urlSize).toByteArray();
+    const char *p = packed.data() + urlSize;
     const char *end = packed.data() + packed.size();
+    auto string = [&] { return m_strings.checkedValue(varint::read(p, end)); };
     const quint64 sections = varint::read(p, end);
-    x.clientAddress = m_strings.value(quint32(varint::read(p, end)));
+    x.clientAddress = string();
     x.clientPort = quint16(varint::read(p, end));
     if (sections & HasUpstream) {
-        x.upstreamAddress = m_strings.value(quint32(varint::read(p, end)));
+        x.upstreamAddress = string();
         x.upstreamPort = quint16(varint::read(p, end));
     }
     if (sections & HasVersion)
-        x.httpVersion = m_strings.value(quint32(varint::read(p, end)));
+        x.httpVersion = string();
     if (sections & HasReason)
-        x.reason = m_strings.value(quint32(varint::read(p, end)));
+        x.reason = string();
     x.requestHeaders = m_headers.unpack(p, end);
-    x.requestBody = unpackBody(p, end, withBodies);
+    x.requestBody =
+        unpackBody(p, end, withBodies, collect ? &refs->request : nullptr, &refs->requestSize);
     x.responseHeaders = m_headers.unpack(p, end);
-    x.responseBody = unpackBody(p, end, withBodies);
+    x.responseBody =
+        unpackBody(p, end, withBodies, collect ? &refs->response : nullptr, &refs->responseSize);
     if (sections & HasOverride) {
-        x.overrideRule = QString::fromUtf8(m_strings.value(quint32(varint::read(p, end))));
+        x.overrideRule = QString::fromUtf8(string());
         x.upstreamStatus = int(varint::readSigned(p, end));
         x.upstreamResponseHeaders = m_headers.unpack(p, end);
     }
     if (sections & HasTunnel) {
         TunnelInfo &t = x.tunnel;
-        t.host = m_strings.value(quint32(varint::read(p, end)));
+        t.host = string();
         t.port = quint16(varint::read(p, end));
         t.intercepted = varint::read(p, end) != 0;
-        t.tlsVersion = m_strings.value(quint32(varint::read(p, end)));
-        t.alpn = m_strings.value(quint32(varint::read(p, end)));
+        t.tlsVersion = string();
+        t.alpn = string();
         t.bytesFromClient = varint::readSigned(p, end);
         t.bytesFromServer = varint::readSigned(p, end);
     }
@@ -201,7 +263,50 @@ CapturedExchange ExchangeStore::decode(qsizetype index, bool withBodies) const
         x.error = QString::fromUtf8(p, qsizetype(n));
         p += n;
     }
+    if (collect && !deferred)
+        loadBodies(local, x, nullptr); // a body that cannot be read stays empty
     return x;
+}
+
+bool ExchangeStore::loadBodies(const DeferredBodies &deferred, CapturedExchange &x,
+                               QString *error) const
+{
+    if (!m_sink)
+        return true; // in memory: decode() read them already
+    bool ok = true;
+    auto load = [&](const std::optional<BodyRef> &ref, qsizetype size, CapturedBody &body) {
+        if (!ref)
+            return;
+        QByteArray bytes;
+        QString why;
+        if (m_sink->get(*ref, deferred.seq, size, &bytes, &why)) {
+            body.stored = bytes;
+            return;
+        }
+        ok = false;
+        if (error)
+            *error = why;
+    };
+    load(deferred.request, deferred.requestSize, x.requestBody);
+    load(deferred.response, deferred.responseSize, x.responseBody);
+    return ok;
+}
+
+void ExchangeStore::dropFront(qsizetype count)
+{
+    count = std::clamp<qsizetype>(count, 0, m_size);
+    if (count == 0)
+        return;
+    m_frontSkip += count;
+    m_size -= count;
+    m_firstSeq += quint64(count);
+    while (m_frontSkip >= kBlockSize && !m_blocks.empty()) {
+        m_blocks.pop_front();
+        m_frontSkip -= kBlockSize;
+    }
+    // Chunks are tagged with the seqs of their blobs: those only older seqs used can go.
+    m_packed.dropFront(m_firstSeq);
+    m_bodies.dropFront(m_firstSeq);
 }
 
 ExchangeStore::Memory ExchangeStore::memory() const
@@ -218,6 +323,8 @@ void ExchangeStore::clear()
 {
     m_blocks.clear();
     m_size = 0;
+    m_frontSkip = 0;
+    m_firstSeq = 0;
     m_packed.clear();
     m_bodies.clear();
     m_strings.clear();

@@ -113,6 +113,26 @@ quint32 HeaderPacker::findLine(quint32 name, QByteArrayView value, size_t hash) 
     return 0;
 }
 
+void HeaderPacker::exportLinesFrom(quint32 first, QByteArray &out) const
+{
+    const qsizetype from = std::min<qsizetype>(first, m_lines.size());
+    varint::append(out, quint64(m_lines.size() - from));
+    for (qsizetype id = from; id < m_lines.size(); ++id) {
+        const Line &line = m_lines.at(id);
+        varint::append(out, line.name);
+        varint::append(out, quint64(line.value.size()));
+        out.append(line.value);
+    }
+}
+
+void HeaderPacker::appendRestoredLine(quint32 name, const QByteArray &value)
+{
+    const auto id = quint32(m_lines.size());
+    m_lines.append({name, QByteArray(value.constData(), value.size())});
+    m_lineIds.insert(lineHash(name, value), id);
+    m_lineBytes += value.size();
+}
+
 qint64 HeaderPacker::bytesUsed() const
 {
     return m_names.bytesUsed() + m_lineBytes + m_lines.size() * (24 + 8 + 48);

@@ -30,6 +30,22 @@ public:
     /// shared copies (no allocation).
     base::HeaderList unpack(const char *&p, const char *end) const;
 
+    // The dictionaries as the session store's log keeps them: ids are dense and never reused.
+    quint32 nameCount() const { return quint32(m_names.size()); }
+    quint32 lineCount() const { return quint32(m_lines.size()); } ///< counting the unused id 0
+    const StringPool &names() const { return m_names; }
+    quint32 lineName(quint32 id) const { return m_lines.at(id).name; }
+    const QByteArray &lineValue(quint32 id) const { return m_lines.at(id).value; }
+    /// Appends names of ids \a first.. to \a out (StringPool::exportFrom()).
+    void exportNamesFrom(quint32 first, QByteArray &out) const { m_names.exportFrom(first, out); }
+    /// Appends lines of ids \a first.. to \a out: varint count, then each as varint name id,
+    /// varint length and the value's bytes.
+    void exportLinesFrom(quint32 first, QByteArray &out) const;
+    /// Adds a name, then a line (\a name < nameCount()), as the next id; later pack() calls
+    /// find them.
+    void appendRestoredName(const QByteArray &name) { m_names.appendRestored(name); }
+    void appendRestoredLine(quint32 name, const QByteArray &value);
+
     /// Interned names and lines, for memory figures.
     qint64 bytesUsed() const;
     void clear();

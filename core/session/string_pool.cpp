@@ -1,5 +1,7 @@
 #include "string_pool.h"
 
+#include "varint.h"
+
 namespace corslab::session {
 
 quint32 StringPool::intern(const QByteArray &value)
@@ -16,6 +18,28 @@ quint32 StringPool::intern(const QByteArray &value)
     m_ids.insert(BytesKey{own}, id);
     m_bytes += own.size();
     return id;
+}
+
+void StringPool::exportFrom(quint32 first, QByteArray &out) const
+{
+    const qsizetype from = std::min<qsizetype>(first, m_values.size());
+    varint::append(out, quint64(m_values.size() - from));
+    for (qsizetype id = from; id < m_values.size(); ++id) {
+        const QByteArray &value = m_values.at(id);
+        varint::append(out, quint64(value.size()));
+        out.append(value);
+    }
+}
+
+void StringPool::appendRestored(const QByteArray &value)
+{
+    QByteArray own(value.constData(), value.size());
+    const auto id = quint32(m_values.size());
+    m_values.append(own);
+    // Should a damaged log repeat a value, intern() keeps answering the first id.
+    if (!own.isEmpty() && !m_ids.contains(BytesKey{own}))
+        m_ids.insert(BytesKey{own}, id);
+    m_bytes += own.size();
 }
 
 void StringPool::clear()

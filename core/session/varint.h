@@ -17,7 +17,7 @@ inline void append(QByteArray &out, quint64 value)
 }
 
 /// Reads one value at \a p and advances it; returns 0 (and sets \a p to \a end) on truncated
-/// input, which only a bug can produce: the bytes never leave the process.
+/// input (bytes restored from disk may be anything: reading never goes past \a end).
 inline quint64 read(const char *&p, const char *end)
 {
     quint64 value = 0;
@@ -29,6 +29,27 @@ inline quint64 read(const char *&p, const char *end)
     }
     p = end;
     return 0;
+}
+
+/// Reads one value at \a p into \a value and advances \a p; false (\a p unchanged) when the
+/// input ends before the value does or the value needs more than 64 bits.
+inline bool tryRead(const char *&p, const char *end, quint64 &value)
+{
+    constexpr int kMaxBytes = 10; // 64 bits in 7-bit groups
+    quint64 v = 0;
+    const char *at = p;
+    for (int i = 0; at < end && i < kMaxBytes; ++i) {
+        const auto byte = quint8(*at++);
+        if (i == kMaxBytes - 1 && byte > 1)
+            return false; // beyond 64 bits
+        v |= quint64(byte & 0x7F) << (7 * i);
+        if (!(byte & 0x80)) {
+            value = v;
+            p = at;
+            return true;
+        }
+    }
+    return false;
 }
 
 /// Signed values (times, which may be anything a file says) as zigzag, so small magnitudes stay
