@@ -6,6 +6,7 @@
 #include <QMutex>
 #include <QString>
 #include <list>
+#include <memory>
 
 namespace corslab::session {
 
@@ -34,6 +35,7 @@ public:
 
 private:
     int fdOf(quint32 segment, QString *error) const;
+    bool readFile(BodyLocation location, quint64 seq, QByteArray *body, QString *error) const;
 
     QString m_directory;
     quint32 m_epoch;
@@ -41,7 +43,7 @@ private:
     mutable QMutex m_mutex;
     /// Open bodies files, most recently used first; at most kOpenFiles.
     static constexpr int kOpenFiles = 16;
-    mutable std::list<std::pair<quint32, int>> m_fds;
+    mutable std::list<std::pair<quint32, std::unique_ptr<RecordFile>>> m_fds;
 };
 
 /// `seg-000012.heads` / `seg-000012.bodies`: the file names of segment \a segment.

@@ -32,6 +32,9 @@ public:
     {
         quint8 type = 0;
         QByteArray payload;
+        /// Written just before \a payload, as the start of the frame's payload: a caller puts a
+        /// small header in front of a shared buffer without copying the buffer.
+        QByteArray prefix;
     };
     /// What scan() found.
     struct Scan
@@ -58,19 +61,23 @@ public:
 
     /// Reads every whole frame in order, calling \a visit(type, payload, offset of the frame
     /// header) (the view is valid during the call; return false to stop early). Reads in large
-    /// buffers. Opened for writing, the torn tail is truncated.
+    /// buffers. Opened for writing, the torn tail is truncated and append() may follow (not
+    /// after an early stop or a read error). \a error is set only when reading failed.
     Scan scan(const std::function<bool(quint8 type, QByteArrayView payload, qint64 offset)> &visit,
               QString *error);
 
     /// Bytes a frame with \a payloadSize bytes of payload takes in the file.
     static qint64 frameSize(qint64 payloadSize) { return kFrameHeaderSize + payloadSize; }
-    /// Offset where the next appended frame starts.
+    /// Offset where the next appended frame starts (0 for an existing file until scan()).
     qint64 end() const { return m_end; }
 
     /// Writes \a frames at end() in one writev() (split only past IOV_MAX). On failure the file
     /// is truncated back to end() before the call (when that fails too the file is sealed: every
     /// later append() fails), \a error says why and \a errnoOut (may be null) gets errno.
     bool append(const std::vector<Frame> &frames, QString *error, int *errnoOut = nullptr);
+    /// Refuses every later append(): the caller gave up on this file after a failure.
+    void seal() { m_sealed = true; }
+    bool isSealed() const { return m_sealed; }
     /// fdatasync(): what append() wrote survives a crash or power loss.
     bool sync(QString *error, int *errnoOut = nullptr);
 
@@ -84,6 +91,9 @@ public:
     void setFailAfterBytes(qint64 bytes) { m_failAfterBytes = bytes; }
 
 private:
+    bool writeHeader(qint64 size, QString *error);
+    bool checkHeader(QString *error);
+
     QString m_path;
     int m_fd = -1;
     Kind m_kind = Kind::Heads;
@@ -92,6 +102,7 @@ private:
     qint64 m_end = 0;
     bool m_sealed = false;
     qint64 m_failAfterBytes = -1;
+    bool m_scanned = false; ///< end() is known: a new file, or scan() read it to the end
 };
 
 } // namespace corslab::session

@@ -4,12 +4,15 @@
 #include "record_file.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QMutex>
 #include <QString>
 #include <QWaitCondition>
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <functional>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -39,6 +42,10 @@ class StoreWriter
 {
 public:
     enum class State { Writing, BodiesOff, Stalled };
+    /// The frame type of body frames (the bodies files hold nothing else).
+    static constexpr quint8 kBodyFrame = 1;
+    /// A body frame's payload starts with the exchange's seq (u64 LE).
+    static constexpr int kSeqBytes = 8;
     struct Options
     {
         QString directory;
@@ -47,18 +54,24 @@ public:
         qint64 queueBytes = qint64(64) << 20;
         int retryMs = 5000;
         qint64 failAfterBytes = -1; ///< test hook, see RecordFile::setFailAfterBytes
+        /// Test hooks: failAfterBytes applies to the bodies file, failHeadsAfterBytes to the
+        /// heads file, both of the segment given to start() only.
+        qint64 failHeadsAfterBytes = -1;
+        /// Test hook: called on the writer thread before each batch is written (a test blocks
+        /// in it to see bodies still queued).
+        std::function<void()> beforeBatch;
     };
     struct Stats
     {
         State state = State::Writing;
-        qint64 headsWritten = 0;   ///< bytes written to heads files since start
-        qint64 bodiesWritten = 0;  ///< bytes written to bodies files since start
-        qint64 framesDurable = 0;  ///< head frames synced since start
-        qint64 bodiesDropped = 0;  ///< bodies refused (queue full, bodies off)
-        qint64 bytesDropped = 0;   ///< their bytes
-        qint64 headsLost = 0;      ///< head frames that could not be written (Stalled)
+        qint64 headsWritten = 0;  ///< bytes written to heads files since start
+        qint64 bodiesWritten = 0; ///< bytes written to bodies files since start
+        qint64 framesDurable = 0; ///< head frames synced since start
+        qint64 bodiesDropped = 0; ///< bodies refused (queue full, bodies off)
+        qint64 bytesDropped = 0;  ///< their bytes
+        qint64 headsLost = 0;     ///< head frames that could not be written (Stalled)
         qint64 queuedBytes = 0;
-        QString lastError;         ///< empty while all is well
+        QString lastError; ///< empty while all is well
     };
 
     explicit StoreWriter(Options options);
@@ -70,10 +83,13 @@ public:
     /// Called on the writer thread when the state changes or a write fails.
     void setWarningHandler(std::function<void(const QString &)> handler);
 
-    /// Starts the thread, writing to segment \a segment (files created). False with \a error
-    /// when they cannot be created.
+    /// Starts the thread, writing to segment \a segment (files created; existing ones are
+    /// scanned, their torn tails cut, and appended to). False with \a error when they cannot be
+    /// created or opened.
     bool start(quint32 segment, QString *error);
     /// Later frames go to segment \a segment (new files); the current ones are synced and closed.
+    /// A segment whose bodies file already holds bodies is not written to (bodies off): its
+    /// offsets would not be the ones addBody() gave.
     void startSegment(quint32 segment);
     quint32 segment() const { return m_producerSegment; }
     /// Bytes of the current segment's bodies file, as queued.
@@ -82,12 +98,15 @@ public:
     bool wantsNewSegment() const { return m_wantsNewSegment.load(); }
 
     /// Queues body frame for \a seq: its location, or none (bodies off or queue full; counted).
+    /// \a bytes is kept as it is (implicitly shared, not copied).
     std::optional<BodyLocation> addBody(quint64 seq, const QByteArray &bytes);
-    /// Queues a heads frame.
+    /// Queues a heads frame (counted in headsLost when it cannot be: stopped, or longer than
+    /// RecordFile::kMaxPayload).
     void addHead(quint8 type, QByteArray payload);
 
-    /// A queued body not written yet (\a location as addBody() gave it), or none.
-    std::optional<QByteArray> pendingBody(BodyLocation location) const;
+    /// A queued body not written yet (\a location as addBody() gave it), or none; \a seq (may
+    /// be null) gets the seq it was queued for. Looked up by location: O(1).
+    std::optional<QByteArray> pendingBody(BodyLocation location, quint64 *seq = nullptr) const;
 
     /// Waits until everything queued before the call is written and synced. False with \a error
     /// when it could not be (the state says what still works).
@@ -99,6 +118,7 @@ public:
     State state() const { return State(m_state.load()); }
 
 private:
+    using Clock = std::chrono::steady_clock;
     struct Item
     {
         enum Kind : quint8 { Head, Body, Segment, Barrier } kind = Head;
@@ -106,10 +126,31 @@ private:
         quint32 segment = 0;
         quint64 offset = 0; ///< Body: its frame offset
         quint64 barrier = 0;
+        quint64 seq = 0; ///< Body: the exchange's seq
         QByteArray payload;
     };
+    struct PendingBody
+    {
+        quint64 seq = 0;
+        QByteArray bytes;
+    };
+    struct Outcome;
+    using Run = std::vector<const Item *>;
+
     void run();
-    void writeBatch(std::deque<Item> &batch);
+    void process(const std::deque<Item> &batch, bool stopping, Outcome &out);
+    void writeRun(const Run &run, Outcome &out);
+    void writeBodies(const Run &run, Outcome &out);
+    void writeHeads(const Run &run, Outcome &out);
+    void syncFiles(Outcome &out);
+    bool openSegment(quint32 segment, bool mustBeNew, Outcome &out);
+    void switchSegment(quint32 segment, Outcome &out);
+    void bodiesFailed(const QString &error, int err, Outcome &out);
+    void headsFailed(const QString &error, int err, Outcome &out);
+    void finishBatch(const std::deque<Item> &batch, const Outcome &out);
+    void finishBarriers(const Outcome &out);
+    QString warningText(const Outcome &out) const;
+    static qint64 itemBytes(const Item &item);
 
     Options m_options;
     std::function<void(const QString &)> m_warn;
@@ -121,6 +162,9 @@ private:
     bool m_stopping = false;
     quint64 m_barrierAsked = 0;
     quint64 m_barrierDone = 0;
+    std::map<quint64, QString> m_barrierErrors; ///< barriers that failed, until flush() reads them
+    QHash<std::pair<quint32, quint64>, PendingBody> m_pending; ///< queued bodies by location
+    bool m_running = false;
     Stats m_stats;
     std::thread m_thread;
     std::atomic<int> m_state{int(State::Writing)};
@@ -131,6 +175,12 @@ private:
     // writer side
     RecordFile m_heads;
     RecordFile m_bodies;
+    quint32 m_openSegment = 0;
+    Clock::time_point m_lastSync;
+    Clock::time_point m_failedAt;
+    bool m_dirty = false;            ///< written since the last sync
+    qint64 m_unsyncedHeadFrames = 0; ///< head frames written since the last sync
+    QString m_lossSinceBarrier;      ///< what went wrong since the last barrier
 };
 
 } // namespace corslab::session
