@@ -71,6 +71,7 @@ bool StoreWriter::start(quint32 segment, QString *error)
         return false;
     }
     Outcome out;
+    QDir().mkpath(m_options.directory); // opening the files says why when this failed
     if (!openSegment(segment, false, out)) {
         m_heads.close();
         m_bodies.close();
