@@ -243,7 +243,11 @@ bool RecordFile::checkHeader(QString *error)
         return false;
     }
     const auto version = quint8(header[kVersionAt]);
-    if (version > kFormatVersion || version == 0) {
+    if (version == 0) {
+        setError(error, fileError(m_path, QStringLiteral("damaged header (format version 0)")));
+        return false;
+    }
+    if (version > kFormatVersion) {
         setError(error, fileError(m_path, QStringLiteral("written by a newer version of CORS Lab "
                                                          "(format %1; this one reads up to %2)")
                                               .arg(version)

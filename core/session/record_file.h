@@ -49,10 +49,11 @@ public:
     RecordFile(const RecordFile &) = delete;
     RecordFile &operator=(const RecordFile &) = delete;
 
-    /// Opens \a path. ReadWrite creates it (with its header) when missing or empty. A file of
-    /// another kind or epoch, or a newer format version, is refused with \a error naming the
-    /// file and what was expected. Appending starts at the end of the last whole frame, which
-    /// is found by scan(): call it before append() when the file existed.
+    /// Opens \a path. ReadWrite creates it (with its header) when missing, empty or shorter than
+    /// a header (a crash while it was being created). A file of another kind or epoch, or a
+    /// newer format version, is refused with \a error naming the file and what was expected.
+    /// Appending starts at the end of the last whole frame, which is found by scan(): call it
+    /// before append() when the file existed.
     bool open(const QString &path, Kind kind, quint32 epoch, Mode mode, QString *error);
     void close();
     bool isOpen() const { return m_fd >= 0; }

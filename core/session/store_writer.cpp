@@ -71,6 +71,7 @@ bool StoreWriter::start(quint32 segment, QString *error)
         return false;
     }
     Outcome out;
+    QDir().mkpath(m_options.directory); // opening the files says why when this failed
     if (!openSegment(segment, false, out)) {
         m_heads.close();
         m_bodies.close();
@@ -142,8 +143,11 @@ void StoreWriter::addHead(quint8 type, QByteArray payload)
     item.type = type;
     item.segment = m_producerSegment;
     item.payload = std::move(payload);
-    m_queuedBytes += itemBytes(item);
+    const qint64 size = itemBytes(item);
     m_queue.push_back(std::move(item));
+    m_queuedBytes += size;
+    if (m_queuedBytes >= kWakeBytes && m_queuedBytes - size < kWakeBytes)
+        m_wake.wakeOne();
 }
 
 std::optional<QByteArray> StoreWriter::pendingBody(BodyLocation location, quint64 *seq) const
@@ -290,7 +294,8 @@ void StoreWriter::process(const std::deque<Item> &batch, bool stopping, Outcome 
         m_wantsNewSegment = true;
 }
 
-// Bodies first, then heads: a head never reaches the file before the body it names.
+// Bodies first, then heads: a head is never written before the body it names, so a killed
+// process cannot leave a head whose body was not written.
 void StoreWriter::writeRun(const Run &run, Outcome &out)
 {
     if (run.empty())

@@ -67,7 +67,7 @@ public:
         qint64 headsWritten = 0;  ///< bytes written to heads files since start
         qint64 bodiesWritten = 0; ///< bytes written to bodies files since start
         qint64 framesDurable = 0; ///< head frames synced since start
-        qint64 bodiesDropped = 0; ///< bodies refused (queue full, bodies off)
+        qint64 bodiesDropped = 0; ///< bodies refused (queue full, bodies off) or lost in a failure
         qint64 bytesDropped = 0;  ///< their bytes
         qint64 headsLost = 0;     ///< head frames that could not be written (Stalled)
         qint64 queuedBytes = 0;
@@ -109,7 +109,8 @@ public:
     std::optional<QByteArray> pendingBody(BodyLocation location, quint64 *seq = nullptr) const;
 
     /// Waits until everything queued before the call is written and synced. False with \a error
-    /// when it could not be (the state says what still works).
+    /// when something queued since the previous flush() could not be, or the writer is not
+    /// running (the state says what still works). The warnings about it come before it returns.
     bool flush(QString *error = nullptr);
     /// Drains the queue, syncs, closes the files and stops the thread. Idempotent.
     void stop();

@@ -251,6 +251,7 @@ private Q_SLOTS:
     void pendingBodyThenWritten();
     void damagedBodyNeverMisread();
     void stopIsIdempotent();
+    void restartAppendsToExistingSegment();
     void queueBoundDropsBodies();
 
 private:
@@ -386,6 +387,16 @@ void TstStoreLog::recordFileRefusesForeignFiles()
     QVERIFY(!file.open(dir.filePath(QStringLiteral("missing")), Kind::Heads, kEpoch, Mode::ReadOnly,
                        &error));
     QVERIFY2(error.contains(QStringLiteral("No such file")), qPrintable(error));
+    // Shorter than a header: a crash while creating it. Read-only refuses, writing starts anew.
+    const QString stub = dir.filePath(QStringLiteral("stub"));
+    writeAll(stub, QByteArray("CLSTO"));
+    QVERIFY(!file.open(stub, Kind::Heads, kEpoch, Mode::ReadOnly, &error));
+    QVERIFY2(error.contains(QStringLiteral("too short")), qPrintable(error));
+    QVERIFY2(file.open(stub, Kind::Heads, kEpoch, Mode::ReadWrite, &error), qPrintable(error));
+    QCOMPARE(file.end(), qint64(RecordFile::kFileHeaderSize));
+    QVERIFY(file.append({{kHeadType, "x", {}}}, &error));
+    file.close();
+    QCOMPARE(scanFile(stub, Kind::Heads, Mode::ReadOnly).payloads, std::vector<QByteArray>{"x"});
 }
 
 void TstStoreLog::makeFramesFile(const QString &path, QByteArray *bytes,
@@ -435,13 +446,15 @@ void TstStoreLog::tornTailEveryCut()
     std::vector<qint64> offsets;
     makeFramesFile(path, &whole, &offsets);
     constexpr int kTailFrames = 3;
+    // Where frame i ends: the next one's offset, or the end of the file.
+    auto frameEnd = [&](int i) {
+        return i + 1 == kTornFrames ? qint64(whole.size()) : offsets[std::size_t(i) + 1];
+    };
     const qint64 from = offsets[kTornFrames - kTailFrames];
     for (qint64 cut = from; cut < whole.size(); ++cut) {
         writeAll(path, whole.left(cut));
         int wholeFrames = 0;
-        while (wholeFrames < kTornFrames &&
-               (wholeFrames + 1 == kTornFrames ? whole.size()
-                                               : offsets[std::size_t(wholeFrames + 1)]) <= cut)
+        while (wholeFrames < kTornFrames && frameEnd(wholeFrames) <= cut)
             ++wholeFrames;
         checkCutAt(path, offsets, wholeFrames, cut);
         if (QTest::currentTestFailed()) {
@@ -900,6 +913,48 @@ void TstStoreLog::stopIsIdempotent()
     QVERIFY(!writer.flush(&error));
     QCOMPARE(scanFile(segmentPath(dir, 3, Kind::Heads), Kind::Heads, Mode::ReadOnly).scan.frames,
              100);
+}
+
+void TstStoreLog::restartAppendsToExistingSegment()
+{
+    QTemporaryDir dir;
+    StoreWriter::Options options;
+    options.directory = dir.path();
+    options.epoch = kEpoch;
+    std::vector<BodyLocation> locations;
+    QString error;
+    {
+        StoreWriter first(options);
+        QVERIFY2(first.start(1, &error), qPrintable(error));
+        for (quint64 seq = 0; seq < 3; ++seq)
+            locations.push_back(*first.addBody(seq, bodyFor(seq)));
+    }
+    const QString bodiesPath = segmentPath(dir, 1, Kind::Bodies);
+    const qint64 validLength = QFileInfo(bodiesPath).size();
+    {
+        QFile file(bodiesPath); // a torn frame, as a crash leaves it
+        QVERIFY(file.open(QIODevice::Append));
+        file.write(QByteArray(20, 'z'));
+    }
+    StoreWriter writer(options);
+    QVERIFY2(writer.start(1, &error), qPrintable(error));
+    QCOMPARE(writer.segmentBodyBytes(), validLength);
+    const auto location = writer.addBody(3, bodyFor(3));
+    QVERIFY(location);
+    QCOMPARE(location->offset, quint64(validLength));
+    locations.push_back(*location);
+    // A segment that already holds bodies is not appended to after startSegment().
+    writer.startSegment(1);
+    QVERIFY(!writer.flush(&error));
+    QVERIFY2(error.contains(QStringLiteral("already holds bodies")), qPrintable(error));
+    QCOMPARE(writer.state(), StoreWriter::State::BodiesOff);
+    writer.stop();
+    BodyReader reader(dir.path(), kEpoch);
+    for (quint64 seq = 0; seq < 4; ++seq) {
+        QByteArray body;
+        QVERIFY2(reader.read(locations[seq], seq, &body, &error), qPrintable(error));
+        QCOMPARE(body, bodyFor(seq));
+    }
 }
 
 void TstStoreLog::queueBoundDropsBodies()
