@@ -106,6 +106,7 @@ install_missing_packages "${bench_pkgs[@]}"
 
 # --- processes and cleanup ---------------------------------------------------------------------
 work=$(mktemp -d /tmp/corslab-soak.XXXXXX)
+chmod 755 "$work" # nginx, started as root, serves the body as another user
 nginx_pid=""
 proxy_pid=""
 wrk_pid=""
@@ -173,7 +174,7 @@ start_origin() { # dir: a fresh nginx for one run, its access log in dir; sets n
 }
 
 # The recording's file or directory for a build: .corslab when its proxy --help mentions it.
-record_ext() { if "$1" proxy --help 2>&1 | grep -q '\.corslab'; then echo corslab; else echo json; fi; }
+record_ext() { if "$1" proxy --help 2>&1 | grep -v '^Usage:' | grep -q '\.corslab'; then echo corslab; else echo json; fi; }
 has_session_command() { "$1" session --help >/dev/null 2>&1; }
 
 start_proxy() { # binary dir record-path: starts the proxy on a free port; sets proxy_pid, proxy_port
@@ -203,9 +204,10 @@ check_relay() { # dir: one GET through the proxy answers the origin's status, CO
   curl -s --max-time 10 -x "http://127.0.0.1:$proxy_port" -H "Origin: $page_origin" \
     -D "$dir/check.head" -o "$dir/check.body" "http://127.0.0.1:$nginx_port/file?n=check" || true
   head=$(tr -d '\r' <"$dir/check.head" 2>/dev/null | tr '[:upper:]' '[:lower:]')
-  grep -q '^http/1.1 200 ' <<<"$head" || problem="status is not 200"
-  grep -q '^access-control-allow-origin: \*$' <<<"$head" || problem="no Access-Control-Allow-Origin: *"
-  cmp -s "$dir/check.body" "$work/www/file" || problem="body differs from the origin's"
+  if ! grep -q '^http/1.1 200 ' <<<"$head"; then problem="status is not 200"
+  elif ! grep -q '^access-control-allow-origin: \*$' <<<"$head"; then problem="no Access-Control-Allow-Origin: *"
+  elif ! cmp -s "$dir/check.body" "$work/www/file"; then problem="body differs from the origin's"
+  fi
   if [ -n "$problem" ]; then
     echo "proxy_soak.sh: the proxy does not relay GET /file correctly: $problem; it answered:" >&2
     head -c 600 "$dir/check.head" "$dir/check.body" >&2 2>/dev/null
@@ -254,7 +256,9 @@ run_one() { # index binary
   local i=$1 bin=$2 label dir rec="" ext="" t0 el next_sample=0 reason="" rss hwm wb served
   local rows=() kill_ms="" wrk_out r n us p99 e rps stop_ms rc recorded="" rec_bytes="" t_int
   local hard_kib=$(( rss_limit_mb * 1024 * 11 / 10 ))
-  label="$i-$(basename "$(dirname "$bin")")"
+  label=$(dirname "$bin")
+  [ "$(basename "$label")" != bin ] || label=$(dirname "$label") # build/bin -> build
+  label="$i-$(basename "$label")"
   label=${label//[^A-Za-z0-9._-]/_}
   labels+=("$label")
   dir="$work/run-$label"
@@ -301,6 +305,7 @@ run_one() { # index binary
       sample "$el"
       kill -KILL "$proxy_pid" 2>/dev/null || true
       kill_ms=$(now_ms)
+      wait "$proxy_pid" 2>/dev/null || true # (quietly: no "Killed" from the shell)
       reason="SIGKILL at $(secs "$el") s"
       break
     fi
