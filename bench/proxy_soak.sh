@@ -62,7 +62,7 @@ keep=""
 sample_s=5
 
 usage() {
-  sed -n '2,38p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}" # the header
 }
 
 while [ $# -gt 0 ]; do
