@@ -5,7 +5,7 @@
 #
 # Usage: bench/proxy_soak.sh [--duration S] [--connections C] [--body-kb K] [--corslab PATH]...
 #                            [--record] [--kill-at S] [--stop-at N] [--rss-limit-mb M]
-#                            [--corslab-args "..."] [--stop-timeout S] [--keep]
+#                            [--corslab-args "..."] [--stop-timeout S] [--rounds R] [--keep]
 #
 #   --duration S        seconds of load (60); the run ends earlier at --kill-at, --stop-at or
 #                       the memory guard
@@ -26,6 +26,8 @@
 #                       is killed
 #   --corslab-args A    more options for corslab-cli proxy (e.g. "--body-cap 0")
 #   --stop-timeout S    SIGKILL a proxy still running S seconds after SIGINT (300)
+#   --rounds R          runs of every build (1), in an order that alternates between rounds
+#                       (OLD NEW, NEW OLD, ...); the summary adds each build's median
 #   --keep              keep the work directory (configs, logs, wrk outputs, recordings)
 #
 # nginx (one worker, 127.0.0.1, bench/nginx/soak.conf.in) serves GET /file, a generated K KiB
@@ -58,6 +60,7 @@ stop_at=""
 rss_limit_mb=8000
 corslab_args=""
 stop_timeout=300
+rounds=1
 keep=""
 sample_s=5
 
@@ -77,15 +80,17 @@ while [ $# -gt 0 ]; do
     --rss-limit-mb) rss_limit_mb=${2:?--rss-limit-mb needs MiB}; shift 2 ;;
     --corslab-args) corslab_args=${2?--corslab-args needs a value}; shift 2 ;;
     --stop-timeout) stop_timeout=${2:?--stop-timeout needs seconds}; shift 2 ;;
+    --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
     --keep) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) bench_die "unknown argument \"$1\" (see --help)" 2 ;;
   esac
 done
-check_whole_numbers "$duration" "$connections" "$body_kb" "$rss_limit_mb" "$stop_timeout" \
+check_whole_numbers "$duration" "$connections" "$body_kb" "$rss_limit_mb" "$stop_timeout" "$rounds" \
   ${kill_at:+"$kill_at"} ${stop_at:+"$stop_at"}
-if [ "$duration" -lt 1 ] || [ "$connections" -lt 1 ] || [ "$body_kb" -lt 1 ] || [ "$rss_limit_mb" -lt 1 ]; then
-  bench_die "--duration, --connections, --body-kb and --rss-limit-mb must be at least 1" 2
+if [ "$duration" -lt 1 ] || [ "$connections" -lt 1 ] || [ "$body_kb" -lt 1 ] || [ "$rss_limit_mb" -lt 1 ] ||
+  [ "$rounds" -lt 1 ]; then
+  bench_die "--duration, --connections, --body-kb, --rss-limit-mb and --rounds must be at least 1" 2
 fi
 [ -z "$kill_at" ] || [ -z "$stop_at" ] || bench_die "--kill-at and --stop-at exclude each other" 2
 if [ -n "$kill_at" ]; then
@@ -110,6 +115,11 @@ chmod 755 "$work" # nginx, started as root, serves the body as another user
 nginx_pid=""
 proxy_pid=""
 wrk_pid=""
+if [ -n "$record" ]; then # at full speed a recording of 10 KiB bodies takes about 0.3 GB/s
+  free_gib=$(df -P -BG "$work" | awk 'NR == 2 { print $4 + 0 }')
+  [ "$free_gib" -ge 20 ] ||
+    echo "proxy_soak.sh: warning: only $free_gib GiB free under $work for the recordings" >&2
+fi
 
 cleanup() {
   stop_pid "$wrk_pid" INT
@@ -248,26 +258,33 @@ PY
 }
 
 # --- one run -------------------------------------------------------------------------------------
-declare -A res # label,field -> value, for the summary
-labels=()
+declare -A res # run,field -> value, for the summary (a run: LABEL, or LABEL/rN with --rounds)
+labels=()      # the runs, in order
 problems=()
 
-run_one() { # index binary
-  local i=$1 bin=$2 label dir rec="" ext="" t0 el next_sample=0 reason="" rss hwm wb served
-  local rows=() kill_ms="" wrk_out r n us p99 e rps stop_ms rc recorded="" rec_bytes="" t_int
+build_label() { # index binary -> "index-name": the binary's directory (its parent for .../bin)
+  local d
+  d=$(dirname "$2")
+  [ "$(basename "$d")" != bin ] || d=$(dirname "$d") # build/bin -> build
+  d="$1-$(basename "$d")"
+  echo "${d//[^A-Za-z0-9._-]/_}"
+}
+
+run_one() { # index binary round
+  local i=$1 bin=$2 round=$3 base label dir rec="" ext="" t0 el next_sample=0 reason="" rss hwm wb served
+  local rows=() kill_ms="" kill_rate=0 wrk_out r n us p99 e rps stop_ms rc recorded="" rec_bytes="" t_int
   local hard_kib=$(( rss_limit_mb * 1024 * 11 / 10 ))
-  label=$(dirname "$bin")
-  [ "$(basename "$label")" != bin ] || label=$(dirname "$label") # build/bin -> build
-  label="$i-$(basename "$label")"
-  label=${label//[^A-Za-z0-9._-]/_}
+  base=$(build_label "$i" "$bin")
+  label=$base
+  [ "$rounds" -eq 1 ] || label="$base/r$round"
   labels+=("$label")
-  dir="$work/run-$label"
+  dir="$work/run-${label//\//-}"
   mkdir -p "$dir"
   res[$label,path]=$bin
   echo "== $label: $bin"
   if [ -n "$record" ]; then
     ext=$(record_ext "$bin")
-    rec="$dir/session-$label.$ext"
+    rec="$dir/session-$base.$ext"
   fi
   start_origin "$dir/origin"
   start_proxy "$bin" "$dir" "$rec"
@@ -305,6 +322,7 @@ run_one() { # index binary
       sample "$el"
       kill -KILL "$proxy_pid" 2>/dev/null || true
       kill_ms=$(now_ms)
+      kill_rate=$(awk -v n="$served" -v t="$el" 'BEGIN { printf "%.0f", t ? n * 1000 / t : 0 }')
       wait "$proxy_pid" 2>/dev/null || true # (quietly: no "Killed" from the shell)
       reason="SIGKILL at $(secs "$el") s"
       break
@@ -414,14 +432,14 @@ run_one() { # index binary
       LC_ALL=C comm -23 "$dir/served.txt" "$dir/recorded.txt" >"$dir/lost.txt"
       lost=$(wc -l <"$dir/lost.txt")
       res[$label,lost]=$lost
-      res[$label,lost_s]=$(awk -v l="$lost" -v r="$rps" 'BEGIN { printf "%.2f", r ? l / r : 0 }')
+      res[$label,lost_s]=$(awk -v l="$lost" -v r="$kill_rate" 'BEGIN { printf "%.2f", r ? l / r : 0 }')
       local span
       span=$(awk -v k="$kill_ms" 'NR == FNR { lost[$1] = 1; next }
         { u = $2; sub(/^[A-Za-z]+:\/\/[^\/]*/, "", u) }
         u in lost { t = $1 * 1000 - k; if (n++ == 0 || t < lo) lo = t; if (t > hi) hi = t }
         END { if (n) printf "served from %.2f s to %+.2f s around the kill", lo / 1000, hi / 1000 }' \
         "$dir/lost.txt" "$dir/origin/access.log")
-      echo "   after SIGKILL: $(wc -l <"$dir/recorded.txt") URLs recorded, $(wc -l <"$dir/served.txt") served by the origin: LOST $lost (${res[$label,lost_s]} s of traffic at $rps req/s)${span:+; $span}"
+      echo "   after SIGKILL: $(wc -l <"$dir/recorded.txt") URLs recorded, $(wc -l <"$dir/served.txt") served by the origin: LOST $lost (${res[$label,lost_s]} s of traffic at $kill_rate req/s, the origin's rate up to the kill)${span:+; $span}"
     else
       echo "   after SIGKILL: lost not counted: $why"
     fi
@@ -440,10 +458,11 @@ echo "Machine: $(nproc) CPUs, $cpu; load average $(cut -d' ' -f1-3 /proc/loadavg
 echo "Load: wrk 1 thread, $connections connections, up to $duration s; GET /file?n=<thread>-<counter> (unique URLs), $body_kb KiB JSON-like body"
 echo "Options: ${record:+--record }${kill_at:+--kill-at $kill_at }${stop_at:+--stop-at $stop_at }--rss-limit-mb $rss_limit_mb${corslab_args:+ --corslab-args \"$corslab_args\"}"
 echo
-i=0
-for c in "${corslabs[@]}"; do
-  i=$((i + 1))
-  run_one "$i" "$c"
+for round in $(seq "$rounds"); do
+  if [ $((round % 2)) -eq 1 ]; then order=$(seq ${#corslabs[@]}); else order=$(seq ${#corslabs[@]} -1 1); fi
+  for i in $order; do
+    run_one "$i" "${corslabs[$((i - 1))]}" "$round"
+  done
 done
 
 echo "Summary (MiB; served = the origin's access log; written = /proc/PID/io write_bytes; disk = du -sb of the recording)"
@@ -455,7 +474,21 @@ for l in "${labels[@]}"; do
     "${res[$l,served]}" "${res[$l,written]}" "${res[$l,disk]}" "${res[$l,recorded]}" \
     "${res[$l,stop]}" "${res[$l,lost]}" "${res[$l,lost_s]}"
 done
-for l in "${labels[@]}"; do echo "  $l = ${res[$l,path]}"; done
+if [ "$rounds" -gt 1 ]; then
+  median() { { grep -E '^[0-9.]+$' || true; } | sort -g | awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : "-" }'; }
+  echo "Median over $rounds rounds:"
+  printf '%-14s %9s %8s %9s %9s %10s %9s %9s %8s %7s %8s\n' build 'req/s' 'p99 ms' 'VmRSS' 'VmHWM' \
+    'served' 'written' 'disk' 'stop s' 'lost' 'lost s'
+  for i in $(seq ${#corslabs[@]}); do
+    b=$(build_label "$i" "${corslabs[$((i - 1))]}")
+    line=("$b")
+    for f in rps p99 rss hwm served written disk stop lost lost_s; do
+      line+=("$(for r in $(seq "$rounds"); do echo "${res[$b/r$r,$f]}"; done | median)")
+    done
+    printf '%-14s %9s %8s %9s %9s %10s %9s %9s %8s %7s %8s\n' "${line[@]}"
+  done
+fi
+for i in $(seq ${#corslabs[@]}); do echo "  $(build_label "$i" "${corslabs[$((i - 1))]}") = ${corslabs[$((i - 1))]}"; done
 if [ ${#problems[@]} -gt 0 ]; then
   echo "Problems:"
   printf '  %s\n' "${problems[@]}"
