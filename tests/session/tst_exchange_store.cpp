@@ -479,7 +479,8 @@ private Q_SLOTS:
         QCOMPARE(store.indexOfSeq(8500), qsizetype(0));
         QVERIFY(store.memory().records < half.records);
         QVERIFY(store.memory().packed < half.packed);
-        QVERIFY(store.memory().bodies < full.bodies); // ...until all its bodies went (the second block of records too)
+        QVERIFY(store.memory().bodies <
+                full.bodies); // ...until all its bodies went (the second block of records too)
         for (qsizetype i = 0; i < store.size(); ++i) {
             compareExchanges(store.decode(i), before.at(i + 8500));
             if (QTest::currentTestFailed())
