@@ -7,6 +7,7 @@
 #include "proxy_command.h"
 #include "report_command.h"
 #include "serve_command.h"
+#include "session_command.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -28,6 +29,7 @@ const char *const kUsage =
     "  config            Print the nginx, Express, ... configuration of a playground CORS policy\n"
     "  har export|import Convert a session to HAR 1.2, or judge a HAR from Chrome or Firefox\n"
     "  report SESSION    Write a session's CORS report (--format html|md|json -o FILE)\n"
+    "  session info|export  What a recorded session store holds; export it as a session file\n"
     "\n"
     "Run 'corslab-cli <command> --help' for a command's options.\n";
 }
@@ -65,6 +67,8 @@ int main(int argc, char *argv[])
         return runProxyCommand(args, out, err);
     if (command == QLatin1String("config"))
         return runConfigCommand(args, out, err);
+    if (command == QLatin1String("session"))
+        return runSessionCommand(args, out, err);
     if (command == QLatin1String("har"))
         return runHarCommand(args, out, err);
     if (command == QLatin1String("report"))

@@ -5,6 +5,7 @@
 #include "report/har_export.h"
 #include "report/har_import.h"
 #include "session/session.h"
+#include "session/session_store.h"
 #include "workspace/workspace_file.h"
 
 #include <QCommandLineParser>
@@ -59,7 +60,8 @@ int runHarCommand(const QStringList &arguments, QTextStream &out, QTextStream &e
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("export or import."));
     parser.addPositionalArgument(QStringLiteral("input"),
-                                 QStringLiteral("The session file (export) or HAR file (import)."));
+                                 QStringLiteral("The session file or store (export), or the HAR "
+                                                "file (import)."));
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
                                     QStringLiteral("The file to write (replaced atomically)."),
                                     QStringLiteral("FILE"));
@@ -93,14 +95,16 @@ int runHarCommand(const QStringList &arguments, QTextStream &out, QTextStream &e
 
     QByteArray data;
     QString error;
-    if (!readFile(input, &data, &error)) {
+    const bool isStore = exporting && session::SessionStore::isStore(input);
+    if (!isStore && !readFile(input, &data, &error)) {
         err << kCommand << error << "\n";
         return 1;
     }
     session::Session session;
     // A session file the app saved carries its policy and rules too: read, not exported.
-    const bool parsed = exporting ? workspace::readJson(data, &session, nullptr, &error)
-                                  : report::loadHar(data, &session, &error, browser);
+    const bool parsed = isStore     ? workspace::readFile(input, &session, nullptr, &error)
+                        : exporting ? workspace::readJson(data, &session, nullptr, &error)
+                                    : report::loadHar(data, &session, &error, browser);
     if (!parsed) {
         err << kCommand << input << ": " << error << "\n";
         return 2;

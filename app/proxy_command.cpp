@@ -9,13 +9,16 @@
 #include "proxy_command_options.h"
 #include "server/playground_server.h"
 #include "session/session.h"
-#include "session/session_recorder.h"
+#include "session/session_json.h"
+#include "session/session_store.h"
 #include "unix_signal_watcher.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
 #include <cstdio>
@@ -89,7 +92,9 @@ private:
     void printBanner();
     void watchRules();
     void printNewExchanges();
-    void startRecorder();
+    std::optional<int> startRecorder();
+    QString storeDirectory();
+    bool finishRecording();
     int finish(int code);
 
     ProxyCommandOptions m_options;
@@ -103,7 +108,8 @@ private:
     QFileSystemWatcher m_rulesWatcher;
     qsizetype m_printed = 0;
     QTimer m_printer;
-    std::unique_ptr<session::SessionRecorder> m_recorder;
+    session::SessionStore *m_store = nullptr; ///< m_session's log
+    std::unique_ptr<QTemporaryDir> m_scratch; ///< the store without --record
     proxy::BrowserLauncher m_launcher;
 };
 
@@ -135,10 +141,11 @@ std::optional<int> ProxyRun::start()
     m_out << "  verdicts for:    " << m_options.browser->name << "\n";
     m_out << "Press Ctrl+C to stop.\n";
     m_out.flush();
+    if (const std::optional<int> code = startRecorder())
+        return code;
     watchRules();
     QObject::connect(&m_printer, &QTimer::timeout, qApp, [this] { printNewExchanges(); });
     m_printer.start(kPrintIntervalMs);
-    startRecorder();
     return launchBrowser();
 }
 
@@ -229,7 +236,8 @@ void ProxyRun::printBanner()
         m_out << "  rules:           " << m_options.rulesFile << " ("
               << m_options.proxy.overrides->current()->rules().size() << ", reloaded on change)\n";
     if (!m_options.recordFile.isEmpty())
-        m_out << "  recording to:    " << m_options.recordFile << "\n";
+        m_out << "  recording to:    " << m_options.recordFile << " (synced every "
+              << m_options.recordSeconds << " s)\n";
 }
 
 std::optional<int> ProxyRun::startPlayground()
@@ -294,22 +302,83 @@ void ProxyRun::printNewExchanges()
     m_printed = total;
 }
 
-// The session file is rewritten every few seconds on a thread of its own (a large session takes
-// a while to write), and once more at the end.
-void ProxyRun::startRecorder()
+// Where the session is stored as it is captured: --record's store, or (without it, or when it
+// names a .json file to write at the end) a store of its own. Either way bodies live on disk and
+// memory stays bounded, whatever the traffic.
+QString ProxyRun::storeDirectory()
 {
-    if (m_options.recordFile.isEmpty())
-        return;
-    m_recorder = std::make_unique<session::SessionRecorder>(&m_session, m_options.recordFile,
-                                                            int(m_options.recordSeconds * 1000));
-    QObject::connect(m_recorder.get(), &session::SessionRecorder::written, qApp,
-                     [this](qsizetype, const QString &why) {
-                         if (!why.isEmpty()) {
-                             m_err << kCommand << "--record: " << why << "\n";
-                             m_err.flush();
-                         }
-                     });
-    m_recorder->start();
+    const QString &record = m_options.recordFile;
+    if (record.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
+        return record.chopped(int(qstrlen(".json"))) + QStringLiteral(".corslab");
+    if (!record.isEmpty())
+        return record;
+    const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
+    QDir().mkpath(cache);
+    m_scratch = std::make_unique<QTemporaryDir>(cache + QStringLiteral("/proxy-XXXXXX"));
+    return m_scratch->isValid() ? m_scratch->filePath(QStringLiteral("session.corslab"))
+                                : QString();
+}
+
+std::optional<int> ProxyRun::startRecorder()
+{
+    const QString directory = storeDirectory();
+    session::StoreOptions options;
+    options.createdBy = QStringLiteral("corslab-cli ") + QCoreApplication::applicationVersion();
+    options.syncIntervalMs = int(m_options.recordSeconds * 1000);
+    options.retention = m_options.retention;
+    QString error;
+    if (directory.isEmpty() ||
+        !session::SessionStore::create(directory, options, &m_session, &error)) {
+        m_err << kCommand << "--record: "
+              << (directory.isEmpty() ? QStringLiteral("no writable cache directory") : error)
+              << "\n";
+        return 1;
+    }
+    m_store = static_cast<session::SessionStore *>(m_session.log());
+    QObject::connect(m_store, &session::SessionStore::warning, qApp, [this](const QString &text) {
+        m_err << kCommand << text << "\n";
+        m_err.flush();
+    });
+    QObject::connect(
+        &m_session, &session::Session::exchangesDropped, qApp,
+        [this](qsizetype count) { m_printed = std::max<qsizetype>(0, m_printed - count); });
+    return std::nullopt;
+}
+
+// Stopping costs the last second of traffic at most: the store is synced, nothing rewritten.
+// A .json --record is written from the store afterwards (that takes as long as the file is big).
+bool ProxyRun::finishRecording()
+{
+    if (!m_store)
+        return true;
+    QString why;
+    if (!m_store->close(&why)) {
+        m_err << kCommand << "--record: " << why << "\n";
+        return false;
+    }
+    const session::StoreStats stats = m_store->stats();
+    const QString &record = m_options.recordFile;
+    if (record.isEmpty())
+        return true;
+    if (stats.bodiesNotKept > 0)
+        m_out << stats.bodiesNotKept << " bodies could not be kept (" << stats.warning << ").\n";
+    if (!record.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)) {
+        m_out << "Session recorded in " << record << " (" << m_session.count() << " exchanges).\n";
+        return true;
+    }
+    m_out << "Capture safe in " << m_store->directory() << "; writing " << record << "...\n";
+    m_out.flush();
+    session::WriteOptions write;
+    write.createdBy = QStringLiteral("corslab-cli ") + QCoreApplication::applicationVersion();
+    if (!session::writeSessionFile(m_session, record, &why, write)) {
+        m_err << kCommand << "--record: " << why << " (the capture is kept in "
+              << m_store->directory() << ")\n";
+        return false;
+    }
+    m_out << "Session written to " << record << " (" << m_session.count() << " exchanges).\n";
+    if (!m_store->removeFiles(&why)) // the JSON file holds it all now
+        m_err << kCommand << why << "\n";
+    return true;
 }
 
 std::optional<int> ProxyRun::launchBrowser()
@@ -348,14 +417,7 @@ int ProxyRun::finish(int code)
     if (m_demo)
         m_demo->stop();
     printNewExchanges();
-    bool recorded = true;
-    if (m_recorder) {
-        QString why;
-        recorded = m_recorder->flush(&why); // a failure is reported through written()
-        if (recorded)
-            m_out << "Session written to " << m_options.recordFile << " (" << m_session.count()
-                  << " exchanges).\n";
-    }
+    const bool recorded = finishRecording();
     m_out.flush();
     return code == 0 && recorded ? 0 : (code != 0 ? code : 1);
 }

@@ -1,5 +1,6 @@
 #include "proxy_command_options.h"
 
+#include "base/quantity_text.h"
 #include "cli_common.h"
 #include "proxy/certificate_authority.h"
 
@@ -13,6 +14,9 @@ namespace {
 
 const QString kCommand = QStringLiteral("corslab-cli proxy: ");
 constexpr int kMaxThreads = 64;
+// A disk limit below this would hold less than one segment of a busy capture.
+constexpr qint64 kMinRetainDisk = qint64(1) << 20;
+constexpr int kMaxRecordSeconds = 3600;
 constexpr int kUsageError = 2;
 
 /// The command's options, declared once; addTo() registers them with a parser.
@@ -57,13 +61,30 @@ struct Options
         QStringLiteral("FILE")};
     QCommandLineOption record{
         QStringLiteral("record"),
-        QStringLiteral("Write the session to FILE (docs/session-format.md) every few seconds and "
-                       "on exit."),
-        QStringLiteral("FILE")};
+        QStringLiteral("Record the session into PATH as it is captured: a session store "
+                       "directory (docs/session-format.md), synced every second, so a crash "
+                       "loses at most the last second and stopping takes under a second. A PATH "
+                       "ending in .json is also written as a session file on exit (until then the "
+                       "capture is kept in PATH without .json plus .corslab)."),
+        QStringLiteral("PATH")};
     QCommandLineOption recordInterval{
         QStringLiteral("record-interval"),
-        QStringLiteral("Seconds between writes of --record (default 5)."), QStringLiteral("S"),
-        QStringLiteral("5")};
+        QStringLiteral("Seconds between syncs of the recording to disk: what a crash may lose "
+                       "(default 1)."),
+        QStringLiteral("S"), QStringLiteral("1")};
+    QCommandLineOption retainCount{
+        QStringLiteral("retain-count"),
+        QStringLiteral("Keep about the N newest exchanges; older ones are dropped, oldest first."),
+        QStringLiteral("N")};
+    QCommandLineOption retainDisk{
+        QStringLiteral("retain-disk"),
+        QStringLiteral("Keep the session's files under SIZE on disk (e.g. 500M, 20G), dropping "
+                       "the oldest exchanges."),
+        QStringLiteral("SIZE")};
+    QCommandLineOption retainAge{
+        QStringLiteral("retain-age"),
+        QStringLiteral("Drop exchanges older than AGE (e.g. 90m, 12h, 7d)."),
+        QStringLiteral("AGE")};
     QCommandLineOption launch{
         QStringLiteral("launch-browser"),
         QStringLiteral("Start Chromium (or --browser-binary) in a fresh profile that uses this "
@@ -96,9 +117,11 @@ struct Options
 
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({port, listen, reverse, interceptTls, caDir, exportCa, upstreamCa,
-                           insecure, rules, record, recordInterval, launch, browserBinary, open,
-                           playground, profile, bodyCap, quiet, threads});
+        parser.addOptions({port,           listen,      reverse,    interceptTls, caDir,
+                           exportCa,       upstreamCa,  insecure,   rules,        record,
+                           recordInterval, retainCount, retainDisk, retainAge,    launch,
+                           browserBinary,  open,        playground, profile,      bodyCap,
+                           quiet,          threads});
     }
 };
 
@@ -119,6 +142,7 @@ public:
 
     std::optional<int> readBasics(const Options &o, ProxyCommandOptions *out);
     std::optional<int> readUpstream(const Options &o, ProxyCommandOptions *out);
+    std::optional<int> readRetention(const Options &o, ProxyCommandOptions *out);
 
 private:
     QString value(const QCommandLineOption &option) const { return m_parser.value(option); }
@@ -150,8 +174,9 @@ std::optional<int> ValueReader::readBasics(const Options &o, ProxyCommandOptions
                                                "\"%1\"")
                                     .arg(value(o.bodyCap)));
     out->recordSeconds = value(o.recordInterval).toDouble(&ok);
-    if (!ok || out->recordSeconds < 0.1)
-        return usage(o.recordInterval, QStringLiteral("expected seconds (0.1 or more), got \"%1\"")
+    if (!ok || out->recordSeconds < 0.1 || out->recordSeconds > kMaxRecordSeconds)
+        return usage(o.recordInterval, QStringLiteral("expected seconds from 0.1 to %1, got \"%2\"")
+                                           .arg(kMaxRecordSeconds)
                                            .arg(value(o.recordInterval)));
     const int threads = value(o.threads).toInt(&ok);
     if (!ok || threads < 0 || threads > kMaxThreads)
@@ -161,6 +186,36 @@ std::optional<int> ValueReader::readBasics(const Options &o, ProxyCommandOptions
                                     .arg(value(o.threads)));
     out->proxy.bodyCaptureBytes = out->bodyCap;
     out->proxy.networkThreads = threads;
+    return std::nullopt;
+}
+
+std::optional<int> ValueReader::readRetention(const Options &o, ProxyCommandOptions *out)
+{
+    session::StoreRetention &r = out->retention;
+    if (m_parser.isSet(o.retainCount)) {
+        bool ok = false;
+        r.maxExchanges = value(o.retainCount).toLongLong(&ok);
+        if (!ok || r.maxExchanges < 1)
+            return usage(o.retainCount, QStringLiteral("expected a number of exchanges (1 or "
+                                                       "more), got \"%1\"")
+                                            .arg(value(o.retainCount)));
+    }
+    if (m_parser.isSet(o.retainDisk)) {
+        const std::optional<qint64> bytes = base::parseByteSize(value(o.retainDisk));
+        if (!bytes || *bytes < kMinRetainDisk)
+            return usage(o.retainDisk, QStringLiteral("expected a size of 1M or more such as "
+                                                      "500M or 20G, got \"%1\"")
+                                           .arg(value(o.retainDisk)));
+        r.maxDiskBytes = *bytes;
+    }
+    if (m_parser.isSet(o.retainAge)) {
+        const std::optional<qint64> seconds = base::parseDuration(value(o.retainAge));
+        if (!seconds || *seconds < 1)
+            return usage(o.retainAge, QStringLiteral("expected a duration such as 90m, 12h or 7d, "
+                                                     "got \"%1\"")
+                                          .arg(value(o.retainAge)));
+        r.maxAgeSeconds = *seconds;
+    }
     return std::nullopt;
 }
 
@@ -225,6 +280,8 @@ std::optional<int> parseProxyCommand(const QStringList &arguments, QTextStream &
     }
     ValueReader reader(parser, err);
     if (const std::optional<int> code = reader.readBasics(o, options))
+        return code;
+    if (const std::optional<int> code = reader.readRetention(o, options))
         return code;
     if (const std::optional<int> code = reader.readUpstream(o, options))
         return code;

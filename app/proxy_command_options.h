@@ -1,6 +1,7 @@
 #pragma once
 
 #include "proxy/proxy_options.h"
+#include "session/session_store.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -21,9 +22,10 @@ struct ProxyCommandOptions
     quint16 port = 0;
     const corslab::cors::BrowserProfile *browser = nullptr;
     qint64 bodyCap = 0;
-    double recordSeconds = 5;
+    double recordSeconds = 1; ///< how often the recording is synced
+    corslab::session::StoreRetention retention;
     QString rulesFile;   ///< empty: no --rules
-    QString recordFile;  ///< empty: no --record
+    QString recordFile;  ///< empty: no --record (the session is kept in a temporary store)
     QString exportCaTo;  ///< empty: no --export-ca
     QString caDirectory; ///< empty: the default directory
     bool interceptTls = false;

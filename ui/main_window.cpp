@@ -594,7 +594,8 @@ void MainWindow::copyAsCurl(qsizetype index)
     if (index < 0)
         return;
     QApplication::clipboard()->setText(client::curlCommand(m_lab->session().exchange(index)));
-    statusBar()->showMessage(tr("Copied #%1 as a curl command").arg(index + 1), 5000);
+    statusBar()->showMessage(tr("Copied #%1 as a curl command").arg(m_lab->session().row(index).id),
+                             5000);
 }
 
 void MainWindow::applyFixToPlayground(qsizetype index, const cors::Fix &fix)
@@ -609,7 +610,7 @@ void MainWindow::applyFixToPlayground(qsizetype index, const cors::Fix &fix)
     m_lab->playground().setPolicy(policy);
     statusBar()->showMessage(tr("Playground policy changed: %1. Send #%2 again to see it pass.")
                                  .arg(changes.join(QStringLiteral("; ")))
-                                 .arg(index + 1),
+                                 .arg(m_lab->session().row(index).id),
                              15000);
 }
 
@@ -649,7 +650,9 @@ void MainWindow::showServerConfigForFix(qsizetype index, const cors::Fix &fix)
         QMessageBox::information(this, tr("Server configuration"), error);
         return;
     }
-    showServerConfig(policy, tr("the playground's policy with the fix for #%1").arg(index + 1));
+    showServerConfig(
+        policy,
+        tr("the playground's policy with the fix for #%1").arg(m_lab->session().row(index).id));
 }
 
 void MainWindow::startProxy()
@@ -869,8 +872,9 @@ void MainWindow::showTableMenu(const QPoint &pos)
     menu.addAction(tr("Send again from the composer…"), this,
                    [this, index] { resendFromComposer(index); });
     if (row.pairedId > 0) {
-        menu.addAction(tr("Go to linked #%1").arg(row.pairedId), this,
-                       [this, id = row.pairedId] { selectExchange(id - 1); });
+        menu.addAction(tr("Go to linked #%1").arg(row.pairedId), this, [this, id = row.pairedId] {
+            selectExchange(m_lab->session().indexOfId(id));
+        });
     }
     menu.exec(m_table->viewport()->mapToGlobal(pos));
 }

@@ -7,6 +7,7 @@
 #include "report/har_import.h"
 #include "session/session.h"
 #include "session/session_json.h"
+#include "session/session_store.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -103,6 +104,9 @@ Contract contractFromSession(const session::Session &session, const QList<QByteA
 
 bool loadRecording(const QString &path, session::Session *session, QString *error)
 {
+    if (session::SessionStore::isStore(path))
+        return session::SessionStore::open(path, session::SessionStore::Mode::ReadOnly, {}, session,
+                                           ignoredExtensions(), nullptr, nullptr, error);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return setError(error, QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));

@@ -256,14 +256,18 @@ void writeCors(HarJsonWriter &out, const EntryContext &c, bool statusHidden)
         out.null();
     out.key("credentials").text(cors::credentialsModeName(row.verdict.credentialsMode()));
     out.key("pairing").text(session::pairingStateName(row.pairing));
+    // Entries are the session's rows in order: an id's entry is its row index (older rows may
+    // have been dropped by retention: the index, not id - 1).
     out.key("pairedEntry");
-    if (row.pairedId > 0)
-        out.number(row.pairedId - 1); // ids are index + 1
+    const qsizetype paired = row.pairedId > 0 ? c.session.indexOfId(row.pairedId) : -1;
+    if (paired >= 0)
+        out.number(paired);
     else
         out.null();
     out.key("linkedEntries").beginArray();
     for (qint64 id : c.links)
-        out.number(id - 1);
+        if (const qsizetype linked = c.session.indexOfId(id); linked >= 0)
+            out.number(linked);
     out.endArray();
     if (session::isCorsKind(row.kind)) {
         const Explanation e =
@@ -339,7 +343,7 @@ void writeEntry(HarJsonWriter &out, const EntryContext &c)
     out.key("_initiator").beginObject();
     if (row.kind == ExchangeKind::Preflight && row.pairedId > 0) {
         // DevTools links a preflight to the request it was sent for.
-        const CapturedExchange actual = c.session.exchange(row.pairedId - 1);
+        const CapturedExchange actual = c.session.exchange(c.session.indexOfId(row.pairedId));
         out.key("type").latin1("preflight").key("url").latin1(actual.url);
         out.key("requestId").latin1(QByteArray::number(row.pairedId));
     } else {

@@ -323,8 +323,7 @@ ReportStatus buildSessionReport(const session::Session &session, SessionReport *
     };
     for (const ExchangeRow &row : std::as_const(scan.warned)) {
         addCredentialedUpTo(row.id - 1);
-        const qsizetype index = row.id - 1;
-        const session::ExchangeEvaluation ev = session.evaluation(index);
+        const session::ExchangeEvaluation ev = session.evaluation(session.indexOfId(row.id));
         if (cleared())
             return ReportStatus::SessionCleared;
         if (ev.verdict) {

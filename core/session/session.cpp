@@ -41,6 +41,8 @@ qsizetype Session::append(const QList<CapturedExchange> &batch)
         return -1;
     QMutexLocker writer(&m_writeMutex);
     Pass pass;
+    if (m_log)
+        m_log->beginBatch(m_store);
     {
         // Packing touches the dictionaries readers decode with: under the write lock. The new
         // rows stay invisible (m_published) until judged.
@@ -53,14 +55,28 @@ qsizetype Session::append(const QList<CapturedExchange> &batch)
     for (qsizetype i = 0; i < batch.size(); ++i)
         process(pass.batchBase + i, batch.at(i), pass);
     commit(pass);
-    const qsizetype first = pass.batchBase;
+    qsizetype first = pass.batchBase;
     {
         QWriteLocker lock(&m_lock);
         m_published = first + batch.size();
     }
+    if (m_log) {
+        QList<qsizetype> changed;
+        for (auto it = pass.states.cbegin(); it != pass.states.cend(); ++it)
+            if (it.key() < pass.batchBase)
+                changed.append(it.key());
+        m_log->logAppended(m_store, first, batch.size(), changed, pass.moreActuals);
+    }
     Q_EMIT exchangesAdded(first, batch.size());
     if (pass.firstOlderChanged >= 0)
         Q_EMIT exchangesChanged(pass.firstOlderChanged, pass.lastOlderChanged);
+    if (m_log) {
+        const qsizetype drop = m_log->retentionDrop(m_store);
+        if (drop > 0) {
+            dropOldestLocked(drop);
+            first -= drop;
+        }
+    }
     return first;
 }
 
@@ -80,7 +96,7 @@ void Session::process(qsizetype index, const CapturedExchange &x, Pass &pass)
         state.verdict = j.summary;
         if (x.status != 0) { // an unanswered preflight authorizes nothing
             PreflightPairing::Preflight p;
-            p.index = index;
+            p.index = qsizetype(m_store.seqOf(index)); // a seq: indexes shift when rows drop
             p.origin = c.origin;
             p.url = x.url;
             p.startedAtMs = x.startedAtMs;
@@ -105,7 +121,9 @@ void Session::process(qsizetype index, const CapturedExchange &x, Pass &pass)
         a.credentials = inferCredentials(x, nullptr).include;
         a.needsPreflight = c.needsPreflight;
         a.startedAtMs = x.startedAtMs;
-        const PreflightPairing::Match match = m_pairing.pair(a, m_profile);
+        PreflightPairing::Match match = m_pairing.pair(a, m_profile);
+        if (match.preflightIndex >= 0) // a seq (see addPreflight above); dropped: none
+            match.preflightIndex = m_store.indexOfSeq(quint64(match.preflightIndex));
         state.pairing = match.state;
         if (match.state == PairingState::CacheHit)
             state.kind = ExchangeKind::PreflightCachedActual;
@@ -127,17 +145,17 @@ void Session::process(qsizetype index, const CapturedExchange &x, Pass &pass)
                 preflight = &decoded;
             }
             ctx.preflight = preflight;
-            ctx.preflightId = p + 1;
-            state.paired = quint32(p + 1);
+            ctx.preflightId = qint64(m_store.seqOf(p)) + 1;
+            state.paired = quint32(m_store.seqOf(p) + 1);
             // Link back: the preflight's first actual request is in its record (and tells its
             // credentials mode); later ones in m_moreActuals.
             RowState ps = stateAt(p, pass);
             if (ps.paired == 0) {
-                ps.paired = quint32(index + 1);
+                ps.paired = quint32(m_store.seqOf(index) + 1);
                 ps.pairing = PairingState::Paired;
                 EvaluationContext pctx;
                 pctx.actual = &x;
-                pctx.actualId = index + 1;
+                pctx.actualId = qint64(m_store.seqOf(index)) + 1;
                 if (!preflightClass)
                     preflightClass = classifyExchange(*preflight, m_profile);
                 ps.verdict = judge(*preflight, *preflightClass, pctx).summary;
@@ -148,7 +166,7 @@ void Session::process(qsizetype index, const CapturedExchange &x, Pass &pass)
                     pass.lastOlderChanged = std::max(pass.lastOlderChanged, p);
                 }
             } else {
-                pass.moreActuals.append({p, index});
+                pass.moreActuals.append({m_store.seqOf(p), m_store.seqOf(index)});
             }
         }
         state.verdict = judge(x, c, ctx).summary;
@@ -217,14 +235,17 @@ qsizetype Session::count() const
 qsizetype Session::indexOfId(qint64 id) const
 {
     QReadLocker lock(&m_lock);
-    return id >= 1 && id <= m_published ? qsizetype(id - 1) : -1;
+    if (id < 1)
+        return -1;
+    const qsizetype index = m_store.indexOfSeq(quint64(id - 1));
+    return index < m_published ? index : -1;
 }
 
 ExchangeRow Session::makeRow(qsizetype index) const
 {
     const ExchangeStore::Record &r = m_store.record(index);
     ExchangeRow row;
-    row.id = index + 1;
+    row.id = qint64(m_store.seqOf(index)) + 1;
     row.kind = r.kind;
     row.method = m_store.method(index);
     row.url = m_store.url(index).toByteArray();
@@ -273,10 +294,30 @@ void Session::scanRows(qsizetype first, qsizetype count,
 
 CapturedExchange Session::exchange(qsizetype index) const
 {
-    QReadLocker lock(&m_lock);
-    if (index < 0 || index >= m_published)
-        return {};
-    return m_store.decode(index, true);
+    ExchangeStore::DeferredBodies deferred;
+    CapturedExchange x;
+    {
+        QReadLocker lock(&m_lock);
+        if (index < 0 || index >= m_published)
+            return {};
+        x = decodeLocked(index, &deferred);
+    }
+    loadDeferred(deferred, x);
+    return x;
+}
+
+// Bodies on disk are read after the lock is released (loadDeferred()): a cold read must not
+// hold up append().
+CapturedExchange Session::decodeLocked(qsizetype index,
+                                       ExchangeStore::DeferredBodies *deferred) const
+{
+    return m_store.decode(index, true, deferred);
+}
+
+void Session::loadDeferred(const ExchangeStore::DeferredBodies &deferred, CapturedExchange &x) const
+{
+    QString ignored; // an unreadable body stays empty; the detail view says it was not kept
+    m_store.loadBodies(deferred, x, &ignored);
 }
 
 ExchangeEvaluation Session::evaluation(qsizetype index) const
@@ -284,19 +325,24 @@ ExchangeEvaluation Session::evaluation(qsizetype index) const
     CapturedExchange x;
     CapturedExchange other;
     ExchangeStore::Record record;
-    QList<qsizetype> more;
+    ExchangeStore::DeferredBodies deferred;
+    QList<quint64> more;
     cors::BrowserProfile profile;
     {
         QReadLocker lock(&m_lock);
         if (index < 0 || index >= m_published)
             return {};
-        x = m_store.decode(index, true);
+        x = decodeLocked(index, &deferred);
         record = m_store.record(index);
-        if (record.paired)
-            other = m_store.decode(record.paired - 1, false);
-        more = m_moreActuals.value(index);
+        const qsizetype otherIndex = record.paired ? m_store.indexOfSeq(record.paired - 1) : -1;
+        if (otherIndex >= 0)
+            other = m_store.decode(otherIndex, false);
+        else
+            record.paired = 0; // dropped by retention
+        more = m_moreActuals.value(m_store.seqOf(index));
         profile = m_profile;
     }
+    loadDeferred(deferred, x);
     // Judging happens outside the lock: the copies are ours.
     Classification c = classifyExchange(x, profile);
     EvaluationContext ctx;
@@ -305,8 +351,8 @@ ExchangeEvaluation Session::evaluation(qsizetype index) const
             ctx.actual = &other;
             ctx.actualId = record.paired;
         }
-        for (qsizetype m : more)
-            ctx.moreActualIds.append(m + 1);
+        for (quint64 m : more)
+            ctx.moreActualIds.append(qint64(m) + 1);
     } else {
         ctx.pairing = record.pairing;
         if (record.paired) {
@@ -323,13 +369,27 @@ QList<qint64> Session::linkedIds(qsizetype index) const
     QReadLocker lock(&m_lock);
     if (index < 0 || index >= m_published)
         return {};
+    return linkedIdsLocked(index);
+}
+
+QList<qint64> Session::linkedIdsLocked(qsizetype index) const
+{
     QList<qint64> ids;
     const ExchangeStore::Record &r = m_store.record(index);
     if (r.paired)
         ids.append(r.paired);
-    for (qsizetype m : m_moreActuals.value(index))
-        ids.append(m + 1);
+    for (quint64 m : m_moreActuals.value(m_store.seqOf(index)))
+        ids.append(qint64(m) + 1);
     return ids;
+}
+
+QList<QPair<quint64, quint64>> Session::allLinks() const
+{
+    QList<QPair<quint64, quint64>> links;
+    for (auto it = m_moreActuals.cbegin(); it != m_moreActuals.cend(); ++it)
+        for (quint64 actual : *it)
+            links.append({it.key(), actual});
+    return links;
 }
 
 QList<QByteArray> Session::origins() const
@@ -343,22 +403,22 @@ QList<QByteArray> Session::origins() const
 
 Session::Snapshot Session::snapshot(qsizetype first, qsizetype count) const
 {
-    QReadLocker lock(&m_lock);
     Snapshot s;
-    s.generation = m_generation;
-    first = std::max<qsizetype>(first, 0);
-    const qsizetype end = std::min(m_published, first + std::max<qsizetype>(count, 0));
-    for (qsizetype i = first; i < end; ++i) {
-        s.exchanges.append(m_store.decode(i, true));
-        s.rows.append(makeRow(i));
-        QList<qint64> ids;
-        const ExchangeStore::Record &r = m_store.record(i);
-        if (r.paired)
-            ids.append(r.paired);
-        for (qsizetype m : m_moreActuals.value(i))
-            ids.append(m + 1);
-        s.links.append(ids);
+    QList<ExchangeStore::DeferredBodies> deferred;
+    {
+        QReadLocker lock(&m_lock);
+        s.generation = m_generation;
+        first = std::max<qsizetype>(first, 0);
+        const qsizetype end = std::min(m_published, first + std::max<qsizetype>(count, 0));
+        for (qsizetype i = first; i < end; ++i) {
+            deferred.append(ExchangeStore::DeferredBodies{});
+            s.exchanges.append(decodeLocked(i, &deferred.back()));
+            s.rows.append(makeRow(i));
+            s.links.append(linkedIdsLocked(i));
+        }
     }
+    for (qsizetype i = 0; i < deferred.size(); ++i)
+        loadDeferred(deferred.at(i), s.exchanges[i]);
     return s;
 }
 
@@ -386,6 +446,7 @@ void Session::setProfile(const cors::BrowserProfile &profile)
     }
     m_pairing.clear();
     m_memo.clear();
+    QList<qsizetype> changed;
     // In id order, as append() did: pairing depends on what came before.
     for (qsizetype first = 0; first < n; first += kRejudgeChunk) {
         const qsizetype end = std::min(n, first + kRejudgeChunk);
@@ -399,9 +460,17 @@ void Session::setProfile(const cors::BrowserProfile &profile)
             process(i, m_store.decode(i, false), pass);
         }
         commit(pass);
+        if (m_log)
+            for (auto it = pass.states.cbegin(); it != pass.states.cend(); ++it)
+                changed.append(it.key());
         const qsizetype low =
             pass.firstOlderChanged >= 0 ? std::min(pass.firstOlderChanged, first) : first;
         Q_EMIT exchangesChanged(low, end - 1);
+    }
+    if (m_log) {
+        std::sort(changed.begin(), changed.end());
+        changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+        m_log->logRejudged(m_store, changed, allLinks(), profile.name);
     }
     Q_EMIT profileChanged();
 }
@@ -415,9 +484,13 @@ qint64 Session::bodyCap() const
 void Session::setBodyCap(qint64 bytes)
 {
     QMutexLocker writer(&m_writeMutex);
-    QWriteLocker lock(&m_lock);
-    m_store.setBodyCap(bytes);
-    m_options.bodyCap = bytes;
+    {
+        QWriteLocker lock(&m_lock);
+        m_store.setBodyCap(bytes);
+        m_options.bodyCap = bytes;
+    }
+    if (m_log)
+        m_log->logBodyCap(bytes);
 }
 
 Session::Options Session::options() const
@@ -438,7 +511,98 @@ void Session::clear()
     }
     m_pairing.clear();
     m_memo.clear();
+    if (m_log)
+        m_log->logCleared();
     Q_EMIT cleared();
+}
+
+void Session::dropOldest(qsizetype count)
+{
+    QMutexLocker writer(&m_writeMutex);
+    dropOldestLocked(count);
+}
+
+void Session::applyRetention()
+{
+    QMutexLocker writer(&m_writeMutex);
+    if (m_log)
+        dropOldestLocked(m_log->retentionDrop(m_store));
+}
+
+// m_writeMutex held. Preflights still in the pairing window stay findable by seq: a dropped
+// one pairs with nothing (indexOfSeq() gives -1).
+void Session::dropOldestLocked(qsizetype count)
+{
+    {
+        QWriteLocker lock(&m_lock);
+        count = std::min(count, m_published);
+        if (count <= 0)
+            return;
+        m_store.dropFront(count);
+        m_published -= count;
+        const quint64 firstKept = m_store.firstSeq();
+        for (auto it = m_moreActuals.begin(); it != m_moreActuals.end();)
+            it = it.key() < firstKept ? m_moreActuals.erase(it) : std::next(it);
+    }
+    if (m_log)
+        m_log->logDropped(m_store.firstSeq());
+    Q_EMIT exchangesDropped(count);
+}
+
+void Session::setLog(std::unique_ptr<SessionLog> log)
+{
+    QMutexLocker writer(&m_writeMutex);
+    if (m_log)
+        m_log->attachedTo(nullptr);
+    m_log = std::move(log);
+    QWriteLocker lock(&m_lock);
+    m_store.setBodySink(m_log ? m_log->bodySink() : nullptr);
+    if (m_log)
+        m_log->attachedTo(this);
+}
+
+void Session::restore(ExchangeStore &&store, QHash<quint64, QList<quint64>> &&links,
+                      const cors::BrowserProfile &profile, qint64 bodyCap,
+                      std::unique_ptr<SessionLog> log)
+{
+    std::unique_ptr<SessionLog> old;
+    qsizetype n = 0;
+    {
+        QMutexLocker writer(&m_writeMutex);
+        if (m_log)
+            m_log->attachedTo(nullptr);
+        old = std::exchange(m_log, std::move(log));
+        {
+            QWriteLocker lock(&m_lock);
+            m_store = std::move(store);
+            m_store.setBodyCap(bodyCap);
+            m_store.setBodySink(m_log ? m_log->bodySink() : nullptr);
+            m_options.bodyCap = bodyCap;
+            m_published = m_store.size();
+            m_moreActuals = std::move(links);
+            m_profile = profile;
+            ++m_generation;
+            n = m_published;
+        }
+        m_pairing.clear(); // preflights from before the restart pair with nothing new
+        m_memo.clear();
+        if (m_log)
+            m_log->attachedTo(this);
+        Q_EMIT cleared();
+        Q_EMIT profileChanged();
+        if (n)
+            Q_EMIT exchangesAdded(0, n);
+    }
+}
+
+std::unique_ptr<SessionLog> Session::takeLog()
+{
+    QMutexLocker writer(&m_writeMutex);
+    if (m_log)
+        m_log->attachedTo(nullptr);
+    QWriteLocker lock(&m_lock);
+    m_store.setBodySink(nullptr);
+    return std::move(m_log);
 }
 
 void Session::adopt(Session &other)
@@ -455,6 +619,10 @@ void Session::adopt(Session &other)
             m_store = std::move(other.m_store);
             other.m_store = ExchangeStore();
             other.m_store.setBodyCap(other.m_options.bodyCap);
+            // The logs follow their exchanges: the other session keeps this one's old log.
+            std::swap(m_log, other.m_log);
+            m_store.setBodySink(m_log ? m_log->bodySink() : nullptr);
+            other.m_store.setBodySink(other.m_log ? other.m_log->bodySink() : nullptr);
             m_published = std::exchange(other.m_published, 0);
             m_profile = other.m_profile;
             m_options = other.m_options;
@@ -465,6 +633,12 @@ void Session::adopt(Session &other)
         }
         m_pairing = std::exchange(other.m_pairing, PreflightPairing(other.m_pairing.options()));
         m_memo = std::exchange(other.m_memo, {});
+        if (m_log)
+            m_log->attachedTo(this);
+        if (other.m_log) {
+            other.m_log->attachedTo(&other);
+            other.m_log->logCleared();
+        }
         Q_EMIT cleared();
         Q_EMIT profileChanged();
         if (n)

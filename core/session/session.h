@@ -5,6 +5,7 @@
 #include "exchange_evaluator.h"
 #include "exchange_store.h"
 #include "preflight_pairing.h"
+#include "session_log.h"
 
 #include <QHash>
 #include <QList>
@@ -12,6 +13,7 @@
 #include <QObject>
 #include <QReadWriteLock>
 #include <functional>
+#include <memory>
 
 namespace corslab::session {
 
@@ -19,7 +21,7 @@ namespace corslab::session {
 /// Cheap to make: nothing is decoded but the URL.
 struct ExchangeRow
 {
-    qint64 id = 0; ///< 1, 2, 3... in capture order (index + 1)
+    qint64 id = 0; ///< 1, 2, 3... in capture order (seq + 1): stays when older rows are dropped
     ExchangeKind kind = ExchangeKind::NoCors;
     QByteArray method;
     QByteArray url;
@@ -132,9 +134,29 @@ public:
 
     /// Drops every exchange; ids start again at 1.
     void clear();
-    /// Replaces this session's exchanges, profile and options with \a other's, which is left
-    /// empty: a session file is loaded into a staging session (on any thread), then adopted at
-    /// once. Emits cleared(), profileChanged() and exchangesAdded(0, count()).
+    /// Drops the \a count oldest exchanges (retention): every index shifts down by \a count, ids
+    /// stay. Emits exchangesDropped().
+    void dropOldest(qsizetype count);
+    /// Drops what the log's retention limits say is too old now (SessionLog::retentionDrop()).
+    void applyRetention();
+
+    /// Keeps this session on disk through \a log (a SessionStore), owned from now on: bodies go
+    /// to its files and every change is told to it. Null detaches (bodies stored before stay
+    /// where they are: detach only an empty session or one about to be dropped).
+    void setLog(std::unique_ptr<SessionLog> log);
+    SessionLog *log() const { return m_log.get(); }
+    /// Detaches the log and gives it back.
+    std::unique_ptr<SessionLog> takeLog();
+    /// Replaces the content with exchanges restored from disk as they were judged (SessionStore::
+    /// open()): \a links are preflight seq -> later actual seqs. \a log becomes this session's.
+    /// Emits cleared(), profileChanged() and exchangesAdded(0, count()).
+    void restore(ExchangeStore &&store, QHash<quint64, QList<quint64>> &&links,
+                 const cors::BrowserProfile &profile, qint64 bodyCap,
+                 std::unique_ptr<SessionLog> log);
+    /// Replaces this session's exchanges, profile, options and log with \a other's, which is left
+    /// empty with this session's old log: a session file is loaded into a staging session (on any
+    /// thread), then adopted at once. Emits cleared(), profileChanged() and exchangesAdded(0,
+    /// count()).
     void adopt(Session &other);
 
     /// What the stored exchanges cost, by part.
@@ -145,6 +167,8 @@ Q_SIGNALS:
     /// Rows first..last (inclusive) changed: an older preflight got linked, or a re-judge.
     void exchangesChanged(qsizetype first, qsizetype last);
     void cleared();
+    /// The \a count oldest rows were dropped (retention): every index shifts down by \a count.
+    void exchangesDropped(qsizetype count);
     void profileChanged();
 
 private:
@@ -164,7 +188,7 @@ private:
         qsizetype batchBase = 0;                        ///< first index of the batch
         const QList<CapturedExchange> *batch = nullptr; ///< appended exchanges, or none
         QHash<qsizetype, RowState> states;
-        QList<QPair<qsizetype, qsizetype>> moreActuals; ///< (preflight, actual) links to add
+        QList<QPair<quint64, quint64>> moreActuals; ///< (preflight, actual) seq links to add
         /// Re-judging (no batch): preflights as decoded and classified, for the actual requests
         /// after them (decoding one again costs more than keeping it). Appending needs none: the
         /// batch holds them, and copying every preflight in case it pairs cost more.
@@ -186,6 +210,11 @@ private:
     RowState stateAt(qsizetype index, const Pass &pass) const;
     void commit(Pass &pass);
     ExchangeRow makeRow(qsizetype index) const;
+    QList<qint64> linkedIdsLocked(qsizetype index) const;
+    QList<QPair<quint64, quint64>> allLinks() const;
+    CapturedExchange decodeLocked(qsizetype index, ExchangeStore::DeferredBodies *deferred) const;
+    void loadDeferred(const ExchangeStore::DeferredBodies &deferred, CapturedExchange &x) const;
+    void dropOldestLocked(qsizetype count);
 
     mutable QReadWriteLock m_lock; ///< readers vs. publishing
     QMutex m_writeMutex;           ///< one writer at a time: append(), clear(), setProfile()
@@ -194,7 +223,8 @@ private:
     qsizetype m_published = 0; ///< rows readers may see
     quint64 m_generation = 1;
     cors::BrowserProfile m_profile;
-    QHash<qsizetype, QList<qsizetype>> m_moreActuals; ///< preflight -> actuals after the first
+    QHash<quint64, QList<quint64>> m_moreActuals; ///< preflight seq -> actual seqs after the first
+    std::unique_ptr<SessionLog> m_log;            ///< the store on disk, or none (m_writeMutex)
     // Writer-only state (m_writeMutex):
     PreflightPairing m_pairing;
     QHash<quint64, Judged> m_memo;

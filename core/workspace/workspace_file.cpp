@@ -2,6 +2,7 @@
 
 #include "base/json_reader.h"
 #include "session/session_autosave.h"
+#include "session/session_store.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -153,6 +154,9 @@ bool readJson(const QByteArray &json, session::Session *session, Workspace *work
 bool readFile(const QString &path, session::Session *session, Workspace *workspace, QString *error)
 {
     return readInto(workspace, [&](session::ExtensionValues *values) {
+        if (session::SessionStore::isStore(path))
+            return session::SessionStore::open(path, session::SessionStore::Mode::ReadOnly, {},
+                                               session, extensions(), values, nullptr, error);
         return session::readSessionFile(path, session, extensions(), values, error);
     });
 }

@@ -54,7 +54,8 @@ bool writeFile(const session::Session &session, const QString &path, QString *er
 /// session and \a workspace are left untouched.
 bool readJson(const QByteArray &json, session::Session *session, Workspace *workspace,
               QString *error);
-/// readJson() of the file at \a path.
+/// readJson() of the file at \a path, or the session store (a directory) at \a path, opened
+/// read-only: the session keeps the store and reads bodies from it on demand.
 bool readFile(const QString &path, session::Session *session, Workspace *workspace, QString *error);
 /// session::parseSessionJson() of a file that may carry a policy and rules.
 bool parseJson(const QByteArray &json, session::SessionFile *out, Workspace *workspace,

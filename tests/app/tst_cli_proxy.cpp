@@ -52,6 +52,24 @@ int exchangeCount(const QString &path)
         QJsonDocument::fromJson(file.readAll()).object().value(u"exchanges").toArray().size());
 }
 
+/// What `corslab-cli session info --format json` says of the store at \a path (read while the
+/// proxy records into it); an empty object when it fails.
+QJsonObject storeInfo(const QString &path)
+{
+    QProcess info;
+    info.start(QStringLiteral(CORSLAB_CLI),
+               {QStringLiteral("session"), QStringLiteral("info"), QStringLiteral("--format"),
+                QStringLiteral("json"), path});
+    if (!info.waitForFinished(10000) || info.exitCode() != 0)
+        return {};
+    return QJsonDocument::fromJson(info.readAllStandardOutput()).object();
+}
+
+int storeCount(const QString &path)
+{
+    return storeInfo(path).value(u"exchanges").toInt(-1);
+}
+
 } // namespace
 
 class TestCliProxy : public QObject
@@ -111,15 +129,24 @@ private Q_SLOTS:
     {
         QTest::addColumn<int>("signalNumber");
         QTest::addColumn<QString>("threads");
-        QTest::newRow("SIGINT, one network thread") << int(SIGINT) << QStringLiteral("1");
-        QTest::newRow("SIGTERM, three network threads") << int(SIGTERM) << QStringLiteral("3");
+        QTest::addColumn<QString>("recordName");
+        QTest::newRow("SIGINT, one network thread, session file")
+            << int(SIGINT) << QStringLiteral("1") << QStringLiteral("session.json");
+        QTest::newRow("SIGTERM, three network threads, session file")
+            << int(SIGTERM) << QStringLiteral("3") << QStringLiteral("session.json");
+        QTest::newRow("SIGINT, store")
+            << int(SIGINT) << QStringLiteral("2") << QStringLiteral("capture.corslab");
     }
     void capturesPairsRecordsAndStops()
     {
         QFETCH(int, signalNumber);
         QFETCH(QString, threads);
+        QFETCH(QString, recordName);
         QTemporaryDir dir;
-        const QString record = dir.filePath(QStringLiteral("session.json"));
+        const QString record = dir.filePath(recordName);
+        const bool json = record.endsWith(QLatin1String(".json"));
+        // A .json recording is kept in a store beside it until the end.
+        const QString store = json ? dir.filePath(QStringLiteral("session.corslab")) : record;
         QProcess p;
         const quint16 port =
             start(p, {QStringLiteral("--record"), record, QStringLiteral("--record-interval"),
@@ -154,15 +181,26 @@ private Q_SLOTS:
                      lines[2].contains("blocked: MissingAllowOriginHeader"),
                  lines[2].constData());
 
-        // Written while running, not only at the end.
-        QTRY_COMPARE_WITH_TIMEOUT(exchangeCount(record), 3, 5000);
+        // On disk while running (synced every 0.2 s here), readable meanwhile.
+        QTRY_COMPARE_WITH_TIMEOUT(storeCount(store), 3, 5000);
+        QCOMPARE(storeInfo(store).value(u"closed_cleanly").toBool(), false);
         ::kill(static_cast<pid_t>(p.processId()), signalNumber);
         QVERIFY(p.waitForFinished(5000));
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QCOMPARE(p.exitCode(), 0);
         const QByteArray tail = p.readAllStandardOutput();
+        if (!json) {
+            QVERIFY2(tail.contains("Session recorded in " + record.toUtf8() + " (3 exchanges)"),
+                     tail.constData());
+            const QJsonObject info = storeInfo(store);
+            QCOMPARE(info.value(u"exchanges").toInt(), 3);
+            QCOMPARE(info.value(u"closed_cleanly").toBool(), true);
+            return;
+        }
         QVERIFY2(tail.contains("Session written to " + record.toUtf8() + " (3 exchanges)"),
                  tail.constData());
+        QVERIFY(!QFileInfo::exists(store)); // the JSON file holds it all now
+        QCOMPARE(exchangeCount(record), 3);
         QFile file(record);
         QVERIFY(file.open(QIODevice::ReadOnly));
         const QJsonObject session = QJsonDocument::fromJson(file.readAll()).object();
@@ -341,6 +379,21 @@ private Q_SLOTS:
             << QStringLiteral("--threads: expected a number of threads");
         QTest::newRow("positional") << QStringList{QStringLiteral("extra")}
                                     << QStringLiteral("unexpected argument \"extra\"");
+        QTest::newRow("retain-count")
+            << QStringList{QStringLiteral("--retain-count"), QStringLiteral("0")}
+            << QStringLiteral("--retain-count: expected a number of exchanges (1 or more), got "
+                              "\"0\"");
+        QTest::newRow("retain-disk")
+            << QStringList{QStringLiteral("--retain-disk"), QStringLiteral("lots")}
+            << QStringLiteral("--retain-disk: expected a size of 1M or more such as 500M or 20G, "
+                              "got \"lots\"");
+        QTest::newRow("retain-disk, too small")
+            << QStringList{QStringLiteral("--retain-disk"), QStringLiteral("10K")}
+            << QStringLiteral("--retain-disk: expected a size of 1M or more");
+        QTest::newRow("retain-age")
+            << QStringList{QStringLiteral("--retain-age"), QStringLiteral("3 weeks")}
+            << QStringLiteral("--retain-age: expected a duration such as 90m, 12h or 7d, got "
+                              "\"3 weeks\"");
     }
     void refusesBadOptions()
     {

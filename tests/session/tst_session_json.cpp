@@ -5,7 +5,6 @@
 #include "chromium_exchanges.h"
 #include "session/session.h"
 #include "session/session_json.h"
-#include "session/session_recorder.h"
 
 #include <QBuffer>
 #include <QElapsedTimer>
@@ -351,30 +350,6 @@ private Q_SLOTS:
         Session back;
         QVERIFY2(readSessionFile(path, &back, &error), qPrintable(error));
         QVERIFY(back.count() >= 700);
-    }
-
-    void recorderKeepsTheFileUpToDate()
-    {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("recorded.json"));
-        Session s;
-        SessionRecorder recorder(&s, path, 20);
-        QSignalSpy written(&recorder, &SessionRecorder::written);
-        recorder.start();
-        s.append({everyField(kT0)});
-        // The periodic write comes from its own thread; wait for it (not for a time).
-        QTRY_VERIFY_WITH_TIMEOUT(!written.isEmpty(), 10000);
-        QCOMPARE(written.first().at(1).toString(), QString());
-        Session back;
-        QString error;
-        QVERIFY2(readSessionFile(path, &back, &error), qPrintable(error));
-        QVERIFY(back.count() >= 1);
-        // At the end (SIGINT): everything, now.
-        s.append({everyField(kT0 + 1), everyField(kT0 + 2)});
-        QVERIFY2(recorder.flush(&error), qPrintable(error));
-        QVERIFY2(readSessionFile(path, &back, &error), qPrintable(error));
-        QCOMPARE(back.count(), 3);
-        compareExchanges(back.exchange(2), s.exchange(2));
     }
 
     void malformed_data()
