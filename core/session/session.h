@@ -145,6 +145,8 @@ Q_SIGNALS:
     /// Rows first..last (inclusive) changed: an older preflight got linked, or a re-judge.
     void exchangesChanged(qsizetype first, qsizetype last);
     void cleared();
+    /// The \a count oldest exchanges were dropped (retention): every index shifts down by count.
+    void exchangesDropped(qsizetype count);
     void profileChanged();
 
 private:
