@@ -126,7 +126,8 @@ public:
     /// The verdict as the list shows it ("✓ exposed", "✗ blocked", "⚠ warning", "n/a", "?").
     static QString verdictLabel(session::VerdictState state);
 
-    /// The session's \a count oldest rows are gone (retention): rows shift up, filtered or not.
+    /// The session's \a count oldest rows are gone (retention): they leave the list, and every
+    /// index after them shifts down by \a count, filtered or not.
     void onDropped(qsizetype count);
 
 Q_SIGNALS:
