@@ -6,6 +6,7 @@
 #include <QColor>
 #include <QDateTime>
 #include <algorithm>
+#include <iterator>
 
 namespace corslab::ui {
 
@@ -39,20 +40,51 @@ bool containsFolded(QByteArrayView haystack, QByteArrayView needle)
 
 } // namespace
 
+ExchangeMatcher::ExchangeMatcher(const ExchangeFilter &filter)
+    : m_filter(filter), m_needle(filter.text.toUtf8().toLower())
+{
+}
+
+bool ExchangeMatcher::operator()(const session::ExchangeRowView &row) const
+{
+    if (m_filter.kind && row.record.kind != *m_filter.kind)
+        return false;
+    if (m_filter.blockedOnly && row.record.verdict.state != VerdictState::Blocked)
+        return false;
+    if (!m_filter.origin.isEmpty() && row.origin != m_filter.origin)
+        return false;
+    if (m_needle.isEmpty())
+        return true;
+    if (containsFolded(row.url, m_needle) || containsFolded(row.method, m_needle) ||
+        containsFolded(row.origin, m_needle))
+        return true;
+    const quint8 error = row.record.verdict.error;
+    return error &&
+           containsFolded(cors::corsErrorName(cors::CorsError(error)).toLatin1(), m_needle);
+}
+
 ExchangeTableModel::ExchangeTableModel(session::Session *session, QObject *parent)
     : QAbstractTableModel(parent), m_session(session), m_shown(session->count())
 {
+    m_pool.setMaxThreadCount(1);
     // From whichever thread appends: queued to this one when that is another.
     connect(session, &session::Session::exchangesAdded, this, &ExchangeTableModel::onAdded);
     connect(session, &session::Session::exchangesChanged, this, &ExchangeTableModel::onChanged);
     connect(session, &session::Session::cleared, this, &ExchangeTableModel::onCleared);
+    connect(session, &session::Session::exchangesDropped, this, &ExchangeTableModel::onDropped);
+}
+
+ExchangeTableModel::~ExchangeTableModel()
+{
+    ++*m_generation;
+    m_pool.waitForDone(); // the task reads the session and posts to this model
 }
 
 int ExchangeTableModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid())
         return 0;
-    return int(m_filter.isEmpty() ? m_shown : m_matches.size());
+    return int(m_applied.filter().isEmpty() ? m_shown : m_matches.size());
 }
 
 int ExchangeTableModel::columnCount(const QModelIndex &parent) const
@@ -64,14 +96,14 @@ qsizetype ExchangeTableModel::sessionIndex(int row) const
 {
     if (row < 0 || row >= rowCount())
         return -1;
-    return m_filter.isEmpty() ? qsizetype(row) : qsizetype(m_matches.at(row));
+    return m_applied.filter().isEmpty() ? qsizetype(row) : qsizetype(m_matches.at(row));
 }
 
 int ExchangeTableModel::rowOf(qsizetype index) const
 {
     if (index < 0 || index >= m_shown)
         return -1;
-    if (m_filter.isEmpty())
+    if (m_applied.filter().isEmpty())
         return int(index);
     const auto it = std::lower_bound(m_matches.cbegin(), m_matches.cend(), qint32(index));
     return it != m_matches.cend() && *it == index ? int(it - m_matches.cbegin()) : -1;
@@ -232,43 +264,155 @@ QVariant ExchangeTableModel::headerData(int section, Qt::Orientation orientation
     return {};
 }
 
-bool ExchangeTableModel::matches(const session::ExchangeRowView &row) const
-{
-    if (m_filter.kind && row.record.kind != *m_filter.kind)
-        return false;
-    if (m_filter.blockedOnly && row.record.verdict.state != VerdictState::Blocked)
-        return false;
-    if (!m_filter.origin.isEmpty() && row.origin != m_filter.origin)
-        return false;
-    if (m_needle.isEmpty())
-        return true;
-    if (containsFolded(row.url, m_needle) || containsFolded(row.method, m_needle) ||
-        containsFolded(row.origin, m_needle))
-        return true;
-    const quint8 error = row.record.verdict.error;
-    return error &&
-           containsFolded(cors::corsErrorName(cors::CorsError(error)).toLatin1(), m_needle);
-}
-
-QList<qint32> ExchangeTableModel::matchingIn(qsizetype first, qsizetype end) const
+QList<qint32> ExchangeTableModel::matchingIn(const ExchangeMatcher &matcher, qsizetype first,
+                                             qsizetype end) const
 {
     QList<qint32> out;
     m_session->scanRows(first, end - first, [&](const session::ExchangeRowView &row) {
-        if (matches(row))
+        if (matcher(row))
             out.append(qint32(row.index));
     });
     return out;
+}
+
+void ExchangeTableModel::applyFilter(const ExchangeMatcher &matcher, QList<qint32> matches)
+{
+    beginResetModel();
+    m_applied = matcher;
+    m_matches = std::move(matches);
+    endResetModel();
 }
 
 void ExchangeTableModel::setFilter(const ExchangeFilter &filter)
 {
     if (filter == m_filter)
         return;
-    beginResetModel();
     m_filter = filter;
-    m_needle = filter.text.toUtf8().toLower();
-    m_matches = filter.isEmpty() ? QList<qint32>() : matchingIn(0, m_shown);
-    endResetModel();
+    const bool wasBusy = isFiltering();
+    cancelScan();
+    // Back to what the rows already follow (typing then deleting): nothing to scan.
+    const bool alreadyShown = filter == m_applied.filter();
+    if (alreadyShown || filter.isEmpty() || m_shown <= m_asyncThreshold) {
+        if (!alreadyShown) {
+            const ExchangeMatcher matcher(filter);
+            applyFilter(matcher,
+                        filter.isEmpty() ? QList<qint32>() : matchingIn(matcher, 0, m_shown));
+        }
+        if (wasBusy)
+            Q_EMIT filteringChanged(false);
+        Q_EMIT filterApplied();
+        return;
+    }
+    m_scan.emplace();
+    m_scan->matcher = ExchangeMatcher(filter);
+    m_scan->generation = ++*m_generation;
+    startScan(0);
+    if (!wasBusy)
+        Q_EMIT filteringChanged(true);
+}
+
+void ExchangeTableModel::startScan(qsizetype from)
+{
+    const qsizetype end = m_shown;
+    // The task copies what it reads: the model may move on (or go) while it runs.
+    m_pool.start([this, session = m_session, matcher = m_scan->matcher, from, end,
+                  chunk = m_chunkRows, generation = m_scan->generation, current = m_generation] {
+        auto stale = [&] { return current->load(std::memory_order_relaxed) != generation; };
+        QList<qint32> found;
+        // Chunks keep the session's read lock short: a writer waiting for it blocks the GUI's
+        // reads too.
+        for (qsizetype first = from; first < end && !stale(); first += chunk) {
+            session->scanRows(first, std::min(chunk, end - first),
+                              [&](const session::ExchangeRowView &row) {
+                                  if (!stale() && matcher(row))
+                                      found.append(qint32(row.index));
+                              });
+        }
+        if (stale())
+            return;
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, end, found = std::move(found)] {
+                onScanned(generation, end, found);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void ExchangeTableModel::onScanned(quint64 generation, qsizetype end, const QList<qint32> &found)
+{
+    if (!m_scan || m_scan->generation != generation)
+        return; // cancelled after the worker's last check
+    if (m_scan->found.isEmpty())
+        m_scan->found = found; // shared, not copied: millions of matches at once
+    else
+        m_scan->found += found;
+    m_scan->scanned = end;
+    if (m_scan->dirtyRows > m_asyncThreshold || m_scan->dirty.size() > kMaxDirtyRanges) {
+        // Judged again wholesale meanwhile (a profile switch): reading it all again is simpler.
+        restartScan();
+        return;
+    }
+    if (m_shown - end > m_asyncThreshold) {
+        startScan(end); // many rows arrived meanwhile: the worker takes them too
+        return;
+    }
+    finishScan();
+}
+
+void ExchangeTableModel::finishScan()
+{
+    Scan scan = std::move(*m_scan);
+    m_scan.reset();
+    QList<qint32> matches = rescanned(scan);
+    // The few rows appended since the worker's end.
+    matches += matchingIn(scan.matcher, scan.scanned, m_shown);
+    applyFilter(scan.matcher, std::move(matches));
+    Q_EMIT filteringChanged(false);
+    Q_EMIT filterApplied();
+}
+
+QList<qint32> ExchangeTableModel::rescanned(Scan &scan) const
+{
+    if (scan.dirty.isEmpty())
+        return std::move(scan.found);
+    // Rows judged again while the worker ran may have been read before: read them again, in one
+    // pass over the matches (splicing range by range would move millions of them each time).
+    std::sort(scan.dirty.begin(), scan.dirty.end());
+    QList<qint32> out;
+    out.reserve(scan.found.size());
+    auto kept = scan.found.cbegin();
+    qsizetype done = 0; // rows read again so far: [.., done)
+    for (auto [first, end] : scan.dirty) {
+        first = std::max(first, done);
+        end = std::min(end, scan.scanned);
+        if (first >= end)
+            continue;
+        const auto lo = std::lower_bound(kept, scan.found.cend(), qint32(first));
+        std::copy(kept, lo, std::back_inserter(out));
+        out += matchingIn(scan.matcher, first, end);
+        kept = std::lower_bound(lo, scan.found.cend(), qint32(end));
+        done = end;
+    }
+    std::copy(kept, scan.found.cend(), std::back_inserter(out));
+    return out;
+}
+
+void ExchangeTableModel::restartScan()
+{
+    ExchangeMatcher matcher = std::move(m_scan->matcher);
+    m_scan.emplace();
+    m_scan->matcher = std::move(matcher);
+    m_scan->generation = ++*m_generation;
+    startScan(0);
+}
+
+void ExchangeTableModel::cancelScan()
+{
+    if (!m_scan)
+        return;
+    ++*m_generation; // the worker stops at its next row
+    m_scan.reset();
 }
 
 void ExchangeTableModel::onAdded(qsizetype first, qsizetype count)
@@ -276,13 +420,13 @@ void ExchangeTableModel::onAdded(qsizetype first, qsizetype count)
     const qsizetype end = std::min(first + count, m_session->count());
     if (end <= m_shown)
         return;
-    if (m_filter.isEmpty()) {
+    if (m_applied.filter().isEmpty()) {
         beginInsertRows({}, int(m_shown), int(end - 1));
         m_shown = end;
         endInsertRows();
         return;
     }
-    const QList<qint32> added = matchingIn(m_shown, end);
+    const QList<qint32> added = matchingIn(m_applied, m_shown, end);
     m_shown = end;
     if (added.isEmpty())
         return;
@@ -298,7 +442,11 @@ void ExchangeTableModel::onChanged(qsizetype first, qsizetype last)
         return;
     for (qsizetype b = first / kBlockRows; b <= (end - 1) / kBlockRows; ++b)
         m_blocks.remove(b);
-    if (m_filter.isEmpty()) {
+    if (m_scan) { // the worker may have read these rows before: read them again at its end
+        m_scan->dirty.append({first, end});
+        m_scan->dirtyRows += end - first;
+    }
+    if (m_applied.filter().isEmpty()) {
         Q_EMIT dataChanged(index(int(first), 0), index(int(end - 1), ColumnCount - 1));
         return;
     }
@@ -307,7 +455,7 @@ void ExchangeTableModel::onChanged(qsizetype first, qsizetype last)
     const auto hi = std::lower_bound(lo, m_matches.cend(), qint32(end));
     const int from = int(lo - m_matches.cbegin());
     const int oldCount = int(hi - lo);
-    const QList<qint32> now = matchingIn(first, end);
+    const QList<qint32> now = matchingIn(m_applied, first, end);
     if (std::equal(lo, hi, now.cbegin(), now.cend())) {
         if (oldCount > 0)
             Q_EMIT dataChanged(index(from, 0), index(from + oldCount - 1, ColumnCount - 1));
@@ -328,11 +476,44 @@ void ExchangeTableModel::onChanged(qsizetype first, qsizetype last)
 
 void ExchangeTableModel::onCleared()
 {
+    const bool wasBusy = isFiltering();
+    cancelScan(); // nothing left to scan: the filter asked for applies to the empty list
     beginResetModel();
+    m_applied = ExchangeMatcher(m_filter);
     m_shown = 0;
     m_matches.clear();
     m_blocks.clear();
     endResetModel();
+    if (wasBusy) {
+        Q_EMIT filteringChanged(false);
+        Q_EMIT filterApplied();
+    }
+}
+
+void ExchangeTableModel::onDropped(qsizetype count)
+{
+    const qsizetype n = std::min(count, m_shown);
+    if (n <= 0)
+        return;
+    m_blocks.clear(); // keyed by index: every block moved
+    if (m_applied.filter().isEmpty()) {
+        beginRemoveRows({}, 0, int(n - 1));
+        m_shown -= n;
+        endRemoveRows();
+    } else {
+        const qsizetype gone =
+            std::lower_bound(m_matches.cbegin(), m_matches.cend(), qint32(n)) - m_matches.cbegin();
+        if (gone > 0)
+            beginRemoveRows({}, 0, int(gone - 1));
+        m_matches.remove(0, gone);
+        for (qint32 &index : m_matches)
+            index -= qint32(n); // the same exchanges, at their new index
+        m_shown -= n;
+        if (gone > 0)
+            endRemoveRows();
+    }
+    if (m_scan)
+        restartScan(); // its indices went stale: start again over what is left
 }
 
 } // namespace corslab::ui

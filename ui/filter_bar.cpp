@@ -20,6 +20,13 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_text->setPlaceholderText(tr("Filter: URL, method, origin, error… (Ctrl+F)"));
     m_text->setClearButtonEnabled(true);
     layout->addWidget(m_text, 3);
+    m_busy = new QLabel(tr("Filtering…"), this);
+    m_busy->setObjectName(QStringLiteral("filterBusy"));
+    QSizePolicy keepPlace = m_busy->sizePolicy();
+    keepPlace.setRetainSizeWhenHidden(true); // the fields do not jump when it shows
+    m_busy->setSizePolicy(keepPlace);
+    m_busy->hide();
+    layout->addWidget(m_busy);
     m_blockedOnly = new QCheckBox(tr("Blocked only"), this);
     m_blockedOnly->setObjectName(QStringLiteral("blockedOnly"));
     layout->addWidget(m_blockedOnly);
@@ -85,6 +92,16 @@ void FilterBar::focusText()
 {
     m_text->setFocus(Qt::ShortcutFocusReason);
     m_text->selectAll();
+}
+
+void FilterBar::setBusy(bool busy)
+{
+    m_busy->setVisible(busy);
+}
+
+bool FilterBar::isBusy() const
+{
+    return !m_busy->isHidden();
 }
 
 void FilterBar::emitFilter()

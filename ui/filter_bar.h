@@ -6,6 +6,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QLineEdit;
 class QTimer;
 
@@ -28,6 +29,9 @@ public:
     /// Puts the keyboard focus in the text field with its text selected (Find, Ctrl+F).
     void focusText();
     QLineEdit *textField() const { return m_text; }
+    /// Shows "Filtering…" while the list's filter scan runs (a large session).
+    void setBusy(bool busy);
+    bool isBusy() const;
 
 Q_SIGNALS:
     void filterChanged(const corslab::ui::ExchangeFilter &filter);
@@ -39,6 +43,7 @@ private:
     QCheckBox *m_blockedOnly = nullptr;
     QComboBox *m_origin = nullptr;
     QComboBox *m_kind = nullptr;
+    QLabel *m_busy = nullptr;
     QTimer *m_debounce = nullptr;
 };
 

@@ -192,8 +192,10 @@ void MainWindow::buildCentral()
     m_central->addWidget(m_regions);
     setCentralWidget(m_central);
 
-    connect(m_filter, &FilterBar::filterChanged, this, [this](const ExchangeFilter &f) {
-        m_model->setFilter(f);
+    connect(m_filter, &FilterBar::filterChanged, m_model, &ExchangeTableModel::setFilter);
+    connect(m_model, &ExchangeTableModel::filteringChanged, m_filter, &FilterBar::setBusy);
+    // At once for a small session, when the worker's scan ends for a large one.
+    connect(m_model, &ExchangeTableModel::filterApplied, this, [this] {
         const int row = m_shown >= 0 ? m_model->rowOf(m_shown) : -1;
         if (row >= 0)
             m_table->scrollTo(m_model->index(row, 0), QAbstractItemView::PositionAtCenter);

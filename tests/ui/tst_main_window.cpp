@@ -140,6 +140,20 @@ private Q_SLOTS:
         QTRY_VERIFY(m_window->filterBar()->textField()->hasFocus());
         QTest::keyClicks(m_window->filterBar()->textField(), QStringLiteral("127.0.0.1"));
         QTRY_COMPARE(m_window->exchangeModel()->rowCount(), 1);
+
+        // A large session's filter runs on a worker: the bar says so until the rows are in.
+        ui::ExchangeTableModel *model = m_window->exchangeModel();
+        model->setAsyncThreshold(0);
+        QList<bool> busy; // the bar's state each time the model's changes
+        const QMetaObject::Connection watch =
+            connect(model, &ui::ExchangeTableModel::filteringChanged, this,
+                    [&] { busy.append(m_window->filterBar()->isBusy()); });
+        blockedOnly->setChecked(true);
+        QTRY_COMPARE(busy, QList<bool>({true, false}));
+        disconnect(watch);
+        QCOMPARE(model->rowCount(), 1);
+        QCOMPARE(model->data(model->index(0, 0), ui::ExchangeTableModel::VerdictStateRole).toInt(),
+                 int(session::VerdictState::Blocked));
     }
 
     void policyToggleChangesTheNextResponse()
