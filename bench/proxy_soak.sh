@@ -5,7 +5,8 @@
 #
 # Usage: bench/proxy_soak.sh [--duration S] [--connections C] [--body-kb K] [--corslab PATH]...
 #                            [--record] [--kill-at S] [--stop-at N] [--rss-limit-mb M]
-#                            [--corslab-args "..."] [--stop-timeout S] [--rounds R] [--keep]
+#                            [--record-format F] [--corslab-args "..."] [--stop-timeout S]
+#                            [--rounds R] [--keep]
 #
 #   --duration S        seconds of load (60); the run ends earlier at --kill-at, --stop-at or
 #                       the memory guard
@@ -16,6 +17,9 @@
 #   --record            record the session: --record WORK/session-LABEL.corslab, or
 #                       session-LABEL.json for a build whose `proxy --help` does not mention
 #                       ".corslab" (today's build writes the JSON session file)
+#   --record-format F   auto (the above), json or corslab: the recording's kind for every build
+#                       (a store build given a .json path keeps its store next to it,
+#                       session-LABEL.corslab, and writes the JSON file from it at exit)
 #   --kill-at S         SIGKILL the proxy after S seconds of load (implies --record), then count
 #                       the exchanges lost: URLs the origin served (its access log) missing from
 #                       the recording (`corslab-cli session info --urls STORE`, or the JSON file)
@@ -37,9 +41,13 @@
 # absolute-form GETs through the proxy, each with a URL of its own (/file?n=<thread>-<counter>,
 # bench/proxy/soak.lua). Every 5 s: the proxy's VmRSS and VmHWM (/proc/PID/status), the
 # requests the origin has served (lines of its access log: exact, for any build) and the disk
-# written (/proc/PID/io write_bytes); after the run, the same series with wrk's completed-request
+# written (/proc/PID/io write_bytes: the store or recording included, wherever it is) and, for a
+# build that keeps a session store (its --record directory, or a temporary one under
+# ~/.cache/corslab-cli without --record), the store's size (du -sb of the directory holding the
+# seg-N.* files the proxy has open); after the run, the same series with wrk's completed-request
 # rate x time as a second estimate of the exchanges captured. Then SIGINT and the time until the
-# proxy exits, the size of the recording (du -sb) and the exchanges it says it wrote. Missing
+# proxy exits, the size of the recording (du -sb) and the exchanges it says it wrote, the lines
+# the proxy printed at exit, and whether a temporary store was left behind (removed). Missing
 # packages are installed with apt-get. Exits 1 if a proxy fails to start, exits on its own, or
 # wrk's socket errors outnumber its requests; 2 on a usage error.
 set -euo pipefail
@@ -61,6 +69,7 @@ rss_limit_mb=8000
 corslab_args=""
 stop_timeout=300
 rounds=1
+record_format=auto
 keep=""
 sample_s=5
 
@@ -75,6 +84,7 @@ while [ $# -gt 0 ]; do
     --body-kb) body_kb=${2:?--body-kb needs KiB}; shift 2 ;;
     --corslab) corslabs+=("${2:?--corslab needs a path}"); shift 2 ;;
     --record) record=1; shift ;;
+    --record-format) record_format=${2:?--record-format needs auto, json or corslab}; shift 2 ;;
     --kill-at) kill_at=${2:?--kill-at needs seconds}; shift 2 ;;
     --stop-at) stop_at=${2:?--stop-at needs a number of exchanges}; shift 2 ;;
     --rss-limit-mb) rss_limit_mb=${2:?--rss-limit-mb needs MiB}; shift 2 ;;
@@ -92,6 +102,7 @@ if [ "$duration" -lt 1 ] || [ "$connections" -lt 1 ] || [ "$body_kb" -lt 1 ] || 
   [ "$rounds" -lt 1 ]; then
   bench_die "--duration, --connections, --body-kb, --rss-limit-mb and --rounds must be at least 1" 2
 fi
+case "$record_format" in auto|json|corslab) ;; *) bench_die "--record-format: auto, json or corslab" 2 ;; esac
 [ -z "$kill_at" ] || [ -z "$stop_at" ] || bench_die "--kill-at and --stop-at exclude each other" 2
 if [ -n "$kill_at" ]; then
   if [ "$kill_at" -lt 1 ] || [ "$kill_at" -gt "$duration" ]; then
@@ -146,6 +157,15 @@ kib_of() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null |
 written_of() { awk '$1 == "write_bytes:" { print $2 }' "/proc/$1/io" 2>/dev/null || true; }
 mib() { awk -v x="${1:-0}" -v d="${2:-1048576}" 'BEGIN { printf "%.0f", x / d }'; } # bytes (or KiB with 1024) -> MiB
 secs() { awk -v x="$1" 'BEGIN { printf "%.1f", x / 1000 }'; } # ms -> s
+store_of() { # pid: the directory of the session store the proxy writes (its open seg-N.* files)
+  local f
+  for f in /proc/"$1"/fd/*; do
+    f=$(readlink "$f" 2>/dev/null) || continue
+    [[ "$f" =~ /seg-[0-9]+\.[a-z]+$ ]] && { dirname "$f"; return 0; }
+  done
+  return 0
+}
+bytes_of() { if [ -n "$1" ] && [ -d "$1" ]; then du -sb "$1" 2>/dev/null | cut -f1; else echo 0; fi; }
 served_of() { wc -l <"$1/access.log" 2>/dev/null || echo 0; }  # requests the origin answered
 strip_origin() { sed -E 's|^[A-Za-z]+://[^/]*||'; } # absolute URL -> /path?query
 
@@ -184,7 +204,10 @@ start_origin() { # dir: a fresh nginx for one run, its access log in dir; sets n
 }
 
 # The recording's file or directory for a build: .corslab when its proxy --help mentions it.
-record_ext() { if "$1" proxy --help 2>&1 | grep -v '^Usage:' | grep -q '\.corslab'; then echo corslab; else echo json; fi; }
+record_ext() {
+  [ "$record_format" = auto ] || { echo "$record_format"; return 0; }
+  if "$1" proxy --help 2>&1 | grep -v '^Usage:' | grep -q '\.corslab'; then echo corslab; else echo json; fi
+}
 has_session_command() { "$1" session --help >/dev/null 2>&1; }
 
 start_proxy() { # binary dir record-path: starts the proxy on a free port; sets proxy_pid, proxy_port
@@ -228,6 +251,10 @@ check_relay() { # dir: one GET through the proxy answers the origin's status, CO
 # URLs (/path?query, one per line, sorted, unique) the recording holds.
 recorded_urls() { # binary record-path ext out: 0, or 1 with a reason on stdout when it cannot tell
   local bin=$1 rec=$2 ext=$3 out=$4
+  if [ "$ext" = json ] && [ ! -s "$rec" ] && [ -d "${rec%.json}.corslab" ]; then
+    rec=${rec%.json}.corslab # a store build keeps its store there until the JSON file is written
+    ext=corslab
+  fi
   if [ "$ext" = corslab ]; then
     if ! has_session_command "$bin"; then
       echo "skipped: $bin has no 'session' command to read $rec"
@@ -272,7 +299,7 @@ build_label() { # index binary -> "index-name": the binary's directory (its pare
 
 run_one() { # index binary round
   local i=$1 bin=$2 round=$3 base label dir rec="" ext="" t0 el next_sample=0 reason="" rss hwm wb served
-  local rows=() kill_ms="" kill_rate=0 wrk_out r n us p99 e rps stop_ms rc recorded="" rec_bytes="" t_int
+  local rows=() kill_ms="" kill_rate=0 store="" sb wrk_out r n us p99 e rps stop_ms rc recorded="" rec_bytes="" t_int
   local hard_kib=$(( rss_limit_mb * 1024 * 11 / 10 ))
   base=$(build_label "$i" "$bin")
   label=$base
@@ -303,7 +330,9 @@ run_one() { # index binary round
   sample() { # elapsed-ms: one row of the series
     rss=$(kib_of "$proxy_pid" VmRSS); hwm=$(kib_of "$proxy_pid" VmHWM); wb=$(written_of "$proxy_pid")
     served=$(served_of "$dir/origin")
-    rows+=("$1 ${rss:-0} ${hwm:-0} $served ${wb:-0}")
+    [ -n "$store" ] || store=$(store_of "$proxy_pid")
+    sb=$(bytes_of "$store")
+    rows+=("$1 ${rss:-0} ${hwm:-0} $served ${wb:-0} $sb")
   }
   while :; do
     el=$(( $(now_ms) - t0 ))
@@ -359,17 +388,20 @@ run_one() { # index binary round
 
   # --- the memory series ---
   echo "   load: $reason; wrk: $n requests in $(secs $((us / 1000))) s = $rps req/s, p99 ${res[$label,p99]} ms, $e errors"
-  printf '   %7s %10s %10s %12s %12s %10s\n' 't (s)' 'VmRSS MiB' 'VmHWM MiB' 'served' 'est. wrk' 'written MiB'
-  local row t x_rss x_hwm x_served x_wb
+  printf '   %7s %10s %10s %12s %12s %11s %10s\n' 't (s)' 'VmRSS MiB' 'VmHWM MiB' 'served' 'est. wrk' 'written MiB' 'store MiB'
+  local row t x_rss x_hwm x_served x_wb x_sb
   for row in "${rows[@]}"; do
-    read -r t x_rss x_hwm x_served x_wb <<<"$row"
-    printf '   %7s %10s %10s %12s %12s %10s\n' "$(secs "$t")" "$(mib "$x_rss" 1024)" "$(mib "$x_hwm" 1024)" \
-      "$x_served" "$(awk -v r="$rps" -v t="$t" 'BEGIN { printf "%.0f", r * t / 1000 }')" "$(mib "$x_wb")"
+    read -r t x_rss x_hwm x_served x_wb x_sb <<<"$row"
+    printf '   %7s %10s %10s %12s %12s %11s %10s\n' "$(secs "$t")" "$(mib "$x_rss" 1024)" "$(mib "$x_hwm" 1024)" \
+      "$x_served" "$(awk -v r="$rps" -v t="$t" 'BEGIN { printf "%.0f", r * t / 1000 }')" "$(mib "$x_wb")" \
+      "$([ -n "$store" ] && mib "$x_sb" || echo -)"
   done
+  [ -z "$store" ] || echo "   (store: $store)"
   echo "   (served: requests the origin had answered, its access log, i.e. exchanges through the proxy;"
   echo "    est. wrk: wrk's completed-request rate x t, an estimate of the exchanges captured)"
   res[$label,rss]=$(mib "${x_rss:-0}" 1024); res[$label,hwm]=$(mib "${x_hwm:-0}" 1024)
   res[$label,served]=${x_served:-0}; res[$label,written]=$(mib "${x_wb:-0}")
+  res[$label,store]="-"; [ -z "$store" ] || res[$label,store]=$(mib "${x_sb:-0}")
 
   # --- stop: SIGINT and the time until the proxy exits ---
   if [ -z "$kill_ms" ] && kill -0 "$proxy_pid" 2>/dev/null; then
@@ -404,6 +436,14 @@ run_one() { # index binary round
   if grep -q . "$dir/stderr"; then
     echo "   proxy stderr: $(sort "$dir/stderr" | uniq -c | head -3 | tr -s ' \n' '  ')"
   fi
+  # What the proxy printed after the banner (with --quiet: only what it says at exit).
+  sed -n '/^Press Ctrl+C to stop/,$p' "$dir/stdout" | sed '1d' | head -5 | sed 's/^/   proxy said: /'
+  # A temporary store (no --record) is the proxy's to delete at exit; a killed one leaves it.
+  if [ -n "$store" ] && [ -e "$store" ] && { [ -z "$rec" ] || [ "$store" != "$rec" ] && [ "$store" != "${rec%.json}.corslab" ]; }; then
+    echo "   temporary store left behind: $store ($(mib "$(bytes_of "$store")") MiB), removed"
+    rm -rf "$store"
+    case "$(dirname "$store")" in */proxy-??????) rmdir "$(dirname "$store")" 2>/dev/null || true ;; esac
+  fi
   sleep 0.3 # nginx logs a request once answered: the last ones in flight
   res[$label,served]=$(served_of "$dir/origin")
 
@@ -411,7 +451,7 @@ run_one() { # index binary round
   res[$label,recorded]=${recorded:--}
   res[$label,disk]="-"
   if [ -n "$rec" ]; then
-    rec_bytes=$(du -scb "$rec" "$rec".* 2>/dev/null | awk 'END { print $1 }' || true)
+    rec_bytes=$(du -scb "$rec" "$rec".* "${rec%.json}.corslab" 2>/dev/null | awk 'END { print $1 }' || true)
     res[$label,disk]=$(mib "${rec_bytes:-0}")
     echo "   recording: $rec ($ext): $(mib "${rec_bytes:-0}") MiB on disk (du -sb, with any temporary file left)${recorded:+; the proxy says $recorded exchanges written}; origin served ${res[$label,served]}"
     if [ -n "$recorded" ] && [ "$recorded" -lt "${res[$label,served]}" ]; then
@@ -448,7 +488,7 @@ run_one() { # index binary round
   stop_pid "$nginx_pid"
   nginx_pid=""
   # Recordings weigh gigabytes: gone as soon as measured, unless --keep.
-  [ -n "$keep" ] || [ -z "$rec" ] || rm -rf "$rec" "$rec".*
+  [ -n "$keep" ] || [ -z "$rec" ] || rm -rf "$rec" "$rec".* "${rec%.json}.corslab"
   res[$label,end]=$reason
   echo
 }
@@ -456,7 +496,7 @@ run_one() { # index binary round
 cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
 echo "Machine: $(nproc) CPUs, $cpu; load average $(cut -d' ' -f1-3 /proc/loadavg); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2); nginx $(nginx -v 2>&1 | sed 's/.*nginx\///')"
 echo "Load: wrk 1 thread, $connections connections, up to $duration s; GET /file?n=<thread>-<counter> (unique URLs), $body_kb KiB JSON-like body"
-echo "Options: ${record:+--record }${kill_at:+--kill-at $kill_at }${stop_at:+--stop-at $stop_at }--rss-limit-mb $rss_limit_mb${corslab_args:+ --corslab-args \"$corslab_args\"}"
+echo "Options: ${record:+--record }${record:+--record-format $record_format }${kill_at:+--kill-at $kill_at }${stop_at:+--stop-at $stop_at }--rss-limit-mb $rss_limit_mb${corslab_args:+ --corslab-args \"$corslab_args\"}"
 echo
 for round in $(seq "$rounds"); do
   if [ $((round % 2)) -eq 1 ]; then order=$(seq ${#corslabs[@]}); else order=$(seq ${#corslabs[@]} -1 1); fi
@@ -465,27 +505,27 @@ for round in $(seq "$rounds"); do
   done
 done
 
-echo "Summary (MiB; served = the origin's access log; written = /proc/PID/io write_bytes; disk = du -sb of the recording)"
-printf '%-14s %-26s %7s %9s %8s %9s %9s %10s %9s %9s %10s %8s %7s %8s\n' label end 'load s' 'req/s' \
-  'p99 ms' 'VmRSS' 'VmHWM' 'served' 'written' 'disk' 'recorded' 'stop s' 'lost' 'lost s'
+echo "Summary (MiB; served = the origin's access log; written = /proc/PID/io write_bytes; store = du -sb of the session store at the end of the load; disk = du -sb of the recording)"
+printf '%-14s %-26s %7s %9s %8s %9s %9s %10s %9s %9s %9s %10s %8s %7s %8s\n' label end 'load s' 'req/s' \
+  'p99 ms' 'VmRSS' 'VmHWM' 'served' 'written' 'store' 'disk' 'recorded' 'stop s' 'lost' 'lost s'
 for l in "${labels[@]}"; do
-  printf '%-14s %-26s %7s %9s %8s %9s %9s %10s %9s %9s %10s %8s %7s %8s\n' "$l" "${res[$l,end]:0:26}" \
+  printf '%-14s %-26s %7s %9s %8s %9s %9s %10s %9s %9s %9s %10s %8s %7s %8s\n' "$l" "${res[$l,end]:0:26}" \
     "${res[$l,load_s]}" "${res[$l,rps]}" "${res[$l,p99]}" "${res[$l,rss]}" "${res[$l,hwm]}" \
-    "${res[$l,served]}" "${res[$l,written]}" "${res[$l,disk]}" "${res[$l,recorded]}" \
+    "${res[$l,served]}" "${res[$l,written]}" "${res[$l,store]}" "${res[$l,disk]}" "${res[$l,recorded]}" \
     "${res[$l,stop]}" "${res[$l,lost]}" "${res[$l,lost_s]}"
 done
 if [ "$rounds" -gt 1 ]; then
   median() { { grep -E '^[0-9.]+$' || true; } | sort -g | awk '{ a[NR] = $1 } END { print NR ? a[int((NR + 1) / 2)] : "-" }'; }
   echo "Median over $rounds rounds:"
-  printf '%-14s %9s %8s %9s %9s %10s %9s %9s %8s %7s %8s\n' build 'req/s' 'p99 ms' 'VmRSS' 'VmHWM' \
-    'served' 'written' 'disk' 'stop s' 'lost' 'lost s'
+  printf '%-14s %9s %8s %9s %9s %10s %9s %9s %9s %8s %7s %8s\n' build 'req/s' 'p99 ms' 'VmRSS' 'VmHWM' \
+    'served' 'written' 'store' 'disk' 'stop s' 'lost' 'lost s'
   for i in $(seq ${#corslabs[@]}); do
     b=$(build_label "$i" "${corslabs[$((i - 1))]}")
     line=("$b")
-    for f in rps p99 rss hwm served written disk stop lost lost_s; do
+    for f in rps p99 rss hwm served written store disk stop lost lost_s; do
       line+=("$(for r in $(seq "$rounds"); do echo "${res[$b/r$r,$f]}"; done | median)")
     done
-    printf '%-14s %9s %8s %9s %9s %10s %9s %9s %8s %7s %8s\n' "${line[@]}"
+    printf '%-14s %9s %8s %9s %9s %10s %9s %9s %9s %8s %7s %8s\n' "${line[@]}"
   done
 fi
 for i in $(seq ${#corslabs[@]}); do echo "  $(build_label "$i" "${corslabs[$((i - 1))]}") = ${corslabs[$((i - 1))]}"; done

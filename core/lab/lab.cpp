@@ -15,6 +15,7 @@
 #include "workspace/workspace_file.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QThread>
@@ -26,6 +27,8 @@ namespace corslab::lab {
 namespace {
 /// How often the playground's own exchanges are handed to the session (one batch, one judge).
 constexpr int kPlaygroundBatchMs = 20;
+// The session store's figures (status bar) and retention by age are checked this often.
+constexpr int kStoreTickMs = 1000;
 } // namespace
 
 /// Appends captures on the session thread, so judging never runs on the GUI thread nor slows
@@ -88,9 +91,7 @@ Lab::Lab(Options options, QObject *parent)
 
 Lab::~Lab()
 {
-    // A clean exit: the recovery journal is no longer needed.
-    if (m_autosave)
-        m_autosave->finish();
+    m_storeTicker.stop();
     for (QThread *worker : std::as_const(m_workers))
         worker->wait(); // a file job still refers to the session
     m_launcher->stop();
@@ -101,6 +102,9 @@ Lab::~Lab()
         m_feeder, [] {}, Qt::BlockingQueuedConnection);
     m_sessionThread->quit();
     m_sessionThread->wait();
+    // A clean exit: the session kept for a crash is no longer needed (Save session keeps it).
+    if (auto *store = dynamic_cast<session::SessionStore *>(m_session->log()))
+        store->removeFiles();
 }
 
 void Lab::start()
@@ -113,15 +117,9 @@ void Lab::start()
         m_playgroundError = error;
         qCWarning(lcLab) << "playground:" << error;
     }
-    if (m_options.autosave) {
-        // Started after the user answered about a journal left by a crash (hasRecovery()):
-        // the first save replaces it.
-        m_autosave =
-            std::make_unique<session::SessionAutosave>(m_session.get(), recoveryDirectory());
-        m_autosave->setSettingsSource([this] { return writeOptions(); });
-        if (!hasRecovery())
-            m_autosave->start();
-    }
+    // Started after the user answered about what a crash left (hasRecovery()).
+    if (m_options.autosave && !hasRecovery())
+        startStore();
     if (m_options.startProxy && !startProxy(m_options.proxy, &error)) {
         // The preferred port taken (another CORS Lab, another proxy): any free port does, the
         // status bar shows which.
@@ -330,6 +328,83 @@ QString Lab::recoveryDirectory() const
                                                  : m_options.recoveryDirectory;
 }
 
+QString Lab::storePath() const
+{
+    return QDir(recoveryDirectory()).filePath(QStringLiteral("session.corslab"));
+}
+
+QString Lab::storeDirectory() const
+{
+    return m_storeStarted ? storePath() : QString();
+}
+
+// The session lives on disk from now on: bodies in the store's files, every change synced
+// within a second. Runs on the session thread, between batches.
+void Lab::startStore()
+{
+    m_storeStarted = true;
+    session::StoreOptions options;
+    options.createdBy = QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
+    options.retention = m_options.retention;
+    const session::ExtensionValues extensions = writeOptions().extensions;
+    QMetaObject::invokeMethod(
+        m_feeder,
+        [this, options, extensions, path = storePath()] {
+            QString error;
+            if (session::SessionStore::isStore(path) &&
+                !session::SessionStore::remove(path, &error)) {
+                qCWarning(lcLab) << "session store:" << error;
+            }
+            if (!session::SessionStore::create(path, options, m_session.get(), &error)) {
+                qCWarning(lcLab) << "session store:" << error;
+                QMetaObject::invokeMethod(this, [this, error] { Q_EMIT storeWarning(error); });
+                return;
+            }
+            auto *store = static_cast<session::SessionStore *>(m_session->log());
+            store->setExtensions(extensions);
+            connect(store, &session::SessionStore::warning, this, &Lab::storeWarning);
+        },
+        Qt::QueuedConnection);
+    connect(&m_storeTicker, &QTimer::timeout, this, &Lab::tickStore, Qt::UniqueConnection);
+    m_storeTicker.start(kStoreTickMs);
+}
+
+// Every second: the figures for the status bar, the policy and rules to save with the session,
+// and retention by age (which drops exchanges even when nothing new arrives).
+void Lab::tickStore()
+{
+    const session::ExtensionValues extensions = writeOptions().extensions;
+    QMetaObject::invokeMethod(
+        m_feeder,
+        [this, extensions] {
+            auto *store = dynamic_cast<session::SessionStore *>(m_session->log());
+            if (!store)
+                return;
+            store->setExtensions(extensions);
+            m_session->applyRetention();
+            const session::StoreStats stats = store->stats();
+            QMetaObject::invokeMethod(this, [this, stats] {
+                m_storeStats = stats;
+                Q_EMIT storeStatsChanged();
+            });
+        },
+        Qt::QueuedConnection);
+}
+
+void Lab::setRetention(const session::StoreRetention &retention)
+{
+    m_options.retention = retention;
+    QMetaObject::invokeMethod(
+        m_feeder,
+        [this, retention] {
+            if (auto *store = dynamic_cast<session::SessionStore *>(m_session->log())) {
+                store->setRetention(retention);
+                m_session->applyRetention();
+            }
+        },
+        Qt::QueuedConnection);
+}
+
 session::WriteOptions Lab::writeOptions() const
 {
     return workspace::writeOptions(
@@ -337,34 +412,76 @@ session::WriteOptions Lab::writeOptions() const
         workspace::Workspace{m_playground->policy(), *m_overrides->current()});
 }
 
+// A store left open, or the JSON journal of a build from before the store.
 bool Lab::hasRecovery() const
 {
-    return session::SessionAutosave::hasRecovery(recoveryDirectory());
+    return session::SessionStore::wasLeftOpen(storePath()) ||
+           session::SessionAutosave::hasRecovery(recoveryDirectory());
 }
 
 quint64 Lab::recover()
 {
-    // Journaling goes on once the journal is read (the first save then starts a new one).
-    const quint64 job =
-        loadJob(recoveryDirectory(),
-                [](const QString &dir, session::Session *staging, workspace::Workspace *saved,
-                   QString *error) { return workspace::recover(dir, staging, saved, error); });
+    const bool fromStore = session::SessionStore::wasLeftOpen(storePath());
+    const quint64 job = loadJob(
+        fromStore ? storePath() : recoveryDirectory(),
+        [fromStore](const QString &path, session::Session *staging, workspace::Workspace *saved,
+                    QString *error) {
+            if (!fromStore)
+                return workspace::recover(path, staging, saved, error);
+            // Reopened for writing: the session goes on in the same store.
+            session::ExtensionValues values;
+            session::StoreOptions options;
+            options.createdBy =
+                QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
+            if (!session::SessionStore::open(path, session::SessionStore::Mode::ReadWrite,
+                                             options, staging, workspace::extensions(), &values,
+                                             nullptr, error))
+                return false;
+            *saved = workspace::fromValues(values);
+            return true;
+        });
     auto *once = new QObject(this);
-    connect(this, &Lab::fileJobFinished, once, [this, job, once](quint64 done) {
+    connect(this, &Lab::fileJobFinished, once, [this, job, once, fromStore](quint64 done) {
         if (done != job)
             return;
         once->deleteLater();
-        if (m_autosave)
-            m_autosave->start();
+        session::SessionAutosave::discard(recoveryDirectory()); // read, or refused: done with it
+        if (!m_options.autosave)
+            return;
+        if (fromStore && dynamic_cast<session::SessionStore *>(m_session->log()))
+            adoptRecoveredStore();
+        else
+            startStore();
     });
     return job;
+}
+
+// The recovered store became the session's log: watch it like one started here.
+void Lab::adoptRecoveredStore()
+{
+    m_storeStarted = true;
+    QMetaObject::invokeMethod(
+        m_feeder,
+        [this, retention = m_options.retention] {
+            if (auto *store = dynamic_cast<session::SessionStore *>(m_session->log())) {
+                store->setRetention(retention);
+                connect(store, &session::SessionStore::warning, this, &Lab::storeWarning);
+            }
+        },
+        Qt::QueuedConnection);
+    connect(&m_storeTicker, &QTimer::timeout, this, &Lab::tickStore, Qt::UniqueConnection);
+    m_storeTicker.start(kStoreTickMs);
 }
 
 void Lab::discardRecovery()
 {
     session::SessionAutosave::discard(recoveryDirectory());
-    if (m_autosave)
-        m_autosave->start();
+    QString error;
+    if (session::SessionStore::isStore(storePath()) &&
+        !session::SessionStore::remove(storePath(), &error))
+        qCWarning(lcLab) << "session store:" << error;
+    if (m_options.autosave)
+        startStore();
 }
 
 quint64 Lab::openSession(const QString &path)

@@ -9,6 +9,7 @@
 #include "server/playground_server.h"
 #include "session/session.h"
 #include "session/session_autosave.h"
+#include "session/session_store.h"
 #include "session/session_json.h"
 #include "workspace/workspace_file.h"
 
@@ -72,9 +73,11 @@ public:
         QString caDirectory;   ///< empty: CertificateAuthority::defaultDirectory()
         QString browserBinary; ///< empty: BrowserLauncher's default (Chromium)
         QString profile = QStringLiteral("chromium");
-        /// Where the recovery journal is kept (SessionAutosave); empty: the default directory.
+        /// Where the session is kept on disk while the app runs (its store, `session.corslab`,
+        /// is also the crash recovery); empty: the default directory.
         QString recoveryDirectory;
-        bool autosave = true; ///< keep the recovery journal while running
+        bool autosave = true; ///< keep the session on disk (false: in memory, no recovery)
+        session::StoreRetention retention; ///< how much of a long capture the session keeps
     };
 
     explicit Lab(Options options, QObject *parent = nullptr);
@@ -136,12 +139,21 @@ public:
     /// Empties the session, the composer's preflight cache and the playground's log.
     void clear();
 
-    /// Whether the last run left a recovery journal (it crashed or was killed).
+    /// Whether the last run left its session behind (it crashed or was killed).
     bool hasRecovery() const;
-    /// Loads the recovery journal like openSession() (the policy and rules it saved too).
+    /// Reopens the session the last run left like openSession() (the policy and rules it saved
+    /// too), and goes on keeping it.
     quint64 recover();
-    /// Deletes the recovery journal (the user declined it).
+    /// Deletes what the last run left (the user declined it).
     void discardRecovery();
+
+    /// Where the session is kept on disk now (empty: in memory only).
+    QString storeDirectory() const;
+    /// What the session's store holds and costs, as of the last second.
+    session::StoreStats storeStats() const { return m_storeStats; }
+    session::StoreRetention retention() const { return m_options.retention; }
+    /// Keeps at most what \a retention allows, dropping the oldest exchanges now if needed.
+    void setRetention(const session::StoreRetention &retention);
 
     /// Reads the session file at \a path on a worker thread and, when it is valid, replaces the
     /// session with it (its profile, and the playground policy and override rules it saved).
@@ -168,6 +180,10 @@ Q_SIGNALS:
     void fileJobFinished(quint64 job, const QString &path, const QString &error);
     /// A writing \a job has done \a done of \a total steps.
     void fileJobProgress(quint64 job, qsizetype done, qsizetype total);
+    /// storeStats() changed (checked every second).
+    void storeStatsChanged();
+    /// Keeping the session on disk went wrong (a full disk...): \a text says what still works.
+    void storeWarning(const QString &text);
 
 private:
     friend class LabAuditRun;
@@ -195,7 +211,9 @@ private:
     std::shared_ptr<const proxy::CertificateAuthority> m_ca;
     std::unique_ptr<proxy::BrowserLauncher> m_launcher;
     std::unique_ptr<client::BrowserClient> m_client;
-    std::unique_ptr<session::SessionAutosave> m_autosave;
+    session::StoreStats m_storeStats;
+    QTimer m_storeTicker; ///< every second: store figures, retention by age
+    bool m_storeStarted = false;
     QSet<quint64> m_composedIds; ///< fetches started by compose(), not finished yet
     std::optional<audit::AuditReport> m_lastAudit;
     using JobProgress = std::function<bool(qsizetype done, qsizetype total)>;
@@ -204,6 +222,11 @@ private:
                                         workspace::Workspace *saved, QString *error)>;
     session::WriteOptions writeOptions() const;
     QString recoveryDirectory() const;
+    QString storePath() const;
+    /// Keeps the session in a new store (what it holds now goes there first).
+    void startStore();
+    void tickStore();
+    void adoptRecoveredStore();
     using WriteWork = std::function<bool(const QString &, const JobProgress &, QString *)>;
     /// Reads into a staging session on a worker thread, then adopts it on the session thread.
     quint64 loadJob(const QString &path, const LoadWork &read);

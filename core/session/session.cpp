@@ -555,8 +555,12 @@ void Session::setLog(std::unique_ptr<SessionLog> log)
     if (m_log)
         m_log->attachedTo(nullptr);
     m_log = std::move(log);
-    QWriteLocker lock(&m_lock);
-    m_store.setBodySink(m_log ? m_log->bodySink() : nullptr);
+    if (m_log && m_store.size() > 0) {
+        moveIntoLog(*m_log); // what is in memory now goes to the log's files
+    } else {
+        QWriteLocker lock(&m_lock);
+        m_store.setBodySink(m_log ? m_log->bodySink() : nullptr);
+    }
     if (m_log)
         m_log->attachedTo(this);
 }
@@ -613,14 +617,21 @@ void Session::adopt(Session &other)
     {
         QMutexLocker writer(&m_writeMutex);
         QMutexLocker otherWriter(&other.m_writeMutex);
+        // A session kept on disk stays on disk: what the other one holds in memory (a file
+        // read) is written to this one's log.
+        const bool importing = m_log && !other.m_log;
+        if (importing)
+            other.moveIntoLog(*m_log);
         {
             QWriteLocker lock(&m_lock);
             QWriteLocker otherLock(&other.m_lock);
             m_store = std::move(other.m_store);
             other.m_store = ExchangeStore();
             other.m_store.setBodyCap(other.m_options.bodyCap);
-            // The logs follow their exchanges: the other session keeps this one's old log.
-            std::swap(m_log, other.m_log);
+            // Otherwise the logs follow their exchanges: the other session keeps this one's old
+            // log.
+            if (!importing)
+                std::swap(m_log, other.m_log);
             m_store.setBodySink(m_log ? m_log->bodySink() : nullptr);
             other.m_store.setBodySink(other.m_log ? other.m_log->bodySink() : nullptr);
             m_published = std::exchange(other.m_published, 0);
@@ -645,6 +656,32 @@ void Session::adopt(Session &other)
             Q_EMIT exchangesAdded(0, n);
     }
     Q_EMIT other.cleared();
+}
+
+// Both writer mutexes held. Re-packs every exchange with \a log's body sink (so bodies go to its
+// files), keeping the derived fields as judged, and tells the log, which starts over first.
+void Session::moveIntoLog(SessionLog &log)
+{
+    log.logCleared();
+    ExchangeStore packed;
+    packed.setBodyCap(m_store.bodyCap());
+    packed.setBodySink(log.bodySink());
+    log.beginBatch(packed);
+    for (qsizetype i = 0; i < m_store.size(); ++i) {
+        const qsizetype index = packed.add(m_store.decode(i, true));
+        const ExchangeStore::Record &from = m_store.record(i);
+        ExchangeStore::Record &to = packed.record(index);
+        to.kind = from.kind;
+        to.evidence = from.evidence;
+        to.pairing = from.pairing;
+        to.paired = from.paired;
+        to.verdict = from.verdict;
+        to.flags |= from.flags & ExchangeStore::NeedsPreflight;
+    }
+    QList<QPair<quint64, quint64>> links = allLinks();
+    log.logAppended(packed, 0, packed.size(), {}, links);
+    QWriteLocker lock(&m_lock);
+    m_store = std::move(packed);
 }
 
 ExchangeStore::Memory Session::memory() const

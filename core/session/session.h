@@ -141,8 +141,9 @@ public:
     void applyRetention();
 
     /// Keeps this session on disk through \a log (a SessionStore), owned from now on: bodies go
-    /// to its files and every change is told to it. Null detaches (bodies stored before stay
-    /// where they are: detach only an empty session or one about to be dropped).
+    /// to its files and every change is told to it; what the session holds now is written to it
+    /// first. Null detaches (bodies stored before stay where they are: detach only an empty
+    /// session or one about to be dropped).
     void setLog(std::unique_ptr<SessionLog> log);
     SessionLog *log() const { return m_log.get(); }
     /// Detaches the log and gives it back.
@@ -155,8 +156,10 @@ public:
                  std::unique_ptr<SessionLog> log);
     /// Replaces this session's exchanges, profile, options and log with \a other's, which is left
     /// empty with this session's old log: a session file is loaded into a staging session (on any
-    /// thread), then adopted at once. Emits cleared(), profileChanged() and exchangesAdded(0,
-    /// count()).
+    /// thread), then adopted at once. When only this session has a log (it is kept on disk and a
+    /// file was read into memory), it keeps its log, which gets the other's exchanges (bodies
+    /// moved to its files; not judged again). Emits cleared(), profileChanged() and
+    /// exchangesAdded(0, count()).
     void adopt(Session &other);
 
     /// What the stored exchanges cost, by part.
@@ -215,6 +218,7 @@ private:
     CapturedExchange decodeLocked(qsizetype index, ExchangeStore::DeferredBodies *deferred) const;
     void loadDeferred(const ExchangeStore::DeferredBodies &deferred, CapturedExchange &x) const;
     void dropOldestLocked(qsizetype count);
+    void moveIntoLog(SessionLog &log);
 
     mutable QReadWriteLock m_lock; ///< readers vs. publishing
     QMutex m_writeMutex;           ///< one writer at a time: append(), clear(), setProfile()

@@ -14,6 +14,7 @@
 #include <QMetaObject>
 #include <QMutexLocker>
 #include <QSaveFile>
+#include <QThread>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -164,9 +165,6 @@ bool SessionStore::writeManifest(bool clean, QString *error)
 bool SessionStore::create(const QString &directory, const StoreOptions &options, Session *session,
                           QString *error)
 {
-    if (session->count() > 0)
-        return fail(error,
-                    QStringLiteral("%1: a store starts with an empty session").arg(directory));
     if (isStore(directory))
         return fail(error, QStringLiteral("%1: already holds a session store").arg(directory));
     if (!QDir().mkpath(directory))
@@ -333,6 +331,10 @@ StoreStats SessionStore::stats() const
 void SessionStore::attachedTo(Session *session)
 {
     m_session = session;
+    // warning() is delivered through this object's thread: a store opened on a worker thread
+    // that ends lives on where its session does.
+    if (session && thread() != session->thread() && thread() == QThread::currentThread())
+        moveToThread(session->thread());
 }
 
 // m_mutex held.

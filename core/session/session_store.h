@@ -77,7 +77,8 @@ public:
     enum class Mode { ReadOnly, ReadWrite };
 
     /// Creates a new store in \a directory (created; it must not hold a store) and attaches it to
-    /// \a session, which must be empty. False with \a error naming the directory and why.
+    /// \a session; what the session holds already is written to it (bodies moved to its files).
+    /// False with \a error naming the directory and why.
     static bool create(const QString &directory, const StoreOptions &options, Session *session,
                        QString *error);
     /// Replaces \a session's content with the store in \a directory and attaches the store to

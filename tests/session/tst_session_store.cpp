@@ -221,6 +221,39 @@ private Q_SLOTS:
         }
     }
 
+    void aSessionInMemoryMovesToAStore()
+    {
+        // A file read into memory, then kept on disk: as a store created for it, or adopted
+        // into a session that has one.
+        QTemporaryDir dir;
+        Session memory;
+        appendTraffic(memory, 0, 700);
+        for (const bool adopting : {false, true}) {
+            const QString path =
+                dir.filePath(adopting ? QStringLiteral("a.corslab") : QStringLiteral("c.corslab"));
+            Session loaded;
+            appendTraffic(loaded, 0, 700);
+            Session s;
+            QString error;
+            if (adopting) {
+                QVERIFY(SessionStore::create(path, fastOptions(), &s, &error));
+                appendTraffic(s, 5000, 50); // replaced by what is adopted
+                s.adopt(loaded);
+            } else {
+                QVERIFY(SessionStore::create(path, fastOptions(), &loaded, &error));
+            }
+            Session &kept = adopting ? s : loaded;
+            QCOMPARE(kept.memory().bodies, 0);
+            compareSessions(kept, memory);
+            QVERIFY(static_cast<SessionStore *>(kept.log())->close());
+            Session back;
+            QVERIFY2(SessionStore::open(path, SessionStore::Mode::ReadOnly, {}, &back, {}, nullptr,
+                                        nullptr, &error),
+                     qPrintable(error));
+            compareSessions(back, memory);
+        }
+    }
+
     void aReopenedStoreGoesOnRecording()
     {
         QTemporaryDir dir;
@@ -443,10 +476,7 @@ private Q_SLOTS:
         QVERIFY(!SessionStore::open(dir.path(), SessionStore::Mode::ReadOnly, {}, &s, {}, nullptr,
                                     nullptr, &error));
         QVERIFY2(error.contains(QStringLiteral("corslab-store")), qPrintable(error));
-        // A store is only created for an empty session, and never over another one.
-        Session full;
-        appendTraffic(full, 0, 10);
-        QVERIFY(!SessionStore::create(dir.filePath(QStringLiteral("x")), {}, &full, &error));
+        // A store is never created over another one.
         QVERIFY(!SessionStore::create(dir.path(), {}, &s, &error));
         QVERIFY2(error.contains(QStringLiteral("already holds")), qPrintable(error));
     }
