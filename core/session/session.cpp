@@ -2,6 +2,7 @@
 
 #include "base/header_list.h"
 #include "cors/cors_error.h"
+#include "store_codec.h"
 
 #include <QMutexLocker>
 #include <QReadLocker>
@@ -669,14 +670,7 @@ void Session::moveIntoLog(SessionLog &log)
     log.beginBatch(packed);
     for (qsizetype i = 0; i < m_store.size(); ++i) {
         const qsizetype index = packed.add(m_store.decode(i, true));
-        const ExchangeStore::Record &from = m_store.record(i);
-        ExchangeStore::Record &to = packed.record(index);
-        to.kind = from.kind;
-        to.evidence = from.evidence;
-        to.pairing = from.pairing;
-        to.paired = from.paired;
-        to.verdict = from.verdict;
-        to.flags |= from.flags & ExchangeStore::NeedsPreflight;
+        store_codec::copyDerived(m_store.record(i), packed.record(index));
     }
     QList<QPair<quint64, quint64>> links = allLinks();
     log.logAppended(packed, 0, packed.size(), {}, links);

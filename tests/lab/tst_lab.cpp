@@ -11,6 +11,7 @@
 #include "proxy/override_store.h"
 #include "report/pair_view.h"
 #include "session/session_autosave.h"
+#include "session/session_store.h"
 #include "workspace/workspace_file.h"
 
 #include <QSignalSpy>
@@ -287,6 +288,56 @@ private Q_SLOTS:
         QCOMPARE(done.at(0).at(2).toString(), QString());
         QCOMPARE(next.session().count(), 3);
         QCOMPARE(next.playground().policy().name, QStringLiteral("Open public API"));
+    }
+
+    void theSessionLivesOnDiskAndComesBackAfterACrash()
+    {
+        // Captured traffic goes to the session's store: bodies on disk, not in memory.
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(rawRequest(m_lab->proxyPort(), get(m_origins.api + "/public?n=" +
+                                                           QByteArray::number(i),
+                                                       m_origins.app, hostOf(m_origins.api)))
+                        .startsWith("HTTP/1.1 200"));
+        QTRY_COMPARE(m_lab->session().count(), 3);
+        QSignalSpy ticks(m_lab.get(), &lab::Lab::storeStatsChanged);
+        m_lab->playground().setPolicy(*policy::CorsPolicy::preset(QStringLiteral("Open public API")));
+        QTRY_COMPARE(m_lab->storeStats().exchanges, 3);
+        // A tick after the policy changed has given it to the store.
+        const qsizetype seen = ticks.size();
+        QTRY_VERIFY_WITH_TIMEOUT(ticks.size() > seen, 5000);
+        QVERIFY(m_lab->storeStats().diskBytes > 0);
+        QCOMPARE(m_lab->session().memory().bodies, 0);
+        QVERIFY(!m_lab->session().exchange(2).responseBody.stored.isEmpty()); // read from disk
+        const QString store = m_lab->storeDirectory();
+        QCOMPARE(store, m_ca.filePath(QStringLiteral("recovery/session.corslab")));
+        // What a crash leaves: the files as last synced, the manifest not marked clean.
+        QVERIFY(dynamic_cast<session::SessionStore *>(m_lab->session().log())->flush());
+        const QString crashed = m_ca.filePath(QStringLiteral("crashed"));
+        QVERIFY(QDir().mkpath(crashed + QStringLiteral("/session.corslab")));
+        for (const QString &name : QDir(store).entryList(QDir::Files))
+            if (name != QLatin1String("lock"))
+                QVERIFY(QFile::copy(store + QLatin1Char('/') + name,
+                                    crashed + QStringLiteral("/session.corslab/") + name));
+
+        lab::Lab::Options o = freePorts(m_ca.path());
+        o.recoveryDirectory = crashed;
+        lab::Lab next(o);
+        next.start();
+        QVERIFY(next.hasRecovery());
+        QVERIFY(next.storeDirectory().isEmpty()); // nothing kept until the user answers
+        QSignalSpy done(&next, &lab::Lab::fileJobFinished);
+        next.recover();
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(2).toString(), QString());
+        QCOMPARE(next.session().count(), 3);
+        QCOMPARE(next.session().exchange(2).url, m_lab->session().exchange(2).url);
+        QCOMPARE(next.session().exchange(2).responseBody.stored,
+                 m_lab->session().exchange(2).responseBody.stored);
+        QCOMPARE(next.playground().policy().name, QStringLiteral("Open public API"));
+        // It goes on in the same store, and a clean exit removes it.
+        QCOMPARE(next.storeDirectory(), crashed + QStringLiteral("/session.corslab"));
+        QTRY_COMPARE(next.storeStats().exchanges, 3);
+        QVERIFY(!next.hasRecovery());
     }
 
     void reportAndHarExportedOffTheGuiThread()
