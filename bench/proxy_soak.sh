@@ -438,6 +438,9 @@ run_one() { # index binary round
   fi
   # What the proxy printed after the banner (with --quiet: only what it says at exit).
   sed -n '/^Press Ctrl+C to stop/,$p' "$dir/stdout" | sed '1d' | head -5 | sed 's/^/   proxy said: /'
+  local not_kept
+  not_kept=$(sed -nE 's/^([0-9]+) bodies could not be kept.*/\1/p' "$dir/stdout" | tail -1)
+  [ -z "$not_kept" ] || problems+=("$label: the proxy says $not_kept bodies could not be kept (see $dir/stdout)")
   # A temporary store (no --record) is the proxy's to delete at exit; a killed one leaves it.
   if [ -n "$store" ] && [ -e "$store" ] && { [ -z "$rec" ] || [ "$store" != "$rec" ] && [ "$store" != "${rec%.json}.corslab" ]; }; then
     echo "   temporary store left behind: $store ($(mib "$(bytes_of "$store")") MiB), removed"
@@ -454,7 +457,9 @@ run_one() { # index binary round
     rec_bytes=$(du -scb "$rec" "$rec".* "${rec%.json}.corslab" 2>/dev/null | awk 'END { print $1 }' || true)
     res[$label,disk]=$(mib "${rec_bytes:-0}")
     echo "   recording: $rec ($ext): $(mib "${rec_bytes:-0}") MiB on disk (du -sb, with any temporary file left)${recorded:+; the proxy says $recorded exchanges written}; origin served ${res[$label,served]}"
-    if [ -n "$recorded" ] && [ "$recorded" -lt "${res[$label,served]}" ]; then
+    if [[ "$corslab_args" == *--retain-* ]]; then
+      [ -z "$recorded" ] || echo "   (retention: ${res[$label,served]} served, $recorded kept: $(( res[$label,served] - recorded )) dropped oldest first)"
+    elif [ -n "$recorded" ] && [ "$recorded" -lt "${res[$label,served]}" ]; then
       problems+=("$label: the recording holds $recorded exchanges, the origin served ${res[$label,served]}")
     fi
     if [ "$ext" = corslab ] && has_session_command "$bin"; then

@@ -3,20 +3,21 @@
 #include <QRegularExpression>
 #include <array>
 #include <cmath>
-#include <limits>
 
 namespace corslab::base {
 
 namespace {
 
 constexpr double kKibi = 1024.0;
+// Larger quantities are refused: sums of them must not overflow a qint64.
+constexpr double kLargest = 4.0e18;
 
 /// \a value × \a unit as a whole number, none when negative or too large.
 std::optional<qint64> scaled(double value, double unit)
 {
     const double product = std::round(value * unit);
     if (!std::isfinite(product) || product < 0 ||
-        product > double(std::numeric_limits<qint64>::max() / 2))
+        product > kLargest)
         return std::nullopt;
     return qint64(product);
 }
@@ -31,7 +32,8 @@ std::optional<qint64> parseByteSize(const QString &text)
     const QRegularExpressionMatch m = form.match(text);
     if (!m.hasMatch())
         return std::nullopt;
-    const int power = int(QStringLiteral("KMGT").indexOf(m.captured(2).toUpper())) + 1;
+    const QString unit = m.captured(2).toUpper();
+    const int power = unit.isEmpty() ? 0 : int(QStringLiteral("KMGT").indexOf(unit)) + 1;
     return scaled(m.captured(1).toDouble(), std::pow(kKibi, power));
 }
 
