@@ -61,6 +61,15 @@ set_traps() { # cleanup function: run on exit; Ctrl+C and TERM exit through it
 }
 
 port_free() { ! ss -Htan "( sport = :$1 )" 2>/dev/null | grep -q .; }
+listening() { ss -Hltn "( sport = :$1 )" 2>/dev/null | grep -q .; } # port: something listens
+free_port() { # a free loopback port from 20000-59999, on stdout
+  local p
+  for _ in $(seq 50); do
+    p=$(( 20000 + RANDOM % 40000 ))
+    port_free "$p" && { echo "$p"; return 0; }
+  done
+  bench_die "found no free port"
+}
 
 # --- the origin: nginx with one worker, from bench/nginx/nginx.conf.in -----------------------
 # write_nginx_conf prefix port content-type status body preflight-status public-headers

@@ -61,15 +61,6 @@ cleanup() {
 }
 set_traps cleanup
 
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    port_free "$p" && { echo "$p"; return 0; }
-  done
-  bench_die "found no free port"
-}
-listening() { ss -Hltn "( sport = :$1 )" 2>/dev/null | grep -q .; }
 thread_ticks() { # pid -> "name ticks" per thread (names with spaces joined by _)
   local t
   for t in /proc/"$1"/task/*; do

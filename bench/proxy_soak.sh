@@ -143,15 +143,6 @@ cleanup() {
 }
 set_traps cleanup
 
-listening() { ss -Hltn "( sport = :$1 )" 2>/dev/null | grep -q .; }
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    port_free "$p" && { echo "$p"; return 0; }
-  done
-  bench_die "found no free port"
-}
 now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $(( t / 1000 )); } # wall clock, ms
 kib_of() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
 written_of() { awk '$1 == "write_bytes:" { print $2 }' "/proc/$1/io" 2>/dev/null || true; }

@@ -97,16 +97,6 @@ cleanup() {
 }
 set_traps cleanup
 
-listening() { ss -Hltn "( sport = :$1 )" 2>/dev/null | grep -q .; }
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    port_free "$p" && { echo "$p"; return 0; }
-  done
-  echo "proxy_throughput.sh: found no free port" >&2
-  exit 1
-}
 ms() { awk -v x="$1" 'BEGIN { printf "%.2f", x / 1000 }'; } # µs -> ms
 kib_of() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
 
