@@ -357,11 +357,14 @@ bool ProxyRun::finishRecording()
         return false;
     }
     const session::StoreStats stats = m_store->stats();
+    if (stats.bodiesNotKept > 0)
+        m_out << stats.bodiesNotKept << " of the bodies could not be kept (their exchanges were): "
+              << (stats.warning.isEmpty() ? QStringLiteral("the disk was behind the traffic")
+                                          : stats.warning)
+              << "\n";
     const QString &record = m_options.recordFile;
     if (record.isEmpty())
         return true;
-    if (stats.bodiesNotKept > 0)
-        m_out << stats.bodiesNotKept << " bodies could not be kept (" << stats.warning << ").\n";
     if (!record.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)) {
         m_out << "Session recorded in " << record << " (" << m_session.count() << " exchanges).\n";
         return true;

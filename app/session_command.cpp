@@ -71,6 +71,7 @@ QJsonObject infoJson(const Info &i)
         o.insert(QStringLiteral("segments"), i.report.segments);
         o.insert(QStringLiteral("disk_bytes"), i.stats.diskBytes);
         o.insert(QStringLiteral("torn_bytes"), i.report.cutBytes);
+        o.insert(QStringLiteral("bodies_not_kept"), i.report.bodiesNotKept);
         o.insert(QStringLiteral("problems"), QJsonArray::fromStringList(i.report.problems));
     }
     return o;
@@ -87,6 +88,9 @@ void printInfo(const Info &i, QTextStream &out)
         return;
     out << "  on disk:    " << base::formatByteSize(i.stats.diskBytes) << " in "
         << i.report.segments << " segments\n";
+    if (i.report.bodiesNotKept > 0)
+        out << "  bodies:     " << i.report.bodiesNotKept
+            << " exchanges without their bodies (the disk could not take them)\n";
     out << "  closed:     "
         << (i.report.wasClean ? "cleanly"
                               : "not closed (a crash, a kill, or still recording): read up to "

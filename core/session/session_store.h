@@ -56,6 +56,7 @@ struct StoreOpenReport
     qint64 exchanges = 0;
     qint64 segments = 0;
     qint64 cutBytes = 0;  ///< torn tails cut (or ignored, read-only)
+    qint64 bodiesNotKept = 0; ///< exchanges whose bodies the disk could not take
     QStringList problems; ///< what could not be read, in words
 };
 

@@ -96,6 +96,8 @@ private:
         if (!store.restoreRecord(payload, &why))
             return fail(why);
         const qsizetype index = store.size() - 1;
+        if (store.record(index).flags & ExchangeStore::BodiesDropped)
+            ++m_out.report.bodiesNotKept;
         if (m_segment.exchanges == 0)
             m_segment.firstSeq = seq;
         ++m_segment.exchanges;

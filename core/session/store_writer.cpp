@@ -6,6 +6,7 @@
 #include <QtEndian>
 #include <algorithm>
 #include <cerrno>
+#include <fcntl.h>
 
 namespace corslab::session {
 
@@ -15,6 +16,8 @@ namespace {
 // without letting frames wait long.
 constexpr qint64 kWakeBytes = qint64(8) << 20;
 constexpr auto kBatchInterval = std::chrono::milliseconds(50);
+// How often "the disk is behind" is said again while bodies keep being refused.
+constexpr auto kBehindWarningInterval = std::chrono::seconds(10);
 
 bool isDiskFull(int err)
 {
@@ -244,7 +247,9 @@ void StoreWriter::run()
         process(batch, stopping, out);
         lock.relock();
         finishBatch(batch, out);
-        const QString warning = warningText(out);
+        QString warning = warningText(out);
+        if (warning.isEmpty())
+            warning = behindWarning();
         if (!warning.isEmpty() && m_warn) {
             const auto warn = m_warn;
             lock.unlock();
@@ -331,6 +336,9 @@ void StoreWriter::writeBodies(const Run &run, Outcome &out)
     if (m_bodies.isOpen() && !m_bodies.isSealed() && m_bodies.append(frames, &error, &err)) {
         out.bodiesBytes += m_bodies.end() - before;
         m_dirty = true;
+        // Start the write-back now, without waiting: the next sync then finds little left to
+        // write, and does not hold the writer up for a second's worth of bodies.
+        ::sync_file_range(m_bodies.fd(), before, m_bodies.end() - before, SYNC_FILE_RANGE_WRITE);
         return;
     }
     out.bodiesLost += qint64(frames.size());
@@ -491,6 +499,23 @@ void StoreWriter::finishBarriers(const Outcome &out)
             m_barrierErrors[id] = error;
         m_barrierDone = std::max(m_barrierDone, id);
     }
+}
+
+// m_mutex held. Bodies refused because the queue was full (the disk slower than the traffic):
+// said at once, then at most every kBehindWarningInterval while it goes on.
+QString StoreWriter::behindWarning()
+{
+    if (state() != State::Writing || m_stats.bodiesDropped <= m_droppedWhenWarned)
+        return {};
+    const auto now = Clock::now();
+    if (m_droppedWhenWarned > 0 && now - m_behindWarnedAt < kBehindWarningInterval)
+        return {};
+    m_droppedWhenWarned = m_stats.bodiesDropped;
+    m_behindWarnedAt = now;
+    return QStringLiteral("The disk is behind the traffic: %1 bodies not kept so far (their "
+                          "exchanges are). A faster disk, a lower body cap or a retention limit "
+                          "helps.")
+        .arg(m_stats.bodiesDropped);
 }
 
 QString StoreWriter::warningText(const Outcome &out) const

@@ -151,6 +151,7 @@ private:
     void finishBatch(const std::deque<Item> &batch, const Outcome &out);
     void finishBarriers(const Outcome &out);
     QString warningText(const Outcome &out) const;
+    QString behindWarning();
     static qint64 itemBytes(const Item &item);
 
     Options m_options;
@@ -182,6 +183,8 @@ private:
     bool m_dirty = false;            ///< written since the last sync
     qint64 m_unsyncedHeadFrames = 0; ///< head frames written since the last sync
     QString m_lossSinceBarrier;      ///< what went wrong since the last barrier
+    qint64 m_droppedWhenWarned = 0;  ///< bodies refused when "the disk is behind" was last said
+    Clock::time_point m_behindWarnedAt;
 };
 
 } // namespace corslab::session

@@ -380,6 +380,38 @@ private Q_SLOTS:
         }
     }
 
+    void aDiskBehindTheTrafficIsSaidAndCounted()
+    {
+        // A write queue too small for one body: as when the disk cannot keep up. The exchanges
+        // are kept, their bodies counted as not kept, and the store says so.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.corslab"));
+        StoreOptions options = fastOptions();
+        options.queueBytes = 1;
+        Session s;
+        QString error;
+        QVERIFY(SessionStore::create(path, options, &s, &error));
+        auto *store = static_cast<SessionStore *>(s.log());
+        QSignalSpy warned(store, &SessionStore::warning);
+        appendTraffic(s, 0, 300);
+        QVERIFY(store->flush());
+        QTRY_VERIFY(!warned.isEmpty());
+        QVERIFY2(warned.first().first().toString().startsWith(
+                     QStringLiteral("The disk is behind the traffic: ")),
+                 qPrintable(warned.first().first().toString()));
+        // Every response, the 100 PUT bodies and the request body of exchange 2 (everyField()).
+        QCOMPARE(store->stats().bodiesNotKept, 300 + 100 + 1);
+        QCOMPARE(s.count(), 300);
+        QVERIFY(s.exchange(7).responseBody.stored.isEmpty());
+        QCOMPARE(s.exchange(7).responseBody.size, traffic(7).responseBody.size);
+        QVERIFY(store->close());
+        Session back;
+        StoreOpenReport report;
+        QVERIFY(SessionStore::open(path, SessionStore::Mode::ReadOnly, {}, &back, {}, nullptr,
+                                   &report, &error));
+        QCOMPARE(report.bodiesNotKept, 300);
+    }
+
     void retentionDropsTheOldestAndKeepsIds()
     {
         QTemporaryDir dir;
