@@ -69,6 +69,7 @@ int main(int argc, char *argv[])
     options.bodyCap = prefs.bodyCaptureBytes;
     options.browserBinary = prefs.browserBinary;
     options.profile = prefs.browserProfile;
+    options.retention = prefs.retention();
     // The playground and the proxy start with the app, on loopback, so a first launch just works.
     corslab::lab::Lab lab(options);
     lab.start();

@@ -23,6 +23,7 @@
 #include "server_config_dialog.h"
 #include "server_panel.h"
 #include "session_counts.h"
+#include "store_status.h"
 #include "tour/tour_runner.h"
 #include "tour_panel.h"
 
@@ -372,7 +373,14 @@ void MainWindow::buildStatusBar()
     });
     statusBar()->addPermanentWidget(m_serverStatus);
     statusBar()->addPermanentWidget(m_proxyStatus);
+    m_storeStatus = new StoreStatus(m_lab, this);
+    // A store problem (disk full, unwritable) is said where it is seen, without a dialog per
+    // warning: capture goes on, bodies dropped and counted in the store's label.
+    connect(m_storeStatus, &StoreStatus::warningRaised, this, [this](const QString &text) {
+        statusBar()->showMessage(tr("⚠ Session store: %1").arg(text), 30000);
+    });
     statusBar()->addPermanentWidget(m_countStatus);
+    statusBar()->addPermanentWidget(m_storeStatus);
     statusBar()->addPermanentWidget(m_profile);
 }
 
@@ -783,8 +791,9 @@ void MainWindow::offerRecovery()
         return;
     const auto answer = QMessageBox::question(
         this, tr("Recover the last session?"),
-        tr("CORS Lab did not close properly last time. Recover the session it was capturing "
-           "(with its playground policy and override rules)?"),
+        tr("CORS Lab did not close properly last time. Recover the session it left: the "
+           "exchanges it was capturing, with their bodies, and its playground policy and "
+           "override rules?"),
         QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
     if (answer != QMessageBox::Yes) {
         m_lab->discardRecovery();
@@ -842,6 +851,8 @@ void MainWindow::showPreferences()
     after.save(settings);
     m_lab->setBodyCap(after.bodyCaptureBytes);
     m_lab->setBrowserBinary(after.browserBinary);
+    m_lab->setRetention(after.retention());
+    m_storeStatus->refresh();
     if (after.apiPort != before.apiPort || after.appPort != before.appPort ||
         after.evilPort != before.evilPort)
         statusBar()->showMessage(tr("The playground's new ports apply at the next launch"), 8000);

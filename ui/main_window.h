@@ -42,6 +42,7 @@ class PairViewWidget;
 class ProxyPanel;
 class ServerPanel;
 class SessionCounts;
+class StoreStatus;
 class TourPanel;
 
 /// \brief The CORS Lab window (UI.md): the exchange list, the side-by-side pair and the
@@ -72,6 +73,8 @@ public:
     /// File → Run contract… (made on first use).
     ContractRunDialog *contractRun();
     QComboBox *profileSwitch() const { return m_profile; }
+    /// The status bar's word on the session's store: disk used, limits, warnings.
+    StoreStatus *storeStatus() const { return m_storeStatus; }
     bool showsEmptyState() const;
 
     /// Selects the row of session index \a index (clearing the filter if it hides it) and shows
@@ -126,7 +129,7 @@ private:
     void exportReport();
     void exportHar();
     void importHar();
-    /// At start: a journal left by a crash is offered back (or discarded).
+    /// At start: the session a crashed run left (its store) is offered back (or discarded).
     void offerRecovery();
     /// Shows \a job's progress (cancel included) and its outcome: \a onSuccess, or the error.
     void trackFileJob(quint64 job, const QString &label, const QString &title,
@@ -161,6 +164,7 @@ private:
     QLabel *m_serverStatus = nullptr;
     QLabel *m_proxyStatus = nullptr;
     QLabel *m_countStatus = nullptr;
+    StoreStatus *m_storeStatus = nullptr;
     QAction *m_proxyAction = nullptr;
     QTimer *m_statusTimer = nullptr;
     qsizetype m_shown = -1;

@@ -15,6 +15,9 @@ const QString kBodyCapture = QStringLiteral("preferences/bodyCaptureBytes");
 const QString kBrowserBinary = QStringLiteral("preferences/browserBinary");
 const QString kBrowserProfile = QStringLiteral("preferences/browserProfile");
 const QString kStartProxy = QStringLiteral("preferences/startProxyAtLaunch");
+const QString kKeepExchanges = QStringLiteral("preferences/session/keepExchanges");
+const QString kKeepDisk = QStringLiteral("preferences/session/keepDiskBytes");
+const QString kKeepAge = QStringLiteral("preferences/session/keepAgeSeconds");
 
 /// A whole number in [\a min, \a max] stored under \a key, or \a fallback.
 qint64 readInteger(QSettings &settings, const QString &key, qint64 min, qint64 max, qint64 fallback)
@@ -69,6 +72,14 @@ Preferences Preferences::load(QSettings &settings)
     const QString profile = settings.value(kBrowserProfile).toString().trimmed().toLower();
     p.browserProfile = browserProfiles().contains(profile) ? profile : defaults.browserProfile;
     p.startProxyAtLaunch = readBool(settings, kStartProxy, defaults.startProxyAtLaunch);
+    // 0 (off) or a limit in range; anything else falls back to off.
+    p.keepExchanges = readInteger(settings, kKeepExchanges, 0, kMaxKeepExchanges, 0);
+    p.keepDiskBytes = readInteger(settings, kKeepDisk, 0, kMaxKeepDiskBytes, 0);
+    if (p.keepDiskBytes > 0 && p.keepDiskBytes < kMinKeepDiskBytes)
+        p.keepDiskBytes = 0;
+    p.keepAgeSeconds = readInteger(settings, kKeepAge, 0, kMaxKeepAgeSeconds, 0);
+    if (p.keepAgeSeconds > 0 && p.keepAgeSeconds < kMinKeepAgeSeconds)
+        p.keepAgeSeconds = 0;
     // Two listeners cannot share a port: such a file was not written by save(), so the ports
     // start from their defaults rather than make the playground or the proxy fail at launch.
     const QList<quint16> ports = {p.apiPort, p.appPort, p.evilPort, p.proxyPort};
@@ -94,6 +105,18 @@ void Preferences::save(QSettings &settings) const
     settings.setValue(kBrowserBinary, browserBinary);
     settings.setValue(kBrowserProfile, browserProfile);
     settings.setValue(kStartProxy, startProxyAtLaunch);
+    settings.setValue(kKeepExchanges, keepExchanges);
+    settings.setValue(kKeepDisk, keepDiskBytes);
+    settings.setValue(kKeepAge, keepAgeSeconds);
+}
+
+session::StoreRetention Preferences::retention() const
+{
+    session::StoreRetention r;
+    r.maxExchanges = keepExchanges;
+    r.maxDiskBytes = keepDiskBytes;
+    r.maxAgeSeconds = keepAgeSeconds;
+    return r;
 }
 
 QStringList Preferences::problems() const
@@ -127,6 +150,20 @@ QStringList Preferences::problems() const
     if (!browserProfiles().contains(browserProfile))
         out << QStringLiteral("default browser profile: expected one of %1, got \"%2\"")
                    .arg(browserProfiles().join(QStringLiteral(", ")), browserProfile);
+    if (keepExchanges < 0 || keepExchanges > kMaxKeepExchanges)
+        out << QStringLiteral("keep at most N exchanges: expected 1 to %1, got %2")
+                   .arg(kMaxKeepExchanges)
+                   .arg(keepExchanges);
+    if (keepDiskBytes != 0 &&
+        (keepDiskBytes < kMinKeepDiskBytes || keepDiskBytes > kMaxKeepDiskBytes))
+        out << QStringLiteral("keep at most this much on disk: expected at least 1 MB (like 500M "
+                              "or 20G), got %1 bytes")
+                   .arg(keepDiskBytes);
+    if (keepAgeSeconds != 0 &&
+        (keepAgeSeconds < kMinKeepAgeSeconds || keepAgeSeconds > kMaxKeepAgeSeconds))
+        out << QStringLiteral("drop exchanges older than: expected 1 minute to 3650 days (like "
+                              "30m, 12h or 7d), got %1 seconds")
+                   .arg(keepAgeSeconds);
     return out;
 }
 

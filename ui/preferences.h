@@ -1,5 +1,7 @@
 #pragma once
 
+#include "session/session_store.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -25,6 +27,19 @@ struct Preferences
     QString browserBinary; ///< the browser "Open browser" launches; empty: Chromium's default
     QString browserProfile = QStringLiteral("chromium"); ///< one of browserProfiles()
     bool startProxyAtLaunch = true;
+    /// The session's limits (issue 15), each 0 when off: the oldest exchanges are dropped first.
+    qint64 keepExchanges = 0;
+    qint64 keepDiskBytes = 0;
+    qint64 keepAgeSeconds = 0;
+
+    static constexpr qint64 kMinKeepDiskBytes = qint64(1) << 20;       ///< 1 MB
+    static constexpr qint64 kMaxKeepDiskBytes = qint64(1) << 50;       ///< 1 PB
+    static constexpr qint64 kMinKeepAgeSeconds = 60;                   ///< a minute
+    static constexpr qint64 kMaxKeepAgeSeconds = qint64(3650) * 86400; ///< ten years
+    static constexpr qint64 kMaxKeepExchanges = 2000000000;
+
+    /// The limits as the Lab takes them (Lab::Options::retention, Lab::setRetention()).
+    session::StoreRetention retention() const;
 
     /// The browser profiles the engine judges with, in menu order.
     static QStringList browserProfiles();

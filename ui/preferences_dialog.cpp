@@ -1,10 +1,14 @@
 #include "preferences_dialog.h"
 
+#include "base/quantity_text.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -23,6 +27,29 @@ QSpinBox *makePortSpin(const QString &objectName, QWidget *parent)
     spin->setRange(0, 65535);
     spin->setSpecialValueText(QObject::tr("any free port"));
     return spin;
+}
+
+/// \a bytes as the field shows it: in the largest unit that divides it, so that it reads back
+/// exactly ("20G", "500M", "1536K").
+QString sizeField(qint64 bytes)
+{
+    static const char kUnits[] = "KMGT";
+    for (int i = 3; i >= 0; --i) {
+        const qint64 scale = qint64(1) << (10 * (i + 1));
+        if (bytes >= scale && bytes % scale == 0)
+            return QStringLiteral("%1%2").arg(bytes / scale).arg(QLatin1Char(kUnits[i]));
+    }
+    return QString::number(bytes);
+}
+
+/// \a seconds as the field shows it: "7d", "12h", "30m", "90s".
+QString ageField(qint64 seconds)
+{
+    for (auto [scale, unit] : {std::pair{qint64(86400), 'd'}, {3600, 'h'}, {60, 'm'}}) {
+        if (seconds >= scale && seconds % scale == 0)
+            return QStringLiteral("%1%2").arg(seconds / scale).arg(QLatin1Char(unit));
+    }
+    return QStringLiteral("%1s").arg(seconds);
 }
 
 } // namespace
@@ -73,6 +100,42 @@ PreferencesDialog::PreferencesDialog(const Preferences &initial, QWidget *parent
     m_startProxy->setObjectName(QStringLiteral("startProxy"));
     form->addRow(m_startProxy);
 
+    // The session's limits (issue 15): each applies at once, the oldest exchanges dropped first.
+    auto *sessionGroup = new QGroupBox(tr("Session"), this);
+    sessionGroup->setObjectName(QStringLiteral("sessionGroup"));
+    auto *grid = new QGridLayout(sessionGroup);
+    m_keepExchangesBox = new QCheckBox(tr("Keep at most"), sessionGroup);
+    m_keepExchangesBox->setObjectName(QStringLiteral("keepExchangesBox"));
+    m_keepExchanges = new QSpinBox(sessionGroup);
+    m_keepExchanges->setObjectName(QStringLiteral("keepExchanges"));
+    m_keepExchanges->setRange(1, int(Preferences::kMaxKeepExchanges));
+    m_keepExchanges->setGroupSeparatorShown(true);
+    m_keepExchanges->setValue(1000000);
+    m_keepExchanges->setSuffix(tr(" exchanges"));
+    grid->addWidget(m_keepExchangesBox, 0, 0);
+    grid->addWidget(m_keepExchanges, 0, 1);
+    m_keepDiskBox = new QCheckBox(tr("Keep at most"), sessionGroup);
+    m_keepDiskBox->setObjectName(QStringLiteral("keepDiskBox"));
+    m_keepDisk = new QLineEdit(QStringLiteral("20G"), sessionGroup);
+    m_keepDisk->setObjectName(QStringLiteral("keepDisk"));
+    m_keepDisk->setToolTip(tr("A size: 500M, 20G, 1.5T (powers of 1024); at least 1 MB."));
+    grid->addWidget(m_keepDiskBox, 1, 0);
+    grid->addWidget(m_keepDisk, 1, 1);
+    grid->addWidget(new QLabel(tr("on disk"), sessionGroup), 1, 2);
+    m_keepAgeBox = new QCheckBox(tr("Drop exchanges older than"), sessionGroup);
+    m_keepAgeBox->setObjectName(QStringLiteral("keepAgeBox"));
+    m_keepAge = new QLineEdit(QStringLiteral("7d"), sessionGroup);
+    m_keepAge->setObjectName(QStringLiteral("keepAge"));
+    m_keepAge->setToolTip(tr("A duration: 90s, 30m, 12h, 7d; at least a minute."));
+    grid->addWidget(m_keepAgeBox, 2, 0);
+    grid->addWidget(m_keepAge, 2, 1);
+    auto *sessionNote = new QLabel(tr("The oldest exchanges are dropped first; the status bar "
+                                      "shows the disk the session uses."),
+                                   sessionGroup);
+    sessionNote->setWordWrap(true);
+    grid->addWidget(sessionNote, 3, 0, 1, 3);
+    layout->addWidget(sessionGroup);
+
     auto *note = new QLabel(tr("Port changes take effect the next time CORS Lab starts. The "
                                "theme follows the system's light or dark setting."),
                             this);
@@ -94,6 +157,16 @@ PreferencesDialog::PreferencesDialog(const Preferences &initial, QWidget *parent
     for (QSpinBox *spin : {m_apiPort, m_appPort, m_evilPort, m_proxyPort, m_bodyCaptureKb})
         connect(spin, &QSpinBox::valueChanged, this, &PreferencesDialog::validate);
     connect(m_browserBinary, &QLineEdit::textChanged, this, &PreferencesDialog::validate);
+    connect(m_keepExchanges, &QSpinBox::valueChanged, this, &PreferencesDialog::validate);
+    for (QLineEdit *edit : {m_keepDisk, m_keepAge})
+        connect(edit, &QLineEdit::textChanged, this, &PreferencesDialog::validate);
+    for (QCheckBox *box : {m_keepExchangesBox, m_keepDiskBox, m_keepAgeBox})
+        connect(box, &QCheckBox::toggled, this, [this] {
+            m_keepExchanges->setEnabled(m_keepExchangesBox->isChecked());
+            m_keepDisk->setEnabled(m_keepDiskBox->isChecked());
+            m_keepAge->setEnabled(m_keepAgeBox->isChecked());
+            validate();
+        });
 
     setPreferences(initial);
 }
@@ -109,6 +182,13 @@ Preferences PreferencesDialog::preferences() const
     p.browserBinary = m_browserBinary->text().trimmed();
     p.browserProfile = m_profile->currentText();
     p.startProxyAtLaunch = m_startProxy->isChecked();
+    // A field that does not parse stays off here; fieldProblems() names it and OK waits.
+    if (m_keepExchangesBox->isChecked())
+        p.keepExchanges = m_keepExchanges->value();
+    if (m_keepDiskBox->isChecked())
+        p.keepDiskBytes = base::parseByteSize(m_keepDisk->text()).value_or(0);
+    if (m_keepAgeBox->isChecked())
+        p.keepAgeSeconds = base::parseDuration(m_keepAge->text()).value_or(0);
     return p;
 }
 
@@ -124,6 +204,19 @@ void PreferencesDialog::setPreferences(const Preferences &p)
     const int profile = m_profile->findText(p.browserProfile);
     m_profile->setCurrentIndex(profile < 0 ? 0 : profile);
     m_startProxy->setChecked(p.startProxyAtLaunch);
+    // A limit that is off keeps the field's last text, ready to be turned on.
+    if (p.keepExchanges > 0)
+        m_keepExchanges->setValue(int(qMin(p.keepExchanges, Preferences::kMaxKeepExchanges)));
+    if (p.keepDiskBytes > 0)
+        m_keepDisk->setText(sizeField(p.keepDiskBytes));
+    if (p.keepAgeSeconds > 0)
+        m_keepAge->setText(ageField(p.keepAgeSeconds));
+    m_keepExchangesBox->setChecked(p.keepExchanges > 0);
+    m_keepDiskBox->setChecked(p.keepDiskBytes > 0);
+    m_keepAgeBox->setChecked(p.keepAgeSeconds > 0);
+    m_keepExchanges->setEnabled(m_keepExchangesBox->isChecked());
+    m_keepDisk->setEnabled(m_keepDiskBox->isChecked());
+    m_keepAge->setEnabled(m_keepAgeBox->isChecked());
     validate();
 }
 
@@ -135,9 +228,24 @@ void PreferencesDialog::browseForBrowser()
         m_browserBinary->setText(path);
 }
 
+QStringList PreferencesDialog::fieldProblems() const
+{
+    QStringList out;
+    if (m_keepDiskBox->isChecked() && !base::parseByteSize(m_keepDisk->text()))
+        out << QStringLiteral("keep at most this much on disk: expected a size like 500M or 20G, "
+                              "got \"%1\"")
+                   .arg(m_keepDisk->text());
+    if (m_keepAgeBox->isChecked() && !base::parseDuration(m_keepAge->text()))
+        out << QStringLiteral("drop exchanges older than: expected a duration like 30m, 12h or "
+                              "7d, got \"%1\"")
+                   .arg(m_keepAge->text());
+    return out;
+}
+
 void PreferencesDialog::validate()
 {
-    const QStringList problems = preferences().problems();
+    QStringList problems = preferences().problems();
+    problems.append(fieldProblems());
     QStringList lines;
     for (const QString &problem : problems)
         lines << QStringLiteral("✗ ") + problem;

@@ -14,10 +14,13 @@ class QSpinBox;
 namespace corslab::ui {
 
 /// \brief Edits Preferences: the playground's and the proxy's ports, the body capture limit, the
-/// browser to launch, the default browser profile and whether the proxy starts at launch.
+/// browser to launch, the default browser profile, whether the proxy starts at launch, and the
+/// session's limits (a "Session" group: at most N exchanges, at most a size on disk, exchanges
+/// older than an age dropped; each with a check box to turn it on).
 ///
 /// Problems are listed as the user edits (each naming the field) and OK stays disabled until
-/// there are none. Controls carry object names ("apiPort", "bodyCaptureKb", "browserBinary", ...)
+/// there are none. Controls carry object names ("apiPort", "bodyCaptureKb", "browserBinary",
+/// "keepExchangesBox", "keepExchanges", "keepDiskBox", "keepDisk", "keepAgeBox", "keepAge", ...)
 /// for tests and accessibility tools.
 class PreferencesDialog : public QDialog
 {
@@ -33,6 +36,8 @@ public:
 private:
     void browseForBrowser();
     void validate();
+    /// What the session fields hold that is not a size or a duration, naming the field.
+    QStringList fieldProblems() const;
 
     QSpinBox *m_apiPort = nullptr;
     QSpinBox *m_appPort = nullptr;
@@ -42,6 +47,12 @@ private:
     QLineEdit *m_browserBinary = nullptr;
     QComboBox *m_profile = nullptr;
     QCheckBox *m_startProxy = nullptr;
+    QCheckBox *m_keepExchangesBox = nullptr;
+    QSpinBox *m_keepExchanges = nullptr;
+    QCheckBox *m_keepDiskBox = nullptr;
+    QLineEdit *m_keepDisk = nullptr;
+    QCheckBox *m_keepAgeBox = nullptr;
+    QLineEdit *m_keepAge = nullptr;
     QLabel *m_problems = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
 };

@@ -1,11 +1,13 @@
 // The window as a user meets it: a first launch's guide, a pair selected from the list filling
 // both sides, the profile switch, a policy toggle changing the next response, a fix applied from
 // the explanation turning a blocked composed request into an exposed one, a classic scenario,
-// settings that survive a restart, and an audit of the playground from the Audit dock.
+// settings that survive a restart, an audit of the playground from the Audit dock, and the
+// status bar's word on the session's store (disk used, limits set in Preferences, warnings).
 #include "audit/audit_runner.h"
 #include "audit_finding_view.h"
 #include "audit_findings_model.h"
 #include "audit_panel.h"
+#include "base/quantity_text.h"
 #include "browser_comparison_table.h"
 #include "composer_dialog.h"
 #include "contract_run_dialog.h"
@@ -15,29 +17,39 @@
 #include "lab/lab.h"
 #include "main_window.h"
 #include "pair_view_widget.h"
+#include "preferences.h"
+#include "preferences_dialog.h"
 #include "report/pair_view.h"
 #include "server_config_dialog.h"
 #include "server_panel.h"
+#include "store_status.h"
 #include "tour_panel.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QtTest>
+#include <functional>
 
 using namespace corslab;
 
@@ -418,7 +430,177 @@ private Q_SLOTS:
         QVERIFY(!m_lab->lastAudit());
     }
 
+    // The status bar says what the session costs on disk once traffic is in (the Lab's
+    // figures of each second), and where the session lives.
+    void storeStatusShowsTheDiskUsed()
+    {
+        ui::StoreStatus *status = m_window->storeStatus();
+        QVERIFY(status);
+        QVERIFY(status->isVisible());
+        compose(m_lab->playground().origins().app, "/public");
+        compose(m_lab->playground().origins().evil, "/public");
+        QTRY_COMPARE(m_lab->storeStats().exchanges, qint64(2));
+        QTRY_VERIFY(m_lab->storeStats().diskBytes > 0);
+        // The label follows the Lab's figures of each second (both move in the same slot).
+        QTRY_COMPARE(status->text(), base::formatByteSize(m_lab->storeStats().diskBytes) +
+                                         QStringLiteral(" on disk"));
+        QVERIFY2(!status->text().contains(QStringLiteral("limit")), qPrintable(status->text()));
+        QVERIFY2(!status->text().contains(QStringLiteral("not kept")), qPrintable(status->text()));
+        auto *counts = m_window->findChild<QLabel *>(QStringLiteral("countStatus"));
+        QTRY_COMPARE(counts->text(), QStringLiteral("2 exchanges · 1 blocked"));
+        QTRY_VERIFY2(status->toolTip().contains(QStringLiteral("2 exchanges kept")),
+                     qPrintable(status->toolTip()));
+        QVERIFY2(status->toolTip().contains(m_lab->storeDirectory()),
+                 qPrintable(status->toolTip()));
+        QVERIFY(!m_lab->storeDirectory().isEmpty());
+        QVERIFY(status->toolTip().contains(QStringLiteral("No limits")));
+        QVERIFY(status->warning().isEmpty());
+        QVERIFY(!status->findChild<QLabel *>(QStringLiteral("storeWarningIcon"))->isVisible());
+    }
+
+    // Edit → Preferences → Session: a bad value is refused naming the field; the limits set
+    // apply at once (the status bar shows them), are kept in the settings and are in the dialog
+    // when it opens again.
+    void sessionLimitsFromPreferences()
+    {
+        const QString bad = editPreferences([](ui::PreferencesDialog *dialog) {
+            dialog->findChild<QCheckBox *>(QStringLiteral("keepDiskBox"))->setChecked(true);
+            dialog->findChild<QLineEdit *>(QStringLiteral("keepDisk"))
+                ->setText(QStringLiteral("lots"));
+            dialog->findChild<QCheckBox *>(QStringLiteral("keepAgeBox"))->setChecked(true);
+            dialog->findChild<QLineEdit *>(QStringLiteral("keepAge"))
+                ->setText(QStringLiteral("10s"));
+        });
+        QVERIFY2(bad.contains(QStringLiteral("keep at most this much on disk: expected a size")),
+                 qPrintable(bad));
+        QVERIFY2(bad.contains(QStringLiteral("drop exchanges older than: expected 1 minute")),
+                 qPrintable(bad));
+        QVERIFY(!m_lab->retention().any()); // refused: nothing applied
+
+        const QString none = editPreferences([](ui::PreferencesDialog *dialog) {
+            dialog->findChild<QCheckBox *>(QStringLiteral("keepDiskBox"))->setChecked(true);
+            dialog->findChild<QLineEdit *>(QStringLiteral("keepDisk"))
+                ->setText(QStringLiteral("20G"));
+            dialog->findChild<QCheckBox *>(QStringLiteral("keepAgeBox"))->setChecked(true);
+            dialog->findChild<QLineEdit *>(QStringLiteral("keepAge"))
+                ->setText(QStringLiteral("7d"));
+        });
+        QVERIFY2(none.isEmpty(), qPrintable(none));
+        QCOMPARE(m_lab->retention().maxDiskBytes, qint64(20) << 30);
+        QCOMPARE(m_lab->retention().maxAgeSeconds, qint64(7) * 86400);
+        QCOMPARE(m_lab->retention().maxExchanges, qint64(0));
+        ui::StoreStatus *status = m_window->storeStatus();
+        QTRY_VERIFY2(status->text().contains(QStringLiteral("limits 20.0 GB, 7 days")),
+                     qPrintable(status->text()));
+        QVERIFY2(status->toolTip().contains(QStringLiteral("at most 20.0 GB on disk")),
+                 qPrintable(status->toolTip()));
+        {
+            QSettings settings;
+            const ui::Preferences saved = ui::Preferences::load(settings);
+            QCOMPARE(saved.keepDiskBytes, qint64(20) << 30);
+            QCOMPARE(saved.keepAgeSeconds, qint64(7) * 86400);
+            QCOMPARE(saved.retention().maxDiskBytes, m_lab->retention().maxDiskBytes);
+        }
+
+        // Opened again: the values are there; a count limit replaces the disk limit.
+        editPreferences([](ui::PreferencesDialog *dialog) {
+            QVERIFY(dialog->findChild<QCheckBox *>(QStringLiteral("keepDiskBox"))->isChecked());
+            QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("keepDisk"))->text(),
+                     QStringLiteral("20G"));
+            QVERIFY(dialog->findChild<QCheckBox *>(QStringLiteral("keepAgeBox"))->isChecked());
+            QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("keepAge"))->text(),
+                     QStringLiteral("7d"));
+            QVERIFY(
+                !dialog->findChild<QCheckBox *>(QStringLiteral("keepExchangesBox"))->isChecked());
+            dialog->findChild<QCheckBox *>(QStringLiteral("keepDiskBox"))->setChecked(false);
+            dialog->findChild<QCheckBox *>(QStringLiteral("keepAgeBox"))->setChecked(false);
+            dialog->findChild<QCheckBox *>(QStringLiteral("keepExchangesBox"))->setChecked(true);
+            dialog->findChild<QSpinBox *>(QStringLiteral("keepExchanges"))->setValue(1500);
+        });
+        QCOMPARE(m_lab->retention().maxExchanges, qint64(1500));
+        QVERIFY(m_lab->retention().maxDiskBytes == 0 && m_lab->retention().maxAgeSeconds == 0);
+        QTRY_VERIFY2(status->text().contains(
+                         QStringLiteral("limit %1 exchanges").arg(QLocale().toString(1500))),
+                     qPrintable(status->text()));
+
+        // Off again, for the tests that follow.
+        editPreferences([](ui::PreferencesDialog *dialog) {
+            dialog->findChild<QCheckBox *>(QStringLiteral("keepExchangesBox"))->setChecked(false);
+        });
+        QVERIFY(!m_lab->retention().any());
+        QTRY_VERIFY(!status->text().contains(QStringLiteral("limit")));
+    }
+
+    // A store problem (a full disk...) is shown where it is seen, without a dialog: the status
+    // bar's message, the label bold with a warning icon, the text in its tooltip; it stays.
+    void storeWarningIsShown()
+    {
+        const QString text = QStringLiteral("the disk is full: bodies are no longer kept, capture "
+                                            "goes on");
+        Q_EMIT m_lab->storeWarning(text);
+        ui::StoreStatus *status = m_window->storeStatus();
+        QTRY_COMPARE(status->warning(), text);
+        QVERIFY(status->findChild<QLabel *>(QStringLiteral("storeWarningIcon"))->isVisible());
+        QVERIFY(status->findChild<QLabel *>(QStringLiteral("storeStatusText"))->font().bold());
+        QVERIFY2(status->toolTip().contains(text), qPrintable(status->toolTip()));
+        QVERIFY2(m_window->statusBar()->currentMessage().contains(text),
+                 qPrintable(m_window->statusBar()->currentMessage()));
+        QVERIFY(!QApplication::activeModalWidget());
+        // The next second's figures do not hide it.
+        QSignalSpy ticked(m_lab.get(), &lab::Lab::storeStatsChanged);
+        QTRY_VERIFY(ticked.size() >= 1);
+        QCOMPARE(status->warning(), text);
+        QVERIFY(status->toolTip().contains(text));
+    }
+
+    // With the session kept in memory only, the status bar says so.
+    void storeStatusSaysInMemory()
+    {
+        cleanup();
+        lab::Lab::Options o;
+        o.proxy.port = 0;
+        o.caDirectory = m_home.filePath(QStringLiteral("ca"));
+        o.recoveryDirectory = m_home.filePath(QStringLiteral("recovery-off"));
+        o.autosave = false;
+        m_lab = std::make_unique<lab::Lab>(o);
+        m_lab->start();
+        m_window = std::make_unique<ui::MainWindow>(m_lab.get());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QVERIFY(m_lab->storeDirectory().isEmpty());
+        QCOMPARE(m_window->storeStatus()->text(), QStringLiteral("in memory"));
+        QVERIFY(m_window->storeStatus()->toolTip().contains(QStringLiteral("memory only")));
+    }
+
 private:
+    /// Edit → Preferences… as the user opens it: \a edit fills the dialog, then OK is clicked
+    /// if it is enabled (else Cancel). The problems the dialog listed, empty when it took them.
+    QString editPreferences(const std::function<void(ui::PreferencesDialog *)> &edit)
+    {
+        QAction *open = nullptr;
+        for (QAction *action : m_window->findChildren<QAction *>())
+            if (action->text() == QStringLiteral("&Preferences…"))
+                open = action;
+        if (!open)
+            return QStringLiteral("no Preferences action");
+        QString problems;
+        QTimer::singleShot(0, m_window.get(), [&] {
+            auto *dialog = m_window->findChild<ui::PreferencesDialog *>();
+            if (!dialog)
+                return;
+            edit(dialog);
+            auto *buttons = dialog->findChild<QDialogButtonBox *>();
+            QPushButton *ok = buttons->button(QDialogButtonBox::Ok);
+            if (ok->isEnabled()) {
+                ok->click();
+                return;
+            }
+            problems = dialog->findChild<QLabel *>(QStringLiteral("problems"))->text();
+            buttons->button(QDialogButtonBox::Cancel)->click();
+        });
+        open->trigger();
+        return problems;
+    }
     QString explanationText() const
     {
         return m_window->explanationView()->headline() + QLatin1Char('\n') +

@@ -75,7 +75,13 @@ private Q_SLOTS:
         p.browserBinary = QCoreApplication::applicationFilePath(); // an executable that exists
         p.browserProfile = QStringLiteral("firefox");
         p.startProxyAtLaunch = false;
+        p.keepExchanges = 1000000;
+        p.keepDiskBytes = qint64(20) << 30;
+        p.keepAgeSeconds = 7 * 86400;
         QVERIFY(p.problems().isEmpty());
+        QCOMPARE(p.retention().maxExchanges, qint64(1000000));
+        QCOMPARE(p.retention().maxDiskBytes, qint64(20) << 30);
+        QCOMPARE(p.retention().maxAgeSeconds, qint64(7 * 86400));
         {
             QSettings settings(settingsPath("round.ini"), QSettings::IniFormat);
             p.save(settings);
@@ -155,6 +161,29 @@ private Q_SLOTS:
         QCOMPARE(loaded.proxyPort, quint16(8899));
     }
 
+    // Session limits out of range, negative or not numbers are off (0), not refused at start.
+    void sessionLimitsOutOfRangeAreOff()
+    {
+        const QString path = settingsPath("limits.ini");
+        {
+            QSettings settings(path, QSettings::IniFormat);
+            settings.setValue(QStringLiteral("preferences/session/keepExchanges"), -5);
+            settings.setValue(QStringLiteral("preferences/session/keepDiskBytes"), 4096);
+            settings.setValue(QStringLiteral("preferences/session/keepAgeSeconds"),
+                              QStringLiteral("a week"));
+        }
+        QSettings settings(path, QSettings::IniFormat);
+        const Preferences loaded = Preferences::load(settings);
+        QCOMPARE(loaded.keepExchanges, qint64(0));
+        QCOMPARE(loaded.keepDiskBytes, qint64(0));
+        QCOMPARE(loaded.keepAgeSeconds, qint64(0));
+        QVERIFY(!loaded.retention().any());
+        settings.setValue(QStringLiteral("preferences/session/keepAgeSeconds"), 10);
+        QCOMPARE(Preferences::load(settings).keepAgeSeconds, qint64(0)); // under a minute
+        settings.setValue(QStringLiteral("preferences/session/keepAgeSeconds"), 3600);
+        QCOMPARE(Preferences::load(settings).keepAgeSeconds, qint64(3600));
+    }
+
     void problemsNameTheField()
     {
         Preferences p;
@@ -173,6 +202,16 @@ private Q_SLOTS:
         QVERIFY(problems[1].endsWith(QStringLiteral("got 100")));
         QVERIFY(problems[2].startsWith(QStringLiteral("browser binary: expected an executable")));
         QVERIFY(problems[3].contains(QStringLiteral("got \"opera\"")));
+        Preferences limits;
+        limits.keepDiskBytes = 1000;
+        limits.keepAgeSeconds = 5;
+        const QStringList limitProblems = limits.problems();
+        QCOMPARE(limitProblems.size(), 2);
+        QVERIFY2(limitProblems[0].startsWith(
+                     QStringLiteral("keep at most this much on disk: expected at least 1 MB")),
+                 qPrintable(limitProblems[0]));
+        QVERIFY(limitProblems[1].startsWith(
+            QStringLiteral("drop exchanges older than: expected 1 minute")));
         // 0 (any free port) never clashes.
         Preferences zeros;
         zeros.proxyPort = 0;
@@ -228,6 +267,73 @@ private Q_SLOTS:
         QCOMPARE(edited.browserProfile, QStringLiteral("safari"));
         QVERIFY(!edited.startProxyAtLaunch);
         QVERIFY(dialog.findChild<QPushButton *>(QStringLiteral("browseBrowser")));
+    }
+
+    // The Session group: each limit behind its check box, sizes and durations typed with units,
+    // text that is neither refused naming the field, the values read back as typed.
+    void dialogEditsTheSessionLimits()
+    {
+        Preferences initial;
+        initial.keepDiskBytes = qint64(1536) << 20; // 1.5 GB: shown exactly, as 1536M
+        PreferencesDialog dialog(initial);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCOMPARE(dialog.preferences(), initial);
+        auto *diskBox = dialog.findChild<QCheckBox *>(QStringLiteral("keepDiskBox"));
+        auto *disk = dialog.findChild<QLineEdit *>(QStringLiteral("keepDisk"));
+        auto *ageBox = dialog.findChild<QCheckBox *>(QStringLiteral("keepAgeBox"));
+        auto *age = dialog.findChild<QLineEdit *>(QStringLiteral("keepAge"));
+        auto *countBox = dialog.findChild<QCheckBox *>(QStringLiteral("keepExchangesBox"));
+        auto *count = dialog.findChild<QSpinBox *>(QStringLiteral("keepExchanges"));
+        QVERIFY(diskBox && disk && ageBox && age && countBox && count);
+        QVERIFY(diskBox->isChecked());
+        QCOMPARE(disk->text(), QStringLiteral("1536M"));
+        QVERIFY(!ageBox->isChecked());
+        QVERIFY(!age->isEnabled());
+        QVERIFY(!countBox->isChecked());
+        auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        auto *problems = dialog.findChild<QLabel *>(QStringLiteral("problems"));
+        QVERIFY(ok->isEnabled());
+
+        retype(disk, QStringLiteral("plenty"));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY2(problems->text().contains(QStringLiteral(
+                     "keep at most this much on disk: expected a size like 500M or 20G, got "
+                     "\"plenty\"")),
+                 qPrintable(problems->text()));
+        retype(disk, QStringLiteral("512K"));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(problems->text().contains(QStringLiteral("expected at least 1 MB")));
+        retype(disk, QStringLiteral("20G"));
+        QVERIFY(ok->isEnabled());
+
+        clickCheckBox(ageBox);
+        QVERIFY(age->isEnabled());
+        retype(age, QStringLiteral("next week"));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(problems->text().contains(QStringLiteral("drop exchanges older than: expected a "
+                                                         "duration like 30m, 12h or 7d")));
+        retype(age, QStringLiteral("12h"));
+        QVERIFY(ok->isEnabled());
+
+        clickCheckBox(countBox);
+        retype(count, QStringLiteral("250000"));
+        QTest::mouseClick(ok, Qt::LeftButton);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        const Preferences edited = dialog.preferences();
+        QCOMPARE(edited.keepDiskBytes, qint64(20) << 30);
+        QCOMPARE(edited.keepAgeSeconds, qint64(12 * 3600));
+        QCOMPARE(edited.keepExchanges, qint64(250000));
+
+        // Reopened with those values: the same fields; a limit turned off is 0.
+        PreferencesDialog again(edited);
+        QCOMPARE(again.findChild<QLineEdit *>(QStringLiteral("keepDisk"))->text(),
+                 QStringLiteral("20G"));
+        QCOMPARE(again.findChild<QLineEdit *>(QStringLiteral("keepAge"))->text(),
+                 QStringLiteral("12h"));
+        QCOMPARE(again.preferences(), edited);
+        again.findChild<QCheckBox *>(QStringLiteral("keepDiskBox"))->setChecked(false);
+        QCOMPARE(again.preferences().keepDiskBytes, qint64(0));
     }
 };
 
