@@ -92,10 +92,13 @@ void make(const Settings &s, QTextStream &out)
     store->close();
     const qint64 closeMs = t.elapsed();
     out << "append: " << s.exchanges << " exchanges with " << s.bodyBytes << " B bodies in "
-        << appendMs << " ms (" << qint64(double(s.exchanges) * 1000 / double(std::max<qint64>(appendMs, 1)))
+        << appendMs << " ms ("
+        << qint64(double(s.exchanges) * 1000 / double(std::max<qint64>(appendMs, 1)))
         << " exchanges/s)\n";
-    out << "resident: " << mib(rss) << " MiB (" << (rss - rssBefore) / std::max<qsizetype>(s.exchanges, 1)
-        << " B per exchange over the start), bodies in memory: " << session.memory().bodies << " B\n";
+    out << "resident: " << mib(rss) << " MiB ("
+        << (rss - rssBefore) / std::max<qsizetype>(s.exchanges, 1)
+        << " B per exchange over the start), bodies in memory: " << session.memory().bodies
+        << " B\n";
     out << "disk: " << mib(stats.diskBytes) << " MiB in " << stats.segments
         << " segments; bodies not kept: " << stats.bodiesNotKept << "\n";
     out << "close (drain and sync): " << closeMs << " ms\n";
@@ -138,8 +141,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption exchanges(QStringLiteral("exchanges"), QStringLiteral("Exchanges."),
                                        QStringLiteral("N"), QStringLiteral("1000000"));
     const QCommandLineOption bodyBytes(QStringLiteral("body-bytes"),
-                                       QStringLiteral("Response body bytes."),
-                                       QStringLiteral("B"), QStringLiteral("10240"));
+                                       QStringLiteral("Response body bytes."), QStringLiteral("B"),
+                                       QStringLiteral("10240"));
     const QCommandLineOption batch(QStringLiteral("batch"), QStringLiteral("Batch size."),
                                    QStringLiteral("K"), QStringLiteral("64"));
     const QCommandLineOption dir(QStringLiteral("dir"), QStringLiteral("Store directory."),
@@ -154,8 +157,8 @@ int main(int argc, char *argv[])
     s.batch = std::max<qsizetype>(1, parser.value(batch).toLongLong());
     s.keep = parser.isSet(keep);
     QTemporaryDir scratch;
-    s.directory = parser.isSet(dir) ? parser.value(dir)
-                                    : scratch.filePath(QStringLiteral("bench.corslab"));
+    s.directory =
+        parser.isSet(dir) ? parser.value(dir) : scratch.filePath(QStringLiteral("bench.corslab"));
     QTextStream out(stdout);
     if (!SessionStore::isStore(s.directory))
         make(s, out);

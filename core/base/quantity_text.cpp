@@ -16,8 +16,7 @@ constexpr double kLargest = 4.0e18;
 std::optional<qint64> scaled(double value, double unit)
 {
     const double product = std::round(value * unit);
-    if (!std::isfinite(product) || product < 0 ||
-        product > kLargest)
+    if (!std::isfinite(product) || product < 0 || product > kLargest)
         return std::nullopt;
     return qint64(product);
 }

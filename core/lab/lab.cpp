@@ -422,24 +422,24 @@ bool Lab::hasRecovery() const
 quint64 Lab::recover()
 {
     const bool fromStore = session::SessionStore::wasLeftOpen(storePath());
-    const quint64 job = loadJob(
-        fromStore ? storePath() : recoveryDirectory(),
-        [fromStore](const QString &path, session::Session *staging, workspace::Workspace *saved,
-                    QString *error) {
-            if (!fromStore)
-                return workspace::recover(path, staging, saved, error);
-            // Reopened for writing: the session goes on in the same store.
-            session::ExtensionValues values;
-            session::StoreOptions options;
-            options.createdBy =
-                QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
-            if (!session::SessionStore::open(path, session::SessionStore::Mode::ReadWrite,
-                                             options, staging, workspace::extensions(), &values,
-                                             nullptr, error))
-                return false;
-            *saved = workspace::fromValues(values);
-            return true;
-        });
+    const quint64 job =
+        loadJob(fromStore ? storePath() : recoveryDirectory(),
+                [fromStore](const QString &path, session::Session *staging,
+                            workspace::Workspace *saved, QString *error) {
+                    if (!fromStore)
+                        return workspace::recover(path, staging, saved, error);
+                    // Reopened for writing: the session goes on in the same store.
+                    session::ExtensionValues values;
+                    session::StoreOptions options;
+                    options.createdBy =
+                        QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
+                    if (!session::SessionStore::open(path, session::SessionStore::Mode::ReadWrite,
+                                                     options, staging, workspace::extensions(),
+                                                     &values, nullptr, error))
+                        return false;
+                    *saved = workspace::fromValues(values);
+                    return true;
+                });
     auto *once = new QObject(this);
     connect(this, &Lab::fileJobFinished, once, [this, job, once, fromStore](quint64 done) {
         if (done != job)

@@ -9,8 +9,8 @@
 #include "server/playground_server.h"
 #include "session/session.h"
 #include "session/session_autosave.h"
-#include "session/session_store.h"
 #include "session/session_json.h"
+#include "session/session_store.h"
 #include "workspace/workspace_file.h"
 
 #include <QMutex>

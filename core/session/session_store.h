@@ -55,9 +55,9 @@ struct StoreOpenReport
     bool wasClean = true; ///< closed properly (false: a crash or a kill)
     qint64 exchanges = 0;
     qint64 segments = 0;
-    qint64 cutBytes = 0;  ///< torn tails cut (or ignored, read-only)
+    qint64 cutBytes = 0;      ///< torn tails cut (or ignored, read-only)
     qint64 bodiesNotKept = 0; ///< exchanges whose bodies the disk could not take
-    QStringList problems; ///< what could not be read, in words
+    QStringList problems;     ///< what could not be read, in words
 };
 
 /// \brief A session kept on disk: a directory of append-only segment files (docs/session-format.md

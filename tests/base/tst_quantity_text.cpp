@@ -18,7 +18,8 @@ private Q_SLOTS:
         QTest::newRow("bytes") << QStringLiteral("512") << qint64(512);
         QTest::newRow("K") << QStringLiteral("300K") << qint64(300) * 1024;
         QTest::newRow("MB") << QStringLiteral("20MB") << (qint64(20) << 20);
-        QTest::newRow("MiB, lower case, spaces") << QStringLiteral(" 20 mib ") << (qint64(20) << 20);
+        QTest::newRow("MiB, lower case, spaces")
+            << QStringLiteral(" 20 mib ") << (qint64(20) << 20);
         QTest::newRow("fraction") << QStringLiteral("1.5G") << (qint64(3) << 29);
         QTest::newRow("T") << QStringLiteral("2T") << (qint64(2) << 40);
         QTest::newRow("empty") << QString() << qint64(-1);

@@ -294,13 +294,14 @@ private Q_SLOTS:
     {
         // Captured traffic goes to the session's store: bodies on disk, not in memory.
         for (int i = 0; i < 3; ++i)
-            QVERIFY(rawRequest(m_lab->proxyPort(), get(m_origins.api + "/public?n=" +
-                                                           QByteArray::number(i),
-                                                       m_origins.app, hostOf(m_origins.api)))
+            QVERIFY(rawRequest(m_lab->proxyPort(),
+                               get(m_origins.api + "/public?n=" + QByteArray::number(i),
+                                   m_origins.app, hostOf(m_origins.api)))
                         .startsWith("HTTP/1.1 200"));
         QTRY_COMPARE(m_lab->session().count(), 3);
         QSignalSpy ticks(m_lab.get(), &lab::Lab::storeStatsChanged);
-        m_lab->playground().setPolicy(*policy::CorsPolicy::preset(QStringLiteral("Open public API")));
+        m_lab->playground().setPolicy(
+            *policy::CorsPolicy::preset(QStringLiteral("Open public API")));
         QTRY_COMPARE(m_lab->storeStats().exchanges, 3);
         // A tick after the policy changed has given it to the store.
         const qsizetype seen = ticks.size();
