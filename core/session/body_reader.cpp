@@ -17,6 +17,9 @@ BodyReader::~BodyReader()
 
 bool BodyReader::read(BodyLocation location, quint64 seq, QByteArray *body, QString *error) const
 {
+    // pread is thread-safe; the lock guards the list of files and the writer (reset() may
+    // change both: a Clear).
+    QMutexLocker lock(&m_mutex);
     QString why;
     if (readFile(location, seq, body, &why))
         return true;
@@ -43,7 +46,6 @@ bool BodyReader::read(BodyLocation location, quint64 seq, QByteArray *body, QStr
 bool BodyReader::readFile(BodyLocation location, quint64 seq, QByteArray *body,
                           QString *error) const
 {
-    QMutexLocker lock(&m_mutex); // pread is thread-safe; the lock guards the list of files
     const int fd = fdOf(location.segment, error);
     if (fd < 0)
         return false;
@@ -84,6 +86,14 @@ int BodyReader::fdOf(quint32 segment, QString *error) const
     if (m_fds.size() > std::size_t(kOpenFiles))
         m_fds.pop_back();
     return m_fds.front().second->fd();
+}
+
+void BodyReader::reset(quint32 epoch, const StoreWriter *writer)
+{
+    QMutexLocker lock(&m_mutex);
+    m_fds.clear();
+    m_epoch = epoch;
+    m_writer = writer;
 }
 
 void BodyReader::closeAll()

@@ -28,6 +28,9 @@ public:
     /// returns wrong bytes.
     bool read(BodyLocation location, quint64 seq, QByteArray *body, QString *error) const;
 
+    /// Reads the files of epoch \a epoch from now on, \a writer answering for bodies not written
+    /// yet (null: none), once every read under way has finished (a Clear).
+    void reset(quint32 epoch, const StoreWriter *writer);
     /// Closes every file (before the store deletes segments or moves them aside).
     void closeAll();
     /// Closes segment \a segment's file (it is being deleted).
@@ -35,6 +38,7 @@ public:
 
 private:
     int fdOf(quint32 segment, QString *error) const;
+    /// m_mutex held.
     bool readFile(BodyLocation location, quint64 seq, QByteArray *body, QString *error) const;
 
     QString m_directory;

@@ -223,18 +223,24 @@ bool SessionStore::startWriting(quint32 segment, quint32 epoch, QString *error)
     o.epoch = epoch;
     o.syncIntervalMs = m_options.syncIntervalMs;
     o.queueBytes = m_options.queueBytes;
-    m_writer = std::make_unique<StoreWriter>(o);
-    m_writer->setWarningHandler([this](const QString &text) {
+    auto writer = std::make_unique<StoreWriter>(o);
+    // On the writer thread: not m_mutex, which a Clear holds while it waits for that thread.
+    writer->setWarningHandler([this](const QString &text) {
         {
-            QMutexLocker lock(&m_mutex);
+            QMutexLocker lock(&m_warningMutex);
             m_lastWarning = text;
         }
         QMetaObject::invokeMethod(
             this, [this, text] { Q_EMIT warning(text); }, Qt::QueuedConnection);
     });
-    if (!m_writer->start(segment, error))
+    if (!writer->start(segment, error))
         return false;
-    m_reader = std::make_unique<BodyReader>(m_directory, epoch, m_writer.get());
+    // The reader stays (a body read on another thread may be using it) and follows the writer.
+    if (m_reader)
+        m_reader->reset(epoch, writer.get());
+    else
+        m_reader = std::make_unique<BodyReader>(m_directory, epoch, writer.get());
+    m_writer = std::move(writer);
     Segment s;
     s.number = segment;
     s.firstSeq =
@@ -318,7 +324,10 @@ StoreStats SessionStore::stats() const
     out.diskBytes = diskBytesLocked();
     out.segments = qint64(m_segments.size());
     out.droppedByRetention = m_droppedByRetention;
-    out.warning = m_lastWarning;
+    {
+        QMutexLocker warningLock(&m_warningMutex);
+        out.warning = m_lastWarning;
+    }
     if (m_writer) {
         const StoreWriter::Stats w = m_writer->stats();
         out.bodiesNotKept = w.bodiesDropped;
@@ -465,8 +474,8 @@ void SessionStore::logCleared()
     QMutexLocker lock(&m_mutex);
     if (!m_writer || m_closed)
         return;
+    m_reader->reset(m_epoch, nullptr); // reads under way finish first; the writer goes next
     m_writer->stop();
-    m_reader->closeAll();
     const QString trash =
         QDir(m_directory)
             .filePath(QString::fromLatin1(kStoreTrashPrefix) + QString::number(m_epoch));
@@ -480,6 +489,7 @@ void SessionStore::logCleared()
     m_segments.clear();
     QString why;
     if (!writeManifest(false, &why) || !startWriting(1, m_epoch, &why)) {
+        QMutexLocker warningLock(&m_warningMutex);
         m_lastWarning = why;
         m_writer.reset();
     }

@@ -181,6 +181,7 @@ private:
     qint64 m_bodyCap = 64 * 1024;
     ExtensionValues m_extensions;
     qint64 m_droppedByRetention = 0;
+    mutable QMutex m_warningMutex; ///< m_lastWarning: set on the writer thread
     QString m_lastWarning;
 };
 

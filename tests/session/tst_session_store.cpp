@@ -16,8 +16,10 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <atomic>
 #include <csignal>
 #include <sys/resource.h>
+#include <thread>
 
 using namespace corslab;
 using namespace corslab::session;
@@ -464,6 +466,41 @@ private Q_SLOTS:
                                    nullptr, &error));
         QCOMPARE(back.count(), 100);
         compareExchanges(back.exchange(99), traffic(5099));
+    }
+
+    void clearWhileBodiesAreReadOnAnotherThread()
+    {
+        // The app reads a body on the GUI thread while its session thread clears: a read gets
+        // the body or nothing, never freed memory or another exchange's bytes.
+        QTemporaryDir dir;
+        Session s;
+        QString error;
+        QVERIFY(SessionStore::create(dir.filePath(QStringLiteral("s.corslab")), fastOptions(), &s,
+                                     &error));
+        std::atomic<bool> stop{false};
+        std::atomic<int> wrong{0};
+        std::thread reader([&] {
+            while (!stop) {
+                const qsizetype n = s.count();
+                for (qsizetype i = 0; i < n; i += 17) {
+                    const CapturedExchange x = s.exchange(i);
+                    const qsizetype at = x.url.indexOf("?n=");
+                    if (at < 0 || x.responseBody.stored.isEmpty())
+                        continue; // gone with the Clear, or not a GET
+                    if (x.responseBody.stored != bodyOf(x.url.mid(at + 3).toLongLong()))
+                        ++wrong;
+                }
+            }
+        });
+        for (int round = 0; round < 20; ++round) {
+            appendTraffic(s, 0, 600);
+            s.clear();
+        }
+        stop = true;
+        reader.join();
+        QCOMPARE(wrong.load(), 0);
+        appendTraffic(s, 0, 30);
+        compareExchanges(s.exchange(29), traffic(29));
     }
 
     void oneWriterAtATime()
