@@ -329,7 +329,10 @@ std::optional<int> ProxyRun::startRecorder()
     QString error;
     if (directory.isEmpty() ||
         !session::SessionStore::create(directory, options, &m_session, &error)) {
-        m_err << kCommand << "--record: "
+        // Without --record the store is the proxy's own: say so, not "--record".
+        const QString what = m_options.recordFile.isEmpty() ? QStringLiteral("session store: ")
+                                                            : QStringLiteral("--record: ");
+        m_err << kCommand << what
               << (directory.isEmpty() ? QStringLiteral("no writable cache directory") : error)
               << "\n";
         return 1;
@@ -353,7 +356,8 @@ bool ProxyRun::finishRecording()
         return true;
     QString why;
     if (!m_store->close(&why)) {
-        m_err << kCommand << "--record: " << why << "\n";
+        m_err << kCommand << (m_options.recordFile.isEmpty() ? "session store: " : "--record: ")
+              << why << "\n";
         return false;
     }
     const session::StoreStats stats = m_store->stats();

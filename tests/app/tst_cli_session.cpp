@@ -7,6 +7,7 @@
 #include "session/session_store.h"
 
 #include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -179,6 +180,27 @@ private Q_SLOTS:
             run.err.constData());
         const Run info = cli({QStringLiteral("session"), QStringLiteral("info"), m_store});
         QVERIFY2(info.out.contains("exchanges:  300"), info.out.constData()); // untouched
+    }
+
+    void aProxyWithoutAWritableCacheSaysWhy()
+    {
+        // Without --record the proxy keeps its session in a store under the cache directory;
+        // when there is none to write, it says so and starts nothing.
+        const QString blocked = m_dir.filePath(QStringLiteral("not-a-directory"));
+        QFile file(blocked);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), blocked);
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(CORSLAB_CLI),
+                {QStringLiteral("proxy"), QStringLiteral("--port"), QStringLiteral("0")});
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitCode(), 1);
+        const QByteArray err = p.readAllStandardError();
+        QVERIFY2(err.contains("corslab-cli proxy: session store: "), err.constData());
+        QVERIFY2(!err.contains("--record"), err.constData());
     }
 
 private:
