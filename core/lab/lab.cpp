@@ -12,6 +12,7 @@
 #include "report/har_export.h"
 #include "report/har_import.h"
 #include "session/session_json.h"
+#include "session_feeder.h"
 #include "workspace/workspace_file.h"
 
 #include <QCoreApplication>
@@ -27,21 +28,7 @@ namespace corslab::lab {
 namespace {
 /// How often the playground's own exchanges are handed to the session (one batch, one judge).
 constexpr int kPlaygroundBatchMs = 20;
-// The session store's figures (status bar) and retention by age are checked this often.
-constexpr int kStoreTickMs = 1000;
 } // namespace
-
-/// Appends captures on the session thread, so judging never runs on the GUI thread nor slows
-/// the proxy's network threads.
-class SessionFeeder : public QObject
-{
-public:
-    explicit SessionFeeder(session::Session *session) : m_session(session) {}
-    void append(const QList<session::CapturedExchange> &batch) { m_session->append(batch); }
-
-private:
-    session::Session *m_session;
-};
 
 Lab::Lab(Options options, QObject *parent)
     : QObject(parent), m_options(std::move(options)),
@@ -102,9 +89,7 @@ Lab::~Lab()
         m_feeder, [] {}, Qt::BlockingQueuedConnection);
     m_sessionThread->quit();
     m_sessionThread->wait();
-    // A clean exit: the session kept for a crash is no longer needed (Save session keeps it).
-    if (auto *store = dynamic_cast<session::SessionStore *>(m_session->log()))
-        store->removeFiles();
+    closeStore();
 }
 
 void Lab::start()
@@ -319,89 +304,7 @@ void Lab::clear()
     m_client->clearPreflightCache();
     m_playground->clearExchanges();
     QMetaObject::invokeMethod(
-        m_feeder, [session = m_session.get()] { session->clear(); }, Qt::QueuedConnection);
-}
-
-QString Lab::recoveryDirectory() const
-{
-    return m_options.recoveryDirectory.isEmpty() ? session::SessionAutosave::defaultDirectory()
-                                                 : m_options.recoveryDirectory;
-}
-
-QString Lab::storePath() const
-{
-    return QDir(recoveryDirectory()).filePath(QStringLiteral("session.corslab"));
-}
-
-QString Lab::storeDirectory() const
-{
-    return m_storeStarted ? storePath() : QString();
-}
-
-// The session lives on disk from now on: bodies in the store's files, every change synced
-// within a second. Runs on the session thread, between batches.
-void Lab::startStore()
-{
-    m_storeStarted = true;
-    session::StoreOptions options;
-    options.createdBy = QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
-    options.retention = m_options.retention;
-    const session::ExtensionValues extensions = writeOptions().extensions;
-    QMetaObject::invokeMethod(
-        m_feeder,
-        [this, options, extensions, path = storePath()] {
-            QString error;
-            if (session::SessionStore::isStore(path) &&
-                !session::SessionStore::remove(path, &error)) {
-                qCWarning(lcLab) << "session store:" << error;
-            }
-            if (!session::SessionStore::create(path, options, m_session.get(), &error)) {
-                qCWarning(lcLab) << "session store:" << error;
-                QMetaObject::invokeMethod(this, [this, error] { Q_EMIT storeWarning(error); });
-                return;
-            }
-            auto *store = static_cast<session::SessionStore *>(m_session->log());
-            store->setExtensions(extensions);
-            connect(store, &session::SessionStore::warning, this, &Lab::storeWarning);
-        },
-        Qt::QueuedConnection);
-    connect(&m_storeTicker, &QTimer::timeout, this, &Lab::tickStore, Qt::UniqueConnection);
-    m_storeTicker.start(kStoreTickMs);
-}
-
-// Every second: the figures for the status bar, the policy and rules to save with the session,
-// and retention by age (which drops exchanges even when nothing new arrives).
-void Lab::tickStore()
-{
-    const session::ExtensionValues extensions = writeOptions().extensions;
-    QMetaObject::invokeMethod(
-        m_feeder,
-        [this, extensions] {
-            auto *store = dynamic_cast<session::SessionStore *>(m_session->log());
-            if (!store)
-                return;
-            store->setExtensions(extensions);
-            m_session->applyRetention();
-            const session::StoreStats stats = store->stats();
-            QMetaObject::invokeMethod(this, [this, stats] {
-                m_storeStats = stats;
-                Q_EMIT storeStatsChanged();
-            });
-        },
-        Qt::QueuedConnection);
-}
-
-void Lab::setRetention(const session::StoreRetention &retention)
-{
-    m_options.retention = retention;
-    QMetaObject::invokeMethod(
-        m_feeder,
-        [this, retention] {
-            if (auto *store = dynamic_cast<session::SessionStore *>(m_session->log())) {
-                store->setRetention(retention);
-                m_session->applyRetention();
-            }
-        },
+        m_feeder, [this, options = ownStoreOptions()] { clearOnSessionThread(options); },
         Qt::QueuedConnection);
 }
 
@@ -412,80 +315,10 @@ session::WriteOptions Lab::writeOptions() const
         workspace::Workspace{m_playground->policy(), *m_overrides->current()});
 }
 
-// A store left open, or the JSON journal of a build from before the store.
-bool Lab::hasRecovery() const
-{
-    return session::SessionStore::wasLeftOpen(storePath()) ||
-           session::SessionAutosave::hasRecovery(recoveryDirectory());
-}
-
-quint64 Lab::recover()
-{
-    const bool fromStore = session::SessionStore::wasLeftOpen(storePath());
-    const quint64 job =
-        loadJob(fromStore ? storePath() : recoveryDirectory(),
-                [fromStore](const QString &path, session::Session *staging,
-                            workspace::Workspace *saved, QString *error) {
-                    if (!fromStore)
-                        return workspace::recover(path, staging, saved, error);
-                    // Reopened for writing: the session goes on in the same store.
-                    session::ExtensionValues values;
-                    session::StoreOptions options;
-                    options.createdBy =
-                        QStringLiteral("CORS Lab %1").arg(QCoreApplication::applicationVersion());
-                    if (!session::SessionStore::open(path, session::SessionStore::Mode::ReadWrite,
-                                                     options, staging, workspace::extensions(),
-                                                     &values, nullptr, error))
-                        return false;
-                    *saved = workspace::fromValues(values);
-                    return true;
-                });
-    auto *once = new QObject(this);
-    connect(this, &Lab::fileJobFinished, once, [this, job, once, fromStore](quint64 done) {
-        if (done != job)
-            return;
-        once->deleteLater();
-        session::SessionAutosave::discard(recoveryDirectory()); // read, or refused: done with it
-        if (!m_options.autosave)
-            return;
-        if (fromStore && dynamic_cast<session::SessionStore *>(m_session->log()))
-            adoptRecoveredStore();
-        else
-            startStore();
-    });
-    return job;
-}
-
-// The recovered store became the session's log: watch it like one started here.
-void Lab::adoptRecoveredStore()
-{
-    m_storeStarted = true;
-    QMetaObject::invokeMethod(
-        m_feeder,
-        [this, retention = m_options.retention] {
-            if (auto *store = dynamic_cast<session::SessionStore *>(m_session->log())) {
-                store->setRetention(retention);
-                connect(store, &session::SessionStore::warning, this, &Lab::storeWarning);
-            }
-        },
-        Qt::QueuedConnection);
-    connect(&m_storeTicker, &QTimer::timeout, this, &Lab::tickStore, Qt::UniqueConnection);
-    m_storeTicker.start(kStoreTickMs);
-}
-
-void Lab::discardRecovery()
-{
-    session::SessionAutosave::discard(recoveryDirectory());
-    QString error;
-    if (session::SessionStore::isStore(storePath()) &&
-        !session::SessionStore::remove(storePath(), &error))
-        qCWarning(lcLab) << "session store:" << error;
-    if (m_options.autosave)
-        startStore();
-}
-
 quint64 Lab::openSession(const QString &path)
 {
+    if (session::SessionStore::isStore(path))
+        return openStore(path);
     return loadJob(path,
                    [](const QString &file, session::Session *staging, workspace::Workspace *saved,
                       QString *error) { return workspace::readFile(file, staging, saved, error); });
@@ -541,37 +374,39 @@ quint64 Lab::loadJob(const QString &path, const LoadWork &read)
 {
     const quint64 job = ++m_lastJob;
     auto staging = std::make_shared<session::Session>();
-    QThread *worker = QThread::create([this, staging, path, job, read] {
-        QString error;
-        workspace::Workspace saved;
-        const bool ok = read(path, staging.get(), &saved, &error);
-        // Adopted on the session thread, between batches, unless the user cancelled meanwhile.
-        QMetaObject::invokeMethod(
-            m_feeder,
-            [this, staging, path, job, ok, error, saved] {
-                const bool adopted = ok && !jobCancelled(job);
-                if (adopted)
-                    m_session->adopt(*staging);
-                QMetaObject::invokeMethod(
-                    this,
-                    [this, path, job, error, adopted, saved] {
-                        if (adopted) {
-                            // What the session was captured under comes back with it.
-                            if (saved.policy)
-                                m_playground->setPolicy(*saved.policy);
-                            if (saved.rules)
-                                m_overrides->set(*saved.rules);
-                            m_client->setProfile(m_session->profile());
-                            m_client->clearPreflightCache();
-                        }
-                        if (forgetJob(job))
-                            return;
-                        Q_EMIT fileJobFinished(job, path, error);
-                    },
-                    Qt::QueuedConnection);
-            },
-            Qt::QueuedConnection);
-    });
+    QThread *worker =
+        QThread::create([this, staging, path, job, read, ownOptions = ownStoreOptions()] {
+            QString error;
+            workspace::Workspace saved;
+            const bool ok = read(path, staging.get(), &saved, &error);
+            // Adopted on the session thread, between batches, unless the user cancelled meanwhile.
+            QMetaObject::invokeMethod(
+                m_feeder,
+                [this, staging, path, job, ok, error, saved, ownOptions] {
+                    const bool adopted = ok && !jobCancelled(job);
+                    const QString storeNow =
+                        adopted ? adoptStaging(*staging, ownOptions) : QString();
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, path, job, error, adopted, saved, storeNow] {
+                            if (adopted) {
+                                storeChanged(storeNow);
+                                // What the session was captured under comes back with it.
+                                if (saved.policy)
+                                    m_playground->setPolicy(*saved.policy);
+                                if (saved.rules)
+                                    m_overrides->set(*saved.rules);
+                                m_client->setProfile(m_session->profile());
+                                m_client->clearPreflightCache();
+                            }
+                            if (forgetJob(job))
+                                return;
+                            Q_EMIT fileJobFinished(job, path, error);
+                        },
+                        Qt::QueuedConnection);
+                },
+                Qt::QueuedConnection);
+        });
     startWorker(worker);
     return job;
 }

@@ -147,7 +147,8 @@ public:
     /// Deletes what the last run left (the user declined it).
     void discardRecovery();
 
-    /// Where the session is kept on disk now (empty: in memory only).
+    /// Where the session is kept on disk now: the app's own store, or a store the user opened
+    /// (empty: in memory only).
     QString storeDirectory() const;
     /// What the session's store holds and costs, as of the last second.
     session::StoreStats storeStats() const { return m_storeStats; }
@@ -157,7 +158,9 @@ public:
 
     /// Reads the session file at \a path on a worker thread and, when it is valid, replaces the
     /// session with it (its profile, and the playground policy and override rules it saved).
-    /// fileJobFinished() follows. Returns the job's id.
+    /// A session store (a `.corslab` directory) is opened for writing instead: the session lives
+    /// in it from then on (captures go on into it) until another is opened or the session is
+    /// cleared; it is closed whole, never deleted. fileJobFinished() follows. Returns the job's id.
     quint64 openSession(const QString &path);
     /// Writes the session, the playground policy and the override rules to \a path (atomically) on
     /// a worker thread; fileJobFinished() follows.
@@ -212,8 +215,8 @@ private:
     std::unique_ptr<proxy::BrowserLauncher> m_launcher;
     std::unique_ptr<client::BrowserClient> m_client;
     session::StoreStats m_storeStats;
-    QTimer m_storeTicker; ///< every second: store figures, retention by age
-    bool m_storeStarted = false;
+    QTimer m_storeTicker;        ///< every second: store figures, retention by age
+    QString m_storeDirectory;    ///< the session's store (the app's own or one opened), empty: none
     QSet<quint64> m_composedIds; ///< fetches started by compose(), not finished yet
     std::optional<audit::AuditReport> m_lastAudit;
     using JobProgress = std::function<bool(qsizetype done, qsizetype total)>;
@@ -222,11 +225,26 @@ private:
                                         workspace::Workspace *saved, QString *error)>;
     session::WriteOptions writeOptions() const;
     QString recoveryDirectory() const;
+    /// The app's own store, where the session lives unless the user opened a store.
     QString storePath() const;
+    QString openStorePointer() const;
+    QString userStoreLeftOpen() const;
+    session::StoreOptions ownStoreOptions() const;
     /// Keeps the session in a new store (what it holds now goes there first).
     void startStore();
+    void startStoreTicker();
     void tickStore();
-    void adoptRecoveredStore();
+    quint64 openStore(const QString &path);
+    void storeChanged(const QString &directory);
+    void closeStore();
+    // On the session thread:
+    void createOwnStore(const session::StoreOptions &options,
+                        const session::ExtensionValues &extensions);
+    void watchStore(const session::StoreRetention &retention);
+    bool inUserStore() const;
+    QString currentStoreDirectory() const;
+    QString adoptStaging(session::Session &staging, const session::StoreOptions &ownOptions);
+    void clearOnSessionThread(const session::StoreOptions &ownOptions);
     using WriteWork = std::function<bool(const QString &, const JobProgress &, QString *)>;
     /// Reads into a staging session on a worker thread, then adopts it on the session thread.
     quint64 loadJob(const QString &path, const LoadWork &read);

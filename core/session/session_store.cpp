@@ -120,6 +120,11 @@ bool SessionStore::wasLeftOpen(const QString &directory)
            !lockedElsewhere(directory);
 }
 
+bool SessionStore::inUseElsewhere(const QString &directory)
+{
+    return isStore(directory) && lockedElsewhere(directory);
+}
+
 bool SessionStore::remove(const QString &directory, QString *error)
 {
     if (lockedElsewhere(directory))

@@ -94,6 +94,8 @@ public:
     /// Whether the store in \a directory was left by a process that did not close it (a crash)
     /// and no process writes it now.
     static bool wasLeftOpen(const QString &directory);
+    /// Whether a process writes the store in \a directory now (it holds the lock).
+    static bool inUseElsewhere(const QString &directory);
     /// Deletes the store in \a directory (refused while a process writes it).
     static bool remove(const QString &directory, QString *error);
 

@@ -76,26 +76,12 @@ bool failed(QString *error, const QString &what)
 
 } // namespace
 
-quint64 Reader::u()
+quint64 Reader::slowU()
 {
     quint64 value = 0;
     if (m_ok && !varint::tryRead(m_p, m_end, value))
         m_ok = false;
     return m_ok ? value : 0;
-}
-
-qint64 Reader::s()
-{
-    const quint64 v = u();
-    return qint64(v >> 1) ^ -qint64(v & 1);
-}
-
-quint64 Reader::upTo(quint64 max)
-{
-    const quint64 v = u();
-    if (v > max)
-        m_ok = false;
-    return m_ok ? v : 0;
 }
 
 QByteArrayView Reader::bytes(quint64 size)

@@ -14,6 +14,7 @@
 #include "session/session_store.h"
 #include "workspace/workspace_file.h"
 
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -40,6 +41,40 @@ QByteArray get(const QByteArray &target, const QByteArray &origin, const QByteAr
 QByteArray hostOf(const QByteArray &origin)
 {
     return origin.mid(origin.indexOf("://") + 3);
+}
+
+/// A closed store at \a path with \a count exchanges whose response bodies are "body N".
+QString createStore(const QString &path, int count)
+{
+    session::Session s;
+    QString error;
+    if (!session::SessionStore::create(path, session::StoreOptions(), &s, &error))
+        qWarning() << error;
+    QList<session::CapturedExchange> batch(count);
+    for (int i = 0; i < count; ++i) {
+        batch[i].method = "GET";
+        batch[i].url = "http://127.0.0.1:9/api?n=" + QByteArray::number(i);
+        batch[i].requestHeaders = {{"Origin", "http://127.0.0.1:8"}};
+        batch[i].status = 200;
+        batch[i].responseBody.stored = "body " + QByteArray::number(i);
+        batch[i].responseBody.size = batch[i].responseBody.stored.size();
+        batch[i].startedAtMs = 1700000000000 + i;
+    }
+    s.append(batch);
+    return path;
+}
+
+/// How many exchanges the store at \a path holds, read as `session info` reads it (-1: unreadable).
+qsizetype storeCount(const QString &path)
+{
+    session::Session s;
+    QString error;
+    if (!session::SessionStore::open(path, session::SessionStore::Mode::ReadOnly, {}, &s, {},
+                                     nullptr, nullptr, &error)) {
+        qWarning() << error;
+        return -1;
+    }
+    return s.count();
 }
 
 } // namespace
@@ -339,6 +374,115 @@ private Q_SLOTS:
         QCOMPARE(next.storeDirectory(), crashed + QStringLiteral("/session.corslab"));
         QTRY_COMPARE(next.storeStats().exchanges, 3);
         QVERIFY(!next.hasRecovery());
+    }
+
+    void aStoreOpenedIsTheSessionAndStaysTheUsers()
+    {
+        // A store recorded elsewhere (as `corslab-cli proxy --record x.corslab` leaves it).
+        QTemporaryDir dir;
+        const QString user = dir.filePath(QStringLiteral("api.corslab"));
+        QCOMPARE(storeCount(createStore(user, 3)), 3);
+        const QString own = m_lab->storeDirectory();
+        QCOMPARE(own, m_ca.filePath(QStringLiteral("recovery/session.corslab")));
+        QTRY_VERIFY(session::SessionStore::isStore(own));
+
+        // Opened, it is the session's store: the app's own store goes, captures go on into it.
+        QSignalSpy done(m_lab.get(), &lab::Lab::fileJobFinished);
+        m_lab->openSession(user);
+        QTRY_COMPARE(done.size(), 1);
+        QCOMPARE(done.at(0).at(2).toString(), QString());
+        QCOMPARE(m_lab->session().count(), 3);
+        QCOMPARE(m_lab->storeDirectory(), user);
+        QVERIFY(!QFileInfo::exists(own));
+        QCOMPARE(m_lab->session().exchange(1).responseBody.stored, QByteArray("body 1"));
+        QVERIFY(rawRequest(m_lab->proxyPort(),
+                           get(m_origins.api + "/public", m_origins.app, hostOf(m_origins.api)))
+                    .startsWith("HTTP/1.1 200"));
+        QTRY_COMPARE(m_lab->session().count(), 4);
+        QTRY_COMPARE(m_lab->storeStats().exchanges, 4);
+        // Noted for crash recovery while it is open.
+        const QString pointer = m_ca.filePath(QStringLiteral("recovery/open-store"));
+        QTRY_VERIFY(QFileInfo::exists(pointer));
+
+        // What a crash leaves: a copy of its files, unlocked, found through the pointer.
+        QVERIFY(dynamic_cast<session::SessionStore *>(m_lab->session().log())->flush());
+        const QString crashedCopy = dir.filePath(QStringLiteral("copy.corslab"));
+        QVERIFY(QDir().mkpath(crashedCopy));
+        for (const QString &name : QDir(user).entryList(QDir::Files))
+            if (name != QLatin1String("lock"))
+                QVERIFY(QFile::copy(user + QLatin1Char('/') + name,
+                                    crashedCopy + QLatin1Char('/') + name));
+        const QString crashedRecovery = dir.filePath(QStringLiteral("recovery"));
+        QVERIFY(QDir().mkpath(crashedRecovery));
+        {
+            QFile note(crashedRecovery + QStringLiteral("/open-store"));
+            QVERIFY(note.open(QIODevice::WriteOnly));
+            note.write(crashedCopy.toUtf8());
+        }
+        {
+            lab::Lab::Options o = freePorts(m_ca.path());
+            o.recoveryDirectory = crashedRecovery;
+            lab::Lab next(o);
+            next.start();
+            QVERIFY(next.hasRecovery());
+            QSignalSpy recovered(&next, &lab::Lab::fileJobFinished);
+            next.recover();
+            QTRY_COMPARE(recovered.size(), 1);
+            QCOMPARE(recovered.at(0).at(2).toString(), QString());
+            QCOMPARE(next.session().count(), 4);
+            QCOMPARE(next.storeDirectory(), crashedCopy);
+        } // a clean exit: the user's store stays, closed
+        QVERIFY(session::SessionStore::isStore(crashedCopy));
+        QVERIFY(!session::SessionStore::wasLeftOpen(crashedCopy));
+        QCOMPARE(storeCount(crashedCopy), 4);
+
+        // A store another program writes is refused, saying why; the session stays.
+        const QString busy = dir.filePath(QStringLiteral("busy.corslab"));
+        session::Session recording;
+        session::StoreOptions options;
+        QString error;
+        QVERIFY2(session::SessionStore::create(busy, options, &recording, &error),
+                 qPrintable(error));
+        m_lab->openSession(busy);
+        QTRY_COMPARE(done.size(), 2);
+        const QString refused = done.at(1).at(2).toString();
+        QVERIFY2(refused.contains(QStringLiteral("in use")), qPrintable(refused));
+        QVERIFY2(refused.contains(QStringLiteral("corslab-cli session")), qPrintable(refused));
+        QCOMPARE(m_lab->storeDirectory(), user);
+        QCOMPARE(m_lab->session().count(), 4);
+
+        // Clear empties the session, not the user's store: the app's own store takes over.
+        m_lab->clear();
+        QTRY_COMPARE(m_lab->storeDirectory(), own);
+        QCOMPARE(m_lab->session().count(), 0);
+        QTRY_VERIFY(session::SessionStore::isStore(own));
+        QVERIFY(!QFileInfo::exists(pointer));
+        QCOMPARE(storeCount(user), 4);
+
+        // Opening a session file while in a user's store leaves that store whole too.
+        m_lab->openSession(user);
+        QTRY_COMPARE(done.size(), 3);
+        QCOMPARE(m_lab->storeDirectory(), user);
+        const QString file = dir.filePath(QStringLiteral("s.json"));
+        m_lab->saveSession(file);
+        QTRY_COMPARE(done.size(), 4);
+        QCOMPARE(done.at(3).at(2).toString(), QString());
+        m_lab->openSession(file);
+        QTRY_COMPARE(done.size(), 5);
+        QCOMPARE(done.at(4).at(2).toString(), QString());
+        QCOMPARE(m_lab->session().count(), 4);
+        QCOMPARE(m_lab->storeDirectory(), own);
+        QTRY_COMPARE(m_lab->storeStats().exchanges, 4);
+        QCOMPARE(storeCount(user), 4);
+
+        // And a clean exit in a user's store keeps it.
+        m_lab->openSession(user);
+        QTRY_COMPARE(done.size(), 6);
+        QCOMPARE(m_lab->storeDirectory(), user);
+        m_lab.reset();
+        QVERIFY(!session::SessionStore::wasLeftOpen(user));
+        QCOMPARE(storeCount(user), 4);
+        QVERIFY(!QFileInfo::exists(pointer));
     }
 
     void reportAndHarExportedOffTheGuiThread()
