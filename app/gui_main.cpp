@@ -56,7 +56,17 @@ int main(int argc, char *argv[])
                        "quit."),
         QStringLiteral("file"));
     parser.addOptions({scenario, screenshot});
+    parser.addPositionalArgument(
+        QStringLiteral("session"),
+        QStringLiteral("A session to open: a session store (a .corslab directory, which the "
+                       "session then lives in) or a session file."),
+        QStringLiteral("[session]"));
     parser.process(app);
+    if (parser.positionalArguments().size() > 1) {
+        std::fprintf(stderr, "corslab: one session at a time (got %lld)\n",
+                     static_cast<long long>(parser.positionalArguments().size()));
+        return 2;
+    }
 
     QSettings settings;
     const corslab::ui::Preferences prefs = corslab::ui::Preferences::load(settings);
@@ -75,6 +85,9 @@ int main(int argc, char *argv[])
     lab.start();
     corslab::ui::MainWindow window(&lab);
     window.show();
+
+    if (!parser.positionalArguments().isEmpty())
+        window.openSessionFile(parser.positionalArguments().constFirst());
 
     const QString shotPath = parser.value(screenshot);
     if (parser.isSet(scenario)) {

@@ -22,7 +22,9 @@
 #include "report/report_output.h"
 #include "server_config_dialog.h"
 #include "server_panel.h"
+#include "session/session_store.h"
 #include "session_counts.h"
+#include "session_open_dialog.h"
 #include "store_status.h"
 #include "tour/tour_runner.h"
 #include "tour_panel.h"
@@ -705,11 +707,9 @@ void MainWindow::newSession()
 
 void MainWindow::openSession()
 {
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Open session"), QString(),
-                                     tr("CORS Lab sessions (*.corslab *.json);;All files (*)"));
-    if (!path.isEmpty())
-        openSessionFile(path);
+    SessionOpenDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted)
+        openSessionFile(dialog.chosenPath());
 }
 
 void MainWindow::openSessionFile(const QString &path)
@@ -724,7 +724,8 @@ void MainWindow::openSessionFile(const QString &path)
 
 void MainWindow::saveSession(bool askPath)
 {
-    QString path = m_sessionPath;
+    // A store keeps every exchange as it comes: saving it means a session file elsewhere.
+    QString path = session::SessionStore::isStore(m_sessionPath) ? QString() : m_sessionPath;
     if (askPath || path.isEmpty())
         path = QFileDialog::getSaveFileName(
             this, tr("Save session"), path.isEmpty() ? QStringLiteral("session.corslab") : path,

@@ -84,7 +84,8 @@ public:
     qsizetype shownExchange() const { return m_shown; }
     /// Runs classic scenario \a id (the tour panel's Run).
     void runScenario(const QString &id);
-    /// Opens (asynchronously) the session file at \a path, replacing the session.
+    /// Opens (asynchronously) the session file or session store at \a path, replacing the
+    /// session.
     void openSessionFile(const QString &path);
 
 Q_SIGNALS:

@@ -218,6 +218,14 @@ QString Lab::storeDirectory() const
 
 quint64 Lab::openStore(const QString &path)
 {
+    if (sameDirectory(path, m_storeDirectory)) {
+        // Already the session's store (it holds the lock): nothing to read again.
+        const quint64 job = ++m_lastJob;
+        QMetaObject::invokeMethod(
+            this, [this, job, path] { Q_EMIT fileJobFinished(job, path, {}); },
+            Qt::QueuedConnection);
+        return job;
+    }
     return loadJob(path, [](const QString &file, session::Session *staging,
                             workspace::Workspace *saved, QString *error) {
         if (openForWriting(file, staging, saved, error))

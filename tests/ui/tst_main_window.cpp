@@ -3,6 +3,7 @@
 // the explanation turning a blocked composed request into an exposed one, a classic scenario,
 // settings that survive a restart, an audit of the playground from the Audit dock, and the
 // status bar's word on the session's store (disk used, limits set in Preferences, warnings).
+#include "../session/store_fixture.h"
 #include "audit/audit_runner.h"
 #include "audit_finding_view.h"
 #include "audit_findings_model.h"
@@ -30,6 +31,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -572,7 +574,49 @@ private Q_SLOTS:
         QVERIFY(m_window->storeStatus()->toolTip().contains(QStringLiteral("memory only")));
     }
 
+    // File → Open: a session store is a directory; entering it in the dialog opens it, and the
+    // session lives in it from then on. Its manifest, chosen as a file, stands for it.
+    void openingASessionStoreFromTheFileMenu()
+    {
+        QTemporaryDir dir;
+        const QString store = testing::createStore(dir.filePath(QStringLiteral("api.corslab")), 2);
+        QAction *open = action(QStringLiteral("&Open session…"));
+        QVERIFY(open);
+        QTimer::singleShot(0, m_window.get(), [&] {
+            auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog); // (a failure here leaves the dialog open: the test times out)
+            dialog->setDirectory(dir.path());
+            dialog->selectFile(QStringLiteral("api.corslab"));
+            static_cast<QDialog *>(dialog)->accept(); // Open on a directory: the dialog enters it
+        });
+        open->trigger();
+        QTRY_COMPARE(m_lab->storeDirectory(), store);
+        QTRY_COMPARE(m_window->exchangeModel()->rowCount(), 2);
+        QVERIFY2(m_window->windowTitle().contains(QStringLiteral("api.corslab")),
+                 qPrintable(m_window->windowTitle()));
+
+        const QString other = testing::createStore(dir.filePath(QStringLiteral("b.corslab")), 3);
+        QTimer::singleShot(0, m_window.get(), [&] {
+            auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            dialog->setDirectory(other);
+            dialog->selectFile(QStringLiteral("store.json"));
+            static_cast<QDialog *>(dialog)->accept();
+        });
+        open->trigger();
+        QTRY_COMPARE(m_lab->storeDirectory(), other);
+        QTRY_COMPARE(m_window->exchangeModel()->rowCount(), 3);
+        QCOMPARE(testing::storeCount(store), 2); // the first one closed whole
+    }
+
 private:
+    QAction *action(const QString &text) const
+    {
+        for (QAction *a : m_window->findChildren<QAction *>())
+            if (a->text() == text)
+                return a;
+        return nullptr;
+    }
     /// Edit → Preferences… as the user opens it: \a edit fills the dialog, then OK is clicked
     /// if it is enabled (else Cancel). The problems the dialog listed, empty when it took them.
     QString editPreferences(const std::function<void(ui::PreferencesDialog *)> &edit)
