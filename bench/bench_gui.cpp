@@ -8,14 +8,21 @@
 //     change to its rows shown, and the GUI thread's longest event meanwhile (the scan runs on a
 //     worker; --sync-filter scans on the GUI thread, as before issue 15); and the memory the app
 //     holds for them.
+// With --open STORE, instead: the app launched with that session store (as `corslab STORE`),
+// the window and its rows shown, scrolling, a body viewed, the filters, and the close.
 // Usage: bench_gui [--rate R] [--seconds S] [--connections C] [--rows N] [--sync-filter]
+//        bench_gui --open STORE [--sync-filter]
 // Run it under a real X server (xvfb-run) or QT_QPA_PLATFORM=offscreen.
 #include "chromium_traffic.h"
 #include "exchange_table_model.h"
 #include "filter_bar.h"
+#include "gui_filters.h"
+#include "gui_open.h"
+#include "gui_timing.h"
 #include "lab/lab.h"
 #include "main_window.h"
 #include "session/session.h"
+#include "session/session_store.h"
 
 #include <QAbstractEventDispatcher>
 #include <QApplication>
@@ -40,64 +47,6 @@
 using namespace corslab;
 
 namespace {
-
-/// Milliseconds since this process started (/proc/self/stat's start time against the uptime), so
-/// the launch figure includes loading the program and its libraries.
-double msSinceProcessStart()
-{
-    QFile stat(QStringLiteral("/proc/self/stat"));
-    QFile uptime(QStringLiteral("/proc/uptime"));
-    if (!stat.open(QIODevice::ReadOnly) || !uptime.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray s = stat.readAll();
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
-    const double startTicks = fields.value(19).toDouble(); // field 22: starttime
-    const double up = uptime.readAll().split(' ').value(0).toDouble();
-    return (up - startTicks / double(sysconf(_SC_CLK_TCK))) * 1000.0;
-}
-
-/// Times every event the GUI thread delivers.
-class TimedApplication : public QApplication
-{
-public:
-    using QApplication::QApplication;
-
-    bool notify(QObject *receiver, QEvent *event) override
-    {
-        if (!m_timing || QThread::currentThread() != thread())
-            return QApplication::notify(receiver, event);
-        // Read before delivery: the event may delete the receiver (DeferredDelete) and itself.
-        const int type = int(event->type());
-        const char *className = receiver->metaObject()->className();
-        QElapsedTimer t;
-        t.start();
-        const bool result = QApplication::notify(receiver, event);
-        const qint64 ns = t.nsecsElapsed();
-        // Nested loops (a modal dialog) would count twice; none runs here.
-        m_events.append(ns);
-        if (ns > m_maxNs) {
-            m_maxNs = ns;
-            m_maxWhat =
-                QStringLiteral("event %1 to %2").arg(type).arg(QString::fromLatin1(className));
-        }
-        return result;
-    }
-
-    void startTiming()
-    {
-        m_events.clear();
-        m_maxNs = 0;
-        m_timing = true;
-    }
-    void stopTiming() { m_timing = false; }
-    QList<qint64> m_events;
-    qint64 m_maxNs = 0;
-    QString m_maxWhat;
-
-private:
-    bool m_timing = false;
-};
 
 /// Sends paced requests through the proxy on plain blocking sockets in a thread of its own, like
 /// a browser's page would: a GET, then a preflight and its PUT, over keep-alive connections.
@@ -204,19 +153,11 @@ private:
     std::atomic<qint64> m_failed{0};
 };
 
-double percentileMs(QList<qint64> ns, double p)
-{
-    if (ns.isEmpty())
-        return 0;
-    std::sort(ns.begin(), ns.end());
-    return double(ns.at(qsizetype(p * double(ns.size() - 1)))) / 1e6;
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    TimedApplication app(argc, argv);
+    bench::TimedApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("CORS Lab bench"));
     QCoreApplication::setApplicationName(QStringLiteral("bench_gui"));
     QCommandLineParser parser;
@@ -239,7 +180,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption syncOption(QStringLiteral("sync-filter"),
                                         QStringLiteral("Filter on the GUI thread (the old way), "
                                                        "for comparison."));
-    parser.addOptions({rateOption, secondsOption, connectionsOption, rowsOption, syncOption});
+    const QCommandLineOption openOption(
+        QStringLiteral("open"),
+        QStringLiteral("Launch with this session store (a .corslab directory) instead."),
+        QStringLiteral("STORE"));
+    parser.addOptions(
+        {rateOption, secondsOption, connectionsOption, rowsOption, syncOption, openOption});
     parser.process(app);
     bool ok = true;
     auto number = [&](const QCommandLineOption &o, double min, double max) {
@@ -261,6 +207,17 @@ int main(int argc, char *argv[])
     QTemporaryDir home;
     qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toLocal8Bit());
     QTextStream out(stdout);
+    if (parser.isSet(openOption)) {
+        const QString store = parser.value(openOption);
+        if (!session::SessionStore::isStore(store)) {
+            std::fprintf(stderr,
+                         "--open: expected a session store (a .corslab directory), got "
+                         "\"%s\"\n",
+                         qPrintable(store));
+            return 2;
+        }
+        return bench::benchOpen(app, store, home.path(), parser.isSet(syncOption), out);
+    }
 
     // 1. Launch, as app/gui_main.cpp does it.
     lab::Lab::Options options;
@@ -274,7 +231,7 @@ int main(int argc, char *argv[])
     if (!QTest::qWaitForWindowExposed(window.get()))
         return 1;
     QCoreApplication::processEvents();
-    const double launchMs = msSinceProcessStart();
+    const double launchMs = bench::msSinceProcessStart();
     out << "launch to an idle window: " << QString::number(launchMs, 'f', 0) << " ms ("
         << QGuiApplication::platformName() << ")\n";
     out.flush();
@@ -331,10 +288,10 @@ int main(int argc, char *argv[])
         << window->exchangeModel()->rowCount() << " rows listed\n";
     out << "GUI thread: " << app.m_events.size() << " events, longest "
         << QString::number(double(app.m_maxNs) / 1e6, 'f', 1) << " ms (" << app.m_maxWhat
-        << "), p99 " << QString::number(percentileMs(app.m_events, 0.99), 'f', 2) << " ms, "
+        << "), p99 " << QString::number(bench::percentileMs(app.m_events, 0.99), 'f', 2) << " ms, "
         << over50 << " over 50 ms; 1 ms timer late by at most "
-        << QString::number(percentileMs(lateness, 1.0), 'f', 1) << " ms (p99 "
-        << QString::number(percentileMs(lateness, 0.99), 'f', 2) << " ms)\n";
+        << QString::number(bench::percentileMs(lateness, 1.0), 'f', 1) << " ms (p99 "
+        << QString::number(bench::percentileMs(lateness, 0.99), 'f', 2) << " ms)\n";
     out.flush();
     window.reset();
     lab.reset();
@@ -363,50 +320,8 @@ int main(int argc, char *argv[])
         << " MiB resident (" << QString::number(double(rssAfter - rssBefore) / double(rows), 'f', 0)
         << " B per exchange, headers included), the app at "
         << QString::number(double(rssAfter) / 1048576.0, 'f', 0) << " MiB\n";
-    struct Case
-    {
-        const char *name;
-        ui::ExchangeFilter filter;
-    };
-    ui::ExchangeFilter text;
-    text.text = QStringLiteral("items/42");
-    ui::ExchangeFilter blocked;
-    blocked.blockedOnly = true;
-    ui::ExchangeFilter origin;
-    origin.origin = "https://app.example.com";
-    ui::ExchangeFilter kind;
-    kind.kind = session::ExchangeKind::Preflight;
-    ui::ExchangeFilter error;
-    error.text = QStringLiteral("mismatch");
     if (parser.isSet(syncOption))
         model.setAsyncThreshold(std::numeric_limits<qsizetype>::max());
-    out << "filters (" << (parser.isSet(syncOption) ? "on the GUI thread" : "on a worker")
-        << "): time to the rows shown, the GUI thread's longest event meanwhile\n";
-    // Waits in an event loop that sleeps: processEvents() in a loop would spin, taking a core
-    // from the worker.
-    QEventLoop waiting;
-    QObject::connect(&model, &ui::ExchangeTableModel::filterApplied, &waiting, &QEventLoop::quit,
-                     Qt::QueuedConnection);
-    qsizetype slowFilters = 0;
-    for (const Case &c : {Case{"text \"items/42\"", text}, Case{"blocked only", blocked},
-                          Case{"origin", origin}, Case{"kind preflight", kind},
-                          Case{"text \"mismatch\" (error names)", error}, Case{"none", {}}}) {
-        app.startTiming();
-        QElapsedTimer t;
-        t.start();
-        // From an event, as the filter bar does: a scan on the GUI thread counts in its time.
-        QTimer::singleShot(0, &model, [&] { model.setFilter(c.filter); });
-        waiting.exec();
-        QCoreApplication::processEvents(); // the view's reset and repaint
-        const qint64 ns = t.nsecsElapsed();
-        app.stopTiming();
-        slowFilters += app.m_maxNs > 50000000 ? 1 : 0;
-        out << "filter " << c.name << ": " << QString::number(double(ns) / 1e6, 'f', 1)
-            << " ms to the rows shown, longest GUI event "
-            << QString::number(double(app.m_maxNs) / 1e6, 'f', 1) << " ms (" << app.m_maxWhat
-            << "), " << model.rowCount() << " rows\n";
-        out.flush();
-    }
-    out << "filters with a GUI event over 50 ms: " << slowFilters << "\n";
+    bench::runFilterCases(app, model, parser.isSet(syncOption), out);
     return 0;
 }
