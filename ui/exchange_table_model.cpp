@@ -64,8 +64,11 @@ bool ExchangeMatcher::operator()(const session::ExchangeRowView &row) const
 }
 
 ExchangeTableModel::ExchangeTableModel(session::Session *session, QObject *parent)
-    : QAbstractTableModel(parent), m_session(session), m_shown(session->count())
+    : QAbstractTableModel(parent), m_session(session)
 {
+    const session::Session::Span span = session->span();
+    m_shown = span.count;
+    m_baseSeq = span.firstSeq;
     m_pool.setMaxThreadCount(1);
     // From whichever thread appends: queued to this one when that is another.
     connect(session, &session::Session::exchangesAdded, this, &ExchangeTableModel::onAdded);
@@ -268,10 +271,11 @@ QList<qint32> ExchangeTableModel::matchingIn(const ExchangeMatcher &matcher, qsi
                                              qsizetype end) const
 {
     QList<qint32> out;
-    m_session->scanRows(first, end - first, [&](const session::ExchangeRowView &row) {
-        if (matcher(row))
-            out.append(qint32(row.index));
-    });
+    m_session->scanSeqs(m_baseSeq + quint64(first), end - first,
+                        [&](const session::ExchangeRowView &row) {
+                            if (matcher(row))
+                                out.append(qint32(row.seq - m_baseSeq));
+                        });
     return out;
 }
 
@@ -315,17 +319,17 @@ void ExchangeTableModel::startScan(qsizetype from)
 {
     const qsizetype end = m_shown;
     // The task copies what it reads: the model may move on (or go) while it runs.
-    m_pool.start([this, session = m_session, matcher = m_scan->matcher, from, end,
+    m_pool.start([this, session = m_session, matcher = m_scan->matcher, from, end, base = m_baseSeq,
                   chunk = m_chunkRows, generation = m_scan->generation, current = m_generation] {
         auto stale = [&] { return current->load(std::memory_order_relaxed) != generation; };
         QList<qint32> found;
         // Chunks keep the session's read lock short: a writer waiting for it blocks the GUI's
         // reads too.
         for (qsizetype first = from; first < end && !stale(); first += chunk) {
-            session->scanRows(first, std::min(chunk, end - first),
+            session->scanSeqs(base + quint64(first), std::min(chunk, end - first),
                               [&](const session::ExchangeRowView &row) {
                                   if (!stale() && matcher(row))
-                                      found.append(qint32(row.index));
+                                      found.append(qint32(row.seq - base));
                               });
         }
         if (stale())
@@ -417,7 +421,9 @@ void ExchangeTableModel::cancelScan()
 
 void ExchangeTableModel::onAdded(qsizetype first, qsizetype count)
 {
-    const qsizetype end = std::min(first + count, m_session->count());
+    const session::Session::Span span = m_session->span();
+    const auto held = qsizetype(span.firstSeq + quint64(span.count) - m_baseSeq);
+    const qsizetype end = std::min(first + count, held);
     if (end <= m_shown)
         return;
     if (m_applied.filter().isEmpty()) {
@@ -481,6 +487,7 @@ void ExchangeTableModel::onCleared()
     beginResetModel();
     m_applied = ExchangeMatcher(m_filter);
     m_shown = 0;
+    m_baseSeq = m_session->span().firstSeq; // its rows come with exchangesAdded()
     m_matches.clear();
     m_blocks.clear();
     endResetModel();
@@ -490,8 +497,14 @@ void ExchangeTableModel::onCleared()
     }
 }
 
-void ExchangeTableModel::onDropped(qsizetype count)
+void ExchangeTableModel::onDropped(qsizetype, quint64 firstSeq)
 {
+    // By seq, not count: after a clear this model may have taken the session's numbering of
+    // later than the drop already.
+    if (firstSeq <= m_baseSeq)
+        return;
+    const auto count = qsizetype(firstSeq - m_baseSeq);
+    m_baseSeq = firstSeq;
     const qsizetype n = std::min(count, m_shown);
     if (n <= 0)
         return;

@@ -126,9 +126,9 @@ public:
     /// The verdict as the list shows it ("✓ exposed", "✗ blocked", "⚠ warning", "n/a", "?").
     static QString verdictLabel(session::VerdictState state);
 
-    /// The session's \a count oldest rows are gone (retention): they leave the list, and every
-    /// index after them shifts down by \a count, filtered or not.
-    void onDropped(qsizetype count);
+    /// The session's oldest rows are gone (retention), up to seq \a firstSeq: they leave the
+    /// list, and every index after them shifts down, filtered or not.
+    void onDropped(qsizetype count, quint64 firstSeq);
 
 Q_SIGNALS:
     /// A filter scan started (true) or ended (false): the filter bar shows it is busy.
@@ -156,7 +156,11 @@ private:
     ExchangeFilter m_filter;   ///< asked for
     ExchangeMatcher m_applied; ///< what the rows follow
     qsizetype m_shown = 0;     ///< session rows taken in (0..m_shown-1)
-    QList<qint32> m_matches;   ///< while filtered: the session indices shown, ascending
+    /// The seq of row index 0 as this model numbers rows: the session's first seq as of the
+    /// last drop handled. Signals come in order, so their indexes are in this numbering; the
+    /// session may be ahead (a drop not handled yet), so rows are read from it by seq.
+    quint64 m_baseSeq = 0;
+    QList<qint32> m_matches; ///< while filtered: the session indices shown, ascending
 
     // The filter scan. The worker reads the generation to stop early once it is stale.
     static constexpr qsizetype kDefaultAsyncThreshold = 100'000; // about 10 ms of scan

@@ -290,7 +290,27 @@ void Session::scanRows(qsizetype first, qsizetype count,
     first = std::max<qsizetype>(first, 0);
     const qsizetype end = std::min(m_published, first + std::max<qsizetype>(count, 0));
     for (qsizetype i = first; i < end; ++i)
-        visit({i, m_store.record(i), m_store.url(i), m_store.method(i), m_store.origin(i)});
+        visit({i, m_store.record(i), m_store.url(i), m_store.method(i), m_store.origin(i),
+               m_store.seqOf(i)});
+}
+
+Session::Span Session::span() const
+{
+    QReadLocker lock(&m_lock);
+    return {m_store.firstSeq(), m_published};
+}
+
+void Session::scanSeqs(quint64 first, qsizetype count,
+                       const std::function<void(const ExchangeRowView &)> &visit) const
+{
+    QReadLocker lock(&m_lock);
+    const quint64 end = first + quint64(std::max<qsizetype>(count, 0));
+    const quint64 held = m_store.firstSeq();
+    for (quint64 seq = std::max(first, held); seq < std::min(end, held + quint64(m_published));
+         ++seq) {
+        const auto i = qsizetype(seq - held);
+        visit({i, m_store.record(i), m_store.url(i), m_store.method(i), m_store.origin(i), seq});
+    }
 }
 
 CapturedExchange Session::exchange(qsizetype index) const
@@ -547,7 +567,7 @@ void Session::dropOldestLocked(qsizetype count)
     }
     if (m_log)
         m_log->logDropped(m_store.firstSeq());
-    Q_EMIT exchangesDropped(count);
+    Q_EMIT exchangesDropped(count, m_store.firstSeq());
 }
 
 void Session::setLog(std::unique_ptr<SessionLog> log)

@@ -49,6 +49,7 @@ struct ExchangeRowView
     QByteArrayView url;
     const QByteArray &method;
     const QByteArray &origin;
+    quint64 seq = 0; ///< the exchange's capture number: id - 1, stable when older rows are dropped
 };
 
 /// \brief The capture session: every exchange the proxy saw, classified, paired with its
@@ -96,6 +97,17 @@ public:
     QList<ExchangeRow> rows(qsizetype first, qsizetype count) const;
     /// Calls \a visit for rows [first, first + count) under one read lock, without copying.
     void scanRows(qsizetype first, qsizetype count,
+                  const std::function<void(const ExchangeRowView &)> &visit) const;
+    /// What the session holds, read together: the seqs [firstSeq, firstSeq + count). Indexes
+    /// shift when the oldest exchanges are dropped (retention); seqs do not.
+    struct Span
+    {
+        quint64 firstSeq = 0;
+        qsizetype count = 0;
+    };
+    Span span() const;
+    /// scanRows() by seq: the exchanges of seqs [first, first + count) still held.
+    void scanSeqs(quint64 first, qsizetype count,
                   const std::function<void(const ExchangeRowView &)> &visit) const;
     /// The exchange as captured, bodies included (up to the body cap). Index out of range: an
     /// empty exchange.
@@ -170,8 +182,9 @@ Q_SIGNALS:
     /// Rows first..last (inclusive) changed: an older preflight got linked, or a re-judge.
     void exchangesChanged(qsizetype first, qsizetype last);
     void cleared();
-    /// The \a count oldest rows were dropped (retention): every index shifts down by \a count.
-    void exchangesDropped(qsizetype count);
+    /// The \a count oldest rows were dropped (retention): every index shifts down by \a count,
+    /// and the oldest held is seq \a firstSeq now.
+    void exchangesDropped(qsizetype count, quint64 firstSeq);
     void profileChanged();
 
 private:

@@ -461,7 +461,7 @@ private Q_SLOTS:
         appendExchanges(s, 0, 400);
         ExchangeTableModel model(&s);
         QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
-        Q_EMIT s.exchangesDropped(100);
+        Q_EMIT s.exchangesDropped(100, 100);
         QCOMPARE(model.rowCount(), 300);
         QCOMPARE(removed.count(), 1);
         QCOMPARE(removed.at(0).at(1).toInt(), 0);
@@ -475,19 +475,50 @@ private Q_SLOTS:
         model.setFilter(blocked);
         QCOMPARE(model.rowCount(), 75);
         removed.clear();
-        model.onDropped(10); // 1, 5, 9 go; 13 becomes 3
+        model.onDropped(10, 110); // 1, 5, 9 go; 13 becomes 3
         QCOMPARE(model.rowCount(), 72);
         QCOMPARE(removed.count(), 1);
         QCOMPARE(removed.at(0).at(2).toInt(), 2);
         QCOMPARE(model.sessionIndex(0), 3);
         QCOMPARE(model.rowOf(3), 0);
         QCOMPARE(model.sessionIndex(71), 287);
-        model.onDropped(2); // no match below: only the shift
+        model.onDropped(2, 112); // no match below: only the shift
         QCOMPARE(removed.count(), 1);
         QCOMPARE(model.sessionIndex(0), 1);
-        model.onDropped(1000); // more than is listed
+        model.onDropped(1000, 1112); // more than is listed
         QCOMPARE(model.rowCount(), 0);
         QCOMPARE(model.rowOf(0), -1);
+    }
+
+    // A real drop racing the rows' arrival: the session appends and then drops on another
+    // thread, so both signals are still queued when the list reads the session, which is
+    // already past the drop. The filtered list must hold exactly the blocked exchanges left.
+    void aDropBehindQueuedRowsListsTheRightExchanges()
+    {
+        Session s;
+        appendExchanges(s, 0, 400);
+        ExchangeTableModel model(&s);
+        ExchangeFilter blocked;
+        blocked.blockedOnly = true;
+        model.setFilter(blocked);
+        QCOMPARE(model.rowCount(), 100);
+        std::thread other([&] {
+            appendExchanges(s, 400, 40);
+            s.dropOldest(50);
+        });
+        other.join();
+        QTRY_COMPARE(model.rowCount(), expectedRows(s, [](const ExchangeRow &r) {
+                         return r.verdict.state == VerdictState::Blocked;
+                     }));
+        QCoreApplication::processEvents();
+        QList<qint64> listed;
+        for (int row = 0; row < model.rowCount(); ++row)
+            listed << model.index(row, 0).data(ExchangeTableModel::IdRole).toLongLong();
+        QList<qint64> expected;
+        for (qsizetype i = 0; i < s.count(); ++i)
+            if (s.row(i).verdict.state == VerdictState::Blocked)
+                expected << s.row(i).id;
+        QCOMPARE(listed, expected);
     }
 
     void aDropDuringAScanStartsItAgain()
@@ -500,7 +531,7 @@ private Q_SLOTS:
         ExchangeFilter blocked;
         blocked.blockedOnly = true;
         model.setFilter(blocked);
-        Q_EMIT s.exchangesDropped(100);
+        Q_EMIT s.exchangesDropped(100, 100);
         QVERIFY(model.isFiltering());
         QTRY_COMPARE(applied.count(), 1);
         // The session here keeps its rows (the signal was faked): the model lists the first
