@@ -2,14 +2,13 @@
 
 #include "session/session.h"
 
-#include <QByteArray>
 #include <QObject>
 
 namespace corslab::ui {
 
-/// \brief The status bar's figures: how many exchanges, how many blocked, kept up to date from
-/// the session's signals by reading only the rows that changed (a full recount of a million rows
-/// would hold the GUI thread too long on every batch).
+/// \brief The status bar's figures: how many exchanges, how many blocked, how many with warnings.
+/// The session keeps them as it judges (Session::verdictCounts()), so following its signals costs
+/// nothing on the GUI thread whatever its size; changed() says when they moved.
 class SessionCounts : public QObject
 {
     Q_OBJECT
@@ -17,23 +16,18 @@ class SessionCounts : public QObject
 public:
     explicit SessionCounts(session::Session *session, QObject *parent = nullptr);
 
-    qsizetype total() const { return m_states.size(); }
-    qsizetype blocked() const { return m_blocked; }
-    qsizetype warnings() const { return m_warnings; }
+    qsizetype total() const { return m_counts.total; }
+    qsizetype blocked() const { return m_counts.blocked; }
+    qsizetype warnings() const { return m_counts.warnings; }
 
 Q_SIGNALS:
     void changed();
 
 private:
-    void onAdded(qsizetype first, qsizetype count);
-    void onChanged(qsizetype first, qsizetype last);
-    void recountAll();
-    void take(qsizetype first, qsizetype end);
+    void refresh();
 
     session::Session *m_session;
-    QByteArray m_states; ///< VerdictState of each row taken in
-    qsizetype m_blocked = 0;
-    qsizetype m_warnings = 0;
+    session::VerdictCounts m_counts;
 };
 
 } // namespace corslab::ui

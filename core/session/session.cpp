@@ -55,12 +55,8 @@ qsizetype Session::append(const QList<CapturedExchange> &batch)
     pass.batch = &batch;
     for (qsizetype i = 0; i < batch.size(); ++i)
         process(pass.batchBase + i, batch.at(i), pass);
-    commit(pass);
     qsizetype first = pass.batchBase;
-    {
-        QWriteLocker lock(&m_lock);
-        m_published = first + batch.size();
-    }
+    commit(pass, first + batch.size());
     if (m_log) {
         QList<qsizetype> changed;
         for (auto it = pass.states.cbegin(); it != pass.states.cend(); ++it)
@@ -209,7 +205,7 @@ Session::RowState Session::stateAt(qsizetype index, const Pass &pass) const
     return s;
 }
 
-void Session::commit(Pass &pass)
+void Session::commit(Pass &pass, qsizetype published)
 {
     QWriteLocker lock(&m_lock);
     for (auto it = pass.states.cbegin(); it != pass.states.cend(); ++it) {
@@ -221,10 +217,29 @@ void Session::commit(Pass &pass)
                                    : quint8(r.flags & ~ExchangeStore::NeedsPreflight);
         r.pairing = s.pairing;
         r.paired = s.paired;
+        m_counts.add(r.verdict.state, -1);
+        m_counts.add(s.verdict.state);
         r.verdict = s.verdict;
     }
     for (const auto &link : pass.moreActuals)
         m_moreActuals[link.first].append(link.second);
+    m_published = published;
+}
+
+// m_lock held for writing: after m_store was replaced wholesale.
+void Session::recountVerdicts()
+{
+    m_counts = {};
+    for (qsizetype i = 0; i < m_store.size(); ++i)
+        m_counts.add(m_store.record(i).verdict.state);
+}
+
+VerdictCounts Session::verdictCounts() const
+{
+    QReadLocker lock(&m_lock);
+    VerdictCounts counts = m_counts;
+    counts.total = m_published;
+    return counts;
 }
 
 qsizetype Session::count() const
@@ -480,7 +495,7 @@ void Session::setProfile(const cors::BrowserProfile &profile)
                 continue;
             process(i, m_store.decode(i, false), pass);
         }
-        commit(pass);
+        commit(pass, n);
         if (m_log)
             for (auto it = pass.states.cbegin(); it != pass.states.cend(); ++it)
                 changed.append(it.key());
@@ -527,6 +542,7 @@ void Session::clear()
         QWriteLocker lock(&m_lock);
         m_store.clear();
         m_published = 0;
+        m_counts = {};
         m_moreActuals.clear();
         ++m_generation;
     }
@@ -559,6 +575,8 @@ void Session::dropOldestLocked(qsizetype count)
         count = std::min(count, m_published);
         if (count <= 0)
             return;
+        for (qsizetype i = 0; i < count; ++i)
+            m_counts.add(m_store.record(i).verdict.state, -1);
         m_store.dropFront(count);
         m_published -= count;
         const quint64 firstKept = m_store.firstSeq();
@@ -604,6 +622,7 @@ void Session::restore(ExchangeStore &&store, QHash<quint64, QList<quint64>> &&li
             m_store.setBodySink(m_log ? m_log->bodySink() : nullptr);
             m_options.bodyCap = bodyCap;
             m_published = m_store.size();
+            recountVerdicts();
             m_moreActuals = std::move(links);
             m_profile = profile;
             ++m_generation;
@@ -656,6 +675,7 @@ void Session::adopt(Session &other)
             m_store.setBodySink(m_log ? m_log->bodySink() : nullptr);
             other.m_store.setBodySink(other.m_log ? other.m_log->bodySink() : nullptr);
             m_published = std::exchange(other.m_published, 0);
+            m_counts = std::exchange(other.m_counts, {});
             m_profile = other.m_profile;
             m_options = other.m_options;
             m_moreActuals = std::exchange(other.m_moreActuals, {});

@@ -52,6 +52,21 @@ struct ExchangeRowView
     quint64 seq = 0; ///< the exchange's capture number: id - 1, stable when older rows are dropped
 };
 
+/// How many exchanges a session holds and, of them, how many are blocked or have warnings.
+struct VerdictCounts
+{
+    qsizetype total = 0;
+    qsizetype blocked = 0;
+    qsizetype warnings = 0;
+    /// Counts \a n more rows judged \a state (a negative \a n takes them out).
+    void add(VerdictState state, qsizetype n = 1)
+    {
+        blocked += state == VerdictState::Blocked ? n : 0;
+        warnings += state == VerdictState::Warning ? n : 0;
+    }
+    friend bool operator==(const VerdictCounts &, const VerdictCounts &) = default;
+};
+
 /// \brief The capture session: every exchange the proxy saw, classified, paired with its
 /// preflight and judged by the CORS engine, in a thread-safe store.
 ///
@@ -90,6 +105,9 @@ public:
     qsizetype append(const QList<CapturedExchange> &batch);
 
     qsizetype count() const;
+    /// The rows and their verdicts counted, kept up to date as rows are judged, re-judged and
+    /// dropped: reading them costs nothing whatever the session's size (the status bar's line).
+    VerdictCounts verdictCounts() const;
     /// Index of the exchange with id \a id, -1 when there is none.
     qsizetype indexOfId(qint64 id) const;
     ExchangeRow row(qsizetype index) const;
@@ -224,7 +242,9 @@ private:
     void process(qsizetype index, const CapturedExchange &x, Pass &pass);
     Judged judge(const CapturedExchange &x, const Classification &c, const EvaluationContext &ctx);
     RowState stateAt(qsizetype index, const Pass &pass) const;
-    void commit(Pass &pass);
+    /// Writes what \a pass judged and publishes rows [0, \a published).
+    void commit(Pass &pass, qsizetype published);
+    void recountVerdicts();
     ExchangeRow makeRow(qsizetype index) const;
     QList<qint64> linkedIdsLocked(qsizetype index) const;
     QList<QPair<quint64, quint64>> allLinks() const;
@@ -238,6 +258,7 @@ private:
     Options m_options;
     ExchangeStore m_store;
     qsizetype m_published = 0; ///< rows readers may see
+    VerdictCounts m_counts;    ///< of the rows in m_store (total unused: m_published)
     quint64 m_generation = 1;
     cors::BrowserProfile m_profile;
     QHash<quint64, QList<quint64>> m_moreActuals; ///< preflight seq -> actual seqs after the first

@@ -255,6 +255,50 @@ private Q_SLOTS:
         QCOMPARE(s.row(1).verdict.state, VerdictState::Warning);
     }
 
+    // The counts the status bar shows, kept by the session: always what a full count gives.
+    void verdictCountsFollowJudgingDropsAndClears()
+    {
+        Session s;
+        auto counted = [&s] {
+            VerdictCounts c;
+            c.total = s.count();
+            for (const ExchangeRow &row : s.rows(0, s.count()))
+                c.add(row.verdict.state);
+            return c;
+        };
+        auto blockedGet = [](qint64 at) {
+            return X("GET", "https://api.example.net/private", at)
+                .request(chromiumFetch(kApi, kApp, "cross-site"))
+                .response(200, {{"Content-Type", "application/json"}});
+        };
+        s.append({simpleGet(kT0), blockedGet(kT0 + 1), blockedGet(kT0 + 2)});
+        QCOMPARE(s.verdictCounts(), counted());
+        QCOMPARE(s.verdictCounts().blocked, 2);
+        // The preflight and request of profileSwitchReJudges: a warning, then blocked by spec.
+        s.append({X("OPTIONS", "https://api.example.net/me", kT0 + 3)
+                      .request(chromiumPreflight(kApi, kApp, "GET", "authorization"))
+                      .response(204, {{"Access-Control-Allow-Origin", "*"},
+                                      {"Access-Control-Allow-Headers", "*"}}),
+                  X("GET", "https://api.example.net/me", kT0 + 10)
+                      .request(chromiumFetch(kApi, kApp, "cross-site"))
+                      .add("Authorization", "Bearer abc")
+                      .response(200, {{"Access-Control-Allow-Origin", "*"}})});
+        QCOMPARE(s.verdictCounts(), counted());
+        QVERIFY(s.verdictCounts().warnings >= 1);
+        s.setProfile(cors::BrowserProfile::get(cors::Browser::Spec));
+        QCOMPARE(s.verdictCounts(), counted());
+        QCOMPARE(s.verdictCounts().blocked, 4);
+        s.dropOldest(2); // one blocked goes
+        QCOMPARE(s.verdictCounts(), counted());
+        QCOMPARE(s.verdictCounts().blocked, 3);
+        Session other;
+        other.adopt(s);
+        QCOMPARE(other.verdictCounts(), VerdictCounts({3, 3, 0}));
+        QCOMPARE(s.verdictCounts(), VerdictCounts());
+        other.clear();
+        QCOMPARE(other.verdictCounts(), VerdictCounts());
+    }
+
     void evaluationMatchesTheRow()
     {
         // The compact summary kept per row is what the full evaluation says, for a mix.
