@@ -134,7 +134,8 @@ public:
 
     // BodySink
     std::optional<BodyRef> put(quint64 seq, const QByteArray &bytes) override;
-    bool get(BodyRef ref, quint64 seq, qsizetype size, QByteArray *bytes,
+    quint64 generation() const override;
+    bool get(BodyRef ref, quint64 generation, quint64 seq, qsizetype size, QByteArray *bytes,
              QString *error) const override;
 
 Q_SIGNALS:

@@ -503,6 +503,49 @@ private Q_SLOTS:
         compareExchanges(s.exchange(29), traffic(29));
     }
 
+    void aBodyLookedUpBeforeAClearIsNotReadAfterIt()
+    {
+        // The session decodes under its lock and reads bodies after it: a Clear in between
+        // starts a new epoch where seq 0's body lands at the same place. The read must fail,
+        // never return the new exchange's bytes.
+        QTemporaryDir dir;
+        Session s;
+        QString error;
+        QVERIFY(SessionStore::create(dir.filePath(QStringLiteral("s.corslab")), fastOptions(), &s,
+                                     &error));
+        auto *store = static_cast<SessionStore *>(s.log());
+        auto captureWithBody = [&](ExchangeStore &packed, char fill) {
+            packed.setBodySink(store);
+            CapturedExchange x = traffic(5); // a GET: a response body only
+            x.responseBody.stored = QByteArray(200, fill);
+            x.responseBody.size = x.responseBody.stored.size();
+            ExchangeStore::DeferredBodies deferred;
+            (void)packed.decode(packed.add(x), true, &deferred);
+            return deferred;
+        };
+        ExchangeStore before;
+        const ExchangeStore::DeferredBodies old = captureWithBody(before, 'a');
+        QVERIFY(store->flush());
+        s.clear();
+        ExchangeStore after;
+        const ExchangeStore::DeferredBodies current = captureWithBody(after, 'b');
+        // The case at hand: the same seq, place and size in both epochs.
+        QCOMPARE(current.seq, old.seq);
+        QVERIFY(old.response && current.response == old.response);
+        QCOMPARE(current.responseSize, old.responseSize);
+        for (const bool flushed : {false, true}) { // from the writer's queue, then the file
+            if (flushed)
+                QVERIFY(store->flush());
+            CapturedExchange x;
+            QVERIFY(!before.loadBodies(old, x, &error));
+            QVERIFY2(error.contains(QLatin1String("cleared")), qPrintable(error));
+            QVERIFY(x.responseBody.stored.isEmpty());
+            CapturedExchange y;
+            QVERIFY2(after.loadBodies(current, y, &error), qPrintable(error));
+            QCOMPARE(y.responseBody.stored, QByteArray(200, 'b'));
+        }
+    }
+
     void oneWriterAtATime()
     {
         QTemporaryDir dir;
