@@ -8,7 +8,6 @@
 #include "report/report_output.h"
 #include "server/playground_server.h"
 #include "session/session.h"
-#include "session/session_autosave.h"
 #include "session/session_json.h"
 #include "session/session_store.h"
 #include "workspace/workspace_file.h"
