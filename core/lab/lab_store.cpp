@@ -121,6 +121,8 @@ void Lab::watchStore(const session::StoreRetention &retention)
         store->setRetention(retention);
         connect(store, &session::SessionStore::warning, this, &Lab::storeWarning,
                 Qt::UniqueConnection);
+        connect(store, &session::SessionStore::recovered, this, &Lab::storeRecovered,
+                Qt::UniqueConnection);
     }
 }
 

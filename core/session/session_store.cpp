@@ -230,13 +230,21 @@ bool SessionStore::startWriting(quint32 segment, quint32 epoch, QString *error)
     o.queueBytes = m_options.queueBytes;
     auto writer = std::make_unique<StoreWriter>(o);
     // On the writer thread: not m_mutex, which a Clear holds while it waits for that thread.
-    writer->setWarningHandler([this](const QString &text) {
+    writer->setNoticeHandler([this](StoreWriter::Notice notice, const QString &text) {
+        const bool resumed = notice == StoreWriter::Notice::Resumed;
         {
             QMutexLocker lock(&m_warningMutex);
-            m_lastWarning = text;
+            m_lastWarning = resumed ? QString() : text;
         }
         QMetaObject::invokeMethod(
-            this, [this, text] { Q_EMIT warning(text); }, Qt::QueuedConnection);
+            this,
+            [this, resumed, text] {
+                if (resumed)
+                    Q_EMIT recovered(text);
+                else
+                    Q_EMIT warning(text);
+            },
+            Qt::QueuedConnection);
     });
     if (!writer->start(segment, error))
         return false;

@@ -110,17 +110,25 @@ struct Warnings
 {
     QMutex mutex;
     QStringList texts;
-    std::function<void(const QString &)> handler()
+    QStringList resumed; ///< the texts of Notice::Resumed
+    StoreWriter::NoticeHandler handler()
     {
-        return [this](const QString &text) {
+        return [this](StoreWriter::Notice notice, const QString &text) {
             QMutexLocker lock(&mutex);
             texts.append(text);
+            if (notice == StoreWriter::Notice::Resumed)
+                resumed.append(text);
         };
     }
     QString all()
     {
         QMutexLocker lock(&mutex);
         return texts.join(QLatin1Char('\n'));
+    }
+    QStringList allResumed()
+    {
+        QMutexLocker lock(&mutex);
+        return resumed;
     }
 };
 
@@ -548,7 +556,7 @@ void TstStoreLog::writerDiskFullTurnsBodiesOff()
     options.failAfterBytes = 2 * frame + frame / 2; // the third body is torn
     Warnings warnings;                              // outlives the writer, whose thread calls it
     StoreWriter writer(options);
-    writer.setWarningHandler(warnings.handler());
+    writer.setNoticeHandler(warnings.handler());
     QString error;
     QVERIFY2(writer.start(1, &error), qPrintable(error));
     BodyReader reader(dir.path(), kEpoch, &writer);
@@ -595,6 +603,9 @@ void TstStoreLog::writerDiskFullTurnsBodiesOff()
     QVERIFY(writer.stats().lastError.isEmpty());
     QVERIFY2(warnings.all().contains(QStringLiteral("writes again (segment 2)")),
              qPrintable(warnings.all()));
+    // Only that one is news of recovery: the failure before it is a problem.
+    QCOMPARE(warnings.allResumed(),
+             QStringList{QStringLiteral("The session store writes again (segment 2).")});
     const auto location = writer.addBody(4, "kept again");
     QVERIFY(location);
     QCOMPARE(*location, (BodyLocation{2, quint64(RecordFile::kFileHeaderSize)}));
@@ -621,7 +632,7 @@ void TstStoreLog::writerHeadsFailureStalls()
     options.failHeadsAfterBytes = RecordFile::frameSize(headFor(0).size()) + 4;
     Warnings warnings; // outlives the writer, whose thread calls it
     StoreWriter writer(options);
-    writer.setWarningHandler(warnings.handler());
+    writer.setNoticeHandler(warnings.handler());
     QString error;
     QVERIFY2(writer.start(1, &error), qPrintable(error));
     writer.addHead(kHeadType, headFor(0));
