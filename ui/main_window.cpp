@@ -377,9 +377,14 @@ void MainWindow::buildStatusBar()
     statusBar()->addPermanentWidget(m_proxyStatus);
     m_storeStatus = new StoreStatus(m_lab, this);
     // A store problem (disk full, unwritable) is said where it is seen, without a dialog per
-    // warning: capture goes on, bodies dropped and counted in the store's label.
+    // warning: capture goes on, bodies dropped and counted in the store's label. So is the end
+    // of one.
+    constexpr int kStoreMessageMs = 30000;
     connect(m_storeStatus, &StoreStatus::warningRaised, this, [this](const QString &text) {
-        statusBar()->showMessage(tr("⚠ Session store: %1").arg(text), 30000);
+        statusBar()->showMessage(tr("⚠ Session store: %1").arg(text), kStoreMessageMs);
+    });
+    connect(m_storeStatus, &StoreStatus::warningCleared, this, [this](const QString &text) {
+        statusBar()->showMessage(tr("Session store: %1").arg(text), kStoreMessageMs);
     });
     statusBar()->addPermanentWidget(m_countStatus);
     statusBar()->addPermanentWidget(m_storeStatus);

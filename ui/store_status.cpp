@@ -107,6 +107,7 @@ StoreStatus::StoreStatus(lab::Lab *lab, QWidget *parent) : QWidget(parent), m_la
 
     connect(m_lab, &lab::Lab::storeStatsChanged, this, &StoreStatus::refresh);
     connect(m_lab, &lab::Lab::storeWarning, this, &StoreStatus::raiseWarning);
+    connect(m_lab, &lab::Lab::storeRecovered, this, &StoreStatus::clearWarning);
     refresh();
 }
 
@@ -119,9 +120,20 @@ void StoreStatus::raiseWarning(const QString &text)
 {
     if (text.isEmpty())
         return;
+    m_storeSpoke = true;
     m_warning = text;
     refresh();
     Q_EMIT warningRaised(text);
+}
+
+void StoreStatus::clearWarning(const QString &text)
+{
+    m_storeSpoke = true;
+    const bool wasWarning = !m_warning.isEmpty();
+    m_warning.clear();
+    refresh();
+    if (wasWarning)
+        Q_EMIT warningCleared(text);
 }
 
 void StoreStatus::refresh()
@@ -130,7 +142,7 @@ void StoreStatus::refresh()
     const QString directory = m_lab->storeDirectory();
     // The store remembers its last problem: a warning the signal brought in before this
     // window existed still shows.
-    if (!directory.isEmpty() && !stats.warning.isEmpty() && m_warning != stats.warning)
+    if (!m_storeSpoke && !directory.isEmpty() && !stats.warning.isEmpty())
         m_warning = stats.warning;
     m_text->setText(storeStatusText(stats, m_lab->retention(), directory));
 

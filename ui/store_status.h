@@ -26,7 +26,9 @@ QString formatAge(qint64 seconds);
 /// \brief The status bar's word on the session's store (issue 15): the disk it uses, its limits
 /// and the bodies the disk could not take, from the Lab's figures of each second; the tooltip
 /// says where the session lives. A store warning (disk full, unwritable) turns it bold in a
-/// warning colour with an icon, its text in the tooltip, and is announced by warningRaised().
+/// warning colour with an icon, its text in the tooltip, and is announced by warningRaised();
+/// when the store writes again, warningCleared() says so and the label is plain again (the
+/// bodies not kept meanwhile stay counted).
 class StoreStatus : public QWidget
 {
     Q_OBJECT
@@ -43,14 +45,20 @@ public:
 Q_SIGNALS:
     /// A new store problem: the window shows \a text where it is seen.
     void warningRaised(const QString &text);
+    /// The store writes again after a warning: \a text says so.
+    void warningCleared(const QString &text);
 
 private:
     void raiseWarning(const QString &text);
+    void clearWarning(const QString &text);
 
     lab::Lab *m_lab;
     QLabel *m_icon = nullptr;
     QLabel *m_text = nullptr;
     QString m_warning;
+    /// A warning or recovery signal came: from then on they say whether all is well, not the
+    /// figures of a tick (which may predate the last recovery).
+    bool m_storeSpoke = false;
 };
 
 } // namespace corslab::ui

@@ -8,7 +8,6 @@
 #include "report/report_output.h"
 #include "server/playground_server.h"
 #include "session/session.h"
-#include "session/session_autosave.h"
 #include "session/session_json.h"
 #include "session/session_store.h"
 #include "workspace/workspace_file.h"
@@ -187,6 +186,8 @@ Q_SIGNALS:
     void storeStatsChanged();
     /// Keeping the session on disk went wrong (a full disk...): \a text says what still works.
     void storeWarning(const QString &text);
+    /// Keeping the session on disk works again after a storeWarning(): \a text says so.
+    void storeRecovered(const QString &text);
 
 private:
     friend class LabAuditRun;

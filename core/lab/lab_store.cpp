@@ -1,6 +1,7 @@
 // The Lab's session store: where the session lives on disk, which store that is (the app's own,
 // or one the user opened), crash recovery, and the figures for the status bar.
 #include "lab.h"
+#include "session/session_journal.h"
 #include "session_feeder.h"
 #include "workspace/workspace_file.h"
 
@@ -48,7 +49,7 @@ bool openForWriting(const QString &path, session::Session *staging, workspace::W
 
 QString Lab::recoveryDirectory() const
 {
-    return m_options.recoveryDirectory.isEmpty() ? session::SessionAutosave::defaultDirectory()
+    return m_options.recoveryDirectory.isEmpty() ? session::journal::defaultDirectory()
                                                  : m_options.recoveryDirectory;
 }
 
@@ -119,6 +120,8 @@ void Lab::watchStore(const session::StoreRetention &retention)
     if (auto *store = dynamic_cast<session::SessionStore *>(m_session->log())) {
         store->setRetention(retention);
         connect(store, &session::SessionStore::warning, this, &Lab::storeWarning,
+                Qt::UniqueConnection);
+        connect(store, &session::SessionStore::recovered, this, &Lab::storeRecovered,
                 Qt::UniqueConnection);
     }
 }
@@ -279,7 +282,7 @@ void Lab::setRetention(const session::StoreRetention &retention)
 bool Lab::hasRecovery() const
 {
     return session::SessionStore::wasLeftOpen(storePath()) || !userStoreLeftOpen().isEmpty() ||
-           session::SessionAutosave::hasRecovery(recoveryDirectory());
+           session::journal::hasRecovery(recoveryDirectory());
 }
 
 quint64 Lab::recover()
@@ -301,7 +304,7 @@ quint64 Lab::recover()
         if (done != job)
             return;
         once->deleteLater();
-        session::SessionAutosave::discard(recoveryDirectory()); // read, or refused: done with it
+        session::journal::discard(recoveryDirectory()); // read, or refused: done with it
         if (m_options.autosave && m_storeDirectory.isEmpty())
             startStore();
     });
@@ -312,7 +315,7 @@ quint64 Lab::recover()
 // had opened stays theirs (File → Open cuts a torn tail the crash left).
 void Lab::discardRecovery()
 {
-    session::SessionAutosave::discard(recoveryDirectory());
+    session::journal::discard(recoveryDirectory());
     QFile::remove(openStorePointer());
     QString error;
     if (session::SessionStore::isStore(storePath()) &&

@@ -2,11 +2,23 @@
 
 #include <QDir>
 #include <QtEndian>
+#include <atomic>
 
 namespace corslab::session {
 
+namespace {
+
+quint64 newGeneration()
+{
+    static std::atomic<quint64> last{0};
+    return ++last;
+}
+
+} // namespace
+
 BodyReader::BodyReader(QString directory, quint32 epoch, const StoreWriter *writer)
-    : m_directory(std::move(directory)), m_epoch(epoch), m_writer(writer)
+    : m_directory(std::move(directory)), m_epoch(epoch), m_generation(newGeneration()),
+      m_writer(writer)
 {
 }
 
@@ -15,32 +27,42 @@ BodyReader::~BodyReader()
     closeAll();
 }
 
-bool BodyReader::read(BodyLocation location, quint64 seq, QByteArray *body, QString *error) const
+bool BodyReader::read(BodyLocation location, quint64 generation, quint64 seq, QByteArray *body,
+                      QString *error) const
 {
-    // pread is thread-safe; the lock guards the list of files and the writer (reset() may
-    // change both: a Clear).
+    // pread is thread-safe; the lock guards the list of files, the writer and the generation
+    // (reset() changes them: a Clear).
     QMutexLocker lock(&m_mutex);
     QString why;
-    if (readFile(location, seq, body, &why))
+    if (generation == m_generation && readBody(location, seq, body, &why))
         return true;
-    if (m_writer) {
-        // Not in the file (yet): still queued? The writer removes a body from its queue only
-        // after writing it, so when it is not there any more the file has it: read again.
-        quint64 queuedSeq = 0;
-        if (const auto pending = m_writer->pendingBody(location, &queuedSeq)) {
-            if (queuedSeq == seq) {
-                *body = *pending;
-                return true;
-            }
-            why = QStringLiteral("the body queued there is exchange %1's").arg(queuedSeq);
-        } else if (readFile(location, seq, body, &why)) {
-            return true;
-        }
-    }
+    if (generation != m_generation)
+        why = QStringLiteral("the session was cleared or replaced since it was looked up");
     body->clear();
     if (error)
         *error = QStringLiteral("body of exchange %1 unreadable: %2").arg(seq).arg(why);
     return false;
+}
+
+bool BodyReader::readBody(BodyLocation location, quint64 seq, QByteArray *body,
+                          QString *error) const
+{
+    if (readFile(location, seq, body, error))
+        return true;
+    if (!m_writer)
+        return false;
+    // Not in the file (yet): still queued? The writer removes a body from its queue only after
+    // writing it, so when it is not there any more the file has it: read again.
+    quint64 queuedSeq = 0;
+    if (const auto pending = m_writer->pendingBody(location, &queuedSeq)) {
+        if (queuedSeq == seq) {
+            *body = *pending;
+            return true;
+        }
+        *error = QStringLiteral("the body queued there is exchange %1's").arg(queuedSeq);
+        return false;
+    }
+    return readFile(location, seq, body, error);
 }
 
 bool BodyReader::readFile(BodyLocation location, quint64 seq, QByteArray *body,
@@ -88,11 +110,18 @@ int BodyReader::fdOf(quint32 segment, QString *error) const
     return m_fds.front().second->fd();
 }
 
+quint64 BodyReader::generation() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_generation;
+}
+
 void BodyReader::reset(quint32 epoch, const StoreWriter *writer)
 {
     QMutexLocker lock(&m_mutex);
     m_fds.clear();
     m_epoch = epoch;
+    m_generation = newGeneration();
     m_writer = writer;
 }
 

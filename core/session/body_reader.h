@@ -13,6 +13,10 @@ namespace corslab::session {
 /// \brief Reads stored bodies back from the store's bodies files with pread: thread-safe, no
 /// mapping (mapped pages would count in the process's resident memory), the frame's CRC checked
 /// on every read. A body still in the writer's queue comes from there.
+///
+/// A Clear starts the store over (seqs from 0 again, the same offsets in the same segment
+/// numbers), so a ref looked up before it could name another exchange's body of the same seq:
+/// each read names the generation() its ref was looked up in, and a reset() starts a new one.
 class BodyReader
 {
 public:
@@ -23,13 +27,18 @@ public:
     BodyReader(const BodyReader &) = delete;
     BodyReader &operator=(const BodyReader &) = delete;
 
-    /// The body of exchange \a seq at \a location: true with its bytes, or false with \a error
-    /// ("body of exchange 12 unreadable: ...") when it is missing, torn or damaged. Never
-    /// returns wrong bytes.
-    bool read(BodyLocation location, quint64 seq, QByteArray *body, QString *error) const;
+    /// The body of exchange \a seq at \a location, looked up in \a generation: true with its
+    /// bytes, or false with \a error ("body of exchange 12 unreadable: ...") when it is missing,
+    /// torn, damaged or from another generation. Never returns wrong bytes.
+    bool read(BodyLocation location, quint64 generation, quint64 seq, QByteArray *body,
+              QString *error) const;
+    /// Which refs read() accepts now: unique in the process (a ref from another store's reader
+    /// is refused too).
+    quint64 generation() const;
 
     /// Reads the files of epoch \a epoch from now on, \a writer answering for bodies not written
-    /// yet (null: none), once every read under way has finished (a Clear).
+    /// yet (null: none), once every read under way has finished (a Clear). Starts a new
+    /// generation: refs looked up before are refused.
     void reset(quint32 epoch, const StoreWriter *writer);
     /// Closes every file (before the store deletes segments or moves them aside).
     void closeAll();
@@ -38,11 +47,14 @@ public:
 
 private:
     int fdOf(quint32 segment, QString *error) const;
+    /// m_mutex held: from the file, else from the writer's queue.
+    bool readBody(BodyLocation location, quint64 seq, QByteArray *body, QString *error) const;
     /// m_mutex held.
     bool readFile(BodyLocation location, quint64 seq, QByteArray *body, QString *error) const;
 
     QString m_directory;
     quint32 m_epoch;
+    quint64 m_generation;
     const StoreWriter *m_writer;
     mutable QMutex m_mutex;
     /// Open bodies files, most recently used first; at most kOpenFiles.

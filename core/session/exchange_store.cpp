@@ -209,6 +209,8 @@ CapturedExchange ExchangeStore::decode(qsizetype index, bool withBodies,
     *refs = DeferredBodies{};
     refs->seq = seqOf(index);
     const bool collect = m_sink && withBodies;
+    if (collect)
+        refs->generation = m_sink->generation();
     CapturedExchange x;
     x.type = (r.flags & IsTunnel) ? CapturedExchange::Type::Tunnel : CapturedExchange::Type::Http;
     x.startedAtMs = r.startedAtMs;
@@ -279,7 +281,7 @@ bool ExchangeStore::loadBodies(const DeferredBodies &deferred, CapturedExchange 
             return;
         QByteArray bytes;
         QString why;
-        if (m_sink->get(*ref, deferred.seq, size, &bytes, &why)) {
+        if (m_sink->get(*ref, deferred.generation, deferred.seq, size, &bytes, &why)) {
             body.stored = bytes;
             return;
         }

@@ -25,10 +25,14 @@ public:
     /// Keeps \a bytes, the stored part of a body of exchange \a seq: where it went, or none when
     /// it could not be kept (the disk failed or is behind; the sink counts it).
     virtual std::optional<BodyRef> put(quint64 seq, const QByteArray &bytes) = 0;
-    /// Reads back the \a size bytes put at \a ref for exchange \a seq. Thread-safe. False with
-    /// \a error when they cannot be read whole and intact (never wrong bytes).
-    virtual bool get(BodyRef ref, quint64 seq, qsizetype size, QByteArray *bytes,
-                     QString *error) const = 0;
+    /// Which bodies refs name now. A new value when refs looked up before may name other bodies:
+    /// a Clear starts the store over and seqs restart at 0 at the same places.
+    virtual quint64 generation() const = 0;
+    /// Reads back the \a size bytes put at \a ref for exchange \a seq, \a ref looked up in
+    /// \a generation. Thread-safe. False with \a error when they cannot be read whole and intact
+    /// or the generation has passed (never wrong bytes).
+    virtual bool get(BodyRef ref, quint64 generation, quint64 seq, qsizetype size,
+                     QByteArray *bytes, QString *error) const = 0;
 };
 
 /// \brief The memory of a session: per exchange one fixed-size Record with what the exchange
@@ -111,6 +115,7 @@ public:
     struct DeferredBodies
     {
         quint64 seq = 0;
+        quint64 generation = 0; ///< the sink's when decoded: a Clear since makes the refs stale
         std::optional<BodyRef> request;
         std::optional<BodyRef> response;
         qsizetype requestSize = 0; ///< stored bytes at request

@@ -3,256 +3,32 @@
 #include "base/json_reader.h"
 #include "session.h"
 
-#include <QCoreApplication>
-#include <QDateTime>
 #include <QDir>
-#include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonParseError>
-#include <QSaveFile>
+#include <QStandardPaths>
 #include <algorithm>
 #include <cmath>
 
-#ifdef Q_OS_UNIX
-#include <fcntl.h>
-#include <unistd.h>
-#endif
-
-namespace corslab::session {
+namespace corslab::session::journal {
 
 namespace {
 
 const QString kJournalFormatName = QStringLiteral("corslab-recovery");
-const QString kClearedWhileSaving =
-    QStringLiteral("the session was cleared while it was being saved");
-// Exchanges per chunk line: one snapshot (a short read lock) each, and a line of about a
-// megabyte at most for a recovery to parse at once.
-constexpr qsizetype kChunk = 512;
-// Encoded lines are handed to the file every few megabytes, so memory stays bounded however
-// much arrived since the last save.
-constexpr qsizetype kFlushAt = 4 << 20;
+const QString kJournalName = QStringLiteral("session.journal");
 
-QByteArray headerLine(const WriteOptions &options)
+/// QSaveFile's temporary files ("session.journal.XXXXXX") that a crash during a rewrite left.
+void removeLeftoverTemporaries(const QString &directory)
 {
-    const QString program =
-        options.createdBy.isEmpty()
-            ? QStringLiteral("CORS Lab (%1)").arg(QCoreApplication::applicationName())
-            : options.createdBy;
-    const QJsonObject header{
-        {QStringLiteral("format"), kJournalFormatName},
-        {QStringLiteral("version"), kJournalFormatVersion},
-        {QStringLiteral("createdBy"), program},
-        {QStringLiteral("createdAt"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}};
-    return QJsonDocument(header).toJson(QJsonDocument::Compact) + '\n';
+    QDir dir(directory);
+    for (const QString &name :
+         dir.entryList({kJournalName + QStringLiteral(".*")}, QDir::Files | QDir::Hidden))
+        dir.remove(name);
 }
-
-QByteArray settingsLine(const Session &session, const WriteOptions &options)
-{
-    QByteArray line = "{\"settings\":{";
-    appendSettingsJson(&line, session.profile().name, session.bodyCap(), options.extensions);
-    line += "}}\n";
-    return line;
-}
-
-// After a rename, the directory entry is what makes the new file survive a power cut.
-void syncDirectory(const QString &directory)
-{
-#ifdef Q_OS_UNIX
-    const int fd = ::open(QFile::encodeName(directory).constData(), O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
-#else
-    Q_UNUSED(directory);
-#endif
-}
-
-bool syncToDisk(QFile &file, QString *error)
-{
-    if (!file.flush()) {
-        *error = QStringLiteral("cannot write the recovery journal %1: %2")
-                     .arg(file.fileName(), file.errorString());
-        return false;
-    }
-#ifdef Q_OS_UNIX
-    if (::fdatasync(file.handle()) != 0) {
-        *error =
-            QStringLiteral("cannot sync the recovery journal %1 to the disk").arg(file.fileName());
-        return false;
-    }
-#endif
-    return true;
-}
-
-} // namespace
-
-SessionJournal::SessionJournal(QString path) : m_path(std::move(path))
-{
-}
-
-SessionJournal::~SessionJournal() = default;
-
-bool SessionJournal::sync(const Session &session, const WriteOptions &options, QString *error)
-{
-    QElapsedTimer timer;
-    timer.start();
-    const QByteArray settings = settingsLine(session, options);
-    bool ok = false;
-    QString why;
-    // A session cleared or replaced while it was being copied is not a failure: start over
-    // (a few times: the user cannot clear faster than that).
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        m_stats = {};
-        const quint64 generation = session.generation();
-        ok = m_needsRewrite || generation != m_generation
-                 ? rewrite(session, options, settings, &why)
-                 : appendNew(session, settings, &why);
-        if (ok || session.generation() == generation)
-            break;
-    }
-    m_stats.wallNs = timer.nsecsElapsed();
-    if (!ok)
-        *error = why;
-    return ok;
-}
-
-bool SessionJournal::rewrite(const Session &session, const WriteOptions &options,
-                             const QByteArray &settings, QString *error)
-{
-    m_file.close();
-    m_needsRewrite = true;
-    m_stats.rewritten = true;
-    const QString directory = QFileInfo(m_path).absolutePath();
-    if (!QDir().mkpath(directory)) {
-        *error = QStringLiteral("cannot create the directory %1 for the recovery journal")
-                     .arg(directory);
-        return false;
-    }
-    const quint64 generation = session.generation();
-    const qsizetype total = session.count();
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = QStringLiteral("cannot write the recovery journal %1: %2")
-                     .arg(m_path, file.errorString());
-        return false;
-    }
-    QByteArray lines = headerLine(options) + settings;
-    if (!encodeExchanges(session, 0, total, generation, &lines, &file, error) ||
-        !writeOut(&file, &lines, error)) {
-        file.cancelWriting();
-        return false;
-    }
-    // commit() syncs the file to the disk before renaming it over the old journal.
-    if (!file.commit()) {
-        *error = QStringLiteral("cannot write the recovery journal %1: %2")
-                     .arg(m_path, file.errorString());
-        return false;
-    }
-    syncDirectory(directory);
-    m_file.setFileName(m_path);
-    if (!m_file.open(QIODevice::WriteOnly | QIODevice::Append)) {
-        *error = QStringLiteral("cannot append to the recovery journal %1: %2")
-                     .arg(m_path, m_file.errorString());
-        return false;
-    }
-    m_generation = generation;
-    m_written = total;
-    m_settings = settings;
-    m_needsRewrite = false;
-    m_stats.exchanges = total;
-    return true;
-}
-
-bool SessionJournal::appendNew(const Session &session, const QByteArray &settings, QString *error)
-{
-    const qsizetype total = session.count();
-    if (total < m_written) {
-        *error = kClearedWhileSaving;
-        return false;
-    }
-    if (total == m_written && settings == m_settings)
-        return true;
-    QByteArray lines;
-    if (settings != m_settings)
-        lines = settings;
-    // A failure midway may leave part of the lines in the file: the next sync starts over.
-    m_needsRewrite = true;
-    if (!encodeExchanges(session, m_written, total, m_generation, &lines, &m_file, error) ||
-        !writeOut(&m_file, &lines, error) || !syncToDisk(m_file, error))
-        return false;
-    // Cleared and filled again meanwhile, with no chunk copied to notice it: start over.
-    if (session.generation() != m_generation) {
-        *error = kClearedWhileSaving;
-        return false;
-    }
-    m_needsRewrite = false;
-    m_stats.exchanges = total - m_written;
-    m_written = total;
-    m_settings = settings;
-    return true;
-}
-
-bool SessionJournal::encodeExchanges(const Session &session, qsizetype from, qsizetype total,
-                                     quint64 generation, QByteArray *lines, QIODevice *device,
-                                     QString *error)
-{
-    for (qsizetype first = from; first < total; first += kChunk) {
-        const qsizetype n = std::min(kChunk, total - first);
-        const Session::Snapshot s = session.snapshot(first, n);
-        if (s.generation != generation || s.exchanges.size() != n) {
-            *error = kClearedWhileSaving;
-            return false;
-        }
-        lines->append("{\"first\":").append(QByteArray::number(first)).append(",\"exchanges\":[");
-        for (qsizetype i = 0; i < n; ++i) {
-            if (i)
-                lines->append(',');
-            appendExchangeJson(lines, s.exchanges.at(i), first + i + 1);
-        }
-        lines->append("]}\n");
-        if (lines->size() >= kFlushAt && !writeOut(device, lines, error))
-            return false;
-    }
-    return true;
-}
-
-bool SessionJournal::writeOut(QIODevice *device, QByteArray *lines, QString *error)
-{
-    if (lines->isEmpty())
-        return true;
-    if (device->write(*lines) != lines->size()) {
-        *error = QStringLiteral("cannot write the recovery journal %1: %2")
-                     .arg(m_path, device->errorString());
-        return false;
-    }
-    m_stats.bytes += lines->size();
-    lines->truncate(0);
-    return true;
-}
-
-bool SessionJournal::remove(QString *error)
-{
-    m_file.close();
-    m_needsRewrite = true;
-    m_generation = 0;
-    m_written = 0;
-    m_settings.clear();
-    if (QFile::exists(m_path) && !QFile::remove(m_path)) {
-        if (error)
-            *error = QStringLiteral("cannot delete the recovery journal %1").arg(m_path);
-        return false;
-    }
-    return true;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading.
-
-namespace {
 
 /// Splits the complete lines of a journal (a torn last line is left out) and reads each as a
 /// JSON object, naming the line in every error.
@@ -337,9 +113,9 @@ bool readHeader(LineReader &lines, QString *error)
         r.fail(QStringLiteral("version"), QStringLiteral("an integer >= 1"), version);
         return lines.located();
     }
-    if (v > kJournalFormatVersion) {
+    if (v > kFormatVersion) {
         r.failText(QStringLiteral("version"),
-                   newerFormatMessage(qint64(std::min(v, 1e15)), kJournalFormatVersion));
+                   newerFormatMessage(qint64(std::min(v, 1e15)), kFormatVersion));
         return lines.located();
     }
     if (!r.checkKeys(header, {},
@@ -417,8 +193,8 @@ bool readChunkLine(LineReader &lines, const QJsonObject &o, StagedLoad *load, QS
 
 } // namespace
 
-bool SessionJournal::read(const QByteArray &data, Session *session, const SessionExtensions &known,
-                          ExtensionValues *values, QString *error, ReadStats *stats)
+bool read(const QByteArray &data, Session *session, const SessionExtensions &known,
+          ExtensionValues *values, QString *error, ReadStats *stats)
 {
     if (data.isEmpty()) {
         *error = QStringLiteral("the recovery journal is empty");
@@ -456,4 +232,57 @@ bool SessionJournal::read(const QByteArray &data, Session *session, const Sessio
     return true;
 }
 
-} // namespace corslab::session
+QString defaultDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+           QStringLiteral("/recovery");
+}
+
+QString path(const QString &directory)
+{
+    return QDir(directory).filePath(kJournalName);
+}
+
+bool hasRecovery(const QString &directory)
+{
+    const QFileInfo journal(path(directory));
+    return journal.isFile() && journal.size() > 0;
+}
+
+bool recover(const QString &directory, Session *session, const SessionExtensions &known,
+             ExtensionValues *values, QString *error)
+{
+    const QString journalPath = path(directory);
+    QFile file(journalPath);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the recovery journal %1: %2")
+                     .arg(journalPath, file.errorString());
+        return false;
+    }
+    // Mapped, not read: a journal of a million exchanges is more than a gigabyte.
+    const qint64 size = file.size();
+    const uchar *mapped = size > 0 ? file.map(0, size) : nullptr;
+    const QByteArray data =
+        mapped ? QByteArray::fromRawData(reinterpret_cast<const char *>(mapped), qsizetype(size))
+               : file.readAll();
+    QString why;
+    if (!read(data, session, known, values, &why)) {
+        *error = QStringLiteral("recovery journal %1: %2").arg(journalPath, why);
+        return false;
+    }
+    return true;
+}
+
+bool discard(const QString &directory, QString *error)
+{
+    const QString journalPath = path(directory);
+    removeLeftoverTemporaries(directory);
+    if (QFile::exists(journalPath) && !QFile::remove(journalPath)) {
+        if (error)
+            *error = QStringLiteral("cannot delete the recovery journal %1").arg(journalPath);
+        return false;
+    }
+    return true;
+}
+
+} // namespace corslab::session::journal

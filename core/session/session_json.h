@@ -83,8 +83,9 @@ bool readSessionFile(const QString &path, Session *session, QString *error);
 QString newerFormatMessage(qint64 version, int newest);
 
 // ---------------------------------------------------------------------------------------------
-// The session file's parts, shared with the autosave's recovery journal (session_journal.h) so
-// that both spell an exchange and the settings the same way.
+// The session file's parts, shared with the session store's settings frames and the recovery
+// journal of earlier builds (session_journal.h), so that all spell an exchange and the settings
+// the same way.
 
 /// Appends \a x in the session file's form, with id \a id and without the informational
 /// "computed" member, as one JSON object without a line break.

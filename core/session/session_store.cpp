@@ -230,13 +230,21 @@ bool SessionStore::startWriting(quint32 segment, quint32 epoch, QString *error)
     o.queueBytes = m_options.queueBytes;
     auto writer = std::make_unique<StoreWriter>(o);
     // On the writer thread: not m_mutex, which a Clear holds while it waits for that thread.
-    writer->setWarningHandler([this](const QString &text) {
+    writer->setNoticeHandler([this](StoreWriter::Notice notice, const QString &text) {
+        const bool resumed = notice == StoreWriter::Notice::Resumed;
         {
             QMutexLocker lock(&m_warningMutex);
-            m_lastWarning = text;
+            m_lastWarning = resumed ? QString() : text;
         }
         QMetaObject::invokeMethod(
-            this, [this, text] { Q_EMIT warning(text); }, Qt::QueuedConnection);
+            this,
+            [this, resumed, text] {
+                if (resumed)
+                    Q_EMIT recovered(text);
+                else
+                    Q_EMIT warning(text);
+            },
+            Qt::QueuedConnection);
     });
     if (!writer->start(segment, error))
         return false;
@@ -479,7 +487,9 @@ void SessionStore::logCleared()
     QMutexLocker lock(&m_mutex);
     if (!m_writer || m_closed)
         return;
-    m_reader->reset(m_epoch, nullptr); // reads under way finish first; the writer goes next
+    // Reads under way finish first; the writer goes next. Refs looked up before are stale from
+    // here on: the new epoch reuses their seqs and offsets.
+    m_reader->reset(m_epoch, nullptr);
     m_writer->stop();
     const QString trash =
         QDir(m_directory)
@@ -554,12 +564,17 @@ std::optional<BodyRef> SessionStore::put(quint64 seq, const QByteArray &bytes)
     return ref;
 }
 
-bool SessionStore::get(BodyRef ref, quint64 seq, qsizetype size, QByteArray *bytes,
-                       QString *error) const
+quint64 SessionStore::generation() const
+{
+    return m_reader ? m_reader->generation() : 0;
+}
+
+bool SessionStore::get(BodyRef ref, quint64 generation, quint64 seq, qsizetype size,
+                       QByteArray *bytes, QString *error) const
 {
     if (!m_reader)
         return fail(error, QStringLiteral("the session store is closed"));
-    if (!m_reader->read(ref, seq, bytes, error))
+    if (!m_reader->read(ref, generation, seq, bytes, error))
         return false;
     if (bytes->size() != size) {
         bytes->clear();

@@ -46,7 +46,7 @@ struct StoreStats
     qint64 bodiesNotKept = 0; ///< bodies the disk could not take (full, failing, too slow)
     qint64 headsNotSaved = 0; ///< exchanges the disk could not take at all
     StoreWriter::State state = StoreWriter::State::Writing;
-    QString warning; ///< the last problem, in words; empty when all is well
+    QString warning; ///< the last problem, in words; empty when all is well (again)
 };
 
 /// What opening a store found.
@@ -134,13 +134,18 @@ public:
 
     // BodySink
     std::optional<BodyRef> put(quint64 seq, const QByteArray &bytes) override;
-    bool get(BodyRef ref, quint64 seq, qsizetype size, QByteArray *bytes,
+    quint64 generation() const override;
+    bool get(BodyRef ref, quint64 generation, quint64 seq, qsizetype size, QByteArray *bytes,
              QString *error) const override;
 
 Q_SIGNALS:
     /// Something went wrong writing (disk full...): \a text says what and what still works.
     /// Emitted on the store's thread.
     void warning(const QString &text);
+    /// Writing works again after a warning() (a new segment could be written): bodies are kept
+    /// again and stats().warning is empty; the bodies not kept meanwhile stay counted. \a text
+    /// says so. Emitted on the store's thread.
+    void recovered(const QString &text);
 
 public:
     /// One pair of segment files and what it holds.
@@ -183,7 +188,7 @@ private:
     qint64 m_bodyCap = 64 * 1024;
     ExtensionValues m_extensions;
     qint64 m_droppedByRetention = 0;
-    mutable QMutex m_warningMutex; ///< m_lastWarning: set on the writer thread
+    mutable QMutex m_warningMutex; ///< m_lastWarning: set and cleared on the writer thread
     QString m_lastWarning;
 };
 

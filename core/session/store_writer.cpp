@@ -59,10 +59,10 @@ StoreWriter::~StoreWriter()
     stop();
 }
 
-void StoreWriter::setWarningHandler(std::function<void(const QString &)> handler)
+void StoreWriter::setNoticeHandler(NoticeHandler handler)
 {
     QMutexLocker lock(&m_mutex);
-    m_warn = std::move(handler);
+    m_notify = std::move(handler);
 }
 
 bool StoreWriter::start(quint32 segment, QString *error)
@@ -247,13 +247,15 @@ void StoreWriter::run()
         process(batch, stopping, out);
         lock.relock();
         finishBatch(batch, out);
-        QString warning = warningText(out);
-        if (warning.isEmpty())
-            warning = behindWarning();
-        if (!warning.isEmpty() && m_warn) {
-            const auto warn = m_warn;
+        const Notice notice =
+            out.event == Outcome::Event::Resumed ? Notice::Resumed : Notice::Problem;
+        QString text = warningText(out);
+        if (text.isEmpty())
+            text = behindWarning();
+        if (!text.isEmpty() && m_notify) {
+            const auto notify = m_notify;
             lock.unlock();
-            warn(warning); // outside the lock: the handler may ask for stats()
+            notify(notice, text); // outside the lock: the handler may ask for stats()
             lock.relock();
         }
         // Last: a flush() returns after the warnings of what it waited for.

@@ -35,13 +35,17 @@ using BodyLocation = BodyRef;
 /// failure (disk full, EIO...) the failed file is truncated back to its last whole frame and
 /// sealed: a bodies failure turns bodies off (state BodiesOff), a heads failure stops heads too
 /// (Stalled); every Options::retryMs the writer asks for a new segment (wantsNewSegment()), and
-/// writing resumes there when it works. The warning callback says what happened, in words.
+/// writing resumes there when it works. The notice callback says what happened, in words.
 ///
 /// Producer calls (addBody, addHead, startSegment) come from one thread at a time.
 class StoreWriter
 {
 public:
     enum class State { Writing, BodiesOff, Stalled };
+    /// What a notice is about: a problem (a failure, the disk behind), or writing working again
+    /// after one (state Writing, bodies kept again).
+    enum class Notice { Problem, Resumed };
+    using NoticeHandler = std::function<void(Notice notice, const QString &text)>;
     /// The frame type of body frames (the bodies files hold nothing else).
     static constexpr quint8 kBodyFrame = 1;
     /// A body frame's payload starts with the exchange's seq (u64 LE).
@@ -81,7 +85,7 @@ public:
     StoreWriter &operator=(const StoreWriter &) = delete;
 
     /// Called on the writer thread when the state changes or a write fails.
-    void setWarningHandler(std::function<void(const QString &)> handler);
+    void setNoticeHandler(NoticeHandler handler);
 
     /// Starts the thread, writing to segment \a segment (files created; existing ones are
     /// scanned, their torn tails cut, and appended to). False with \a error when they cannot be
@@ -155,7 +159,7 @@ private:
     static qint64 itemBytes(const Item &item);
 
     Options m_options;
-    std::function<void(const QString &)> m_warn;
+    NoticeHandler m_notify;
     mutable QMutex m_mutex;
     QWaitCondition m_wake;
     QWaitCondition m_done;

@@ -1,7 +1,7 @@
 #include "workspace_file.h"
 
 #include "base/json_reader.h"
-#include "session/session_autosave.h"
+#include "session/session_journal.h"
 #include "session/session_store.h"
 
 #include <QJsonDocument>
@@ -172,10 +172,10 @@ bool parseJson(const QByteArray &json, session::SessionFile *out, Workspace *wor
 }
 
 bool readJournal(const QByteArray &data, session::Session *session, Workspace *workspace,
-                 QString *error, session::SessionJournal::ReadStats *stats)
+                 QString *error, session::journal::ReadStats *stats)
 {
     return readInto(workspace, [&](session::ExtensionValues *values) {
-        return session::SessionJournal::read(data, session, extensions(), values, error, stats);
+        return session::journal::read(data, session, extensions(), values, error, stats);
     });
 }
 
@@ -183,7 +183,7 @@ bool recover(const QString &directory, session::Session *session, Workspace *wor
              QString *error)
 {
     return readInto(workspace, [&](session::ExtensionValues *values) {
-        return session::SessionAutosave::recover(directory, session, extensions(), values, error);
+        return session::journal::recover(directory, session, extensions(), values, error);
     });
 }
 

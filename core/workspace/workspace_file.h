@@ -38,7 +38,7 @@ const session::SessionExtensions &extensions();
 session::ExtensionValues toValues(const Workspace &workspace);
 /// Extension values read with extensions() (so already checked) as a workspace.
 Workspace fromValues(const session::ExtensionValues &values);
-/// What a write of the session file or the journal puts besides the session: the program's
+/// What a write of the session file puts besides the session: the program's
 /// name (\a createdBy; empty: the application's) and \a workspace.
 session::WriteOptions writeOptions(const QString &createdBy, const Workspace &workspace);
 
@@ -61,11 +61,11 @@ bool readFile(const QString &path, session::Session *session, Workspace *workspa
 bool parseJson(const QByteArray &json, session::SessionFile *out, Workspace *workspace,
                QString *error);
 
-/// session::SessionJournal::read() of a journal whose settings may carry a policy and rules:
-/// the last ones saved go to \a workspace (may be null).
+/// session::journal::read() of a journal of an earlier build, whose settings may carry a policy
+/// and rules: the last ones saved go to \a workspace (may be null).
 bool readJournal(const QByteArray &data, session::Session *session, Workspace *workspace,
-                 QString *error, session::SessionJournal::ReadStats *stats = nullptr);
-/// session::SessionAutosave::recover() with the policy and rules last saved.
+                 QString *error, session::journal::ReadStats *stats = nullptr);
+/// session::journal::recover() with the policy and rules last saved.
 bool recover(const QString &directory, session::Session *session, Workspace *workspace,
              QString *error);
 

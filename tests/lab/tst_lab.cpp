@@ -2,6 +2,7 @@
 // and the composer, each exchange once; fixes applied to the playground and as proxy overrides;
 // session files opened and saved off the GUI thread; audits whose exchanges go into the session.
 #include "../app/raw_request.h"
+#include "../session/legacy_journal.h"
 #include "../session/store_fixture.h"
 #include "audit/audit_runner.h"
 #include "cors/fix_finder.h"
@@ -11,7 +12,7 @@
 #include "proxy/override_from_fix.h"
 #include "proxy/override_store.h"
 #include "report/pair_view.h"
-#include "session/session_autosave.h"
+#include "session/session_journal.h"
 #include "session/session_store.h"
 #include "workspace/workspace_file.h"
 
@@ -258,11 +259,10 @@ private Q_SLOTS:
 
     void recoveryJournalComesBackAfterACrash()
     {
-        // What a crashed run leaves: a journal in the recovery directory, not finished.
+        // What a crashed run of an earlier build leaves: a journal in the recovery directory.
         const QString recovery = m_ca.filePath(QStringLiteral("crashed"));
         {
             session::Session crashed;
-            lab::Lab::Options o = freePorts(m_ca.path());
             QList<session::CapturedExchange> batch(3);
             for (int i = 0; i < 3; ++i) {
                 batch[i].method = "GET";
@@ -272,15 +272,14 @@ private Q_SLOTS:
                 batch[i].startedAtMs = 1700000000000 + i;
             }
             crashed.append(batch);
-            session::SessionAutosave autosave(&crashed, recovery);
-            autosave.setSettingsSource([&] {
-                workspace::Workspace saved;
-                saved.policy = *policy::CorsPolicy::preset(QStringLiteral("Open public API"));
-                return workspace::writeOptions({}, saved);
-            });
-            QString error;
-            QVERIFY2(autosave.saveNow(&error), qPrintable(error));
-        } // destroyed without finish(): the journal stays, as after a crash
+            workspace::Workspace saved;
+            saved.policy = *policy::CorsPolicy::preset(QStringLiteral("Open public API"));
+            QVERIFY(QDir().mkpath(recovery));
+            QVERIFY(session::testing::LegacyJournal()
+                        .settings(crashed, workspace::toValues(saved))
+                        .exchanges(crashed)
+                        .writeTo(session::journal::path(recovery)));
+        }
         lab::Lab::Options o = freePorts(m_ca.path());
         o.recoveryDirectory = recovery;
         lab::Lab next(o);
@@ -292,6 +291,7 @@ private Q_SLOTS:
         QCOMPARE(done.at(0).at(2).toString(), QString());
         QCOMPARE(next.session().count(), 3);
         QCOMPARE(next.playground().policy().name, QStringLiteral("Open public API"));
+        QVERIFY(!session::journal::hasRecovery(recovery)); // read once
     }
 
     void theSessionLivesOnDiskAndComesBackAfterACrash()

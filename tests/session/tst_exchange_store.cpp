@@ -37,13 +37,15 @@ public:
         // Segments and offsets as a real store would have them: large, 64-bit.
         return BodyRef{quint32(1 + seq / 1000), kOffsetBase + quint64(entries.size() - 1)};
     }
-    bool get(BodyRef ref, quint64 seq, qsizetype size, QByteArray *bytes,
+    quint64 generation() const override { return currentGeneration; }
+    bool get(BodyRef ref, quint64 generation, quint64 seq, qsizetype size, QByteArray *bytes,
              QString *error) const override
     {
         ++gets;
         const quint64 at = ref.offset - kOffsetBase;
-        if (failGets || ref.offset < kOffsetBase || at >= quint64(entries.size()) ||
-            entries.at(qsizetype(at)).seq != seq || ref.segment != quint32(1 + seq / 1000) ||
+        if (failGets || generation != currentGeneration || ref.offset < kOffsetBase ||
+            at >= quint64(entries.size()) || entries.at(qsizetype(at)).seq != seq ||
+            ref.segment != quint32(1 + seq / 1000) ||
             entries.at(qsizetype(at)).bytes.size() != size) {
             *error = QStringLiteral("body %1 unreadable").arg(seq);
             return false;
@@ -57,6 +59,7 @@ public:
     std::function<bool(quint64)> refuse;
     const char *lastPutData = nullptr;
     bool failGets = false;
+    quint64 currentGeneration = 1;
     mutable int gets = 0;
 };
 
@@ -429,6 +432,16 @@ private Q_SLOTS:
         ExchangeStore::DeferredBodies none;
         (void)store.decode(1, false, &none);
         QVERIFY(!none.request && !none.response);
+
+        // Refs are read in the sink's generation they were decoded in: once it moved on (a
+        // Clear), they are refused.
+        ExchangeStore::DeferredBodies stale;
+        CapturedExchange y = store.decode(1, true, &stale);
+        QCOMPARE(stale.generation, sink.currentGeneration);
+        ++sink.currentGeneration;
+        QString staleError;
+        QVERIFY(!store.loadBodies(stale, y, &staleError));
+        QVERIFY(y.requestBody.stored.isEmpty());
 
         // A body the sink cannot read back stays empty, with the sink's reason.
         sink.failGets = true;

@@ -9,6 +9,7 @@
 #include "session/session_store.h"
 
 #include <QBuffer>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -175,6 +176,26 @@ int runChildFullDisk(const QString &directory)
                 static_cast<long long>(stats.headsNotSaved));
     return s.count() == kExchanges ? 0 : 4;
 }
+
+/// While it lives, files may not grow past \a bytes (RLIMIT_FSIZE: writes fail with EFBIG as on
+/// a full disk); the limit before comes back after, as when space is freed.
+class FileSizeLimit
+{
+public:
+    explicit FileSizeLimit(rlim_t bytes)
+    {
+        std::signal(SIGXFSZ, SIG_IGN);
+        getrlimit(RLIMIT_FSIZE, &m_before);
+        const rlimit limit{bytes, m_before.rlim_max};
+        setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    ~FileSizeLimit() { setrlimit(RLIMIT_FSIZE, &m_before); }
+    FileSizeLimit(const FileSizeLimit &) = delete;
+    FileSizeLimit &operator=(const FileSizeLimit &) = delete;
+
+private:
+    rlimit m_before{};
+};
 
 } // namespace
 
@@ -382,6 +403,56 @@ private Q_SLOTS:
         }
     }
 
+    void aDiskThatRecoversIsSaidAndBodiesAreKeptAgain()
+    {
+        // A full disk, then space again: the writer's next segment (tried every 5 s) works, the
+        // store says so and has no warning any more, and bodies are kept again; those lost
+        // meanwhile stay counted.
+        QTemporaryDir dir;
+        Session s;
+        QString error;
+        QVERIFY(SessionStore::create(dir.filePath(QStringLiteral("s.corslab")), fastOptions(), &s,
+                                     &error));
+        auto *store = static_cast<SessionStore *>(s.log());
+        QSignalSpy warned(store, &SessionStore::warning);
+        QSignalSpy recovered(store, &SessionStore::recovered);
+        qsizetype next = 0;
+        {
+            constexpr rlim_t kFull = 200 * 1024;
+            const FileSizeLimit full(kFull);
+            constexpr qsizetype kEnough = kBatch * 1000; // far more than fills kFull
+            while (store->stats().state == StoreWriter::State::Writing && next < kEnough) {
+                appendTraffic(s, next, kBatch);
+                next += kBatch;
+                store->flush();
+            }
+        }
+        QVERIFY(store->stats().state != StoreWriter::State::Writing);
+        QTRY_VERIFY(!warned.isEmpty());
+        QVERIFY(!store->stats().warning.isEmpty());
+        QVERIFY(recovered.isEmpty());
+        // The capture goes on; the writer asks for a new segment at a batch.
+        constexpr int kRetryWaitMs = 30000; // a timeout only: the writer retries every 5 s
+        constexpr int kBetweenBatchesMs = 50;
+        QDeadlineTimer deadline(kRetryWaitMs);
+        while (recovered.isEmpty() && !deadline.hasExpired()) {
+            appendTraffic(s, next++, 1);
+            QTest::qWait(kBetweenBatchesMs);
+        }
+        QCOMPARE(recovered.size(), 1);
+        QVERIFY2(recovered.first().first().toString().startsWith(
+                     QStringLiteral("The session store writes again")),
+                 qPrintable(recovered.first().first().toString()));
+        const StoreStats stats = store->stats();
+        QCOMPARE(stats.warning, QString());
+        QCOMPARE(stats.state, StoreWriter::State::Writing);
+        QVERIFY(stats.bodiesNotKept > 0);
+        appendTraffic(s, next, 1);
+        QVERIFY(store->flush());
+        QCOMPARE(s.exchange(s.count() - 1).responseBody.stored, bodyOf(next));
+        QCOMPARE(store->stats().bodiesNotKept, stats.bodiesNotKept);
+    }
+
     void aDiskBehindTheTrafficIsSaidAndCounted()
     {
         // A write queue too small for one body: as when the disk cannot keep up. The exchanges
@@ -501,6 +572,49 @@ private Q_SLOTS:
         QCOMPARE(wrong.load(), 0);
         appendTraffic(s, 0, 30);
         compareExchanges(s.exchange(29), traffic(29));
+    }
+
+    void aBodyLookedUpBeforeAClearIsNotReadAfterIt()
+    {
+        // The session decodes under its lock and reads bodies after it: a Clear in between
+        // starts a new epoch where seq 0's body lands at the same place. The read must fail,
+        // never return the new exchange's bytes.
+        QTemporaryDir dir;
+        Session s;
+        QString error;
+        QVERIFY(SessionStore::create(dir.filePath(QStringLiteral("s.corslab")), fastOptions(), &s,
+                                     &error));
+        auto *store = static_cast<SessionStore *>(s.log());
+        auto captureWithBody = [&](ExchangeStore &packed, char fill) {
+            packed.setBodySink(store);
+            CapturedExchange x = traffic(5); // a GET: a response body only
+            x.responseBody.stored = QByteArray(200, fill);
+            x.responseBody.size = x.responseBody.stored.size();
+            ExchangeStore::DeferredBodies deferred;
+            (void)packed.decode(packed.add(x), true, &deferred);
+            return deferred;
+        };
+        ExchangeStore before;
+        const ExchangeStore::DeferredBodies old = captureWithBody(before, 'a');
+        QVERIFY(store->flush());
+        s.clear();
+        ExchangeStore after;
+        const ExchangeStore::DeferredBodies current = captureWithBody(after, 'b');
+        // The case at hand: the same seq, place and size in both epochs.
+        QCOMPARE(current.seq, old.seq);
+        QVERIFY(old.response && current.response == old.response);
+        QCOMPARE(current.responseSize, old.responseSize);
+        for (const bool flushed : {false, true}) { // from the writer's queue, then the file
+            if (flushed)
+                QVERIFY(store->flush());
+            CapturedExchange x;
+            QVERIFY(!before.loadBodies(old, x, &error));
+            QVERIFY2(error.contains(QLatin1String("cleared")), qPrintable(error));
+            QVERIFY(x.responseBody.stored.isEmpty());
+            CapturedExchange y;
+            QVERIFY2(after.loadBodies(current, y, &error), qPrintable(error));
+            QCOMPARE(y.responseBody.stored, QByteArray(200, 'b'));
+        }
     }
 
     void oneWriterAtATime()

@@ -110,17 +110,25 @@ struct Warnings
 {
     QMutex mutex;
     QStringList texts;
-    std::function<void(const QString &)> handler()
+    QStringList resumed; ///< the texts of Notice::Resumed
+    StoreWriter::NoticeHandler handler()
     {
-        return [this](const QString &text) {
+        return [this](StoreWriter::Notice notice, const QString &text) {
             QMutexLocker lock(&mutex);
             texts.append(text);
+            if (notice == StoreWriter::Notice::Resumed)
+                resumed.append(text);
         };
     }
     QString all()
     {
         QMutexLocker lock(&mutex);
         return texts.join(QLatin1Char('\n'));
+    }
+    QStringList allResumed()
+    {
+        QMutexLocker lock(&mutex);
+        return resumed;
     }
 };
 
@@ -548,7 +556,7 @@ void TstStoreLog::writerDiskFullTurnsBodiesOff()
     options.failAfterBytes = 2 * frame + frame / 2; // the third body is torn
     Warnings warnings;                              // outlives the writer, whose thread calls it
     StoreWriter writer(options);
-    writer.setWarningHandler(warnings.handler());
+    writer.setNoticeHandler(warnings.handler());
     QString error;
     QVERIFY2(writer.start(1, &error), qPrintable(error));
     BodyReader reader(dir.path(), kEpoch, &writer);
@@ -582,7 +590,8 @@ void TstStoreLog::writerDiskFullTurnsBodiesOff()
     QCOMPARE(writer.stats().bodiesDropped, 2);
     for (quint64 seq = 0; seq < 2; ++seq) {
         QByteArray body;
-        QVERIFY2(reader.read(kept[seq], seq, &body, &error), qPrintable(error));
+        QVERIFY2(reader.read(kept[seq], reader.generation(), seq, &body, &error),
+                 qPrintable(error));
         QCOMPARE(body, QByteArray(kBody, char('a' + seq)));
     }
     // After retryMs the writer asks for a new segment, which works.
@@ -594,6 +603,9 @@ void TstStoreLog::writerDiskFullTurnsBodiesOff()
     QVERIFY(writer.stats().lastError.isEmpty());
     QVERIFY2(warnings.all().contains(QStringLiteral("writes again (segment 2)")),
              qPrintable(warnings.all()));
+    // Only that one is news of recovery: the failure before it is a problem.
+    QCOMPARE(warnings.allResumed(),
+             QStringList{QStringLiteral("The session store writes again (segment 2).")});
     const auto location = writer.addBody(4, "kept again");
     QVERIFY(location);
     QCOMPARE(*location, (BodyLocation{2, quint64(RecordFile::kFileHeaderSize)}));
@@ -601,7 +613,7 @@ void TstStoreLog::writerDiskFullTurnsBodiesOff()
     QVERIFY2(writer.flush(&error), qPrintable(error));
     writer.stop();
     QByteArray body;
-    QVERIFY2(reader.read(*location, 4, &body, &error), qPrintable(error));
+    QVERIFY2(reader.read(*location, reader.generation(), 4, &body, &error), qPrintable(error));
     QCOMPARE(body, QByteArray("kept again"));
     QCOMPARE(scanFile(segmentPath(dir, 1, Kind::Heads), Kind::Heads, Mode::ReadOnly).scan.frames,
              4);
@@ -620,7 +632,7 @@ void TstStoreLog::writerHeadsFailureStalls()
     options.failHeadsAfterBytes = RecordFile::frameSize(headFor(0).size()) + 4;
     Warnings warnings; // outlives the writer, whose thread calls it
     StoreWriter writer(options);
-    writer.setWarningHandler(warnings.handler());
+    writer.setNoticeHandler(warnings.handler());
     QString error;
     QVERIFY2(writer.start(1, &error), qPrintable(error));
     writer.addHead(kHeadType, headFor(0));
@@ -709,7 +721,7 @@ void TstStoreLog::realEfbigKeepsCapturing()
     for (const auto &[seq, location] : bodies) {
         QByteArray body;
         QString error;
-        if (reader.read(location, seq, &body, &error)) {
+        if (reader.read(location, reader.generation(), seq, &body, &error)) {
             QCOMPARE(body, bodyFor(seq) + bodyFor(seq + 1));
             ++readable;
         } else {
@@ -772,8 +784,9 @@ void TstStoreLog::sigkillLosesOnlyUnsynced()
             QCOMPARE(qFromLittleEndian<quint64>(bodies.payloads[i].constData()), quint64(i));
             QByteArray body;
             QString error;
-            QVERIFY2(reader.read({1, quint64(bodies.offsets[i])}, i, &body, &error),
-                     qPrintable(error));
+            QVERIFY2(
+                reader.read({1, quint64(bodies.offsets[i])}, reader.generation(), i, &body, &error),
+                qPrintable(error));
             QCOMPARE(body, bodyFor(i));
         }
     }
@@ -806,9 +819,10 @@ void TstStoreLog::pendingBodyThenWritten()
     QCOMPARE(writer.pendingBody(*location, &seq), std::optional<QByteArray>(bytes));
     QCOMPARE(seq, 41U);
     QByteArray body;
-    QVERIFY2(reader.read(*location, 41, &body, &error), qPrintable(error));
+    QVERIFY2(reader.read(*location, reader.generation(), 41, &body, &error), qPrintable(error));
     QCOMPARE(body, bytes);
-    QVERIFY(!reader.read(*location, 40, &body, &error)); // another exchange's body
+    QVERIFY(
+        !reader.read(*location, reader.generation(), 40, &body, &error)); // another exchange's body
     QVERIFY2(error.contains(QStringLiteral("exchange 41's")), qPrintable(error));
     QVERIFY(body.isEmpty());
     QVERIFY(writer.stats().queuedBytes > 0);
@@ -816,9 +830,9 @@ void TstStoreLog::pendingBodyThenWritten()
     gate.release(kOpenGate);
     QVERIFY2(writer.flush(&error), qPrintable(error));
     QCOMPARE(writer.pendingBody(*location), std::nullopt);
-    QVERIFY2(reader.read(*location, 41, &body, &error), qPrintable(error));
+    QVERIFY2(reader.read(*location, reader.generation(), 41, &body, &error), qPrintable(error));
     QCOMPARE(body, bytes);
-    QVERIFY2(reader.read(*empty, 42, &body, &error), qPrintable(error));
+    QVERIFY2(reader.read(*empty, reader.generation(), 42, &body, &error), qPrintable(error));
     QVERIFY(body.isEmpty());
     const StoreWriter::Stats stats = writer.stats();
     QCOMPARE(stats.queuedBytes, 0);
@@ -846,7 +860,8 @@ void TstStoreLog::damagedBodyNeverMisread()
     BodyReader reader(dir.path(), kEpoch, &writer);
     QByteArray body;
     for (quint64 seq = 1; seq <= kBodies; ++seq) {
-        QVERIFY2(reader.read(locations[seq - 1], seq, &body, &error), qPrintable(error));
+        QVERIFY2(reader.read(locations[seq - 1], reader.generation(), seq, &body, &error),
+                 qPrintable(error));
         QCOMPARE(body, bodyFor(seq));
     }
     // One byte of body 2 changes on disk (the reader's file stays open).
@@ -859,26 +874,36 @@ void TstStoreLog::damagedBodyNeverMisread()
     QVERIFY(file.seek(at));
     QVERIFY(file.putChar(char(byte ^ 1)));
     file.close();
-    QVERIFY(!reader.read(locations[1], 2, &body, &error));
+    QVERIFY(!reader.read(locations[1], reader.generation(), 2, &body, &error));
     QVERIFY(body.isEmpty());
     QVERIFY2(
         error.startsWith(QStringLiteral("body of exchange 2 unreadable: seg-000001.bodies: ")) &&
             error.contains(QStringLiteral("checksum")),
         qPrintable(error));
-    QVERIFY(reader.read(locations[2], 3, &body, &error));
+    QVERIFY(reader.read(locations[2], reader.generation(), 3, &body, &error));
     QCOMPARE(body, bodyFor(3));
     // Wrong places: inside a frame, past the end, another seq, a missing segment.
-    QVERIFY(!reader.read({1, locations[2].offset + 1}, 3, &body, &error));
+    QVERIFY(!reader.read({1, locations[2].offset + 1}, reader.generation(), 3, &body, &error));
     QVERIFY(body.isEmpty());
-    QVERIFY(!reader.read({1, locations[4].offset + 1000000}, 5, &body, &error));
+    QVERIFY(
+        !reader.read({1, locations[4].offset + 1000000}, reader.generation(), 5, &body, &error));
     QVERIFY2(error.contains(QStringLiteral("past the end")), qPrintable(error));
-    QVERIFY(!reader.read(locations[3], 5, &body, &error));
-    QVERIFY(!reader.read({9, locations[0].offset}, 1, &body, &error));
+    QVERIFY(!reader.read(locations[3], reader.generation(), 5, &body, &error));
+    QVERIFY(!reader.read({9, locations[0].offset}, reader.generation(), 1, &body, &error));
     QVERIFY2(error.contains(QStringLiteral("seg-000009.bodies")), qPrintable(error));
     reader.closeSegment(1);
     reader.closeAll();
-    QVERIFY(reader.read(locations[4], 5, &body, &error)); // reopens
+    QVERIFY(reader.read(locations[4], reader.generation(), 5, &body, &error)); // reopens
     QCOMPARE(body, bodyFor(5));
+    // After a reset (a Clear: the new epoch reuses seqs and places), a location looked up
+    // before is refused, even where the same bytes are still there.
+    const quint64 before = reader.generation();
+    reader.reset(kEpoch, &writer);
+    QVERIFY(reader.generation() != before);
+    QVERIFY(!reader.read(locations[4], before, 5, &body, &error));
+    QVERIFY2(error.contains(QStringLiteral("cleared")), qPrintable(error));
+    QVERIFY(body.isEmpty());
+    QVERIFY2(reader.read(locations[4], reader.generation(), 5, &body, &error), qPrintable(error));
 }
 
 void TstStoreLog::stopIsIdempotent()
@@ -952,7 +977,8 @@ void TstStoreLog::restartAppendsToExistingSegment()
     BodyReader reader(dir.path(), kEpoch);
     for (quint64 seq = 0; seq < 4; ++seq) {
         QByteArray body;
-        QVERIFY2(reader.read(locations[seq], seq, &body, &error), qPrintable(error));
+        QVERIFY2(reader.read(locations[seq], reader.generation(), seq, &body, &error),
+                 qPrintable(error));
         QCOMPARE(body, bodyFor(seq));
     }
 }

@@ -553,6 +553,24 @@ private Q_SLOTS:
         QTRY_VERIFY(ticked.size() >= 1);
         QCOMPARE(status->warning(), text);
         QVERIFY(status->toolTip().contains(text));
+
+        // The store writes again: the warning goes, said in the status bar; the label is plain.
+        const QString again = QStringLiteral("The session store writes again (segment 3).");
+        Q_EMIT m_lab->storeRecovered(again);
+        QCOMPARE(status->warning(), QString());
+        QVERIFY(!status->findChild<QLabel *>(QStringLiteral("storeWarningIcon"))->isVisible());
+        QVERIFY(!status->findChild<QLabel *>(QStringLiteral("storeStatusText"))->font().bold());
+        QVERIFY2(!status->toolTip().contains(text), qPrintable(status->toolTip()));
+        QVERIFY2(m_window->statusBar()->currentMessage().contains(again),
+                 qPrintable(m_window->statusBar()->currentMessage()));
+        const qsizetype seen = ticked.size();
+        QTRY_VERIFY(ticked.size() > seen);
+        QCOMPARE(status->warning(), QString());
+        // The bodies the disk could not take meanwhile stay counted.
+        session::StoreStats stats;
+        stats.bodiesNotKept = 312;
+        QVERIFY(ui::storeStatusText(stats, {}, m_lab->storeDirectory())
+                    .endsWith(QStringLiteral(" · 312 bodies not kept")));
     }
 
     // With the session kept in memory only, the status bar says so.

@@ -3,9 +3,8 @@
 // with the field and what was expected, and the files are byte for byte what the session store
 // wrote before the extension point.
 #include "../session/chromium_exchanges.h"
+#include "../session/legacy_journal.h"
 #include "session/session.h"
-#include "session/session_autosave.h"
-#include "session/session_journal.h"
 #include "workspace/workspace_file.h"
 
 #include <QBuffer>
@@ -318,33 +317,26 @@ private Q_SLOTS:
 
     void journalRoundTrip()
     {
-        QTemporaryDir dir;
+        // The journal of an earlier build: its settings lines carry the policy and the rules.
         Session s;
         s.append({everyField(kT0)});
         const policy::CorsPolicy open =
             *policy::CorsPolicy::preset(QStringLiteral("Open public API"));
-        SessionJournal journal(dir.filePath(QStringLiteral("session.journal")));
-        QString error;
-        QVERIFY2(
-            journal.sync(s, workspace::writeOptions(QStringLiteral("tst"), {open, {}}), &error),
-            qPrintable(error));
+        LegacyJournal lines;
+        lines.settings(s, workspace::toValues({open, {}})).exchanges(s);
         // New settings: one settings line, and they win on recovery.
         const Workspace later{unusualPolicy(), unusualRules()};
-        QVERIFY2(journal.sync(s, workspace::writeOptions(QStringLiteral("tst"), later), &error),
-                 qPrintable(error));
-        QVERIFY(!journal.lastSync().rewritten);
+        lines.settings(s, workspace::toValues(later));
         Session back;
         Workspace read;
-        QVERIFY2(workspace::readJournal(readAll(journal.path()), &back, &read, &error),
-                 qPrintable(error));
+        QString error;
+        QVERIFY2(workspace::readJournal(lines.bytes(), &back, &read, &error), qPrintable(error));
         QCOMPARE(back.count(), 1);
         QCOMPARE(*read.policy, *later.policy);
         QCOMPARE(read.rules->rules(), later.rules->rules());
         // A policy withdrawn later is withdrawn on recovery too.
-        QVERIFY2(journal.sync(s, workspace::writeOptions({}, {{}, unusualRules()}), &error),
-                 qPrintable(error));
-        QVERIFY2(workspace::readJournal(readAll(journal.path()), &back, &read, &error),
-                 qPrintable(error));
+        lines.settings(s, workspace::toValues({{}, unusualRules()}));
+        QVERIFY2(workspace::readJournal(lines.bytes(), &back, &read, &error), qPrintable(error));
         QVERIFY(!read.policy.has_value());
         QVERIFY(read.rules.has_value());
     }
@@ -383,22 +375,17 @@ private Q_SLOTS:
         QVERIFY(!w.policy.has_value());
     }
 
-    void autosaveRecoversPolicyAndRules()
+    void recoverReadsPolicyAndRules()
     {
-        // An autosave destroyed without finish() (as in a crash) leaves a journal that recover()
-        // reads with the policy and rules in force at the last save.
+        // The journal a crash of an earlier build left: recover() reads it with the policy and
+        // rules in force at its last save.
         QTemporaryDir dir;
         Session s;
         s.append({everyField(kT0), everyField(kT0 + 1)});
-        {
-            SessionAutosave autosave(&s, dir.path());
-            autosave.setSettingsSource([] {
-                return workspace::writeOptions(QStringLiteral("tst"),
-                                               {unusualPolicy(), unusualRules()});
-            });
-            QString error;
-            QVERIFY2(autosave.saveNow(&error), qPrintable(error));
-        }
+        QVERIFY(LegacyJournal()
+                    .settings(s, workspace::toValues({unusualPolicy(), unusualRules()}))
+                    .exchanges(s)
+                    .writeTo(session::journal::path(dir.path())));
         Session back;
         Workspace read;
         QString error;
