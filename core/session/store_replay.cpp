@@ -56,7 +56,7 @@ public:
             return applyLink(payload) || fail(QStringLiteral("malformed link"));
         case HeadsFrame::Rejudged:
             m_out.settings.profile = QString::fromUtf8(payload);
-            m_out.links.clear();
+            m_out.linksRead.clear();
             return true;
         }
         return true; // a frame type of a later minor version: skipped
@@ -114,7 +114,7 @@ private:
         const quint64 actual = varint::read(p, end);
         if (p != end)
             return false;
-        m_out.links[preflight].append(actual);
+        m_out.linksRead.emplace_back(preflight, actual);
         return true;
     }
 
@@ -179,6 +179,10 @@ bool replayStore(const QString &directory, quint32 epoch, bool truncate,
         if (stopped)
             break;
     }
+    out->links.reserve(qsizetype(out->linksRead.size()));
+    for (const auto &[preflight, actual] : out->linksRead)
+        out->links[preflight].append(actual);
+    out->linksRead = {};
     out->report.segments = qint64(out->segments.size());
     out->report.exchanges = out->store.size();
     return true;

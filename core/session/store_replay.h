@@ -13,7 +13,10 @@ struct StoreReplay
 {
     ExchangeStore store;
     QHash<quint64, QList<quint64>> links; ///< preflight seq -> later actual seqs
-    SessionFile settings;                 ///< profile, body cap and extension members
+    /// Links as read, in order, until the end of the replay puts them in links (one hash sized
+    /// once: growing it link by link took a tenth of a large store's replay).
+    std::vector<std::pair<quint64, quint64>> linksRead;
+    SessionFile settings; ///< profile, body cap and extension members
     std::vector<SessionStore::Segment> segments;
     StoreOpenReport report;
 };
