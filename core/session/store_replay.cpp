@@ -1,5 +1,6 @@
 #include "store_replay.h"
 
+#include "heads_reader.h"
 #include "record_file.h"
 #include "store_frames.h"
 #include "varint.h"
@@ -9,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <optional>
 
 namespace corslab::session {
 
@@ -129,55 +131,60 @@ private:
 bool replayStore(const QString &directory, quint32 epoch, bool truncate,
                  const SessionExtensions &known, StoreReplay *out, QString *error)
 {
-    const RecordFile::Mode mode =
-        truncate ? RecordFile::Mode::ReadWrite : RecordFile::Mode::ReadOnly;
-    for (const quint32 number : segmentNumbers(directory)) {
-        const QString heads =
-            QDir(directory).filePath(segmentFileName(number, RecordFile::Kind::Heads));
-        RecordFile file;
-        QString why;
-        if (!file.open(heads, RecordFile::Kind::Heads, epoch, mode, &why)) {
-            if (error)
-                *error = why;
-            return false;
+    const QList<quint32> numbers = segmentNumbers(directory);
+    QList<QString> paths;
+    for (const quint32 number : numbers)
+        paths.append(QDir(directory).filePath(segmentFileName(number, RecordFile::Kind::Heads)));
+    HeadsReader reader(paths, epoch,
+                       truncate ? RecordFile::Mode::ReadWrite : RecordFile::Mode::ReadOnly);
+    std::optional<SessionStore::Segment> segment;
+    std::optional<SegmentReplay> replay;
+    HeadsReader::Batch batch;
+    while (reader.next(&batch)) {
+        const QString &heads = paths.at(batch.file);
+        if (!segment) {
+            segment.emplace();
+            segment->number = numbers.at(batch.file);
+            segment->firstSeq = out->store.seqOf(out->store.size());
+            segment->createdAtMs = QFileInfo(heads).lastModified().toMSecsSinceEpoch();
+            replay.emplace(*out, known, *segment);
         }
-        SessionStore::Segment segment;
-        segment.number = number;
-        segment.firstSeq = out->store.seqOf(out->store.size());
-        segment.createdAtMs = QFileInfo(heads).lastModified().toMSecsSinceEpoch();
-        SegmentReplay replay(*out, known, segment);
         bool stopped = false;
-        const RecordFile::Scan scan = file.scan(
-            [&](quint8 type, QByteArrayView payload, qint64 offset) {
-                if (replay.apply(type, payload))
-                    return true;
-                out->report.problems.append(QStringLiteral("%1, offset %2: %3")
-                                                .arg(heads)
-                                                .arg(offset)
-                                                .arg(replay.problem()));
-                stopped = true;
-                return false;
-            },
-            &why);
-        if (!why.isEmpty()) {
+        for (const HeadsReader::Batch::Frame &frame : batch.frames) {
+            if (replay->apply(frame.type, batch.payload(frame)))
+                continue;
+            out->report.problems.append(QStringLiteral("%1, offset %2: %3")
+                                            .arg(heads)
+                                            .arg(frame.fileOffset)
+                                            .arg(replay->problem()));
+            stopped = true;
+            break;
+        }
+        if (!batch.error.isEmpty()) {
             if (error)
-                *error = why;
+                *error = batch.error;
             return false;
         }
-        out->report.cutBytes += scan.cutBytes;
-        if (scan.cutBytes > 0)
-            out->report.problems.append(
-                QStringLiteral("%1: %2 bytes after offset %3 were torn (a crash) and %4")
-                    .arg(heads)
-                    .arg(scan.cutBytes)
-                    .arg(scan.validLength)
-                    .arg(truncate ? QStringLiteral("cut") : QStringLiteral("ignored")));
+        if (!stopped && !batch.last)
+            continue;
+        if (batch.last) {
+            out->report.cutBytes += batch.scan.cutBytes;
+            if (batch.scan.cutBytes > 0)
+                out->report.problems.append(
+                    QStringLiteral("%1: %2 bytes after offset %3 were torn (a crash) and %4")
+                        .arg(heads)
+                        .arg(batch.scan.cutBytes)
+                        .arg(batch.scan.validLength)
+                        .arg(truncate ? QStringLiteral("cut") : QStringLiteral("ignored")));
+        }
         const QString bodies =
-            QDir(directory).filePath(segmentFileName(number, RecordFile::Kind::Bodies));
-        segment.bytes = QFileInfo(heads).size() + QFileInfo(bodies).size();
-        out->segments.push_back(segment);
+            QDir(directory).filePath(segmentFileName(segment->number, RecordFile::Kind::Bodies));
+        segment->bytes = QFileInfo(heads).size() + QFileInfo(bodies).size();
+        out->segments.push_back(*segment);
+        replay.reset();
+        segment.reset();
         if (stopped)
-            break;
+            break; // the reader stops when it goes
     }
     out->links.reserve(qsizetype(out->linksRead.size()));
     for (const auto &[preflight, actual] : out->linksRead)

@@ -4,11 +4,13 @@
 // what was not synced) and BodyReader (never returns wrong bytes). No timing decides a pass.
 #include "session/body_reader.h"
 #include "session/crc32.h"
+#include "session/heads_reader.h"
 #include "session/record_file.h"
 #include "session/store_writer.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QMutex>
 #include <QRandomGenerator>
 #include <QScopeGuard>
@@ -261,6 +263,7 @@ private Q_SLOTS:
     void stopIsIdempotent();
     void restartAppendsToExistingSegment();
     void queueBoundDropsBodies();
+    void headsReaderGivesWhatScanGives();
 
 private:
     // A file of kTornFrames frames of different sizes; its bytes and frame offsets.
@@ -1014,6 +1017,68 @@ void TstStoreLog::queueBoundDropsBodies()
              10);
     QCOMPARE(scanFile(segmentPath(dir, 1, Kind::Bodies), Kind::Bodies, Mode::ReadOnly).scan.frames,
              3);
+}
+
+// The replay's read-ahead: batches far smaller than a file split each one many times; every
+// frame comes once, in order, with its payload and offset, as scan() gives them; a torn tail is
+// told and cut (opened for writing); a foreign file ends the reading with an error; a reader
+// dropped with batches waiting stops its thread.
+void TstStoreLog::headsReaderGivesWhatScanGives()
+{
+    QTemporaryDir dir;
+    const QString whole = dir.filePath(QStringLiteral("seg-000001.heads"));
+    const QString torn = dir.filePath(QStringLiteral("seg-000002.heads"));
+    const QString foreign = dir.filePath(QStringLiteral("seg-000003.heads"));
+    QByteArray bytes;
+    std::vector<qint64> offsets;
+    makeFramesFile(whole, &bytes, &offsets);
+    offsets.clear();
+    makeFramesFile(torn, &bytes, &offsets);
+    writeAll(torn, bytes.left(bytes.size() - 3));
+    writeAll(foreign, "this is not a CORS Lab store file at all");
+    const Scanned expected[] = {scanFile(whole, Kind::Heads, Mode::ReadOnly),
+                                scanFile(torn, Kind::Heads, Mode::ReadOnly)};
+    QVERIFY(expected[1].scan.cutBytes > 0);
+
+    constexpr qsizetype kTinyBatch = 64;
+    Scanned got[2];
+    QString foreignError;
+    int batches = 0;
+    {
+        HeadsReader reader({whole, torn, foreign}, kEpoch, Mode::ReadWrite, kTinyBatch);
+        HeadsReader::Batch batch;
+        while (reader.next(&batch)) {
+            ++batches;
+            if (batch.file == 2) {
+                QVERIFY(batch.last && batch.frames.empty());
+                foreignError = batch.error;
+                continue;
+            }
+            QVERIFY2(batch.error.isEmpty(), qPrintable(batch.error));
+            Scanned &into = got[batch.file];
+            for (const HeadsReader::Batch::Frame &frame : batch.frames) {
+                QCOMPARE(frame.type, kHeadType);
+                into.payloads.push_back(batch.payload(frame).toByteArray());
+                into.offsets.push_back(frame.fileOffset);
+            }
+            if (batch.last)
+                into.scan = batch.scan;
+        }
+    }
+    QVERIFY(batches > 2 * 3);
+    for (int file = 0; file < 2; ++file) {
+        QVERIFY(got[file].payloads == expected[file].payloads);
+        QVERIFY(got[file].offsets == expected[file].offsets);
+        QCOMPARE(got[file].scan.frames, expected[file].scan.frames);
+        QCOMPARE(got[file].scan.cutBytes, expected[file].scan.cutBytes);
+    }
+    QCOMPARE(QFileInfo(torn).size(), got[1].scan.validLength); // cut: opened for writing
+    QVERIFY(!foreignError.isEmpty());
+
+    HeadsReader early({whole, torn}, kEpoch, Mode::ReadOnly, 1);
+    HeadsReader::Batch first;
+    QVERIFY(early.next(&first));
+    QCOMPARE(first.frames.size(), size_t(1));
 }
 
 QTEST_GUILESS_MAIN(TstStoreLog)
