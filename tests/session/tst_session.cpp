@@ -20,6 +20,19 @@ CapturedExchange simpleGet(qint64 at, const QByteArray &url = "https://api.examp
         .response(200,
                   {{"Access-Control-Allow-Origin", "*"}, {"Content-Type", "application/json"}});
 }
+// A preflight and its GET with Authorization, covered by 'Access-Control-Allow-Headers: *':
+// browsers let it through with a warning, the Fetch standard blocks it.
+QList<CapturedExchange> wildcardAuthorizationPair(qint64 at)
+{
+    return {X("OPTIONS", "https://api.example.net/me", at)
+                .request(chromiumPreflight(kApi, kApp, "GET", "authorization"))
+                .response(204, {{"Access-Control-Allow-Origin", "*"},
+                                {"Access-Control-Allow-Headers", "*"}}),
+            X("GET", "https://api.example.net/me", at + 10)
+                .request(chromiumFetch(kApi, kApp, "cross-site"))
+                .add("Authorization", "Bearer abc")
+                .response(200, {{"Access-Control-Allow-Origin", "*"}})};
+}
 } // namespace
 
 class TestSession : public QObject
@@ -228,17 +241,8 @@ private Q_SLOTS:
 
     void profileSwitchReJudges()
     {
-        // Authorization covered by 'Access-Control-Allow-Headers: *': browsers let it through
-        // (with a warning), the Fetch standard does not.
         Session s;
-        s.append({X("OPTIONS", "https://api.example.net/me", kT0)
-                      .request(chromiumPreflight(kApi, kApp, "GET", "authorization"))
-                      .response(204, {{"Access-Control-Allow-Origin", "*"},
-                                      {"Access-Control-Allow-Headers", "*"}}),
-                  X("GET", "https://api.example.net/me", kT0 + 10)
-                      .request(chromiumFetch(kApi, kApp, "cross-site"))
-                      .add("Authorization", "Bearer abc")
-                      .response(200, {{"Access-Control-Allow-Origin", "*"}})});
+        s.append(wildcardAuthorizationPair(kT0));
         QCOMPARE(s.row(1).pairing, PairingState::Paired);
         QCOMPARE(s.row(1).verdict.state, VerdictState::Warning);
         QVERIFY(s.row(1).verdict.warnings >= 1); // WildcardAuthorization
@@ -274,15 +278,7 @@ private Q_SLOTS:
         s.append({simpleGet(kT0), blockedGet(kT0 + 1), blockedGet(kT0 + 2)});
         QCOMPARE(s.verdictCounts(), counted());
         QCOMPARE(s.verdictCounts().blocked, 2);
-        // The preflight and request of profileSwitchReJudges: a warning, then blocked by spec.
-        s.append({X("OPTIONS", "https://api.example.net/me", kT0 + 3)
-                      .request(chromiumPreflight(kApi, kApp, "GET", "authorization"))
-                      .response(204, {{"Access-Control-Allow-Origin", "*"},
-                                      {"Access-Control-Allow-Headers", "*"}}),
-                  X("GET", "https://api.example.net/me", kT0 + 10)
-                      .request(chromiumFetch(kApi, kApp, "cross-site"))
-                      .add("Authorization", "Bearer abc")
-                      .response(200, {{"Access-Control-Allow-Origin", "*"}})});
+        s.append(wildcardAuthorizationPair(kT0 + 3));
         QCOMPARE(s.verdictCounts(), counted());
         QVERIFY(s.verdictCounts().warnings >= 1);
         s.setProfile(cors::BrowserProfile::get(cors::Browser::Spec));

@@ -101,6 +101,19 @@ StoreOptions fastOptions()
     return o;
 }
 
+/// A new store in \a dir (`s.corslab`, fastOptions()) that \a s lives in; null when it could not
+/// be made.
+SessionStore *storeIn(const QTemporaryDir &dir, Session &s)
+{
+    QString error;
+    if (!SessionStore::create(dir.filePath(QStringLiteral("s.corslab")), fastOptions(), &s,
+                              &error)) {
+        qWarning() << error;
+        return nullptr;
+    }
+    return static_cast<SessionStore *>(s.log());
+}
+
 /// Two sessions hold the same rows, links, exchanges (bodies included) and judgements.
 void compareSessions(const Session &a, const Session &b)
 {
@@ -410,10 +423,9 @@ private Q_SLOTS:
         // meanwhile stay counted.
         QTemporaryDir dir;
         Session s;
+        SessionStore *store = storeIn(dir, s);
+        QVERIFY(store);
         QString error;
-        QVERIFY(SessionStore::create(dir.filePath(QStringLiteral("s.corslab")), fastOptions(), &s,
-                                     &error));
-        auto *store = static_cast<SessionStore *>(s.log());
         QSignalSpy warned(store, &SessionStore::warning);
         QSignalSpy recovered(store, &SessionStore::recovered);
         qsizetype next = 0;
@@ -545,9 +557,8 @@ private Q_SLOTS:
         // the body or nothing, never freed memory or another exchange's bytes.
         QTemporaryDir dir;
         Session s;
+        QVERIFY(storeIn(dir, s));
         QString error;
-        QVERIFY(SessionStore::create(dir.filePath(QStringLiteral("s.corslab")), fastOptions(), &s,
-                                     &error));
         std::atomic<bool> stop{false};
         std::atomic<int> wrong{0};
         std::thread reader([&] {
@@ -581,10 +592,9 @@ private Q_SLOTS:
         // never return the new exchange's bytes.
         QTemporaryDir dir;
         Session s;
+        SessionStore *store = storeIn(dir, s);
+        QVERIFY(store);
         QString error;
-        QVERIFY(SessionStore::create(dir.filePath(QStringLiteral("s.corslab")), fastOptions(), &s,
-                                     &error));
-        auto *store = static_cast<SessionStore *>(s.log());
         auto captureWithBody = [&](ExchangeStore &packed, char fill) {
             packed.setBodySink(store);
             CapturedExchange x = traffic(5); // a GET: a response body only
