@@ -353,6 +353,7 @@ CapturedExchange Session::decodeLocked(qsizetype index,
 void Session::loadDeferred(const ExchangeStore::DeferredBodies &deferred, CapturedExchange &x) const
 {
     QString ignored; // an unreadable body stays empty; the detail view says it was not kept
+    const QReadLocker sinks(&m_sinkLock);
     m_store.loadBodies(deferred, x, &ignored);
 }
 
@@ -593,10 +594,12 @@ void Session::setLog(std::unique_ptr<SessionLog> log)
     QMutexLocker writer(&m_writeMutex);
     if (m_log)
         m_log->attachedTo(nullptr);
-    m_log = std::move(log);
+    // The old log goes last: a body read under way may still use it until the sink changes.
+    const std::unique_ptr<SessionLog> old = std::exchange(m_log, std::move(log));
     if (m_log && m_store.size() > 0) {
         moveIntoLog(*m_log); // what is in memory now goes to the log's files
     } else {
+        const QWriteLocker sinks(&m_sinkLock);
         QWriteLocker lock(&m_lock);
         m_store.setBodySink(m_log ? m_log->bodySink() : nullptr);
     }
@@ -616,6 +619,7 @@ void Session::restore(ExchangeStore &&store, QHash<quint64, QList<quint64>> &&li
             m_log->attachedTo(nullptr);
         old = std::exchange(m_log, std::move(log));
         {
+            const QWriteLocker sinks(&m_sinkLock);
             QWriteLocker lock(&m_lock);
             m_store = std::move(store);
             m_store.setBodyCap(bodyCap);
@@ -644,6 +648,7 @@ std::unique_ptr<SessionLog> Session::takeLog()
     QMutexLocker writer(&m_writeMutex);
     if (m_log)
         m_log->attachedTo(nullptr);
+    const QWriteLocker sinks(&m_sinkLock); // the caller may destroy the log once it has it
     QWriteLocker lock(&m_lock);
     m_store.setBodySink(nullptr);
     return std::move(m_log);
@@ -663,6 +668,8 @@ void Session::adopt(Session &other)
         if (importing)
             other.moveIntoLog(*m_log);
         {
+            const QWriteLocker sinks(&m_sinkLock);
+            const QWriteLocker otherSinks(&other.m_sinkLock);
             QWriteLocker lock(&m_lock);
             QWriteLocker otherLock(&other.m_lock);
             m_store = std::move(other.m_store);
@@ -714,6 +721,7 @@ void Session::moveIntoLog(SessionLog &log)
     }
     QList<QPair<quint64, quint64>> links = allLinks();
     log.logAppended(packed, 0, packed.size(), {}, links);
+    const QWriteLocker sinks(&m_sinkLock);
     QWriteLocker lock(&m_lock);
     m_store = std::move(packed);
 }

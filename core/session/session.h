@@ -254,7 +254,11 @@ private:
     void moveIntoLog(SessionLog &log);
 
     mutable QReadWriteLock m_lock; ///< readers vs. publishing
-    QMutex m_writeMutex;           ///< one writer at a time: append(), clear(), setProfile()
+    /// Held for reading while bodies are read outside m_lock (loadDeferred()), for writing while
+    /// m_store or its body sink is replaced: a log on its way out is never read from. Taken
+    /// before m_lock.
+    mutable QReadWriteLock m_sinkLock;
+    QMutex m_writeMutex; ///< one writer at a time: append(), clear(), setProfile()
     Options m_options;
     ExchangeStore m_store;
     qsizetype m_published = 0; ///< rows readers may see

@@ -585,6 +585,42 @@ private Q_SLOTS:
         compareExchanges(s.exchange(29), traffic(29));
     }
 
+    void switchingStoresWhileBodiesAreRead()
+    {
+        // The app opens another store (adopt) while the GUI reads a body: the store it leaves
+        // is closed and freed at once, so no read may still be using it (ASan would say so).
+        QTemporaryDir dir;
+        Session s;
+        std::atomic<bool> stop{false};
+        std::atomic<int> wrong{0};
+        std::thread reader([&] {
+            while (!stop) {
+                const qsizetype n = s.count();
+                for (qsizetype i = 0; i < n; i += 7) {
+                    const CapturedExchange x = s.exchange(i);
+                    const qsizetype at = x.url.indexOf("?n=");
+                    if (at >= 0 && !x.responseBody.stored.isEmpty() &&
+                        x.responseBody.stored != bodyOf(x.url.mid(at + 3).toLongLong()))
+                        ++wrong;
+                }
+            }
+        });
+        for (int round = 0; round < 12; ++round) {
+            QTemporaryDir storeDir(dir.filePath(QStringLiteral("round-XXXXXX")));
+            Session staging;
+            QVERIFY(storeIn(storeDir, staging));
+            appendTraffic(staging, 0, 300);
+            s.adopt(staging); // s now lives in the new store...
+            std::unique_ptr<SessionLog> left = staging.takeLog();
+            left.reset(); // ...and the one it left is gone
+            QCOMPARE(s.count(), 300);
+        }
+        stop = true;
+        reader.join();
+        QCOMPARE(wrong.load(), 0);
+        compareExchanges(s.exchange(299), traffic(299));
+    }
+
     void aBodyLookedUpBeforeAClearIsNotReadAfterIt()
     {
         // The session decodes under its lock and reads bodies after it: a Clear in between
