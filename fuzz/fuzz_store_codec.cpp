@@ -36,7 +36,8 @@ public:
     {
         return BodyRef{quint32(seq), seq};
     }
-    bool get(BodyRef ref, quint64, qsizetype size, QByteArray *bytes, QString *error) const override
+    bool get(BodyRef ref, quint64, quint64, qsizetype size, QByteArray *bytes,
+             QString *error) const override
     {
         constexpr qsizetype kMaxRead = 1 << 16;
         if (ref.offset % 3 == 0 || size > kMaxRead) {
