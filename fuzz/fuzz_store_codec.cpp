@@ -36,6 +36,7 @@ public:
     {
         return BodyRef{quint32(seq), seq};
     }
+    quint64 generation() const override { return 0; }
     bool get(BodyRef ref, quint64, quint64, qsizetype size, QByteArray *bytes,
              QString *error) const override
     {
