@@ -1,3 +1,4 @@
+#include "attach_command.h"
 #include "audit_command.h"
 #include "check_command.h"
 #include "config_command.h"
@@ -26,6 +27,8 @@ const char *const kUsage =
     "  contract init     Write the contract that a recorded session or HAR satisfies\n"
     "  serve             Run the playground server (demo origins, live CORS policy)\n"
     "  proxy             Run the intercepting proxy: capture, pair and judge a browser's traffic\n"
+    "  attach            Capture a running Chrome/Chromium/Edge over its DevTools protocol (no\n"
+    "                    proxy): every tab's requests, with the browser's own CORS verdict\n"
     "  config            Print the nginx, Express, ... configuration of a playground CORS policy\n"
     "  har export|import Convert a session to HAR 1.2, or judge a HAR from Chrome or Firefox\n"
     "  report SESSION    Write a session's CORS report (--format html|md|json -o FILE)\n"
@@ -65,6 +68,8 @@ int main(int argc, char *argv[])
         return runServeCommand(args, out, err);
     if (command == QLatin1String("proxy"))
         return runProxyCommand(args, out, err);
+    if (command == QLatin1String("attach"))
+        return runAttachCommand(args, out, err);
     if (command == QLatin1String("config"))
         return runConfigCommand(args, out, err);
     if (command == QLatin1String("session"))

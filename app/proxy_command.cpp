@@ -1,5 +1,6 @@
 #include "proxy_command.h"
 
+#include "capture_recording.h"
 #include "cli_common.h"
 #include "proxy/browser_launcher.h"
 #include "proxy/certificate_authority.h"
@@ -9,7 +10,6 @@
 #include "proxy_command_options.h"
 #include "server/playground_server.h"
 #include "session/session.h"
-#include "session/session_json.h"
 #include "session/session_store.h"
 #include "unix_signal_watcher.h"
 
@@ -17,8 +17,6 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
-#include <QStandardPaths>
-#include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
 #include <cstdio>
@@ -30,44 +28,6 @@ namespace {
 const QString kCommand = QStringLiteral("corslab-cli proxy: ");
 constexpr int kUsageError = 2;
 constexpr int kPrintIntervalMs = 100;
-
-// "14:03:07.123  #12  preflight  OPTIONS https://api.example.com/x  origin=…  204  3ms  exposed"
-QByteArray exchangeLine(const session::ExchangeRow &row)
-{
-    QByteArray line = QDateTime::fromMSecsSinceEpoch(row.startedAtMs)
-                          .toString(QStringLiteral("HH:mm:ss.zzz"))
-                          .toLatin1();
-    line += "  #" + QByteArray::number(row.id) + "  " +
-            session::exchangeKindName(row.kind).toUtf8() + "  " + row.method + ' ' + row.url;
-    if (!row.origin.isEmpty())
-        line += "  origin=" + row.origin;
-    line += "  " + (row.status ? QByteArray::number(row.status) : QByteArrayLiteral("-"));
-    if (row.durationMs >= 0)
-        line += "  " + QByteArray::number(row.durationMs) + "ms";
-    const session::VerdictSummary &v = row.verdict;
-    if (row.failed)
-        line += "  failed";
-    switch (v.state) {
-    case session::VerdictState::NotApplicable:
-        break;
-    case session::VerdictState::Warning:
-        // Exposed as sent; the error is what the same request would get with credentials.
-        line += row.errorName().isEmpty()
-                    ? QByteArrayLiteral("  exposed (with warnings)")
-                    : "  exposed; with credentials blocked: " + row.errorName().toUtf8();
-        break;
-    default:
-        line += "  " + session::verdictStateName(v.state).toUtf8();
-        if (!row.errorName().isEmpty())
-            line += ": " + row.errorName().toUtf8();
-    }
-    if (row.pairing != session::PairingState::None)
-        line += "  [" + session::pairingStateName(row.pairing).toUtf8() +
-                (row.pairedId ? " #" + QByteArray::number(row.pairedId) : QByteArray()) + ']';
-    if (row.overridden)
-        line += "  (overridden)";
-    return line + '\n';
-}
 
 /// \brief One run of `corslab-cli proxy`: start-up (CA, rules, listener, playground, banner,
 /// browser), the event loop, and the orderly end (captures delivered, last lines printed, the
@@ -93,8 +53,6 @@ private:
     void watchRules();
     void printNewExchanges();
     std::optional<int> startRecorder();
-    QString storeDirectory();
-    bool finishRecording();
     int finish(int code);
 
     ProxyCommandOptions m_options;
@@ -108,8 +66,7 @@ private:
     QFileSystemWatcher m_rulesWatcher;
     qsizetype m_printed = 0;
     QTimer m_printer;
-    session::SessionStore *m_store = nullptr; ///< m_session's log
-    std::unique_ptr<QTemporaryDir> m_scratch; ///< the store without --record
+    CaptureRecording m_recording;
     proxy::BrowserLauncher m_launcher;
 };
 
@@ -122,7 +79,9 @@ session::Session::Options sessionOptions(qint64 bodyCap)
 
 ProxyRun::ProxyRun(ProxyCommandOptions options, QTextStream &out, QTextStream &err)
     : m_options(std::move(options)), m_out(out), m_err(err),
-      m_session(sessionOptions(m_options.bodyCap))
+      m_session(sessionOptions(m_options.bodyCap)),
+      m_recording({m_options.recordFile, m_options.recordSeconds, m_options.retention, kCommand},
+                  out, err)
 {
     m_session.setProfile(*m_options.browser);
 }
@@ -302,90 +261,14 @@ void ProxyRun::printNewExchanges()
     m_printed = total;
 }
 
-// Where the session is stored as it is captured: --record's store, or (without it, or when it
-// names a .json file to write at the end) a store of its own. Either way bodies live on disk and
-// memory stays bounded, whatever the traffic.
-QString ProxyRun::storeDirectory()
-{
-    const QString &record = m_options.recordFile;
-    if (record.endsWith(QLatin1String(".json"), Qt::CaseInsensitive))
-        return record.chopped(int(qstrlen(".json"))) + QStringLiteral(".corslab");
-    if (!record.isEmpty())
-        return record;
-    const QString cache = QStandardPaths::writableLocation(QStandardPaths::CacheLocation);
-    QDir().mkpath(cache);
-    m_scratch = std::make_unique<QTemporaryDir>(cache + QStringLiteral("/proxy-XXXXXX"));
-    return m_scratch->isValid() ? m_scratch->filePath(QStringLiteral("session.corslab"))
-                                : QString();
-}
-
 std::optional<int> ProxyRun::startRecorder()
 {
-    const QString directory = storeDirectory();
-    session::StoreOptions options;
-    options.createdBy = QStringLiteral("corslab-cli ") + QCoreApplication::applicationVersion();
-    options.syncIntervalMs = int(m_options.recordSeconds * 1000);
-    options.retention = m_options.retention;
-    QString error;
-    if (directory.isEmpty() ||
-        !session::SessionStore::create(directory, options, &m_session, &error)) {
-        // Without --record the store is the proxy's own: say so, not "--record".
-        const QString what = m_options.recordFile.isEmpty() ? QStringLiteral("session store: ")
-                                                            : QStringLiteral("--record: ");
-        m_err << kCommand << what
-              << (directory.isEmpty() ? QStringLiteral("no writable cache directory") : error)
-              << "\n";
+    if (!m_recording.start(&m_session))
         return 1;
-    }
-    m_store = static_cast<session::SessionStore *>(m_session.log());
-    QObject::connect(m_store, &session::SessionStore::warning, qApp, [this](const QString &text) {
-        m_err << kCommand << text << "\n";
-        m_err.flush();
-    });
     QObject::connect(
         &m_session, &session::Session::exchangesDropped, qApp,
         [this](qsizetype count) { m_printed = std::max<qsizetype>(0, m_printed - count); });
     return std::nullopt;
-}
-
-// Stopping costs the last second of traffic at most: the store is synced, nothing rewritten.
-// A .json --record is written from the store afterwards (that takes as long as the file is big).
-bool ProxyRun::finishRecording()
-{
-    if (!m_store)
-        return true;
-    QString why;
-    if (!m_store->close(&why)) {
-        m_err << kCommand << (m_options.recordFile.isEmpty() ? "session store: " : "--record: ")
-              << why << "\n";
-        return false;
-    }
-    const session::StoreStats stats = m_store->stats();
-    if (stats.bodiesNotKept > 0)
-        m_out << stats.bodiesNotKept << " of the bodies could not be kept (their exchanges were): "
-              << (stats.warning.isEmpty() ? QStringLiteral("the disk was behind the traffic")
-                                          : stats.warning)
-              << "\n";
-    const QString &record = m_options.recordFile;
-    if (record.isEmpty())
-        return true;
-    if (!record.endsWith(QLatin1String(".json"), Qt::CaseInsensitive)) {
-        m_out << "Session recorded in " << record << " (" << m_session.count() << " exchanges).\n";
-        return true;
-    }
-    m_out << "Capture safe in " << m_store->directory() << "; writing " << record << "...\n";
-    m_out.flush();
-    session::WriteOptions write;
-    write.createdBy = QStringLiteral("corslab-cli ") + QCoreApplication::applicationVersion();
-    if (!session::writeSessionFile(m_session, record, &why, write)) {
-        m_err << kCommand << "--record: " << why << " (the capture is kept in "
-              << m_store->directory() << ")\n";
-        return false;
-    }
-    m_out << "Session written to " << record << " (" << m_session.count() << " exchanges).\n";
-    if (!m_store->removeFiles(&why)) // the JSON file holds it all now
-        m_err << kCommand << why << "\n";
-    return true;
 }
 
 std::optional<int> ProxyRun::launchBrowser()
@@ -424,7 +307,7 @@ int ProxyRun::finish(int code)
     if (m_demo)
         m_demo->stop();
     printNewExchanges();
-    const bool recorded = finishRecording();
+    const bool recorded = m_recording.finish(m_session);
     m_out.flush();
     return code == 0 && recorded ? 0 : (code != 0 ? code : 1);
 }

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 #include <optional>
 
 namespace corslab::session {
@@ -28,6 +29,29 @@ struct TunnelInfo
     QByteArray alpn;            ///< protocol negotiated with the client ("http/1.1"), if any
     qint64 bytesFromClient = 0; ///< opaque tunnels: bytes relayed each way
     qint64 bytesFromServer = 0;
+};
+
+/// A cookie the browser withheld from a request, or refused from a response's Set-Cookie, with
+/// the browser's reasons (Chromium's names: "SameSiteLax", "ThirdPartyPhaseout", ...).
+struct BlockedCookie
+{
+    QByteArray name;
+    QStringList reasons;
+    bool fromResponse = false; ///< a Set-Cookie the browser refused (else: not sent)
+    friend bool operator==(const BlockedCookie &, const BlockedCookie &) = default;
+};
+
+/// \brief What the browser itself reported about an exchange, when the capture is attached to
+/// the browser (the DevTools protocol) instead of sitting on the wire.
+struct BrowserReport
+{
+    QString browser;         ///< the reporting browser: "Chrome/156.0.8078.129"
+    QString corsError;       ///< the browser's CORS error ("PreflightInvalidStatus"), empty: none
+    QString failedParameter; ///< what failed, as the browser names it ("PUT", a header value)
+    QList<BlockedCookie> blockedCookies;
+    bool notSent = false;         ///< announced by the page, never sent: its preflight failed
+    bool bodyUnavailable = false; ///< the browser no longer had the response body to give
+    friend bool operator==(const BrowserReport &, const BrowserReport &) = default;
 };
 
 /// \brief One exchange as the proxy saw it, before the session classifies, pairs and judges it.
@@ -83,6 +107,11 @@ struct CapturedExchange
     /// connection mid-request"), empty on success. A failed exchange that the proxy answered with
     /// its 502 page keeps that page's status and headers above.
     QString error;
+
+    /// What the browser said about it, when the capture is attached to the browser; where it came
+    /// from ("browser (DevTools protocol)"). Both empty for the proxy's own captures.
+    std::optional<BrowserReport> browserReport;
+    QString source;
 };
 
 } // namespace corslab::session

@@ -223,6 +223,13 @@ private:
     void actual();
     void preflight();
     cors::Verdict judgeActual(const cors::Scenario &s);
+    /// The browser announced this request but never sent it: its preflight failed. Only the
+    /// preflight can then decide; a capture on the wire never sees such a request.
+    bool neverSentAfterItsPreflight() const
+    {
+        return m_x.status == 0 && m_x.browserReport && m_x.browserReport->notSent &&
+               m_ctx.preflight && m_c.kind != ExchangeKind::Preflight;
+    }
     void pairingNotes();
 
     const CapturedExchange &m_x;
@@ -233,6 +240,16 @@ private:
     ExchangeEvaluation m_e;
     qint64 m_cachedSeconds = -1; ///< a cache hit: the serving preflight's lifetime
 };
+
+// A response that passes the CORS check with and without credentials: where the actual response
+// is unknown, it lets the other checks alone decide.
+cors::ResponseSpec passingStandIn(const cors::Origin &origin)
+{
+    return cors::ResponseSpec{200,
+                              {{"Access-Control-Allow-Origin", origin.serialize()},
+                               {"Access-Control-Allow-Credentials", "true"},
+                               {"Vary", "Origin"}}};
+}
 
 ExchangeEvaluation Evaluator::run()
 {
@@ -259,7 +276,7 @@ ExchangeEvaluation Evaluator::run()
         return m_e;
     }
     pairingNotes();
-    if (m_x.status == 0) {
+    if (m_x.status == 0 && !neverSentAfterItsPreflight()) {
         m_e.summary.state = VerdictState::Unknown;
         note(QStringLiteral("no response: the browser reports a network error, CORS never "
                             "looked at it"));
@@ -326,7 +343,8 @@ void Evaluator::actual()
     }
     s.mode = m_c.mode;
     s.credentials = ci.include ? cors::CredentialsMode::Include : cors::CredentialsMode::SameOrigin;
-    s.response = cors::ResponseSpec{m_x.status, m_x.responseHeaders};
+    s.response = neverSentAfterItsPreflight() ? passingStandIn(s.origin)
+                                              : cors::ResponseSpec{m_x.status, m_x.responseHeaders};
     quint8 assumptions = ci.assumption;
     if (!m_c.modeFromSecFetch)
         assumptions |= Assumption::ModeAssumed;
@@ -625,7 +643,8 @@ quint64 evaluationKey(const CapturedExchange &x, const Classification &c,
 {
     KeyHasher k;
     k.addNumber(qint64(c.kind) | qint64(ctx.pairing) << 8 | qint64(c.mode) << 16 |
-                qint64(c.modeFromSecFetch) << 24 | qint64(c.needsPreflight) << 25);
+                qint64(c.modeFromSecFetch) << 24 | qint64(c.needsPreflight) << 25 |
+                qint64(x.browserReport && x.browserReport->notSent) << 26);
     k.add(c.origin);
     k.add(urlAuthority(x.url));
     k.addResponse(x.status, x.responseHeaders);

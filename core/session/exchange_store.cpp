@@ -1,6 +1,7 @@
 #include "exchange_store.h"
 
 #include "base/header_list.h"
+#include "browser_verdict.h"
 #include "store_codec.h"
 #include "varint.h"
 
@@ -17,6 +18,14 @@ enum Section : quint64 {
     HasUpstream = 1 << 3,
     HasReason = 1 << 4,
     HasVersion = 1 << 5, ///< an HTTP version other than "HTTP/1.1"
+    HasBrowserReport = 1 << 6,
+    HasSource = 1 << 7,
+};
+
+// BrowserReport::notSent and bodyUnavailable, packed as one varint.
+enum BrowserReportBit : quint64 {
+    NotSent = 1 << 0,
+    BodyUnavailable = 1 << 1,
 };
 
 // A stored size beyond this is damage, never a body (bodies are cut to bodyCap()).
@@ -32,7 +41,9 @@ ExchangeStore::ExchangeStore()
 // Packed layout, after the URL: varint sections; client address id and port; [HasUpstream:
 // address id, port]; [HasVersion: id]; [HasReason: id]; request headers; request body; response
 // headers; response body; [HasOverride: rule id, upstream status, upstream headers]; [HasTunnel:
-// host id, port, TLS version id, ALPN id, bytes each way]; [HasError: length, UTF-8].
+// host id, port, TLS version id, ALPN id, bytes each way]; [HasError: length, UTF-8];
+// [HasBrowserReport: browser id, CORS error id, failed parameter id, BrowserReportBit bits,
+// blocked cookie count, each: name id, from-response, reason count, reason ids]; [HasSource: id].
 // A body is: varint total size, varint stored size, and when stored: where (a BodyRef: the
 // segment, or the m_bodies chunk without a sink; then the offset).
 qsizetype ExchangeStore::add(const CapturedExchange &x)
@@ -60,6 +71,7 @@ qsizetype ExchangeStore::add(const CapturedExchange &x)
             *x.credentialsIncluded ? (CredentialsKnown | CredentialsIncluded) : CredentialsKnown;
     if (!x.error.isEmpty() || (x.type == CapturedExchange::Type::Http && x.status == 0))
         r.flags |= Failed;
+    r.browserVerdict = browser_verdict::code(x.browserReport);
 
     QByteArray &out = m_scratch;
     out.truncate(0);
@@ -84,6 +96,10 @@ qsizetype ExchangeStore::add(const CapturedExchange &x)
         sections |= HasReason;
     if (x.httpVersion != "HTTP/1.1")
         sections |= HasVersion;
+    if (x.browserReport)
+        sections |= HasBrowserReport;
+    if (!x.source.isEmpty())
+        sections |= HasSource;
     varint::append(out, sections);
     varint::append(out, m_strings.intern(x.clientAddress));
     varint::append(out, x.clientPort);
@@ -118,6 +134,10 @@ qsizetype ExchangeStore::add(const CapturedExchange &x)
         varint::append(out, quint64(error.size()));
         out.append(error);
     }
+    if (sections & HasBrowserReport)
+        packBrowserReport(*x.browserReport, out);
+    if (sections & HasSource)
+        varint::append(out, m_strings.intern(x.source.toUtf8()));
     r.packed = m_packed.append(out, seq);
     return index;
 }
@@ -175,6 +195,52 @@ void ExchangeStore::packBody(quint64 seq, const CapturedBody &body, QByteArray &
     varint::append(out, quint64(storedSize));
     varint::append(out, ref->segment);
     varint::append(out, ref->offset);
+}
+
+void ExchangeStore::packBrowserReport(const BrowserReport &b, QByteArray &out)
+{
+    auto string = [&](const QString &s) { varint::append(out, m_strings.intern(s.toUtf8())); };
+    string(b.browser);
+    string(b.corsError);
+    string(b.failedParameter);
+    quint64 bits = 0;
+    if (b.notSent)
+        bits |= NotSent;
+    if (b.bodyUnavailable)
+        bits |= BodyUnavailable;
+    varint::append(out, bits);
+    varint::append(out, quint64(b.blockedCookies.size()));
+    for (const BlockedCookie &c : b.blockedCookies) {
+        varint::append(out, m_strings.intern(c.name));
+        varint::append(out, c.fromResponse ? 1 : 0);
+        varint::append(out, quint64(c.reasons.size()));
+        for (const QString &reason : c.reasons)
+            string(reason);
+    }
+}
+
+BrowserReport ExchangeStore::unpackBrowserReport(const char *&p, const char *end) const
+{
+    auto string = [&] { return QString::fromUtf8(m_strings.checkedValue(varint::read(p, end))); };
+    BrowserReport b;
+    b.browser = string();
+    b.corsError = string();
+    b.failedParameter = string();
+    const quint64 bits = varint::read(p, end);
+    b.notSent = bits & NotSent;
+    b.bodyUnavailable = bits & BodyUnavailable;
+    // Every entry takes bytes: a count larger than what is left is damage.
+    const quint64 cookies = std::min<quint64>(varint::read(p, end), quint64(end - p));
+    for (quint64 i = 0; i < cookies && p < end; ++i) {
+        BlockedCookie c;
+        c.name = m_strings.checkedValue(varint::read(p, end));
+        c.fromResponse = varint::read(p, end) != 0;
+        const quint64 reasons = std::min<quint64>(varint::read(p, end), quint64(end - p));
+        for (quint64 j = 0; j < reasons && p < end; ++j)
+            c.reasons.append(string());
+        b.blockedCookies.append(std::move(c));
+    }
+    return b;
 }
 
 CapturedBody ExchangeStore::unpackBody(const char *&p, const char *end, bool withBody,
@@ -265,6 +331,10 @@ CapturedExchange ExchangeStore::decode(qsizetype index, bool withBodies,
         x.error = QString::fromUtf8(p, qsizetype(n));
         p += n;
     }
+    if (sections & HasBrowserReport)
+        x.browserReport = unpackBrowserReport(p, end);
+    if (sections & HasSource)
+        x.source = QString::fromUtf8(string());
     if (collect && !deferred)
         loadBodies(local, x, nullptr); // a body that cannot be read stays empty
     return x;

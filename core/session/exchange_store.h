@@ -73,6 +73,7 @@ public:
         ExchangeKind kind = ExchangeKind::NoCors;
         PairingState pairing = PairingState::None;
         quint8 flags = 0;
+        quint8 browserVerdict = 0; ///< the browser's own verdict (browser_verdict::code())
         VerdictSummary verdict;
     };
 
@@ -195,6 +196,8 @@ private:
     Record &appendSlot();
     /// Keeps origins() up to date with a record's origin.
     void noteOrigin(quint32 origin);
+    void packBrowserReport(const BrowserReport &report, QByteArray &out);
+    BrowserReport unpackBrowserReport(const char *&p, const char *end) const;
     void packBody(quint64 seq, const CapturedBody &body, QByteArray &out, quint8 &flags);
     CapturedBody unpackBody(const char *&p, const char *end, bool withBody,
                             std::optional<BodyRef> *deferred, qsizetype *deferredSize) const;

@@ -275,6 +275,7 @@ ExchangeRow Session::makeRow(qsizetype index) const
     row.failed = r.flags & ExchangeStore::Failed;
     row.overridden = r.flags & ExchangeStore::Overridden;
     row.tunnel = r.flags & ExchangeStore::IsTunnel;
+    row.browserVerdict = r.browserVerdict;
     return row;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "browser_verdict.h"
 #include "captured_exchange.h"
 #include "cors/browser_profile.h"
 #include "exchange_evaluator.h"
@@ -35,7 +36,13 @@ struct ExchangeRow
     bool failed = false;
     bool overridden = false;
     bool tunnel = false;
+    quint8 browserVerdict = 0; ///< the browser's own verdict (browser_verdict::code()), 0: none
 
+    /// How the browser's own verdict compares with the engine's.
+    BrowserAgreement browserAgreement() const
+    {
+        return session::browserAgreement(verdict, browserVerdict);
+    }
     /// The CorsError name of the verdict ("AllowOriginMismatch"), empty when there is none.
     QString errorName() const;
 };

@@ -141,6 +141,33 @@ void writeBody(JsonOut &out, const CapturedBody &body)
 
 void writeComputed(JsonOut &out, const ExchangeRow &row, const QList<qint64> &links);
 
+void writeBrowserReport(JsonOut &out, const BrowserReport &b)
+{
+    out.raw(",").key("browser").raw("{").key("name").text(b.browser);
+    if (!b.corsError.isEmpty())
+        out.raw(",").key("corsError").text(b.corsError);
+    if (!b.failedParameter.isEmpty())
+        out.raw(",").key("failedParameter").text(b.failedParameter);
+    if (b.notSent)
+        out.raw(",").key("notSent").boolean(true);
+    if (b.bodyUnavailable)
+        out.raw(",").key("bodyUnavailable").boolean(true);
+    if (!b.blockedCookies.isEmpty()) {
+        out.raw(",").key("blockedCookies").raw("[");
+        for (qsizetype i = 0; i < b.blockedCookies.size(); ++i) {
+            const BlockedCookie &c = b.blockedCookies.at(i);
+            out.raw(i ? ",{" : "{").key("name").latin1(c.name);
+            out.raw(",").key("fromResponse").boolean(c.fromResponse);
+            out.raw(",").key("reasons").raw("[");
+            for (qsizetype j = 0; j < c.reasons.size(); ++j)
+                out.raw(j ? "," : "").text(c.reasons.at(j));
+            out.raw("]}");
+        }
+        out.raw("]");
+    }
+    out.raw("}");
+}
+
 // \a row and \a links give the informational "computed" member; without them it is left out.
 void writeExchange(JsonOut &out, const CapturedExchange &x, qint64 id, const ExchangeRow *row,
                    const QList<qint64> *links)
@@ -193,6 +220,10 @@ void writeExchange(JsonOut &out, const CapturedExchange &x, qint64 id, const Exc
     }
     if (!x.error.isEmpty())
         out.raw(",").key("error").text(x.error);
+    if (x.browserReport)
+        writeBrowserReport(out, *x.browserReport);
+    if (!x.source.isEmpty())
+        out.raw(",").key("source").text(x.source);
     if (row && links)
         writeComputed(out, *row, *links);
     out.raw("}");
@@ -418,6 +449,7 @@ public:
     }
 
     bool exchange(const QJsonValue &v, const QString &field, CapturedExchange *x);
+    bool browserReport(const QJsonObject &o, const QString &field, CapturedExchange *x);
 
     static QString at(const QString &parent, const char *name)
     {
@@ -467,7 +499,7 @@ bool Reader::exchange(const QJsonValue &v, const QString &field, CapturedExchang
                  QStringLiteral("finishedAtMs"), QStringLiteral("client"),
                  QStringLiteral("upstream"), QStringLiteral("request"), QStringLiteral("response"),
                  QStringLiteral("override"), QStringLiteral("tunnel"), QStringLiteral("error"),
-                 QStringLiteral("computed")},
+                 QStringLiteral("browser"), QStringLiteral("source"), QStringLiteral("computed")},
                 &o))
         return false;
     qint64 id = 0;
@@ -568,7 +600,48 @@ bool Reader::exchange(const QJsonValue &v, const QString &field, CapturedExchang
             return false;
         t.port = quint16(port);
     }
-    return text(o, field, "error", &x->error);
+    return browserReport(o, field, x) && text(o, field, "source", &x->source) &&
+           text(o, field, "error", &x->error);
+}
+
+bool Reader::browserReport(const QJsonObject &o, const QString &field, CapturedExchange *x)
+{
+    const QJsonValue v = o.value(QStringLiteral("browser"));
+    if (v.isUndefined() || v.isNull())
+        return true;
+    const QString bf = at(field, "browser");
+    QJsonObject r;
+    BrowserReport b;
+    if (!object(v, bf,
+                {QStringLiteral("name"), QStringLiteral("corsError"),
+                 QStringLiteral("failedParameter"), QStringLiteral("notSent"),
+                 QStringLiteral("bodyUnavailable"), QStringLiteral("blockedCookies")},
+                &r) ||
+        !text(r, bf, "name", &b.browser) || !text(r, bf, "corsError", &b.corsError) ||
+        !text(r, bf, "failedParameter", &b.failedParameter) ||
+        !boolean(r, bf, "notSent", &b.notSent) ||
+        !boolean(r, bf, "bodyUnavailable", &b.bodyUnavailable))
+        return false;
+    const QJsonValue cookies = r.value(QStringLiteral("blockedCookies"));
+    if (!cookies.isUndefined() && !cookies.isArray())
+        return fail(at(bf, "blockedCookies"), QStringLiteral("an array"), cookies);
+    const QJsonArray list = cookies.toArray();
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        const QString cf = QStringLiteral("%1.blockedCookies[%2]").arg(bf).arg(i);
+        QJsonObject c;
+        BlockedCookie cookie;
+        if (!object(
+                list.at(i), cf,
+                {QStringLiteral("name"), QStringLiteral("fromResponse"), QStringLiteral("reasons")},
+                &c) ||
+            !bytes(c, cf, "name", &cookie.name, true) ||
+            !boolean(c, cf, "fromResponse", &cookie.fromResponse) ||
+            !strings(c.value(QStringLiteral("reasons")), at(cf, "reasons"), &cookie.reasons))
+            return false;
+        b.blockedCookies.append(std::move(cookie));
+    }
+    x->browserReport = std::move(b);
+    return true;
 }
 
 QString programName(const QString &createdBy)

@@ -15,6 +15,9 @@ constexpr quint64 kMaxPacked = quint64(64) << 20;
 constexpr quint64 kMaxU8 = std::numeric_limits<quint8>::max();
 constexpr quint64 kMaxU16 = std::numeric_limits<quint16>::max();
 constexpr quint64 kMaxU32 = std::numeric_limits<quint32>::max();
+// A record's flags varint holds Record::flags in its low byte; this bit above them says that the
+// browser's own verdict byte follows (records of older builds never have it).
+constexpr quint64 kHasBrowserVerdict = quint64(1) << 8;
 
 quint64 zigzag(qint64 v)
 {
@@ -96,7 +99,8 @@ QByteArrayView Reader::bytes(quint64 size)
 }
 
 // Layout: seq, start time, first byte and end as offsets from it, method and origin ids, URL
-// size, status, flags, the derived fields; then the packed block's size and bytes (a cut
+// size, status, flags (with kHasBrowserVerdict: then the browser's verdict byte), the derived
+// fields; then the packed block's size and bytes (a cut
 // payload is then always detected).
 void encodeRecord(quint64 seq, const ExchangeStore::Record &r, QByteArrayView packed,
                   QByteArray &out)
@@ -109,7 +113,9 @@ void encodeRecord(quint64 seq, const ExchangeStore::Record &r, QByteArrayView pa
     varint::append(out, r.origin);
     varint::append(out, r.urlSize);
     varint::append(out, r.status);
-    varint::append(out, r.flags);
+    varint::append(out, r.flags | (r.browserVerdict ? kHasBrowserVerdict : 0));
+    if (r.browserVerdict)
+        varint::append(out, r.browserVerdict);
     writeDerived(r, out);
     varint::append(out, quint64(packed.size()));
     out.append(packed);
@@ -128,7 +134,10 @@ bool decodeRecord(QByteArrayView payload, RecordPayload *out, QString *error)
     r.origin = quint32(in.upTo(kMaxU32));
     r.urlSize = quint32(in.upTo(kMaxU32));
     r.status = quint16(in.upTo(kMaxU16));
-    r.flags = quint8(in.upTo(kMaxU8));
+    const quint64 flags = in.upTo(kHasBrowserVerdict | kMaxU8);
+    r.flags = quint8(flags & kMaxU8);
+    if (flags & kHasBrowserVerdict)
+        r.browserVerdict = quint8(in.upTo(kMaxU8));
     readDerived(in, r);
     const quint64 packedSize = in.upTo(kMaxPacked);
     out->packed = in.bytes(packedSize);

@@ -117,6 +117,7 @@ bool CdpClient::start(QString *error, const QStringList &extraArguments)
         stop();
         return false;
     }
+    m_endpoint = endpoint;
     QJsonObject result;
     if (!command(QStringLiteral("Browser.getVersion"), {}, &result, error, 30000, true)) {
         stop();

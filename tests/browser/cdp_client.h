@@ -56,6 +56,9 @@ public:
     bool isRunning() const;
     /// "Chrome/156.0.8078.79" (Browser.getVersion's product), empty before start().
     QString product() const { return m_product; }
+    /// The browser's DevTools WebSocket (ws://127.0.0.1:PORT/devtools/browser/ID), empty before
+    /// start(): other clients (CORS Lab's attachment) may connect to it too.
+    QUrl browserEndpoint() const { return m_endpoint; }
 
     /// Sends \a method to the page (or to the browser when \a toBrowser) and waits for its reply;
     /// \a result receives its "result". False with \a error on a protocol error or a timeout.
@@ -102,6 +105,7 @@ private:
     qint64 m_group = 0;
     QString m_sessionId;
     QString m_product;
+    QUrl m_endpoint;
     int m_nextId = 1;
     QHash<int, QJsonObject> m_replies;
     QList<CdpEvent> m_events;

@@ -1,0 +1,288 @@
+#include "attach_command.h"
+
+#include "attach/browser_endpoint.h"
+#include "attach/cdp_attachment.h"
+#include "capture_recording.h"
+#include "cli_common.h"
+#include "cors/browser_profile.h"
+#include "session/session.h"
+#include "unix_signal_watcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTextStream>
+#include <QTimer>
+#include <cstdio>
+
+using namespace corslab;
+
+namespace {
+
+const QString kCommand = QStringLiteral("corslab-cli attach: ");
+constexpr int kPrintIntervalMs = 100;
+constexpr double kMaxRecordSeconds = 3600;
+
+struct AttachOptions
+{
+    quint16 port = attach::kDefaultDevToolsPort;
+    QUrl url; ///< --url: ws://... (used as is) or http://host:port (looked up)
+    const cors::BrowserProfile *browser = nullptr;
+    qint64 bodyCap = 0;
+    QString recordFile;
+    double recordSeconds = 1;
+    bool quiet = false;
+};
+
+struct Options
+{
+    QCommandLineOption port{
+        QStringLiteral("port"),
+        QStringLiteral("The browser's DevTools port, on this machine (default 9222: the browser "
+                       "was started with --remote-debugging-port=9222)."),
+        QStringLiteral("PORT"), QStringLiteral("9222")};
+    QCommandLineOption url{
+        QStringLiteral("url"),
+        QStringLiteral("The browser's DevTools endpoint instead of --port: its WebSocket "
+                       "(ws://127.0.0.1:9222/devtools/browser/<id>) or http://HOST:PORT."),
+        QStringLiteral("URL")};
+    QCommandLineOption record{
+        QStringLiteral("record"),
+        QStringLiteral("Record the session into PATH as it is captured (a session store "
+                       "directory; a PATH ending in .json is also written as a session file on "
+                       "exit)."),
+        QStringLiteral("PATH")};
+    QCommandLineOption recordInterval{
+        QStringLiteral("record-interval"),
+        QStringLiteral("Seconds between syncs of the recording to disk (default 1)."),
+        QStringLiteral("S"), QStringLiteral("1")};
+    QCommandLineOption profile = browserProfileOption();
+    QCommandLineOption bodyCap{
+        QStringLiteral("body-cap"),
+        QStringLiteral("Bytes of each response body kept in the session (default 65536)."),
+        QStringLiteral("BYTES"), QStringLiteral("65536")};
+    QCommandLineOption quiet{QStringLiteral("quiet"),
+                             QStringLiteral("Print no line per exchange.")};
+};
+
+int usage(QTextStream &err, const QCommandLineOption &option, const QString &message)
+{
+    err << kCommand << "--" << option.names().constLast() << ": " << message << "\n";
+    return kCliUsageError;
+}
+
+std::optional<int> readUrl(const QCommandLineParser &parser, const Options &o, QTextStream &err,
+                           AttachOptions *out)
+{
+    if (!parser.isSet(o.url))
+        return std::nullopt;
+    if (parser.isSet(o.port))
+        return usage(err, o.url, QStringLiteral("give either --url or --port, not both"));
+    out->url = QUrl(parser.value(o.url));
+    const QString scheme = out->url.scheme();
+    if (!out->url.isValid() || out->url.host().isEmpty() ||
+        (scheme != QLatin1String("ws") && scheme != QLatin1String("http")))
+        return usage(err, o.url,
+                     QStringLiteral("expected ws://HOST:PORT/devtools/browser/<id> or "
+                                    "http://HOST:PORT, got \"%1\"")
+                         .arg(parser.value(o.url)));
+    return std::nullopt;
+}
+
+std::optional<int> parseAttachCommand(const QStringList &arguments, QTextStream &out,
+                                      QTextStream &err, AttachOptions *options)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Attaches to a Chromium-family browser the user already runs (started with "
+        "--remote-debugging-port) and captures every tab, iframe and worker's requests over the "
+        "DevTools protocol: no proxy, no certificate. Each exchange is paired and judged like a "
+        "proxy capture, and printed with the browser's own CORS verdict beside the engine's. "
+        "Stop with Ctrl+C."));
+    parser.addHelpOption();
+    const Options o;
+    parser.addOptions({o.port, o.url, o.record, o.recordInterval, o.profile, o.bodyCap, o.quiet});
+    if (const std::optional<int> code = parseCommandLine(parser, arguments, kCommand, out, err))
+        return *code;
+    if (!parser.positionalArguments().isEmpty()) {
+        err << kCommand << "unexpected argument \"" << parser.positionalArguments().first()
+            << "\"\n";
+        return kCliUsageError;
+    }
+    bool ok = false;
+    const int port = parser.value(o.port).toInt(&ok);
+    if (!ok || port < 1 || port > 65535)
+        return usage(err, o.port,
+                     QStringLiteral("expected a port from 1 to 65535, got \"%1\"")
+                         .arg(parser.value(o.port)));
+    options->port = quint16(port);
+    if (const std::optional<int> code = readUrl(parser, o, err, options))
+        return code;
+    QString why;
+    options->browser = browserProfileNamed(parser.value(o.profile), &why);
+    if (!options->browser)
+        return usage(err, o.profile, why);
+    options->bodyCap = parser.value(o.bodyCap).toLongLong(&ok);
+    if (!ok || options->bodyCap < 0)
+        return usage(err, o.bodyCap,
+                     QStringLiteral("expected a number of bytes (0 or more), got \"%1\"")
+                         .arg(parser.value(o.bodyCap)));
+    options->recordSeconds = parser.value(o.recordInterval).toDouble(&ok);
+    if (!ok || options->recordSeconds < 0.1 || options->recordSeconds > kMaxRecordSeconds)
+        return usage(err, o.recordInterval,
+                     QStringLiteral("expected seconds from 0.1 to %1, got \"%2\"")
+                         .arg(kMaxRecordSeconds)
+                         .arg(parser.value(o.recordInterval)));
+    options->recordFile = parser.value(o.record);
+    options->quiet = parser.isSet(o.quiet);
+    return std::nullopt;
+}
+
+session::Session::Options sessionOptions(qint64 bodyCap)
+{
+    session::Session::Options options;
+    options.bodyCap = bodyCap;
+    return options;
+}
+
+/// \brief One run of `corslab-cli attach`: find the browser, attach, capture until Ctrl+C or
+/// the browser goes away, then hand in what was pending and close the recording.
+class AttachRun
+{
+public:
+    AttachRun(AttachOptions options, QTextStream &out, QTextStream &err)
+        : m_options(std::move(options)), m_out(out), m_err(err),
+          m_session(sessionOptions(m_options.bodyCap)),
+          m_recording({m_options.recordFile, m_options.recordSeconds, {}, kCommand}, out, err),
+          m_attachment(attach::CdpAttachment::Options{m_options.bodyCap})
+    {
+        m_session.setProfile(*m_options.browser);
+    }
+
+    int exec();
+
+private:
+    void findBrowser();
+    void attachTo(const QUrl &endpoint);
+    void printNewExchanges();
+    void stop(int code);
+
+    AttachOptions m_options;
+    QTextStream &m_out;
+    QTextStream &m_err;
+    session::Session m_session;
+    CaptureRecording m_recording;
+    attach::CdpAttachment m_attachment;
+    attach::BrowserEndpointLookup m_lookup;
+    QTimer m_printer;
+    qsizetype m_printed = 0;
+    bool m_everAttached = false;
+    int m_code = 0;
+};
+
+int AttachRun::exec()
+{
+    if (!m_recording.start(&m_session))
+        return 1;
+    QObject::connect(&m_attachment, &attach::CdpAttachment::exchangesCaptured, &m_session,
+                     &session::Session::append);
+    QObject::connect(&m_attachment, &attach::CdpAttachment::message, qApp,
+                     [this](const QString &text) {
+                         m_err << kCommand << text << "\n" << Qt::flush;
+                     });
+    QObject::connect(
+        &m_attachment, &attach::CdpAttachment::attached, qApp, [this](const QString &product) {
+            m_everAttached = true;
+            m_out << "Attached to " << (product.isEmpty() ? QStringLiteral("the browser") : product)
+                  << " at " << m_attachment.endpoint().toString() << "\n"
+                  << "  capturing:       every tab, iframe and worker, new ones too\n"
+                  << "  verdicts for:    " << m_options.browser->name
+                  << " (the browser's own verdict is printed beside each)\n"
+                  << "Press Ctrl+C to detach.\n"
+                  << Qt::flush;
+        });
+    QObject::connect(
+        &m_attachment, &attach::CdpAttachment::detached, qApp, [this](const QString &reason) {
+            if (reason == QLatin1String("detached"))
+                return;
+            m_err << kCommand << (m_everAttached ? "capture stopped: " : "cannot attach: ")
+                  << reason << "\n";
+            stop(m_everAttached ? 0 : 1);
+        });
+    QObject::connect(&m_lookup, &attach::BrowserEndpointLookup::found, qApp,
+                     [this](const QUrl &endpoint) { attachTo(endpoint); });
+    QObject::connect(&m_lookup, &attach::BrowserEndpointLookup::failed, qApp,
+                     [this](const QString &reason) {
+                         m_err << kCommand << reason << "\n";
+                         stop(1);
+                     });
+    QObject::connect(
+        &m_session, &session::Session::exchangesDropped, qApp,
+        [this](qsizetype count) { m_printed = std::max<qsizetype>(0, m_printed - count); });
+    QObject::connect(&m_printer, &QTimer::timeout, qApp, [this] { printNewExchanges(); });
+    m_printer.start(kPrintIntervalMs);
+    QTimer::singleShot(0, qApp, [this] { findBrowser(); });
+    const int loopCode = QCoreApplication::exec();
+    m_attachment.detach(); // hands in what is pending
+    printNewExchanges();
+    const bool recorded = m_recording.finish(m_session);
+    m_out.flush();
+    const int code = loopCode != 0 ? loopCode : m_code;
+    return code == 0 && !recorded ? 1 : code;
+}
+
+void AttachRun::findBrowser()
+{
+    if (m_options.url.scheme() == QLatin1String("ws")) {
+        attachTo(m_options.url);
+        return;
+    }
+    const QString host =
+        m_options.url.isValid() ? m_options.url.host() : QStringLiteral("127.0.0.1");
+    const quint16 port = m_options.url.isValid()
+                             ? quint16(m_options.url.port(attach::kDefaultDevToolsPort))
+                             : m_options.port;
+    m_lookup.lookUp(host, port);
+}
+
+void AttachRun::attachTo(const QUrl &endpoint)
+{
+    QString error;
+    if (!m_attachment.attach(endpoint, &error)) {
+        m_err << kCommand << error << "\n";
+        stop(1);
+    }
+}
+
+void AttachRun::printNewExchanges()
+{
+    const qsizetype total = m_session.count();
+    if (!m_options.quiet) {
+        QByteArray lines;
+        for (const session::ExchangeRow &row : m_session.rows(m_printed, total - m_printed))
+            lines += exchangeLine(row);
+        if (!lines.isEmpty()) {
+            std::fwrite(lines.constData(), 1, size_t(lines.size()), stdout);
+            std::fflush(stdout);
+        }
+    }
+    m_printed = total;
+}
+
+void AttachRun::stop(int code)
+{
+    m_code = code;
+    QCoreApplication::exit(code);
+}
+
+} // namespace
+
+int runAttachCommand(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    AttachOptions options;
+    if (const std::optional<int> code = parseAttachCommand(arguments, out, err, &options))
+        return *code;
+    UnixSignalWatcher signalWatcher;
+    stopOnTerminationSignal(signalWatcher, out);
+    AttachRun run(std::move(options), out, err);
+    return run.exec();
+}

@@ -1,0 +1,237 @@
+#include "cdp_attachment.h"
+
+#include "cdp_connection.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QJsonArray>
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcAttach, "corslab.attach")
+
+namespace corslab::attach {
+
+namespace {
+constexpr int kPumpIntervalMs = 100;
+
+qint64 now()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+// The browser's own pages and extensions are not the user's traffic.
+bool isUsersTarget(const QJsonObject &info)
+{
+    const QString type = info.value(QStringLiteral("type")).toString();
+    const QString url = info.value(QStringLiteral("url")).toString();
+    static const QStringList kTypes{QStringLiteral("page"), QStringLiteral("iframe"),
+                                    QStringLiteral("worker"), QStringLiteral("shared_worker"),
+                                    QStringLiteral("service_worker")};
+    static const QStringList kInternal{
+        QStringLiteral("chrome:"), QStringLiteral("devtools:"), QStringLiteral("chrome-extension:"),
+        QStringLiteral("chrome-untrusted:"), QStringLiteral("edge:")};
+    if (!kTypes.contains(type))
+        return false;
+    return std::none_of(kInternal.begin(), kInternal.end(),
+                        [&](const QString &scheme) { return url.startsWith(scheme); });
+}
+
+QJsonObject autoAttachParams()
+{
+    return {{QStringLiteral("autoAttach"), true},
+            {QStringLiteral("waitForDebuggerOnStart"), true},
+            {QStringLiteral("flatten"), true}};
+}
+} // namespace
+
+QString attachmentLockPath(const QUrl &browserEndpoint)
+{
+    const QByteArray key =
+        QCryptographicHash::hash(browserEndpoint.toString().toUtf8(), QCryptographicHash::Sha1)
+            .toHex()
+            .left(16);
+    return QDir::temp().filePath(QStringLiteral("corslab-attach-%1.lock").arg(QLatin1String(key)));
+}
+
+CdpAttachment::CdpAttachment(Options options, QObject *parent)
+    : QObject(parent), m_options(options), m_connection(new CdpConnection(this)),
+      m_assembler(NetworkAssembler::Options{})
+{
+    m_assembler.setBodyCap(m_options.bodyCap);
+    m_pump.setInterval(kPumpIntervalMs);
+    connect(&m_pump, &QTimer::timeout, this, &CdpAttachment::pump);
+    connect(m_connection, &CdpConnection::opened, this, &CdpAttachment::onOpened);
+    connect(m_connection, &CdpConnection::event, this, &CdpAttachment::onEvent);
+    connect(m_connection, &CdpConnection::closed, this, &CdpAttachment::end);
+}
+
+CdpAttachment::~CdpAttachment()
+{
+    m_connection->disconnect(this);
+}
+
+bool CdpAttachment::attach(const QUrl &browserEndpoint, QString *error)
+{
+    m_endpoint = browserEndpoint;
+    m_lock = std::make_unique<QLockFile>(attachmentLockPath(browserEndpoint));
+    m_lock->setStaleLockTime(0); // a lock is stale only when its process is gone
+    if (!m_lock->tryLock(0)) {
+        qint64 pid = 0;
+        QString host, application;
+        m_lock->getLockInfo(&pid, &host, &application);
+        *error = QStringLiteral("CORS Lab is already attached to this browser (%1, process %2): "
+                                "detach there first")
+                     .arg(browserEndpoint.toString())
+                     .arg(pid);
+        m_lock.reset();
+        return false;
+    }
+    m_connection->open(browserEndpoint);
+    return true;
+}
+
+void CdpAttachment::detach()
+{
+    // What is pending comes out now, before the connection closes: a caller about to exit (Ctrl+C)
+    // has it in hand when this returns.
+    end(QStringLiteral("detached"));
+    m_connection->close();
+}
+
+void CdpAttachment::onOpened()
+{
+    m_connection->send(QStringLiteral("Browser.getVersion"), {}, {},
+                       [this](const CdpConnection::Reply &reply) {
+                           if (!reply.ok())
+                               return fail(reply.error);
+                           m_product = reply.result.value(QStringLiteral("product")).toString();
+                           m_assembler.setBrowser(m_product);
+                       });
+    m_connection->send(QStringLiteral("Target.setDiscoverTargets"),
+                       {{QStringLiteral("discover"), true}});
+    m_connection->send(QStringLiteral("Target.setAutoAttach"), autoAttachParams(), {},
+                       [this](const CdpConnection::Reply &reply) {
+                           if (!reply.ok())
+                               return fail(QStringLiteral("the browser refused to let CORS Lab "
+                                                          "attach to its tabs: ") +
+                                           reply.error);
+                           m_autoAttached = true;
+                           announceWhenReady();
+                       });
+}
+
+void CdpAttachment::onEvent(const QString &sessionId, const QString &method,
+                            const QJsonObject &params)
+{
+    if (method.startsWith(QLatin1String("Network."))) {
+        m_assembler.handle(sessionId, method, params, now());
+        return;
+    }
+    if (method == QLatin1String("Target.attachedToTarget")) {
+        onTargetAttached(sessionId, params);
+    } else if (method == QLatin1String("Target.detachedFromTarget")) {
+        m_targets.remove(params.value(QStringLiteral("sessionId")).toString());
+    } else if (method == QLatin1String("Target.targetCrashed") ||
+               (method == QLatin1String("Inspector.targetCrashed") &&
+                m_targets.contains(sessionId))) {
+        Q_EMIT message(QStringLiteral("A tab crashed; its exchanges so far are kept, and the "
+                                      "capture goes on in the other tabs."));
+    }
+}
+
+void CdpAttachment::onTargetAttached(const QString &parentSession, const QJsonObject &params)
+{
+    Q_UNUSED(parentSession);
+    const QString session = params.value(QStringLiteral("sessionId")).toString();
+    const QJsonObject info = params.value(QStringLiteral("targetInfo")).toObject();
+    const bool waiting = params.value(QStringLiteral("waitingForDebugger")).toBool();
+    auto resume = [this, session, waiting] {
+        if (waiting)
+            m_connection->send(QStringLiteral("Runtime.runIfWaitingForDebugger"), {}, session);
+    };
+    if (!isUsersTarget(info)) {
+        resume();
+        m_connection->send(QStringLiteral("Target.detachFromTarget"),
+                           {{QStringLiteral("sessionId"), session}});
+        return;
+    }
+    m_targets.insert(session, info.value(QStringLiteral("url")).toString());
+    const QString url = info.value(QStringLiteral("url")).toString();
+    // Network first, then the target's own children (workers, iframes in other processes),
+    // then let it run: nothing it sends is missed.
+    ++m_enabling;
+    m_connection->send(
+        QStringLiteral("Network.enable"),
+        {{QStringLiteral("maxPostDataSize"), qint64(m_options.bodyCap)}}, session,
+        [this, url](const CdpConnection::Reply &reply) {
+            --m_enabling;
+            if (!reply.ok())
+                Q_EMIT message(QStringLiteral("%1 cannot be captured: %2").arg(url, reply.error));
+            announceWhenReady();
+        });
+    m_connection->send(QStringLiteral("Target.setAutoAttach"), autoAttachParams(), session);
+    resume();
+}
+
+// Attached once the tabs open at that moment capture: the browser reports them before it answers
+// Target.setAutoAttach, and each captures once its Network.enable is answered.
+void CdpAttachment::announceWhenReady()
+{
+    if (m_attached || !m_autoAttached || m_enabling > 0 || !m_lock)
+        return;
+    m_attached = true;
+    m_pump.start();
+    Q_EMIT attached(m_product);
+}
+
+void CdpAttachment::pump()
+{
+    fetchBodies();
+    const QList<session::CapturedExchange> batch = m_assembler.takeReady(now());
+    if (!batch.isEmpty())
+        Q_EMIT exchangesCaptured(batch);
+}
+
+void CdpAttachment::fetchBodies()
+{
+    const QList<NetworkAssembler::BodyRequest> wanted = m_assembler.takeBodyRequests();
+    for (const NetworkAssembler::BodyRequest &b : wanted) {
+        const QString requestId = b.requestId;
+        m_connection->send(
+            QStringLiteral("Network.getResponseBody"), {{QStringLiteral("requestId"), requestId}},
+            b.sessionId, [this, requestId](const CdpConnection::Reply &reply) {
+                const QString text = reply.result.value(QStringLiteral("body")).toString();
+                const bool base64 = reply.result.value(QStringLiteral("base64Encoded")).toBool();
+                m_assembler.setResponseBody(
+                    requestId, base64 ? QByteArray::fromBase64(text.toLatin1()) : text.toUtf8(),
+                    reply.ok());
+            });
+    }
+}
+
+void CdpAttachment::fail(const QString &reason)
+{
+    qCWarning(lcAttach) << reason;
+    Q_EMIT message(reason);
+    detach();
+}
+
+void CdpAttachment::end(const QString &reason)
+{
+    if (!m_lock)
+        return; // ended already
+    m_pump.stop();
+    const QList<session::CapturedExchange> rest = m_assembler.takeAll(
+        QStringLiteral("still running when the capture stopped (%1)").arg(reason));
+    if (!rest.isEmpty())
+        Q_EMIT exchangesCaptured(rest);
+    m_targets.clear();
+    m_attached = false;
+    m_autoAttached = false;
+    m_enabling = 0;
+    m_lock.reset();
+    Q_EMIT detached(reason);
+}
+
+} // namespace corslab::attach

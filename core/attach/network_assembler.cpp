@@ -1,0 +1,371 @@
+#include "network_assembler.h"
+
+#include "base/header_list.h"
+
+#include <algorithm>
+
+namespace corslab::attach {
+
+using session::CapturedExchange;
+
+namespace {
+constexpr double kMsPerSecond = 1000.0;
+/// Preflights whose actual request never came are forgotten beyond this many.
+constexpr qsizetype kMaxRememberedPreflights = 4096;
+
+QString str(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toString();
+}
+
+double number(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toDouble();
+}
+
+QJsonObject obj(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toObject();
+}
+
+void applyResponse(PendingHop &hop, const QJsonObject &response)
+{
+    ResponseSeen seen;
+    seen.status = response.value(QStringLiteral("status")).toInt();
+    seen.reason = headerBytes(str(response, "statusText"));
+    seen.headers = headersFromObject(obj(response, "headers"));
+    hop.seen = std::move(seen);
+    hop.remoteAddress = headerBytes(str(response, "remoteIPAddress"));
+    hop.remotePort = quint16(response.value(QStringLiteral("remotePort")).toInt());
+    hop.httpVersion = httpVersion(str(response, "protocol"));
+    const QJsonObject timing = obj(response, "timing");
+    const double requestTime = number(timing, "requestTime");
+    if (requestTime > 0) {
+        hop.wireStartMono = requestTime + number(timing, "sendStart") / kMsPerSecond;
+        hop.firstByteMono = requestTime + number(timing, "receiveHeadersEnd") / kMsPerSecond;
+    }
+}
+
+// The headers of a preflight that also describe the request it was sent for: a request the
+// browser never sent is reported without them.
+bool describesTheActualRequest(const QByteArray &name)
+{
+    return base::equalsIgnoreCase(name, "origin") ||
+           base::equalsIgnoreCase(name, "sec-fetch-mode") ||
+           base::equalsIgnoreCase(name, "sec-fetch-site") ||
+           base::equalsIgnoreCase(name, "sec-fetch-dest") ||
+           base::equalsIgnoreCase(name, "referer") || base::equalsIgnoreCase(name, "user-agent");
+}
+} // namespace
+
+NetworkAssembler::NetworkAssembler(Options options) : m_options(std::move(options))
+{
+}
+
+PendingRequest &NetworkAssembler::request(const QString &requestId, const QString &sessionId)
+{
+    auto [it, inserted] = m_requests.try_emplace(requestId);
+    PendingRequest &r = it->second;
+    if (inserted) {
+        r.requestId = requestId;
+        r.arrival = m_arrival++;
+    }
+    if (r.sessionId.isEmpty())
+        r.sessionId = sessionId;
+    return r;
+}
+
+void NetworkAssembler::handle(const QString &sessionId, const QString &method,
+                              const QJsonObject &params, qint64 nowMs)
+{
+    static const QString kPrefix = QStringLiteral("Network.");
+    if (!method.startsWith(kPrefix))
+        return;
+    const QString requestId = str(params, "requestId");
+    if (requestId.isEmpty())
+        return;
+    const QStringView name = QStringView(method).mid(kPrefix.size());
+    if (name == u"requestWillBeSent") {
+        if (isHttpUrl(str(obj(params, "request"), "url")) || m_requests.count(requestId))
+            onRequestWillBeSent(request(requestId, sessionId), params);
+        return;
+    }
+    // The other events may come first: they open the request, which requestWillBeSent completes.
+    if (name == u"requestWillBeSentExtraInfo") {
+        PendingRequest &r = request(requestId, sessionId);
+        r.sentHeaders.append(headersFromObject(obj(params, "headers")));
+        r.blockedCookies += withheldCookies(params);
+    } else if (name == u"responseReceivedExtraInfo") {
+        PendingRequest &r = request(requestId, sessionId);
+        r.serverResponses.append(serverResponse(params));
+        r.blockedCookies += refusedCookies(params);
+    } else if (name == u"responseReceived") {
+        PendingRequest &r = request(requestId, sessionId);
+        if (!r.hops.isEmpty())
+            applyResponse(r.hops.last(), obj(params, "response"));
+    } else if (name == u"loadingFinished") {
+        onLoadingFinished(request(requestId, sessionId), params, nowMs);
+    } else if (name == u"loadingFailed") {
+        onLoadingFailed(request(requestId, sessionId), params, nowMs);
+    }
+}
+
+void NetworkAssembler::onRequestWillBeSent(PendingRequest &r, const QJsonObject &params)
+{
+    const double timestamp = number(params, "timestamp");
+    const double wallTime = number(params, "wallTime");
+    if (wallTime > 0)
+        m_wallOffset = wallTime - timestamp;
+    // A redirect reuses the request id: the hop before it ends with the redirect response.
+    const QJsonObject redirect = obj(params, "redirectResponse");
+    if (!redirect.isEmpty() && !r.hops.isEmpty()) {
+        applyResponse(r.hops.last(), redirect);
+        r.hops.last().endMono = timestamp;
+    }
+    const QJsonObject req = obj(params, "request");
+    PendingHop hop;
+    hop.method = headerBytes(str(req, "method"));
+    hop.url = str(req, "url").toUtf8();
+    hop.pageHeaders = headersFromObject(obj(req, "headers"));
+    hop.requestBody = postData(req);
+    hop.startMono = timestamp;
+    r.hops.append(std::move(hop));
+    const QJsonObject initiator = obj(params, "initiator");
+    if (str(initiator, "type") == QLatin1String("preflight")) {
+        r.preflightFor = str(initiator, "requestId");
+        if (!r.preflightFor.isEmpty() && r.preflightFor != r.requestId) {
+            const QString preflightId = r.requestId;
+            const QString sessionId = r.sessionId;
+            request(r.preflightFor, sessionId).preflightId = preflightId; // map: r stays valid
+        }
+    }
+}
+
+void NetworkAssembler::onLoadingFinished(PendingRequest &r, const QJsonObject &params, qint64 nowMs)
+{
+    const bool hasResponse = !r.hops.isEmpty() && r.hops.last().seen;
+    if (!r.isPreflight() && hasResponse && m_options.bodyCap > 0 &&
+        r.body == PendingRequest::Body::NotWanted) {
+        r.body = PendingRequest::Body::Wanted;
+        m_bodyRequests.append({r.sessionId, r.requestId});
+    }
+    if (!r.hops.isEmpty())
+        r.hops.last().endMono = number(params, "timestamp");
+    r.finished = true;
+    r.finishedAtNow = nowMs;
+}
+
+void NetworkAssembler::onLoadingFailed(PendingRequest &r, const QJsonObject &params, qint64 nowMs)
+{
+    const QJsonObject cors = obj(params, "corsErrorStatus");
+    r.corsError = str(cors, "corsError");
+    r.failedParameter = str(cors, "failedParameter");
+    if (r.corsError.isEmpty()) {
+        r.failure = str(params, "errorText");
+        const QString blocked = str(params, "blockedReason");
+        if (!blocked.isEmpty())
+            r.failure += QStringLiteral(" (blocked by the browser: %1)").arg(blocked);
+        if (params.value(QStringLiteral("canceled")).toBool())
+            r.failure += QStringLiteral(" (canceled)");
+    }
+    if (!r.hops.isEmpty())
+        r.hops.last().endMono = number(params, "timestamp");
+    r.finished = true;
+    r.finishedAtNow = nowMs;
+}
+
+QList<NetworkAssembler::BodyRequest> NetworkAssembler::takeBodyRequests()
+{
+    for (const BodyRequest &b : std::as_const(m_bodyRequests)) {
+        const auto it = m_requests.find(b.requestId);
+        if (it != m_requests.end())
+            it->second.body = PendingRequest::Body::Asked;
+    }
+    return std::exchange(m_bodyRequests, {});
+}
+
+void NetworkAssembler::setResponseBody(const QString &requestId, const QByteArray &body,
+                                       bool available)
+{
+    const auto it = m_requests.find(requestId);
+    if (it == m_requests.end())
+        return;
+    PendingRequest &r = it->second;
+    r.body = PendingRequest::Body::Done;
+    r.responseBody = available ? body : QByteArray();
+    r.bodyUnavailable = !available;
+}
+
+bool NetworkAssembler::isReady(const PendingRequest &r, qint64 nowMs) const
+{
+    if (!r.finished || r.hops.isEmpty() || nowMs - r.finishedAtNow < m_options.graceMs)
+        return false;
+    if (r.body == PendingRequest::Body::Wanted || r.body == PendingRequest::Body::Asked)
+        return false;
+    // The session pairs a request with the preflight before it: the preflight goes out first.
+    const bool waitsForPreflight =
+        !r.preflightId.isEmpty() && !m_preflights.contains(r.preflightId) &&
+        m_requests.count(r.preflightId) && nowMs - r.finishedAtNow < m_options.preflightWaitMs;
+    return !waitsForPreflight;
+}
+
+QList<CapturedExchange> NetworkAssembler::takeReady(qint64 nowMs)
+{
+    QList<CapturedExchange> out;
+    // Twice: a request whose preflight goes out in the first pass can follow it at once.
+    for (int pass = 0; pass < 2; ++pass) {
+        std::vector<const PendingRequest *> ready;
+        for (const auto &[id, r] : m_requests)
+            if (isReady(r, nowMs))
+                ready.push_back(&r);
+        if (ready.empty())
+            break;
+        std::sort(ready.begin(), ready.end(), [](const PendingRequest *a, const PendingRequest *b) {
+            return a->hops.first().startMono < b->hops.first().startMono;
+        });
+        QStringList done;
+        for (const PendingRequest *r : ready) {
+            handOut(*r, out);
+            done.append(r->requestId);
+        }
+        for (const QString &id : std::as_const(done)) {
+            const auto it = m_requests.find(id);
+            m_preflights.remove(it->second.preflightId);
+            m_requests.erase(it);
+        }
+    }
+    while (qsizetype(m_requests.size()) > m_options.maxPending)
+        evictOldest(out);
+    if (m_preflights.size() > kMaxRememberedPreflights)
+        m_preflights.clear();
+    return out;
+}
+
+QList<CapturedExchange> NetworkAssembler::takeAll(const QString &reason)
+{
+    QList<CapturedExchange> out = takeReady(std::numeric_limits<qint64>::max());
+    std::vector<PendingRequest *> rest;
+    for (auto &[id, r] : m_requests)
+        rest.push_back(&r);
+    std::sort(rest.begin(), rest.end(), [](const PendingRequest *a, const PendingRequest *b) {
+        return a->arrival < b->arrival;
+    });
+    for (PendingRequest *r : rest) {
+        if (!r->finished) {
+            r->failure = reason;
+            r->finished = true;
+        }
+        handOut(*r, out);
+    }
+    m_requests.clear();
+    m_preflights.clear();
+    return out;
+}
+
+void NetworkAssembler::evictOldest(QList<CapturedExchange> &out)
+{
+    auto oldest =
+        std::min_element(m_requests.begin(), m_requests.end(), [](const auto &a, const auto &b) {
+            return a.second.arrival < b.second.arrival;
+        });
+    PendingRequest &r = oldest->second;
+    if (!r.finished)
+        r.failure = QStringLiteral("still running when too many requests were in flight; "
+                                   "captured as far as seen");
+    r.finished = true;
+    handOut(r, out);
+    m_requests.erase(oldest);
+}
+
+void NetworkAssembler::handOut(const PendingRequest &r, QList<CapturedExchange> &out)
+{
+    for (qsizetype i = 0; i < r.hops.size(); ++i) {
+        if (!isHttpUrl(QString::fromUtf8(r.hops.at(i).url)))
+            continue;
+        out.append(toExchange(r, i));
+    }
+    if (r.isPreflight() && !out.isEmpty()) {
+        PreflightOutcome &outcome = m_preflights[r.requestId];
+        outcome.endedAtMs = std::max(out.last().finishedAtMs, out.last().startedAtMs);
+        outcome.sentHeaders = out.last().requestHeaders;
+    }
+}
+
+CapturedExchange NetworkAssembler::toExchange(const PendingRequest &r, qsizetype hopIndex) const
+{
+    const PendingHop &hop = r.hops.at(hopIndex);
+    const bool last = hopIndex == r.hops.size() - 1;
+    CapturedExchange x;
+    x.source = QStringLiteral("browser (DevTools protocol)");
+    x.method = hop.method;
+    x.url = hop.url;
+    x.requestHeaders =
+        hopIndex < r.sentHeaders.size() ? r.sentHeaders.at(hopIndex) : hop.pageHeaders;
+    x.requestBody = hop.requestBody;
+    const ResponseSeen *response = hopIndex < r.serverResponses.size()
+                                       ? &r.serverResponses.at(hopIndex)
+                                   : hop.seen ? &*hop.seen
+                                              : nullptr;
+    if (response) {
+        x.status = response->status;
+        x.reason = response->reason.isEmpty() && hop.seen ? hop.seen->reason : response->reason;
+        x.responseHeaders = response->headers;
+    }
+    x.httpVersion = hop.httpVersion;
+    x.upstreamAddress = hop.remoteAddress;
+    x.upstreamPort = hop.remotePort;
+    hopTimes(r, hopIndex, x);
+    if (last && !r.responseBody.isEmpty()) {
+        x.responseBody.stored = r.responseBody.left(m_options.bodyCap);
+        x.responseBody.size = r.responseBody.size();
+    }
+    const bool neverSent = last && r.neverSent();
+    if (neverSent) {
+        x.error = QStringLiteral("not sent: the browser stopped at its preflight");
+        if (const auto it = m_preflights.constFind(r.preflightId); it != m_preflights.constEnd())
+            for (const base::Header &h : it->sentHeaders)
+                if (describesTheActualRequest(h.first) &&
+                    !base::getHeader(x.requestHeaders, h.first))
+                    x.requestHeaders.append(h);
+    } else if (last && x.status == 0) {
+        x.error = r.failure.isEmpty() ? QStringLiteral("no response reported by the browser")
+                                      : QStringLiteral("the browser reports %1").arg(r.failure);
+    }
+    if (r.isPreflight())
+        return x; // the browser's verdict is on the request it was sent for
+    session::BrowserReport report;
+    report.browser = m_options.browser;
+    if (last) {
+        report.corsError = r.corsError;
+        report.failedParameter = r.failedParameter;
+        report.notSent = neverSent;
+        report.bodyUnavailable = r.bodyUnavailable;
+        report.blockedCookies = r.blockedCookies;
+    }
+    x.browserReport = std::move(report);
+    return x;
+}
+
+void NetworkAssembler::hopTimes(const PendingRequest &r, qsizetype hopIndex,
+                                CapturedExchange &x) const
+{
+    const PendingHop &hop = r.hops.at(hopIndex);
+    x.startedAtMs = wallMs(hop.wireStartMono > 0 ? hop.wireStartMono : hop.startMono);
+    x.firstByteAtMs = hop.firstByteMono > 0 ? wallMs(hop.firstByteMono) : 0;
+    x.finishedAtMs = hop.endMono > 0 ? wallMs(hop.endMono) : 0;
+    // The request went on the wire after its preflight's answer (the protocol dates it from
+    // when the page asked, before the preflight): the session's pairing needs that order.
+    if (hopIndex == 0 && !r.preflightId.isEmpty()) {
+        if (const auto it = m_preflights.constFind(r.preflightId); it != m_preflights.constEnd())
+            x.startedAtMs = std::max(x.startedAtMs, it->endedAtMs);
+    }
+    x.firstByteAtMs = x.firstByteAtMs ? std::max(x.firstByteAtMs, x.startedAtMs) : 0;
+    x.finishedAtMs = x.finishedAtMs ? std::max(x.finishedAtMs, x.startedAtMs) : 0;
+}
+
+qint64 NetworkAssembler::wallMs(double monotonicSeconds) const
+{
+    return qint64((monotonicSeconds + m_wallOffset) * kMsPerSecond);
+}
+
+} // namespace corslab::attach
