@@ -12,6 +12,7 @@ namespace corslab::ui {
 
 namespace {
 
+using session::BrowserAgreement;
 using session::ExchangeKind;
 using session::VerdictState;
 
@@ -199,9 +200,14 @@ QVariant ExchangeTableModel::data(const QModelIndex &index, int role) const
         default:
             return {};
         }
+    case BrowserAgreementRole:
+        return int(row->browserAgreement());
     case Qt::ToolTipRole:
         if (index.column() == Url)
             return QString::fromUtf8(row->url);
+        if (index.column() == Verdict && row->browserAgreement() == BrowserAgreement::Disagrees)
+            return tr("The browser and CORS Lab disagree: see the explanation, and export the "
+                      "exchange as a scenario to report it");
         return {};
     case Qt::DisplayRole:
         break;
@@ -225,7 +231,10 @@ QVariant ExchangeTableModel::data(const QModelIndex &index, int role) const
     case Status:
         return row->status ? QVariant(row->status) : QVariant(QStringLiteral("—"));
     case Verdict:
-        return verdictLabel(row->verdict.state);
+        // The browser's own verdict differs from the engine's: flagged where the eye goes.
+        return row->browserAgreement() == BrowserAgreement::Disagrees
+                   ? verdictLabel(row->verdict.state) + tr("  ⚠ browser disagrees")
+                   : verdictLabel(row->verdict.state);
     case Error:
         return row->errorName();
     case Duration:

@@ -90,6 +90,7 @@ public:
         VerdictStateRole,          ///< int(session::VerdictState)
         KindRole,                  ///< int(session::ExchangeKind)
         PairedIdRole,              ///< qint64 id of the linked preflight / actual request, 0: none
+        BrowserAgreementRole,      ///< int(session::BrowserAgreement)
     };
 
     explicit ExchangeTableModel(session::Session *session, QObject *parent = nullptr);

@@ -144,9 +144,25 @@ void ExplanationWidget::showExplanation(const Explanation &e)
     m_serverConfig->setVisible(serverChanges);
 }
 
+// The browser's own verdict comes first: a disagreement is what the user must see.
+QString ExplanationWidget::browserOpinionHtml(const report::BrowserOpinion &o) const
+{
+    const bool disagree = o.agreement == session::BrowserAgreement::Disagrees;
+    QString html = QStringLiteral("<p>%1<b>%2</b> %3</p>")
+                       .arg(disagree ? kWarning + QLatin1Char(' ') : QString(),
+                            esc(tr("%1's own verdict:").arg(o.browser)), esc(o.said));
+    if (!o.sentence.isEmpty())
+        html += QStringLiteral("<p>%1</p>").arg(esc(o.sentence));
+    for (const QString &cookie : o.cookies)
+        html += QStringLiteral("<p>%1 %2</p>").arg(kInfo, esc(cookie));
+    return html;
+}
+
 QString ExplanationWidget::bodyHtml(const Explanation &e) const
 {
     QString html = QStringLiteral("<p>%1</p>").arg(esc(e.summary));
+    if (e.browser)
+        html += browserOpinionHtml(*e.browser);
 
     if (!e.checks.isEmpty()) {
         html += heading(tr("Checks, in %1's order").arg(e.profileName));

@@ -56,6 +56,7 @@ Q_SIGNALS:
     void serverConfigForFixRequested(qsizetype index, const corslab::cors::Fix &fix);
 
 private:
+    QString browserOpinionHtml(const corslab::report::BrowserOpinion &opinion) const;
     QString bodyHtml(const corslab::report::Explanation &e) const;
 
     QLabel *m_headline = nullptr;

@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "attach_dialog.h"
 #include "audit_panel.h"
 #include "client/browser_client.h"
 #include "composer_dialog.h"
@@ -18,8 +19,10 @@
 #include "preferences_dialog.h"
 #include "proxy/override_from_fix.h"
 #include "proxy_panel.h"
+#include "report/browser_opinion.h"
 #include "report/pair_view.h"
 #include "report/report_output.h"
+#include "report/scenario_export.h"
 #include "server_config_dialog.h"
 #include "server_panel.h"
 #include "session/session_store.h"
@@ -37,6 +40,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -44,6 +48,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QSaveFile>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
@@ -55,6 +60,11 @@
 #include <QVBoxLayout>
 
 namespace corslab::ui {
+
+namespace {
+/// How long a status-bar message about the browser attachment or an export stays.
+constexpr int kStatusMessageMs = 15000;
+} // namespace
 
 MainWindow::MainWindow(lab::Lab *lab, QWidget *parent) : QMainWindow(parent), m_lab(lab)
 {
@@ -323,6 +333,12 @@ void MainWindow::buildMenus()
     });
     QAction *browser = capture->addAction(tr("Open &browser"), QKeySequence(Qt::CTRL | Qt::Key_B),
                                           this, &MainWindow::openPlaygroundInBrowser);
+    m_attachAction = capture->addAction(tr("&Attach to Chrome / Chromium / Edge…"),
+                                        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B), this,
+                                        &MainWindow::showAttachDialog);
+    m_detachAction = capture->addAction(tr("&Detach from the browser"), this,
+                                        [this] { m_lab->browserAttach().detach(); });
+    m_detachAction->setEnabled(false);
     QAction *compose = capture->addAction(tr("&Try a request…"), QKeySequence(Qt::CTRL | Qt::Key_K),
                                           this, &MainWindow::showComposer);
     // Not Ctrl+Shift+A: X11's standard Deselect.
@@ -375,6 +391,18 @@ void MainWindow::buildStatusBar()
     });
     statusBar()->addPermanentWidget(m_serverStatus);
     statusBar()->addPermanentWidget(m_proxyStatus);
+    m_attachStatus = new QLabel(this);
+    m_attachStatus->setVisible(false);
+    statusBar()->addPermanentWidget(m_attachStatus);
+    lab::BrowserAttach &attach = m_lab->browserAttach();
+    connect(&attach, &lab::BrowserAttach::stateChanged, this, &MainWindow::updateAttachState);
+    connect(&attach, &lab::BrowserAttach::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, kStatusMessageMs); });
+    connect(&attach, &lab::BrowserAttach::failed, this, [this](const QString &reason) {
+        // The dialog shows attach errors itself; a capture that ends later is said here.
+        if (!findChild<AttachDialog *>())
+            statusBar()->showMessage(reason, kStatusMessageMs);
+    });
     m_storeStatus = new StoreStatus(m_lab, this);
     // A store problem (disk full, unwritable) is said where it is seen, without a dialog per
     // warning: capture goes on, bodies dropped and counted in the store's label. So is the end
@@ -890,12 +918,63 @@ void MainWindow::showTableMenu(const QPoint &pos)
                    [url = row.url] { QApplication::clipboard()->setText(QString::fromUtf8(url)); });
     menu.addAction(tr("Send again from the composer…"), this,
                    [this, index] { resendFromComposer(index); });
+    QAction *scenario =
+        menu.addAction(row.browserAgreement() == session::BrowserAgreement::Disagrees
+                           ? tr("Export as scenario for a bug report (the browser disagrees)…")
+                           : tr("Export as scenario…"),
+                       this, [this, index] { exportScenario(index); });
+    scenario->setEnabled(row.verdict.state != session::VerdictState::NotApplicable &&
+                         row.verdict.state != session::VerdictState::Unknown);
     if (row.pairedId > 0) {
         menu.addAction(tr("Go to linked #%1").arg(row.pairedId), this, [this, id = row.pairedId] {
             selectExchange(m_lab->session().indexOfId(id));
         });
     }
     menu.exec(m_table->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::showAttachDialog()
+{
+    AttachDialog dialog(m_lab->browserAttach(), this);
+    dialog.exec();
+}
+
+void MainWindow::updateAttachState()
+{
+    const lab::BrowserAttach &attach = m_lab->browserAttach();
+    m_attachAction->setEnabled(!attach.isAttached() && !attach.isBusy());
+    m_detachAction->setEnabled(attach.isAttached());
+    m_attachStatus->setVisible(attach.isAttached() || attach.isBusy());
+    m_attachStatus->setText(attach.isAttached()
+                                ? tr("Attached: %1").arg(report::browserShortName(attach.product()))
+                                : tr("Attaching…"));
+    m_attachStatus->setToolTip(attach.endpoint().toString());
+}
+
+void MainWindow::exportScenario(qsizetype index)
+{
+    QJsonObject scenario;
+    QString error;
+    if (!report::exchangeScenario(m_lab->session(), index, &scenario, &error)) {
+        QMessageBox::warning(this, tr("Export as scenario"), error);
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export as scenario"),
+        QStringLiteral("exchange-%1.json").arg(m_lab->session().row(index).id),
+        tr("CORS scenario (*.json)"));
+    if (path.isEmpty())
+        return;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(QJsonDocument(scenario).toJson(QJsonDocument::Indented)) < 0 || !file.commit()) {
+        QMessageBox::warning(this, tr("Export as scenario"),
+                             tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return;
+    }
+    statusBar()->showMessage(
+        tr("Scenario written to %1: run it with corslab-cli evaluate %1").arg(path),
+        kStatusMessageMs);
 }
 
 } // namespace corslab::ui

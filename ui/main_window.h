@@ -141,6 +141,9 @@ private:
     void showPreferences();
     void showAbout();
     void showTableMenu(const QPoint &pos);
+    void showAttachDialog();
+    void updateAttachState();
+    void exportScenario(qsizetype index);
 
     lab::Lab *m_lab;
     ExchangeTableModel *m_model = nullptr;
@@ -167,6 +170,9 @@ private:
     QLabel *m_countStatus = nullptr;
     StoreStatus *m_storeStatus = nullptr;
     QAction *m_proxyAction = nullptr;
+    QAction *m_attachAction = nullptr;
+    QAction *m_detachAction = nullptr;
+    QLabel *m_attachStatus = nullptr;
     QTimer *m_statusTimer = nullptr;
     qsizetype m_shown = -1;
     bool m_followTail = true;

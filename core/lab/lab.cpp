@@ -1,6 +1,7 @@
 #include "lab.h"
 
 #include "audit/audit_appendix.h"
+#include "browser_attach.h"
 #include "http/local_client_ports.h"
 #include "lab_audit_run.h"
 #include "lab_check_run.h"
@@ -51,6 +52,7 @@ Lab::Lab(Options options, QObject *parent)
         std::make_unique<server::PlaygroundServer>(m_options.playground, m_options.policy);
     m_overrides = std::make_shared<proxy::OverrideStore>();
     m_launcher = std::make_unique<proxy::BrowserLauncher>();
+    m_attach = std::make_unique<BrowserAttach>(m_feeder, m_options.bodyCap);
 
     client::BrowserClient::Options clientOptions;
     clientOptions.bodyCaptureBytes = m_options.bodyCap;
@@ -81,6 +83,7 @@ Lab::~Lab()
     m_storeTicker.stop();
     for (QThread *worker : std::as_const(m_workers))
         worker->wait(); // a file job still refers to the session
+    m_attach.reset();   // hands its last captures to the session thread
     m_launcher->stop();
     stopProxy();
     m_playground->stop();

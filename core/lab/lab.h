@@ -33,6 +33,7 @@ class ProxyServer;
 
 namespace corslab::lab {
 
+class BrowserAttach;
 class SessionFeeder;
 class LabAuditRun;
 class LabCheckRun;
@@ -110,6 +111,10 @@ public:
     /// profile. False with \a error when the proxy is stopped or the browser cannot start.
     bool openBrowser(const QUrl &url, QString *error);
     void setBrowserBinary(const QString &binary);
+
+    /// The attachment to a browser the user runs (the DevTools protocol); its captures go into
+    /// the session.
+    BrowserAttach &browserAttach() { return *m_attach; }
 
     client::BrowserClient &client() { return *m_client; }
     /// Sends \a request like a browser; its exchanges go into the session. Returns the fetch id.
@@ -214,6 +219,7 @@ private:
     std::shared_ptr<proxy::OverrideStore> m_overrides;
     std::shared_ptr<const proxy::CertificateAuthority> m_ca;
     std::unique_ptr<proxy::BrowserLauncher> m_launcher;
+    std::unique_ptr<BrowserAttach> m_attach;
     std::unique_ptr<client::BrowserClient> m_client;
     session::StoreStats m_storeStats;
     QTimer m_storeTicker;        ///< every second: store figures, retention by age

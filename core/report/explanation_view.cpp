@@ -294,7 +294,10 @@ Explanation explainExchange(const session::Session &session, qsizetype index, bo
         return {};
     Explanation e = explainEvaluation(session.evaluation(index), session.profile(), preflightOnly);
     e.index = index;
-    e.id = session.row(index).id;
+    const session::ExchangeRow row = session.row(index);
+    e.id = row.id;
+    if (row.browserVerdict != session::browser_verdict::kNone)
+        e.browser = browserOpinion(session.exchange(index), row.verdict);
     return e;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "browser_opinion.h"
 #include "cors/browser_profile.h"
 #include "cors/fix_finder.h"
 #include "cors/verdict.h"
@@ -81,6 +82,8 @@ struct Explanation
     QList<ExplainedWarning> warnings;
     QStringList notes;               ///< how the exchange was classified, paired, what was assumed
     QList<BrowserText> browserTexts; ///< empty unless something fails
+    /// What the browser itself said (an exchange captured from an attached browser).
+    std::optional<BrowserOpinion> browser;
 
     std::optional<cors::Fix> fix;
     QString fixCondition;        ///< empty, or "if the page sends credentials: 'include'"

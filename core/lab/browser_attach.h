@@ -1,0 +1,97 @@
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QThread>
+#include <QUrl>
+#include <memory>
+
+namespace corslab::attach {
+class BrowserEndpointLookup;
+class CdpAttachment;
+} // namespace corslab::attach
+
+namespace corslab::session {
+struct CapturedExchange;
+}
+
+namespace corslab::lab {
+
+class SessionFeeder;
+
+/// A browser found with its DevTools endpoint open.
+struct RunningBrowser
+{
+    quint16 port = 0;
+    QUrl endpoint;   ///< its webSocketDebuggerUrl
+    QString product; ///< "Chrome/156.0.8078.129"
+};
+
+/// \brief The app's attachment to a browser the user runs (the DevTools protocol): finding
+/// one, starting one with remote debugging on, attaching, detaching. Its captures go into the
+/// session like the proxy's.
+///
+/// The connection and the joining of events run on a thread of their own, never on the GUI
+/// thread; this object lives on the GUI thread and reports on its signals.
+class BrowserAttach : public QObject
+{
+    Q_OBJECT
+
+public:
+    /// The ports looked at for running browsers: DevTools' default and its neighbours.
+    static QList<quint16> usualPorts();
+
+    BrowserAttach(SessionFeeder *feeder, qint64 bodyCap, QObject *parent = nullptr);
+    ~BrowserAttach() override;
+
+    /// Finds the browser on \a port of this machine and attaches; stateChanged() or failed().
+    void attachToPort(quint16 port);
+    /// Attaches to a browser's DevTools WebSocket (ws://…/devtools/browser/<id>).
+    void attachTo(const QUrl &endpoint);
+    /// Stops capturing; what was captured stays in the session.
+    void detach();
+    bool isAttached() const { return m_attached; }
+    bool isBusy() const { return m_busy; }
+    QString product() const { return m_product; }
+    QUrl endpoint() const { return m_endpoint; }
+
+    /// Looks for browsers with DevTools open on usualPorts() and in the DevToolsActivePort files
+    /// of the usual profiles; runningBrowsersFound() follows.
+    void findRunningBrowsers();
+
+    /// Starts \a binary (empty: the first of Chrome, Chromium, Edge installed) with
+    /// --remote-debugging-port=\a port in a profile of CORS Lab's own (kept between runs, so
+    /// logins stay), then attaches to it. False with \a error when no browser can be started.
+    bool launchDebuggableBrowser(const QString &binary, quint16 port, QString *error);
+    /// The browsers launchDebuggableBrowser() would pick from, installed on this machine.
+    static QStringList installedBrowsers();
+    /// The profile directory launchDebuggableBrowser() uses.
+    static QString debugProfileDirectory();
+
+Q_SIGNALS:
+    /// Attached or detached (isAttached(), product(), endpoint()).
+    void stateChanged();
+    /// Attaching failed, or the capture ended by itself: \a reason says why and what to do.
+    void failed(const QString &reason);
+    /// Something worth a line in the status bar (a tab crashed).
+    void message(const QString &text);
+    void runningBrowsersFound(const QList<corslab::lab::RunningBrowser> &browsers);
+
+private:
+    void onAttached(const QString &product, const QUrl &endpoint);
+    void onDetached(const QString &reason);
+    void waitForLaunchedBrowser(quint16 port, int attemptsLeft);
+
+    QThread m_thread;
+    attach::CdpAttachment *m_attachment; ///< lives on m_thread
+    bool m_attached = false;
+    bool m_busy = false; ///< attaching
+    bool m_userDetached = false;
+    QString m_product;
+    QUrl m_endpoint;
+};
+
+} // namespace corslab::lab
+
+Q_DECLARE_METATYPE(corslab::lab::RunningBrowser)

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "lab/browser_attach.h"
+
+#include <QDialog>
+
+class QLabel;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+
+namespace corslab::ui {
+
+/// \brief Capture → Attach to Chrome / Chromium / Edge: pick a running browser found with its
+/// DevTools port open, give a port, or start the installed browser with remote debugging on
+/// (saying what that means for security). Closes once attached; errors stay in the dialog.
+class AttachDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit AttachDialog(lab::BrowserAttach &attach, QWidget *parent = nullptr);
+
+    QListWidget *runningList() const { return m_running; }
+    QSpinBox *portField() const { return m_port; }
+    QLabel *statusLabel() const { return m_status; }
+
+private:
+    void lookForBrowsers();
+    void showBrowsers(const QList<lab::RunningBrowser> &browsers);
+    void attachToChoice();
+    void launchBrowser();
+    void onStateChanged();
+
+    lab::BrowserAttach &m_attach;
+    QListWidget *m_running;
+    QSpinBox *m_port;
+    QLabel *m_status;
+    QPushButton *m_attachButton;
+    QPushButton *m_launchButton;
+    QList<lab::RunningBrowser> m_found;
+};
+
+} // namespace corslab::ui
