@@ -49,8 +49,8 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     m_showBackground = new QCheckBox(this);
     m_showBackground->setObjectName(QStringLiteral("showBackground"));
     m_showBackground->setToolTip(
-        tr("The browser's own requests to its vendor's services (updates, Safe Browsing, sync, "
-           "telemetry) that no page made: hidden unless checked"));
+        tr("Show the browser's own requests to its vendor's services (updates, Safe Browsing, "
+           "sync, telemetry) that no page made: hidden unless checked"));
     updateBackgroundLabel();
     layout->addWidget(m_showBackground);
 
@@ -109,7 +109,7 @@ void FilterBar::setBackgroundCount(qsizetype count)
 
 void FilterBar::updateBackgroundLabel()
 {
-    const QString label = tr("Show browser background traffic");
+    const QString label = tr("Show background traffic");
     if (m_backgroundCount == 0)
         m_showBackground->setText(label);
     else if (m_showBackground->isChecked())

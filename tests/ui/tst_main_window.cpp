@@ -186,12 +186,12 @@ private Q_SLOTS:
         QCOMPARE(m_window->exchangeModel()->rowCount(), 1);
         auto *toggle = m_window->findChild<QCheckBox *>(QStringLiteral("showBackground"));
         QVERIFY(!toggle->isChecked());
-        QCOMPARE(toggle->text(), QStringLiteral("Show browser background traffic (2 hidden)"));
+        QCOMPARE(toggle->text(), QStringLiteral("Show background traffic (2 hidden)"));
 
         toggle->setChecked(true);
         QCOMPARE(m_window->exchangeModel()->rowCount(), 3);
         QCOMPARE(counts->text(), QStringLiteral("3 exchanges · 0 blocked"));
-        QCOMPARE(toggle->text(), QStringLiteral("Show browser background traffic (2)"));
+        QCOMPARE(toggle->text(), QStringLiteral("Show background traffic (2)"));
         QCOMPARE(QSettings().value(QStringLiteral("preferences/showBrowserBackground")).toBool(),
                  true);
 
