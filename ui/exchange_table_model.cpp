@@ -48,6 +48,9 @@ ExchangeMatcher::ExchangeMatcher(const ExchangeFilter &filter)
 
 bool ExchangeMatcher::operator()(const session::ExchangeRowView &row) const
 {
+    // Marked once when the exchange was classified: one bit test per row.
+    if (m_filter.hideBackground && (row.record.evidence & session::Evidence::BrowserBackground))
+        return false;
     if (m_filter.kind && row.record.kind != *m_filter.kind)
         return false;
     if (m_filter.blockedOnly && row.record.verdict.state != VerdictState::Blocked)

@@ -20,8 +20,14 @@ struct ExchangeFilter
     bool blockedOnly = false;
     QByteArray origin; ///< exactly this Origin header; empty: any
     std::optional<session::ExchangeKind> kind;
+    /// Hides the browser's own background traffic (session::Evidence::BrowserBackground). Off in
+    /// a default filter; the filter bar turns it on unless the user chose to see that traffic.
+    bool hideBackground = false;
 
-    bool isEmpty() const { return text.isEmpty() && !blockedOnly && origin.isEmpty() && !kind; }
+    bool isEmpty() const
+    {
+        return text.isEmpty() && !blockedOnly && origin.isEmpty() && !kind && !hideBackground;
+    }
     bool operator==(const ExchangeFilter &) const = default;
 };
 

@@ -46,6 +46,13 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
           ExchangeKind::Navigation, ExchangeKind::Tunnel})
         m_kind->addItem(ExchangeTableModel::kindLabel(k), int(k));
     layout->addWidget(m_kind);
+    m_showBackground = new QCheckBox(this);
+    m_showBackground->setObjectName(QStringLiteral("showBackground"));
+    m_showBackground->setToolTip(
+        tr("Show the browser's own requests to its vendor's services (updates, Safe Browsing, "
+           "sync, telemetry) that no page made: hidden unless checked"));
+    updateBackgroundLabel();
+    layout->addWidget(m_showBackground);
 
     // Typing waits for a pause: each filter is a scan of the whole session.
     m_debounce = new QTimer(this);
@@ -57,6 +64,11 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     connect(m_blockedOnly, &QCheckBox::toggled, this, &FilterBar::emitFilter);
     connect(m_origin, &QComboBox::currentIndexChanged, this, &FilterBar::emitFilter);
     connect(m_kind, &QComboBox::currentIndexChanged, this, &FilterBar::emitFilter);
+    connect(m_showBackground, &QCheckBox::toggled, this, [this](bool show) {
+        updateBackgroundLabel();
+        emitFilter();
+        Q_EMIT showsBackgroundToggled(show);
+    });
 }
 
 ExchangeFilter FilterBar::filter() const
@@ -68,7 +80,42 @@ ExchangeFilter FilterBar::filter() const
         f.origin = m_origin->currentText().toUtf8();
     if (m_kind->currentIndex() > 0)
         f.kind = ExchangeKind(m_kind->currentData().toInt());
+    f.hideBackground = !m_showBackground->isChecked();
     return f;
+}
+
+bool FilterBar::showsBackground() const
+{
+    return m_showBackground->isChecked();
+}
+
+void FilterBar::setShowsBackground(bool show)
+{
+    const QSignalBlocker block(m_showBackground); // a setting restored, not the user's toggle
+    if (m_showBackground->isChecked() == show)
+        return;
+    m_showBackground->setChecked(show);
+    updateBackgroundLabel();
+    emitFilter();
+}
+
+void FilterBar::setBackgroundCount(qsizetype count)
+{
+    if (count == m_backgroundCount)
+        return;
+    m_backgroundCount = count;
+    updateBackgroundLabel();
+}
+
+void FilterBar::updateBackgroundLabel()
+{
+    const QString label = tr("Show background traffic");
+    if (m_backgroundCount == 0)
+        m_showBackground->setText(label);
+    else if (m_showBackground->isChecked())
+        m_showBackground->setText(tr("%1 (%2)").arg(label).arg(m_backgroundCount));
+    else
+        m_showBackground->setText(tr("%1 (%2 hidden)").arg(label).arg(m_backgroundCount));
 }
 
 void FilterBar::setOrigins(const QList<QByteArray> &origins)

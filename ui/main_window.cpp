@@ -207,6 +207,11 @@ void MainWindow::buildCentral()
 
     connect(m_filter, &FilterBar::filterChanged, m_model, &ExchangeTableModel::setFilter);
     connect(m_model, &ExchangeTableModel::filteringChanged, m_filter, &FilterBar::setBusy);
+    // The browser's background traffic stays hidden unless the user chose to see it.
+    restoreBackgroundToggle();
+    m_model->setFilter(m_filter->filter());
+    connect(m_filter, &FilterBar::showsBackgroundToggled, this,
+            &MainWindow::rememberBackgroundToggle);
     // At once for a small session, when the worker's scan ends for a large one.
     connect(m_model, &ExchangeTableModel::filterApplied, this, [this] {
         const int row = m_shown >= 0 ? m_model->rowOf(m_shown) : -1;
@@ -569,8 +574,13 @@ void MainWindow::updateStatus()
     const QString proxy = m_lab->proxyAddress();
     m_proxyStatus->setText(proxy.isEmpty() ? tr("Proxy stopped") : tr("Proxy %1").arg(proxy));
     const qsizetype total = m_counts->total();
-    m_countStatus->setText((total == 1 ? tr("1 exchange") : tr("%1 exchanges").arg(total)) +
-                           QStringLiteral(" · ") + tr("%1 blocked").arg(m_counts->blocked()));
+    QString counts = (total == 1 ? tr("1 exchange") : tr("%1 exchanges").arg(total)) +
+                     QStringLiteral(" · ") + tr("%1 blocked").arg(m_counts->blocked());
+    const qsizetype background = m_counts->background();
+    m_filter->setBackgroundCount(background);
+    if (background > 0 && !m_filter->showsBackground())
+        counts += QStringLiteral(" · ") + tr("%1 background hidden").arg(background);
+    m_countStatus->setText(counts);
     m_proxyAction->setChecked(m_lab->proxyRunning());
     m_proxyAction->setText(proxy.isEmpty() ? tr("Start proxy")
                                            : tr("Proxy :%1").arg(m_lab->proxyPort()));
@@ -872,6 +882,21 @@ void MainWindow::trackFileJob(quint64 job, const QString &label, const QString &
                 }
                 onSuccess(file);
             });
+}
+
+void MainWindow::restoreBackgroundToggle()
+{
+    QSettings settings;
+    m_filter->setShowsBackground(Preferences::load(settings).showBrowserBackground);
+}
+
+void MainWindow::rememberBackgroundToggle(bool show)
+{
+    QSettings settings;
+    Preferences prefs = Preferences::load(settings);
+    prefs.showBrowserBackground = show;
+    prefs.save(settings);
+    updateStatus();
 }
 
 void MainWindow::showPreferences()

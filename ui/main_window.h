@@ -139,6 +139,9 @@ private:
     void openSession();
     void saveSession(bool askPath);
     void showPreferences();
+    void restoreBackgroundToggle();
+    /// The filter bar's background traffic toggle, kept in the preferences.
+    void rememberBackgroundToggle(bool show);
     void showAbout();
     void showTableMenu(const QPoint &pos);
     void showAttachDialog();

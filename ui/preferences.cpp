@@ -15,6 +15,7 @@ const QString kBodyCapture = QStringLiteral("preferences/bodyCaptureBytes");
 const QString kBrowserBinary = QStringLiteral("preferences/browserBinary");
 const QString kBrowserProfile = QStringLiteral("preferences/browserProfile");
 const QString kStartProxy = QStringLiteral("preferences/startProxyAtLaunch");
+const QString kShowBackground = QStringLiteral("preferences/showBrowserBackground");
 const QString kKeepExchanges = QStringLiteral("preferences/session/keepExchanges");
 const QString kKeepDisk = QStringLiteral("preferences/session/keepDiskBytes");
 const QString kKeepAge = QStringLiteral("preferences/session/keepAgeSeconds");
@@ -72,6 +73,7 @@ Preferences Preferences::load(QSettings &settings)
     const QString profile = settings.value(kBrowserProfile).toString().trimmed().toLower();
     p.browserProfile = browserProfiles().contains(profile) ? profile : defaults.browserProfile;
     p.startProxyAtLaunch = readBool(settings, kStartProxy, defaults.startProxyAtLaunch);
+    p.showBrowserBackground = readBool(settings, kShowBackground, defaults.showBrowserBackground);
     // 0 (off) or a limit in range; anything else falls back to off.
     p.keepExchanges = readInteger(settings, kKeepExchanges, 0, kMaxKeepExchanges, 0);
     p.keepDiskBytes = readInteger(settings, kKeepDisk, 0, kMaxKeepDiskBytes, 0);
@@ -105,6 +107,7 @@ void Preferences::save(QSettings &settings) const
     settings.setValue(kBrowserBinary, browserBinary);
     settings.setValue(kBrowserProfile, browserProfile);
     settings.setValue(kStartProxy, startProxyAtLaunch);
+    settings.setValue(kShowBackground, showBrowserBackground);
     settings.setValue(kKeepExchanges, keepExchanges);
     settings.setValue(kKeepDisk, keepDiskBytes);
     settings.setValue(kKeepAge, keepAgeSeconds);

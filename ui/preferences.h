@@ -27,6 +27,8 @@ struct Preferences
     QString browserBinary; ///< the browser "Open browser" launches; empty: Chromium's default
     QString browserProfile = QStringLiteral("chromium"); ///< one of browserProfiles()
     bool startProxyAtLaunch = true;
+    /// The exchange list shows the browser's own background traffic (its filter bar toggle).
+    bool showBrowserBackground = false;
     /// The session's limits (issue 15), each 0 when off: the oldest exchanges are dropped first.
     qint64 keepExchanges = 0;
     qint64 keepDiskBytes = 0;

@@ -173,7 +173,7 @@ PreferencesDialog::PreferencesDialog(const Preferences &initial, QWidget *parent
 
 Preferences PreferencesDialog::preferences() const
 {
-    Preferences p;
+    Preferences p = m_set;
     p.apiPort = quint16(m_apiPort->value());
     p.appPort = quint16(m_appPort->value());
     p.evilPort = quint16(m_evilPort->value());
@@ -182,18 +182,19 @@ Preferences PreferencesDialog::preferences() const
     p.browserBinary = m_browserBinary->text().trimmed();
     p.browserProfile = m_profile->currentText();
     p.startProxyAtLaunch = m_startProxy->isChecked();
-    // A field that does not parse stays off here; fieldProblems() names it and OK waits.
-    if (m_keepExchangesBox->isChecked())
-        p.keepExchanges = m_keepExchanges->value();
-    if (m_keepDiskBox->isChecked())
-        p.keepDiskBytes = base::parseByteSize(m_keepDisk->text()).value_or(0);
-    if (m_keepAgeBox->isChecked())
-        p.keepAgeSeconds = base::parseDuration(m_keepAge->text()).value_or(0);
+    // An unchecked limit is off (0); a field that does not parse stays off here too,
+    // fieldProblems() names it and OK waits.
+    p.keepExchanges = m_keepExchangesBox->isChecked() ? m_keepExchanges->value() : 0;
+    p.keepDiskBytes =
+        m_keepDiskBox->isChecked() ? base::parseByteSize(m_keepDisk->text()).value_or(0) : 0;
+    p.keepAgeSeconds =
+        m_keepAgeBox->isChecked() ? base::parseDuration(m_keepAge->text()).value_or(0) : 0;
     return p;
 }
 
 void PreferencesDialog::setPreferences(const Preferences &p)
 {
+    m_set = p;
     m_apiPort->setValue(p.apiPort);
     m_appPort->setValue(p.appPort);
     m_evilPort->setValue(p.evilPort);

@@ -29,7 +29,8 @@ class PreferencesDialog : public QDialog
 public:
     explicit PreferencesDialog(const Preferences &initial, QWidget *parent = nullptr);
 
-    /// The preferences as the fields say (the body limit in whole kilobytes).
+    /// The preferences as the fields say (the body limit in whole kilobytes); those the dialog
+    /// has no field for (the list's background traffic toggle) as they were set.
     Preferences preferences() const;
     void setPreferences(const Preferences &preferences);
 
@@ -55,6 +56,7 @@ private:
     QLineEdit *m_keepAge = nullptr;
     QLabel *m_problems = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
+    Preferences m_set; ///< as last set: what the dialog has no field for is kept from it
 };
 
 } // namespace corslab::ui

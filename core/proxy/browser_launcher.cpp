@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <unistd.h>
+#include <utility>
 
 namespace corslab::proxy {
 
@@ -14,6 +15,71 @@ bool isFirefox(const QString &binary)
 {
     return QFileInfo(binary).fileName().contains(QLatin1String("firefox"));
 }
+
+// Chromium features that fetch from Google on their own, each name found in Chromium 156's
+// binary (README, "Less noise from launched browsers", says what was measured). Still sent: an
+// on-demand component check to update.googleapis.com that no switch stops; the list hides it.
+constexpr const char *kChromiumQuietFeatures[] = {
+    "OptimizationHints",            // optimizationguide-pa.googleapis.com
+    "OptimizationHintsFetchingSRP", // the same, for search result pages
+    "NetworkTimeServiceQuerying",   // clients2.google.com/time
+    "AutofillServerCommunication",  // content-autofill.googleapis.com
+    "MediaRouter",                  // Cast and DIAL discovery
+    "DialMediaRouteProvider",
+    "CastMediaRouteProvider",
+    "Translate", // translate.googleapis.com (language lists, the bar)
+};
+
+// Firefox preferences (153 ESR) that stop its own requests to Mozilla and Google; most are
+// among the ones Firefox's own automation sets (RecommendedPreferences.sys.mjs). Remote settings
+// sync (firefox.settings.services.mozilla.com) stays: release builds ignore a profile's server
+// override, and turning it off drops the built-in lists too (cookie and tracking exemptions,
+// which CORS with credentials depends on); the list hides it.
+constexpr std::pair<const char *, const char *> kFirefoxQuietPreferences[] = {
+    // Captive portal and connectivity checks: detectportal.firefox.com.
+    {"network.captive-portal-service.enabled", "false"},
+    {"network.connectivity-service.enabled", "false"},
+    // Studies and experiments: normandy.cdn.mozilla.net.
+    {"app.normandy.enabled", "false"},
+    {"app.normandy.api_url", "\"\""},
+    {"app.shield.optoutstudies.enabled", "false"},
+    // Telemetry and the privacy notice tab opened on first run (www.mozilla.org).
+    {"datareporting.policy.dataSubmissionEnabled", "false"},
+    {"datareporting.healthreport.uploadEnabled", "false"},
+    {"datareporting.usage.uploadEnabled", "false"},
+    {"datareporting.policy.dataSubmissionPolicyBypassNotification", "true"},
+    {"datareporting.policy.firstRunURL", "\"\""},
+    {"browser.startup.homepage_override.mstone", "\"ignore\""},
+    {"browser.aboutwelcome.enabled", "false"},
+    // Safe Browsing list updates: safebrowsing.googleapis.com.
+    {"browser.safebrowsing.malware.enabled", "false"},
+    {"browser.safebrowsing.phishing.enabled", "false"},
+    {"browser.safebrowsing.blockedURIs.enabled", "false"},
+    {"browser.safebrowsing.downloads.enabled", "false"},
+    {"browser.safebrowsing.downloads.remote.enabled", "false"},
+    // Web push's connection: push.services.mozilla.com.
+    {"dom.push.connection.enabled", "false"},
+    // Region and geolocation lookups: location.services.mozilla.com.
+    {"browser.region.network.url", "\"\""},
+    {"browser.region.update.enabled", "false"},
+    {"geo.provider.network.url", "\"\""},
+    // Media plugin and system add-on updates (aus5.mozilla.org, update.googleapis.com), add-on
+    // updates and metadata (services.addons.mozilla.org), search engine updates.
+    {"media.gmp-manager.updateEnabled", "false"},
+    {"extensions.systemAddon.update.enabled", "false"},
+    {"extensions.update.enabled", "false"},
+    {"extensions.getAddons.cache.enabled", "false"},
+    {"browser.discovery.enabled", "false"},
+    {"browser.search.update", "false"},
+    // The new tab page's stories, sponsored tiles and ads (ads.mozilla.org): new tabs are blank.
+    {"browser.newtabpage.enabled", "false"},
+    {"browser.newtab.preload", "false"},
+    {"browser.newtabpage.activity-stream.showSponsored", "false"},
+    {"browser.newtabpage.activity-stream.showSponsoredTopSites", "false"},
+    {"browser.topsites.contile.enabled", "false"},
+    // Local machine learning models are downloaded on demand.
+    {"browser.ml.enable", "false"},
+};
 
 } // namespace
 
@@ -49,11 +115,8 @@ QStringList BrowserLauncher::chromiumArguments(const Options &options, const QSt
         QStringLiteral("--proxy-bypass-list=<-loopback>"),
         QStringLiteral("--no-first-run"),
         QStringLiteral("--no-default-browser-check"),
-        // Fewer of Chromium's own requests to Google in the capture (some still come through).
-        QStringLiteral("--disable-background-networking"),
-        QStringLiteral("--disable-component-update"),
-        QStringLiteral("--disable-sync"),
     };
+    args << chromiumQuietArguments();
     if (!options.spkiHash.isEmpty())
         args << QStringLiteral("--ignore-certificate-errors-spki-list=") +
                     QString::fromLatin1(options.spkiHash);
@@ -66,6 +129,35 @@ QStringList BrowserLauncher::chromiumArguments(const Options &options, const QSt
     if (options.startUrl.isValid())
         args << options.startUrl.toString(QUrl::FullyEncoded);
     return args;
+}
+
+QStringList BrowserLauncher::chromiumQuietArguments()
+{
+    QStringList features;
+    for (const char *feature : kChromiumQuietFeatures)
+        features << QLatin1String(feature);
+    return {
+        // Component, extension and variations updates, the network time and most other
+        // fetches of the browser's own (some features ignore it: see the features below).
+        QStringLiteral("--disable-background-networking"),
+        QStringLiteral("--disable-component-update"),
+        QStringLiteral("--disable-sync"),
+        QStringLiteral("--disable-default-apps"),
+        QStringLiteral("--disable-domain-reliability"), // error beacons to Google
+        QStringLiteral("--no-pings"),                   // <a ping> hyperlink auditing
+        QStringLiteral("--metrics-recording-only"),     // metrics kept, never uploaded
+        QStringLiteral("--disable-breakpad"),           // no crash report uploads
+        QStringLiteral("--password-store=basic"),       // no wait on the desktop's keyring
+        QStringLiteral("--disable-features=") + features.join(QLatin1Char(',')),
+    };
+}
+
+QByteArray BrowserLauncher::firefoxQuietPreferences()
+{
+    QByteArray prefs;
+    for (const auto &[name, value] : kFirefoxQuietPreferences)
+        prefs += "user_pref(\"" + QByteArray(name) + "\", " + QByteArray(value) + ");\n";
+    return prefs;
 }
 
 QByteArray BrowserLauncher::firefoxPreferences(const Options &options)
@@ -83,6 +175,7 @@ QByteArray BrowserLauncher::firefoxPreferences(const Options &options)
     prefs += "user_pref(\"network.proxy.no_proxies_on\", \"\");\n";
     prefs += "user_pref(\"network.proxy.allow_hijacking_localhost\", true);\n";
     prefs += "user_pref(\"browser.shell.checkDefaultBrowser\", false);\n";
+    prefs += firefoxQuietPreferences();
     return prefs;
 }
 

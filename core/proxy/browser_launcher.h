@@ -16,7 +16,9 @@ namespace corslab::proxy {
 /// Chromium-family browsers get `--proxy-server`, `--proxy-bypass-list=<-loopback>` (so that
 /// localhost traffic goes through the proxy too) and, with interception on,
 /// `--ignore-certificate-errors-spki-list` with the hash of the key the proxy's certificates
-/// use. Firefox gets the same proxy through its profile's user.js.
+/// use. Firefox gets the same proxy through its profile's user.js. Both also get the switches or
+/// preferences that keep the browser's own background traffic (updates, Safe Browsing, sync,
+/// telemetry...) off the network, so the capture starts with the user's requests.
 class BrowserLauncher : public QObject
 {
     Q_OBJECT
@@ -39,8 +41,13 @@ public:
     static QString resolveBinary(const QString &binary);
     /// The command line for a Chromium-family browser with \a profileDir.
     static QStringList chromiumArguments(const Options &options, const QString &profileDir);
-    /// The user.js preferences that point Firefox at the proxy.
+    /// The user.js preferences that point Firefox at the proxy, quiet ones included.
     static QByteArray firefoxPreferences(const Options &options);
+    /// Chromium's switches that stop its own background requests (part of chromiumArguments()).
+    static QStringList chromiumQuietArguments();
+    /// Firefox's user.js lines that stop its own background requests (part of
+    /// firefoxPreferences()).
+    static QByteArray firefoxQuietPreferences();
 
     /// Starts the browser in a new temporary profile. False with \a error when the binary is
     /// missing or cannot be started.

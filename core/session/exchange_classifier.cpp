@@ -1,5 +1,6 @@
 #include "exchange_classifier.h"
 
+#include "background_traffic.h"
 #include "cors/fetch_rules.h"
 #include "cors/origin.h"
 #include "exchange_judge.h"
@@ -207,7 +208,9 @@ QList<QByteArray> parseRequestedHeaderNames(QByteArrayView value)
     return names;
 }
 
-Classification classifyExchange(const CapturedExchange &x, const cors::BrowserProfile &profile)
+// The kind and what the judging needs (classifyExchange() adds the background mark).
+static Classification classifyRequest(const CapturedExchange &x,
+                                      const cors::BrowserProfile &profile)
 {
     Classification c;
     c.failed = !x.error.isEmpty() || (x.type == CapturedExchange::Type::Http && x.status == 0);
@@ -328,6 +331,14 @@ Classification classifyExchange(const CapturedExchange &x, const cors::BrowserPr
     return c;
 }
 
+Classification classifyExchange(const CapturedExchange &x, const cors::BrowserProfile &profile)
+{
+    Classification c = classifyRequest(x, profile);
+    if (isBrowserBackgroundTraffic(x))
+        c.evidence |= Evidence::BrowserBackground;
+    return c;
+}
+
 QString describeEvidence(const CapturedExchange &x, quint16 evidence)
 {
     QStringList parts;
@@ -357,6 +368,9 @@ QString describeEvidence(const CapturedExchange &x, quint16 evidence)
     if (evidence & Evidence::Nothing)
         parts << QStringLiteral("no Origin, Sec-Fetch-* or Referer header (not sent by a "
                                 "browser's fetch?)");
+    if (evidence & Evidence::BrowserBackground)
+        parts << QStringLiteral("a browser vendor's service host and no page's Origin or "
+                                "Sec-Fetch-Site (the browser's own background traffic)");
     return parts.join(QStringLiteral(", "));
 }
 

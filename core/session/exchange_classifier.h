@@ -47,6 +47,9 @@ constexpr quint16 Referer = 1 << 5;       ///< no Origin: the Referer's origin a
 constexpr quint16 AcceptHtml = 1 << 6;    ///< Accept: text/html... on a GET without Origin
 constexpr quint16 UpgradeInsecureRequests = 1 << 7; ///< sent on navigations only
 constexpr quint16 Nothing = 1 << 8; ///< no browser header at all (not from a browser?)
+/// Not a header but a mark: the browser's own background traffic (isBrowserBackgroundTraffic()),
+/// which the exchange list hides by default. Kept here so the record carries it for free.
+constexpr quint16 BrowserBackground = 1 << 9;
 } // namespace Evidence
 
 /// \brief An exchange's kind and what the judging needs from its request, from the headers the

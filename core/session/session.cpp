@@ -212,6 +212,8 @@ void Session::commit(Pass &pass, qsizetype published)
         ExchangeStore::Record &r = m_store.record(it.key());
         const RowState &s = *it;
         r.kind = s.kind;
+        m_counts.addEvidence(r.evidence, -1);
+        m_counts.addEvidence(s.evidence);
         r.evidence = s.evidence;
         r.flags = s.needsPreflight ? quint8(r.flags | ExchangeStore::NeedsPreflight)
                                    : quint8(r.flags & ~ExchangeStore::NeedsPreflight);
@@ -230,8 +232,10 @@ void Session::commit(Pass &pass, qsizetype published)
 void Session::recountVerdicts()
 {
     m_counts = {};
-    for (qsizetype i = 0; i < m_store.size(); ++i)
+    for (qsizetype i = 0; i < m_store.size(); ++i) {
         m_counts.add(m_store.record(i).verdict.state);
+        m_counts.addEvidence(m_store.record(i).evidence);
+    }
 }
 
 VerdictCounts Session::verdictCounts() const
@@ -577,8 +581,10 @@ void Session::dropOldestLocked(qsizetype count)
         count = std::min(count, m_published);
         if (count <= 0)
             return;
-        for (qsizetype i = 0; i < count; ++i)
+        for (qsizetype i = 0; i < count; ++i) {
             m_counts.add(m_store.record(i).verdict.state, -1);
+            m_counts.addEvidence(m_store.record(i).evidence, -1);
+        }
         m_store.dropFront(count);
         m_published -= count;
         const quint64 firstKept = m_store.firstSeq();

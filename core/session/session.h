@@ -59,17 +59,24 @@ struct ExchangeRowView
     quint64 seq = 0; ///< the exchange's capture number: id - 1, stable when older rows are dropped
 };
 
-/// How many exchanges a session holds and, of them, how many are blocked or have warnings.
+/// How many exchanges a session holds and, of them, how many are blocked or have warnings, and
+/// how many are the browser's own background traffic (which the exchange list hides by default).
 struct VerdictCounts
 {
     qsizetype total = 0;
     qsizetype blocked = 0;
     qsizetype warnings = 0;
+    qsizetype background = 0; ///< marked Evidence::BrowserBackground
     /// Counts \a n more rows judged \a state (a negative \a n takes them out).
     void add(VerdictState state, qsizetype n = 1)
     {
         blocked += state == VerdictState::Blocked ? n : 0;
         warnings += state == VerdictState::Warning ? n : 0;
+    }
+    /// Counts \a n more rows classified with \a evidence (a negative \a n takes them out).
+    void addEvidence(quint16 evidence, qsizetype n = 1)
+    {
+        background += evidence & Evidence::BrowserBackground ? n : 0;
     }
     friend bool operator==(const VerdictCounts &, const VerdictCounts &) = default;
 };

@@ -309,6 +309,46 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 4000);
     }
 
+    // The browser's background traffic leaves the list by its mark: at once and on the worker
+    // (the same rows), with another criterion, and as rows keep coming while it is hidden.
+    void backgroundTrafficIsFilteredOut()
+    {
+        Session s;
+        appendExchanges(s, 0, 4000);
+        CapturedExchange update = X("CONNECT", "update.googleapis.com:443");
+        update.type = CapturedExchange::Type::Tunnel;
+        update.tunnel.host = "update.googleapis.com";
+        update.tunnel.port = 443;
+        s.append(QList<CapturedExchange>(1000, update));
+        appendExchanges(s, 4000, 1000);
+        ExchangeFilter hide;
+        hide.hideBackground = true;
+        QVERIFY(!hide.isEmpty());
+        ExchangeTableModel reference(&s);
+        reference.setFilter(hide);
+        QCOMPARE(reference.rowCount(), 5000);
+        QVERIFY(!shownIndices(reference).contains(4000));
+        QVERIFY(!shownIndices(reference).contains(4999));
+        QCOMPARE(reference.sessionIndex(4000), 5000);
+        ExchangeTableModel model(&s);
+        scanOnWorker(model);
+        model.setFilter(hide);
+        QTRY_VERIFY(!model.isFiltering());
+        QCOMPARE(shownIndices(model), shownIndices(reference));
+
+        ExchangeFilter tunnels = hide;
+        tunnels.kind = ExchangeKind::Tunnel;
+        reference.setFilter(tunnels);
+        QCOMPARE(reference.rowCount(), 0);
+        reference.setFilter({});
+        QCOMPARE(reference.rowCount(), 6000);
+
+        s.append({update, exchange(5000)});
+        QCOMPARE(model.rowCount(), 5001);
+        QCOMPARE(model.sessionIndex(5000), 6001);
+        QCOMPARE(reference.rowCount(), 6002);
+    }
+
     void aNewerFilterWins()
     {
         Session s;

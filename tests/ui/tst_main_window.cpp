@@ -2,7 +2,8 @@
 // both sides, the profile switch, a policy toggle changing the next response, a fix applied from
 // the explanation turning a blocked composed request into an exposed one, a classic scenario,
 // settings that survive a restart, an audit of the playground from the Audit dock, and the
-// status bar's word on the session's store (disk used, limits set in Preferences, warnings).
+// status bar's word on the session's store (disk used, limits set in Preferences, warnings), and
+// the browser's background traffic hidden until the filter bar's toggle shows it.
 #include "../session/store_fixture.h"
 #include "audit/audit_runner.h"
 #include "audit_finding_view.h"
@@ -29,6 +30,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -168,6 +170,42 @@ private Q_SLOTS:
         QCOMPARE(model->rowCount(), 1);
         QCOMPARE(model->data(model->index(0, 0), ui::ExchangeTableModel::VerdictStateRole).toInt(),
                  int(session::VerdictState::Blocked));
+    }
+
+    // The browser's own requests to its vendor stay out of the list, counted in the status bar
+    // and on the filter bar's toggle, until the toggle shows them; the choice is remembered.
+    void backgroundTrafficIsHiddenUntilShown()
+    {
+        compose(m_lab->playground().origins().app, "/public");
+        QTRY_COMPARE(m_window->exchangeModel()->rowCount(), 1);
+        m_lab->session().append(
+            {tunnelTo("update.googleapis.com"), tunnelTo("optimizationguide-pa.googleapis.com")});
+        auto *counts = m_window->findChild<QLabel *>(QStringLiteral("countStatus"));
+        QTRY_COMPARE(counts->text(),
+                     QStringLiteral("3 exchanges · 0 blocked · 2 background hidden"));
+        QCOMPARE(m_window->exchangeModel()->rowCount(), 1);
+        auto *toggle = m_window->findChild<QCheckBox *>(QStringLiteral("showBackground"));
+        QVERIFY(!toggle->isChecked());
+        QCOMPARE(toggle->text(), QStringLiteral("Show background traffic (2 hidden)"));
+
+        toggle->setChecked(true);
+        QCOMPARE(m_window->exchangeModel()->rowCount(), 3);
+        QCOMPARE(counts->text(), QStringLiteral("3 exchanges · 0 blocked"));
+        QCOMPARE(toggle->text(), QStringLiteral("Show background traffic (2)"));
+        QCOMPARE(QSettings().value(QStringLiteral("preferences/showBrowserBackground")).toBool(),
+                 true);
+
+        // A new window shows it too; hiding it again is remembered as well.
+        m_window->close();
+        cleanup();
+        init();
+        toggle = m_window->findChild<QCheckBox *>(QStringLiteral("showBackground"));
+        QVERIFY(toggle->isChecked());
+        QVERIFY(!m_window->exchangeModel()->filter().hideBackground);
+        toggle->setChecked(false);
+        QVERIFY(m_window->exchangeModel()->filter().hideBackground);
+        QCOMPARE(QSettings().value(QStringLiteral("preferences/showBrowserBackground")).toBool(),
+                 false);
     }
 
     void policyToggleChangesTheNextResponse()
@@ -724,6 +762,20 @@ private:
         QSignalSpy composed(m_lab.get(), &lab::Lab::composed);
         m_lab->compose(request(origin, path));
         QTRY_COMPARE(composed.size(), 1);
+    }
+    /// An opaque CONNECT tunnel to \a host as the proxy records it (the upstream unreachable).
+    static session::CapturedExchange tunnelTo(const QByteArray &host)
+    {
+        session::CapturedExchange x;
+        x.type = session::CapturedExchange::Type::Tunnel;
+        x.method = "CONNECT";
+        x.url = host + ":443";
+        x.tunnel.host = host;
+        x.tunnel.port = 443;
+        x.startedAtMs = x.finishedAtMs = QDateTime::currentMSecsSinceEpoch();
+        x.status = 502;
+        x.error = QStringLiteral("DNS lookup failed: no address for ") + QString::fromLatin1(host);
+        return x;
     }
 
     QTemporaryDir m_home;

@@ -61,6 +61,7 @@ private Q_SLOTS:
         QCOMPARE(p.bodyCaptureBytes, 64 * 1024);
         QCOMPARE(p.browserProfile, QStringLiteral("chromium"));
         QVERIFY(p.startProxyAtLaunch);
+        QVERIFY(!p.showBrowserBackground); // the list hides the browser's background traffic
         QVERIFY(p.problems().isEmpty());
     }
 
@@ -75,6 +76,7 @@ private Q_SLOTS:
         p.browserBinary = QCoreApplication::applicationFilePath(); // an executable that exists
         p.browserProfile = QStringLiteral("firefox");
         p.startProxyAtLaunch = false;
+        p.showBrowserBackground = true;
         p.keepExchanges = 1000000;
         p.keepDiskBytes = qint64(20) << 30;
         p.keepAgeSeconds = 7 * 86400;
@@ -108,6 +110,8 @@ private Q_SLOTS:
             << QStringLiteral("browserProfile") << QVariant(QStringLiteral("netscape"));
         QTest::newRow("start proxy not a bool")
             << QStringLiteral("startProxyAtLaunch") << QVariant(QStringLiteral("maybe"));
+        QTest::newRow("show background not a bool")
+            << QStringLiteral("showBrowserBackground") << QVariant(QStringLiteral("1"));
     }
     void badValuesFallBackToDefaults()
     {
@@ -122,6 +126,7 @@ private Q_SLOTS:
             good.bodyCaptureBytes = 2048;
             good.browserProfile = QStringLiteral("safari");
             good.startProxyAtLaunch = false;
+            good.showBrowserBackground = true;
             good.save(settings);
             settings.setValue(QStringLiteral("preferences/") + key, value);
         }
@@ -144,6 +149,7 @@ private Q_SLOTS:
                                             ? defaults.browserProfile
                                             : QStringLiteral("safari"));
         QCOMPARE(loaded.startProxyAtLaunch, key == QLatin1String("startProxyAtLaunch"));
+        QCOMPARE(loaded.showBrowserBackground, key != QLatin1String("showBrowserBackground"));
         QVERIFY(loaded.problems().isEmpty());
     }
 
@@ -223,6 +229,7 @@ private Q_SLOTS:
         Preferences initial;
         initial.apiPort = 8080;
         initial.browserProfile = QStringLiteral("firefox");
+        initial.showBrowserBackground = true; // no field here: kept as it was
         PreferencesDialog dialog(initial);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -266,6 +273,7 @@ private Q_SLOTS:
         QCOMPARE(edited.browserBinary, QCoreApplication::applicationFilePath());
         QCOMPARE(edited.browserProfile, QStringLiteral("safari"));
         QVERIFY(!edited.startProxyAtLaunch);
+        QVERIFY(edited.showBrowserBackground);
         QVERIFY(dialog.findChild<QPushButton *>(QStringLiteral("browseBrowser")));
     }
 
