@@ -299,11 +299,27 @@ void ExchangeTableModel::applyFilter(const ExchangeMatcher &matcher, QList<qint3
     endResetModel();
 }
 
+ExchangeFilter ExchangeTableModel::effectiveFilter() const
+{
+    ExchangeFilter f = m_filter;
+    // No background traffic to hide: no scan of millions of rows for it (an opened store, an
+    // attached browser). onAdded() applies it once such traffic arrives.
+    if (f.hideBackground && m_session->verdictCounts().background == 0)
+        f.hideBackground = false;
+    return f;
+}
+
 void ExchangeTableModel::setFilter(const ExchangeFilter &filter)
 {
     if (filter == m_filter)
         return;
     m_filter = filter;
+    applyWantedFilter();
+}
+
+void ExchangeTableModel::applyWantedFilter()
+{
+    const ExchangeFilter filter = effectiveFilter();
     const bool wasBusy = isFiltering();
     cancelScan();
     // Back to what the rows already follow (typing then deleting): nothing to scan.
@@ -445,15 +461,18 @@ void ExchangeTableModel::onAdded(qsizetype first, qsizetype count)
             beginResetModel();
             m_shown = end;
             endResetModel();
+            hideBackgroundWhenItArrives();
             return;
         }
         beginInsertRows({}, int(m_shown), int(end - 1));
         m_shown = end;
         endInsertRows();
+        hideBackgroundWhenItArrives();
         return;
     }
     const QList<qint32> added = matchingIn(m_applied, m_shown, end);
     m_shown = end;
+    hideBackgroundWhenItArrives();
     if (added.isEmpty())
         return;
     if (m_matches.isEmpty()) {
@@ -465,6 +484,14 @@ void ExchangeTableModel::onAdded(qsizetype first, qsizetype count)
     beginInsertRows({}, int(m_matches.size()), int(m_matches.size() + added.size() - 1));
     m_matches += added;
     endInsertRows();
+}
+
+// The first background exchange of a list that had none to hide: the filter now applies.
+void ExchangeTableModel::hideBackgroundWhenItArrives()
+{
+    if (m_filter.hideBackground && !m_applied.filter().hideBackground && !m_scan &&
+        m_session->verdictCounts().background > 0)
+        applyWantedFilter();
 }
 
 void ExchangeTableModel::onChanged(qsizetype first, qsizetype last)
@@ -511,7 +538,7 @@ void ExchangeTableModel::onCleared()
     const bool wasBusy = isFiltering();
     cancelScan(); // nothing left to scan: the filter asked for applies to the empty list
     beginResetModel();
-    m_applied = ExchangeMatcher(m_filter);
+    m_applied = ExchangeMatcher(effectiveFilter());
     m_shown = 0;
     m_baseSeq = m_session->span().firstSeq; // its rows come with exchangesAdded()
     m_matches.clear();

@@ -144,6 +144,9 @@ Q_SIGNALS:
     void filterApplied();
 
 private:
+    ExchangeFilter effectiveFilter() const;
+    void applyWantedFilter();
+    void hideBackgroundWhenItArrives();
     using Scan = ExchangeFilterScan;
 
     void onAdded(qsizetype first, qsizetype count);
