@@ -23,6 +23,15 @@ bool JsonReader::fail(const QString &field, const QString &expected, const QJson
     return false;
 }
 
+bool JsonReader::failWith(const QString &error)
+{
+    if (!m_failed) {
+        m_failed = true;
+        *m_error = error;
+    }
+    return false;
+}
+
 bool JsonReader::failText(const QString &field, const QString &message)
 {
     if (!m_failed) {

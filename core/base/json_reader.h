@@ -26,6 +26,8 @@ public:
     bool fail(const QString &field, const QString &expected, const QJsonValue &got);
     /// Records "<field>: <message>" and returns false.
     bool failText(const QString &field, const QString &message);
+    /// Records \a error, already worded by another reader ("<field>: ..."), and returns false.
+    bool failWith(const QString &error);
     /// A JSON value as a user would quote it: "text", 5, true, an object...
     static QString describe(const QJsonValue &value);
 

@@ -6,6 +6,7 @@
 #include "explanation_view.h"
 #include "har_json_writer.h"
 #include "session/session.h"
+#include "session/session_json.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -276,6 +277,14 @@ void writeCors(HarJsonWriter &out, const EntryContext &c, bool statusHidden)
         out.key("summary").text(e.summary);
     }
     out.key("profile").text(c.session.profile().name);
+    // The browser's own CORS error, where an attached browser reported one (cdp-notes' convention).
+    if (x.browserReport && !x.browserReport->corsError.isEmpty()) {
+        out.key("browser").beginObject();
+        out.key("corsError").text(x.browserReport->corsError);
+        out.key("failedParameter").text(x.browserReport->failedParameter);
+        out.key("agreement").text(session::browserAgreementName(row.browserAgreement()));
+        out.endObject();
+    }
     if (statusHidden)
         out.key("response")
             .beginObject()
@@ -297,6 +306,10 @@ void writeCors(HarJsonWriter &out, const EntryContext &c, bool statusHidden)
         out.key("error").text(x.error);
     if (x.requestBody.truncated() || x.responseBody.truncated())
         out.key("truncated").boolean(true);
+    if (x.browserReport)
+        out.key("browserReport").encoded(session::browserReportJson(*x.browserReport));
+    if (!x.source.isEmpty())
+        out.key("source").text(x.source);
     if (x.overridden || x.answeredLocally || !x.overrideRule.isEmpty() || x.upstreamStatus ||
         !x.upstreamResponseHeaders.isEmpty()) {
         out.key("override").beginObject();

@@ -4,6 +4,7 @@
 #include "base/json_scanner.h"
 #include "cors/browser_profile.h"
 #include "session/session.h"
+#include "session/session_json.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -259,6 +260,7 @@ private:
     bool request(const QJsonObject &entry, const QString &field, CapturedExchange *x);
     bool response(const QJsonObject &entry, const QString &field, CapturedExchange *x,
                   QString *browserError);
+    bool browserReport(const QJsonObject &capture, const QString &field, CapturedExchange *x);
     bool corsExtension(const QJsonObject &entry, const QString &field, CapturedExchange *x,
                        bool *statusRestored);
 };
@@ -342,6 +344,19 @@ bool HarReader::response(const QJsonObject &entry, const QString &entryField, Ca
     return true;
 }
 
+bool HarReader::browserReport(const QJsonObject &capture, const QString &field, CapturedExchange *x)
+{
+    const QJsonValue value = capture.value(QStringLiteral("browserReport"));
+    if (value.isUndefined() || value.isNull())
+        return true;
+    session::BrowserReport report;
+    QString why;
+    if (!session::browserReportFromJson(value, at(field, "browserReport"), &report, &why))
+        return failWith(why);
+    x->browserReport = std::move(report);
+    return true;
+}
+
 bool HarReader::corsExtension(const QJsonObject &entry, const QString &entryField,
                               CapturedExchange *x, bool *statusRestored)
 {
@@ -392,6 +407,8 @@ bool HarReader::corsExtension(const QJsonObject &entry, const QString &entryFiel
     x->upstreamPort = quint16(port);
     x->firstByteAtMs = firstByte;
     x->finishedAtMs = finished;
+    if (!browserReport(capture, cf, x) || !string(capture, cf, "source", &x->source))
+        return false;
     const QJsonValue credentials = capture.value(QStringLiteral("credentials"));
     bool include = false;
     if (!choice(credentials, at(cf, "credentials"),

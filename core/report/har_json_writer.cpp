@@ -90,6 +90,13 @@ HarJsonWriter &HarJsonWriter::boolean(bool b)
     return *this;
 }
 
+HarJsonWriter &HarJsonWriter::encoded(QByteArrayView json)
+{
+    beforeValue();
+    m_buffer.append(json);
+    return *this;
+}
+
 HarJsonWriter &HarJsonWriter::null()
 {
     beforeValue();

@@ -34,6 +34,8 @@ public:
     HarJsonWriter &number(qint64 n);
     HarJsonWriter &boolean(bool b);
     HarJsonWriter &null();
+    /// A value that is JSON text already (one whole value, e.g. an object).
+    HarJsonWriter &encoded(QByteArrayView json);
     /// A line break between values, for people reading the file (not inside a string).
     HarJsonWriter &newline();
 

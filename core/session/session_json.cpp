@@ -141,9 +141,10 @@ void writeBody(JsonOut &out, const CapturedBody &body)
 
 void writeComputed(JsonOut &out, const ExchangeRow &row, const QList<qint64> &links);
 
+// The browser's report as one JSON object (the session file's "browser" member).
 void writeBrowserReport(JsonOut &out, const BrowserReport &b)
 {
-    out.raw(",").key("browser").raw("{").key("name").text(b.browser);
+    out.raw("{").key("name").text(b.browser);
     if (!b.corsError.isEmpty())
         out.raw(",").key("corsError").text(b.corsError);
     if (!b.failedParameter.isEmpty())
@@ -220,8 +221,10 @@ void writeExchange(JsonOut &out, const CapturedExchange &x, qint64 id, const Exc
     }
     if (!x.error.isEmpty())
         out.raw(",").key("error").text(x.error);
-    if (x.browserReport)
+    if (x.browserReport) {
+        out.raw(",").key("browser");
         writeBrowserReport(out, *x.browserReport);
+    }
     if (!x.source.isEmpty())
         out.raw(",").key("source").text(x.source);
     if (row && links)
@@ -450,6 +453,7 @@ public:
 
     bool exchange(const QJsonValue &v, const QString &field, CapturedExchange *x);
     bool browserReport(const QJsonObject &o, const QString &field, CapturedExchange *x);
+    bool browserReportValue(const QJsonValue &v, const QString &field, BrowserReport *out);
 
     static QString at(const QString &parent, const char *name)
     {
@@ -609,9 +613,17 @@ bool Reader::browserReport(const QJsonObject &o, const QString &field, CapturedE
     const QJsonValue v = o.value(QStringLiteral("browser"));
     if (v.isUndefined() || v.isNull())
         return true;
-    const QString bf = at(field, "browser");
-    QJsonObject r;
     BrowserReport b;
+    if (!browserReportValue(v, at(field, "browser"), &b))
+        return false;
+    x->browserReport = std::move(b);
+    return true;
+}
+
+bool Reader::browserReportValue(const QJsonValue &v, const QString &bf, BrowserReport *out)
+{
+    QJsonObject r;
+    BrowserReport &b = *out;
     if (!object(v, bf,
                 {QStringLiteral("name"), QStringLiteral("corsError"),
                  QStringLiteral("failedParameter"), QStringLiteral("notSent"),
@@ -640,7 +652,6 @@ bool Reader::browserReport(const QJsonObject &o, const QString &field, CapturedE
             return false;
         b.blockedCookies.append(std::move(cookie));
     }
-    x->browserReport = std::move(b);
     return true;
 }
 
@@ -966,6 +977,21 @@ bool exchangeFromJson(const QJsonValue &value, const QString &field, CapturedExc
 {
     Reader reader(error);
     return reader.exchange(value, field, out);
+}
+
+QByteArray browserReportJson(const BrowserReport &report)
+{
+    QByteArray out;
+    JsonOut json(out);
+    writeBrowserReport(json, report);
+    return out;
+}
+
+bool browserReportFromJson(const QJsonValue &value, const QString &field, BrowserReport *out,
+                           QString *error)
+{
+    Reader reader(error);
+    return reader.browserReportValue(value, field, out);
 }
 
 void appendSettingsJson(QByteArray *out, const QString &profile, qint64 bodyCap,

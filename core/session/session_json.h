@@ -93,6 +93,11 @@ void appendExchangeJson(QByteArray *out, const CapturedExchange &x, qint64 id);
 /// Reads one exchange in the session file's form; errors name \a field ("exchanges[3]").
 bool exchangeFromJson(const QJsonValue &value, const QString &field, CapturedExchange *out,
                       QString *error);
+/// A BrowserReport as the session file writes it (its "browser" member): one JSON object.
+QByteArray browserReportJson(const BrowserReport &report);
+/// Reads what browserReportJson() writes; errors name \a field.
+bool browserReportFromJson(const QJsonValue &value, const QString &field, BrowserReport *out,
+                           QString *error);
 /// Appends the settings as JSON members separated by commas, without braces or line breaks:
 /// "profile", "bodyCap", then the \a extensions in order.
 void appendSettingsJson(QByteArray *out, const QString &profile, qint64 bodyCap,

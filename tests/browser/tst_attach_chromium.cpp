@@ -13,9 +13,13 @@
 #include "browser_harness.h"
 #include "cdp_client.h"
 #include "cors/browser_profile.h"
+#include "report/har_export.h"
+#include "report/har_import.h"
 #include "scenario_server.h"
 #include "session/session.h"
+#include "session/session_json.h"
 
+#include <QBuffer>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QtTest>
@@ -179,6 +183,26 @@ void TestAttachChromium::capturesEveryRequestWithTheBrowsersVerdict()
              qPrintable(u"preflights not linked to their request:\n"_s + unpaired.join(u'\n')));
     QVERIFY2(disagreements.isEmpty(),
              qPrintable(u"Chrome and CORS Lab disagree:\n"_s + disagreements.join(u'\n')));
+    // What the browser reported survives the session file and HAR, exchange by exchange.
+    QBuffer file;
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QVERIFY2(session::writeSession(session, &file, &error), qPrintable(error));
+    session::Session reread;
+    QVERIFY2(session::readSession(file.data(), &reread, &error), qPrintable(error));
+    QBuffer har;
+    QVERIFY(har.open(QIODevice::WriteOnly));
+    QVERIFY2(report::writeHar(session, &har, &error), qPrintable(error));
+    QList<session::CapturedExchange> fromHar;
+    QVERIFY2(report::readHar(har.data(), &fromHar, &error), qPrintable(error));
+    QCOMPARE(reread.count(), session.count());
+    QCOMPARE(fromHar.size(), session.count());
+    for (qsizetype i = 0; i < session.count(); ++i) {
+        const session::CapturedExchange x = session.exchange(i);
+        QCOMPARE(reread.exchange(i).browserReport, x.browserReport);
+        QCOMPARE(fromHar.at(i).browserReport, x.browserReport);
+        QCOMPARE(fromHar.at(i).source, x.source);
+        QCOMPARE(reread.row(i).browserAgreement(), session.row(i).browserAgreement());
+    }
     qInfo("%lld exchanges captured from %lld cases; %d judged the same by Chrome and the engine",
           static_cast<long long>(session.count()), static_cast<long long>(cases.size()),
           judgedByBoth);
