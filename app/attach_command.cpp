@@ -5,6 +5,8 @@
 #include "capture_recording.h"
 #include "cli_common.h"
 #include "cors/browser_profile.h"
+#include "proxy/override_rules.h"
+#include "rules_file_watcher.h"
 #include "session/session.h"
 #include "unix_signal_watcher.h"
 
@@ -31,6 +33,8 @@ struct AttachOptions
     QString recordFile;
     double recordSeconds = 1;
     bool quiet = false;
+    QString rulesFile;        ///< --rules: applied in the browser, reloaded on change
+    proxy::OverrideSet rules; ///< what rulesFile held at start
 };
 
 struct Options
@@ -62,6 +66,12 @@ struct Options
         QStringLiteral("BYTES"), QStringLiteral("65536")};
     QCommandLineOption quiet{QStringLiteral("quiet"),
                              QStringLiteral("Print no line per exchange.")};
+    QCommandLineOption rules{
+        QStringLiteral("rules"),
+        QStringLiteral("Override rules (docs/proxy-rules.md) applied inside the browser through "
+                       "the DevTools Fetch domain, no proxy needed; reloaded whenever FILE "
+                       "changes, removed on detach."),
+        QStringLiteral("FILE")};
 };
 
 int usage(QTextStream &err, const QCommandLineOption &option, const QString &message)
@@ -100,7 +110,8 @@ std::optional<int> parseAttachCommand(const QStringList &arguments, QTextStream 
         "Stop with Ctrl+C."));
     parser.addHelpOption();
     const Options o;
-    parser.addOptions({o.port, o.url, o.record, o.recordInterval, o.profile, o.bodyCap, o.quiet});
+    parser.addOptions(
+        {o.port, o.url, o.record, o.recordInterval, o.profile, o.bodyCap, o.quiet, o.rules});
     if (const std::optional<int> code = parseCommandLine(parser, arguments, kCommand, out, err))
         return *code;
     if (!parser.positionalArguments().isEmpty()) {
@@ -134,6 +145,10 @@ std::optional<int> parseAttachCommand(const QStringList &arguments, QTextStream 
                          .arg(parser.value(o.recordInterval)));
     options->recordFile = parser.value(o.record);
     options->quiet = parser.isSet(o.quiet);
+    options->rulesFile = parser.value(o.rules);
+    if (!options->rulesFile.isEmpty() &&
+        !proxy::OverrideSet::loadFile(options->rulesFile, &options->rules, &why))
+        return usage(err, o.rules, why);
     return std::nullopt;
 }
 
@@ -153,7 +168,8 @@ public:
         : m_options(std::move(options)), m_out(out), m_err(err),
           m_session(sessionOptions(m_options.bodyCap)),
           m_recording({m_options.recordFile, m_options.recordSeconds, {}, kCommand}, out, err),
-          m_attachment(attach::CdpAttachment::Options{m_options.bodyCap})
+          m_attachment(attach::CdpAttachment::Options{m_options.bodyCap}),
+          m_rulesWatcher([this] { return m_attachment.overrides().rules(); })
     {
         m_session.setProfile(*m_options.browser);
     }
@@ -163,6 +179,7 @@ public:
 private:
     void findBrowser();
     void attachTo(const QUrl &endpoint);
+    void watchRules();
     void printNewExchanges();
     void stop(int code);
 
@@ -173,6 +190,7 @@ private:
     CaptureRecording m_recording;
     attach::CdpAttachment m_attachment;
     attach::BrowserEndpointLookup m_lookup;
+    RulesFileWatcher m_rulesWatcher;
     QTimer m_printer;
     qsizetype m_printed = 0;
     bool m_everAttached = false;
@@ -196,9 +214,12 @@ int AttachRun::exec()
                   << " at " << m_attachment.endpoint().toString() << "\n"
                   << "  capturing:       every tab, iframe and worker, new ones too\n"
                   << "  verdicts for:    " << m_options.browser->name
-                  << " (the browser's own verdict is printed beside each)\n"
-                  << "Press Ctrl+C to detach.\n"
-                  << Qt::flush;
+                  << " (the browser's own verdict is printed beside each)\n";
+            if (!m_options.rulesFile.isEmpty())
+                m_out << "  rules:           " << m_options.rulesFile << " ("
+                      << m_attachment.overrides().rules().size()
+                      << ", applied in the browser, reloaded on change, removed on detach)\n";
+            m_out << "Press Ctrl+C to detach.\n" << Qt::flush;
         });
     QObject::connect(
         &m_attachment, &attach::CdpAttachment::detached, qApp, [this](const QString &reason) {
@@ -220,6 +241,9 @@ int AttachRun::exec()
         [this](qsizetype count) { m_printed = std::max<qsizetype>(0, m_printed - count); });
     QObject::connect(&m_printer, &QTimer::timeout, qApp, [this] { printNewExchanges(); });
     m_printer.start(kPrintIntervalMs);
+    // In force before the first tab is captured, so its first request is overridden too.
+    m_attachment.setOverrides(m_options.rules);
+    watchRules();
     QTimer::singleShot(0, qApp, [this] { findBrowser(); });
     const int loopCode = QCoreApplication::exec();
     m_attachment.detach(); // hands in what is pending
@@ -251,6 +275,26 @@ void AttachRun::attachTo(const QUrl &endpoint)
         m_err << kCommand << error << "\n";
         stop(1);
     }
+}
+
+// Live rules, as `corslab-cli proxy --rules`: a broken edit keeps the rules in force.
+void AttachRun::watchRules()
+{
+    if (m_options.rulesFile.isEmpty())
+        return;
+    QObject::connect(
+        &m_rulesWatcher, &RulesFileWatcher::rejected, qApp, [this](const QString &why) {
+            m_err << kCommand << "rules not reloaded, the previous ones stay: " << why << "\n"
+                  << Qt::flush;
+        });
+    QObject::connect(&m_rulesWatcher, &RulesFileWatcher::changed, qApp,
+                     [this](const proxy::OverrideSet &set, const QString &path) {
+                         m_attachment.setOverrides(set);
+                         m_out << "Rules reloaded: " << set.rules().size() << " rule(s) from "
+                               << path << "\n"
+                               << Qt::flush;
+                     });
+    m_rulesWatcher.watch(m_options.rulesFile);
 }
 
 void AttachRun::printNewExchanges()

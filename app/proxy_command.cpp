@@ -8,6 +8,7 @@
 #include "proxy/override_store.h"
 #include "proxy/proxy_server.h"
 #include "proxy_command_options.h"
+#include "rules_file_watcher.h"
 #include "server/playground_server.h"
 #include "session/session.h"
 #include "session/session_store.h"
@@ -15,8 +16,6 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QFileInfo>
-#include <QFileSystemWatcher>
 #include <QTextStream>
 #include <QTimer>
 #include <cstdio>
@@ -63,7 +62,7 @@ private:
     std::shared_ptr<proxy::CertificateAuthority> m_ca;
     std::unique_ptr<server::PlaygroundServer> m_demo;
     QByteArray m_hostPort;
-    QFileSystemWatcher m_rulesWatcher;
+    RulesFileWatcher m_rulesWatcher;
     qsizetype m_printed = 0;
     QTimer m_printer;
     CaptureRecording m_recording;
@@ -80,6 +79,7 @@ session::Session::Options sessionOptions(qint64 bodyCap)
 ProxyRun::ProxyRun(ProxyCommandOptions options, QTextStream &out, QTextStream &err)
     : m_options(std::move(options)), m_out(out), m_err(err),
       m_session(sessionOptions(m_options.bodyCap)),
+      m_rulesWatcher([this] { return m_options.proxy.overrides->current()->rules(); }),
       m_recording({m_options.recordFile, m_options.recordSeconds, m_options.retention, kCommand},
                   out, err)
 {
@@ -220,29 +220,19 @@ void ProxyRun::watchRules()
 {
     if (m_options.rulesFile.isEmpty())
         return;
-    const QString path = QFileInfo(m_options.rulesFile).absoluteFilePath();
-    m_rulesWatcher.addPath(path);
-    m_rulesWatcher.addPath(QFileInfo(path).absolutePath()); // editors replace files by renaming
-    auto reload = [this, path] {
-        if (!QFileInfo::exists(path))
-            return;
-        if (!m_rulesWatcher.files().contains(path))
-            m_rulesWatcher.addPath(path);
-        proxy::OverrideSet set;
-        QString why;
-        if (!proxy::OverrideSet::loadFile(path, &set, &why)) {
+    QObject::connect(
+        &m_rulesWatcher, &RulesFileWatcher::rejected, qApp, [this](const QString &why) {
             m_err << kCommand << "rules not reloaded, the previous ones stay: " << why << "\n";
             m_err.flush();
-            return;
-        }
-        if (set.rules() == m_options.proxy.overrides->current()->rules())
-            return;
-        m_options.proxy.overrides->set(set);
-        m_out << "Rules reloaded: " << set.rules().size() << " rule(s) from " << path << "\n";
-        m_out.flush();
-    };
-    QObject::connect(&m_rulesWatcher, &QFileSystemWatcher::fileChanged, qApp, reload);
-    QObject::connect(&m_rulesWatcher, &QFileSystemWatcher::directoryChanged, qApp, reload);
+        });
+    QObject::connect(&m_rulesWatcher, &RulesFileWatcher::changed, qApp,
+                     [this](const proxy::OverrideSet &set, const QString &path) {
+                         m_options.proxy.overrides->set(set);
+                         m_out << "Rules reloaded: " << set.rules().size() << " rule(s) from "
+                               << path << "\n";
+                         m_out.flush();
+                     });
+    m_rulesWatcher.watch(m_options.rulesFile);
 }
 
 // One line per exchange, written from the main thread in batches.

@@ -1,6 +1,7 @@
 #include "cdp_attachment.h"
 
 #include "cdp_connection.h"
+#include "fetch_overrides.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -56,9 +57,16 @@ QString attachmentLockPath(const QUrl &browserEndpoint)
 
 CdpAttachment::CdpAttachment(Options options, QObject *parent)
     : QObject(parent), m_options(options), m_connection(new CdpConnection(this)),
-      m_assembler(NetworkAssembler::Options{})
+      m_assembler(NetworkAssembler::Options{}), m_overrides(new FetchOverrides(m_connection, this))
 {
     m_assembler.setBodyCap(m_options.bodyCap);
+    connect(m_overrides, &FetchOverrides::overrideApplied, this,
+            [this](const QString &networkId, const AppliedOverride &applied) {
+                m_assembler.noteOverride(networkId, applied);
+            });
+    connect(m_overrides, &FetchOverrides::message, this, &CdpAttachment::message);
+    connect(m_overrides, &FetchOverrides::rulesChanged, this, &CdpAttachment::overridesChanged);
+    connect(m_overrides, &FetchOverrides::rulesApplied, this, &CdpAttachment::overridesApplied);
     m_pump.setInterval(kPumpIntervalMs);
     connect(&m_pump, &QTimer::timeout, this, &CdpAttachment::pump);
     connect(m_connection, &CdpConnection::opened, this, &CdpAttachment::onOpened);
@@ -91,8 +99,31 @@ bool CdpAttachment::attach(const QUrl &browserEndpoint, QString *error)
     return true;
 }
 
+void CdpAttachment::setOverrides(const proxy::OverrideSet &rules)
+{
+    m_overrides->setRules(rules);
+}
+
+const proxy::OverrideSet &CdpAttachment::overrides() const
+{
+    return m_overrides->rules();
+}
+
+bool CdpAttachment::removeOverride(qsizetype index)
+{
+    return m_overrides->removeRule(index);
+}
+
+void CdpAttachment::clearOverrides()
+{
+    m_overrides->clearRules();
+}
+
 void CdpAttachment::detach()
 {
+    // The browser goes on without the rules: Fetch.disable reaches every tab before the close.
+    if (m_lock && !m_overrides->rules().rules().isEmpty())
+        m_overrides->clearRules();
     // What is pending comes out now, before the connection closes: a caller about to exit (Ctrl+C)
     // has it in hand when this returns.
     end(QStringLiteral("detached"));
@@ -128,10 +159,16 @@ void CdpAttachment::onEvent(const QString &sessionId, const QString &method,
         m_assembler.handle(sessionId, method, params, now());
         return;
     }
+    if (method == QLatin1String("Fetch.requestPaused")) {
+        m_overrides->handlePaused(sessionId, params);
+        return;
+    }
     if (method == QLatin1String("Target.attachedToTarget")) {
         onTargetAttached(sessionId, params);
     } else if (method == QLatin1String("Target.detachedFromTarget")) {
-        m_targets.remove(params.value(QStringLiteral("sessionId")).toString());
+        const QString session = params.value(QStringLiteral("sessionId")).toString();
+        m_targets.remove(session);
+        m_overrides->removeSession(session);
     } else if (method == QLatin1String("Target.targetCrashed") ||
                (method == QLatin1String("Inspector.targetCrashed") &&
                 m_targets.contains(sessionId))) {
@@ -171,7 +208,13 @@ void CdpAttachment::onTargetAttached(const QString &parentSession, const QJsonOb
             announceWhenReady();
         });
     m_connection->send(QStringLiteral("Target.setAutoAttach"), autoAttachParams(), session);
-    resume();
+    // Resumed once the override rules intercept there, so its first request is overridden too.
+    ++m_enabling;
+    m_overrides->addSession(session, [this, resume] {
+        resume();
+        --m_enabling;
+        announceWhenReady();
+    });
 }
 
 // Attached once the tabs open at that moment capture: the browser reports them before it answers
@@ -227,6 +270,7 @@ void CdpAttachment::end(const QString &reason)
     if (!rest.isEmpty())
         Q_EMIT exchangesCaptured(rest);
     m_targets.clear();
+    m_overrides->forget();
     m_attached = false;
     m_autoAttached = false;
     m_enabling = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "network_assembler.h"
+#include "proxy/override_rules.h"
 #include "session/captured_exchange.h"
 
 #include <QHash>
@@ -13,6 +14,7 @@
 namespace corslab::attach {
 
 class CdpConnection;
+class FetchOverrides;
 
 /// \brief An attachment to a running Chromium-family browser over the DevTools protocol:
 /// every tab, iframe, worker and service worker (new ones included) is captured into session
@@ -50,11 +52,24 @@ public:
     qsizetype targetCount() const { return m_targets.size(); }
     QUrl endpoint() const { return m_endpoint; }
 
+    /// "Apply in browser": the proxy's override rules applied in every target through the Fetch
+    /// domain (FetchOverrides), live; the exchanges they change are marked overridden. Detaching
+    /// removes them.
+    void setOverrides(const proxy::OverrideSet &rules);
+    const proxy::OverrideSet &overrides() const;
+    /// Removes overrides().rules()[\a index]; false when there is none.
+    bool removeOverride(qsizetype index);
+    void clearOverrides();
+
 Q_SIGNALS:
     void attached(const QString &product);
     void exchangesCaptured(const QList<corslab::session::CapturedExchange> &batch);
     /// Something the user should know: a tab crashed, a target could not be captured.
     void message(const QString &text);
+    /// The override rules changed (set, removed, or dropped by detaching).
+    void overridesChanged();
+    /// The override rules in force reached every captured target (the browser answered).
+    void overridesApplied();
     void detached(const QString &reason);
 
 private:
@@ -71,6 +86,7 @@ private:
     Options m_options;
     CdpConnection *m_connection;
     NetworkAssembler m_assembler;
+    FetchOverrides *m_overrides;
     QTimer m_pump;
     QUrl m_endpoint;
     std::unique_ptr<QLockFile> m_lock;

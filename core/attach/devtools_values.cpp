@@ -17,6 +17,15 @@ QByteArray headerBytes(const QString &text)
     return latin1 ? text.toLatin1() : text.toUtf8();
 }
 
+QString headerText(const QByteArray &bytes)
+{
+    const QString utf8 = QString::fromUtf8(bytes);
+    const bool beyondLatin1 =
+        std::any_of(utf8.begin(), utf8.end(), [](QChar c) { return c.unicode() > 0xFF; });
+    return beyondLatin1 && !utf8.contains(QChar::ReplacementCharacter) ? utf8
+                                                                       : QString::fromLatin1(bytes);
+}
+
 base::HeaderList headersFromObject(const QJsonObject &headers)
 {
     base::HeaderList out;

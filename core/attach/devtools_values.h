@@ -48,5 +48,8 @@ QByteArray httpVersion(const QString &protocol);
 /// Text from the protocol as bytes: Latin-1 when every character fits (header bytes arrive one
 /// character each), UTF-8 otherwise.
 QByteArray headerBytes(const QString &text);
+/// headerBytes() undone, for header bytes going back to the browser: UTF-8 when the bytes are
+/// the UTF-8 of text headerBytes() could not write in Latin-1, Latin-1 otherwise.
+QString headerText(const QByteArray &bytes);
 
 } // namespace corslab::attach

@@ -28,6 +28,24 @@ QJsonObject obj(const QJsonObject &o, const char *key)
     return o.value(QLatin1String(key)).toObject();
 }
 
+// What the browser got replaces what the server sent, which is kept as the upstream answer (as the
+// proxy records an overridden exchange). \a serverSeen: x holds responseReceivedExtraInfo's status
+// and headers (the server's, in wire order), not responseReceived's (the overridden answer).
+void applyOverride(const AppliedOverride &applied, bool serverSeen, CapturedExchange &x)
+{
+    x.overridden = true;
+    x.overrideRule = applied.rule;
+    x.answeredLocally = applied.answeredLocally;
+    if (!applied.answeredLocally) {
+        x.upstreamStatus = serverSeen ? x.status : applied.upstreamStatus;
+        x.upstreamResponseHeaders = serverSeen ? x.responseHeaders : applied.upstreamHeaders;
+    }
+    if (x.status != applied.status)
+        x.reason.clear(); // the server's phrase was for its own status
+    x.status = applied.status;
+    x.responseHeaders = applied.headers;
+}
+
 void applyResponse(PendingHop &hop, const QJsonObject &response)
 {
     ResponseSeen seen;
@@ -174,6 +192,13 @@ void NetworkAssembler::onLoadingFailed(PendingRequest &r, const QJsonObject &par
     r.finishedAtNow = nowMs;
 }
 
+void NetworkAssembler::noteOverride(const QString &requestId, AppliedOverride applied)
+{
+    // No session: the Fetch domain pauses a worker's requests in its page's session, while the
+    // Network events (and the body to fetch) belong to the worker's.
+    request(requestId, {}).overrides.append(std::move(applied));
+}
+
 QList<NetworkAssembler::BodyRequest> NetworkAssembler::takeBodyRequests()
 {
     for (const BodyRequest &b : std::as_const(m_bodyRequests)) {
@@ -311,6 +336,8 @@ CapturedExchange NetworkAssembler::toExchange(const PendingRequest &r, qsizetype
         x.reason = response->reason.isEmpty() && hop.seen ? hop.seen->reason : response->reason;
         x.responseHeaders = response->headers;
     }
+    if (const AppliedOverride *applied = overrideOfHop(r, hopIndex))
+        applyOverride(*applied, hopIndex < r.serverResponses.size(), x);
     x.httpVersion = hop.httpVersion;
     x.upstreamAddress = hop.remoteAddress;
     x.upstreamPort = hop.remotePort;
@@ -344,6 +371,23 @@ CapturedExchange NetworkAssembler::toExchange(const PendingRequest &r, qsizetype
     }
     x.browserReport = std::move(report);
     return x;
+}
+
+// Hops and overrides are in the same order; a redirect back to the same URL is told apart by
+// how many hops of that URL came before.
+const AppliedOverride *NetworkAssembler::overrideOfHop(const PendingRequest &r, qsizetype hopIndex)
+{
+    if (r.overrides.isEmpty())
+        return nullptr;
+    const PendingHop &hop = r.hops.at(hopIndex);
+    qsizetype earlier = 0;
+    for (qsizetype i = 0; i < hopIndex; ++i)
+        earlier += r.hops.at(i).url == hop.url ? 1 : 0;
+    for (const AppliedOverride &applied : r.overrides) {
+        if (applied.url == hop.url && applied.method == hop.method && earlier-- == 0)
+            return &applied;
+    }
+    return nullptr;
 }
 
 void NetworkAssembler::hopTimes(const PendingRequest &r, qsizetype hopIndex,

@@ -59,6 +59,11 @@ public:
     /// The answer to a BodyRequest: \a available false when the browser no longer had it.
     void setResponseBody(const QString &requestId, const QByteArray &body, bool available);
 
+    /// Records that an override rule changed a hop of request \a requestId (the Fetch domain's
+    /// networkId): its exchange then shows what the browser got, with the server's answer kept as
+    /// the upstream one. May come before the request's first Network event.
+    void noteOverride(const QString &requestId, AppliedOverride applied);
+
     /// The exchanges ready at \a nowMs, in the order they went on the wire.
     QList<session::CapturedExchange> takeReady(qint64 nowMs);
     /// Everything still held (the capture ends): unfinished requests with \a reason as their
@@ -75,6 +80,7 @@ private:
     bool isReady(const PendingRequest &r, qint64 nowMs) const;
     void handOut(const PendingRequest &r, QList<session::CapturedExchange> &out);
     session::CapturedExchange toExchange(const PendingRequest &r, qsizetype hop) const;
+    static const AppliedOverride *overrideOfHop(const PendingRequest &r, qsizetype hop);
     void hopTimes(const PendingRequest &r, qsizetype hop, session::CapturedExchange &x) const;
     void evictOldest(QList<session::CapturedExchange> &out);
     qint64 wallMs(double monotonicSeconds) const;

@@ -26,6 +26,21 @@ struct PendingHop
     double endMono = 0;       ///< the next hop's start, or loadingFinished/Failed
 };
 
+/// An override rule applied to one hop of a request through the Fetch domain (FetchOverrides):
+/// what the browser got instead of what the server sent.
+struct AppliedOverride
+{
+    QByteArray method;
+    QByteArray url; ///< the hop's URL: each hop of a redirect is paused, and overridden, alone
+    QString rule;   ///< the rule's name
+    /// A preflight answered at the Request stage: the server never saw it.
+    bool answeredLocally = false;
+    int status = 0; ///< what the browser got
+    base::HeaderList headers;
+    int upstreamStatus = 0; ///< what the server sent (0 when answered locally)
+    base::HeaderList upstreamHeaders;
+};
+
 /// Everything known about one requestId until NetworkAssembler hands it out.
 struct PendingRequest
 {
@@ -49,6 +64,7 @@ struct PendingRequest
     Body body = Body::NotWanted;
     QByteArray responseBody;
     bool bodyUnavailable = false;
+    QList<AppliedOverride> overrides; ///< in the order the hops were paused
 
     bool isPreflight() const { return !preflightFor.isEmpty(); }
     /// Announced, never sent: no headers went out and no response came (its preflight failed).

@@ -85,6 +85,8 @@ public:
     /// The rules file form; fromJson() of it gives equal rules.
     QJsonDocument toJson() const;
     const QList<OverrideRule> &rules() const { return m_rules; }
+    /// What the policies' placeholders stand for in this set.
+    const policy::DemoOrigins &origins() const { return m_origins; }
     /// True when no rule can change anything (no rules, or all disabled).
     bool isEmpty() const { return !m_compiled; }
 

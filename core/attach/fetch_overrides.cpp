@@ -1,0 +1,374 @@
+#include "fetch_overrides.h"
+
+#include "cdp_connection.h"
+#include "devtools_values.h"
+#include "proxy/browser_response_head.h"
+#include "proxy/proxy_request.h"
+
+#include <QJsonArray>
+
+namespace corslab::attach {
+
+namespace {
+
+QString str(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toString();
+}
+
+QJsonObject obj(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toObject();
+}
+
+// A rule's glob as a Fetch pattern: '*' means the same there; '?' and '\' are wildcards or the
+// escape in a pattern, so they are escaped.
+QString escapedGlob(const QString &glob)
+{
+    QString out;
+    out.reserve(glob.size());
+    for (const QChar c : glob) {
+        if (c == u'?' || c == u'\\')
+            out += u'\\';
+        out += c;
+    }
+    return out;
+}
+
+// "localhost:8080" -> "localhost", "8080"; "[::1]:8080" -> "[::1]", "8080"; no port: empty.
+void splitHostGlob(const QString &glob, QString *host, QString *port)
+{
+    *host = glob;
+    port->clear();
+    qsizetype colon = -1;
+    if (glob.startsWith(u'[')) {
+        const qsizetype close = glob.indexOf(u']');
+        if (close >= 0 && glob.mid(close + 1).startsWith(u':'))
+            colon = close + 1;
+    } else if (glob.count(u':') == 1) {
+        colon = glob.indexOf(u':');
+    }
+    if (colon < 0)
+        return;
+    *host = glob.left(colon);
+    *port = glob.mid(colon + 1);
+}
+
+// The authorities a URL of the rule's host may show: Chromium leaves a scheme's default port out
+// of its URLs, while a rule written with a port matches that port spelled out.
+QStringList authorityPatterns(const QString &hostGlob)
+{
+    QString host, port;
+    splitHostGlob(hostGlob.toLower(), &host, &port);
+    host = escapedGlob(host);
+    if (port.isEmpty())
+        return {host, host + QStringLiteral(":*")};
+    QStringList out{host + u':' + escapedGlob(port)};
+    const QByteArray portGlob = port.toLatin1();
+    if (proxy::globMatches(portGlob, "80", false) || proxy::globMatches(portGlob, "443", false))
+        out.append(host);
+    return out;
+}
+
+// A URL's path starts with '/' and is followed by its query, which the rule's path glob does not
+// see: the pattern lets any query through.
+QString pathPattern(const QString &pathGlob)
+{
+    QString path = escapedGlob(pathGlob);
+    if (!path.startsWith(u'/'))
+        path.prepend(u'/'); // "*.json" matches "/a.json": its '*' takes the '/'
+    if (!path.endsWith(u'*'))
+        path += u'*';
+    return path;
+}
+
+QJsonArray headersArray(const base::HeaderList &headers)
+{
+    QJsonArray out;
+    for (const auto &[name, value] : headers)
+        out.append(QJsonObject{{QStringLiteral("name"), headerText(name)},
+                               {QStringLiteral("value"), headerText(value)}});
+    return out;
+}
+
+base::HeaderList headersFromArray(const QJsonArray &entries)
+{
+    base::HeaderList out;
+    for (const QJsonValue entry : entries) {
+        const QJsonObject header = entry.toObject();
+        out.append({headerBytes(str(header, "name")), headerBytes(str(header, "value"))});
+    }
+    return out;
+}
+
+// The paused request as the proxy's rules read it: its method, absolute URL and headers.
+http::HttpRequest pausedRequest(const QJsonObject &request)
+{
+    http::HttpRequest out;
+    out.method = headerBytes(str(request, "method"));
+    out.target = str(request, "url").toUtf8();
+    out.headers = headersFromObject(obj(request, "headers"));
+    return out;
+}
+
+AppliedOverride appliedOverride(const http::HttpRequest &request, const QString &rule, int status,
+                                const base::HeaderList &headers)
+{
+    AppliedOverride applied;
+    applied.method = request.method;
+    applied.url = request.target;
+    applied.rule = rule;
+    applied.status = status;
+    applied.headers = headers;
+    return applied;
+}
+
+void decideRequestStage(const proxy::OverrideSet &rules, const http::HttpRequest &request,
+                        QByteArrayView host, QByteArrayView path, PausedDecision &decision)
+{
+    std::optional<proxy::OverrideOutcome> local = rules.localPreflightAnswer(request, host, path);
+    if (!local)
+        return;
+    decision.action = PausedDecision::Action::AnswerPreflight;
+    decision.applied =
+        appliedOverride(request, local->ruleName, local->response.status, local->response.headers);
+    decision.applied->answeredLocally = true;
+}
+
+void decideResponseStage(const proxy::OverrideSet &rules, const http::HttpRequest &request,
+                         QByteArrayView host, QByteArrayView path, const QJsonObject &paused,
+                         PausedDecision &decision)
+{
+    const int serverStatus = paused.value(QStringLiteral("responseStatusCode")).toInt();
+    const base::HeaderList serverHeaders =
+        headersFromArray(paused.value(QStringLiteral("responseHeaders")).toArray());
+    int status = serverStatus;
+    base::HeaderList headers = serverHeaders;
+    QString rule;
+    if (!rules.applyToResponse(request, host, path, &status, &headers, &rule))
+        return;
+    decision.action = PausedDecision::Action::ChangeResponse;
+    decision.applied = appliedOverride(request, rule, status, headers);
+    decision.applied->upstreamStatus = serverStatus;
+    decision.applied->upstreamHeaders = serverHeaders;
+    if (status == serverStatus)
+        decision.phrase = str(paused, "responseStatusText");
+}
+
+QString stageName(FetchStage stage)
+{
+    return stage == FetchStage::Request ? QStringLiteral("Request") : QStringLiteral("Response");
+}
+
+QJsonObject enableParams(const QList<FetchPattern> &patterns)
+{
+    QJsonArray list;
+    for (const FetchPattern &p : patterns)
+        list.append(QJsonObject{{QStringLiteral("urlPattern"), p.urlPattern},
+                                {QStringLiteral("requestStage"), stageName(p.stage)}});
+    return {{QStringLiteral("patterns"), list}};
+}
+
+// A dedicated worker's session has no Fetch domain ("'Fetch.enable' wasn't found"); its page's
+// session pauses the worker's requests.
+bool lacksFetchDomain(const CdpConnection::Reply &reply)
+{
+    return reply.error.contains(QLatin1String("wasn't found"));
+}
+
+} // namespace
+
+QList<FetchPattern> fetchPatterns(const proxy::OverrideSet &rules)
+{
+    QList<FetchPattern> out;
+    const auto add = [&out](const FetchPattern &pattern) {
+        if (!out.contains(pattern))
+            out.append(pattern);
+    };
+    for (const proxy::OverrideRule &rule : rules.rules()) {
+        if (!rule.enabled)
+            continue;
+        const QString path = pathPattern(rule.path);
+        for (const QString &authority : authorityPatterns(rule.host)) {
+            const QString url = QStringLiteral("*://") + authority + path;
+            if (rule.answerPreflights)
+                add({url, FetchStage::Request});
+            add({url, FetchStage::Response});
+        }
+    }
+    return out;
+}
+
+QString PausedDecision::command() const
+{
+    switch (action) {
+    case Action::AnswerPreflight:
+        return QStringLiteral("Fetch.fulfillRequest");
+    case Action::ChangeResponse:
+        return QStringLiteral("Fetch.continueResponse");
+    case Action::Continue:
+        break;
+    }
+    return QStringLiteral("Fetch.continueRequest");
+}
+
+QJsonObject PausedDecision::params() const
+{
+    QJsonObject params{{QStringLiteral("requestId"), requestId}};
+    if (action == Action::Continue || !applied)
+        return params;
+    params.insert(QStringLiteral("responseCode"), applied->status);
+    params.insert(QStringLiteral("responseHeaders"), headersArray(applied->headers));
+    if (!phrase.isEmpty())
+        params.insert(QStringLiteral("responsePhrase"), phrase);
+    return params;
+}
+
+PausedDecision decidePaused(const proxy::OverrideSet &rules, const QJsonObject &paused)
+{
+    PausedDecision decision;
+    decision.requestId = str(paused, "requestId");
+    decision.networkId = str(paused, "networkId");
+    // A response that failed on the network has no head to change.
+    if (rules.isEmpty() || paused.contains(QStringLiteral("responseErrorReason")))
+        return decision;
+    const http::HttpRequest request = pausedRequest(obj(paused, "request"));
+    QString notHttp;
+    const std::optional<proxy::UpstreamTarget> target =
+        proxy::resolveTarget(request, proxy::TargetContext{}, &notHttp);
+    if (!target)
+        return decision;
+    const QByteArray host = proxy::hostWithPort(*target);
+    const QByteArray path = proxy::pathOf(target->requestTarget);
+    if (paused.contains(QStringLiteral("responseStatusCode")))
+        decideResponseStage(rules, request, host, path, paused, decision);
+    else
+        decideRequestStage(rules, request, host, path, decision);
+    return decision;
+}
+
+FetchOverrides::FetchOverrides(CdpConnection *connection, QObject *parent)
+    : QObject(parent), m_connection(connection)
+{
+}
+
+void FetchOverrides::setRules(const proxy::OverrideSet &rules)
+{
+    m_rules = rules;
+    applyEverywhere();
+    Q_EMIT rulesChanged();
+}
+
+bool FetchOverrides::removeRule(qsizetype index)
+{
+    if (index < 0 || index >= m_rules.rules().size())
+        return false;
+    QList<proxy::OverrideRule> rest = m_rules.rules();
+    rest.removeAt(index);
+    proxy::OverrideSet set;
+    QString error;
+    // The rules were checked when they were set: the rest compiles as they did.
+    if (!proxy::OverrideSet::fromRules(rest, m_rules.origins(), &set, &error))
+        return false;
+    setRules(set);
+    return true;
+}
+
+void FetchOverrides::clearRules()
+{
+    setRules(proxy::OverrideSet{});
+}
+
+void FetchOverrides::addSession(const QString &sessionId, const std::function<void()> &ready)
+{
+    m_sessions.insert(sessionId);
+    if (m_rules.isEmpty()) {
+        ready();
+        return;
+    }
+    applyIn(sessionId, ready);
+}
+
+void FetchOverrides::removeSession(const QString &sessionId)
+{
+    m_sessions.remove(sessionId);
+    m_withoutFetch.remove(sessionId);
+}
+
+void FetchOverrides::forget()
+{
+    const bool hadRules = !m_rules.rules().isEmpty();
+    m_rules = {};
+    m_sessions.clear();
+    m_withoutFetch.clear();
+    m_unanswered = 0;
+    ++m_connectionGeneration;
+    if (hadRules)
+        Q_EMIT rulesChanged();
+}
+
+void FetchOverrides::applyEverywhere()
+{
+    for (const QString &sessionId : std::as_const(m_sessions))
+        applyIn(sessionId, {});
+    if (m_unanswered == 0)
+        Q_EMIT rulesApplied();
+}
+
+void FetchOverrides::applyIn(const QString &sessionId, const std::function<void()> &done)
+{
+    if (m_withoutFetch.contains(sessionId)) {
+        if (done)
+            done();
+        return;
+    }
+    const QList<FetchPattern> patterns = fetchPatterns(m_rules);
+    const bool enable = !patterns.isEmpty();
+    ++m_unanswered;
+    m_connection->send(
+        enable ? QStringLiteral("Fetch.enable") : QStringLiteral("Fetch.disable"),
+        enable ? enableParams(patterns) : QJsonObject{}, sessionId,
+        [this, sessionId, done,
+         generation = m_connectionGeneration](const CdpConnection::Reply &reply) {
+            if (generation != m_connectionGeneration)
+                return; // the connection it went to is gone
+            if (lacksFetchDomain(reply))
+                m_withoutFetch.insert(sessionId);
+            else if (!reply.ok() && m_connection->isOpen() && m_sessions.contains(sessionId))
+                Q_EMIT message(QStringLiteral("The override rules cannot be applied in a tab: %1")
+                                   .arg(reply.error));
+            if (done)
+                done();
+            if (--m_unanswered == 0 && m_connection->isOpen())
+                Q_EMIT rulesApplied();
+        });
+}
+
+void FetchOverrides::handlePaused(const QString &sessionId, const QJsonObject &params)
+{
+    const PausedDecision decision = decidePaused(m_rules, params);
+    if (decision.requestId.isEmpty())
+        return;
+    m_connection->send(
+        decision.command(), decision.params(), sessionId,
+        [this, sessionId, decision](const CdpConnection::Reply &reply) {
+            if (reply.ok()) {
+                if (decision.applied)
+                    Q_EMIT overrideApplied(decision.networkId, *decision.applied);
+                return;
+            }
+            // The request is gone (its tab closed, the connection dropped, Fetch disabled).
+            if (decision.action == PausedDecision::Action::Continue || !m_connection->isOpen())
+                return;
+            // Refused: the request is still paused, and goes on as the page sent it.
+            Q_EMIT message(QStringLiteral("Override rule \"%1\" could not be applied to %2 %3 "
+                                          "(%4); it went on unchanged")
+                               .arg(decision.applied->rule,
+                                    QString::fromLatin1(decision.applied->method),
+                                    QString::fromUtf8(decision.applied->url), reply.error));
+            m_connection->send(QStringLiteral("Fetch.continueRequest"),
+                               {{QStringLiteral("requestId"), decision.requestId}}, sessionId);
+        });
+}
+
+} // namespace corslab::attach
