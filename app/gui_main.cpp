@@ -55,7 +55,12 @@ int main(int argc, char *argv[])
         QStringLiteral("Save a PNG of the window once it is ready (after --scenario lands) and "
                        "quit."),
         QStringLiteral("file"));
-    parser.addOptions({scenario, screenshot});
+    const QCommandLineOption select(
+        QStringLiteral("select"),
+        QStringLiteral("Once the session given is open, show exchange #ID (its pair and "
+                       "explanation); with --screenshot, the PNG is taken then."),
+        QStringLiteral("ID"));
+    parser.addOptions({scenario, screenshot, select});
     parser.addPositionalArgument(
         QStringLiteral("session"),
         QStringLiteral("A session to open: a session store (a .corslab directory, which the "
@@ -86,11 +91,35 @@ int main(int argc, char *argv[])
     corslab::ui::MainWindow window(&lab);
     window.show();
 
+    const QString shotPath = parser.value(screenshot);
+    bool selectOk = false;
+    const qint64 selectId = parser.value(select).toLongLong(&selectOk);
+    if (parser.isSet(select) &&
+        (!selectOk || selectId < 1 || parser.positionalArguments().isEmpty())) {
+        std::fprintf(stderr,
+                     "corslab: --select: expected an exchange number (1 or more) and a "
+                     "session to open, got \"%s\"\n",
+                     qPrintable(parser.value(select)));
+        return 2;
+    }
     if (!parser.positionalArguments().isEmpty())
         window.openSessionFile(parser.positionalArguments().constFirst());
 
-    const QString shotPath = parser.value(screenshot);
-    if (parser.isSet(scenario)) {
+    if (parser.isSet(select)) {
+        QObject::connect(&lab, &corslab::lab::Lab::fileJobFinished, &window,
+                         [&](quint64, const QString &, const QString &error) {
+                             const qsizetype index = lab.session().indexOfId(selectId);
+                             if (!error.isEmpty() || index < 0)
+                                 std::fprintf(stderr, "corslab: --select: no exchange #%lld\n",
+                                              static_cast<long long>(selectId));
+                             else
+                                 window.selectExchange(index);
+                             if (!shotPath.isEmpty())
+                                 QTimer::singleShot(700, &window, [&] {
+                                     saveScreenshotAndQuit(&window, shotPath);
+                                 });
+                         });
+    } else if (parser.isSet(scenario)) {
         QObject::connect(&window, &corslab::ui::MainWindow::scenarioEnded, &window,
                          [&](const QString &, bool ok, const QString &why) {
                              if (!ok)

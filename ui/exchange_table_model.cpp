@@ -236,7 +236,7 @@ QVariant ExchangeTableModel::data(const QModelIndex &index, int role) const
     case Verdict:
         // The browser's own verdict differs from the engine's: flagged where the eye goes.
         return row->browserAgreement() == BrowserAgreement::Disagrees
-                   ? verdictLabel(row->verdict.state) + tr("  ⚠ browser disagrees")
+                   ? tr("⚠ %1, browser disagrees").arg(verdictLabel(row->verdict.state))
                    : verdictLabel(row->verdict.state);
     case Error:
         return row->errorName();

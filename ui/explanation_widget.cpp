@@ -77,12 +77,16 @@ ExplanationWidget::ExplanationWidget(QWidget *parent) : QWidget(parent)
     m_applyToPlayground =
         new QPushButton(tr("Apply this fix to the playground server"), m_fixPanel);
     m_applyAsOverride = new QPushButton(tr("Apply as proxy override"), m_fixPanel);
+    m_applyInBrowser = new QPushButton(tr("Apply in browser"), m_fixPanel);
+    m_applyInBrowser->setToolTip(tr("Install the fix in the attached browser (its DevTools Fetch "
+                                    "domain): reload your app to see it pass"));
     m_serverConfig = new QPushButton(tr("Server config…"), m_fixPanel);
     m_serverConfig->setToolTip(tr("This fix as configuration for nginx, Apache, Express, "
                                   "ASP.NET Core, Spring, Django, Flask or Go"));
     m_fixPanel->addButton(m_serverConfig);
     m_fixPanel->addButton(m_applyToPlayground, true);
     m_fixPanel->addButton(m_applyAsOverride, true);
+    m_fixPanel->addButton(m_applyInBrowser, true);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -97,6 +101,10 @@ ExplanationWidget::ExplanationWidget(QWidget *parent) : QWidget(parent)
     connect(m_applyAsOverride, &QPushButton::clicked, this, [this] {
         if (m_fix)
             Q_EMIT applyFixAsOverrideRequested(m_index, *m_fix);
+    });
+    connect(m_applyInBrowser, &QPushButton::clicked, this, [this] {
+        if (m_fix)
+            Q_EMIT applyFixInBrowserRequested(m_index, *m_fix);
     });
     connect(m_serverConfig, &QPushButton::clicked, this, [this] {
         if (m_fix)
@@ -141,6 +149,7 @@ void ExplanationWidget::showExplanation(const Explanation &e)
     m_fixPanel->setLinesVisible(serverChanges);
     m_applyToPlayground->setVisible(serverChanges);
     m_applyAsOverride->setVisible(serverChanges);
+    m_applyInBrowser->setVisible(serverChanges && m_browserAttached);
     m_serverConfig->setVisible(serverChanges);
 }
 
@@ -212,6 +221,12 @@ QString ExplanationWidget::bodyHtml(const Explanation &e) const
         html += QStringLiteral("</ul>");
     }
     return html;
+}
+
+void ExplanationWidget::setBrowserAttached(bool attached)
+{
+    m_browserAttached = attached;
+    m_applyInBrowser->setVisible(attached && m_fix && m_applyAsOverride->isVisible());
 }
 
 QString ExplanationWidget::headline() const

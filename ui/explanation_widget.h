@@ -45,6 +45,9 @@ public:
     QPushButton *copyFixButton() const;
     QPushButton *applyToPlaygroundButton() const { return m_applyToPlayground; }
     QPushButton *applyAsOverrideButton() const { return m_applyAsOverride; }
+    QPushButton *applyInBrowserButton() const { return m_applyInBrowser; }
+    /// Offers "Apply in browser" while a browser is attached.
+    void setBrowserAttached(bool attached);
     QPushButton *serverConfigButton() const { return m_serverConfig; }
 
 Q_SIGNALS:
@@ -52,6 +55,7 @@ Q_SIGNALS:
     void applyFixToPlaygroundRequested(qsizetype index, const corslab::cors::Fix &fix);
     /// "Apply as proxy override", for the fix of exchange \a index.
     void applyFixAsOverrideRequested(qsizetype index, const corslab::cors::Fix &fix);
+    void applyFixInBrowserRequested(qsizetype index, const corslab::cors::Fix &fix);
     /// "Server config…": the fix as configuration for a real server.
     void serverConfigForFixRequested(qsizetype index, const corslab::cors::Fix &fix);
 
@@ -64,6 +68,8 @@ private:
     FixLinesPanel *m_fixPanel = nullptr;
     QPushButton *m_applyToPlayground = nullptr;
     QPushButton *m_applyAsOverride = nullptr;
+    QPushButton *m_applyInBrowser = nullptr;
+    bool m_browserAttached = false;
     QPushButton *m_serverConfig = nullptr;
     qsizetype m_index = -1;
     std::optional<corslab::cors::Fix> m_fix;

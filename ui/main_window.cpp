@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "attach_dialog.h"
+#include "attach_panel.h"
 #include "audit_panel.h"
 #include "client/browser_client.h"
 #include "composer_dialog.h"
@@ -234,6 +235,8 @@ void MainWindow::buildCentral()
             &MainWindow::applyFixToPlayground);
     connect(m_explanation, &ExplanationWidget::applyFixAsOverrideRequested, this,
             &MainWindow::applyFixAsOverride);
+    connect(m_explanation, &ExplanationWidget::applyFixInBrowserRequested, this,
+            &MainWindow::applyFixInBrowser);
     connect(m_explanation, &ExplanationWidget::serverConfigForFixRequested, this,
             &MainWindow::showServerConfigForFix);
     connect(m_empty, &EmptyStateWidget::openPlaygroundRequested, this,
@@ -268,10 +271,14 @@ void MainWindow::buildDocks()
     auto *proxyDock = addDock(tr("Proxy"), QStringLiteral("proxyDock"), m_proxyPanel);
     m_tourPanel = new TourPanel(this);
     m_tourDock = addDock(tr("Guided tour"), QStringLiteral("tourDock"), m_tourPanel);
+    m_attachPanel = new AttachPanel(m_lab->browserAttach(), this);
+    m_attachDock = addDock(tr("Attached browser"), QStringLiteral("attachDock"), m_attachPanel);
+    connect(m_attachPanel, &AttachPanel::attachRequested, this, &MainWindow::showAttachDialog);
     m_auditPanel = new AuditPanel(m_lab, this);
     m_auditDock = addDock(tr("Audit"), QStringLiteral("auditDock"), m_auditPanel);
     tabifyDockWidget(serverDock, proxyDock);
-    tabifyDockWidget(proxyDock, m_tourDock);
+    tabifyDockWidget(proxyDock, m_attachDock);
+    tabifyDockWidget(m_attachDock, m_tourDock);
     tabifyDockWidget(m_tourDock, m_auditDock);
     serverDock->raise();
     resizeDocks({serverDock}, {400}, Qt::Horizontal);
@@ -689,6 +696,24 @@ void MainWindow::applyFixAsOverride(qsizetype index, const cors::Fix &fix)
                              15000);
 }
 
+void MainWindow::applyFixInBrowser(qsizetype index, const cors::Fix &fix)
+{
+    QList<proxy::OverrideRule> rules;
+    QString error;
+    if (!lab::overrideRulesForExchangeFix(m_lab->session(), index, fix, &rules, &error) ||
+        !m_lab->browserAttach().addOverrides(rules, &error)) {
+        QMessageBox::information(this, tr("Apply in browser"), error);
+        return;
+    }
+    m_attachDock->show();
+    m_attachDock->raise();
+    statusBar()->showMessage(tr("Fix installed in %1: reload your app there to see #%2 pass. "
+                                "Detaching removes it.")
+                                 .arg(report::browserShortName(m_lab->browserAttach().product()))
+                                 .arg(m_lab->session().row(index).id),
+                             kStatusMessageMs);
+}
+
 void MainWindow::showServerConfig(const policy::CorsPolicy &policy, const QString &what)
 {
     auto *dialog = new ServerConfigDialog(policy, m_lab->playground().origins(), what, this);
@@ -974,6 +999,7 @@ void MainWindow::updateAttachState()
                                 ? tr("Attached: %1").arg(report::browserShortName(attach.product()))
                                 : tr("Attaching…"));
     m_attachStatus->setToolTip(attach.endpoint().toString());
+    m_explanation->setBrowserAttached(attach.isAttached());
 }
 
 void MainWindow::exportScenario(qsizetype index)

@@ -6,6 +6,7 @@
 #include <memory>
 
 class QComboBox;
+class QDockWidget;
 class QLabel;
 class QProgressDialog;
 class QSplitter;
@@ -31,6 +32,7 @@ struct CorsPolicy;
 
 namespace corslab::ui {
 
+class AttachPanel;
 class AuditPanel;
 class ComposerDialog;
 class ContractRunDialog;
@@ -123,6 +125,7 @@ private:
     void copyAsCurl(qsizetype index);
     void applyFixToPlayground(qsizetype index, const cors::Fix &fix);
     void applyFixAsOverride(qsizetype index, const cors::Fix &fix);
+    void applyFixInBrowser(qsizetype index, const cors::Fix &fix);
     void showServerConfig(const policy::CorsPolicy &policy, const QString &what);
     void showServerConfigForFix(qsizetype index, const cors::Fix &fix);
     void startProxy();
@@ -176,6 +179,8 @@ private:
     QAction *m_attachAction = nullptr;
     QAction *m_detachAction = nullptr;
     QLabel *m_attachStatus = nullptr;
+    AttachPanel *m_attachPanel = nullptr;
+    QDockWidget *m_attachDock = nullptr;
     QTimer *m_statusTimer = nullptr;
     qsizetype m_shown = -1;
     bool m_followTail = true;

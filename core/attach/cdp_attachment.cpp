@@ -197,23 +197,28 @@ void CdpAttachment::onTargetAttached(const QString &parentSession, const QJsonOb
     const QString url = info.value(QStringLiteral("url")).toString();
     // Network first, then the target's own children (workers, iframes in other processes),
     // then let it run: nothing it sends is missed.
+    // A reply that comes after a detach (and maybe a new attach) belongs to the run before.
+    auto settled = [this, run = m_run] {
+        if (run != m_run)
+            return;
+        --m_enabling;
+        announceWhenReady();
+    };
     ++m_enabling;
     m_connection->send(
         QStringLiteral("Network.enable"),
         {{QStringLiteral("maxPostDataSize"), qint64(m_options.bodyCap)}}, session,
-        [this, url](const CdpConnection::Reply &reply) {
-            --m_enabling;
+        [this, url, settled](const CdpConnection::Reply &reply) {
             if (!reply.ok())
                 Q_EMIT message(QStringLiteral("%1 cannot be captured: %2").arg(url, reply.error));
-            announceWhenReady();
+            settled();
         });
     m_connection->send(QStringLiteral("Target.setAutoAttach"), autoAttachParams(), session);
     // Resumed once the override rules intercept there, so its first request is overridden too.
     ++m_enabling;
-    m_overrides->addSession(session, [this, resume] {
+    m_overrides->addSession(session, [resume, settled] {
         resume();
-        --m_enabling;
-        announceWhenReady();
+        settled();
     });
 }
 
@@ -274,6 +279,7 @@ void CdpAttachment::end(const QString &reason)
     m_attached = false;
     m_autoAttached = false;
     m_enabling = 0;
+    ++m_run;
     m_lock.reset();
     Q_EMIT detached(reason);
 }

@@ -95,6 +95,7 @@ private:
     bool m_attached = false;
     bool m_autoAttached = false; ///< Target.setAutoAttach answered
     int m_enabling = 0;          ///< Network.enable commands not answered yet
+    quint64 m_run = 0;           ///< counts the captures ended: late replies of one are ignored
 };
 
 /// The lock file that marks \a browserEndpoint as attached (in the temporary directory).

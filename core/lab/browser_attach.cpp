@@ -119,6 +119,44 @@ void BrowserAttach::detach()
     QMetaObject::invokeMethod(m_attachment, [a = m_attachment] { a->detach(); });
 }
 
+bool BrowserAttach::addOverrides(const QList<proxy::OverrideRule> &rules, QString *error)
+{
+    if (!m_attached) {
+        *error = QStringLiteral("No browser is attached: attach one first (Capture → Attach to "
+                                "Chrome / Chromium / Edge)");
+        return false;
+    }
+    return sendOverrides(m_rules + rules, error);
+}
+
+void BrowserAttach::removeOverride(qsizetype index)
+{
+    if (index < 0 || index >= m_rules.size())
+        return;
+    QList<proxy::OverrideRule> rest = m_rules;
+    rest.removeAt(index);
+    QString ignored; // rules that compiled once compile again
+    sendOverrides(rest, &ignored);
+}
+
+void BrowserAttach::clearOverrides()
+{
+    QString ignored;
+    sendOverrides({}, &ignored);
+}
+
+// Checked here, applied on the attachment's thread: the GUI keeps its own copy to list.
+bool BrowserAttach::sendOverrides(const QList<proxy::OverrideRule> &rules, QString *error)
+{
+    proxy::OverrideSet set;
+    if (!proxy::OverrideSet::fromRules(rules, m_origins, &set, error))
+        return false;
+    m_rules = rules;
+    QMetaObject::invokeMethod(m_attachment, [a = m_attachment, set] { a->setOverrides(set); });
+    Q_EMIT overridesChanged();
+    return true;
+}
+
 void BrowserAttach::onAttached(const QString &product, const QUrl &endpoint)
 {
     m_attached = true;
@@ -133,6 +171,10 @@ void BrowserAttach::onDetached(const QString &reason)
     const bool wasAttached = m_attached;
     m_attached = false;
     m_busy = false;
+    if (!m_rules.isEmpty()) { // detaching removed them from the browser
+        m_rules.clear();
+        Q_EMIT overridesChanged();
+    }
     Q_EMIT stateChanged();
     if (m_userDetached)
         return;

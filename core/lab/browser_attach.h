@@ -1,5 +1,7 @@
 #pragma once
 
+#include "proxy/override_rules.h"
+
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -69,7 +71,20 @@ public:
     /// The profile directory launchDebuggableBrowser() uses.
     static QString debugProfileDirectory();
 
+    /// "Apply in browser": adds \a rules to those the attached browser applies through its Fetch
+    /// domain (live; detaching removes them). False with \a error when no browser is attached or
+    /// a rule does not compile.
+    bool addOverrides(const QList<proxy::OverrideRule> &rules, QString *error);
+    void removeOverride(qsizetype index);
+    void clearOverrides();
+    /// The rules applied in the attached browser now.
+    const QList<proxy::OverrideRule> &overrides() const { return m_rules; }
+    /// The playground's origins, which rules may name as placeholders.
+    void setOrigins(const policy::DemoOrigins &origins) { m_origins = origins; }
+
 Q_SIGNALS:
+    /// overrides() changed.
+    void overridesChanged();
     /// Attached or detached (isAttached(), product(), endpoint()).
     void stateChanged();
     /// Attaching failed, or the capture ended by itself: \a reason says why and what to do.
@@ -82,6 +97,7 @@ private:
     void onAttached(const QString &product, const QUrl &endpoint);
     void onDetached(const QString &reason);
     void waitForLaunchedBrowser(quint16 port, int attemptsLeft);
+    bool sendOverrides(const QList<proxy::OverrideRule> &rules, QString *error);
 
     QThread m_thread;
     attach::CdpAttachment *m_attachment; ///< lives on m_thread
@@ -90,6 +106,8 @@ private:
     bool m_userDetached = false;
     QString m_product;
     QUrl m_endpoint;
+    QList<proxy::OverrideRule> m_rules; ///< a copy of what the attachment applies
+    policy::DemoOrigins m_origins;
 };
 
 } // namespace corslab::lab

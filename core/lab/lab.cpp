@@ -100,6 +100,7 @@ void Lab::start()
     QString error;
     if (m_playground->start(&error)) {
         m_overrides->setOrigins(m_playground->origins());
+        m_attach->setOrigins(m_playground->origins());
         m_playgroundError.clear();
     } else {
         m_playgroundError = error;

@@ -349,6 +349,56 @@ private Q_SLOTS:
         QCOMPARE(reference.rowCount(), 6002);
     }
 
+    // With nothing to hide the list is not filtered (no scan of an opened store); the first
+    // background exchange makes the filter apply, to every row.
+    void hidingBackgroundWaitsForBackgroundTraffic()
+    {
+        Session s;
+        appendExchanges(s, 0, 200);
+        ExchangeTableModel model(&s);
+        ExchangeFilter hide;
+        hide.hideBackground = true;
+        model.setFilter(hide);
+        QCOMPARE(model.rowCount(), 200);
+        QCOMPARE(model.sessionIndex(199), 199);
+        CapturedExchange update = X("CONNECT", "update.googleapis.com:443");
+        update.type = CapturedExchange::Type::Tunnel;
+        update.tunnel.host = "update.googleapis.com";
+        update.tunnel.port = 443;
+        s.append({update});
+        appendExchanges(s, 200, 10);
+        QCOMPARE(model.rowCount(), 210);
+        QVERIFY(!shownIndices(model).contains(200));
+        QCOMPARE(model.sessionIndex(200), 201);
+    }
+
+    // An exchange whose browser verdict differs from the engine's is flagged in the Verdict
+    // column, with the role views and filters read; one that agrees is not.
+    void aDisagreeingBrowserIsFlagged()
+    {
+        Session s;
+        CapturedExchange agrees = exchange(1); // blocked: the origin is not allowed
+        session::BrowserReport blocked;
+        blocked.browser = QStringLiteral("Chrome/156.0");
+        blocked.corsError = QStringLiteral("AllowOriginMismatch");
+        agrees.browserReport = blocked;
+        CapturedExchange disagrees = exchange(4); // exposed by the engine
+        blocked.corsError = QStringLiteral("MissingAllowOriginHeader");
+        disagrees.browserReport = blocked;
+        s.append({agrees, disagrees});
+        ExchangeTableModel model(&s);
+        const QModelIndex first = model.index(0, ExchangeTableModel::Verdict);
+        const QModelIndex second = model.index(1, ExchangeTableModel::Verdict);
+        QCOMPARE(model.data(first, ExchangeTableModel::BrowserAgreementRole).toInt(),
+                 int(session::BrowserAgreement::Agrees));
+        QVERIFY(!model.data(first).toString().contains(QStringLiteral("disagrees")));
+        QCOMPARE(model.data(second, ExchangeTableModel::BrowserAgreementRole).toInt(),
+                 int(session::BrowserAgreement::Disagrees));
+        QVERIFY(model.data(second).toString().startsWith(QStringLiteral("⚠")));
+        QVERIFY(
+            model.data(second, Qt::ToolTipRole).toString().contains(QStringLiteral("disagree")));
+    }
+
     void aNewerFilterWins()
     {
         Session s;
