@@ -299,17 +299,7 @@ void AttachRun::watchRules()
 
 void AttachRun::printNewExchanges()
 {
-    const qsizetype total = m_session.count();
-    if (!m_options.quiet) {
-        QByteArray lines;
-        for (const session::ExchangeRow &row : m_session.rows(m_printed, total - m_printed))
-            lines += exchangeLine(row);
-        if (!lines.isEmpty()) {
-            std::fwrite(lines.constData(), 1, size_t(lines.size()), stdout);
-            std::fflush(stdout);
-        }
-    }
-    m_printed = total;
+    m_printed = ::printNewExchanges(m_session, m_printed, m_options.quiet);
 }
 
 void AttachRun::stop(int code)

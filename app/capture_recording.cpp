@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <cstdio>
 
 using namespace corslab;
 
@@ -69,6 +70,21 @@ QByteArray exchangeLine(const session::ExchangeRow &row)
         line += "  (overridden)";
     line += browserText(row);
     return line + '\n';
+}
+
+qsizetype printNewExchanges(const session::Session &session, qsizetype printed, bool quiet)
+{
+    const qsizetype total = session.count();
+    if (quiet)
+        return total;
+    QByteArray lines;
+    for (const session::ExchangeRow &row : session.rows(printed, total - printed))
+        lines += exchangeLine(row);
+    if (!lines.isEmpty()) {
+        std::fwrite(lines.constData(), 1, size_t(lines.size()), stdout);
+        std::fflush(stdout);
+    }
+    return total;
 }
 
 CaptureRecording::CaptureRecording(Options options, QTextStream &out, QTextStream &err)

@@ -15,6 +15,11 @@ class QTextStream;
 /// browser reported its own verdict, that verdict and whether it agrees with the engine's.
 QByteArray exchangeLine(const corslab::session::ExchangeRow &row);
 
+/// Prints (unless \a quiet) the lines of the exchanges of \a session from \a printed on, on
+/// stdout in one write; returns how many exchanges are printed now.
+qsizetype printNewExchanges(const corslab::session::Session &session, qsizetype printed,
+                            bool quiet);
+
 /// \brief Where a headless capture keeps its session while it runs and after: --record's store,
 /// or (without it, or when it names a .json file to write at the end) a store of its own, so
 /// bodies live on disk and memory stays bounded whatever the traffic.

@@ -77,6 +77,16 @@ void BrowserAttach::attachToPort(quint16 port)
         return;
     m_busy = true;
     Q_EMIT stateChanged();
+    lookUpThenAttach(port, [this](const QString &reason) {
+        m_busy = false;
+        Q_EMIT stateChanged();
+        Q_EMIT failed(reason);
+    });
+}
+
+void BrowserAttach::lookUpThenAttach(quint16 port,
+                                     const std::function<void(const QString &)> &onFailure)
+{
     auto *lookup = new attach::BrowserEndpointLookup(this);
     connect(lookup, &attach::BrowserEndpointLookup::found, this,
             [this, lookup](const QUrl &endpoint) {
@@ -85,11 +95,9 @@ void BrowserAttach::attachToPort(quint16 port)
                 attachTo(endpoint);
             });
     connect(lookup, &attach::BrowserEndpointLookup::failed, this,
-            [this, lookup](const QString &reason) {
+            [lookup, onFailure](const QString &reason) {
                 lookup->deleteLater();
-                m_busy = false;
-                Q_EMIT stateChanged();
-                Q_EMIT failed(reason);
+                onFailure(reason);
             });
     lookup->lookUp(QStringLiteral("127.0.0.1"), port);
 }
@@ -260,29 +268,19 @@ bool BrowserAttach::launchDebuggableBrowser(const QString &binary, quint16 port,
 
 void BrowserAttach::waitForLaunchedBrowser(quint16 port, int attemptsLeft)
 {
-    auto *lookup = new attach::BrowserEndpointLookup(this);
-    connect(lookup, &attach::BrowserEndpointLookup::found, this,
-            [this, lookup](const QUrl &endpoint) {
-                lookup->deleteLater();
-                m_busy = false;
-                attachTo(endpoint);
+    lookUpThenAttach(port, [this, port, attemptsLeft](const QString &reason) {
+        if (attemptsLeft > 1) {
+            QTimer::singleShot(kLaunchPollMs, this, [this, port, attemptsLeft] {
+                waitForLaunchedBrowser(port, attemptsLeft - 1);
             });
-    connect(lookup, &attach::BrowserEndpointLookup::failed, this,
-            [this, lookup, port, attemptsLeft](const QString &reason) {
-                lookup->deleteLater();
-                if (attemptsLeft > 1) {
-                    QTimer::singleShot(kLaunchPollMs, this, [this, port, attemptsLeft] {
-                        waitForLaunchedBrowser(port, attemptsLeft - 1);
-                    });
-                    return;
-                }
-                m_busy = false;
-                Q_EMIT stateChanged();
-                Q_EMIT failed(QStringLiteral("The browser started but did not open its DevTools "
-                                             "port in time: ") +
-                              reason);
-            });
-    lookup->lookUp(QStringLiteral("127.0.0.1"), port);
+            return;
+        }
+        m_busy = false;
+        Q_EMIT stateChanged();
+        Q_EMIT failed(QStringLiteral("The browser started but did not open its DevTools port in "
+                                     "time: ") +
+                      reason);
+    });
 }
 
 } // namespace corslab::lab

@@ -7,6 +7,7 @@
 #include <QString>
 #include <QThread>
 #include <QUrl>
+#include <functional>
 #include <memory>
 
 namespace corslab::attach {
@@ -97,6 +98,9 @@ private:
     void onAttached(const QString &product, const QUrl &endpoint);
     void onDetached(const QString &reason);
     void waitForLaunchedBrowser(quint16 port, int attemptsLeft);
+    /// Asks 127.0.0.1:\a port for its DevTools endpoint and attaches to it; \a onFailure gets
+    /// the reason otherwise.
+    void lookUpThenAttach(quint16 port, const std::function<void(const QString &)> &onFailure);
     bool sendOverrides(const QList<proxy::OverrideRule> &rules, QString *error);
 
     QThread m_thread;
