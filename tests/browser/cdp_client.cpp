@@ -132,7 +132,7 @@ bool CdpClient::start(QString *error, const QStringList &extraArguments)
             QString ignored;
             if (!command(QStringLiteral("Target.getTargets"), {}, &targets, &ignored, 5000, true))
                 return false;
-            for (const QJsonValue &t : targets.value(QStringLiteral("targetInfos")).toArray()) {
+            for (const QJsonValue t : targets.value(QStringLiteral("targetInfos")).toArray()) {
                 if (t.toObject().value(QStringLiteral("type")).toString() ==
                     QLatin1String("page")) {
                     pageId = t.toObject().value(QStringLiteral("targetId")).toString();
