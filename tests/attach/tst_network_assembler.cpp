@@ -750,6 +750,35 @@ private Q_SLOTS:
         QCOMPARE(a.pendingCount(), 0);
     }
 
+    // The capture ends right after a preflighted request: its preflight still goes out first,
+    // whether it finished within the grace period or not at all.
+    void takeAllKeepsAPreflightBeforeItsRequest_data()
+    {
+        QTest::addColumn<bool>("preflightFinished");
+        QTest::newRow("both finished, within the grace period") << true;
+        QTest::newRow("the preflight unfinished") << false;
+    }
+    void takeAllKeepsAPreflightBeforeItsRequest()
+    {
+        QFETCH(bool, preflightFinished);
+        NetworkAssembler a(options());
+        const QString url = kApi + u"/item"_s;
+        feed(a, {willBeSent(u"A"_s, u"PUT"_s, url, kMono),
+                 preflightOf(u"P"_s, u"A"_s, url, kMono + 0.125),
+                 sentExtra(u"P"_s,
+                           {{u"Access-Control-Request-Method"_s, u"PUT"_s}, {u"Origin"_s, kPage}}),
+                 failed(u"A"_s, kMono + 0.25, u"PreflightInvalidStatus"_s)});
+        if (preflightFinished)
+            feed(a, {receivedExtra(u"P"_s, 500, {}), finished(u"P"_s, kMono + 0.25)});
+        const QList<CapturedExchange> out = a.takeAll(u"detached"_s);
+        QCOMPARE(urlsOf(out), (QStringList{u"OPTIONS "_s + url, u"PUT "_s + url}));
+        QCOMPARE(out.at(0).error.contains(u"detached"_s), !preflightFinished);
+        QCOMPARE(out.at(1).browserReport->corsError, u"PreflightInvalidStatus"_s);
+        // Never sent: it has the preflight's Origin, which it could take only after it.
+        QVERIFY(out.at(1).browserReport->notSent);
+        QCOMPARE(base::getHeader(out.at(1).requestHeaders, "origin"), kPage.toLatin1());
+    }
+
     // Events of another domain, or without a request id, change nothing.
     void otherEventsAreIgnored()
     {
