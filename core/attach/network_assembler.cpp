@@ -2,6 +2,7 @@
 
 #include "base/header_list.h"
 
+#include <QSet>
 #include <algorithm>
 
 namespace corslab::attach {
@@ -231,9 +232,17 @@ QList<CapturedExchange> NetworkAssembler::takeReady(qint64 nowMs)
     // Twice: a request whose preflight goes out in the first pass can follow it at once.
     for (int pass = 0; pass < 2; ++pass) {
         std::vector<const PendingRequest *> ready;
-        for (const auto &[id, r] : m_requests)
-            if (isReady(r, nowMs))
+        QSet<QString> readyIds;
+        for (const auto &[id, r] : m_requests) {
+            if (isReady(r, nowMs)) {
                 ready.push_back(&r);
+                readyIds.insert(id);
+            }
+        }
+        // A request whose preflight goes out now follows it in the next pass (the protocol
+        // dates the request first, so the sort below would put it before its preflight).
+        std::erase_if(ready,
+                      [&](const PendingRequest *r) { return readyIds.contains(r->preflightId); });
         if (ready.empty())
             break;
         std::sort(ready.begin(), ready.end(), [](const PendingRequest *a, const PendingRequest *b) {
@@ -259,20 +268,24 @@ QList<CapturedExchange> NetworkAssembler::takeReady(qint64 nowMs)
 
 QList<CapturedExchange> NetworkAssembler::takeAll(const QString &reason)
 {
+    // Unfinished requests end here, saying why, and go out as finished ones do: a preflight
+    // before its request.
+    for (auto &[id, r] : m_requests) {
+        if (!r.finished) {
+            r.cutShort = reason;
+            r.finished = true;
+        }
+    }
     QList<CapturedExchange> out = takeReady(std::numeric_limits<qint64>::max());
+    // What is left waits for a body that will not come now.
     std::vector<PendingRequest *> rest;
     for (auto &[id, r] : m_requests)
         rest.push_back(&r);
     std::sort(rest.begin(), rest.end(), [](const PendingRequest *a, const PendingRequest *b) {
         return a->arrival < b->arrival;
     });
-    for (PendingRequest *r : rest) {
-        if (!r->finished) {
-            r->cutShort = reason;
-            r->finished = true;
-        }
+    for (const PendingRequest *r : rest)
         handOut(*r, out);
-    }
     m_requests.clear();
     m_preflights.clear();
     return out;
