@@ -18,8 +18,6 @@
 #include "http_connection.h"
 #include "session/session.h"
 
-#include <QJsonArray>
-#include <QPointer>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
