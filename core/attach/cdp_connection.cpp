@@ -9,6 +9,8 @@ namespace corslab::attach {
 namespace {
 // A response body travels as one text message: allow large ones (the session caps what it keeps).
 constexpr qint64 kMaxMessageBytes = qint64(256) << 20;
+// A DevTools endpoint answers the handshake at once; something else may never answer.
+constexpr int kHandshakeTimeoutMs = 10000;
 } // namespace
 
 CdpConnection::CdpConnection(QObject *parent) : QObject(parent), m_socket(new QWebSocket)
@@ -16,8 +18,27 @@ CdpConnection::CdpConnection(QObject *parent) : QObject(parent), m_socket(new QW
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(quint64(kMaxMessageBytes));
     connect(m_socket, &QWebSocket::connected, this, [this] {
+        m_handshake.stop();
         m_wasOpen = true;
         Q_EMIT opened();
+    });
+    // A server that answers the handshake with anything but a WebSocket upgrade (an HTTP
+    // server, a wrong path) leaves the socket open: without this, closed() would never come.
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    const auto errorSignal = &QWebSocket::errorOccurred;
+#else
+    const auto errorSignal = qOverload<QAbstractSocket::SocketError>(&QWebSocket::error);
+#endif
+    connect(m_socket, errorSignal, this, [this] {
+        if (!m_wasOpen)
+            failToOpen(m_socket->errorString());
+    });
+    m_handshake.setSingleShot(true);
+    m_handshake.setInterval(kHandshakeTimeoutMs);
+    connect(&m_handshake, &QTimer::timeout, this, [this] {
+        failToOpen(QStringLiteral("no WebSocket handshake within %1 s: not a browser's DevTools "
+                                  "endpoint?")
+                       .arg(kHandshakeTimeoutMs / 1000));
     });
     connect(m_socket, &QWebSocket::disconnected, this, &CdpConnection::onDisconnected);
     connect(m_socket, &QWebSocket::textMessageReceived, this, &CdpConnection::onMessage);
@@ -33,7 +54,18 @@ CdpConnection::~CdpConnection()
 void CdpConnection::open(const QUrl &endpoint)
 {
     m_wasOpen = false;
+    m_openError.clear();
+    m_handshake.start();
     m_socket->open(QNetworkRequest(endpoint));
+}
+
+void CdpConnection::failToOpen(const QString &reason)
+{
+    m_handshake.stop();
+    if (m_openError.isEmpty())
+        m_openError = reason;
+    if (m_socket->state() != QAbstractSocket::UnconnectedState)
+        m_socket->abort();
 }
 
 void CdpConnection::close()
@@ -90,12 +122,13 @@ void CdpConnection::onMessage(const QString &text)
 
 void CdpConnection::onDisconnected()
 {
-    QString reason = m_socket->errorString();
-    if (m_socket->closeCode() == QWebSocketProtocol::CloseCodeNormal || reason.isEmpty())
-        reason = m_wasOpen ? QStringLiteral("the browser closed the DevTools connection")
-                           : QStringLiteral("cannot connect");
-    else if (!m_wasOpen)
-        reason = QStringLiteral("cannot connect: ") + reason;
+    m_handshake.stop();
+    QString reason = m_wasOpen || m_openError.isEmpty() ? m_socket->errorString() : m_openError;
+    if (!m_wasOpen)
+        reason = reason.isEmpty() ? QStringLiteral("cannot connect")
+                                  : QStringLiteral("cannot connect: ") + reason;
+    else if (m_socket->closeCode() == QWebSocketProtocol::CloseCodeNormal || reason.isEmpty())
+        reason = QStringLiteral("the browser closed the DevTools connection");
     failPending(reason);
     Q_EMIT closed(reason);
 }

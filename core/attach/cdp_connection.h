@@ -4,6 +4,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
+#include <QTimer>
 #include <QUrl>
 #include <functional>
 
@@ -57,11 +58,16 @@ private:
     void onMessage(const QString &text);
     void onDisconnected();
     void failPending(const QString &reason);
+    /// The handshake failed (an answer that is not a WebSocket's, or none in time): the socket
+    /// is dropped, so closed() follows with \a reason.
+    void failToOpen(const QString &reason);
 
     QWebSocket *m_socket;
     int m_nextId = 1;
     QHash<int, ReplyHandler> m_pending;
     bool m_wasOpen = false;
+    QTimer m_handshake;  ///< bounds the wait for the WebSocket handshake
+    QString m_openError; ///< why the handshake failed, when it did
 };
 
 } // namespace corslab::attach

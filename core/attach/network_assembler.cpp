@@ -2,6 +2,7 @@
 
 #include "base/header_list.h"
 
+#include <QSet>
 #include <algorithm>
 
 namespace corslab::attach {
@@ -80,13 +81,15 @@ NetworkAssembler::NetworkAssembler(Options options) : m_options(std::move(option
 {
 }
 
-PendingRequest &NetworkAssembler::request(const QString &requestId, const QString &sessionId)
+PendingRequest &NetworkAssembler::request(const QString &requestId, const QString &sessionId,
+                                          qint64 nowMs)
 {
     auto [it, inserted] = m_requests.try_emplace(requestId);
     PendingRequest &r = it->second;
     if (inserted) {
         r.requestId = requestId;
         r.arrival = m_arrival++;
+        r.firstSeenAtNow = nowMs;
     }
     if (r.sessionId.isEmpty())
         r.sessionId = sessionId;
@@ -105,30 +108,31 @@ void NetworkAssembler::handle(const QString &sessionId, const QString &method,
     const QStringView name = QStringView(method).mid(kPrefix.size());
     if (name == u"requestWillBeSent") {
         if (isHttpUrl(str(obj(params, "request"), "url")) || m_requests.count(requestId))
-            onRequestWillBeSent(request(requestId, sessionId), params);
+            onRequestWillBeSent(request(requestId, sessionId, nowMs), params, nowMs);
         return;
     }
     // The other events may come first: they open the request, which requestWillBeSent completes.
     if (name == u"requestWillBeSentExtraInfo") {
-        PendingRequest &r = request(requestId, sessionId);
+        PendingRequest &r = request(requestId, sessionId, nowMs);
         r.sentHeaders.append(headersFromObject(obj(params, "headers")));
         r.blockedCookies += withheldCookies(params);
     } else if (name == u"responseReceivedExtraInfo") {
-        PendingRequest &r = request(requestId, sessionId);
+        PendingRequest &r = request(requestId, sessionId, nowMs);
         r.serverResponses.append(serverResponse(params));
         r.blockedCookies += refusedCookies(params);
     } else if (name == u"responseReceived") {
-        PendingRequest &r = request(requestId, sessionId);
+        PendingRequest &r = request(requestId, sessionId, nowMs);
         if (!r.hops.isEmpty())
             applyResponse(r.hops.last(), obj(params, "response"));
     } else if (name == u"loadingFinished") {
-        onLoadingFinished(request(requestId, sessionId), params, nowMs);
+        onLoadingFinished(request(requestId, sessionId, nowMs), params, nowMs);
     } else if (name == u"loadingFailed") {
-        onLoadingFailed(request(requestId, sessionId), params, nowMs);
+        onLoadingFailed(request(requestId, sessionId, nowMs), params, nowMs);
     }
 }
 
-void NetworkAssembler::onRequestWillBeSent(PendingRequest &r, const QJsonObject &params)
+void NetworkAssembler::onRequestWillBeSent(PendingRequest &r, const QJsonObject &params,
+                                           qint64 nowMs)
 {
     const double timestamp = number(params, "timestamp");
     const double wallTime = number(params, "wallTime");
@@ -154,7 +158,7 @@ void NetworkAssembler::onRequestWillBeSent(PendingRequest &r, const QJsonObject 
         if (!r.preflightFor.isEmpty() && r.preflightFor != r.requestId) {
             const QString preflightId = r.requestId;
             const QString sessionId = r.sessionId;
-            request(r.preflightFor, sessionId).preflightId = preflightId; // map: r stays valid
+            request(r.preflightFor, sessionId, nowMs).preflightId = preflightId; // r stays valid
         }
     }
 }
@@ -234,15 +238,36 @@ bool NetworkAssembler::isReady(const PendingRequest &r, qint64 nowMs) const
     return !waitsForPreflight;
 }
 
+// Events about a request never announced as HTTP (a data:, blob: or chrome: load: its
+// requestWillBeSent was ignored), or an ExtraInfo come after its request went out: nothing to
+// hand out, and nothing to keep once it can no longer be completed.
+void NetworkAssembler::dropUnannounced(qint64 nowMs)
+{
+    std::erase_if(m_requests, [&](const auto &entry) {
+        const PendingRequest &r = entry.second;
+        return r.hops.isEmpty() && ((r.finished && nowMs - r.finishedAtNow >= m_options.graceMs) ||
+                                    nowMs - r.firstSeenAtNow >= m_options.preflightWaitMs);
+    });
+}
+
 QList<CapturedExchange> NetworkAssembler::takeReady(qint64 nowMs)
 {
+    dropUnannounced(nowMs);
     QList<CapturedExchange> out;
     // Twice: a request whose preflight goes out in the first pass can follow it at once.
     for (int pass = 0; pass < 2; ++pass) {
         std::vector<const PendingRequest *> ready;
-        for (const auto &[id, r] : m_requests)
-            if (isReady(r, nowMs))
+        QSet<QString> readyIds;
+        for (const auto &[id, r] : m_requests) {
+            if (isReady(r, nowMs)) {
                 ready.push_back(&r);
+                readyIds.insert(id);
+            }
+        }
+        // A request whose preflight goes out now follows it in the next pass (the protocol
+        // dates the request first, so the sort below would put it before its preflight).
+        std::erase_if(ready,
+                      [&](const PendingRequest *r) { return readyIds.contains(r->preflightId); });
         if (ready.empty())
             break;
         std::sort(ready.begin(), ready.end(), [](const PendingRequest *a, const PendingRequest *b) {
@@ -268,20 +293,24 @@ QList<CapturedExchange> NetworkAssembler::takeReady(qint64 nowMs)
 
 QList<CapturedExchange> NetworkAssembler::takeAll(const QString &reason)
 {
+    // Unfinished requests end here, saying why, and go out as finished ones do: a preflight
+    // before its request.
+    for (auto &[id, r] : m_requests) {
+        if (!r.finished) {
+            r.cutShort = reason;
+            r.finished = true;
+        }
+    }
     QList<CapturedExchange> out = takeReady(std::numeric_limits<qint64>::max());
+    // What is left waits for a body that will not come now.
     std::vector<PendingRequest *> rest;
     for (auto &[id, r] : m_requests)
         rest.push_back(&r);
     std::sort(rest.begin(), rest.end(), [](const PendingRequest *a, const PendingRequest *b) {
         return a->arrival < b->arrival;
     });
-    for (PendingRequest *r : rest) {
-        if (!r->finished) {
-            r->failure = reason;
-            r->finished = true;
-        }
+    for (const PendingRequest *r : rest)
         handOut(*r, out);
-    }
     m_requests.clear();
     m_preflights.clear();
     return out;
@@ -295,8 +324,8 @@ void NetworkAssembler::evictOldest(QList<CapturedExchange> &out)
         });
     PendingRequest &r = oldest->second;
     if (!r.finished)
-        r.failure = QStringLiteral("still running when too many requests were in flight; "
-                                   "captured as far as seen");
+        r.cutShort = QStringLiteral("still running when too many requests were in flight; "
+                                    "captured as far as seen");
     r.finished = true;
     handOut(r, out);
     m_requests.erase(oldest);
@@ -354,6 +383,8 @@ CapturedExchange NetworkAssembler::toExchange(const PendingRequest &r, qsizetype
                 if (describesTheActualRequest(h.first) &&
                     !base::getHeader(x.requestHeaders, h.first))
                     x.requestHeaders.append(h);
+    } else if (last && !r.cutShort.isEmpty()) {
+        x.error = r.cutShort;
     } else if (last && x.status == 0) {
         x.error = r.failure.isEmpty() ? QStringLiteral("no response reported by the browser")
                                       : QStringLiteral("the browser reports %1").arg(r.failure);

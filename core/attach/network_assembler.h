@@ -73,11 +73,12 @@ public:
     qsizetype pendingCount() const { return qsizetype(m_requests.size()); }
 
 private:
-    PendingRequest &request(const QString &requestId, const QString &sessionId);
-    void onRequestWillBeSent(PendingRequest &r, const QJsonObject &params);
+    PendingRequest &request(const QString &requestId, const QString &sessionId, qint64 nowMs);
+    void onRequestWillBeSent(PendingRequest &r, const QJsonObject &params, qint64 nowMs);
     void onLoadingFinished(PendingRequest &r, const QJsonObject &params, qint64 nowMs);
     void onLoadingFailed(PendingRequest &r, const QJsonObject &params, qint64 nowMs);
     bool isReady(const PendingRequest &r, qint64 nowMs) const;
+    void dropUnannounced(qint64 nowMs);
     void handOut(const PendingRequest &r, QList<session::CapturedExchange> &out);
     session::CapturedExchange toExchange(const PendingRequest &r, qsizetype hop) const;
     static const AppliedOverride *overrideOfHop(const PendingRequest &r, qsizetype hop);

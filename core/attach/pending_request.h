@@ -48,7 +48,8 @@ struct PendingRequest
 
     QString sessionId;
     QString requestId;
-    quint64 arrival = 0; ///< order of first sight
+    quint64 arrival = 0;       ///< order of first sight
+    qint64 firstSeenAtNow = 0; ///< the caller's clock at first sight
     QList<PendingHop> hops;
     /// ExtraInfo events in arrival order: the n-th of each list belongs to hop n.
     QList<base::HeaderList> sentHeaders;
@@ -61,6 +62,9 @@ struct PendingRequest
     QString corsError;        ///< loadingFailed's corsErrorStatus
     QString failedParameter;
     QString failure; ///< loadingFailed's errorText (and blockedReason) without a CORS error
+    /// Why it was handed out unfinished (the capture ended, too many in flight): its error,
+    /// whether a response had begun or not.
+    QString cutShort;
     Body body = Body::NotWanted;
     QByteArray responseBody;
     bool bodyUnavailable = false;

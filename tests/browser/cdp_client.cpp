@@ -132,7 +132,7 @@ bool CdpClient::start(QString *error, const QStringList &extraArguments)
             QString ignored;
             if (!command(QStringLiteral("Target.getTargets"), {}, &targets, &ignored, 5000, true))
                 return false;
-            for (const QJsonValue &t : targets.value(QStringLiteral("targetInfos")).toArray()) {
+            for (const QJsonValue t : targets.value(QStringLiteral("targetInfos")).toArray()) {
                 if (t.toObject().value(QStringLiteral("type")).toString() ==
                     QLatin1String("page")) {
                     pageId = t.toObject().value(QStringLiteral("targetId")).toString();
@@ -220,6 +220,27 @@ bool CdpClient::waitFor(const std::function<bool()> &done, int timeoutMs)
 bool CdpClient::command(const QString &method, const QJsonObject &params, QJsonObject *result,
                         QString *error, int timeoutMs, bool toBrowser)
 {
+    if (!toBrowser && m_sessionId.isEmpty()) {
+        *error = QStringLiteral("%1: no page attached").arg(method);
+        return false;
+    }
+    return send(toBrowser ? QString() : m_sessionId, method, params, result, error, timeoutMs);
+}
+
+bool CdpClient::commandTo(const QString &sessionId, const QString &method,
+                          const QJsonObject &params, QJsonObject *result, QString *error,
+                          int timeoutMs)
+{
+    if (sessionId.isEmpty()) {
+        *error = QStringLiteral("%1: no session").arg(method);
+        return false;
+    }
+    return send(sessionId, method, params, result, error, timeoutMs);
+}
+
+bool CdpClient::send(const QString &sessionId, const QString &method, const QJsonObject &params,
+                     QJsonObject *result, QString *error, int timeoutMs)
+{
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
         *error = QStringLiteral("%1: not connected to Chromium").arg(method);
         return false;
@@ -228,13 +249,8 @@ bool CdpClient::command(const QString &method, const QJsonObject &params, QJsonO
     QJsonObject message{{QStringLiteral("id"), id},
                         {QStringLiteral("method"), method},
                         {QStringLiteral("params"), params}};
-    if (!toBrowser) {
-        if (m_sessionId.isEmpty()) {
-            *error = QStringLiteral("%1: no page attached").arg(method);
-            return false;
-        }
-        message.insert(QStringLiteral("sessionId"), m_sessionId);
-    }
+    if (!sessionId.isEmpty())
+        message.insert(QStringLiteral("sessionId"), sessionId);
     m_socket->sendTextMessage(
         QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
     if (!waitFor([&] { return m_replies.contains(id); }, timeoutMs)) {

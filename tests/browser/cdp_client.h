@@ -65,6 +65,11 @@ public:
     bool command(const QString &method, const QJsonObject &params, QJsonObject *result,
                  QString *error, int timeoutMs = 30000, bool toBrowser = false);
 
+    /// Like command(), to another target's flat session (the sessionId Target.attachToTarget
+    /// answered with): a second tab, a worker. Its events are not recorded.
+    bool commandTo(const QString &sessionId, const QString &method, const QJsonObject &params,
+                   QJsonObject *result, QString *error, int timeoutMs = 30000);
+
     /// Enables the domains whose events tests read: Page, Network, Runtime, Log.
     bool enableDomains(QString *error);
     /// Page.navigate, then waits for Page.loadEventFired (false on a navigation error).
@@ -95,6 +100,9 @@ public:
 
 private:
     bool connectTo(const QUrl &endpoint, QString *error);
+    /// Sends \a method to \a sessionId (empty: the browser) and waits for its reply.
+    bool send(const QString &sessionId, const QString &method, const QJsonObject &params,
+              QJsonObject *result, QString *error, int timeoutMs);
     void onMessage(const QString &text);
     void killProcessGroup();
 

@@ -197,6 +197,84 @@ inline void compareExchanges(const CapturedExchange &a, const CapturedExchange &
     QCOMPARE(a.tunnel.bytesFromClient, b.tunnel.bytesFromClient);
     QCOMPARE(a.tunnel.bytesFromServer, b.tunnel.bytesFromServer);
     QCOMPARE(a.error, b.error);
+    QCOMPARE(a.source, b.source);
+    QCOMPARE(a.browserReport.has_value(), b.browserReport.has_value());
+    if (a.browserReport && b.browserReport) {
+        QCOMPARE(a.browserReport->browser, b.browserReport->browser);
+        QCOMPARE(a.browserReport->corsError, b.browserReport->corsError);
+        QCOMPARE(a.browserReport->failedParameter, b.browserReport->failedParameter);
+        QCOMPARE(a.browserReport->notSent, b.browserReport->notSent);
+        QCOMPARE(a.browserReport->bodyUnavailable, b.browserReport->bodyUnavailable);
+        QCOMPARE(a.browserReport->blockedCookies.size(), b.browserReport->blockedCookies.size());
+        for (qsizetype i = 0; i < a.browserReport->blockedCookies.size(); ++i) {
+            const BlockedCookie &ca = a.browserReport->blockedCookies.at(i);
+            const BlockedCookie &cb = b.browserReport->blockedCookies.at(i);
+            QCOMPARE(ca.name, cb.name);
+            QCOMPARE(ca.reasons, cb.reasons);
+            QCOMPARE(ca.fromResponse, cb.fromResponse);
+        }
+    }
+}
+
+/// Exchanges as an attachment to Chromium (core/attach) hands them over: the source set, the
+/// browser's report on every actual request (no CORS error, a CORS error with its parameter, an
+/// error name the engine does not know, a request never sent with its body gone), withheld and
+/// refused cookies with Latin-1 names and several reasons; a proxy's exchange without either.
+inline QList<CapturedExchange> attachedExchanges(qint64 atMs)
+{
+    const QByteArray url = "https://api.example.net/items/1";
+    const QString source = QStringLiteral("browser (DevTools protocol)");
+    const QString chrome = QStringLiteral("Chrome/156.0.8078.129");
+    QList<CapturedExchange> out;
+    // A preflight: the browser's verdict belongs to its request, so no report.
+    out.append(X("OPTIONS", url, atMs)
+                   .request({{"Origin", kApp}, {"Access-Control-Request-Method", "PUT"}})
+                   .response(204, {{"Access-Control-Allow-Origin", kApp},
+                                   {"Access-Control-Allow-Methods", "PUT"}}));
+    out.last().source = source;
+    // Exposed, with cookies withheld and refused.
+    out.append(X("PUT", url, atMs + 10)
+                   .request({{"Origin", kApp}})
+                   .response(200, {{"Access-Control-Allow-Origin", kApp}}));
+    out.last().source = source;
+    out.last().browserReport = BrowserReport{
+        chrome,
+        {},
+        {},
+        {{"sid", {QStringLiteral("SameSiteLax")}, false},
+         {"café", {QStringLiteral("ThirdPartyPhaseout"), QStringLiteral("étrange")}, true}},
+        false,
+        false};
+    // Blocked, the browser naming the value that failed.
+    out.append(X("GET", url + "?blocked", atMs + 20)
+                   .request({{"Origin", kApp}})
+                   .response(200, {{"Access-Control-Allow-Origin", "https://evil.test"}}));
+    out.last().source = source;
+    out.last().browserReport = BrowserReport{chrome,
+                                             QStringLiteral("AllowOriginMismatch"),
+                                             QStringLiteral("https://evil.test"),
+                                             {},
+                                             false,
+                                             false};
+    // Never sent: its preflight failed.
+    out.append(X("DELETE", url, atMs + 30)
+                   .request({{"Origin", kApp}})
+                   .failed(QStringLiteral("not sent: the browser stopped at its preflight")));
+    out.last().source = source;
+    out.last().browserReport = BrowserReport{
+        chrome, QStringLiteral("PreflightMissingAllowOriginHeader"), {}, {}, true, true};
+    // An error the engine has no name for.
+    out.append(X("GET", url + "?future", atMs + 40)
+                   .request({{"Origin", kApp}})
+                   .response(200, {{"Access-Control-Allow-Origin", kApp}}));
+    out.last().source = source;
+    out.last().browserReport = BrowserReport{
+        chrome, QStringLiteral("SomeFutureCorsError"), QStringLiteral("x"), {}, false, false};
+    // The proxy's own capture.
+    out.append(X("GET", url + "?proxy", atMs + 50)
+                   .request({{"Origin", kApp}})
+                   .response(200, {{"Access-Control-Allow-Origin", kApp}}));
+    return out;
 }
 
 /// An exchange with every field set to something unusual: duplicates, odd case, Latin-1 bytes,

@@ -167,6 +167,30 @@ private Q_SLOTS:
         QCOMPARE(withoutCreatedAt(again), withoutCreatedAt(json));
     }
 
+    // The source and the browser's own report (an attachment's captures) survive a write and
+    // a read, with each row's verdict byte; the file writes them as docs/session-format.md says.
+    void browserReportRoundTrip()
+    {
+        Session s;
+        const QList<CapturedExchange> exchanges = attachedExchanges(kT0);
+        s.append(exchanges);
+        const QByteArray json = written(s);
+        QVERIFY2(json.contains("\"source\":\"browser (DevTools protocol)\""), json.constData());
+        QVERIFY2(json.contains("\"browser\":{\"name\":\"Chrome/156.0.8078.129\","
+                               "\"corsError\":\"AllowOriginMismatch\","
+                               "\"failedParameter\":\"https://evil.test\"}"),
+                 json.constData());
+        Session back;
+        QString error;
+        QVERIFY2(readSession(json, &back, &error), qPrintable(error));
+        QCOMPARE(back.count(), exchanges.size());
+        for (qsizetype i = 0; i < exchanges.size(); ++i) {
+            compareExchanges(back.exchange(i), exchanges.at(i));
+            QCOMPARE(back.row(i).browserVerdict, s.row(i).browserVerdict);
+        }
+        QCOMPARE(withoutCreatedAt(written(back)), withoutCreatedAt(json));
+    }
+
     void extensionsRoundTrip()
     {
         Session s;
@@ -446,6 +470,45 @@ private Q_SLOTS:
         QTest::newRow("URL not Latin-1")
             << fileWith(QByteArray(kGood).replace("https://a.test/", "https://\xe2\x9c\x93.test/"))
             << "exchanges[0].request.url: expected Latin-1 text";
+        // The browser's report (an attachment's captures): each bad member named by its path.
+        const auto withBrowser = [](const QByteArray &browser) {
+            return fileWith(QByteArray(kGood).replace("\"startedAtMs\"", "\"browser\": " + browser +
+                                                                             ", \"startedAtMs\""));
+        };
+        QTest::newRow("browser not an object")
+            << withBrowser("\"Chrome\"")
+            << "exchanges[0].browser: expected an object, got \"Chrome\"";
+        QTest::newRow("browser name not a string")
+            << withBrowser("{\"name\": 156}")
+            << "exchanges[0].browser.name: expected a string, got 156";
+        QTest::newRow("browser corsError not a string")
+            << withBrowser("{\"corsError\": [\"MissingAllowOriginHeader\"]}")
+            << "exchanges[0].browser.corsError: expected a string, got an array";
+        QTest::newRow("browser notSent not a boolean")
+            << withBrowser("{\"notSent\": \"yes\"}")
+            << "exchanges[0].browser.notSent: expected true or false, got \"yes\"";
+        QTest::newRow("browser unknown member") << withBrowser("{\"corsErorr\": \"x\"}")
+                                                << "exchanges[0].browser.corsErorr: unknown field";
+        QTest::newRow("blockedCookies not an array")
+            << withBrowser("{\"blockedCookies\": {\"name\": \"sid\"}}")
+            << "exchanges[0].browser.blockedCookies: expected an array, got an object";
+        QTest::newRow("blocked cookie not an object")
+            << withBrowser("{\"blockedCookies\": [\"sid\"]}")
+            << "exchanges[0].browser.blockedCookies[0]: expected an object, got \"sid\"";
+        QTest::newRow("blocked cookie without a name")
+            << withBrowser(
+                   "{\"blockedCookies\": [{\"name\": \"a\"}, {\"reasons\": [\"SameSiteLax\"]}]}")
+            << "exchanges[0].browser.blockedCookies[1].name: missing";
+        QTest::newRow("blocked cookie reasons not strings")
+            << withBrowser("{\"blockedCookies\": [{\"name\": \"a\", \"reasons\": [5]}]}")
+            << "exchanges[0].browser.blockedCookies[0].reasons";
+        QTest::newRow("blocked cookie fromResponse not a boolean")
+            << withBrowser("{\"blockedCookies\": [{\"name\": \"a\", \"fromResponse\": 1}]}")
+            << "exchanges[0].browser.blockedCookies[0].fromResponse: expected true or false, got 1";
+        QTest::newRow("source not a string")
+            << fileWith(
+                   QByteArray(kGood).replace("\"startedAtMs\"", "\"source\": 1, \"startedAtMs\""))
+            << "exchanges[0].source: expected a string, got 1";
         QTest::newRow("negative time") << fileWith(QByteArray(kGood).replace("1714560000000", "-5"))
                                        << "exchanges[0].startedAtMs: expected an integer >= 0";
     }

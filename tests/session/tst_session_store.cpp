@@ -4,6 +4,7 @@
 // segment at a time with ids kept; Clear is instant; a full disk drops bodies but keeps
 // capturing; bad stores are refused with the path and the reason.
 #include "chromium_exchanges.h"
+#include "session/browser_verdict.h"
 #include "session/session.h"
 #include "session/session_json.h"
 #include "session/session_store.h"
@@ -253,6 +254,42 @@ private Q_SLOTS:
             QCOMPARE(report.cutBytes, 0);
             QCOMPARE(values, (ExtensionValues{{QStringLiteral("mode"), QStringLiteral("open")}}));
             compareSessions(back, memory);
+            QCOMPARE(sessionJson(back), sessionJson(memory));
+        }
+    }
+
+    // What an attachment to the browser adds to an exchange (its source and the browser's own
+    // report) is read back from the store while recording, and after a close and a reopen, with
+    // the verdict byte and the agreement of each row.
+    void browserReportsAndSourcesSurviveTheStore()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("s.corslab"));
+        const QList<CapturedExchange> exchanges = attachedExchanges(kT0);
+        Session memory;
+        memory.append(exchanges);
+        QVERIFY(memory.row(2).browserVerdict != browser_verdict::kNone);
+        {
+            Session s;
+            QString error;
+            QVERIFY2(SessionStore::create(path, fastOptions(), &s, &error), qPrintable(error));
+            s.append(exchanges);
+            compareSessions(s, memory);
+            QVERIFY(static_cast<SessionStore *>(s.log())->close(&error));
+        }
+        for (const SessionStore::Mode mode :
+             {SessionStore::Mode::ReadOnly, SessionStore::Mode::ReadWrite}) {
+            Session back;
+            QString error;
+            QVERIFY2(
+                SessionStore::open(path, mode, fastOptions(), &back, {}, nullptr, nullptr, &error),
+                qPrintable(error));
+            compareSessions(back, memory);
+            for (qsizetype i = 0; i < back.count(); ++i) {
+                QCOMPARE(back.row(i).browserVerdict, memory.row(i).browserVerdict);
+                QCOMPARE(back.row(i).browserAgreement(), memory.row(i).browserAgreement());
+                compareExchanges(back.exchange(i), exchanges.at(i));
+            }
             QCOMPARE(sessionJson(back), sessionJson(memory));
         }
     }
