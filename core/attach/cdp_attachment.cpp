@@ -62,7 +62,7 @@ CdpAttachment::CdpAttachment(Options options, QObject *parent)
     m_assembler.setBodyCap(m_options.bodyCap);
     connect(m_overrides, &FetchOverrides::overrideApplied, this,
             [this](const QString &networkId, const AppliedOverride &applied) {
-                m_assembler.noteOverride(networkId, applied);
+                m_assembler.noteOverride(networkId, applied, now());
             });
     connect(m_overrides, &FetchOverrides::message, this, &CdpAttachment::message);
     connect(m_overrides, &FetchOverrides::rulesChanged, this, &CdpAttachment::overridesChanged);

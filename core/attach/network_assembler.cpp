@@ -196,11 +196,11 @@ void NetworkAssembler::onLoadingFailed(PendingRequest &r, const QJsonObject &par
     r.finishedAtNow = nowMs;
 }
 
-void NetworkAssembler::noteOverride(const QString &requestId, AppliedOverride applied)
+void NetworkAssembler::noteOverride(const QString &requestId, AppliedOverride applied, qint64 nowMs)
 {
     // No session: the Fetch domain pauses a worker's requests in its page's session, while the
     // Network events (and the body to fetch) belong to the worker's.
-    request(requestId, {}).overrides.append(std::move(applied));
+    request(requestId, {}, nowMs).overrides.append(std::move(applied));
 }
 
 QList<NetworkAssembler::BodyRequest> NetworkAssembler::takeBodyRequests()

@@ -61,8 +61,8 @@ public:
 
     /// Records that an override rule changed a hop of request \a requestId (the Fetch domain's
     /// networkId): its exchange then shows what the browser got, with the server's answer kept as
-    /// the upstream one. May come before the request's first Network event.
-    void noteOverride(const QString &requestId, AppliedOverride applied);
+    /// the upstream one. May come before the request's first Network event (\a nowMs dates it).
+    void noteOverride(const QString &requestId, AppliedOverride applied, qint64 nowMs);
 
     /// The exchanges ready at \a nowMs, in the order they went on the wire.
     QList<session::CapturedExchange> takeReady(qint64 nowMs);

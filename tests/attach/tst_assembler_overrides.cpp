@@ -79,7 +79,7 @@ private Q_SLOTS:
     void onlyTheOverriddenHopOfARedirect();
 };
 
-void TestNetworkAssembler::preflightAnsweredLocallyAndResponseChanged()
+void TestAssemblerOverrides::preflightAnsweredLocallyAndResponseChanged()
 {
     attach::NetworkAssembler a = assembler();
     const QString url = kApi + u"/api/items"_s;
@@ -88,7 +88,7 @@ void TestNetworkAssembler::preflightAnsweredLocallyAndResponseChanged()
     // Fetch pauses the preflight before Network announces it.
     attach::AppliedOverride local = applied("OPTIONS", url, 204, answer);
     local.answeredLocally = true;
-    a.noteOverride(u"P"_s, local);
+    a.noteOverride(u"P"_s, local, 0);
     a.handle(kSession, u"Network.requestWillBeSent"_s,
              willBeSent(u"A"_s, 1.0, request(u"PUT"_s, url, {{u"X-Custom"_s, u"1"_s}})), 0);
     a.handle(kSession, u"Network.requestWillBeSent"_s,
@@ -111,14 +111,18 @@ void TestNetworkAssembler::preflightAnsweredLocallyAndResponseChanged()
              0);
     a.handle(kSession, u"Network.responseReceivedExtraInfo"_s,
              extraInfo(u"A"_s, 200, {{u"Content-Type"_s, u"application/json"_s}}), 0);
-    a.noteOverride(u"A"_s, [&] {
-        attach::AppliedOverride o = applied("PUT", url, 200,
-                                            {{"Content-Type", "application/json"},
-                                             {"Access-Control-Allow-Origin", kOrigin.toLatin1()}});
-        o.upstreamStatus = 200;
-        o.upstreamHeaders = {{"Content-Type", "application/json"}};
-        return o;
-    }());
+    a.noteOverride(
+        u"A"_s,
+        [&] {
+            attach::AppliedOverride o =
+                applied("PUT", url, 200,
+                        {{"Content-Type", "application/json"},
+                         {"Access-Control-Allow-Origin", kOrigin.toLatin1()}});
+            o.upstreamStatus = 200;
+            o.upstreamHeaders = {{"Content-Type", "application/json"}};
+            return o;
+        }(),
+        0);
     a.handle(kSession, u"Network.responseReceived"_s,
              received(u"A"_s, 200,
                       {{u"Content-Type"_s, u"application/json"_s},
@@ -155,7 +159,7 @@ void TestNetworkAssembler::preflightAnsweredLocallyAndResponseChanged()
     QVERIFY(actual.browserReport->corsError.isEmpty());
 }
 
-void TestNetworkAssembler::onlyTheOverriddenHopOfARedirect()
+void TestAssemblerOverrides::onlyTheOverriddenHopOfARedirect()
 {
     attach::NetworkAssembler a = assembler();
     const QString first = kApi + u"/redir"_s;
@@ -175,7 +179,7 @@ void TestNetworkAssembler::onlyTheOverriddenHopOfARedirect()
         applied("GET", second, 200, {{"X-Server", "yes"}, {"Access-Control-Allow-Origin", "*"}});
     o.upstreamStatus = 200;
     o.upstreamHeaders = {{"X-Server", "yes"}};
-    a.noteOverride(u"R"_s, o);
+    a.noteOverride(u"R"_s, o, 0);
     a.handle(kSession, u"Network.responseReceived"_s,
              received(u"R"_s, 200,
                       {{u"X-Server"_s, u"yes"_s}, {u"Access-Control-Allow-Origin"_s, u"*"_s}}),
