@@ -70,7 +70,7 @@ CdpAttachment::CdpAttachment(Options options, QObject *parent)
     m_pump.setInterval(kPumpIntervalMs);
     connect(&m_pump, &QTimer::timeout, this, &CdpAttachment::pump);
     connect(m_connection, &CdpConnection::opened, this, &CdpAttachment::onOpened);
-    connect(m_connection, &CdpConnection::event, this, &CdpAttachment::onEvent);
+    connect(m_connection, &CdpConnection::eventReceived, this, &CdpAttachment::onEvent);
     connect(m_connection, &CdpConnection::closed, this, &CdpAttachment::end);
 }
 

@@ -116,8 +116,8 @@ void CdpConnection::onMessage(const QString &text)
     }
     const QString method = message.value(QStringLiteral("method")).toString();
     if (!method.isEmpty())
-        Q_EMIT event(message.value(QStringLiteral("sessionId")).toString(), method,
-                     message.value(QStringLiteral("params")).toObject());
+        Q_EMIT eventReceived(message.value(QStringLiteral("sessionId")).toString(), method,
+                             message.value(QStringLiteral("params")).toObject());
 }
 
 void CdpConnection::onDisconnected()

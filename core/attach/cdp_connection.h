@@ -52,7 +52,7 @@ Q_SIGNALS:
     void closed(const QString &reason);
     /// One event: "Network.requestWillBeSent" with its params, from \a sessionId ("" for the
     /// browser's own).
-    void event(const QString &sessionId, const QString &method, const QJsonObject &params);
+    void eventReceived(const QString &sessionId, const QString &method, const QJsonObject &params);
 
 private:
     void onMessage(const QString &text);
