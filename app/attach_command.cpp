@@ -1,7 +1,7 @@
 #include "attach_command.h"
 
+#include "attach/attachment.h"
 #include "attach/browser_endpoint.h"
-#include "attach/cdp_attachment.h"
 #include "capture_recording.h"
 #include "cli_common.h"
 #include "cors/browser_profile.h"
@@ -29,6 +29,7 @@ struct AttachOptions
     quint16 port = attach::kDefaultDevToolsPort;
     QUrl url; ///< --url: ws://... (used as is) or http://host:port (looked up)
     const cors::BrowserProfile *browser = nullptr;
+    bool profileGiven = false; ///< --profile set: else the attached browser's own
     qint64 bodyCap = 0;
     QString recordFile;
     double recordSeconds = 1;
@@ -41,13 +42,15 @@ struct Options
 {
     QCommandLineOption port{
         QStringLiteral("port"),
-        QStringLiteral("The browser's DevTools port, on this machine (default 9222: the browser "
-                       "was started with --remote-debugging-port=9222)."),
+        QStringLiteral("The browser's debugging port, on this machine (default 9222: the "
+                       "browser was started with --remote-debugging-port=9222). Chrome, Chromium "
+                       "and Edge answer with the DevTools protocol, Firefox with WebDriver BiDi."),
         QStringLiteral("PORT"), QStringLiteral("9222")};
     QCommandLineOption url{
         QStringLiteral("url"),
-        QStringLiteral("The browser's DevTools endpoint instead of --port: its WebSocket "
-                       "(ws://127.0.0.1:9222/devtools/browser/<id>) or http://HOST:PORT."),
+        QStringLiteral("The browser's endpoint instead of --port: its WebSocket "
+                       "(ws://127.0.0.1:9222/devtools/browser/<id>, or Firefox's "
+                       "ws://127.0.0.1:9222/session) or http://HOST:PORT."),
         QStringLiteral("URL")};
     QCommandLineOption record{
         QStringLiteral("record"),
@@ -70,7 +73,7 @@ struct Options
         QStringLiteral("rules"),
         QStringLiteral("Override rules (docs/proxy-rules.md) applied inside the browser through "
                        "the DevTools Fetch domain, no proxy needed; reloaded whenever FILE "
-                       "changes, removed on detach."),
+                       "changes, removed on detach. Chromium-family browsers only."),
         QStringLiteral("FILE")};
 };
 
@@ -103,11 +106,11 @@ std::optional<int> parseAttachCommand(const QStringList &arguments, QTextStream 
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Attaches to a Chromium-family browser the user already runs (started with "
-        "--remote-debugging-port) and captures every tab, iframe and worker's requests over the "
-        "DevTools protocol: no proxy, no certificate. Each exchange is paired and judged like a "
-        "proxy capture, and printed with the browser's own CORS verdict beside the engine's. "
-        "Stop with Ctrl+C."));
+        "Attaches to a browser the user already runs (started with --remote-debugging-port) and "
+        "captures every tab, iframe and worker's requests: Chrome, Chromium and Edge over the "
+        "DevTools protocol, Firefox over WebDriver BiDi. No proxy, no certificate. Each exchange "
+        "is paired and judged like a proxy capture, and printed with the browser's own CORS "
+        "verdict beside the engine's. Stop with Ctrl+C."));
     parser.addHelpOption();
     const Options o;
     parser.addOptions(
@@ -132,6 +135,7 @@ std::optional<int> parseAttachCommand(const QStringList &arguments, QTextStream 
     options->browser = browserProfileNamed(parser.value(o.profile), &why);
     if (!options->browser)
         return usage(err, o.profile, why);
+    options->profileGiven = parser.isSet(o.profile);
     options->bodyCap = parser.value(o.bodyCap).toLongLong(&ok);
     if (!ok || options->bodyCap < 0)
         return usage(err, o.bodyCap,
@@ -168,8 +172,9 @@ public:
         : m_options(std::move(options)), m_out(out), m_err(err),
           m_session(sessionOptions(m_options.bodyCap)),
           m_recording({m_options.recordFile, m_options.recordSeconds, {}, kCommand}, out, err),
-          m_attachment(attach::CdpAttachment::Options{m_options.bodyCap}),
-          m_rulesWatcher([this] { return m_attachment.overrides().rules(); })
+          m_rulesWatcher([this] {
+              return m_attachment ? m_attachment->overrides().rules() : m_options.rules.rules();
+          })
     {
         m_session.setProfile(*m_options.browser);
     }
@@ -179,6 +184,8 @@ public:
 private:
     void findBrowser();
     void attachTo(const QUrl &endpoint);
+    void connectAttachment();
+    void onAttached(const QString &product);
     void watchRules();
     void printNewExchanges();
     void stop(int code);
@@ -188,7 +195,7 @@ private:
     QTextStream &m_err;
     session::Session m_session;
     CaptureRecording m_recording;
-    attach::CdpAttachment m_attachment;
+    std::unique_ptr<attach::Attachment> m_attachment; ///< once the endpoint is known
     attach::BrowserEndpointLookup m_lookup;
     RulesFileWatcher m_rulesWatcher;
     QTimer m_printer;
@@ -201,34 +208,6 @@ int AttachRun::exec()
 {
     if (!m_recording.start(&m_session))
         return 1;
-    QObject::connect(&m_attachment, &attach::CdpAttachment::exchangesCaptured, &m_session,
-                     &session::Session::append);
-    QObject::connect(&m_attachment, &attach::CdpAttachment::message, qApp,
-                     [this](const QString &text) {
-                         m_err << kCommand << text << "\n" << Qt::flush;
-                     });
-    QObject::connect(
-        &m_attachment, &attach::CdpAttachment::attached, qApp, [this](const QString &product) {
-            m_everAttached = true;
-            m_out << "Attached to " << (product.isEmpty() ? QStringLiteral("the browser") : product)
-                  << " at " << m_attachment.endpoint().toString() << "\n"
-                  << "  capturing:       every tab, iframe and worker, new ones too\n"
-                  << "  verdicts for:    " << m_options.browser->name
-                  << " (the browser's own verdict is printed beside each)\n";
-            if (!m_options.rulesFile.isEmpty())
-                m_out << "  rules:           " << m_options.rulesFile << " ("
-                      << m_attachment.overrides().rules().size()
-                      << ", applied in the browser, reloaded on change, removed on detach)\n";
-            m_out << "Press Ctrl+C to detach.\n" << Qt::flush;
-        });
-    QObject::connect(
-        &m_attachment, &attach::CdpAttachment::detached, qApp, [this](const QString &reason) {
-            if (reason == QLatin1String("detached"))
-                return;
-            m_err << kCommand << (m_everAttached ? "capture stopped: " : "cannot attach: ")
-                  << reason << "\n";
-            stop(m_everAttached ? 0 : 1);
-        });
     QObject::connect(&m_lookup, &attach::BrowserEndpointLookup::found, qApp,
                      [this](const QUrl &endpoint) { attachTo(endpoint); });
     QObject::connect(&m_lookup, &attach::BrowserEndpointLookup::failed, qApp,
@@ -241,12 +220,11 @@ int AttachRun::exec()
         [this](qsizetype count) { m_printed = std::max<qsizetype>(0, m_printed - count); });
     QObject::connect(&m_printer, &QTimer::timeout, qApp, [this] { printNewExchanges(); });
     m_printer.start(kPrintIntervalMs);
-    // In force before the first tab is captured, so its first request is overridden too.
-    m_attachment.setOverrides(m_options.rules);
     watchRules();
     QTimer::singleShot(0, qApp, [this] { findBrowser(); });
     const int loopCode = QCoreApplication::exec();
-    m_attachment.detach(); // hands in what is pending
+    if (m_attachment)
+        m_attachment->detach(); // hands in what is pending
     printNewExchanges();
     const bool recorded = m_recording.finish(m_session);
     m_out.flush();
@@ -270,11 +248,62 @@ void AttachRun::findBrowser()
 
 void AttachRun::attachTo(const QUrl &endpoint)
 {
+    if (attach::isBidiEndpoint(endpoint) && !m_options.rules.rules().isEmpty()) {
+        m_err << kCommand
+              << "--rules: override rules are applied through the DevTools Fetch "
+                 "domain, which Firefox does not have; use them with "
+                 "`corslab-cli proxy --rules` instead\n";
+        stop(1);
+        return;
+    }
+    m_attachment = attach::attachmentFor(endpoint, m_options.bodyCap);
+    connectAttachment();
+    // In force before the first tab is captured, so its first request is overridden too.
+    if (!m_options.rules.rules().isEmpty())
+        m_attachment->setOverrides(m_options.rules);
     QString error;
-    if (!m_attachment.attach(endpoint, &error)) {
+    if (!m_attachment->attach(endpoint, &error)) {
         m_err << kCommand << error << "\n";
         stop(1);
     }
+}
+
+void AttachRun::connectAttachment()
+{
+    attach::Attachment *a = m_attachment.get();
+    QObject::connect(a, &attach::Attachment::exchangesCaptured, &m_session,
+                     &session::Session::append);
+    QObject::connect(a, &attach::Attachment::message, qApp, [this](const QString &text) {
+        m_err << kCommand << text << "\n" << Qt::flush;
+    });
+    QObject::connect(a, &attach::Attachment::attached, qApp,
+                     [this](const QString &product) { onAttached(product); });
+    QObject::connect(a, &attach::Attachment::detached, qApp, [this](const QString &reason) {
+        if (reason == QLatin1String("detached"))
+            return;
+        m_err << kCommand << (m_everAttached ? "capture stopped: " : "cannot attach: ") << reason
+              << "\n";
+        stop(m_everAttached ? 0 : 1);
+    });
+}
+
+void AttachRun::onAttached(const QString &product)
+{
+    m_everAttached = true;
+    // Verdicts for the browser attached to, unless --profile asked for another.
+    if (!m_options.profileGiven && product.startsWith(QLatin1String("Firefox")))
+        m_options.browser = cors::BrowserProfile::byName(QStringLiteral("firefox"));
+    m_session.setProfile(*m_options.browser);
+    m_out << "Attached to " << (product.isEmpty() ? QStringLiteral("the browser") : product)
+          << " at " << m_attachment->endpoint().toString() << "\n"
+          << "  capturing:       every tab, iframe and worker, new ones too\n"
+          << "  verdicts for:    " << m_options.browser->name
+          << " (the browser's own verdict is printed beside each)\n";
+    if (!m_options.rulesFile.isEmpty())
+        m_out << "  rules:           " << m_options.rulesFile << " ("
+              << m_attachment->overrides().rules().size()
+              << ", applied in the browser, reloaded on change, removed on detach)\n";
+    m_out << "Press Ctrl+C to detach.\n" << Qt::flush;
 }
 
 // Live rules, as `corslab-cli proxy --rules`: a broken edit keeps the rules in force.
@@ -289,7 +318,9 @@ void AttachRun::watchRules()
         });
     QObject::connect(&m_rulesWatcher, &RulesFileWatcher::changed, qApp,
                      [this](const proxy::OverrideSet &set, const QString &path) {
-                         m_attachment.setOverrides(set);
+                         m_options.rules = set;
+                         if (m_attachment)
+                             m_attachment->setOverrides(set);
                          m_out << "Rules reloaded: " << set.rules().size() << " rule(s) from "
                                << path << "\n"
                                << Qt::flush;

@@ -18,7 +18,7 @@ AttachDialog::AttachDialog(lab::BrowserAttach &attach, QWidget *parent)
       m_attachButton(new QPushButton(tr("&Attach"), this)),
       m_launchButton(new QPushButton(tr("&Start my browser with remote debugging"), this))
 {
-    setWindowTitle(tr("Attach to Chrome / Chromium / Edge"));
+    setWindowTitle(tr("Attach to Chrome / Edge / Firefox"));
     auto *intro = new QLabel(
         tr("Capture the browser you already use, with your own tabs and logins: no proxy, no "
            "certificate. CORS Lab reads every request through the browser's DevTools port, and "

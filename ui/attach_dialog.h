@@ -11,7 +11,7 @@ class QSpinBox;
 
 namespace corslab::ui {
 
-/// \brief Capture → Attach to Chrome / Chromium / Edge: pick a running browser found with its
+/// \brief Capture → Attach to Chrome / Edge / Firefox: pick a running browser found with its
 /// DevTools port open, give a port, or start the installed browser with remote debugging on
 /// (saying what that means for security). Closes once attached; errors stay in the dialog.
 class AttachDialog : public QDialog

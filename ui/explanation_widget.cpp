@@ -149,7 +149,7 @@ void ExplanationWidget::showExplanation(const Explanation &e)
     m_fixPanel->setLinesVisible(serverChanges);
     m_applyToPlayground->setVisible(serverChanges);
     m_applyAsOverride->setVisible(serverChanges);
-    m_applyInBrowser->setVisible(serverChanges && m_browserAttached);
+    m_applyInBrowser->setVisible(serverChanges && m_applyInBrowserAvailable);
     m_serverConfig->setVisible(serverChanges);
 }
 
@@ -223,10 +223,10 @@ QString ExplanationWidget::bodyHtml(const Explanation &e) const
     return html;
 }
 
-void ExplanationWidget::setBrowserAttached(bool attached)
+void ExplanationWidget::setApplyInBrowserAvailable(bool available)
 {
-    m_browserAttached = attached;
-    m_applyInBrowser->setVisible(attached && m_fix && m_applyAsOverride->isVisible());
+    m_applyInBrowserAvailable = available;
+    m_applyInBrowser->setVisible(available && m_fix && m_applyAsOverride->isVisible());
 }
 
 QString ExplanationWidget::headline() const

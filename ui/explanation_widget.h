@@ -46,8 +46,8 @@ public:
     QPushButton *applyToPlaygroundButton() const { return m_applyToPlayground; }
     QPushButton *applyAsOverrideButton() const { return m_applyAsOverride; }
     QPushButton *applyInBrowserButton() const { return m_applyInBrowser; }
-    /// Offers "Apply in browser" while a browser is attached.
-    void setBrowserAttached(bool attached);
+    /// Offers "Apply in browser" while an attached browser can apply fixes (not Firefox).
+    void setApplyInBrowserAvailable(bool available);
     QPushButton *serverConfigButton() const { return m_serverConfig; }
 
 Q_SIGNALS:
@@ -69,7 +69,7 @@ private:
     QPushButton *m_applyToPlayground = nullptr;
     QPushButton *m_applyAsOverride = nullptr;
     QPushButton *m_applyInBrowser = nullptr;
-    bool m_browserAttached = false;
+    bool m_applyInBrowserAvailable = false;
     QPushButton *m_serverConfig = nullptr;
     qsizetype m_index = -1;
     std::optional<corslab::cors::Fix> m_fix;

@@ -345,7 +345,7 @@ void MainWindow::buildMenus()
     });
     QAction *browser = capture->addAction(tr("Open &browser"), QKeySequence(Qt::CTRL | Qt::Key_B),
                                           this, &MainWindow::openPlaygroundInBrowser);
-    m_attachAction = capture->addAction(tr("&Attach to Chrome / Chromium / Edge…"),
+    m_attachAction = capture->addAction(tr("&Attach to Chrome / Edge / Firefox…"),
                                         QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B), this,
                                         &MainWindow::showAttachDialog);
     m_detachAction = capture->addAction(tr("&Detach from the browser"), this,
@@ -999,7 +999,7 @@ void MainWindow::updateAttachState()
                                 ? tr("Attached: %1").arg(report::browserShortName(attach.product()))
                                 : tr("Attaching…"));
     m_attachStatus->setToolTip(attach.endpoint().toString());
-    m_explanation->setBrowserAttached(attach.isAttached());
+    m_explanation->setApplyInBrowserAvailable(attach.canApplyOverrides());
 }
 
 void MainWindow::exportScenario(qsizetype index)

@@ -11,14 +11,33 @@ namespace corslab::attach {
 
 namespace {
 constexpr int kLookupTimeoutMs = 5000;
+
+// Firefox's Remote Agent serves WebDriver BiDi on the debugging port from its own small HTTP
+// server (httpd.js), which has no /json/version.
+bool isFirefoxRemoteAgent(const QNetworkReply &reply)
+{
+    return reply.error() == QNetworkReply::ContentNotFoundError &&
+           reply.rawHeader("Server").startsWith("httpd.js");
+}
 } // namespace
+
+QUrl firefoxBidiEndpoint(const QString &hostAndPort)
+{
+    return QUrl(QStringLiteral("ws://%1/session").arg(hostAndPort));
+}
+
+bool isBidiEndpoint(const QUrl &endpoint)
+{
+    return endpoint.path() == QLatin1String("/session");
+}
 
 QString remoteDebuggingAdvice(quint16 port)
 {
     return QStringLiteral(
                "start the browser with --remote-debugging-port=%1 (and, for Chrome 136 or later, "
-               "--user-data-dir=<a profile directory of its own>); while it runs, any program on "
-               "this machine can read and control that browser through the port")
+               "--user-data-dir=<a profile directory of its own>; Firefox takes the same flag); "
+               "while it runs, any program on this machine can read and control that browser "
+               "through the port")
         .arg(port);
 }
 
@@ -41,6 +60,10 @@ void BrowserEndpointLookup::lookUp(const QString &host, quint16 port)
     const QString where = QStringLiteral("%1:%2").arg(host).arg(port);
     connect(reply, &QNetworkReply::finished, this, [this, reply, where, port] {
         reply->deleteLater();
+        if (isFirefoxRemoteAgent(*reply)) {
+            Q_EMIT found(firefoxBidiEndpoint(where), QStringLiteral("Firefox"));
+            return;
+        }
         if (reply->error() != QNetworkReply::NoError) {
             Q_EMIT failed(QStringLiteral("no browser's DevTools endpoint answers on %1 (%2): %3")
                               .arg(where, reply->errorString(), remoteDebuggingAdvice(port)));
@@ -49,9 +72,8 @@ void BrowserEndpointLookup::lookUp(const QString &host, quint16 port)
         const QJsonObject version = QJsonDocument::fromJson(reply->readAll()).object();
         const QUrl socket(version.value(QStringLiteral("webSocketDebuggerUrl")).toString());
         if (!socket.isValid() || socket.scheme() != QLatin1String("ws")) {
-            Q_EMIT failed(QStringLiteral("%1 answered, but not as a Chromium DevTools endpoint (no "
-                                         "webSocketDebuggerUrl in /json/version); Firefox speaks "
-                                         "WebDriver BiDi instead")
+            Q_EMIT failed(QStringLiteral("%1 answered, but not as a browser's debugging endpoint "
+                                         "(no webSocketDebuggerUrl in /json/version)")
                               .arg(where));
             return;
         }

@@ -11,8 +11,10 @@ namespace corslab::attach {
 /// The DevTools port Chromium-family browsers are usually started with (--remote-debugging-port).
 constexpr quint16 kDefaultDevToolsPort = 9222;
 
-/// \brief Finds a running browser's DevTools WebSocket from its HTTP endpoint: asks
-/// http://HOST:PORT/json/version, which names the browser and its webSocketDebuggerUrl.
+/// \brief Finds a running browser's WebSocket from its debugging port: asks
+/// http://HOST:PORT/json/version, where a Chromium-family browser names itself and its DevTools
+/// webSocketDebuggerUrl; Firefox's Remote Agent answers 404 from its own server, and its
+/// WebDriver BiDi endpoint is ws://HOST:PORT/session.
 class BrowserEndpointLookup : public QObject
 {
     Q_OBJECT
@@ -31,6 +33,11 @@ Q_SIGNALS:
 private:
     QNetworkAccessManager *m_network;
 };
+
+/// Firefox's WebDriver BiDi endpoint on \a hostAndPort ("127.0.0.1:9222").
+QUrl firefoxBidiEndpoint(const QString &hostAndPort);
+/// True for a WebDriver BiDi endpoint (ws://…/session) rather than a DevTools one.
+bool isBidiEndpoint(const QUrl &endpoint);
 
 /// How to start a browser so that CORS Lab can attach, and what that means for security.
 QString remoteDebuggingAdvice(quint16 port);

@@ -1,11 +1,9 @@
 #include "cdp_attachment.h"
 
-#include "cdp_connection.h"
 #include "fetch_overrides.h"
+#include "protocol_connection.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
-#include <QDir>
 #include <QJsonArray>
 #include <QLoggingCategory>
 
@@ -46,17 +44,8 @@ QJsonObject autoAttachParams()
 }
 } // namespace
 
-QString attachmentLockPath(const QUrl &browserEndpoint)
-{
-    const QByteArray key =
-        QCryptographicHash::hash(browserEndpoint.toString().toUtf8(), QCryptographicHash::Sha1)
-            .toHex()
-            .left(16);
-    return QDir::temp().filePath(QStringLiteral("corslab-attach-%1.lock").arg(QLatin1String(key)));
-}
-
 CdpAttachment::CdpAttachment(Options options, QObject *parent)
-    : QObject(parent), m_options(options), m_connection(new CdpConnection(this)),
+    : Attachment(parent), m_options(options), m_connection(new ProtocolConnection(this)),
       m_assembler(NetworkAssembler::Options{}), m_overrides(new FetchOverrides(m_connection, this))
 {
     m_assembler.setBodyCap(m_options.bodyCap);
@@ -69,9 +58,9 @@ CdpAttachment::CdpAttachment(Options options, QObject *parent)
     connect(m_overrides, &FetchOverrides::rulesApplied, this, &CdpAttachment::overridesApplied);
     m_pump.setInterval(kPumpIntervalMs);
     connect(&m_pump, &QTimer::timeout, this, &CdpAttachment::pump);
-    connect(m_connection, &CdpConnection::opened, this, &CdpAttachment::onOpened);
-    connect(m_connection, &CdpConnection::eventReceived, this, &CdpAttachment::onEvent);
-    connect(m_connection, &CdpConnection::closed, this, &CdpAttachment::end);
+    connect(m_connection, &ProtocolConnection::opened, this, &CdpAttachment::onOpened);
+    connect(m_connection, &ProtocolConnection::eventReceived, this, &CdpAttachment::onEvent);
+    connect(m_connection, &ProtocolConnection::closed, this, &CdpAttachment::end);
 }
 
 CdpAttachment::~CdpAttachment()
@@ -82,19 +71,9 @@ CdpAttachment::~CdpAttachment()
 bool CdpAttachment::attach(const QUrl &browserEndpoint, QString *error)
 {
     m_endpoint = browserEndpoint;
-    m_lock = std::make_unique<QLockFile>(attachmentLockPath(browserEndpoint));
-    m_lock->setStaleLockTime(0); // a lock is stale only when its process is gone
-    if (!m_lock->tryLock(0)) {
-        qint64 pid = 0;
-        QString host, application;
-        m_lock->getLockInfo(&pid, &host, &application);
-        *error = QStringLiteral("CORS Lab is already attached to this browser (%1, process %2): "
-                                "detach there first")
-                     .arg(browserEndpoint.toString())
-                     .arg(pid);
-        m_lock.reset();
+    m_lock = lockAttachment(browserEndpoint, error);
+    if (!m_lock)
         return false;
-    }
     m_connection->open(browserEndpoint);
     return true;
 }
@@ -133,7 +112,7 @@ void CdpAttachment::detach()
 void CdpAttachment::onOpened()
 {
     m_connection->send(QStringLiteral("Browser.getVersion"), {}, {},
-                       [this](const CdpConnection::Reply &reply) {
+                       [this](const ProtocolConnection::Reply &reply) {
                            if (!reply.ok())
                                return fail(reply.error);
                            m_product = reply.result.value(QStringLiteral("product")).toString();
@@ -142,7 +121,7 @@ void CdpAttachment::onOpened()
     m_connection->send(QStringLiteral("Target.setDiscoverTargets"),
                        {{QStringLiteral("discover"), true}});
     m_connection->send(QStringLiteral("Target.setAutoAttach"), autoAttachParams(), {},
-                       [this](const CdpConnection::Reply &reply) {
+                       [this](const ProtocolConnection::Reply &reply) {
                            if (!reply.ok())
                                return fail(QStringLiteral("the browser refused to let CORS Lab "
                                                           "attach to its tabs: ") +
@@ -208,7 +187,7 @@ void CdpAttachment::onTargetAttached(const QString &parentSession, const QJsonOb
     m_connection->send(
         QStringLiteral("Network.enable"),
         {{QStringLiteral("maxPostDataSize"), qint64(m_options.bodyCap)}}, session,
-        [this, url, settled](const CdpConnection::Reply &reply) {
+        [this, url, settled](const ProtocolConnection::Reply &reply) {
             if (!reply.ok())
                 Q_EMIT message(QStringLiteral("%1 cannot be captured: %2").arg(url, reply.error));
             settled();
@@ -248,7 +227,7 @@ void CdpAttachment::fetchBodies()
         const QString requestId = b.requestId;
         m_connection->send(
             QStringLiteral("Network.getResponseBody"), {{QStringLiteral("requestId"), requestId}},
-            b.sessionId, [this, requestId](const CdpConnection::Reply &reply) {
+            b.sessionId, [this, requestId](const ProtocolConnection::Reply &reply) {
                 const QString text = reply.result.value(QStringLiteral("body")).toString();
                 const bool base64 = reply.result.value(QStringLiteral("base64Encoded")).toBool();
                 m_assembler.setResponseBody(

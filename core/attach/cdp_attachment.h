@@ -1,19 +1,16 @@
 #pragma once
 
+#include "attachment.h"
 #include "network_assembler.h"
-#include "proxy/override_rules.h"
-#include "session/captured_exchange.h"
 
 #include <QHash>
-#include <QLockFile>
-#include <QObject>
 #include <QTimer>
 #include <QUrl>
 #include <memory>
 
 namespace corslab::attach {
 
-class CdpConnection;
+class ProtocolConnection;
 class FetchOverrides;
 
 /// \brief An attachment to a running Chromium-family browser over the DevTools protocol:
@@ -27,7 +24,7 @@ class FetchOverrides;
 /// protocol error ends it, what was captured so far still comes out, then detached() says why.
 /// One attachment per browser at a time, across processes (a lock file named after the
 /// browser's endpoint).
-class CdpAttachment : public QObject
+class CdpAttachment : public Attachment
 {
     Q_OBJECT
 
@@ -40,37 +37,19 @@ public:
     explicit CdpAttachment(Options options, QObject *parent = nullptr);
     ~CdpAttachment() override;
 
-    /// Connects to \a browserEndpoint (the browser's webSocketDebuggerUrl); attached() or
-    /// detached() follows. False with \a error when this browser already has an attachment.
-    bool attach(const QUrl &browserEndpoint, QString *error);
-    /// Stops capturing: what is pending comes out, then detached(), before this returns.
-    void detach();
-    bool isAttached() const { return m_attached; }
+    bool attach(const QUrl &browserEndpoint, QString *error) override;
+    void detach() override;
+    bool isAttached() const override { return m_attached; }
+    QString product() const override { return m_product; }
+    QUrl endpoint() const override { return m_endpoint; }
+    /// Tabs, iframes in other processes and workers captured now.
+    qsizetype targetCount() const override { return m_targets.size(); }
 
-    QString product() const { return m_product; }
-    /// Targets captured now (tabs, iframes in other processes, workers).
-    qsizetype targetCount() const { return m_targets.size(); }
-    QUrl endpoint() const { return m_endpoint; }
-
-    /// "Apply in browser": the proxy's override rules applied in every target through the Fetch
-    /// domain (FetchOverrides), live; the exchanges they change are marked overridden. Detaching
-    /// removes them.
-    void setOverrides(const proxy::OverrideSet &rules);
-    const proxy::OverrideSet &overrides() const;
-    /// Removes overrides().rules()[\a index]; false when there is none.
-    bool removeOverride(qsizetype index);
-    void clearOverrides();
-
-Q_SIGNALS:
-    void attached(const QString &product);
-    void exchangesCaptured(const QList<corslab::session::CapturedExchange> &batch);
-    /// Something the user should know: a tab crashed, a target could not be captured.
-    void message(const QString &text);
-    /// The override rules changed (set, removed, or dropped by detaching).
-    void overridesChanged();
-    /// The override rules in force reached every captured target (the browser answered).
-    void overridesApplied();
-    void detached(const QString &reason);
+    /// Applied in every target through the Fetch domain (FetchOverrides).
+    void setOverrides(const proxy::OverrideSet &rules) override;
+    const proxy::OverrideSet &overrides() const override;
+    bool removeOverride(qsizetype index) override;
+    void clearOverrides() override;
 
 private:
     void onOpened();
@@ -84,7 +63,7 @@ private:
     void fail(const QString &reason);
 
     Options m_options;
-    CdpConnection *m_connection;
+    ProtocolConnection *m_connection;
     NetworkAssembler m_assembler;
     FetchOverrides *m_overrides;
     QTimer m_pump;
@@ -97,8 +76,5 @@ private:
     int m_enabling = 0;          ///< Network.enable commands not answered yet
     quint64 m_run = 0;           ///< counts the captures ended: late replies of one are ignored
 };
-
-/// The lock file that marks \a browserEndpoint as attached (in the temporary directory).
-QString attachmentLockPath(const QUrl &browserEndpoint);
 
 } // namespace corslab::attach

@@ -1,7 +1,7 @@
 #include "fetch_overrides.h"
 
-#include "cdp_connection.h"
 #include "devtools_values.h"
+#include "protocol_connection.h"
 #include "proxy/browser_response_head.h"
 #include "proxy/proxy_request.h"
 
@@ -171,7 +171,7 @@ QJsonObject enableParams(const QList<FetchPattern> &patterns)
 
 // A dedicated worker's session has no Fetch domain ("'Fetch.enable' wasn't found"); its page's
 // session pauses the worker's requests.
-bool lacksFetchDomain(const CdpConnection::Reply &reply)
+bool lacksFetchDomain(const ProtocolConnection::Reply &reply)
 {
     return reply.error.contains(QLatin1String("wasn't found"));
 }
@@ -247,7 +247,7 @@ PausedDecision decidePaused(const proxy::OverrideSet &rules, const QJsonObject &
     return decision;
 }
 
-FetchOverrides::FetchOverrides(CdpConnection *connection, QObject *parent)
+FetchOverrides::FetchOverrides(ProtocolConnection *connection, QObject *parent)
     : QObject(parent), m_connection(connection)
 {
 }
@@ -329,7 +329,7 @@ void FetchOverrides::applyIn(const QString &sessionId, const std::function<void(
         enable ? QStringLiteral("Fetch.enable") : QStringLiteral("Fetch.disable"),
         enable ? enableParams(patterns) : QJsonObject{}, sessionId,
         [this, sessionId, done,
-         generation = m_connectionGeneration](const CdpConnection::Reply &reply) {
+         generation = m_connectionGeneration](const ProtocolConnection::Reply &reply) {
             if (generation != m_connectionGeneration)
                 return; // the connection it went to is gone
             if (lacksFetchDomain(reply))
@@ -351,7 +351,7 @@ void FetchOverrides::handlePaused(const QString &sessionId, const QJsonObject &p
         return;
     m_connection->send(
         decision.command(), decision.params(), sessionId,
-        [this, sessionId, decision](const CdpConnection::Reply &reply) {
+        [this, sessionId, decision](const ProtocolConnection::Reply &reply) {
             if (reply.ok()) {
                 if (decision.applied)
                     Q_EMIT overrideApplied(decision.networkId, *decision.applied);

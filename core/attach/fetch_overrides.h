@@ -13,7 +13,7 @@
 
 namespace corslab::attach {
 
-class CdpConnection;
+class ProtocolConnection;
 
 /// Where the Fetch domain pauses a request: before it is sent, or once the response head is in.
 enum class FetchStage : quint8 {
@@ -79,7 +79,7 @@ class FetchOverrides : public QObject
     Q_OBJECT
 
 public:
-    explicit FetchOverrides(CdpConnection *connection, QObject *parent = nullptr);
+    explicit FetchOverrides(ProtocolConnection *connection, QObject *parent = nullptr);
 
     /// Replaces the rules in every session; the next request uses them.
     void setRules(const proxy::OverrideSet &rules);
@@ -116,7 +116,7 @@ private:
     void applyIn(const QString &sessionId, const std::function<void()> &done);
     void applyEverywhere();
 
-    CdpConnection *m_connection;
+    ProtocolConnection *m_connection;
     proxy::OverrideSet m_rules;
     QSet<QString> m_sessions;
     /// Sessions without a Fetch domain (dedicated workers): nothing is sent there.

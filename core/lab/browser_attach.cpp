@@ -1,11 +1,13 @@
 #include "browser_attach.h"
 
+#include "attach/attachment.h"
 #include "attach/browser_endpoint.h"
-#include "attach/cdp_attachment.h"
+#include "proxy/browser_launcher.h"
 #include "session_feeder.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTimer>
@@ -46,29 +48,46 @@ QList<quint16> BrowserAttach::usualPorts()
 }
 
 BrowserAttach::BrowserAttach(SessionFeeder *feeder, qint64 bodyCap, QObject *parent)
-    : QObject(parent), m_attachment(new attach::CdpAttachment({bodyCap}))
+    : QObject(parent), m_feeder(feeder), m_bodyCap(bodyCap)
 {
     qRegisterMetaType<corslab::lab::RunningBrowser>();
     m_thread.setObjectName(QStringLiteral("corslab-attach"));
-    m_attachment->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_attachment, &QObject::deleteLater);
-    // Judged on the session thread, like the proxy's captures.
-    connect(m_attachment, &attach::CdpAttachment::exchangesCaptured, feeder,
-            [feeder](const QList<session::CapturedExchange> &batch) { feeder->append(batch); });
-    connect(m_attachment, &attach::CdpAttachment::attached, this,
-            [this](const QString &product) { onAttached(product, m_endpoint); });
-    connect(m_attachment, &attach::CdpAttachment::detached, this, &BrowserAttach::onDetached);
-    connect(m_attachment, &attach::CdpAttachment::message, this, &BrowserAttach::message);
     m_thread.start();
 }
 
 BrowserAttach::~BrowserAttach()
 {
     // Hands in what is pending before the session goes.
-    QMetaObject::invokeMethod(
-        m_attachment, [a = m_attachment] { a->detach(); }, Qt::BlockingQueuedConnection);
+    if (m_attachment)
+        QMetaObject::invokeMethod(
+            m_attachment,
+            [a = m_attachment] {
+                a->detach();
+                delete a;
+            },
+            Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
+}
+
+// One attachment per endpoint's protocol (DevTools or WebDriver BiDi), living on m_thread.
+void BrowserAttach::replaceAttachment(const QUrl &endpoint)
+{
+    if (m_attachment) {
+        m_attachment->disconnect(this);
+        QMetaObject::invokeMethod(m_attachment, [a = m_attachment] { delete a; });
+    }
+    m_attachment = attach::attachmentFor(endpoint, m_bodyCap).release();
+    m_attachment->moveToThread(&m_thread);
+    // Judged on the session thread, like the proxy's captures.
+    connect(m_attachment, &attach::Attachment::exchangesCaptured, m_feeder,
+            [feeder = m_feeder](const QList<session::CapturedExchange> &batch) {
+                feeder->append(batch);
+            });
+    connect(m_attachment, &attach::Attachment::attached, this,
+            [this](const QString &product) { onAttached(product, m_endpoint); });
+    connect(m_attachment, &attach::Attachment::detached, this, &BrowserAttach::onDetached);
+    connect(m_attachment, &attach::Attachment::message, this, &BrowserAttach::message);
 }
 
 void BrowserAttach::attachToPort(quint16 port)
@@ -110,9 +129,10 @@ void BrowserAttach::attachTo(const QUrl &endpoint)
     m_userDetached = false;
     m_endpoint = endpoint;
     Q_EMIT stateChanged();
-    QMetaObject::invokeMethod(m_attachment, [this, endpoint] {
+    replaceAttachment(endpoint);
+    QMetaObject::invokeMethod(m_attachment, [this, a = m_attachment, endpoint] {
         QString error;
-        if (!m_attachment->attach(endpoint, &error))
+        if (!a->attach(endpoint, &error))
             QMetaObject::invokeMethod(this, [this, error] {
                 m_busy = false;
                 Q_EMIT stateChanged();
@@ -124,7 +144,8 @@ void BrowserAttach::attachTo(const QUrl &endpoint)
 void BrowserAttach::detach()
 {
     m_userDetached = true;
-    QMetaObject::invokeMethod(m_attachment, [a = m_attachment] { a->detach(); });
+    if (m_attachment)
+        QMetaObject::invokeMethod(m_attachment, [a = m_attachment] { a->detach(); });
 }
 
 bool BrowserAttach::addOverrides(const QList<proxy::OverrideRule> &rules, QString *error)
@@ -134,7 +155,19 @@ bool BrowserAttach::addOverrides(const QList<proxy::OverrideRule> &rules, QStrin
                                 "Chrome / Chromium / Edge)");
         return false;
     }
+    if (!canApplyOverrides()) {
+        *error = QStringLiteral("%1 cannot apply fixes itself: Apply in browser works through the "
+                                "DevTools Fetch domain of Chrome, Chromium and Edge. Use Apply as "
+                                "proxy override instead")
+                     .arg(m_product);
+        return false;
+    }
     return sendOverrides(m_rules + rules, error);
+}
+
+bool BrowserAttach::canApplyOverrides() const
+{
+    return m_attached && !attach::isBidiEndpoint(m_endpoint);
 }
 
 void BrowserAttach::removeOverride(qsizetype index)
@@ -160,7 +193,8 @@ bool BrowserAttach::sendOverrides(const QList<proxy::OverrideRule> &rules, QStri
     if (!proxy::OverrideSet::fromRules(rules, m_origins, &set, error))
         return false;
     m_rules = rules;
-    QMetaObject::invokeMethod(m_attachment, [a = m_attachment, set] { a->setOverrides(set); });
+    if (m_attachment)
+        QMetaObject::invokeMethod(m_attachment, [a = m_attachment, set] { a->setOverrides(set); });
     Q_EMIT overridesChanged();
     return true;
 }
@@ -226,8 +260,9 @@ void BrowserAttach::findRunningBrowsers()
 QStringList BrowserAttach::installedBrowsers()
 {
     QStringList found;
-    for (const char *name : {"google-chrome", "google-chrome-stable", "chromium",
-                             "chromium-browser", "microsoft-edge", "brave-browser"}) {
+    for (const char *name :
+         {"google-chrome", "google-chrome-stable", "chromium", "chromium-browser", "microsoft-edge",
+          "brave-browser", "firefox", "firefox-esr"}) {
         const QString path = QStandardPaths::findExecutable(QLatin1String(name));
         if (!path.isEmpty())
             found.append(path);
@@ -246,16 +281,19 @@ bool BrowserAttach::launchDebuggableBrowser(const QString &binary, quint16 port,
     const QStringList installed = installedBrowsers();
     const QString program = !binary.isEmpty() ? binary : installed.value(0);
     if (program.isEmpty()) {
-        *error = QStringLiteral("No Chrome, Chromium or Edge is installed (looked for "
-                                "google-chrome, chromium, microsoft-edge on the PATH)");
+        *error = QStringLiteral("No Chrome, Chromium, Edge or Firefox is installed (looked for "
+                                "google-chrome, chromium, microsoft-edge, firefox on the PATH)");
         return false;
     }
-    QDir().mkpath(debugProfileDirectory());
+    const bool firefox = QFileInfo(program).fileName().startsWith(QLatin1String("firefox"));
+    QString profileError;
+    const QStringList arguments =
+        firefox ? firefoxDebugArguments(port, &profileError) : chromiumDebugArguments(port);
+    if (!profileError.isEmpty()) {
+        *error = profileError;
+        return false;
+    }
     // Detached: the browser is the user's, it stays open when CORS Lab closes.
-    const QStringList arguments{QStringLiteral("--remote-debugging-port=%1").arg(port),
-                                QStringLiteral("--user-data-dir=") + debugProfileDirectory(),
-                                QStringLiteral("--no-first-run"),
-                                QStringLiteral("--no-default-browser-check")};
     if (!QProcess::startDetached(program, arguments)) {
         *error = QStringLiteral("Cannot start %1").arg(program);
         return false;
@@ -264,6 +302,30 @@ bool BrowserAttach::launchDebuggableBrowser(const QString &binary, quint16 port,
     Q_EMIT stateChanged();
     waitForLaunchedBrowser(port, kLaunchAttempts);
     return true;
+}
+
+QStringList BrowserAttach::chromiumDebugArguments(quint16 port)
+{
+    QDir().mkpath(debugProfileDirectory());
+    return {QStringLiteral("--remote-debugging-port=%1").arg(port),
+            QStringLiteral("--user-data-dir=") + debugProfileDirectory(),
+            QStringLiteral("--no-first-run"), QStringLiteral("--no-default-browser-check")};
+}
+
+// Firefox keeps a profile of its own next to Chromium's; its user.js keeps Firefox's own
+// background requests off the network, as for a browser launched through the proxy.
+QStringList BrowserAttach::firefoxDebugArguments(quint16 port, QString *error)
+{
+    const QString profile = debugProfileDirectory() + QStringLiteral("-firefox");
+    QDir().mkpath(profile);
+    QFile prefs(profile + QStringLiteral("/user.js"));
+    if (!prefs.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        prefs.write(proxy::BrowserLauncher::firefoxQuietPreferences()) < 0) {
+        *error = QStringLiteral("Cannot write %1: %2").arg(prefs.fileName(), prefs.errorString());
+        return {};
+    }
+    return {QStringLiteral("--remote-debugging-port"), QString::number(port),
+            QStringLiteral("--profile"), profile, QStringLiteral("--no-remote")};
 }
 
 void BrowserAttach::waitForLaunchedBrowser(quint16 port, int attemptsLeft)
@@ -277,8 +339,8 @@ void BrowserAttach::waitForLaunchedBrowser(quint16 port, int attemptsLeft)
         }
         m_busy = false;
         Q_EMIT stateChanged();
-        Q_EMIT failed(QStringLiteral("The browser started but did not open its DevTools port in "
-                                     "time: ") +
+        Q_EMIT failed(QStringLiteral("The browser started but did not open its debugging port "
+                                     "in time: ") +
                       reason);
     });
 }

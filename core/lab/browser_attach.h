@@ -12,7 +12,7 @@
 
 namespace corslab::attach {
 class BrowserEndpointLookup;
-class CdpAttachment;
+class Attachment;
 } // namespace corslab::attach
 
 namespace corslab::session {
@@ -63,7 +63,7 @@ public:
     /// of the usual profiles; runningBrowsersFound() follows.
     void findRunningBrowsers();
 
-    /// Starts \a binary (empty: the first of Chrome, Chromium, Edge installed) with
+    /// Starts \a binary (empty: the first of Chrome, Chromium, Edge, Firefox installed) with
     /// --remote-debugging-port=\a port in a profile of CORS Lab's own (kept between runs, so
     /// logins stay), then attaches to it. False with \a error when no browser can be started.
     bool launchDebuggableBrowser(const QString &binary, quint16 port, QString *error);
@@ -76,6 +76,9 @@ public:
     /// domain (live; detaching removes them). False with \a error when no browser is attached or
     /// a rule does not compile.
     bool addOverrides(const QList<proxy::OverrideRule> &rules, QString *error);
+    /// True when the attached browser can apply override rules (the DevTools Fetch domain:
+    /// Chrome, Chromium, Edge; not Firefox).
+    bool canApplyOverrides() const;
     void removeOverride(qsizetype index);
     void clearOverrides();
     /// The rules applied in the attached browser now.
@@ -95,8 +98,12 @@ Q_SIGNALS:
     void runningBrowsersFound(const QList<corslab::lab::RunningBrowser> &browsers);
 
 private:
+    void replaceAttachment(const QUrl &endpoint);
     void onAttached(const QString &product, const QUrl &endpoint);
     void onDetached(const QString &reason);
+    static QStringList chromiumDebugArguments(quint16 port);
+    /// Firefox's, with its profile's user.js written; \a error says why it could not be.
+    static QStringList firefoxDebugArguments(quint16 port, QString *error);
     void waitForLaunchedBrowser(quint16 port, int attemptsLeft);
     /// Asks 127.0.0.1:\a port for its DevTools endpoint and attaches to it; \a onFailure gets
     /// the reason otherwise.
@@ -104,7 +111,9 @@ private:
     bool sendOverrides(const QList<proxy::OverrideRule> &rules, QString *error);
 
     QThread m_thread;
-    attach::CdpAttachment *m_attachment; ///< lives on m_thread
+    SessionFeeder *m_feeder;
+    qint64 m_bodyCap;
+    attach::Attachment *m_attachment = nullptr; ///< lives on m_thread; made by attachTo()
     bool m_attached = false;
     bool m_busy = false; ///< attaching
     bool m_userDetached = false;

@@ -57,6 +57,7 @@ void PreflightPairing::addPreflight(Preflight preflight)
     m_latestMs = std::max(m_latestMs, preflight.answeredAtMs);
     // The spec profile has no cap: keep lifetimes in a range where milliseconds cannot overflow.
     preflight.maxAgeSeconds = std::clamp<qint64>(preflight.maxAgeSeconds, 0, kMaxLifetimeSeconds);
+    m_lastOriginByUrl.insert(preflight.url, preflight.origin);
     QList<Preflight> &list = m_byKey[key(preflight.origin, preflight.url)];
     list.append(std::move(preflight));
     ++m_size;
@@ -71,7 +72,9 @@ void PreflightPairing::addPreflight(Preflight preflight)
 PreflightPairing::Match PreflightPairing::pair(const Actual &a, const cors::BrowserProfile &profile)
 {
     m_latestMs = std::max(m_latestMs, a.startedAtMs);
-    const auto it = m_byKey.find(key(a.origin, a.url));
+    auto it = m_byKey.find(key(a.origin, a.url));
+    if (it == m_byKey.end() && a.origin == "null")
+        it = findAfterRedirect(a.url);
     if (it == m_byKey.end())
         return {a.needsPreflight ? PairingState::NoPreflightSeen : PairingState::None, -1};
     QList<Preflight> &list = *it;
@@ -95,6 +98,12 @@ PreflightPairing::Match PreflightPairing::pair(const Actual &a, const cors::Brow
             return {PairingState::CacheHit, p.index};
     }
     return {PairingState::NoPreflightSeen, -1};
+}
+
+PreflightPairing::Index::iterator PreflightPairing::findAfterRedirect(const QByteArray &url)
+{
+    const auto origin = m_lastOriginByUrl.constFind(url);
+    return origin == m_lastOriginByUrl.constEnd() ? m_byKey.end() : m_byKey.find(key(*origin, url));
 }
 
 bool PreflightPairing::cacheCovers(const Preflight &p, const Actual &a,
@@ -133,11 +142,14 @@ void PreflightPairing::prune()
         else
             ++it;
     }
+    m_lastOriginByUrl.removeIf(
+        [this](const auto &entry) { return !m_byKey.contains(key(entry.value(), entry.key())); });
 }
 
 void PreflightPairing::clear()
 {
     m_byKey.clear();
+    m_lastOriginByUrl.clear();
     m_size = 0;
     m_latestMs = 0;
     m_addsSincePrune = 0;

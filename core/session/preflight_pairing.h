@@ -33,8 +33,11 @@ bool pairingStateFromName(const QString &name, PairingState *out);
 /// Access-Control-Request-Method is its method and whose Access-Control-Request-Headers cover
 /// its CORS-unsafe header names, sent at most Options::windowMs before it. Failing that, a
 /// successful earlier preflight whose cached result (Access-Control-Max-Age as capped by the
-/// profile, Fetch #concept-cache) still covers the request served it from the cache. Not
-/// thread-safe: the session feeds it in id order under its append lock.
+/// profile, Fetch #concept-cache) still covers the request served it from the cache. A request
+/// whose Origin became "null" on a cross-origin redirect pairs with the latest preflight to its
+/// URL whatever that preflight's Origin (Firefox preflights the new hop with the page's origin,
+/// then sends it with `Origin: null`). Not thread-safe: the session feeds it in id order under
+/// its append lock.
 class PreflightPairing
 {
 public:
@@ -112,9 +115,14 @@ private:
     bool cacheCovers(const Preflight &p, const Actual &a,
                      const cors::BrowserProfile &profile) const;
     void prune();
+    using Index = QHash<Key, QList<Preflight>>;
+    /// The preflights a request with `Origin: null` after a redirect may pair with.
+    Index::iterator findAfterRedirect(const QByteArray &url);
 
     Options m_options;
-    QHash<Key, QList<Preflight>> m_byKey;
+    Index m_byKey;
+    QHash<QByteArray, QByteArray>
+        m_lastOriginByUrl; ///< the Origin of the latest preflight to a URL
     qsizetype m_size = 0;
     qint64 m_latestMs = 0;
     int m_addsSincePrune = 0;

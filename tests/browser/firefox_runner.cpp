@@ -125,6 +125,25 @@ QString FirefoxRunner::version() const
     return m_version;
 }
 
+bool FirefoxRunner::launchWithoutSession(const QUrl &startUrl, QString *error)
+{
+    m_launchOnlyUrl = startUrl;
+    const bool started = start(error);
+    if (!started)
+        stop();
+    return started;
+}
+
+QUrl FirefoxRunner::bidiEndpoint() const
+{
+    return m_wsUrl.isEmpty() ? QUrl() : QUrl(m_wsUrl + QStringLiteral("/session"));
+}
+
+bool FirefoxRunner::processRunning() const
+{
+    return m_process && m_process->state() == QProcess::Running;
+}
+
 bool FirefoxRunner::isRunning() const
 {
     return m_process && m_process->state() == QProcess::Running && m_socket &&
@@ -317,10 +336,11 @@ bool FirefoxRunner::start(QString *error)
 
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(m_executable);
-    m_process->setArguments({QStringLiteral("--headless"), QStringLiteral("--no-remote"),
-                             QStringLiteral("--profile"), m_profile->path(),
-                             QStringLiteral("--remote-debugging-port"), QString::number(port),
-                             QStringLiteral("about:blank")});
+    m_process->setArguments(
+        {QStringLiteral("--headless"), QStringLiteral("--no-remote"), QStringLiteral("--profile"),
+         m_profile->path(), QStringLiteral("--remote-debugging-port"), QString::number(port),
+         m_launchOnlyUrl.isValid() ? m_launchOnlyUrl.toString(QUrl::FullyEncoded)
+                                   : QStringLiteral("about:blank")});
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("MOZ_CRASHREPORTER_DISABLE"),
                QStringLiteral("1")); // no crash dialogs/uploads
@@ -361,6 +381,11 @@ bool FirefoxRunner::start(QString *error)
                 : QStringLiteral("firefox: %1 before the Remote Agent was listening; stderr: %2")
                       .arg(whyGone(), stderrTail().right(2000));
         return false;
+    }
+
+    if (m_launchOnlyUrl.isValid()) { // the caller opens the session
+        m_lastStartupMs = clock.elapsed();
+        return true;
     }
 
     // 2. Connect to the session endpoint. No Origin header is sent (Qt omits an empty one), which

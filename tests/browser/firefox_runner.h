@@ -54,6 +54,15 @@ public:
     /// True while Firefox runs and the BiDi session is up.
     bool isRunning() const;
 
+    /// Starts Firefox on \a startUrl without opening a BiDi session of its own (Firefox allows
+    /// one, and an attachment under test is to hold it): returns once the Remote Agent listens
+    /// on bidiEndpoint(). evaluate() and open() then have nothing to drive.
+    bool launchWithoutSession(const QUrl &startUrl, QString *error);
+    /// ws://127.0.0.1:PORT/session once Firefox listens; empty before.
+    QUrl bidiEndpoint() const;
+    /// True while the Firefox process runs (with or without a session).
+    bool processRunning() const;
+
     void setStartupTimeoutMs(int ms)
     {
         m_startupTimeoutMs = ms;
@@ -93,6 +102,7 @@ private:
     int m_commandTimeoutMs = 30000;
     qint64 m_lastStartupMs = -1;
     bool m_allHostsToLoopback = false;
+    QUrl m_launchOnlyUrl; ///< launchWithoutSession()'s start page: no session is opened
 
     std::unique_ptr<QTemporaryDir> m_profile;
     std::unique_ptr<QProcess> m_process;

@@ -9,7 +9,7 @@
 // - detaching removes them too.
 
 #include "attach/cdp_attachment.h"
-#include "attach/cdp_connection.h"
+#include "attach/protocol_connection.h"
 #include "cdp_client.h"
 #include "cors/browser_profile.h"
 #include "http/http_server.h"
@@ -268,9 +268,9 @@ void TestAttachOverrides::rulesApplyLiveAndGoAway()
     QCOMPARE(reloadAndRead(), kBothPass);
     QVERIFY(loadCaptured());
     takeApiLog();
-    auto *connection = attachment.findChild<attach::CdpConnection *>();
+    auto *connection = attachment.findChild<attach::ProtocolConnection *>();
     QVERIFY(connection);
-    QSignalSpy closed(connection, &attach::CdpConnection::closed);
+    QSignalSpy closed(connection, &attach::ProtocolConnection::closed);
     attachment.detach();
     QVERIFY(attachment.overrides().rules().isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(closed.count() > 0, kWaitMs); // the browser has let go of it

@@ -477,7 +477,7 @@ void TestAttachRobustness::nothingToAttachTo()
     QVERIFY(failed.wait(kTimeoutMs));
     message = failed.first().first().toString();
     QVERIFY2(message.contains(u"127.0.0.1:%1"_s.arg(page.port())), qPrintable(message));
-    QVERIFY2(message.contains(u"not as a Chromium DevTools endpoint"_s), qPrintable(message));
+    QVERIFY2(message.contains(u"not as a browser's debugging endpoint"_s), qPrintable(message));
     QCOMPARE(found.size(), 0);
 
     // A WebSocket URL with nothing behind it, one on an HTTP server (it answers the handshake

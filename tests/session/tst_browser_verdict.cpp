@@ -23,6 +23,12 @@ quint8 codeOf(cors::CorsError error)
     return quint8(browser_verdict::kFirstError + quint8(error));
 }
 
+/// The byte of Firefox's reason \a key ("CORSMissingAllowOrigin2").
+quint8 firefoxCode(const QString &key)
+{
+    return browser_verdict::code(BrowserReport{u"Firefox/153.8.0"_s, key, {}, {}, false, false});
+}
+
 VerdictSummary engine(VerdictState state, cors::CorsError error = cors::CorsError::None,
                       quint8 assumptions = 0)
 {
@@ -61,6 +67,32 @@ private Q_SLOTS:
             << int(codeOf(cors::CorsError::OpaqueRedirect));
         QTest::newRow("an error the engine has no name for")
             << true << u"SomeFutureCorsError"_s << int(browser_verdict::kOtherError);
+        // Firefox's reasons, by family: the version digit some keys carry does not count.
+        QTest::newRow("Firefox blocked without a reason")
+            << true << u"NS_ERROR_DOM_BAD_URI"_s << int(browser_verdict::kFirstFirefoxReason);
+        QTest::newRow("CORSMissingAllowOrigin2")
+            << true << u"CORSMissingAllowOrigin2"_s
+            << int(browser_verdict::kFirstFirefoxReason +
+                   browser_verdict::firefoxReasons().indexOf(u"CORSMissingAllowOrigin"_s));
+        QTest::newRow("CORSMissingAllowHeaderFromPreflight2")
+            << true << u"CORSMissingAllowHeaderFromPreflight2"_s
+            << int(browser_verdict::kFirstFirefoxReason +
+                   browser_verdict::firefoxReasons().indexOf(
+                       u"CORSMissingAllowHeaderFromPreflight"_s));
+        QTest::newRow("a Firefox key the engine has no name for")
+            << true << u"CORSSomethingNew"_s << int(browser_verdict::kOtherError);
+    }
+    void firefoxCodesFitTheirRange()
+    {
+        // Chromium's errors end below Firefox's range, and Firefox's end below kOtherError.
+        QVERIFY(int(codeOf(cors::CorsError::OpaqueRedirect)) <
+                int(browser_verdict::kFirstFirefoxReason));
+        QVERIFY(browser_verdict::kFirstFirefoxReason + browser_verdict::firefoxReasons().size() <
+                int(browser_verdict::kOtherError));
+        QCOMPARE(browser_verdict::firefoxReasonFamily(u"CORSPreflightDidNotSucceed3"_s),
+                 u"CORSPreflightDidNotSucceed"_s);
+        QCOMPARE(browser_verdict::firefoxReasonFamily(u"CORSMethodNotFound"_s),
+                 u"CORSMethodNotFound"_s);
     }
     void code()
     {
@@ -144,6 +176,41 @@ private Q_SLOTS:
         QTest::newRow("blocked, an unknown error")
             << engine(VerdictState::Blocked, CorsError::MissingAllowOriginHeader)
             << int(kOtherError) << Disagrees;
+
+        // Firefox: the reason Firefox prints for the engine's error.
+        QTest::newRow("firefox: blocked, the same reason")
+            << engine(VerdictState::Blocked, CorsError::MissingAllowOriginHeader)
+            << int(firefoxCode(u"CORSMissingAllowOrigin2"_s)) << Agrees;
+        QTest::newRow("firefox: a preflight's error, the same reason")
+            << engine(VerdictState::Blocked, CorsError::PreflightMissingAllowOriginHeader)
+            << int(firefoxCode(u"CORSMissingAllowOrigin2"_s)) << Agrees;
+        QTest::newRow("firefox: two errors Firefox does not tell apart")
+            << engine(VerdictState::Blocked, CorsError::InvalidAllowOriginValue)
+            << int(firefoxCode(u"CORSAllowOriginNotMatchingOrigin"_s)) << Agrees;
+        QTest::newRow("firefox: blocked, another reason")
+            << engine(VerdictState::Blocked, CorsError::MissingAllowOriginHeader)
+            << int(firefoxCode(u"CORSMethodNotFound"_s)) << Disagrees;
+        QTest::newRow("firefox: blocked, no reason given")
+            << engine(VerdictState::Blocked, CorsError::MethodDisallowedByPreflightResponse)
+            << int(firefoxCode(u"NS_ERROR_DOM_BAD_URI"_s)) << Agrees;
+        QTest::newRow("firefox: exposed, no reason given")
+            << engine(VerdictState::Exposed) << int(firefoxCode(u"NS_ERROR_DOM_BAD_URI"_s))
+            << Disagrees;
+        QTest::newRow("firefox: exposed, a reason")
+            << engine(VerdictState::Exposed) << int(firefoxCode(u"CORSMissingAllowOrigin2"_s))
+            << Disagrees;
+        QTest::newRow("firefox: a list of origins, merged by BiDi (Multiple…)")
+            << engine(VerdictState::Blocked, CorsError::MultipleAllowOriginValues)
+            << int(firefoxCode(u"CORSMultipleAllowOriginNotAllowed"_s)) << Agrees;
+        QTest::newRow("firefox: a list of origins, merged by BiDi (…NotMatchingOrigin)")
+            << engine(VerdictState::Blocked, CorsError::MultipleAllowOriginValues)
+            << int(firefoxCode(u"CORSAllowOriginNotMatchingOrigin"_s)) << Agrees;
+        QTest::newRow("firefox: a mismatch is not a list")
+            << engine(VerdictState::Blocked, CorsError::AllowOriginMismatch)
+            << int(firefoxCode(u"CORSMultipleAllowOriginNotAllowed"_s)) << Disagrees;
+        QTest::newRow("firefox: warning with credentials, that very reason")
+            << engine(VerdictState::Warning, CorsError::InvalidAllowCredentials, withCredentials)
+            << int(firefoxCode(u"CORSMissingAllowCredentials"_s)) << Agrees;
     }
     void agreement()
     {

@@ -279,6 +279,36 @@ private Q_SLOTS:
         a.needsPreflight = false;
         QCOMPARE(pairing.pair(a, cors).state, PairingState::None);
     }
+
+    void originNullAfterRedirectPairsWithThePreflightToItsUrl()
+    {
+        // Firefox preflights a redirected PUT with the page's Origin, then sends it with
+        // `Origin: null`: the request pairs with the latest preflight to its URL.
+        PreflightPairing pairing;
+        PreflightPairing::Preflight pf;
+        pf.index = 4;
+        pf.origin = "https://a.test";
+        pf.url = "https://c.test/moved";
+        pf.startedAtMs = 1000;
+        pf.answeredAtMs = 1005;
+        pf.method = "PUT";
+        pairing.addPreflight(pf);
+        const auto cors = cors::BrowserProfile::get(cors::Browser::Firefox);
+        PreflightPairing::Actual a{"null", "https://c.test/moved", "PUT", {}, false, true, 1010};
+        PreflightPairing::Actual elsewhere = a;
+        elsewhere.url = "https://c.test/other";
+        QCOMPARE(pairing.pair(elsewhere, cors).state, PairingState::NoPreflightSeen);
+        // Another origin than null keeps to its own preflights.
+        PreflightPairing::Actual otherOrigin = a;
+        otherOrigin.origin = "https://evil.test";
+        QCOMPARE(pairing.pair(otherOrigin, cors).state, PairingState::NoPreflightSeen);
+        const PreflightPairing::Match match = pairing.pair(a, cors);
+        QCOMPARE(match.state, PairingState::Paired);
+        QCOMPARE(match.preflightIndex, 4);
+        QCOMPARE(pairing.pair(a, cors).state, PairingState::NoPreflightSeen); // consumed
+        pairing.clear();
+        QCOMPARE(pairing.pair(a, cors).state, PairingState::NoPreflightSeen);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPreflightPairing)

@@ -12,13 +12,14 @@ class QWebSocket;
 
 namespace corslab::attach {
 
-/// \brief One WebSocket connection to a browser's DevTools endpoint: commands with their replies,
-/// and every event, with the flat session each belongs to.
+/// \brief One WebSocket connection to a browser's remote protocol: the Chrome DevTools protocol
+/// or WebDriver BiDi, whose framing is the same but for errors. Commands with their replies, and
+/// every event, with the flat session (DevTools) each belongs to.
 ///
 /// Connects without an Origin header (a browser started without --remote-allow-origins refuses a
 /// handshake that sends one). A command's reply goes to its callback once; when the connection
 /// closes, every waiting callback gets the error instead, so no caller waits forever.
-class CdpConnection : public QObject
+class ProtocolConnection : public QObject
 {
     Q_OBJECT
 
@@ -32,8 +33,8 @@ public:
     };
     using ReplyHandler = std::function<void(const Reply &)>;
 
-    explicit CdpConnection(QObject *parent = nullptr);
-    ~CdpConnection() override;
+    explicit ProtocolConnection(QObject *parent = nullptr);
+    ~ProtocolConnection() override;
 
     /// Opens \a endpoint ("ws://127.0.0.1:9222/devtools/browser/<id>"): opened() or closed()
     /// follows.
@@ -51,7 +52,7 @@ Q_SIGNALS:
     /// The connection ended (or could not be made); \a reason says why.
     void closed(const QString &reason);
     /// One event: "Network.requestWillBeSent" with its params, from \a sessionId ("" for the
-    /// browser's own).
+    /// browser's own, and for every BiDi event).
     void eventReceived(const QString &sessionId, const QString &method, const QJsonObject &params);
 
 private:

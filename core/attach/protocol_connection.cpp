@@ -1,4 +1,4 @@
-#include "cdp_connection.h"
+#include "protocol_connection.h"
 
 #include <QJsonDocument>
 #include <QNetworkRequest>
@@ -11,9 +11,27 @@ namespace {
 constexpr qint64 kMaxMessageBytes = qint64(256) << 20;
 // A DevTools endpoint answers the handshake at once; something else may never answer.
 constexpr int kHandshakeTimeoutMs = 10000;
+/// DevTools: {id, result} or {id, error: {message}}; BiDi: {type: "success", id, result} or
+/// {type: "error", id, error: "<code>", message}.
+ProtocolConnection::Reply replyOf(const QJsonObject &message)
+{
+    const QJsonValue error = message.value(QStringLiteral("error"));
+    if (error.isUndefined())
+        return {message.value(QStringLiteral("result")).toObject(), {}};
+    if (error.isString()) {
+        const QString detail = message.value(QStringLiteral("message")).toString();
+        return {{},
+                detail.isEmpty() ? error.toString()
+                                 : error.toString() + QStringLiteral(": ") + detail};
+    }
+    return {{},
+            error.toObject()
+                .value(QStringLiteral("message"))
+                .toString(QStringLiteral("protocol error"))};
+}
 } // namespace
 
-CdpConnection::CdpConnection(QObject *parent) : QObject(parent), m_socket(new QWebSocket)
+ProtocolConnection::ProtocolConnection(QObject *parent) : QObject(parent), m_socket(new QWebSocket)
 {
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(quint64(kMaxMessageBytes));
@@ -36,22 +54,22 @@ CdpConnection::CdpConnection(QObject *parent) : QObject(parent), m_socket(new QW
     m_handshake.setSingleShot(true);
     m_handshake.setInterval(kHandshakeTimeoutMs);
     connect(&m_handshake, &QTimer::timeout, this, [this] {
-        failToOpen(QStringLiteral("no WebSocket handshake within %1 s: not a browser's DevTools "
+        failToOpen(QStringLiteral("no WebSocket handshake within %1 s: not a browser's debugging "
                                   "endpoint?")
                        .arg(kHandshakeTimeoutMs / 1000));
     });
-    connect(m_socket, &QWebSocket::disconnected, this, &CdpConnection::onDisconnected);
-    connect(m_socket, &QWebSocket::textMessageReceived, this, &CdpConnection::onMessage);
+    connect(m_socket, &QWebSocket::disconnected, this, &ProtocolConnection::onDisconnected);
+    connect(m_socket, &QWebSocket::textMessageReceived, this, &ProtocolConnection::onMessage);
 }
 
-CdpConnection::~CdpConnection()
+ProtocolConnection::~ProtocolConnection()
 {
     // No callbacks into owners that are being destroyed.
     m_socket->disconnect(this);
     m_pending.clear();
 }
 
-void CdpConnection::open(const QUrl &endpoint)
+void ProtocolConnection::open(const QUrl &endpoint)
 {
     m_wasOpen = false;
     m_openError.clear();
@@ -59,7 +77,7 @@ void CdpConnection::open(const QUrl &endpoint)
     m_socket->open(QNetworkRequest(endpoint));
 }
 
-void CdpConnection::failToOpen(const QString &reason)
+void ProtocolConnection::failToOpen(const QString &reason)
 {
     m_handshake.stop();
     if (m_openError.isEmpty())
@@ -68,19 +86,19 @@ void CdpConnection::failToOpen(const QString &reason)
         m_socket->abort();
 }
 
-void CdpConnection::close()
+void ProtocolConnection::close()
 {
     if (m_socket->state() != QAbstractSocket::UnconnectedState)
         m_socket->close();
 }
 
-bool CdpConnection::isOpen() const
+bool ProtocolConnection::isOpen() const
 {
     return m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
-void CdpConnection::send(const QString &method, const QJsonObject &params, const QString &sessionId,
-                         const ReplyHandler &onReply)
+void ProtocolConnection::send(const QString &method, const QJsonObject &params,
+                              const QString &sessionId, const ReplyHandler &onReply)
 {
     if (!isOpen()) {
         if (onReply)
@@ -99,7 +117,7 @@ void CdpConnection::send(const QString &method, const QJsonObject &params, const
         QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
 }
 
-void CdpConnection::onMessage(const QString &text)
+void ProtocolConnection::onMessage(const QString &text)
 {
     const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
     const QJsonValue id = message.value(QStringLiteral("id"));
@@ -107,11 +125,7 @@ void CdpConnection::onMessage(const QString &text)
         const ReplyHandler handler = m_pending.take(id.toInt());
         if (!handler)
             return;
-        const QJsonObject error = message.value(QStringLiteral("error")).toObject();
-        handler(error.isEmpty() ? Reply{message.value(QStringLiteral("result")).toObject(), {}}
-                                : Reply{{},
-                                        error.value(QStringLiteral("message"))
-                                            .toString(QStringLiteral("protocol error"))});
+        handler(replyOf(message));
         return;
     }
     const QString method = message.value(QStringLiteral("method")).toString();
@@ -120,7 +134,7 @@ void CdpConnection::onMessage(const QString &text)
                              message.value(QStringLiteral("params")).toObject());
 }
 
-void CdpConnection::onDisconnected()
+void ProtocolConnection::onDisconnected()
 {
     m_handshake.stop();
     QString reason = m_wasOpen || m_openError.isEmpty() ? m_socket->errorString() : m_openError;
@@ -128,12 +142,12 @@ void CdpConnection::onDisconnected()
         reason = reason.isEmpty() ? QStringLiteral("cannot connect")
                                   : QStringLiteral("cannot connect: ") + reason;
     else if (m_socket->closeCode() == QWebSocketProtocol::CloseCodeNormal || reason.isEmpty())
-        reason = QStringLiteral("the browser closed the DevTools connection");
+        reason = QStringLiteral("the browser closed the debugging connection");
     failPending(reason);
     Q_EMIT closed(reason);
 }
 
-void CdpConnection::failPending(const QString &reason)
+void ProtocolConnection::failPending(const QString &reason)
 {
     const QHash<int, ReplyHandler> pending = std::exchange(m_pending, {});
     for (const ReplyHandler &handler : pending)

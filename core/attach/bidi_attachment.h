@@ -1,0 +1,83 @@
+#pragma once
+
+#include "attachment.h"
+#include "bidi_assembler.h"
+
+#include <QSet>
+#include <QTimer>
+#include <QUrl>
+#include <memory>
+
+namespace corslab::attach {
+
+class ProtocolConnection;
+
+/// \brief An attachment to a running Firefox over WebDriver BiDi (Firefox's Remote Agent, on the
+/// port given by --remote-debugging-port): every tab, frame and worker's requests become session
+/// exchanges, preflights included, with Firefox's own CORS verdict where it states one.
+///
+/// Opens a BiDi session (`session.new`), subscribes to the network events and to the console
+/// (Firefox tells why it blocked a request only there, BidiAssembler reads it), adds a data
+/// collector so that response bodies can be read (`network.getData`), and ends the
+/// session on every way out: Firefox allows one BiDi session at a time, and one left open keeps
+/// it from any other tool until Firefox restarts.
+class BidiAttachment : public Attachment
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        qint64 bodyCap = 1 << 20; ///< response bodies up to this are kept (0: none)
+    };
+
+    explicit BidiAttachment(Options options, QObject *parent = nullptr);
+    ~BidiAttachment() override;
+
+    bool attach(const QUrl &endpoint, QString *error) override;
+    void detach() override;
+    bool isAttached() const override { return m_attached; }
+    QString product() const override { return m_product; }
+    QUrl endpoint() const override { return m_endpoint; }
+    /// Browsing contexts (tabs and frames) open now.
+    qsizetype targetCount() const override { return m_contexts.size(); }
+
+    /// Not available for Firefox yet: the rules are refused with a message() saying so.
+    void setOverrides(const proxy::OverrideSet &rules) override;
+    const proxy::OverrideSet &overrides() const override { return m_noOverrides; }
+    bool removeOverride(qsizetype index) override;
+    void clearOverrides() override {}
+
+private:
+    void onOpened();
+    void onSessionCreated(const QJsonObject &result);
+    void onEvent(const QString &method, const QJsonObject &params);
+    void subscribe();
+    void addDataCollector();
+    void announce();
+    void fetchBodies();
+    void noteContexts(const QJsonArray &tree);
+    /// Ends the BiDi session, then the capture with \a reason, then the connection.
+    void stop(const QString &reason);
+    void endSessionAndWait();
+    /// Hands out what is pending and says why the capture ended (once).
+    void end(const QString &reason);
+    void pump();
+    void fail(const QString &reason);
+
+    Options m_options;
+    ProtocolConnection *m_connection;
+    BidiAssembler m_assembler;
+    QTimer m_pump;
+    QUrl m_endpoint;
+    std::unique_ptr<QLockFile> m_lock;
+    QString m_product;
+    QSet<QString> m_contexts;
+    proxy::OverrideSet m_noOverrides;
+    QString m_collector; ///< network.addDataCollector's id: Firefox keeps bodies for it
+    bool m_attached = false;
+    bool m_sessionOpen = false; ///< session.new answered: session.end is owed
+    quint64 m_run = 0;          ///< counts the captures ended: late replies of one are ignored
+};
+
+} // namespace corslab::attach
