@@ -35,14 +35,10 @@ QByteArray browserText(const session::ExchangeRow &row)
     namespace bv = session::browser_verdict;
     if (row.browserVerdict == bv::kNone)
         return {};
-    QByteArray said =
-        row.browserVerdict == bv::kNoCorsError ? QByteArrayLiteral("no CORS error")
-        : row.browserVerdict == bv::kOtherError
-            ? QByteArrayLiteral("blocked (an error the engine does not know)")
-            : "blocked (" +
-                  cors::corsErrorName(cors::CorsError(row.browserVerdict - bv::kFirstError))
-                      .toUtf8() +
-                  ')';
+    QByteArray said = row.browserVerdict == bv::kNoCorsError ? QByteArrayLiteral("no CORS error")
+                      : row.browserVerdict == bv::kOtherError
+                          ? QByteArrayLiteral("blocked (an error the engine does not know)")
+                          : "blocked (" + bv::errorName(row.browserVerdict).toUtf8() + ')';
     return "  browser: " + said + ", " +
            session::browserAgreementName(row.browserAgreement()).toUtf8();
 }

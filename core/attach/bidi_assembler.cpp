@@ -21,10 +21,10 @@ base::HeaderList headersOf(const QJsonArray &headers)
         const QJsonObject header = item.toObject();
         const QJsonObject value = header.value(QStringLiteral("value")).toObject();
         const QString text = value.value(QStringLiteral("value")).toString();
-        const QByteArray bytes = value.value(QStringLiteral("type")).toString() ==
-                                         QLatin1String("base64")
-                                     ? QByteArray::fromBase64(text.toLatin1())
-                                     : headerBytes(text);
+        const QByteArray bytes =
+            value.value(QStringLiteral("type")).toString() == QLatin1String("base64")
+                ? QByteArray::fromBase64(text.toLatin1())
+                : headerBytes(text);
         out.append({headerBytes(header.value(QStringLiteral("name")).toString()), bytes});
     }
     return out;
@@ -111,8 +111,12 @@ void BidiAssembler::onRequestEvent(const QString &method, const QJsonObject &par
 // keeps it for the data collector the attachment added).
 void BidiAssembler::wantBody(BidiRequest &r, const QJsonObject &response)
 {
-    const qint64 size = qint64(
-        response.value(QStringLiteral("content")).toObject().value(QStringLiteral("size")).toDouble());
+    // Firefox leaves content.size at 0 and gives the body's size on the wire as bodySize.
+    const qint64 size = std::max(qint64(response.value(QStringLiteral("content"))
+                                            .toObject()
+                                            .value(QStringLiteral("size"))
+                                            .toDouble()),
+                                 qint64(response.value(QStringLiteral("bodySize")).toDouble()));
     r.responseBodySize = size;
     const bool wanted = !r.preflight && size > 0 && size <= m_options.bodyCap;
     r.body = wanted ? BidiRequest::Body::Wanted : BidiRequest::Body::NotWanted;
@@ -171,8 +175,10 @@ void BidiAssembler::onConsole(const QJsonObject &params, qint64 nowMs)
         parseFirefoxCorsMessage(params.value(QStringLiteral("text")).toString());
     if (!message)
         return;
-    const QString context =
-        params.value(QStringLiteral("source")).toObject().value(QStringLiteral("context")).toString();
+    const QString context = params.value(QStringLiteral("source"))
+                                .toObject()
+                                .value(QStringLiteral("context"))
+                                .toString();
     BidiRequest *r = requestBlockedBy(*message, context);
     if (!r)
         return;
@@ -231,9 +237,8 @@ QList<CapturedExchange> BidiAssembler::takeReady(qint64 nowMs)
         ready.append(&r);
     }
     // In the order Firefox announced them; a request takes its preflights along (appendExchanges).
-    std::sort(ready.begin(), ready.end(), [](const BidiRequest *a, const BidiRequest *b) {
-        return a->arrival < b->arrival;
-    });
+    std::sort(ready.begin(), ready.end(),
+              [](const BidiRequest *a, const BidiRequest *b) { return a->arrival < b->arrival; });
     QStringList ids;
     for (const BidiRequest *r : ready)
         ids.append(r->id);
@@ -265,10 +270,9 @@ QList<CapturedExchange> BidiAssembler::takeAll(const QString &reason)
 void BidiAssembler::evictOldest(QList<CapturedExchange> &out)
 {
     while (qsizetype(m_requests.size()) > m_options.maxPending) {
-        auto oldest = std::min_element(m_requests.begin(), m_requests.end(),
-                                       [](const auto &a, const auto &b) {
-                                           return a.second.arrival < b.second.arrival;
-                                       });
+        auto oldest = std::min_element(
+            m_requests.begin(), m_requests.end(),
+            [](const auto &a, const auto &b) { return a.second.arrival < b.second.arrival; });
         oldest->second.cutShort =
             QStringLiteral("too many requests in flight: handed out before it ended");
         handOut(oldest->first, out);

@@ -59,6 +59,8 @@ std::optional<BrowserOpinion> browserOpinion(const session::CapturedExchange &x,
         session::browserAgreement(engine, session::browser_verdict::code(x.browserReport));
     if (b.corsError.isEmpty())
         o.said = QStringLiteral("no CORS error");
+    else if (b.corsError == session::browser_verdict::firefoxReasons().constFirst())
+        o.said = QStringLiteral("blocked, without saying why (%1)").arg(b.corsError);
     else
         o.said = QStringLiteral("blocked: %1").arg(b.corsError) +
                  (b.failedParameter.isEmpty()

@@ -51,6 +51,15 @@ quint8 code(const std::optional<BrowserReport> &report)
     return reason < 0 ? kOtherError : quint8(kFirstFirefoxReason + reason);
 }
 
+QString errorName(quint8 code)
+{
+    if (code < kFirstError || code == kOtherError)
+        return {};
+    if (code < kFirstFirefoxReason)
+        return cors::corsErrorName(cors::CorsError(code - kFirstError));
+    return firefoxReasons().value(code - kFirstFirefoxReason);
+}
+
 } // namespace browser_verdict
 
 namespace {

@@ -35,6 +35,9 @@ QString firefoxReasonFamily(const QString &key);
 
 /// The byte for \a report (kNone when there is none).
 quint8 code(const std::optional<BrowserReport> &report);
+/// The browser's error a byte stands for: Chromium's CorsError name, Firefox's reason family
+/// ("CORSMissingAllowOrigin"); empty for kNone, kNoCorsError and kOtherError.
+QString errorName(quint8 code);
 } // namespace browser_verdict
 
 /// How the browser's own verdict compares with the engine's.

@@ -54,7 +54,9 @@ public:
                                    {u"status"_s, status},
                                    {u"statusText"_s, status == 200 ? u"OK"_s : u""_s},
                                    {u"headers"_s, bidiHeaders(headers)},
-                                   {u"content"_s, QJsonObject{{u"size"_s, bodySize}}}};
+                                   // As Firefox gives them: the size on the wire, content 0.
+                                   {u"bodySize"_s, bodySize},
+                                   {u"content"_s, QJsonObject{{u"size"_s, 0}}}};
         for (const QString &event :
              {u"network.responseStarted"_s, u"network.responseCompleted"_s})
             emitEvent(event, redirectCount, context,

@@ -12,6 +12,7 @@
 // CORSLAB_DUMP_CASE=<case id> prints that case's exchanges as the session holds them.
 
 #include "attach/bidi_attachment.h"
+#include "attach/browser_endpoint.h"
 #include "browser_cases.h"
 #include "browser_harness.h"
 #include "cors/browser_profile.h"
@@ -24,10 +25,12 @@
 #include "session/session_json.h"
 
 #include <QBuffer>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QtTest>
+#include <csignal>
 
 using namespace corslab;
 using namespace Qt::StringLiterals;
@@ -38,7 +41,10 @@ constexpr int kMinimumCases = 40;
 constexpr int kAttachTimeoutMs = 15000;
 constexpr int kDrainTimeoutMs = 10000;
 
-/// The page Firefox starts on: it asks /next every 100 ms and goes where the answer says.
+/// The page Firefox starts on: it asks /next every 100 ms and goes where the answer says. The
+/// pad's other pages do the same, so the browser stays driven until it leaves the pad's origin:
+/// /probe fetches /blocked from the other loopback origin (localhost), which answers without
+/// Access-Control-Allow-Origin.
 class LaunchPad
 {
 public:
@@ -53,7 +59,14 @@ public:
         *error = u"launch pad: "_s + m_server.errorString();
         return false;
     }
-    QUrl url() const { return QUrl(u"http://127.0.0.1:%1/pad"_s.arg(m_server.serverPort())); }
+    QUrl url(const QString &path = u"/pad"_s) const
+    {
+        return QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_server.serverPort()).arg(path));
+    }
+    QUrl blockedUrl() const
+    {
+        return QUrl(u"http://localhost:%1/blocked"_s.arg(m_server.serverPort()));
+    }
     void go(const QUrl &page) { m_next = page.toString(QUrl::FullyEncoded).toUtf8(); }
 
 private:
@@ -63,14 +76,21 @@ private:
         response.headers = {{"Content-Type", "text/html"}, {"Cache-Control", "no-store"}};
         if (request.path() == "/next") {
             response.body = m_next;
-            return response;
-        }
-        response.body = R"(<!doctype html><title>launch pad</title><script>
+        } else if (request.path() == "/blocked") {
+            response.headers = {{"Content-Type", "text/plain"}};
+            response.body = "not for other origins";
+        } else {
+            const QByteArray probe =
+                request.path() == "/probe"
+                    ? "fetch('" + blockedUrl().toEncoded() + "').catch(() => {});"
+                    : QByteArray();
+            response.body = "<!doctype html><title>launch pad</title><script>" + probe + R"(
 setInterval(async () => {
   const next = await (await fetch('/next')).text();
-  if (next) location.href = next;
+  if (next && next !== location.href) location.href = next;
 }, 100);
 </script>)";
+        }
         return response;
     }
 
@@ -123,10 +143,9 @@ QString disagreement(const QString &id, const session::ExchangeRow &row,
         .arg(id)
         .arg(row.id)
         .arg(QString::fromLatin1(row.method), QString::fromUtf8(row.url),
-             x.browserReport->corsError.isEmpty() ? QStringLiteral("no CORS error")
-                                                  : x.browserReport->corsError +
-                                                        u" ("_s + x.browserReport->failedParameter +
-                                                        u')',
+             x.browserReport->corsError.isEmpty()
+                 ? QStringLiteral("no CORS error")
+                 : x.browserReport->corsError + u" ("_s + x.browserReport->failedParameter + u')',
              session::verdictStateName(row.verdict.state), row.errorName());
 }
 
@@ -139,6 +158,9 @@ class TestAttachFirefox : public QObject
 private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
+    // In this order: the pad drives Firefox until the big run takes it to the scenario page.
+    void lookupOfThePortFindsFirefox();
+    void cliAttachesRecordsAndDetachesOnCtrlC();
     void capturesEveryRequestWithTheBrowsersVerdict();
     void detachingEndsTheSession();
 
@@ -203,6 +225,7 @@ void TestAttachFirefox::capturesEveryRequestWithTheBrowsersVerdict()
     QStringList disagreements;
     QStringList unpaired;
     int judgedByBoth = 0;
+    int withBody = 0;
     for (qsizetype i = 0; i < session.count(); ++i) {
         const session::ExchangeRow row = session.row(i);
         const QString id = caseOf(row.url);
@@ -224,6 +247,7 @@ void TestAttachFirefox::capturesEveryRequestWithTheBrowsersVerdict()
             row.pairing == session::PairingState::None)
             unpaired.append(
                 QStringLiteral("#%1 %2 %3").arg(row.id).arg(id, QString::fromUtf8(row.url)));
+        withBody += x.responseBody.stored.isEmpty() ? 0 : 1;
         if (row.browserAgreement() == session::BrowserAgreement::Disagrees)
             disagreements.append(disagreement(id, row, x));
         else if (row.browserAgreement() == session::BrowserAgreement::Agrees)
@@ -268,6 +292,8 @@ void TestAttachFirefox::capturesEveryRequestWithTheBrowsersVerdict()
           static_cast<long long>(session.count()), static_cast<long long>(cases.size()),
           judgedByBoth);
     QVERIFY(judgedByBoth >= kMinimumCases);
+    // Bodies come through the data collector (the scenario servers answer with a body).
+    QVERIFY2(withBody >= kMinimumCases, qPrintable(QString::number(withBody)));
 }
 
 void TestAttachFirefox::detachingEndsTheSession()
@@ -280,14 +306,69 @@ void TestAttachFirefox::detachingEndsTheSession()
         QSignalSpy detached(&attachment, &attach::Attachment::detached);
         QString error;
         QVERIFY2(attachment.attach(m_firefox.bidiEndpoint(), &error), qPrintable(error));
-        QVERIFY2(attached.wait(kAttachTimeoutMs),
-                 qPrintable(detached.isEmpty() ? u"no answer"_s
-                                               : detached.first().first().toString()));
+        QVERIFY2(
+            attached.wait(kAttachTimeoutMs),
+            qPrintable(detached.isEmpty() ? u"no answer"_s : detached.first().first().toString()));
         attachment.detach();
         QCOMPARE(detached.size(), 1);
         QCOMPARE(detached.first().first().toString(), u"detached"_s);
         QTest::qWait(300); // Firefox handles session.end, then the close
     }
+}
+
+void TestAttachFirefox::lookupOfThePortFindsFirefox()
+{
+    // `corslab-cli attach --port N` and the app's dialog look the port up the same way.
+    attach::BrowserEndpointLookup lookup;
+    QSignalSpy found(&lookup, &attach::BrowserEndpointLookup::found);
+    QSignalSpy failed(&lookup, &attach::BrowserEndpointLookup::failed);
+    lookup.lookUp(u"127.0.0.1"_s, quint16(m_firefox.bidiEndpoint().port()));
+    QVERIFY(found.wait(kAttachTimeoutMs));
+    QCOMPARE(found.first().at(0).toUrl(), m_firefox.bidiEndpoint());
+    QCOMPARE(found.first().at(1).toString(), u"Firefox"_s);
+    QVERIFY(attach::isBidiEndpoint(found.first().at(0).toUrl()));
+    QCOMPARE(failed.size(), 0);
+}
+
+void TestAttachFirefox::cliAttachesRecordsAndDetachesOnCtrlC()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString record = dir.filePath(u"firefox.json"_s);
+    QProcess cli;
+    // However the test ends, the CLI ends its BiDi session (a killed one would lock Firefox).
+    const auto interrupt = qScopeGuard([&cli] {
+        if (cli.state() != QProcess::NotRunning) {
+            ::kill(pid_t(cli.processId()), SIGINT);
+            cli.waitForFinished(kAttachTimeoutMs);
+        }
+    });
+    cli.start(QStringLiteral(CORSLAB_CLI),
+              {u"attach"_s, u"--port"_s, QString::number(m_firefox.bidiEndpoint().port()),
+               u"--record"_s, record});
+    QByteArray out;
+    auto read = [&] {
+        out += cli.readAllStandardOutput();
+        return out;
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(read().contains("Attached to Firefox/"), out.constData(),
+                              kAttachTimeoutMs);
+    QVERIFY2(out.contains("verdicts for:    firefox"), out.constData());
+    m_pad.go(m_pad.url(u"/probe"_s));
+    // The line of the blocked fetch, with Firefox's verdict beside the engine's.
+    const QByteArray blocked = m_pad.blockedUrl().toEncoded();
+    QTRY_VERIFY2_WITH_TIMEOUT(read().contains(blocked), out.constData(), kDrainTimeoutMs);
+    const QByteArray line = out.mid(out.indexOf(blocked)).split('\n').first();
+    QVERIFY2(line.contains("browser: blocked (CORSMissingAllowOrigin), agrees"), line.constData());
+    ::kill(pid_t(cli.processId()), SIGINT); // Ctrl+C
+    QVERIFY(cli.waitForFinished(kAttachTimeoutMs));
+    QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(cli.exitCode(), 0);
+    QFile file(record);
+    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(record));
+    const QByteArray saved = file.readAll();
+    QVERIFY(saved.contains("CORSMissingAllowOrigin2"));
+    QVERIFY(saved.contains("browser (WebDriver BiDi)"));
 }
 
 QTEST_GUILESS_MAIN(TestAttachFirefox)

@@ -94,6 +94,18 @@ private Q_SLOTS:
         QCOMPARE(browser_verdict::firefoxReasonFamily(u"CORSMethodNotFound"_s),
                  u"CORSMethodNotFound"_s);
     }
+    void errorNames()
+    {
+        using namespace browser_verdict;
+        QCOMPARE(errorName(kNone), QString());
+        QCOMPARE(errorName(kNoCorsError), QString());
+        QCOMPARE(errorName(kOtherError), QString());
+        QCOMPARE(errorName(codeOf(cors::CorsError::PreflightInvalidStatus)),
+                 u"PreflightInvalidStatus"_s);
+        QCOMPARE(errorName(firefoxCode(u"CORSMissingAllowOrigin2"_s)), u"CORSMissingAllowOrigin"_s);
+        QCOMPARE(errorName(firefoxCode(u"NS_ERROR_DOM_BAD_URI"_s)), u"NS_ERROR_DOM_BAD_URI"_s);
+        QCOMPARE(errorName(quint8(kFirstFirefoxReason + firefoxReasons().size())), QString());
+    }
     void code()
     {
         QFETCH(bool, hasReport);
