@@ -2,8 +2,11 @@
 
 #include "attach/browser_endpoint.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileInfo>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -16,12 +19,14 @@ AttachDialog::AttachDialog(lab::BrowserAttach &attach, QWidget *parent)
     : QDialog(parent), m_attach(attach), m_running(new QListWidget(this)),
       m_port(new QSpinBox(this)), m_status(new QLabel(this)),
       m_attachButton(new QPushButton(tr("&Attach"), this)),
-      m_launchButton(new QPushButton(tr("&Start my browser with remote debugging"), this))
+      m_launchButton(new QPushButton(tr("&Start with remote debugging:"), this)),
+      m_browserChoice(new QComboBox(this))
 {
     setWindowTitle(tr("Attach to Chrome / Edge / Firefox"));
     auto *intro = new QLabel(
         tr("Capture the browser you already use, with your own tabs and logins: no proxy, no "
-           "certificate. CORS Lab reads every request through the browser's DevTools port, and "
+           "certificate. CORS Lab reads every request through the browser's debugging port (the "
+           "DevTools protocol of Chrome, Chromium and Edge; WebDriver BiDi for Firefox), and "
            "shows the browser's own CORS verdict beside its own."),
         this);
     intro->setWordWrap(true);
@@ -37,12 +42,19 @@ AttachDialog::AttachDialog(lab::BrowserAttach &attach, QWidget *parent)
             .arg(lab::BrowserAttach::debugProfileDirectory().toHtmlEscaped()),
         this);
     security->setWordWrap(true);
-    m_launchButton->setEnabled(!lab::BrowserAttach::installedBrowsers().isEmpty());
+    for (const QString &binary : lab::BrowserAttach::installedBrowsers())
+        m_browserChoice->addItem(QFileInfo(binary).fileName(), binary);
+    m_launchButton->setEnabled(m_browserChoice->count() > 0);
+    m_browserChoice->setEnabled(m_browserChoice->count() > 0);
     if (!m_launchButton->isEnabled())
-        m_launchButton->setToolTip(tr("No Chrome, Chromium or Edge found on the PATH"));
+        m_launchButton->setToolTip(tr("No Chrome, Chromium, Edge or Firefox found on the PATH"));
 
     auto *form = new QFormLayout;
-    form->addRow(tr("DevTools &port:"), m_port);
+    form->addRow(tr("Debugging &port:"), m_port);
+    auto *launch = new QHBoxLayout;
+    launch->addWidget(m_launchButton);
+    launch->addWidget(m_browserChoice);
+    launch->addStretch();
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     buttons->addButton(m_attachButton, QDialogButtonBox::AcceptRole);
     auto *layout = new QVBoxLayout(this);
@@ -51,7 +63,7 @@ AttachDialog::AttachDialog(lab::BrowserAttach &attach, QWidget *parent)
     layout->addWidget(m_running);
     layout->addWidget(lookAgain, 0, Qt::AlignLeft);
     layout->addLayout(form);
-    layout->addWidget(m_launchButton, 0, Qt::AlignLeft);
+    layout->addLayout(launch);
     layout->addWidget(security);
     layout->addWidget(m_status);
     layout->addWidget(buttons);
@@ -112,7 +124,8 @@ void AttachDialog::attachToChoice()
 void AttachDialog::launchBrowser()
 {
     QString error;
-    if (!m_attach.launchDebuggableBrowser({}, quint16(m_port->value()), &error)) {
+    const QString binary = m_browserChoice->currentData().toString();
+    if (!m_attach.launchDebuggableBrowser(binary, quint16(m_port->value()), &error)) {
         m_status->setText(error);
         return;
     }
@@ -123,8 +136,7 @@ void AttachDialog::launchBrowser()
 void AttachDialog::onStateChanged()
 {
     m_attachButton->setEnabled(!m_attach.isBusy());
-    m_launchButton->setEnabled(!m_attach.isBusy() &&
-                               !lab::BrowserAttach::installedBrowsers().isEmpty());
+    m_launchButton->setEnabled(!m_attach.isBusy() && m_browserChoice->count() > 0);
     if (m_attach.isAttached())
         accept();
 }

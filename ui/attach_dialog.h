@@ -4,6 +4,7 @@
 
 #include <QDialog>
 
+class QComboBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
@@ -12,8 +13,9 @@ class QSpinBox;
 namespace corslab::ui {
 
 /// \brief Capture → Attach to Chrome / Edge / Firefox: pick a running browser found with its
-/// DevTools port open, give a port, or start the installed browser with remote debugging on
-/// (saying what that means for security). Closes once attached; errors stay in the dialog.
+/// debugging port open (DevTools or Firefox's WebDriver BiDi), give a port, or start one of the
+/// installed browsers with remote debugging on (saying what that means for security). Closes
+/// once attached; errors stay in the dialog.
 class AttachDialog : public QDialog
 {
     Q_OBJECT
@@ -24,6 +26,8 @@ public:
     QListWidget *runningList() const { return m_running; }
     QSpinBox *portField() const { return m_port; }
     QLabel *statusLabel() const { return m_status; }
+    /// The installed browsers "Start … with remote debugging" can start (data: the executable).
+    QComboBox *browserChoice() const { return m_browserChoice; }
 
 private:
     void lookForBrowsers();
@@ -38,6 +42,7 @@ private:
     QLabel *m_status;
     QPushButton *m_attachButton;
     QPushButton *m_launchButton;
+    QComboBox *m_browserChoice;
     QList<lab::RunningBrowser> m_found;
 };
 

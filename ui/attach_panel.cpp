@@ -59,14 +59,14 @@ AttachPanel::AttachPanel(lab::BrowserAttach &attach, QWidget *parent)
 void AttachPanel::updateState()
 {
     if (m_attach.isAttached())
-        m_state->setText(tr("Capturing %1 over its DevTools protocol: every tab, iframe and "
-                            "worker.")
-                             .arg(report::browserShortName(m_attach.product())));
+        m_state->setText(
+            tr("Capturing %1 over %2: every tab, iframe and worker.")
+                .arg(report::browserShortName(m_attach.product()), m_attach.protocolName()));
     else if (m_attach.isBusy())
         m_state->setText(tr("Attaching…"));
     else
-        m_state->setText(tr("Not attached. Attach to a Chrome, Chromium or Edge you run to "
-                            "capture it without a proxy, with its own CORS verdicts."));
+        m_state->setText(tr("Not attached. Attach to a Chrome, Chromium, Edge or Firefox you run "
+                            "to capture it without a proxy, with its own CORS verdicts."));
     m_attachButton->setEnabled(!m_attach.isAttached() && !m_attach.isBusy());
     m_detachButton->setEnabled(m_attach.isAttached());
 }

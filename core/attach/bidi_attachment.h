@@ -68,7 +68,7 @@ private:
     Options m_options;
     ProtocolConnection *m_connection;
     BidiAssembler m_assembler;
-    QTimer m_pump;
+    QTimer m_pump{this}; ///< a child, so that it moves with the attachment to its thread
     QUrl m_endpoint;
     std::unique_ptr<QLockFile> m_lock;
     QString m_product;

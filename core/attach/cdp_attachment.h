@@ -66,7 +66,7 @@ private:
     ProtocolConnection *m_connection;
     NetworkAssembler m_assembler;
     FetchOverrides *m_overrides;
-    QTimer m_pump;
+    QTimer m_pump{this}; ///< a child, so that it moves with the attachment to its thread
     QUrl m_endpoint;
     std::unique_ptr<QLockFile> m_lock;
     QString m_product;

@@ -67,8 +67,8 @@ private:
     int m_nextId = 1;
     QHash<int, ReplyHandler> m_pending;
     bool m_wasOpen = false;
-    QTimer m_handshake;  ///< bounds the wait for the WebSocket handshake
-    QString m_openError; ///< why the handshake failed, when it did
+    QTimer m_handshake{this}; ///< bounds the wait for the handshake (a child: moves with this)
+    QString m_openError;      ///< why the handshake failed, when it did
 };
 
 } // namespace corslab::attach

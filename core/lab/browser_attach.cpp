@@ -165,6 +165,12 @@ bool BrowserAttach::addOverrides(const QList<proxy::OverrideRule> &rules, QStrin
     return sendOverrides(m_rules + rules, error);
 }
 
+QString BrowserAttach::protocolName() const
+{
+    return attach::isBidiEndpoint(m_endpoint) ? QStringLiteral("WebDriver BiDi")
+                                              : QStringLiteral("the DevTools protocol");
+}
+
 bool BrowserAttach::canApplyOverrides() const
 {
     return m_attached && !attach::isBidiEndpoint(m_endpoint);

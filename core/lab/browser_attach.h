@@ -58,6 +58,8 @@ public:
     bool isBusy() const { return m_busy; }
     QString product() const { return m_product; }
     QUrl endpoint() const { return m_endpoint; }
+    /// "the DevTools protocol" or "WebDriver BiDi" (Firefox): how endpoint() is spoken to.
+    QString protocolName() const;
 
     /// Looks for browsers with DevTools open on usualPorts() and in the DevToolsActivePort files
     /// of the usual profiles; runningBrowsersFound() follows.
