@@ -150,4 +150,31 @@ QByteArray httpVersion(const QString &protocol)
     return QByteArrayLiteral("HTTP/1.1");
 }
 
+base::HeaderList bidiHeaders(const QJsonArray &headers)
+{
+    base::HeaderList out;
+    for (const QJsonValue &item : headers) {
+        const QJsonObject header = item.toObject();
+        const QJsonObject value = header.value(QStringLiteral("value")).toObject();
+        const QString text = value.value(QStringLiteral("value")).toString();
+        const QByteArray bytes = value.value(QStringLiteral("type")).toString() ==
+                                         QLatin1String("base64")
+                                     ? QByteArray::fromBase64(text.toLatin1())
+                                     : headerBytes(text);
+        out.append({headerBytes(header.value(QStringLiteral("name")).toString()), bytes});
+    }
+    return out;
+}
+
+QJsonArray bidiHeaderArray(const base::HeaderList &headers)
+{
+    QJsonArray out;
+    for (const auto &[name, value] : headers)
+        out.append(QJsonObject{{QStringLiteral("name"), headerText(name)},
+                               {QStringLiteral("value"),
+                                QJsonObject{{QStringLiteral("type"), QStringLiteral("string")},
+                                            {QStringLiteral("value"), headerText(value)}}}});
+    return out;
+}
+
 } // namespace corslab::attach

@@ -29,24 +29,6 @@ QJsonObject obj(const QJsonObject &o, const char *key)
     return o.value(QLatin1String(key)).toObject();
 }
 
-// What the browser got replaces what the server sent, which is kept as the upstream answer (as the
-// proxy records an overridden exchange). \a serverSeen: x holds responseReceivedExtraInfo's status
-// and headers (the server's, in wire order), not responseReceived's (the overridden answer).
-void applyOverride(const AppliedOverride &applied, bool serverSeen, CapturedExchange &x)
-{
-    x.overridden = true;
-    x.overrideRule = applied.rule;
-    x.answeredLocally = applied.answeredLocally;
-    if (!applied.answeredLocally) {
-        x.upstreamStatus = serverSeen ? x.status : applied.upstreamStatus;
-        x.upstreamResponseHeaders = serverSeen ? x.responseHeaders : applied.upstreamHeaders;
-    }
-    if (x.status != applied.status)
-        x.reason.clear(); // the server's phrase was for its own status
-    x.status = applied.status;
-    x.responseHeaders = applied.headers;
-}
-
 void applyResponse(PendingHop &hop, const QJsonObject &response)
 {
     ResponseSeen seen;
@@ -366,7 +348,7 @@ CapturedExchange NetworkAssembler::toExchange(const PendingRequest &r, qsizetype
         x.responseHeaders = response->headers;
     }
     if (const AppliedOverride *applied = overrideOfHop(r, hopIndex))
-        applyOverride(*applied, hopIndex < r.serverResponses.size(), x);
+        markOverridden(*applied, hopIndex < r.serverResponses.size(), x);
     x.httpVersion = hop.httpVersion;
     x.upstreamAddress = hop.remoteAddress;
     x.upstreamPort = hop.remotePort;
