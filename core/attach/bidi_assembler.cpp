@@ -94,8 +94,10 @@ void BidiAssembler::onRequestEvent(const QString &method, const QJsonObject &par
 // keeps it for the data collector the attachment added).
 void BidiAssembler::wantBody(BidiRequest &r, const QJsonObject &response)
 {
-    const qint64 size = qint64(
-        response.value(QStringLiteral("content")).toObject().value(QStringLiteral("size")).toDouble());
+    const qint64 size = qint64(response.value(QStringLiteral("content"))
+                                   .toObject()
+                                   .value(QStringLiteral("size"))
+                                   .toDouble());
     r.responseBodySize = size;
     const bool wanted = !r.preflight && size > 0 && size <= m_options.bodyCap;
     r.body = wanted ? BidiRequest::Body::Wanted : BidiRequest::Body::NotWanted;
@@ -164,8 +166,10 @@ void BidiAssembler::onConsole(const QJsonObject &params, qint64 nowMs)
         parseFirefoxCorsMessage(params.value(QStringLiteral("text")).toString());
     if (!message)
         return;
-    const QString context =
-        params.value(QStringLiteral("source")).toObject().value(QStringLiteral("context")).toString();
+    const QString context = params.value(QStringLiteral("source"))
+                                .toObject()
+                                .value(QStringLiteral("context"))
+                                .toString();
     BidiRequest *r = requestBlockedBy(*message, context);
     if (!r)
         return;
@@ -224,9 +228,8 @@ QList<CapturedExchange> BidiAssembler::takeReady(qint64 nowMs)
         ready.append(&r);
     }
     // In the order Firefox announced them; a request takes its preflights along (appendExchanges).
-    std::sort(ready.begin(), ready.end(), [](const BidiRequest *a, const BidiRequest *b) {
-        return a->arrival < b->arrival;
-    });
+    std::sort(ready.begin(), ready.end(),
+              [](const BidiRequest *a, const BidiRequest *b) { return a->arrival < b->arrival; });
     QStringList ids;
     for (const BidiRequest *r : ready)
         ids.append(r->id);
@@ -258,10 +261,9 @@ QList<CapturedExchange> BidiAssembler::takeAll(const QString &reason)
 void BidiAssembler::evictOldest(QList<CapturedExchange> &out)
 {
     while (qsizetype(m_requests.size()) > m_options.maxPending) {
-        auto oldest = std::min_element(m_requests.begin(), m_requests.end(),
-                                       [](const auto &a, const auto &b) {
-                                           return a.second.arrival < b.second.arrival;
-                                       });
+        auto oldest = std::min_element(
+            m_requests.begin(), m_requests.end(),
+            [](const auto &a, const auto &b) { return a.second.arrival < b.second.arrival; });
         oldest->second.cutShort =
             QStringLiteral("too many requests in flight: handed out before it ended");
         handOut(oldest->first, out);

@@ -25,7 +25,7 @@ struct BidiHop
     QByteArray reason;
     base::HeaderList responseHeaders; ///< repeated lines come joined with ", "
     QByteArray httpVersion = QByteArrayLiteral("HTTP/1.1");
-    QString fetchError; ///< network.fetchError's errorText
+    QString fetchError;  ///< network.fetchError's errorText
     QString preflightId; ///< the preflight Firefox sent for this hop, when one was linked
     /// The override rule Firefox applied to this hop (BidiOverrides): its status and headers are
     /// what Firefox reports, the server's answer is kept here.
@@ -47,10 +47,10 @@ struct BidiRequest
     bool preflight = false;
     QString actualId; ///< a preflight: the request it was sent for, when one was linked
     std::optional<FirefoxCorsMessage> blocked; ///< Firefox's console sentence about it
-    QString cutShort; ///< why it was handed out unfinished
+    QString cutShort;                          ///< why it was handed out unfinished
     enum class Body : quint8 { NotWanted, Wanted, Asked, Done };
     Body body = Body::NotWanted;
-    QByteArray responseBody; ///< the last hop's, when Firefox gave it
+    QByteArray responseBody;     ///< the last hop's, when Firefox gave it
     qint64 responseBodySize = 0; ///< what the response said its body was
     bool bodyUnavailable = false;
 

@@ -171,7 +171,8 @@ void BidiAttachment::onSessionCreated(const QJsonObject &result)
     m_connection->send(QStringLiteral("browsingContext.getTree"), {}, {},
                        [this, run = m_run](const ProtocolConnection::Reply &reply) {
                            if (run == m_run && reply.ok())
-                               noteContexts(reply.result.value(QStringLiteral("contexts")).toArray());
+                               noteContexts(
+                                   reply.result.value(QStringLiteral("contexts")).toArray());
                        });
     subscribe();
 }
@@ -267,19 +268,17 @@ void BidiAttachment::fetchBodies()
                                  {QStringLiteral("request"), id},
                                  {QStringLiteral("collector"), m_collector},
                                  {QStringLiteral("disown"), true}};
-        m_connection->send(QStringLiteral("network.getData"), params, {},
-                           [this, id](const ProtocolConnection::Reply &reply) {
-                               const QJsonObject bytes =
-                                   reply.result.value(QStringLiteral("bytes")).toObject();
-                               const QString value = bytes.value(QStringLiteral("value")).toString();
-                               const bool base64 = bytes.value(QStringLiteral("type")).toString() ==
-                                                   QLatin1String("base64");
-                               m_assembler.setResponseBody(
-                                   id,
-                                   base64 ? QByteArray::fromBase64(value.toLatin1())
-                                          : value.toUtf8(),
-                                   reply.ok());
-                           });
+        m_connection->send(
+            QStringLiteral("network.getData"), params, {},
+            [this, id](const ProtocolConnection::Reply &reply) {
+                const QJsonObject bytes = reply.result.value(QStringLiteral("bytes")).toObject();
+                const QString value = bytes.value(QStringLiteral("value")).toString();
+                const bool base64 =
+                    bytes.value(QStringLiteral("type")).toString() == QLatin1String("base64");
+                m_assembler.setResponseBody(
+                    id, base64 ? QByteArray::fromBase64(value.toLatin1()) : value.toUtf8(),
+                    reply.ok());
+            });
     }
 }
 

@@ -8,17 +8,6 @@
 namespace corslab::attach {
 
 namespace {
-
-QString str(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toString();
-}
-
-QJsonObject obj(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toObject();
-}
-
 bool isLiteral(const QString &glob)
 {
     return !glob.isEmpty() && !glob.contains(u'*');
@@ -114,15 +103,15 @@ BlockedDecision decideBlocked(const proxy::OverrideSet &rules, const QString &me
     const std::optional<BidiPhase> phase = phaseOf(method);
     if (!phase || !params.value(QStringLiteral("isBlocked")).toBool())
         return {};
-    const QJsonObject sent = obj(params, "request");
+    const QJsonObject sent = objectAt(params, "request");
     BlockedDecision decision;
     decision.phase = *phase;
-    decision.requestId = str(sent, "request");
+    decision.requestId = stringAt(sent, "request");
     decision.hop = params.value(QStringLiteral("redirectCount")).toInt();
     if (rules.isEmpty())
         return decision;
     const std::optional<PausedRequest> request =
-        pausedRequest(headerBytes(str(sent, "method")), str(sent, "url").toUtf8(),
+        pausedRequest(headerBytes(stringAt(sent, "method")), stringAt(sent, "url").toUtf8(),
                       bidiHeaders(sent.value(QStringLiteral("headers")).toArray()));
     if (!request)
         return decision;
@@ -134,16 +123,17 @@ BlockedDecision decideBlocked(const proxy::OverrideSet &rules, const QString &me
         }
         return decision;
     }
-    const QJsonObject response = obj(params, "response");
+    const QJsonObject response = objectAt(params, "response");
     const int serverStatus = response.value(QStringLiteral("status")).toInt();
-    decision.applied = changedResponse(
-        rules, *request, serverStatus, bidiHeaders(response.value(QStringLiteral("headers")).toArray()));
+    decision.applied =
+        changedResponse(rules, *request, serverStatus,
+                        bidiHeaders(response.value(QStringLiteral("headers")).toArray()));
     if (!decision.applied)
         return decision;
     decision.action = BlockedDecision::Action::ChangeResponse;
     // Without a phrase Firefox keeps the server's, even for another status ("204 Not Found").
     decision.phrase = decision.applied->status == serverStatus
-                          ? headerBytes(str(response, "statusText"))
+                          ? headerBytes(stringAt(response, "statusText"))
                           : http::standardReasonPhrase(decision.applied->status);
     return decision;
 }
@@ -244,17 +234,17 @@ void BidiOverrides::addIntercept(const BidiIntercept &intercept, const std::func
 
 void BidiOverrides::removeIntercept(const QString &id, const std::function<void()> &done)
 {
-    m_connection->send(QStringLiteral("network.removeIntercept"),
-                       {{QStringLiteral("intercept"), id}}, {},
-                       [this, done, session = m_sessionGeneration](const ProtocolConnection::Reply &) {
-                           if (session == m_sessionGeneration && done)
-                               done();
-                       });
+    m_connection->send(
+        QStringLiteral("network.removeIntercept"), {{QStringLiteral("intercept"), id}}, {},
+        [this, done, session = m_sessionGeneration](const ProtocolConnection::Reply &) {
+            if (session == m_sessionGeneration && done)
+                done();
+        });
 }
 
 void BidiOverrides::handleEvent(const QString &method, const QJsonObject &params)
 {
-    const QString id = str(obj(params, "request"), "request");
+    const QString id = stringAt(objectAt(params, "request"), "request");
     if (method == QLatin1String("network.responseCompleted") ||
         method == QLatin1String("network.fetchError")) {
         m_answeredLocally.remove(id);

@@ -4,6 +4,16 @@
 
 namespace corslab::attach {
 
+QString stringAt(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toString();
+}
+
+QJsonObject objectAt(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toObject();
+}
+
 bool isHttpUrl(const QString &url)
 {
     return url.startsWith(QLatin1String("http://"), Qt::CaseInsensitive) ||
@@ -157,10 +167,10 @@ base::HeaderList bidiHeaders(const QJsonArray &headers)
         const QJsonObject header = item.toObject();
         const QJsonObject value = header.value(QStringLiteral("value")).toObject();
         const QString text = value.value(QStringLiteral("value")).toString();
-        const QByteArray bytes = value.value(QStringLiteral("type")).toString() ==
-                                         QLatin1String("base64")
-                                     ? QByteArray::fromBase64(text.toLatin1())
-                                     : headerBytes(text);
+        const QByteArray bytes =
+            value.value(QStringLiteral("type")).toString() == QLatin1String("base64")
+                ? QByteArray::fromBase64(text.toLatin1())
+                : headerBytes(text);
         out.append({headerBytes(header.value(QStringLiteral("name")).toString()), bytes});
     }
     return out;

@@ -19,6 +19,10 @@ struct ResponseSeen
     base::HeaderList headers;
 };
 
+/// \a o's member \a key as a string or an object (empty when it is not one).
+QString stringAt(const QJsonObject &o, const char *key);
+QJsonObject objectAt(const QJsonObject &o, const char *key);
+
 /// True for http: and https: URLs (the protocol also reports data:, blob:, chrome: loads).
 bool isHttpUrl(const QString &url);
 

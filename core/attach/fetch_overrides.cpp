@@ -8,17 +8,6 @@
 namespace corslab::attach {
 
 namespace {
-
-QString str(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toString();
-}
-
-QJsonObject obj(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toObject();
-}
-
 // A rule's glob as a Fetch pattern: '*' means the same there; '?' and '\' are wildcards or the
 // escape in a pattern, so they are escaped.
 QString escapedGlob(const QString &glob)
@@ -75,7 +64,7 @@ base::HeaderList headersFromArray(const QJsonArray &entries)
     base::HeaderList out;
     for (const QJsonValue entry : entries) {
         const QJsonObject header = entry.toObject();
-        out.append({headerBytes(str(header, "name")), headerBytes(str(header, "value"))});
+        out.append({headerBytes(stringAt(header, "name")), headerBytes(stringAt(header, "value"))});
     }
     return out;
 }
@@ -92,7 +81,7 @@ void decideResponseStage(const proxy::OverrideSet &rules, const PausedRequest &r
         return;
     decision.action = PausedDecision::Action::ChangeResponse;
     if (decision.applied->status == serverStatus)
-        decision.phrase = str(paused, "responseStatusText");
+        decision.phrase = stringAt(paused, "responseStatusText");
 }
 
 QString stageName(FetchStage stage)
@@ -167,15 +156,15 @@ QJsonObject PausedDecision::params() const
 PausedDecision decidePaused(const proxy::OverrideSet &rules, const QJsonObject &paused)
 {
     PausedDecision decision;
-    decision.requestId = str(paused, "requestId");
-    decision.networkId = str(paused, "networkId");
+    decision.requestId = stringAt(paused, "requestId");
+    decision.networkId = stringAt(paused, "networkId");
     // A response that failed on the network has no head to change.
     if (rules.isEmpty() || paused.contains(QStringLiteral("responseErrorReason")))
         return decision;
-    const QJsonObject sent = obj(paused, "request");
+    const QJsonObject sent = objectAt(paused, "request");
     const std::optional<PausedRequest> request =
-        pausedRequest(headerBytes(str(sent, "method")), str(sent, "url").toUtf8(),
-                      headersFromObject(obj(sent, "headers")));
+        pausedRequest(headerBytes(stringAt(sent, "method")), stringAt(sent, "url").toUtf8(),
+                      headersFromObject(objectAt(sent, "headers")));
     if (!request)
         return decision;
     if (paused.contains(QStringLiteral("responseStatusCode"))) {

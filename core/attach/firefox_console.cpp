@@ -37,8 +37,10 @@ constexpr std::array<ReasonSentence, 17> kReasons{{
     {"CORS request not HTTP", "CORSRequestNotHttp"},
     {"CORS disabled", "CORSDisabled"},
     {"CORS header ‘Origin’ cannot be added", "CORSOriginHeaderNotAdded"},
-    {"invalid token ‘(.*)’ in CORS header ‘Access-Control-Allow-Methods’", "CORSInvalidAllowMethod"},
-    {"invalid token ‘(.*)’ in CORS header ‘Access-Control-Allow-Headers’", "CORSInvalidAllowHeader"},
+    {"invalid token ‘(.*)’ in CORS header ‘Access-Control-Allow-Methods’",
+     "CORSInvalidAllowMethod"},
+    {"invalid token ‘(.*)’ in CORS header ‘Access-Control-Allow-Headers’",
+     "CORSInvalidAllowHeader"},
 }};
 
 struct CompiledReason

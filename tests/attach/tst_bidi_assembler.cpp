@@ -23,9 +23,9 @@ QJsonArray bidiHeaders(const QList<std::pair<QString, QString>> &headers)
 {
     QJsonArray out;
     for (const auto &[name, value] : headers)
-        out.append(QJsonObject{
-            {u"name"_s, name},
-            {u"value"_s, QJsonObject{{u"type"_s, u"string"_s}, {u"value"_s, value}}}});
+        out.append(
+            QJsonObject{{u"name"_s, name},
+                        {u"value"_s, QJsonObject{{u"type"_s, u"string"_s}, {u"value"_s, value}}}});
     return out;
 }
 
@@ -55,8 +55,7 @@ public:
                                    {u"statusText"_s, status == 200 ? u"OK"_s : u""_s},
                                    {u"headers"_s, bidiHeaders(headers)},
                                    {u"content"_s, QJsonObject{{u"size"_s, bodySize}}}};
-        for (const QString &event :
-             {u"network.responseStarted"_s, u"network.responseCompleted"_s})
+        for (const QString &event : {u"network.responseStarted"_s, u"network.responseCompleted"_s})
             emitEvent(event, redirectCount, context,
                       {{u"request"_s, request(id, method, url, {})}, {u"response"_s, response}});
     }
@@ -162,7 +161,7 @@ void TestBidiAssembler::consoleSentences_data()
     QTest::addColumn<QString>("parameter");
     const QString u = kApi + u"/case/x"_s;
     QTest::newRow("missing") << blockedAt(u, u"CORS header ‘Access-Control-Allow-Origin’ "
-                                              "missing). Status code: 200."_s)
+                                             "missing). Status code: 200."_s)
                              << u << u"CORSMissingAllowOrigin2"_s << u"200"_s;
     QTest::newRow("not matching")
         << blockedAt(u, u"CORS header ‘Access-Control-Allow-Origin’ does not match "
@@ -200,9 +199,8 @@ void TestBidiAssembler::consoleSentences_data()
     QTest::newRow("invalid method token")
         << blockedAt(u, u"invalid token ‘P T’ in CORS header ‘Access-Control-Allow-Methods’)."_s)
         << u << u"CORSInvalidAllowMethod"_s << u"P T"_s;
-    QTest::newRow("a reason not known here")
-        << blockedAt(u, u"Something new happened)."_s) << u << QString()
-        << u"Something new happened"_s;
+    QTest::newRow("a reason not known here") << blockedAt(u, u"Something new happened)."_s) << u
+                                             << QString() << u"Something new happened"_s;
 }
 
 void TestBidiAssembler::consoleSentences()
@@ -332,11 +330,11 @@ void TestBidiAssembler::preflightGoesOutBeforeItsRequest()
     const QString url = kApi + u"/put-ok"_s;
     e.send(u"7"_s, u"PUT"_s, url, originHeader());
     e.send(u"8"_s, u"OPTIONS"_s, url,
-           originHeader() + QList<std::pair<QString, QString>>{
-                                {u"Access-Control-Request-Method"_s, u"PUT"_s}});
-    e.respond(u"8"_s, u"OPTIONS"_s, url, 204,
-              {{u"Access-Control-Allow-Origin"_s, kPage},
-               {u"Access-Control-Allow-Methods"_s, u"PUT"_s}});
+           originHeader() +
+               QList<std::pair<QString, QString>>{{u"Access-Control-Request-Method"_s, u"PUT"_s}});
+    e.respond(
+        u"8"_s, u"OPTIONS"_s, url, 204,
+        {{u"Access-Control-Allow-Origin"_s, kPage}, {u"Access-Control-Allow-Methods"_s, u"PUT"_s}});
     const qint64 preflightEnd = e.now();
     e.wait(50);
     e.respond(u"7"_s, u"PUT"_s, url, 200, {{u"Access-Control-Allow-Origin"_s, kPage}});

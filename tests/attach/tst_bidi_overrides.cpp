@@ -2,6 +2,7 @@
 // rules, and the one command each blocked request gets (the proxy's own matching and edits
 // decide). The events carry the fields Firefox ESR 153 sends (docs/attach.md).
 #include "attach/bidi_overrides.h"
+#include "rule_coverage_rows.h"
 
 #include <QJsonArray>
 #include <QtTest>
@@ -34,8 +35,8 @@ bool patternMatches(const QJsonObject &pattern, const QUrl &url)
     if (holds("hostname") && pattern[u"hostname"_s].toString() != url.host())
         return false;
     const int defaultPort = url.scheme() == u"https"_s ? 443 : 80;
-    const QString port = url.port(defaultPort) == defaultPort ? QString()
-                                                              : QString::number(url.port());
+    const QString port =
+        url.port(defaultPort) == defaultPort ? QString() : QString::number(url.port());
     return !holds("port") || pattern[u"port"_s].toString() == port;
 }
 
@@ -53,10 +54,10 @@ QJsonArray headers(const base::HeaderList &list)
 {
     QJsonArray out;
     for (const auto &[name, value] : list)
-        out.append(QJsonObject{
-            {u"name"_s, QString::fromLatin1(name)},
-            {u"value"_s,
-             QJsonObject{{u"type"_s, u"string"_s}, {u"value"_s, QString::fromLatin1(value)}}}});
+        out.append(
+            QJsonObject{{u"name"_s, QString::fromLatin1(name)},
+                        {u"value"_s, QJsonObject{{u"type"_s, u"string"_s},
+                                                 {u"value"_s, QString::fromLatin1(value)}}}});
     return out;
 }
 
@@ -133,26 +134,7 @@ private Q_SLOTS:
 
 void TestBidiOverrides::interceptsCoverWhatTheRulesMatch_data()
 {
-    QTest::addColumn<QByteArray>("rule");
-    QTest::addColumn<QString>("url");
-    QTest::addColumn<bool>("answersPreflights");
-    const QByteArray any = "{'host': 'api.example.com', 'path': '/v1/*'}";
-    QTest::newRow("any port, default")
-        << any << u"https://api.example.com/v1/items?page=2"_s << false;
-    QTest::newRow("any port, explicit") << any << u"http://api.example.com:8080/v1/"_s << false;
-    const QByteArray port = "{'host': 'LocalHost:8080', 'path': '/api/*', "
-                            "'answer_preflights': true}";
-    QTest::newRow("port") << port << u"http://localhost:8080/api/items"_s << true;
-    const QByteArray https = "{'host': 'api.example.com:443', 'path': '/x'}";
-    QTest::newRow("default port in the rule")
-        << https << u"https://api.example.com/x?y=1"_s << false;
-    const QByteArray sub = "{'host': '*.example.com', 'path': '*.json'}";
-    QTest::newRow("host and path globs")
-        << sub << u"https://a.b.example.com/data/x.json"_s << false;
-    const QByteArray v6 = "{'host': '[::1]:8080'}";
-    QTest::newRow("IPv6") << v6 << u"http://[::1]:8080/"_s << false;
-    const QByteArray anyPort = "{'host': 'localhost:*', 'path': '/health'}";
-    QTest::newRow("port glob") << anyPort << u"http://localhost:3000/health?full=1"_s << false;
+    addRuleCoverageRows();
 }
 
 void TestBidiOverrides::interceptsCoverWhatTheRulesMatch()
@@ -174,8 +156,9 @@ void TestBidiOverrides::interceptsCoverWhatTheRulesMatch()
 void TestBidiOverrides::interceptsOfRulesWithoutWork()
 {
     QVERIFY(attach::bidiIntercepts(proxy::OverrideSet{}).isEmpty());
-    QVERIFY(attach::bidiIntercepts(rulesFrom("{'rules': [{'host': 'a.example', 'enabled': false}]}"))
-                .isEmpty());
+    QVERIFY(
+        attach::bidiIntercepts(rulesFrom("{'rules': [{'host': 'a.example', 'enabled': false}]}"))
+            .isEmpty());
     // Another host or port is not paused.
     const QList<BidiIntercept> intercepts =
         attach::bidiIntercepts(rulesFrom("{'rules': [{'host': 'localhost:8080'}]}"));
@@ -186,15 +169,14 @@ void TestBidiOverrides::interceptsOfRulesWithoutWork()
 void TestBidiOverrides::interceptsAreShared()
 {
     // One intercept per phase, each pattern once, in the shape network.addIntercept takes.
-    const proxy::OverrideSet set = rulesFrom(
-        "{'rules': [{'host': 'localhost:8080', 'path': '/a'}, "
-        "{'host': 'localhost:8080', 'path': '/b', 'answer_preflights': true}, "
-        "{'host': 'api.test'}]}");
+    const proxy::OverrideSet set =
+        rulesFrom("{'rules': [{'host': 'localhost:8080', 'path': '/a'}, "
+                  "{'host': 'localhost:8080', 'path': '/b', 'answer_preflights': true}, "
+                  "{'host': 'api.test'}]}");
     const QList<BidiIntercept> intercepts = attach::bidiIntercepts(set);
     QCOMPARE(intercepts.size(), 2);
-    const QJsonObject local{{u"type"_s, u"pattern"_s},
-                            {u"hostname"_s, u"localhost"_s},
-                            {u"port"_s, u"8080"_s}};
+    const QJsonObject local{
+        {u"type"_s, u"pattern"_s}, {u"hostname"_s, u"localhost"_s}, {u"port"_s, u"8080"_s}};
     const QJsonObject api{{u"type"_s, u"pattern"_s}, {u"hostname"_s, u"api.test"_s}};
     QCOMPARE(intercepts.at(0).params(),
              QJsonObject({{u"phases"_s, QJsonArray{u"responseStarted"_s}},
@@ -249,10 +231,10 @@ void TestBidiOverrides::otherRequestsContinueBeforeTheyAreSent()
 void TestBidiOverrides::responseChangedWhenItStarts()
 {
     const base::HeaderList server{{"Content-Type", "application/json"}, {"X-Server", "yes"}};
-    const BlockedDecision d = attach::decideBlocked(
-        rulesFrom(kPolicyRule), u"network.responseStarted"_s,
-        blockedResponse(u"PUT"_s, kApiUrl, {{"Origin", kOrigin.toLatin1()}}, 200,
-                        u"Fine Thanks"_s, server, 1));
+    const BlockedDecision d =
+        attach::decideBlocked(rulesFrom(kPolicyRule), u"network.responseStarted"_s,
+                              blockedResponse(u"PUT"_s, kApiUrl, {{"Origin", kOrigin.toLatin1()}},
+                                              200, u"Fine Thanks"_s, server, 1));
     QCOMPARE(d.action, BlockedDecision::Action::ChangeResponse);
     QCOMPARE(d.command(), u"network.continueResponse"_s);
     QCOMPARE(d.hop, 1);
@@ -273,10 +255,10 @@ void TestBidiOverrides::responseChangedWhenItStarts()
 void TestBidiOverrides::preflightStatusChangedWithItsPhrase()
 {
     // Without a phrase Firefox would keep the server's: "204 Not Found".
-    const BlockedDecision d = attach::decideBlocked(
-        rulesFrom(kPolicyRule), u"network.responseStarted"_s,
-        blockedResponse(u"OPTIONS"_s, kApiUrl, preflightHeaders(), 404, u"Not Found"_s,
-                        {{"X-Server", "yes"}}));
+    const BlockedDecision d =
+        attach::decideBlocked(rulesFrom(kPolicyRule), u"network.responseStarted"_s,
+                              blockedResponse(u"OPTIONS"_s, kApiUrl, preflightHeaders(), 404,
+                                              u"Not Found"_s, {{"X-Server", "yes"}}));
     QCOMPARE(d.action, BlockedDecision::Action::ChangeResponse);
     QCOMPARE(d.params()[u"statusCode"_s].toInt(), 204);
     QCOMPARE(d.params()[u"reasonPhrase"_s].toString(), u"No Content"_s);
@@ -289,8 +271,8 @@ void TestBidiOverrides::responsesNoRuleChangesContinue()
         // no rule at all (the rules were cleared while the request was blocked)
         {proxy::OverrideSet{}, blockedResponse(u"PUT"_s, kApiUrl, {}, 200, u"OK"_s, {})},
         // another path
-        {rulesFrom(kPolicyRule), blockedResponse(u"PUT"_s, u"http://localhost:8080/other"_s,
-                                                 {}, 200, u"OK"_s, {})},
+        {rulesFrom(kPolicyRule),
+         blockedResponse(u"PUT"_s, u"http://localhost:8080/other"_s, {}, 200, u"OK"_s, {})},
         // not an HTTP URL
         {rulesFrom("{'rules': [{'host': '*'}]}"),
          blockedResponse(u"GET"_s, u"data:text/plain,x"_s, {}, 200, u"OK"_s, {})}};
@@ -306,7 +288,8 @@ void TestBidiOverrides::eventsNotBlockedGetNoCommand()
 {
     QJsonObject event = blockedResponse(u"PUT"_s, kApiUrl, {}, 200, u"OK"_s, {});
     const proxy::OverrideSet rules = rulesFrom(kPolicyRule);
-    QVERIFY(attach::decideBlocked(rules, u"network.responseCompleted"_s, event).requestId.isEmpty());
+    QVERIFY(
+        attach::decideBlocked(rules, u"network.responseCompleted"_s, event).requestId.isEmpty());
     event.insert(u"isBlocked"_s, false);
     QVERIFY(attach::decideBlocked(rules, u"network.responseStarted"_s, event).requestId.isEmpty());
     QVERIFY(attach::decideBlocked(rules, u"network.responseStarted"_s, {}).requestId.isEmpty());

@@ -123,10 +123,9 @@ QString disagreement(const QString &id, const session::ExchangeRow &row,
         .arg(id)
         .arg(row.id)
         .arg(QString::fromLatin1(row.method), QString::fromUtf8(row.url),
-             x.browserReport->corsError.isEmpty() ? QStringLiteral("no CORS error")
-                                                  : x.browserReport->corsError +
-                                                        u" ("_s + x.browserReport->failedParameter +
-                                                        u')',
+             x.browserReport->corsError.isEmpty()
+                 ? QStringLiteral("no CORS error")
+                 : x.browserReport->corsError + u" ("_s + x.browserReport->failedParameter + u')',
              session::verdictStateName(row.verdict.state), row.errorName());
 }
 
@@ -280,9 +279,9 @@ void TestAttachFirefox::detachingEndsTheSession()
         QSignalSpy detached(&attachment, &attach::Attachment::detached);
         QString error;
         QVERIFY2(attachment.attach(m_firefox.bidiEndpoint(), &error), qPrintable(error));
-        QVERIFY2(attached.wait(kAttachTimeoutMs),
-                 qPrintable(detached.isEmpty() ? u"no answer"_s
-                                               : detached.first().first().toString()));
+        QVERIFY2(
+            attached.wait(kAttachTimeoutMs),
+            qPrintable(detached.isEmpty() ? u"no answer"_s : detached.first().first().toString()));
         attachment.detach();
         QCOMPARE(detached.size(), 1);
         QCOMPARE(detached.first().first().toString(), u"detached"_s);

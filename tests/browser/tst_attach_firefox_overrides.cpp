@@ -15,6 +15,7 @@
 #include "cors/browser_profile.h"
 #include "firefox_runner.h"
 #include "http/http_server.h"
+#include "override_checks.h"
 #include "session/session.h"
 
 #include <QMutex>
@@ -27,8 +28,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kWaitMs = 15000;
-const QString kBothBlocked = u"blocked | blocked"_s;
-const QString kBothPass = uR"(200 {"ok":true} | 200 {"ok":true})"_s;
 
 /// The page: each time /next says so, two PUTs with a custom header (so each is preflighted),
 /// the outcome posted to /report.
@@ -58,12 +57,6 @@ const put = async (path) => {
         .toUtf8();
 }
 
-struct Found
-{
-    session::CapturedExchange exchange;
-    session::ExchangeRow row;
-};
-
 } // namespace
 
 class TestAttachFirefoxOverrides : public QObject
@@ -78,19 +71,19 @@ private Q_SLOTS:
 
 private:
     QString runPage();
+    OverridePage page();
+    /// page() once no attachment captures it.
+    OverridePage detachedPage();
     bool loadCaptured();
-    QStringList takeApiLog();
-    std::optional<Found> findLatest(qsizetype first, const QByteArray &method, const QString &path);
     proxy::OverrideSet rules() const;
     void attachTo(attach::BidiAttachment &attachment);
 
     FirefoxRunner m_firefox;
-    std::unique_ptr<http::HttpServer> m_api;
+    BlockingApi m_api;
     std::unique_ptr<http::HttpServer> m_page;
     quint16 m_apiPort = 0;
     QUrl m_pageUrl;
-    QMutex m_mutex; ///< the servers answer on their own threads
-    QStringList m_apiLog; ///< "METHOD /path" as the API got them
+    QMutex m_mutex; ///< the page's server answers on its own thread
     bool m_runRequested = false;
     QString m_outcome;
     session::Session m_session;
@@ -101,23 +94,8 @@ void TestAttachFirefoxOverrides::initTestCase()
 {
     if (!m_firefox.isAvailable())
         QSKIP("firefox-esr is not installed (scripts/deps.sh test)");
-    // The API answers no preflight (404, like a framework without an OPTIONS route) and sends no
-    // CORS header: the page's fetches are blocked.
-    m_api = std::make_unique<http::HttpServer>([this](const http::HttpRequest &request) {
-        {
-            QMutexLocker lock(&m_mutex);
-            m_apiLog.append(QString::fromLatin1(request.method + ' ' + request.path()));
-        }
-        if (request.method == "OPTIONS")
-            return http::HttpResponse{404, {}, {{"X-Server", "yes"}}, "no OPTIONS route", 0};
-        return http::HttpResponse{200,
-                                  {},
-                                  {{"Content-Type", "application/json"}, {"X-Server", "yes"}},
-                                  R"({"ok":true})",
-                                  0};
-    });
     QString error;
-    m_apiPort = m_api->listen(QHostAddress::LocalHost, 0, u"api"_s, &error);
+    m_apiPort = m_api.start(&error);
     QVERIFY2(m_apiPort, qPrintable(error));
     const QByteArray html = pageHtml(m_apiPort);
     m_page = std::make_unique<http::HttpServer>([this, html](const http::HttpRequest &request) {
@@ -144,27 +122,9 @@ void TestAttachFirefoxOverrides::cleanupTestCase()
     m_firefox.stop();
 }
 
-// The override rules a user would apply for this page: the API's own answer replaced by a
-// policy (its preflights still go to the server), and the other path's preflights answered in
-// the browser. Max-Age 0: no preflight result is cached from one run to the next.
 proxy::OverrideSet TestAttachFirefoxOverrides::rules() const
 {
-    const QString json = uR"({"rules": [
-      {"name": "api answers CORS", "host": "localhost:%1", "path": "/api/*",
-       "policy": {"allow_origin": {"mode": "allowlist", "origins": ["%2"]},
-                  "allow_methods": {"mode": "list", "values": ["PUT"]},
-                  "allow_headers": {"mode": "list", "values": ["X-Custom"]}, "max_age": 0}},
-      {"name": "local preflights", "host": "localhost:%1", "path": "/local/*",
-       "answer_preflights": true,
-       "set": [["Access-Control-Allow-Origin", "%2"], ["Access-Control-Allow-Methods", "PUT"],
-               ["Access-Control-Allow-Headers", "X-Custom"], ["Access-Control-Max-Age", "0"]]}
-    ]})"_s.arg(m_apiPort)
-                             .arg(m_pageUrl.adjusted(QUrl::RemovePath).toString());
-    proxy::OverrideSet set;
-    QString error;
-    if (!proxy::OverrideSet::fromJson(json.toUtf8(), &set, &error))
-        qFatal("the test's rules do not load: %s", qPrintable(error));
-    return set;
+    return applyInBrowserRules(m_apiPort, m_pageUrl.adjusted(QUrl::RemovePath).toString());
 }
 
 void TestAttachFirefoxOverrides::attachTo(attach::BidiAttachment &attachment)
@@ -175,9 +135,8 @@ void TestAttachFirefoxOverrides::attachTo(attach::BidiAttachment &attachment)
     QSignalSpy detached(&attachment, &attach::Attachment::detached);
     QString error;
     QVERIFY2(attachment.attach(m_firefox.bidiEndpoint(), &error), qPrintable(error));
-    QVERIFY2(attached.wait(kWaitMs), qPrintable(detached.isEmpty()
-                                                    ? u"no answer"_s
-                                                    : detached.first().first().toString()));
+    QVERIFY2(attached.wait(kWaitMs),
+             qPrintable(detached.isEmpty() ? u"no answer"_s : detached.first().first().toString()));
 }
 
 // Has the page run its two fetches once more and returns what it saw.
@@ -200,30 +159,30 @@ QString TestAttachFirefoxOverrides::runPage()
     return reported ? outcome : u"the page reported nothing"_s;
 }
 
+OverridePage TestAttachFirefoxOverrides::page()
+{
+    return {m_api, m_session,
+            [this] {
+                const QString outcome = runPage();
+                return loadCaptured() ? outcome : u"not captured: "_s + outcome;
+            },
+            m_pageUrl.adjusted(QUrl::RemovePath).toString().toLatin1()};
+}
+
+OverridePage TestAttachFirefoxOverrides::detachedPage()
+{
+    OverridePage detached = page();
+    detached.load = [this] { return runPage(); };
+    return detached;
+}
+
 // The run's last request is in the session, so everything of this run is (the assembler hands
 // exchanges out in order) and nothing of it will come during the next.
 bool TestAttachFirefoxOverrides::loadCaptured()
 {
     return QTest::qWaitFor(
-        [this] { return findLatest(m_loadStart, "PUT", u"/local/items"_s).has_value(); }, kWaitMs);
-}
-
-QStringList TestAttachFirefoxOverrides::takeApiLog()
-{
-    QMutexLocker lock(&m_mutex);
-    return std::exchange(m_apiLog, {});
-}
-
-std::optional<Found> TestAttachFirefoxOverrides::findLatest(qsizetype first,
-                                                            const QByteArray &method,
-                                                            const QString &path)
-{
-    for (qsizetype i = m_session.count() - 1; i >= first; --i) {
-        const session::ExchangeRow row = m_session.row(i);
-        if (row.method == method && QUrl(QString::fromUtf8(row.url)).path() == path)
-            return Found{m_session.exchange(i), row};
-    }
-    return std::nullopt;
+        [this] { return findLatest(m_session, m_loadStart, "PUT", u"/local/items"_s).has_value(); },
+        kWaitMs);
 }
 
 void TestAttachFirefoxOverrides::rulesApplyLiveAndGoAway()
@@ -233,94 +192,33 @@ void TestAttachFirefoxOverrides::rulesApplyLiveAndGoAway()
     if (QTest::currentTestFailed())
         return;
 
-    // Without rules: blocked, both preflights reached the server, no PUT did.
-    QCOMPARE(runPage(), kBothBlocked);
-    QVERIFY(loadCaptured());
-    QCOMPARE(takeApiLog(), QStringList({u"OPTIONS /api/items"_s, u"OPTIONS /local/items"_s}));
-
-    // "Apply in browser": live, the next run uses them.
-    QSignalSpy applied(&attachment, &attach::Attachment::overridesApplied);
+    const OverridePage page = this->page();
+    checkBlocked(page);
+    // "Apply in browser": live, the next run uses them; removed, they stop at once.
     QSignalSpy messages(&attachment, &attach::Attachment::message);
-    attachment.setOverrides(rules());
-    QTRY_VERIFY_WITH_TIMEOUT(applied.count() > 0, kWaitMs);
-    QCOMPARE(attachment.overrides().rules().size(), 2);
-    QCOMPARE(runPage(), kBothPass);
-    QVERIFY(loadCaptured());
-    // The locally answered preflight never reached the server.
-    QCOMPARE(takeApiLog(),
-             QStringList({u"OPTIONS /api/items"_s, u"PUT /api/items"_s, u"PUT /local/items"_s}));
-
-    // The session shows what the browser got, marked, with the server's answer kept.
-    const std::optional<Found> apiPreflight = findLatest(m_loadStart, "OPTIONS", u"/api/items"_s);
-    QVERIFY(apiPreflight);
-    const session::CapturedExchange &p = apiPreflight->exchange;
-    QVERIFY(p.overridden);
-    QVERIFY(!p.answeredLocally);
-    QCOMPARE(p.overrideRule, u"api answers CORS"_s);
-    QCOMPARE(p.upstreamStatus, 404);
-    QCOMPARE(base::getHeader(p.upstreamResponseHeaders, "X-Server"),
-             std::optional<QByteArray>("yes"));
-    QVERIFY(!base::getHeader(p.upstreamResponseHeaders, "Access-Control-Allow-Origin"));
-    QCOMPARE(p.status, 204);
-    QCOMPARE(p.reason, "No Content");
-    QVERIFY(base::getHeader(p.responseHeaders, "Access-Control-Allow-Origin"));
-
-    const std::optional<Found> localPreflight =
-        findLatest(m_loadStart, "OPTIONS", u"/local/items"_s);
-    QVERIFY(localPreflight);
-    QVERIFY(localPreflight->exchange.overridden);
-    QVERIFY(localPreflight->exchange.answeredLocally);
-    QCOMPARE(localPreflight->exchange.overrideRule, u"local preflights"_s);
-    QCOMPARE(localPreflight->exchange.status, 204);
-    QCOMPARE(localPreflight->exchange.upstreamStatus, 0);
-
-    const QByteArray pageOrigin = m_pageUrl.adjusted(QUrl::RemovePath).toString().toLatin1();
-    for (const QString &path : {u"/api/items"_s, u"/local/items"_s}) {
-        const std::optional<Found> put = findLatest(m_loadStart, "PUT", path);
-        QVERIFY2(put, qPrintable(path));
-        const session::CapturedExchange &x = put->exchange;
-        QVERIFY2(x.overridden, qPrintable(path));
-        QCOMPARE(x.upstreamStatus, 200);
-        QVERIFY(!base::getHeader(x.upstreamResponseHeaders, "Access-Control-Allow-Origin"));
-        QCOMPARE(base::getHeader(x.responseHeaders, "Access-Control-Allow-Origin"),
-                 std::optional<QByteArray>(pageOrigin));
-        // Firefox let it through, and the engine, judging what the browser got, agrees.
-        QVERIFY(x.browserReport);
-        QCOMPARE(x.browserReport->corsError, QString());
-        QCOMPARE(put->row.browserAgreement(), session::BrowserAgreement::Agrees);
-    }
-    QVERIFY2(messages.isEmpty(), qPrintable(messages.isEmpty() ? QString()
-                                                               : messages.first().first().toString()));
-
-    // Removing a rule takes its fix away at once; the other stays.
-    applied.clear();
-    QVERIFY(attachment.removeOverride(0));
-    QVERIFY(!attachment.removeOverride(5));
-    QTRY_VERIFY_WITH_TIMEOUT(applied.count() > 0, kWaitMs);
-    QCOMPARE(runPage(), uR"(blocked | 200 {"ok":true})"_s);
-    QVERIFY(loadCaptured());
-    QCOMPARE(takeApiLog(), QStringList({u"OPTIONS /api/items"_s, u"PUT /local/items"_s}));
-    applied.clear();
-    attachment.clearOverrides();
-    QTRY_VERIFY_WITH_TIMEOUT(applied.count() > 0, kWaitMs);
-    QVERIFY(attachment.overrides().rules().isEmpty());
-    QCOMPARE(runPage(), kBothBlocked);
-    QVERIFY(loadCaptured());
-    QCOMPARE(takeApiLog(), QStringList({u"OPTIONS /api/items"_s, u"OPTIONS /local/items"_s}));
+    checkRulesApply(attachment, page, rules());
+    if (QTest::currentTestFailed())
+        return;
+    // A changed status goes with its own phrase (Firefox would keep the server's "Not Found").
+    const std::optional<FoundExchange> preflight =
+        findLatest(m_session, m_loadStart, "OPTIONS", u"/api/items"_s);
+    QVERIFY(preflight);
+    QCOMPARE(preflight->exchange.reason, "No Content");
+    QVERIFY2(messages.isEmpty(),
+             qPrintable(messages.isEmpty() ? QString() : messages.first().first().toString()));
+    checkRulesGoAway(attachment, page);
+    if (QTest::currentTestFailed())
+        return;
 
     // Detaching removes them: the intercepts go before the session ends.
-    applied.clear();
-    attachment.setOverrides(rules());
-    QTRY_VERIFY_WITH_TIMEOUT(applied.count() > 0, kWaitMs);
-    QCOMPARE(runPage(), kBothPass);
-    QVERIFY(loadCaptured());
-    takeApiLog();
+    checkRulesApply(attachment, page, rules());
+    if (QTest::currentTestFailed())
+        return;
     QSignalSpy changed(&attachment, &attach::Attachment::overridesChanged);
     attachment.detach();
     QVERIFY(attachment.overrides().rules().isEmpty());
     QVERIFY(changed.count() > 0);
-    QCOMPARE(runPage(), kBothBlocked);
-    QCOMPARE(takeApiLog(), QStringList({u"OPTIONS /api/items"_s, u"OPTIONS /local/items"_s}));
+    checkBlocked(detachedPage());
 }
 
 void TestAttachFirefoxOverrides::rulesSetBeforeAttachingApplyFromTheStart()
@@ -333,13 +231,14 @@ void TestAttachFirefoxOverrides::rulesSetBeforeAttachingApplyFromTheStart()
     if (QTest::currentTestFailed())
         return;
     QCOMPARE(attachment.overrides().rules().size(), 2);
-    QCOMPARE(runPage(), kBothPass);
-    QVERIFY(loadCaptured());
-    QCOMPARE(takeApiLog(),
+    const OverridePage page = this->page();
+    QCOMPARE(page.load(), kBothPass);
+    QCOMPARE(m_api.takeLog(),
              QStringList({u"OPTIONS /api/items"_s, u"PUT /api/items"_s, u"PUT /local/items"_s}));
+    const QStringList problems = overriddenLoadProblems(m_session, m_loadStart, page.origin);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
     attachment.detach();
-    QCOMPARE(runPage(), kBothBlocked);
-    QCOMPARE(takeApiLog(), QStringList({u"OPTIONS /api/items"_s, u"OPTIONS /local/items"_s}));
+    checkBlocked(detachedPage());
 }
 
 QTEST_GUILESS_MAIN(TestAttachFirefoxOverrides)
