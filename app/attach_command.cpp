@@ -71,9 +71,9 @@ struct Options
                              QStringLiteral("Print no line per exchange.")};
     QCommandLineOption rules{
         QStringLiteral("rules"),
-        QStringLiteral("Override rules (docs/proxy-rules.md) applied inside the browser through "
-                       "the DevTools Fetch domain, no proxy needed; reloaded whenever FILE "
-                       "changes, removed on detach. Chromium-family browsers only."),
+        QStringLiteral("Override rules (docs/proxy-rules.md) applied inside the browser (the "
+                       "DevTools Fetch domain, Firefox's WebDriver BiDi network interception), "
+                       "no proxy needed; reloaded whenever FILE changes, removed on detach."),
         QStringLiteral("FILE")};
 };
 
@@ -248,14 +248,6 @@ void AttachRun::findBrowser()
 
 void AttachRun::attachTo(const QUrl &endpoint)
 {
-    if (attach::isBidiEndpoint(endpoint) && !m_options.rules.rules().isEmpty()) {
-        m_err << kCommand
-              << "--rules: override rules are applied through the DevTools Fetch "
-                 "domain, which Firefox does not have; use them with "
-                 "`corslab-cli proxy --rules` instead\n";
-        stop(1);
-        return;
-    }
     m_attachment = attach::attachmentFor(endpoint, m_options.bodyCap);
     connectAttachment();
     // In force before the first tab is captured, so its first request is overridden too.

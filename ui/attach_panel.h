@@ -11,7 +11,8 @@ class QPushButton;
 namespace corslab::ui {
 
 /// \brief The "Attached browser" dock: which browser CORS Lab is attached to, attach and detach,
-/// and the fixes applied in it ("Apply in browser"), each removable.
+/// and the fixes applied in it ("Apply in browser": Chromium's Fetch domain, Firefox's WebDriver
+/// BiDi network interception), each removable.
 class AttachPanel : public QWidget
 {
     Q_OBJECT

@@ -78,8 +78,9 @@ ExplanationWidget::ExplanationWidget(QWidget *parent) : QWidget(parent)
         new QPushButton(tr("Apply this fix to the playground server"), m_fixPanel);
     m_applyAsOverride = new QPushButton(tr("Apply as proxy override"), m_fixPanel);
     m_applyInBrowser = new QPushButton(tr("Apply in browser"), m_fixPanel);
-    m_applyInBrowser->setToolTip(tr("Install the fix in the attached browser (its DevTools Fetch "
-                                    "domain): reload your app to see it pass"));
+    m_applyInBrowser->setToolTip(tr("Install the fix in the attached browser (Chromium's DevTools "
+                                    "Fetch domain, Firefox's WebDriver BiDi network "
+                                    "interception): reload your app to see it pass"));
     m_serverConfig = new QPushButton(tr("Server config…"), m_fixPanel);
     m_serverConfig->setToolTip(tr("This fix as configuration for nginx, Apache, Express, "
                                   "ASP.NET Core, Spring, Django, Flask or Go"));

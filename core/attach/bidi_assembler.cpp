@@ -13,23 +13,6 @@ namespace {
 const QString kSource = QStringLiteral("browser (WebDriver BiDi)");
 const QString kBlockedWithoutReason = QStringLiteral("NS_ERROR_DOM_BAD_URI");
 
-/// BiDi headers: [{name, value: {type: "string", value} | {type: "base64", value}}].
-base::HeaderList headersOf(const QJsonArray &headers)
-{
-    base::HeaderList out;
-    for (const QJsonValue &item : headers) {
-        const QJsonObject header = item.toObject();
-        const QJsonObject value = header.value(QStringLiteral("value")).toObject();
-        const QString text = value.value(QStringLiteral("value")).toString();
-        const QByteArray bytes =
-            value.value(QStringLiteral("type")).toString() == QLatin1String("base64")
-                ? QByteArray::fromBase64(text.toLatin1())
-                : headerBytes(text);
-        out.append({headerBytes(header.value(QStringLiteral("name")).toString()), bytes});
-    }
-    return out;
-}
-
 bool isPreflightHop(const BidiHop &hop)
 {
     return hop.method == "OPTIONS" &&
@@ -79,7 +62,7 @@ void BidiAssembler::onRequestEvent(const QString &method, const QJsonObject &par
     if (announce) {
         hop.method = request.value(QStringLiteral("method")).toString().toLatin1();
         hop.url = url.toUtf8();
-        hop.requestHeaders = headersOf(request.value(QStringLiteral("headers")).toArray());
+        hop.requestHeaders = bidiHeaders(request.value(QStringLiteral("headers")).toArray());
         hop.startMs = at;
         if (index == 0 && isPreflightHop(hop)) {
             r.preflight = true;
@@ -96,7 +79,7 @@ void BidiAssembler::onRequestEvent(const QString &method, const QJsonObject &par
     const QJsonObject response = params.value(QStringLiteral("response")).toObject();
     hop.status = response.value(QStringLiteral("status")).toInt();
     hop.reason = response.value(QStringLiteral("statusText")).toString().toLatin1();
-    hop.responseHeaders = headersOf(response.value(QStringLiteral("headers")).toArray());
+    hop.responseHeaders = bidiHeaders(response.value(QStringLiteral("headers")).toArray());
     hop.httpVersion = httpVersion(response.value(QStringLiteral("protocol")).toString());
     if (hop.firstByteMs == 0)
         hop.firstByteMs = at;
@@ -120,6 +103,16 @@ void BidiAssembler::wantBody(BidiRequest &r, const QJsonObject &response)
     r.responseBodySize = size;
     const bool wanted = !r.preflight && size > 0 && size <= m_options.bodyCap;
     r.body = wanted ? BidiRequest::Body::Wanted : BidiRequest::Body::NotWanted;
+}
+
+void BidiAssembler::noteOverride(const QString &id, int hop, const AppliedOverride &applied,
+                                 qint64 nowMs)
+{
+    const auto it = m_requests.find(id);
+    if (it == m_requests.end() || hop < 0 || hop >= it->second.hops.size())
+        return;
+    it->second.hops[hop].override = applied;
+    it->second.lastEventAtNow = nowMs;
 }
 
 QStringList BidiAssembler::takeBodyRequests()
@@ -336,6 +329,8 @@ CapturedExchange BidiAssembler::toExchange(const BidiRequest &r, qsizetype index
     x.reason = hop.reason;
     x.responseHeaders = hop.responseHeaders;
     x.httpVersion = hop.httpVersion;
+    if (hop.override && hop.status != 0) // Firefox reports the head it was given, not the server's
+        markOverridden(*hop.override, false, x);
     x.startedAtMs = hop.startMs;
     // An actual request is announced before its preflight, but leaves after it.
     if (const auto preflight = m_preflights.constFind(hop.preflightId);

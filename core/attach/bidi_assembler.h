@@ -1,5 +1,6 @@
 #pragma once
 
+#include "browser_overrides.h"
 #include "firefox_console.h"
 #include "session/captured_exchange.h"
 
@@ -26,6 +27,9 @@ struct BidiHop
     QByteArray httpVersion = QByteArrayLiteral("HTTP/1.1");
     QString fetchError;  ///< network.fetchError's errorText
     QString preflightId; ///< the preflight Firefox sent for this hop, when one was linked
+    /// The override rule Firefox applied to this hop (BidiOverrides): its status and headers are
+    /// what Firefox reports, the server's answer is kept here.
+    std::optional<AppliedOverride> override;
     qint64 startMs = 0;
     qint64 firstByteMs = 0;
     qint64 endMs = 0;
@@ -94,6 +98,10 @@ public:
     QStringList takeBodyRequests();
     /// The answer for request \a id: \a available false when Firefox did not have it.
     void setResponseBody(const QString &id, const QByteArray &body, bool available);
+
+    /// An override rule Firefox applied to hop \a hop of request \a id (noted at \a nowMs); a
+    /// request already handed out, or never announced, is left alone.
+    void noteOverride(const QString &id, int hop, const AppliedOverride &applied, qint64 nowMs);
 
     /// Takes one BiDi event received at \a nowMs (epoch ms): network.* and log.entryAdded; other
     /// events and non-HTTP URLs (data:, blob:, about:) are ignored.

@@ -1,5 +1,6 @@
 #include "bidi_attachment.h"
 
+#include "bidi_overrides.h"
 #include "protocol_connection.h"
 
 #include <QDateTime>
@@ -54,8 +55,15 @@ QString sessionRefusedAdvice(const QString &error)
 
 BidiAttachment::BidiAttachment(Options options, QObject *parent)
     : Attachment(parent), m_options(options), m_connection(new ProtocolConnection(this)),
-      m_assembler(BidiAssembler::Options{})
+      m_assembler(BidiAssembler::Options{}), m_overrides(new BidiOverrides(m_connection, this))
 {
+    connect(m_overrides, &BidiOverrides::overrideApplied, this,
+            [this](const QString &id, int hop, const AppliedOverride &applied) {
+                m_assembler.noteOverride(id, hop, applied, now());
+            });
+    connect(m_overrides, &BidiOverrides::message, this, &BidiAttachment::message);
+    connect(m_overrides, &BidiOverrides::rulesChanged, this, &BidiAttachment::overridesChanged);
+    connect(m_overrides, &BidiOverrides::rulesApplied, this, &BidiAttachment::overridesApplied);
     m_pump.setInterval(kPumpIntervalMs);
     connect(&m_pump, &QTimer::timeout, this, &BidiAttachment::pump);
     connect(m_connection, &ProtocolConnection::opened, this, &BidiAttachment::onOpened);
@@ -92,6 +100,9 @@ void BidiAttachment::stop(const QString &reason)
 {
     const bool endSession = m_sessionOpen;
     m_sessionOpen = false;
+    // Firefox goes on without the rules: their intercepts are removed before the session ends.
+    if (endSession && !m_overrides->rules().rules().isEmpty())
+        m_overrides->clearRules();
     end(reason);
     if (endSession)
         endSessionAndWait();
@@ -121,16 +132,22 @@ void BidiAttachment::endSessionAndWait()
 
 void BidiAttachment::setOverrides(const proxy::OverrideSet &rules)
 {
-    if (rules.rules().isEmpty())
-        return;
-    Q_EMIT message(QStringLiteral("Apply in browser is not available for Firefox yet: use the "
-                                  "proxy's override rules (Apply as proxy override)"));
+    m_overrides->setRules(rules);
+}
+
+const proxy::OverrideSet &BidiAttachment::overrides() const
+{
+    return m_overrides->rules();
 }
 
 bool BidiAttachment::removeOverride(qsizetype index)
 {
-    Q_UNUSED(index);
-    return false;
+    return m_overrides->removeRule(index);
+}
+
+void BidiAttachment::clearOverrides()
+{
+    m_overrides->clearRules();
 }
 
 void BidiAttachment::onOpened()
@@ -198,12 +215,18 @@ void BidiAttachment::addDataCollector()
                        });
 }
 
+// The rules set before attaching are in force before the capture is announced, so the first
+// request after attached() is overridden too.
 void BidiAttachment::announce()
 {
-    m_assembler.setBodyCap(m_collector.isEmpty() ? 0 : m_options.bodyCap);
-    m_attached = true;
-    m_pump.start();
-    Q_EMIT attached(m_product);
+    m_overrides->start([this, run = m_run] {
+        if (run != m_run)
+            return;
+        m_assembler.setBodyCap(m_collector.isEmpty() ? 0 : m_options.bodyCap);
+        m_attached = true;
+        m_pump.start();
+        Q_EMIT attached(m_product);
+    });
 }
 
 void BidiAttachment::noteContexts(const QJsonArray &tree)
@@ -217,6 +240,9 @@ void BidiAttachment::noteContexts(const QJsonArray &tree)
 
 void BidiAttachment::onEvent(const QString &method, const QJsonObject &params)
 {
+    // A blocked request is answered even while the session ends: it would stay paused.
+    if (method.startsWith(QLatin1String("network.")))
+        m_overrides->handleEvent(method, params);
     if (!m_lock)
         return; // the capture ended: what comes while its session ends is not kept
     if (method == QLatin1String("browsingContext.contextCreated"))
@@ -273,6 +299,7 @@ void BidiAttachment::end(const QString &reason)
         Q_EMIT exchangesCaptured(rest);
     m_contexts.clear();
     m_collector.clear();
+    m_overrides->forget();
     m_attached = false;
     m_sessionOpen = false;
     ++m_run;

@@ -10,6 +10,7 @@
 
 namespace corslab::attach {
 
+class BidiOverrides;
 class ProtocolConnection;
 
 /// \brief An attachment to a running Firefox over WebDriver BiDi (Firefox's Remote Agent, on the
@@ -19,8 +20,8 @@ class ProtocolConnection;
 /// Opens a BiDi session (`session.new`), subscribes to the network events and to the console
 /// (Firefox tells why it blocked a request only there, BidiAssembler reads it), adds a data
 /// collector so that response bodies can be read (`network.getData`), and ends the
-/// session on every way out: Firefox allows one BiDi session at a time, and one left open keeps
-/// it from any other tool until Firefox restarts.
+/// session on every way out (the override rules' intercepts removed first): Firefox allows one
+/// BiDi session at a time, and one left open keeps it from any other tool until Firefox restarts.
 class BidiAttachment : public Attachment
 {
     Q_OBJECT
@@ -42,11 +43,12 @@ public:
     /// Browsing contexts (tabs and frames) open now.
     qsizetype targetCount() const override { return m_contexts.size(); }
 
-    /// Not available for Firefox yet: the rules are refused with a message() saying so.
+    /// Through WebDriver BiDi network interception (BidiOverrides); rules set before attach()
+    /// are in force before attached().
     void setOverrides(const proxy::OverrideSet &rules) override;
-    const proxy::OverrideSet &overrides() const override { return m_noOverrides; }
+    const proxy::OverrideSet &overrides() const override;
     bool removeOverride(qsizetype index) override;
-    void clearOverrides() override {}
+    void clearOverrides() override;
 
 private:
     void onOpened();
@@ -68,12 +70,12 @@ private:
     Options m_options;
     ProtocolConnection *m_connection;
     BidiAssembler m_assembler;
+    BidiOverrides *m_overrides;
     QTimer m_pump{this}; ///< a child, so that it moves with the attachment to its thread
     QUrl m_endpoint;
     std::unique_ptr<QLockFile> m_lock;
     QString m_product;
     QSet<QString> m_contexts;
-    proxy::OverrideSet m_noOverrides;
     QString m_collector; ///< network.addDataCollector's id: Firefox keeps bodies for it
     bool m_attached = false;
     bool m_sessionOpen = false; ///< session.new answered: session.end is owed

@@ -4,6 +4,16 @@
 
 namespace corslab::attach {
 
+QString stringAt(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toString();
+}
+
+QJsonObject objectAt(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toObject();
+}
+
 bool isHttpUrl(const QString &url)
 {
     return url.startsWith(QLatin1String("http://"), Qt::CaseInsensitive) ||
@@ -148,6 +158,33 @@ QByteArray httpVersion(const QString &protocol)
     if (protocol.startsWith(QLatin1String("http/"), Qt::CaseInsensitive))
         return protocol.toUpper().toLatin1();
     return QByteArrayLiteral("HTTP/1.1");
+}
+
+base::HeaderList bidiHeaders(const QJsonArray &headers)
+{
+    base::HeaderList out;
+    for (const QJsonValue &item : headers) {
+        const QJsonObject header = item.toObject();
+        const QJsonObject value = header.value(QStringLiteral("value")).toObject();
+        const QString text = value.value(QStringLiteral("value")).toString();
+        const QByteArray bytes =
+            value.value(QStringLiteral("type")).toString() == QLatin1String("base64")
+                ? QByteArray::fromBase64(text.toLatin1())
+                : headerBytes(text);
+        out.append({headerBytes(header.value(QStringLiteral("name")).toString()), bytes});
+    }
+    return out;
+}
+
+QJsonArray bidiHeaderArray(const base::HeaderList &headers)
+{
+    QJsonArray out;
+    for (const auto &[name, value] : headers)
+        out.append(QJsonObject{{QStringLiteral("name"), headerText(name)},
+                               {QStringLiteral("value"),
+                                QJsonObject{{QStringLiteral("type"), QStringLiteral("string")},
+                                            {QStringLiteral("value"), headerText(value)}}}});
+    return out;
 }
 
 } // namespace corslab::attach

@@ -3,6 +3,7 @@
 #include "http/http_message.h"
 #include "session/captured_exchange.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -18,6 +19,10 @@ struct ResponseSeen
     base::HeaderList headers;
 };
 
+/// \a o's member \a key as a string or an object (empty when it is not one).
+QString stringAt(const QJsonObject &o, const char *key);
+QJsonObject objectAt(const QJsonObject &o, const char *key);
+
 /// True for http: and https: URLs (the protocol also reports data:, blob:, chrome: loads).
 bool isHttpUrl(const QString &url);
 
@@ -25,6 +30,11 @@ bool isHttpUrl(const QString &url);
 /// headers of that name (the protocol joins them with "\n"). HTTP/2 pseudo-headers (":path") are
 /// left out: they are not headers on an HTTP/1.1 wire, nor in the engine's eyes.
 base::HeaderList headersFromObject(const QJsonObject &headers);
+
+/// WebDriver BiDi's headers ([{name, value: {type: "string" | "base64", value}}]), in order.
+base::HeaderList bidiHeaders(const QJsonArray &headers);
+/// \a headers as WebDriver BiDi's headers, each value a string (headerText()).
+QJsonArray bidiHeaderArray(const base::HeaderList &headers);
 
 /// The header block of a raw response head ("HTTP/1.1 200 OK\r\nA: b\r\n\r\n"), in wire order
 /// with duplicates; \a reason receives the status line's reason phrase.

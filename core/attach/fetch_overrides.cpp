@@ -2,25 +2,12 @@
 
 #include "devtools_values.h"
 #include "protocol_connection.h"
-#include "proxy/browser_response_head.h"
-#include "proxy/proxy_request.h"
 
 #include <QJsonArray>
 
 namespace corslab::attach {
 
 namespace {
-
-QString str(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toString();
-}
-
-QJsonObject obj(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toObject();
-}
-
 // A rule's glob as a Fetch pattern: '*' means the same there; '?' and '\' are wildcards or the
 // escape in a pattern, so they are escaped.
 QString escapedGlob(const QString &glob)
@@ -33,25 +20,6 @@ QString escapedGlob(const QString &glob)
         out += c;
     }
     return out;
-}
-
-// "localhost:8080" -> "localhost", "8080"; "[::1]:8080" -> "[::1]", "8080"; no port: empty.
-void splitHostGlob(const QString &glob, QString *host, QString *port)
-{
-    *host = glob;
-    port->clear();
-    qsizetype colon = -1;
-    if (glob.startsWith(u'[')) {
-        const qsizetype close = glob.indexOf(u']');
-        if (close >= 0 && glob.mid(close + 1).startsWith(u':'))
-            colon = close + 1;
-    } else if (glob.count(u':') == 1) {
-        colon = glob.indexOf(u':');
-    }
-    if (colon < 0)
-        return;
-    *host = glob.left(colon);
-    *port = glob.mid(colon + 1);
 }
 
 // The authorities a URL of the rule's host may show: Chromium leaves a scheme's default port out
@@ -96,63 +64,24 @@ base::HeaderList headersFromArray(const QJsonArray &entries)
     base::HeaderList out;
     for (const QJsonValue entry : entries) {
         const QJsonObject header = entry.toObject();
-        out.append({headerBytes(str(header, "name")), headerBytes(str(header, "value"))});
+        out.append({headerBytes(stringAt(header, "name")), headerBytes(stringAt(header, "value"))});
     }
     return out;
 }
 
-// The paused request as the proxy's rules read it: its method, absolute URL and headers.
-http::HttpRequest pausedRequest(const QJsonObject &request)
-{
-    http::HttpRequest out;
-    out.method = headerBytes(str(request, "method"));
-    out.target = str(request, "url").toUtf8();
-    out.headers = headersFromObject(obj(request, "headers"));
-    return out;
-}
-
-AppliedOverride appliedOverride(const http::HttpRequest &request, const QString &rule, int status,
-                                const base::HeaderList &headers)
-{
-    AppliedOverride applied;
-    applied.method = request.method;
-    applied.url = request.target;
-    applied.rule = rule;
-    applied.status = status;
-    applied.headers = headers;
-    return applied;
-}
-
-void decideRequestStage(const proxy::OverrideSet &rules, const http::HttpRequest &request,
-                        QByteArrayView host, QByteArrayView path, PausedDecision &decision)
-{
-    std::optional<proxy::OverrideOutcome> local = rules.localPreflightAnswer(request, host, path);
-    if (!local)
-        return;
-    decision.action = PausedDecision::Action::AnswerPreflight;
-    decision.applied =
-        appliedOverride(request, local->ruleName, local->response.status, local->response.headers);
-    decision.applied->answeredLocally = true;
-}
-
-void decideResponseStage(const proxy::OverrideSet &rules, const http::HttpRequest &request,
-                         QByteArrayView host, QByteArrayView path, const QJsonObject &paused,
-                         PausedDecision &decision)
+// At the Response stage, the server's status and headers as the rule changes them.
+void decideResponseStage(const proxy::OverrideSet &rules, const PausedRequest &request,
+                         const QJsonObject &paused, PausedDecision &decision)
 {
     const int serverStatus = paused.value(QStringLiteral("responseStatusCode")).toInt();
-    const base::HeaderList serverHeaders =
-        headersFromArray(paused.value(QStringLiteral("responseHeaders")).toArray());
-    int status = serverStatus;
-    base::HeaderList headers = serverHeaders;
-    QString rule;
-    if (!rules.applyToResponse(request, host, path, &status, &headers, &rule))
+    decision.applied = changedResponse(
+        rules, request, serverStatus,
+        headersFromArray(paused.value(QStringLiteral("responseHeaders")).toArray()));
+    if (!decision.applied)
         return;
     decision.action = PausedDecision::Action::ChangeResponse;
-    decision.applied = appliedOverride(request, rule, status, headers);
-    decision.applied->upstreamStatus = serverStatus;
-    decision.applied->upstreamHeaders = serverHeaders;
-    if (status == serverStatus)
-        decision.phrase = str(paused, "responseStatusText");
+    if (decision.applied->status == serverStatus)
+        decision.phrase = stringAt(paused, "responseStatusText");
 }
 
 QString stageName(FetchStage stage)
@@ -227,23 +156,22 @@ QJsonObject PausedDecision::params() const
 PausedDecision decidePaused(const proxy::OverrideSet &rules, const QJsonObject &paused)
 {
     PausedDecision decision;
-    decision.requestId = str(paused, "requestId");
-    decision.networkId = str(paused, "networkId");
+    decision.requestId = stringAt(paused, "requestId");
+    decision.networkId = stringAt(paused, "networkId");
     // A response that failed on the network has no head to change.
     if (rules.isEmpty() || paused.contains(QStringLiteral("responseErrorReason")))
         return decision;
-    const http::HttpRequest request = pausedRequest(obj(paused, "request"));
-    QString notHttp;
-    const std::optional<proxy::UpstreamTarget> target =
-        proxy::resolveTarget(request, proxy::TargetContext{}, &notHttp);
-    if (!target)
+    const QJsonObject sent = objectAt(paused, "request");
+    const std::optional<PausedRequest> request =
+        pausedRequest(headerBytes(stringAt(sent, "method")), stringAt(sent, "url").toUtf8(),
+                      headersFromObject(objectAt(sent, "headers")));
+    if (!request)
         return decision;
-    const QByteArray host = proxy::hostWithPort(*target);
-    const QByteArray path = proxy::pathOf(target->requestTarget);
-    if (paused.contains(QStringLiteral("responseStatusCode")))
-        decideResponseStage(rules, request, host, path, paused, decision);
-    else
-        decideRequestStage(rules, request, host, path, decision);
+    if (paused.contains(QStringLiteral("responseStatusCode"))) {
+        decideResponseStage(rules, *request, paused, decision);
+    } else if ((decision.applied = localPreflightAnswer(rules, *request))) {
+        decision.action = PausedDecision::Action::AnswerPreflight;
+    }
     return decision;
 }
 
@@ -261,16 +189,10 @@ void FetchOverrides::setRules(const proxy::OverrideSet &rules)
 
 bool FetchOverrides::removeRule(qsizetype index)
 {
-    if (index < 0 || index >= m_rules.rules().size())
+    const std::optional<proxy::OverrideSet> rest = withoutRule(m_rules, index);
+    if (!rest)
         return false;
-    QList<proxy::OverrideRule> rest = m_rules.rules();
-    rest.removeAt(index);
-    proxy::OverrideSet set;
-    QString error;
-    // The rules were checked when they were set: the rest compiles as they did.
-    if (!proxy::OverrideSet::fromRules(rest, m_rules.origins(), &set, &error))
-        return false;
-    setRules(set);
+    setRules(*rest);
     return true;
 }
 

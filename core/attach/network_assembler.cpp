@@ -13,51 +13,22 @@ namespace {
 constexpr double kMsPerSecond = 1000.0;
 /// Preflights whose actual request never came are forgotten beyond this many.
 constexpr qsizetype kMaxRememberedPreflights = 4096;
-
-QString str(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toString();
-}
-
 double number(const QJsonObject &o, const char *key)
 {
     return o.value(QLatin1String(key)).toDouble();
-}
-
-QJsonObject obj(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toObject();
-}
-
-// What the browser got replaces what the server sent, which is kept as the upstream answer (as the
-// proxy records an overridden exchange). \a serverSeen: x holds responseReceivedExtraInfo's status
-// and headers (the server's, in wire order), not responseReceived's (the overridden answer).
-void applyOverride(const AppliedOverride &applied, bool serverSeen, CapturedExchange &x)
-{
-    x.overridden = true;
-    x.overrideRule = applied.rule;
-    x.answeredLocally = applied.answeredLocally;
-    if (!applied.answeredLocally) {
-        x.upstreamStatus = serverSeen ? x.status : applied.upstreamStatus;
-        x.upstreamResponseHeaders = serverSeen ? x.responseHeaders : applied.upstreamHeaders;
-    }
-    if (x.status != applied.status)
-        x.reason.clear(); // the server's phrase was for its own status
-    x.status = applied.status;
-    x.responseHeaders = applied.headers;
 }
 
 void applyResponse(PendingHop &hop, const QJsonObject &response)
 {
     ResponseSeen seen;
     seen.status = response.value(QStringLiteral("status")).toInt();
-    seen.reason = headerBytes(str(response, "statusText"));
-    seen.headers = headersFromObject(obj(response, "headers"));
+    seen.reason = headerBytes(stringAt(response, "statusText"));
+    seen.headers = headersFromObject(objectAt(response, "headers"));
     hop.seen = std::move(seen);
-    hop.remoteAddress = headerBytes(str(response, "remoteIPAddress"));
+    hop.remoteAddress = headerBytes(stringAt(response, "remoteIPAddress"));
     hop.remotePort = quint16(response.value(QStringLiteral("remotePort")).toInt());
-    hop.httpVersion = httpVersion(str(response, "protocol"));
-    const QJsonObject timing = obj(response, "timing");
+    hop.httpVersion = httpVersion(stringAt(response, "protocol"));
+    const QJsonObject timing = objectAt(response, "timing");
     const double requestTime = number(timing, "requestTime");
     if (requestTime > 0) {
         hop.wireStartMono = requestTime + number(timing, "sendStart") / kMsPerSecond;
@@ -102,19 +73,19 @@ void NetworkAssembler::handle(const QString &sessionId, const QString &method,
     static const QString kPrefix = QStringLiteral("Network.");
     if (!method.startsWith(kPrefix))
         return;
-    const QString requestId = str(params, "requestId");
+    const QString requestId = stringAt(params, "requestId");
     if (requestId.isEmpty())
         return;
     const QStringView name = QStringView(method).mid(kPrefix.size());
     if (name == u"requestWillBeSent") {
-        if (isHttpUrl(str(obj(params, "request"), "url")) || m_requests.count(requestId))
+        if (isHttpUrl(stringAt(objectAt(params, "request"), "url")) || m_requests.count(requestId))
             onRequestWillBeSent(request(requestId, sessionId, nowMs), params, nowMs);
         return;
     }
     // The other events may come first: they open the request, which requestWillBeSent completes.
     if (name == u"requestWillBeSentExtraInfo") {
         PendingRequest &r = request(requestId, sessionId, nowMs);
-        r.sentHeaders.append(headersFromObject(obj(params, "headers")));
+        r.sentHeaders.append(headersFromObject(objectAt(params, "headers")));
         r.blockedCookies += withheldCookies(params);
     } else if (name == u"responseReceivedExtraInfo") {
         PendingRequest &r = request(requestId, sessionId, nowMs);
@@ -123,7 +94,7 @@ void NetworkAssembler::handle(const QString &sessionId, const QString &method,
     } else if (name == u"responseReceived") {
         PendingRequest &r = request(requestId, sessionId, nowMs);
         if (!r.hops.isEmpty())
-            applyResponse(r.hops.last(), obj(params, "response"));
+            applyResponse(r.hops.last(), objectAt(params, "response"));
     } else if (name == u"loadingFinished") {
         onLoadingFinished(request(requestId, sessionId, nowMs), params, nowMs);
     } else if (name == u"loadingFailed") {
@@ -139,22 +110,22 @@ void NetworkAssembler::onRequestWillBeSent(PendingRequest &r, const QJsonObject 
     if (wallTime > 0)
         m_wallOffset = wallTime - timestamp;
     // A redirect reuses the request id: the hop before it ends with the redirect response.
-    const QJsonObject redirect = obj(params, "redirectResponse");
+    const QJsonObject redirect = objectAt(params, "redirectResponse");
     if (!redirect.isEmpty() && !r.hops.isEmpty()) {
         applyResponse(r.hops.last(), redirect);
         r.hops.last().endMono = timestamp;
     }
-    const QJsonObject req = obj(params, "request");
+    const QJsonObject req = objectAt(params, "request");
     PendingHop hop;
-    hop.method = headerBytes(str(req, "method"));
-    hop.url = str(req, "url").toUtf8();
-    hop.pageHeaders = headersFromObject(obj(req, "headers"));
+    hop.method = headerBytes(stringAt(req, "method"));
+    hop.url = stringAt(req, "url").toUtf8();
+    hop.pageHeaders = headersFromObject(objectAt(req, "headers"));
     hop.requestBody = postData(req);
     hop.startMono = timestamp;
     r.hops.append(std::move(hop));
-    const QJsonObject initiator = obj(params, "initiator");
-    if (str(initiator, "type") == QLatin1String("preflight")) {
-        r.preflightFor = str(initiator, "requestId");
+    const QJsonObject initiator = objectAt(params, "initiator");
+    if (stringAt(initiator, "type") == QLatin1String("preflight")) {
+        r.preflightFor = stringAt(initiator, "requestId");
         if (!r.preflightFor.isEmpty() && r.preflightFor != r.requestId) {
             const QString preflightId = r.requestId;
             const QString sessionId = r.sessionId;
@@ -179,12 +150,12 @@ void NetworkAssembler::onLoadingFinished(PendingRequest &r, const QJsonObject &p
 
 void NetworkAssembler::onLoadingFailed(PendingRequest &r, const QJsonObject &params, qint64 nowMs)
 {
-    const QJsonObject cors = obj(params, "corsErrorStatus");
-    r.corsError = str(cors, "corsError");
-    r.failedParameter = str(cors, "failedParameter");
+    const QJsonObject cors = objectAt(params, "corsErrorStatus");
+    r.corsError = stringAt(cors, "corsError");
+    r.failedParameter = stringAt(cors, "failedParameter");
     if (r.corsError.isEmpty()) {
-        r.failure = str(params, "errorText");
-        const QString blocked = str(params, "blockedReason");
+        r.failure = stringAt(params, "errorText");
+        const QString blocked = stringAt(params, "blockedReason");
         if (!blocked.isEmpty())
             r.failure += QStringLiteral(" (blocked by the browser: %1)").arg(blocked);
         if (params.value(QStringLiteral("canceled")).toBool())
@@ -366,7 +337,7 @@ CapturedExchange NetworkAssembler::toExchange(const PendingRequest &r, qsizetype
         x.responseHeaders = response->headers;
     }
     if (const AppliedOverride *applied = overrideOfHop(r, hopIndex))
-        applyOverride(*applied, hopIndex < r.serverResponses.size(), x);
+        markOverridden(*applied, hopIndex < r.serverResponses.size(), x);
     x.httpVersion = hop.httpVersion;
     x.upstreamAddress = hop.remoteAddress;
     x.upstreamPort = hop.remotePort;

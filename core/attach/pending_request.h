@@ -1,5 +1,6 @@
 #pragma once
 
+#include "browser_overrides.h"
 #include "devtools_values.h"
 
 #include <QList>
@@ -24,21 +25,6 @@ struct PendingHop
     double wireStartMono = 0; ///< the response timing's sendStart
     double firstByteMono = 0; ///< the response timing's receiveHeadersEnd
     double endMono = 0;       ///< the next hop's start, or loadingFinished/Failed
-};
-
-/// An override rule applied to one hop of a request through the Fetch domain (FetchOverrides):
-/// what the browser got instead of what the server sent.
-struct AppliedOverride
-{
-    QByteArray method;
-    QByteArray url; ///< the hop's URL: each hop of a redirect is paused, and overridden, alone
-    QString rule;   ///< the rule's name
-    /// A preflight answered at the Request stage: the server never saw it.
-    bool answeredLocally = false;
-    int status = 0; ///< what the browser got
-    base::HeaderList headers;
-    int upstreamStatus = 0; ///< what the server sent (0 when answered locally)
-    base::HeaderList upstreamHeaders;
 };
 
 /// Everything known about one requestId until NetworkAssembler hands it out.

@@ -155,13 +155,6 @@ bool BrowserAttach::addOverrides(const QList<proxy::OverrideRule> &rules, QStrin
                                 "Chrome / Chromium / Edge)");
         return false;
     }
-    if (!canApplyOverrides()) {
-        *error = QStringLiteral("%1 cannot apply fixes itself: Apply in browser works through the "
-                                "DevTools Fetch domain of Chrome, Chromium and Edge. Use Apply as "
-                                "proxy override instead")
-                     .arg(m_product);
-        return false;
-    }
     return sendOverrides(m_rules + rules, error);
 }
 
@@ -173,7 +166,7 @@ QString BrowserAttach::protocolName() const
 
 bool BrowserAttach::canApplyOverrides() const
 {
-    return m_attached && !attach::isBidiEndpoint(m_endpoint);
+    return m_attached;
 }
 
 void BrowserAttach::removeOverride(qsizetype index)

@@ -74,12 +74,11 @@ public:
     /// The profile directory launchDebuggableBrowser() uses.
     static QString debugProfileDirectory();
 
-    /// "Apply in browser": adds \a rules to those the attached browser applies through its Fetch
-    /// domain (live; detaching removes them). False with \a error when no browser is attached or
-    /// a rule does not compile.
+    /// "Apply in browser": adds \a rules to those the attached browser applies (Chromium: the
+    /// Fetch domain; Firefox: WebDriver BiDi network interception), live; detaching removes
+    /// them. False with \a error when no browser is attached or a rule does not compile.
     bool addOverrides(const QList<proxy::OverrideRule> &rules, QString *error);
-    /// True when the attached browser can apply override rules (the DevTools Fetch domain:
-    /// Chrome, Chromium, Edge; not Firefox).
+    /// True when a browser is attached: every attached browser can apply override rules.
     bool canApplyOverrides() const;
     void removeOverride(qsizetype index);
     void clearOverrides();

@@ -152,6 +152,7 @@ private Q_SLOTS:
     void bodiesAreAskedForWithinTheCap();
     void takeAllKeepsUnfinished();
     void oldestGoOutBeyondTheLimit();
+    void overriddenHopsKeepTheServersAnswer();
 };
 
 void TestBidiAssembler::consoleSentences_data()
@@ -517,6 +518,60 @@ void TestBidiAssembler::oldestGoOutBeyondTheLimit()
     QVERIFY(out.first().url.endsWith("/n0"));
     QVERIFY(out.first().error.startsWith(u"too many requests in flight"_s));
     QCOMPARE(a.pendingCount(), 3);
+}
+
+// Firefox reports the head an override rule gave it (BidiOverrides); the rule's name and the
+// server's own answer come from noteOverride, per hop.
+void TestBidiAssembler::overriddenHopsKeepTheServersAnswer()
+{
+    BidiAssembler a(BidiAssembler::Options{});
+    Events e(a);
+    const QString url = kApi + u"/items"_s;
+    const QList<std::pair<QString, QString>> allowed{{u"Access-Control-Allow-Origin"_s, kPage}};
+    e.send(u"put"_s, u"PUT"_s, url, originHeader());
+    e.send(u"pre"_s, u"OPTIONS"_s, url,
+           {{u"Origin"_s, kPage}, {u"Access-Control-Request-Method"_s, u"PUT"_s}});
+    AppliedOverride local;
+    local.method = "OPTIONS";
+    local.url = url.toUtf8();
+    local.rule = u"local preflights"_s;
+    local.answeredLocally = true;
+    local.status = 204;
+    local.headers = {{"Access-Control-Allow-Origin", kPage.toUtf8()}};
+    a.noteOverride(u"pre"_s, 0, local, e.now());
+    e.respond(u"pre"_s, u"OPTIONS"_s, url, 204, allowed);
+    AppliedOverride changed;
+    changed.method = "PUT";
+    changed.url = url.toUtf8();
+    changed.rule = u"api answers CORS"_s;
+    changed.status = 200;
+    changed.headers = {{"X-Server", "yes"}, {"Access-Control-Allow-Origin", kPage.toUtf8()}};
+    changed.upstreamStatus = 200;
+    changed.upstreamHeaders = {{"X-Server", "yes"}};
+    a.noteOverride(u"put"_s, 0, changed, e.now());
+    a.noteOverride(u"put"_s, 1, changed, e.now());     // a hop never announced: ignored
+    a.noteOverride(u"unknown"_s, 0, changed, e.now()); // a request never announced: ignored
+    e.respond(u"put"_s, u"PUT"_s, url, 200, {{u"X-Server"_s, u"yes"_s}, allowed.first()});
+
+    const QList<session::CapturedExchange> out = drain(a, e);
+    QCOMPARE(out.size(), 2);
+    const session::CapturedExchange &preflight = out.at(0);
+    QCOMPARE(preflight.method, "OPTIONS");
+    QVERIFY(preflight.overridden);
+    QVERIFY(preflight.answeredLocally);
+    QCOMPARE(preflight.overrideRule, u"local preflights"_s);
+    QCOMPARE(preflight.status, 204);
+    QCOMPARE(preflight.upstreamStatus, 0);
+    QVERIFY(preflight.upstreamResponseHeaders.isEmpty());
+    const session::CapturedExchange &put = out.at(1);
+    QVERIFY(put.overridden);
+    QVERIFY(!put.answeredLocally);
+    QCOMPARE(put.overrideRule, u"api answers CORS"_s);
+    QCOMPARE(put.status, 200);
+    QCOMPARE(put.reason, "OK");
+    QCOMPARE(put.upstreamStatus, 200);
+    QVERIFY(!base::getHeader(put.upstreamResponseHeaders, "Access-Control-Allow-Origin"));
+    QCOMPARE(base::getHeader(put.responseHeaders, "Access-Control-Allow-Origin"), kPage.toUtf8());
 }
 
 QTEST_GUILESS_MAIN(TestBidiAssembler)
