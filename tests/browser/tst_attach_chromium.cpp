@@ -9,18 +9,14 @@
 //   none) equals the engine's under the chromium profile: any disagreement fails with the case.
 
 #include "attach/cdp_attachment.h"
+#include "attach_checks.h"
 #include "browser_cases.h"
 #include "browser_harness.h"
 #include "cdp_client.h"
 #include "cors/browser_profile.h"
-#include "report/har_export.h"
-#include "report/har_import.h"
 #include "scenario_server.h"
 #include "session/session.h"
-#include "session/session_json.h"
 
-#include <QBuffer>
-#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -51,20 +47,6 @@ public:
 private:
     CdpClient &m_client;
 };
-
-QString caseOf(const QByteArray &url)
-{
-    static const QRegularExpression re(QStringLiteral("/case/([^/]+)/"));
-    const QRegularExpressionMatch m = re.match(QString::fromUtf8(url));
-    return m.hasMatch() ? m.captured(1) : QString();
-}
-
-QString pathOf(const QByteArray &url)
-{
-    const QUrl u(QString::fromUtf8(url));
-    return u.path(QUrl::FullyEncoded) +
-           (u.hasQuery() ? QLatin1Char('?') + u.query(QUrl::FullyEncoded) : QString());
-}
 
 } // namespace
 
@@ -127,86 +109,19 @@ void TestAttachChromium::capturesEveryRequestWithTheBrowsersVerdict()
     QVERIFY(!attachment.isAttached());
 
     // 1. What the servers logged is in the session, as often.
-    QHash<QString, int> logged; // "case METHOD path" -> count
-    QHash<QString, int> captured;
-    for (const BrowserObservation &o : std::as_const(observations))
-        for (const ObservedRequest &r : o.requests)
-            ++logged[o.id + u' ' + r.method + u' ' + r.path];
-    QStringList disagreements;
-    QStringList unpaired;
-    int judgedByBoth = 0;
-    for (qsizetype i = 0; i < session.count(); ++i) {
-        const session::ExchangeRow row = session.row(i);
-        const QString id = caseOf(row.url);
-        if (id.isEmpty())
-            continue;
-        const session::CapturedExchange x = session.exchange(i);
-        const bool sent = !(x.browserReport && x.browserReport->notSent);
-        if (sent && row.status != 0)
-            ++captured[id + u' ' + QString::fromLatin1(row.method) + u' ' + pathOf(row.url)];
-        if (row.kind == session::ExchangeKind::Preflight &&
-            row.pairing == session::PairingState::None)
-            unpaired.append(
-                QStringLiteral("#%1 %2 %3").arg(row.id).arg(id, QString::fromUtf8(row.url)));
-        switch (row.browserAgreement()) {
-        case session::BrowserAgreement::Disagrees:
-            disagreements.append(
-                QStringLiteral("%1 (#%2 %3 %4): Chrome says %5, CORS Lab says %6 %7")
-                    .arg(id)
-                    .arg(row.id)
-                    .arg(QString::fromLatin1(row.method), QString::fromUtf8(row.url),
-                         x.browserReport->corsError.isEmpty() ? QStringLiteral("no CORS error")
-                                                              : x.browserReport->corsError,
-                         session::verdictStateName(row.verdict.state), row.errorName()));
-            break;
-        case session::BrowserAgreement::Agrees:
-            ++judgedByBoth;
-            break;
-        default:
-            break;
-        }
-    }
-    QStringList missing;
-    for (auto it = logged.cbegin(); it != logged.cend(); ++it)
-        if (captured.value(it.key()) != it.value())
-            missing.append(QStringLiteral("%1: the server saw %2, the session holds %3")
-                               .arg(it.key())
-                               .arg(it.value())
-                               .arg(captured.value(it.key())));
-    for (auto it = captured.cbegin(); it != captured.cend(); ++it)
-        if (!logged.contains(it.key()))
-            missing.append(QStringLiteral("%1: in the session %2 times, never on the server")
-                               .arg(it.key())
-                               .arg(it.value()));
-    QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u'\n')));
-    QVERIFY2(unpaired.isEmpty(),
-             qPrintable(u"preflights not linked to their request:\n"_s + unpaired.join(u'\n')));
-    QVERIFY2(disagreements.isEmpty(),
-             qPrintable(u"Chrome and CORS Lab disagree:\n"_s + disagreements.join(u'\n')));
+    const AttachFindings f = checkAttachedCapture(session, observations, u"Chrome"_s);
+    QVERIFY2(f.missing.isEmpty(), qPrintable(f.missing.join(u'\n')));
+    QVERIFY2(f.unpaired.isEmpty(),
+             qPrintable(u"preflights not linked to their request:\n"_s + f.unpaired.join(u'\n')));
+    QVERIFY2(f.disagreements.isEmpty(),
+             qPrintable(u"Chrome and CORS Lab disagree:\n"_s + f.disagreements.join(u'\n')));
     // What the browser reported survives the session file and HAR, exchange by exchange.
-    QBuffer file;
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    QVERIFY2(session::writeSession(session, &file, &error), qPrintable(error));
-    session::Session reread;
-    QVERIFY2(session::readSession(file.data(), &reread, &error), qPrintable(error));
-    QBuffer har;
-    QVERIFY(har.open(QIODevice::WriteOnly));
-    QVERIFY2(report::writeHar(session, &har, &error), qPrintable(error));
-    QList<session::CapturedExchange> fromHar;
-    QVERIFY2(report::readHar(har.data(), &fromHar, &error), qPrintable(error));
-    QCOMPARE(reread.count(), session.count());
-    QCOMPARE(fromHar.size(), session.count());
-    for (qsizetype i = 0; i < session.count(); ++i) {
-        const session::CapturedExchange x = session.exchange(i);
-        QCOMPARE(reread.exchange(i).browserReport, x.browserReport);
-        QCOMPARE(fromHar.at(i).browserReport, x.browserReport);
-        QCOMPARE(fromHar.at(i).source, x.source);
-        QCOMPARE(reread.row(i).browserAgreement(), session.row(i).browserAgreement());
-    }
+    const QString lost = browserReportRoundTripFailure(session);
+    QVERIFY2(lost.isEmpty(), qPrintable(lost));
     qInfo("%lld exchanges captured from %lld cases; %d judged the same by Chrome and the engine",
           static_cast<long long>(session.count()), static_cast<long long>(cases.size()),
-          judgedByBoth);
-    QVERIFY(judgedByBoth >= kMinimumCases);
+          f.judgedByBoth);
+    QVERIFY(f.judgedByBoth >= kMinimumCases);
 }
 
 QTEST_GUILESS_MAIN(TestAttachChromium)

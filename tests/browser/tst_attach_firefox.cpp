@@ -13,20 +13,16 @@
 
 #include "attach/bidi_attachment.h"
 #include "attach/browser_endpoint.h"
+#include "attach_checks.h"
 #include "browser_cases.h"
 #include "browser_harness.h"
 #include "cors/browser_profile.h"
 #include "firefox_runner.h"
 #include "http_connection.h"
-#include "report/har_export.h"
-#include "report/har_import.h"
 #include "scenario_server.h"
 #include "session/session.h"
-#include "session/session_json.h"
 
-#include <QBuffer>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QtTest>
@@ -122,33 +118,6 @@ private:
     LaunchPad &m_pad;
 };
 
-QString caseOf(const QByteArray &url)
-{
-    static const QRegularExpression re(QStringLiteral("/case/([^/]+)/"));
-    const QRegularExpressionMatch m = re.match(QString::fromUtf8(url));
-    return m.hasMatch() ? m.captured(1) : QString();
-}
-
-QString pathOf(const QByteArray &url)
-{
-    const QUrl u(QString::fromUtf8(url));
-    return u.path(QUrl::FullyEncoded) +
-           (u.hasQuery() ? QLatin1Char('?') + u.query(QUrl::FullyEncoded) : QString());
-}
-
-QString disagreement(const QString &id, const session::ExchangeRow &row,
-                     const session::CapturedExchange &x)
-{
-    return QStringLiteral("%1 (#%2 %3 %4): Firefox says %5, CORS Lab says %6 %7")
-        .arg(id)
-        .arg(row.id)
-        .arg(QString::fromLatin1(row.method), QString::fromUtf8(row.url),
-             x.browserReport->corsError.isEmpty()
-                 ? QStringLiteral("no CORS error")
-                 : x.browserReport->corsError + u" ("_s + x.browserReport->failedParameter + u')',
-             session::verdictStateName(row.verdict.state), row.errorName());
-}
-
 } // namespace
 
 class TestAttachFirefox : public QObject
@@ -217,83 +186,21 @@ void TestAttachFirefox::capturesEveryRequestWithTheBrowsersVerdict()
     attachment.detach();
     QVERIFY(!attachment.isAttached());
 
-    QHash<QString, int> logged; // "case METHOD path" -> count
-    QHash<QString, int> captured;
-    for (const BrowserObservation &o : std::as_const(observations))
-        for (const ObservedRequest &r : o.requests)
-            ++logged[o.id + u' ' + r.method + u' ' + r.path];
-    QStringList disagreements;
-    QStringList unpaired;
-    int judgedByBoth = 0;
-    int withBody = 0;
-    for (qsizetype i = 0; i < session.count(); ++i) {
-        const session::ExchangeRow row = session.row(i);
-        const QString id = caseOf(row.url);
-        if (id.isEmpty())
-            continue;
-        const session::CapturedExchange x = session.exchange(i);
-        if (qEnvironmentVariableIsSet("CORSLAB_DUMP_CASE") &&
-            id == qEnvironmentVariable("CORSLAB_DUMP_CASE")) {
-            QStringList heads;
-            for (const auto &h : x.requestHeaders)
-                heads.append(QString::fromLatin1(h.first + ": " + h.second));
-            qInfo() << row.id << row.method << row.url << int(row.kind) << int(row.pairing)
-                    << x.startedAtMs << x.finishedAtMs << row.status << heads;
-        }
-        const bool sent = !(x.browserReport && x.browserReport->notSent);
-        if (sent && row.status != 0)
-            ++captured[id + u' ' + QString::fromLatin1(row.method) + u' ' + pathOf(row.url)];
-        if (row.kind == session::ExchangeKind::Preflight &&
-            row.pairing == session::PairingState::None)
-            unpaired.append(
-                QStringLiteral("#%1 %2 %3").arg(row.id).arg(id, QString::fromUtf8(row.url)));
-        withBody += x.responseBody.stored.isEmpty() ? 0 : 1;
-        if (row.browserAgreement() == session::BrowserAgreement::Disagrees)
-            disagreements.append(disagreement(id, row, x));
-        else if (row.browserAgreement() == session::BrowserAgreement::Agrees)
-            ++judgedByBoth;
-    }
-    QStringList missing;
-    for (auto it = logged.cbegin(); it != logged.cend(); ++it)
-        if (captured.value(it.key()) != it.value())
-            missing.append(QStringLiteral("%1: the server saw %2, the session holds %3")
-                               .arg(it.key())
-                               .arg(it.value())
-                               .arg(captured.value(it.key())));
-    for (auto it = captured.cbegin(); it != captured.cend(); ++it)
-        if (!logged.contains(it.key()))
-            missing.append(QStringLiteral("%1: in the session %2 times, never on the server")
-                               .arg(it.key())
-                               .arg(it.value()));
-    QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u'\n')));
-    QVERIFY2(unpaired.isEmpty(),
-             qPrintable(u"preflights not linked to their request:\n"_s + unpaired.join(u'\n')));
-    QVERIFY2(disagreements.isEmpty(),
-             qPrintable(u"Firefox and CORS Lab disagree:\n"_s + disagreements.join(u'\n')));
-    // What Firefox reported survives the session file and HAR, exchange by exchange.
-    QBuffer file;
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    QVERIFY2(session::writeSession(session, &file, &error), qPrintable(error));
-    session::Session reread;
-    QVERIFY2(session::readSession(file.data(), &reread, &error), qPrintable(error));
-    QBuffer har;
-    QVERIFY(har.open(QIODevice::WriteOnly));
-    QVERIFY2(report::writeHar(session, &har, &error), qPrintable(error));
-    QList<session::CapturedExchange> fromHar;
-    QVERIFY2(report::readHar(har.data(), &fromHar, &error), qPrintable(error));
-    QCOMPARE(reread.count(), session.count());
-    QCOMPARE(fromHar.size(), session.count());
-    for (qsizetype i = 0; i < session.count(); ++i) {
-        QCOMPARE(reread.exchange(i).browserReport, session.exchange(i).browserReport);
-        QCOMPARE(fromHar.at(i).browserReport, session.exchange(i).browserReport);
-        QCOMPARE(reread.row(i).browserAgreement(), session.row(i).browserAgreement());
-    }
+    const AttachFindings f = checkAttachedCapture(session, observations, u"Firefox"_s);
+    QVERIFY2(f.missing.isEmpty(), qPrintable(f.missing.join(u'\n')));
+    QVERIFY2(f.unpaired.isEmpty(),
+             qPrintable(u"preflights not linked to their request:\n"_s + f.unpaired.join(u'\n')));
+    QVERIFY2(f.disagreements.isEmpty(),
+             qPrintable(u"Firefox and CORS Lab disagree:\n"_s + f.disagreements.join(u'\n')));
+    // What the browser reported survives the session file and HAR, exchange by exchange.
+    const QString lost = browserReportRoundTripFailure(session);
+    QVERIFY2(lost.isEmpty(), qPrintable(lost));
     qInfo("%lld exchanges captured from %lld cases; %d judged the same by Firefox and the engine",
           static_cast<long long>(session.count()), static_cast<long long>(cases.size()),
-          judgedByBoth);
-    QVERIFY(judgedByBoth >= kMinimumCases);
+          f.judgedByBoth);
+    QVERIFY(f.judgedByBoth >= kMinimumCases);
     // Bodies come through the data collector (the scenario servers answer with a body).
-    QVERIFY2(withBody >= kMinimumCases, qPrintable(QString::number(withBody)));
+    QVERIFY2(f.withBody >= kMinimumCases, qPrintable(QString::number(f.withBody)));
 }
 
 void TestAttachFirefox::detachingEndsTheSession()
