@@ -231,7 +231,7 @@ void BidiAttachment::announce()
 
 void BidiAttachment::noteContexts(const QJsonArray &tree)
 {
-    for (const QJsonValue &node : tree) {
+    for (const QJsonValue node : tree) {
         const QJsonObject context = node.toObject();
         m_contexts.insert(context.value(QStringLiteral("context")).toString());
         noteContexts(context.value(QStringLiteral("children")).toArray());

@@ -163,7 +163,7 @@ QByteArray httpVersion(const QString &protocol)
 base::HeaderList bidiHeaders(const QJsonArray &headers)
 {
     base::HeaderList out;
-    for (const QJsonValue &item : headers) {
+    for (const QJsonValue item : headers) {
         const QJsonObject header = item.toObject();
         const QJsonObject value = header.value(QStringLiteral("value")).toObject();
         const QString text = value.value(QStringLiteral("value")).toString();
