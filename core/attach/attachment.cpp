@@ -9,6 +9,34 @@
 
 namespace corslab::attach {
 
+void Attachment::useRuleInstaller(RuleInstaller *installer)
+{
+    m_installer = installer;
+    connect(installer, &RuleInstaller::rulesChanged, this, &Attachment::overridesChanged);
+    connect(installer, &RuleInstaller::rulesApplied, this, &Attachment::overridesApplied);
+    connect(installer, &RuleInstaller::message, this, &Attachment::message);
+}
+
+void Attachment::setOverrides(const proxy::OverrideSet &rules)
+{
+    m_installer->setRules(rules);
+}
+
+const proxy::OverrideSet &Attachment::overrides() const
+{
+    return m_installer->rules();
+}
+
+bool Attachment::removeOverride(qsizetype index)
+{
+    return m_installer->removeRule(index);
+}
+
+void Attachment::clearOverrides()
+{
+    m_installer->clearRules();
+}
+
 std::unique_ptr<Attachment> attachmentFor(const QUrl &endpoint, qint64 bodyCap)
 {
     if (isBidiEndpoint(endpoint))

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "proxy/override_rules.h"
+#include "rule_installer.h"
 #include "session/captured_exchange.h"
 
 #include <QList>
@@ -41,11 +42,11 @@ public:
 
     /// "Apply in browser": the proxy's override rules applied inside the browser, live; the
     /// exchanges they change are marked overridden. Detaching removes them.
-    virtual void setOverrides(const proxy::OverrideSet &rules) = 0;
-    virtual const proxy::OverrideSet &overrides() const = 0;
+    void setOverrides(const proxy::OverrideSet &rules);
+    const proxy::OverrideSet &overrides() const;
     /// Removes overrides().rules()[\a index]; false when there is none.
-    virtual bool removeOverride(qsizetype index) = 0;
-    virtual void clearOverrides() = 0;
+    bool removeOverride(qsizetype index);
+    void clearOverrides();
 
 Q_SIGNALS:
     void attached(const QString &product);
@@ -57,6 +58,14 @@ Q_SIGNALS:
     /// The override rules in force reached the browser (it answered).
     void overridesApplied();
     void detached(const QString &reason);
+
+protected:
+    /// \a installer applies the override rules in this attachment's browser; its signals become
+    /// this attachment's (overridesChanged, overridesApplied, message).
+    void useRuleInstaller(RuleInstaller *installer);
+
+private:
+    RuleInstaller *m_installer = nullptr;
 };
 
 /// A new attachment that speaks \a endpoint's protocol: BidiAttachment for Firefox's WebDriver

@@ -61,9 +61,7 @@ BidiAttachment::BidiAttachment(Options options, QObject *parent)
             [this](const QString &id, int hop, const AppliedOverride &applied) {
                 m_assembler.noteOverride(id, hop, applied, now());
             });
-    connect(m_overrides, &BidiOverrides::message, this, &BidiAttachment::message);
-    connect(m_overrides, &BidiOverrides::rulesChanged, this, &BidiAttachment::overridesChanged);
-    connect(m_overrides, &BidiOverrides::rulesApplied, this, &BidiAttachment::overridesApplied);
+    useRuleInstaller(m_overrides);
     m_pump.setInterval(kPumpIntervalMs);
     connect(&m_pump, &QTimer::timeout, this, &BidiAttachment::pump);
     connect(m_connection, &ProtocolConnection::opened, this, &BidiAttachment::onOpened);
@@ -128,26 +126,6 @@ void BidiAttachment::endSessionAndWait()
         loop.exec(QEventLoop::ExcludeUserInputEvents);
     }
     *waiting = nullptr;
-}
-
-void BidiAttachment::setOverrides(const proxy::OverrideSet &rules)
-{
-    m_overrides->setRules(rules);
-}
-
-const proxy::OverrideSet &BidiAttachment::overrides() const
-{
-    return m_overrides->rules();
-}
-
-bool BidiAttachment::removeOverride(qsizetype index)
-{
-    return m_overrides->removeRule(index);
-}
-
-void BidiAttachment::clearOverrides()
-{
-    m_overrides->clearRules();
 }
 
 void BidiAttachment::onOpened()

@@ -22,6 +22,8 @@ class ProtocolConnection;
 /// collector so that response bodies can be read (`network.getData`), and ends the
 /// session on every way out (the override rules' intercepts removed first): Firefox allows one
 /// BiDi session at a time, and one left open keeps it from any other tool until Firefox restarts.
+/// Override rules ("Apply in browser") go through BiDi network interception (BidiOverrides);
+/// rules set before attach() are in force before attached().
 class BidiAttachment : public Attachment
 {
     Q_OBJECT
@@ -42,13 +44,6 @@ public:
     QUrl endpoint() const override { return m_endpoint; }
     /// Browsing contexts (tabs and frames) open now.
     qsizetype targetCount() const override { return m_contexts.size(); }
-
-    /// Through WebDriver BiDi network interception (BidiOverrides); rules set before attach()
-    /// are in force before attached().
-    void setOverrides(const proxy::OverrideSet &rules) override;
-    const proxy::OverrideSet &overrides() const override;
-    bool removeOverride(qsizetype index) override;
-    void clearOverrides() override;
 
 private:
     void onOpened();

@@ -139,7 +139,7 @@ BlockedDecision decideBlocked(const proxy::OverrideSet &rules, const QString &me
 }
 
 BidiOverrides::BidiOverrides(ProtocolConnection *connection, QObject *parent)
-    : QObject(parent), m_connection(connection)
+    : RuleInstaller(parent), m_connection(connection)
 {
 }
 
@@ -150,44 +150,25 @@ void BidiOverrides::start(const std::function<void()> &ready)
     installIntercepts(ready);
 }
 
-void BidiOverrides::setRules(const proxy::OverrideSet &rules)
+void BidiOverrides::install()
 {
-    m_rules = rules;
-    if (m_started) {
-        ++m_rulesGeneration;
-        // Only the latest rules' installation says they are applied.
-        installIntercepts([this, generation = m_rulesGeneration] {
-            if (generation == m_rulesGeneration)
-                Q_EMIT rulesApplied();
-        });
-    }
-    Q_EMIT rulesChanged();
-}
-
-bool BidiOverrides::removeRule(qsizetype index)
-{
-    const std::optional<proxy::OverrideSet> rest = withoutRule(m_rules, index);
-    if (!rest)
-        return false;
-    setRules(*rest);
-    return true;
-}
-
-void BidiOverrides::clearRules()
-{
-    setRules(proxy::OverrideSet{});
+    if (!m_started)
+        return; // start() installs them
+    ++m_rulesGeneration;
+    // Only the latest rules' installation says they are applied.
+    installIntercepts([this, generation = m_rulesGeneration] {
+        if (generation == m_rulesGeneration)
+            Q_EMIT rulesApplied();
+    });
 }
 
 void BidiOverrides::forget()
 {
-    const bool hadRules = !m_rules.rules().isEmpty();
-    m_rules = {};
     m_started = false;
     m_intercepts.clear();
     m_answeredLocally.clear();
     ++m_sessionGeneration;
-    if (hadRules)
-        Q_EMIT rulesChanged();
+    forgetRules();
 }
 
 // The intercepts in force are removed and the rules' added; \a done follows once Firefox
@@ -203,7 +184,7 @@ void BidiOverrides::installIntercepts(const std::function<void()> &done)
         ++*unanswered;
         removeIntercept(id, settle);
     }
-    for (const BidiIntercept &intercept : bidiIntercepts(m_rules)) {
+    for (const BidiIntercept &intercept : bidiIntercepts(rules())) {
         ++*unanswered;
         addIntercept(intercept, settle);
     }
@@ -252,7 +233,7 @@ void BidiOverrides::handleEvent(const QString &method, const QJsonObject &params
     }
     if (method == QLatin1String("network.responseStarted") && m_answeredLocally.remove(id))
         return;
-    const BlockedDecision decision = decideBlocked(m_rules, method, params);
+    const BlockedDecision decision = decideBlocked(rules(), method, params);
     if (decision.requestId.isEmpty())
         return;
     if (decision.action == BlockedDecision::Action::AnswerPreflight)

@@ -2,6 +2,7 @@
 
 #include "browser_overrides.h"
 #include "proxy/override_rules.h"
+#include "rule_installer.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -81,7 +82,7 @@ BlockedDecision decideBlocked(const proxy::OverrideSet &rules, const QString &me
 /// decideBlocked(); when Firefox refuses a change, the request continues untouched and message()
 /// says why, so no request stays paused: Firefox resumes none by itself, not even when its
 /// intercept is removed. A change Firefox took is reported by overrideApplied().
-class BidiOverrides : public QObject
+class BidiOverrides : public RuleInstaller
 {
     Q_OBJECT
 
@@ -91,12 +92,6 @@ public:
     /// The session is up: installs the rules set so far, then \a ready (at once when there is no
     /// rule), so the first request of the capture is intercepted.
     void start(const std::function<void()> &ready);
-    /// Replaces the rules; once started, the next request uses them.
-    void setRules(const proxy::OverrideSet &rules);
-    const proxy::OverrideSet &rules() const { return m_rules; }
-    /// Removes rules()[\a index]; false when there is no such rule.
-    bool removeRule(qsizetype index);
-    void clearRules();
     /// The session is gone, and its intercepts with it: forgets the rules without sending
     /// anything; nothing is installed until the next start().
     void forget();
@@ -108,11 +103,11 @@ Q_SIGNALS:
     /// Firefox took the change of hop \a hop of request \a requestId.
     void overrideApplied(const QString &requestId, int hop,
                          const corslab::attach::AppliedOverride &applied);
-    void rulesChanged();
-    /// The intercepts of the rules in force are installed (Firefox answered every command).
-    void rulesApplied();
-    /// Something the user should know: a change Firefox refused, an intercept it refused.
-    void message(const QString &text);
+
+protected:
+    /// Once started, replaces the intercepts with the rules'; rulesApplied() once Firefox
+    /// answered every command of the latest rules.
+    void install() override;
 
 private:
     void installIntercepts(const std::function<void()> &done);
@@ -121,7 +116,6 @@ private:
     void resume(const BlockedDecision &decision);
 
     ProtocolConnection *m_connection;
-    proxy::OverrideSet m_rules;
     bool m_started = false;
     QStringList m_intercepts; ///< network.addIntercept ids of the rules in force
     /// Requests answered at beforeRequestSent: Firefox then reports them blocked at

@@ -53,9 +53,7 @@ CdpAttachment::CdpAttachment(Options options, QObject *parent)
             [this](const QString &networkId, const AppliedOverride &applied) {
                 m_assembler.noteOverride(networkId, applied, now());
             });
-    connect(m_overrides, &FetchOverrides::message, this, &CdpAttachment::message);
-    connect(m_overrides, &FetchOverrides::rulesChanged, this, &CdpAttachment::overridesChanged);
-    connect(m_overrides, &FetchOverrides::rulesApplied, this, &CdpAttachment::overridesApplied);
+    useRuleInstaller(m_overrides);
     m_pump.setInterval(kPumpIntervalMs);
     connect(&m_pump, &QTimer::timeout, this, &CdpAttachment::pump);
     connect(m_connection, &ProtocolConnection::opened, this, &CdpAttachment::onOpened);
@@ -76,26 +74,6 @@ bool CdpAttachment::attach(const QUrl &browserEndpoint, QString *error)
         return false;
     m_connection->open(browserEndpoint);
     return true;
-}
-
-void CdpAttachment::setOverrides(const proxy::OverrideSet &rules)
-{
-    m_overrides->setRules(rules);
-}
-
-const proxy::OverrideSet &CdpAttachment::overrides() const
-{
-    return m_overrides->rules();
-}
-
-bool CdpAttachment::removeOverride(qsizetype index)
-{
-    return m_overrides->removeRule(index);
-}
-
-void CdpAttachment::clearOverrides()
-{
-    m_overrides->clearRules();
 }
 
 void CdpAttachment::detach()

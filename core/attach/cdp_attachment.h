@@ -23,7 +23,8 @@ class FetchOverrides;
 /// before the request it was sent for. When the browser closes, the connection drops or a
 /// protocol error ends it, what was captured so far still comes out, then detached() says why.
 /// One attachment per browser at a time, across processes (a lock file named after the
-/// browser's endpoint).
+/// browser's endpoint). Override rules ("Apply in browser") go through the Fetch domain of every
+/// target (FetchOverrides).
 class CdpAttachment : public Attachment
 {
     Q_OBJECT
@@ -44,12 +45,6 @@ public:
     QUrl endpoint() const override { return m_endpoint; }
     /// Tabs, iframes in other processes and workers captured now.
     qsizetype targetCount() const override { return m_targets.size(); }
-
-    /// Applied in every target through the Fetch domain (FetchOverrides).
-    void setOverrides(const proxy::OverrideSet &rules) override;
-    const proxy::OverrideSet &overrides() const override;
-    bool removeOverride(qsizetype index) override;
-    void clearOverrides() override;
 
 private:
     void onOpened();

@@ -176,35 +176,14 @@ PausedDecision decidePaused(const proxy::OverrideSet &rules, const QJsonObject &
 }
 
 FetchOverrides::FetchOverrides(ProtocolConnection *connection, QObject *parent)
-    : QObject(parent), m_connection(connection)
+    : RuleInstaller(parent), m_connection(connection)
 {
-}
-
-void FetchOverrides::setRules(const proxy::OverrideSet &rules)
-{
-    m_rules = rules;
-    applyEverywhere();
-    Q_EMIT rulesChanged();
-}
-
-bool FetchOverrides::removeRule(qsizetype index)
-{
-    const std::optional<proxy::OverrideSet> rest = withoutRule(m_rules, index);
-    if (!rest)
-        return false;
-    setRules(*rest);
-    return true;
-}
-
-void FetchOverrides::clearRules()
-{
-    setRules(proxy::OverrideSet{});
 }
 
 void FetchOverrides::addSession(const QString &sessionId, const std::function<void()> &ready)
 {
     m_sessions.insert(sessionId);
-    if (m_rules.isEmpty()) {
+    if (rules().isEmpty()) {
         ready();
         return;
     }
@@ -219,17 +198,14 @@ void FetchOverrides::removeSession(const QString &sessionId)
 
 void FetchOverrides::forget()
 {
-    const bool hadRules = !m_rules.rules().isEmpty();
-    m_rules = {};
     m_sessions.clear();
     m_withoutFetch.clear();
     m_unanswered = 0;
     ++m_connectionGeneration;
-    if (hadRules)
-        Q_EMIT rulesChanged();
+    forgetRules();
 }
 
-void FetchOverrides::applyEverywhere()
+void FetchOverrides::install()
 {
     for (const QString &sessionId : std::as_const(m_sessions))
         applyIn(sessionId, {});
@@ -244,7 +220,7 @@ void FetchOverrides::applyIn(const QString &sessionId, const std::function<void(
             done();
         return;
     }
-    const QList<FetchPattern> patterns = fetchPatterns(m_rules);
+    const QList<FetchPattern> patterns = fetchPatterns(rules());
     const bool enable = !patterns.isEmpty();
     ++m_unanswered;
     m_connection->send(
@@ -268,7 +244,7 @@ void FetchOverrides::applyIn(const QString &sessionId, const std::function<void(
 
 void FetchOverrides::handlePaused(const QString &sessionId, const QJsonObject &params)
 {
-    const PausedDecision decision = decidePaused(m_rules, params);
+    const PausedDecision decision = decidePaused(rules(), params);
     if (decision.requestId.isEmpty())
         return;
     m_connection->send(

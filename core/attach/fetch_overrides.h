@@ -2,6 +2,7 @@
 
 #include "pending_request.h"
 #include "proxy/override_rules.h"
+#include "rule_installer.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -74,20 +75,12 @@ PausedDecision decidePaused(const proxy::OverrideSet &rules, const QJsonObject &
 /// message() says why, so no request ever stays paused. A change the browser took is reported by
 /// overrideApplied(), for the capture to record. Dedicated workers have no Fetch domain: their
 /// page's session pauses their requests.
-class FetchOverrides : public QObject
+class FetchOverrides : public RuleInstaller
 {
     Q_OBJECT
 
 public:
     explicit FetchOverrides(ProtocolConnection *connection, QObject *parent = nullptr);
-
-    /// Replaces the rules in every session; the next request uses them.
-    void setRules(const proxy::OverrideSet &rules);
-    const proxy::OverrideSet &rules() const { return m_rules; }
-    /// Removes rules()[\a index]; false when there is no such rule.
-    bool removeRule(qsizetype index);
-    /// Removes every rule: Fetch.disable in every session.
-    void clearRules();
 
     /// A target to apply the rules in: Fetch.enable there, then \a ready (at once when there is
     /// nothing to enable), so a target that waits for the debugger is resumed intercepted.
@@ -103,21 +96,17 @@ public:
 Q_SIGNALS:
     /// The browser took the change of request \a networkId (the Network domain's requestId).
     void overrideApplied(const QString &networkId, const corslab::attach::AppliedOverride &applied);
-    void rulesChanged();
-    /// The rules in force reached every target: each answered its Fetch.enable (or
-    /// Fetch.disable). At once when there is no target.
-    void rulesApplied();
-    /// Something the user should know: a change the browser refused, a target left unchanged.
-    void message(const QString &text);
+
+protected:
+    /// Fetch.enable with the rules' patterns in every session (Fetch.disable when none is left);
+    /// rulesApplied() once every target answered, at once when there is no target.
+    void install() override;
 
 private:
     /// Fetch.enable (or Fetch.disable when there is no pattern) in \a sessionId; \a done (may be
     /// empty) follows the browser's answer.
     void applyIn(const QString &sessionId, const std::function<void()> &done);
-    void applyEverywhere();
-
     ProtocolConnection *m_connection;
-    proxy::OverrideSet m_rules;
     QSet<QString> m_sessions;
     /// Sessions without a Fetch domain (dedicated workers): nothing is sent there.
     QSet<QString> m_withoutFetch;

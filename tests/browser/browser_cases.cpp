@@ -494,20 +494,22 @@ QList<BrowserCase> browserCases()
     }
 
     QList<BrowserCase> cases;
-    for (const QJsonValue &value : document.array()) {
-        QJsonObject entry = value.toObject();
-        BrowserCase browserCase;
-        browserCase.id = entry.take(u"id"_s).toString();
-        browserCase.repeat = entry.take(u"repeat"_s).toInt(1);
-        const QString rule = entry.take(u"rule"_s).toString();
-
-        QJsonObject request = entry.take(u"request"_s).toObject();
-        request.insert(u"url"_s, u"{TARGET}/case/"_s + browserCase.id + u"/0"_s);
-        request.insert(u"origin"_s, u"{ORIGIN}"_s);
-        entry.insert(u"request"_s, request);
-        entry.insert(u"comment"_s, rule);
-        browserCase.scenario = entry;
-        cases.append(browserCase);
-    }
+    for (const QJsonValue &value : document.array())
+        cases.append(browserCaseFromRow(value.toObject()));
     return cases;
+}
+
+BrowserCase browserCaseFromRow(QJsonObject entry)
+{
+    BrowserCase browserCase;
+    browserCase.id = entry.take(u"id"_s).toString();
+    browserCase.repeat = entry.take(u"repeat"_s).toInt(1);
+    const QString rule = entry.take(u"rule"_s).toString();
+    QJsonObject request = entry.take(u"request"_s).toObject();
+    request.insert(u"url"_s, u"{TARGET}/case/"_s + browserCase.id + u"/0"_s);
+    request.insert(u"origin"_s, u"{ORIGIN}"_s);
+    entry.insert(u"request"_s, request);
+    entry.insert(u"comment"_s, rule);
+    browserCase.scenario = entry;
+    return browserCase;
 }
