@@ -9,6 +9,16 @@
 
 namespace corslab::attach {
 
+bool Attachment::attach(const QUrl &endpoint, QString *error)
+{
+    m_endpoint = endpoint;
+    m_lock = lockAttachment(endpoint, error);
+    if (!m_lock)
+        return false;
+    open(endpoint);
+    return true;
+}
+
 void Attachment::useRuleInstaller(RuleInstaller *installer)
 {
     m_installer = installer;

@@ -30,13 +30,13 @@ public:
 
     /// Connects to \a endpoint (the browser's WebSocket); attached() or detached() follows.
     /// False with \a error when this browser already has an attachment.
-    virtual bool attach(const QUrl &endpoint, QString *error) = 0;
+    bool attach(const QUrl &endpoint, QString *error);
     /// Stops capturing: what is pending comes out, then detached(), before this returns.
     virtual void detach() = 0;
     virtual bool isAttached() const = 0;
     /// The browser's product and version ("Chrome/156.0.8078.129", "Firefox/153.8.0").
     virtual QString product() const = 0;
-    virtual QUrl endpoint() const = 0;
+    QUrl endpoint() const { return m_endpoint; }
     /// Targets captured now (tabs, frames, workers), where the protocol tells.
     virtual qsizetype targetCount() const = 0;
 
@@ -60,12 +60,19 @@ Q_SIGNALS:
     void detached(const QString &reason);
 
 protected:
+    /// Opens the connection to endpoint(), once attach() holds the browser's lock.
+    virtual void open(const QUrl &endpoint) = 0;
+    /// Whether the capture holds the browser's lock (attach() took it, releaseLock() not yet).
+    bool holdsLock() const { return m_lock != nullptr; }
+    void releaseLock() { m_lock.reset(); }
     /// \a installer applies the override rules in this attachment's browser; its signals become
     /// this attachment's (overridesChanged, overridesApplied, message).
     void useRuleInstaller(RuleInstaller *installer);
 
 private:
     RuleInstaller *m_installer = nullptr;
+    QUrl m_endpoint;
+    std::unique_ptr<QLockFile> m_lock;
 };
 
 /// A new attachment that speaks \a endpoint's protocol: BidiAttachment for Firefox's WebDriver

@@ -79,14 +79,9 @@ BidiAttachment::~BidiAttachment()
     m_connection->disconnect(this);
 }
 
-bool BidiAttachment::attach(const QUrl &endpoint, QString *error)
+void BidiAttachment::open(const QUrl &endpoint)
 {
-    m_endpoint = endpoint;
-    m_lock = lockAttachment(endpoint, error);
-    if (!m_lock)
-        return false;
     m_connection->open(endpoint);
-    return true;
 }
 
 void BidiAttachment::detach()
@@ -221,7 +216,7 @@ void BidiAttachment::onEvent(const QString &method, const QJsonObject &params)
     // A blocked request is answered even while the session ends: it would stay paused.
     if (method.startsWith(QLatin1String("network.")))
         m_overrides->handleEvent(method, params);
-    if (!m_lock)
+    if (!holdsLock())
         return; // the capture ended: what comes while its session ends is not kept
     if (method == QLatin1String("browsingContext.contextCreated"))
         m_contexts.insert(params.value(QStringLiteral("context")).toString());
@@ -268,7 +263,7 @@ void BidiAttachment::fail(const QString &reason)
 
 void BidiAttachment::end(const QString &reason)
 {
-    if (!m_lock)
+    if (!holdsLock())
         return; // ended already
     m_pump.stop();
     const QList<session::CapturedExchange> rest = m_assembler.takeAll(
@@ -281,7 +276,7 @@ void BidiAttachment::end(const QString &reason)
     m_attached = false;
     m_sessionOpen = false;
     ++m_run;
-    m_lock.reset();
+    releaseLock();
     Q_EMIT detached(reason);
 }
 

@@ -6,7 +6,6 @@
 #include <QSet>
 #include <QTimer>
 #include <QUrl>
-#include <memory>
 
 namespace corslab::attach {
 
@@ -37,13 +36,14 @@ public:
     explicit BidiAttachment(Options options, QObject *parent = nullptr);
     ~BidiAttachment() override;
 
-    bool attach(const QUrl &endpoint, QString *error) override;
     void detach() override;
     bool isAttached() const override { return m_attached; }
     QString product() const override { return m_product; }
-    QUrl endpoint() const override { return m_endpoint; }
     /// Browsing contexts (tabs and frames) open now.
     qsizetype targetCount() const override { return m_contexts.size(); }
+
+protected:
+    void open(const QUrl &endpoint) override;
 
 private:
     void onOpened();
@@ -67,8 +67,6 @@ private:
     BidiAssembler m_assembler;
     BidiOverrides *m_overrides;
     QTimer m_pump{this}; ///< a child, so that it moves with the attachment to its thread
-    QUrl m_endpoint;
-    std::unique_ptr<QLockFile> m_lock;
     QString m_product;
     QSet<QString> m_contexts;
     QString m_collector; ///< network.addDataCollector's id: Firefox keeps bodies for it

@@ -257,11 +257,7 @@ void BidiOverrides::resume(const BlockedDecision &decision)
             if (decision.action == BlockedDecision::Action::Continue || !m_connection->isOpen())
                 return;
             // Refused: the request is still blocked, and goes on as the page sent it.
-            Q_EMIT message(QStringLiteral("Override rule \"%1\" could not be applied to %2 %3 "
-                                          "(%4); it went on unchanged")
-                               .arg(decision.applied->rule,
-                                    QString::fromLatin1(decision.applied->method),
-                                    QString::fromUtf8(decision.applied->url), reply.error));
+            Q_EMIT message(refusedOverrideMessage(*decision.applied, reply.error));
             m_connection->send(decision.continueCommand(),
                                {{QStringLiteral("request"), decision.requestId}}, {});
         });

@@ -111,4 +111,12 @@ void markOverridden(const AppliedOverride &applied, bool serverSeen, session::Ca
     x.responseHeaders = applied.headers;
 }
 
+QString refusedOverrideMessage(const AppliedOverride &applied, const QString &error)
+{
+    return QStringLiteral("Override rule \"%1\" could not be applied to %2 %3 (%4); it went on "
+                          "unchanged")
+        .arg(applied.rule, QString::fromLatin1(applied.method), QString::fromUtf8(applied.url),
+             error);
+}
+
 } // namespace corslab::attach

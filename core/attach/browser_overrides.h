@@ -56,6 +56,10 @@ std::optional<AppliedOverride> changedResponse(const proxy::OverrideSet &rules,
                                                const PausedRequest &paused, int serverStatus,
                                                const base::HeaderList &serverHeaders);
 
+/// What the user is told when the browser refused the change \a applied with \a error: the
+/// request then went on unchanged.
+QString refusedOverrideMessage(const AppliedOverride &applied, const QString &error);
+
 /// \a rules without rules()[\a index]; nullopt when there is no such rule.
 std::optional<proxy::OverrideSet> withoutRule(const proxy::OverrideSet &rules, qsizetype index);
 

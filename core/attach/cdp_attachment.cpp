@@ -66,20 +66,15 @@ CdpAttachment::~CdpAttachment()
     m_connection->disconnect(this);
 }
 
-bool CdpAttachment::attach(const QUrl &browserEndpoint, QString *error)
+void CdpAttachment::open(const QUrl &endpoint)
 {
-    m_endpoint = browserEndpoint;
-    m_lock = lockAttachment(browserEndpoint, error);
-    if (!m_lock)
-        return false;
-    m_connection->open(browserEndpoint);
-    return true;
+    m_connection->open(endpoint);
 }
 
 void CdpAttachment::detach()
 {
     // The browser goes on without the rules: Fetch.disable reaches every tab before the close.
-    if (m_lock && !m_overrides->rules().rules().isEmpty())
+    if (holdsLock() && !m_overrides->rules().rules().isEmpty())
         m_overrides->clearRules();
     // What is pending comes out now, before the connection closes: a caller about to exit (Ctrl+C)
     // has it in hand when this returns.
@@ -183,7 +178,7 @@ void CdpAttachment::onTargetAttached(const QString &parentSession, const QJsonOb
 // Target.setAutoAttach, and each captures once its Network.enable is answered.
 void CdpAttachment::announceWhenReady()
 {
-    if (m_attached || !m_autoAttached || m_enabling > 0 || !m_lock)
+    if (m_attached || !m_autoAttached || m_enabling > 0 || !holdsLock())
         return;
     m_attached = true;
     m_pump.start();
@@ -224,7 +219,7 @@ void CdpAttachment::fail(const QString &reason)
 
 void CdpAttachment::end(const QString &reason)
 {
-    if (!m_lock)
+    if (!holdsLock())
         return; // ended already
     m_pump.stop();
     const QList<session::CapturedExchange> rest = m_assembler.takeAll(
@@ -237,7 +232,7 @@ void CdpAttachment::end(const QString &reason)
     m_autoAttached = false;
     m_enabling = 0;
     ++m_run;
-    m_lock.reset();
+    releaseLock();
     Q_EMIT detached(reason);
 }
 

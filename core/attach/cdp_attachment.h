@@ -6,7 +6,6 @@
 #include <QHash>
 #include <QTimer>
 #include <QUrl>
-#include <memory>
 
 namespace corslab::attach {
 
@@ -38,13 +37,14 @@ public:
     explicit CdpAttachment(Options options, QObject *parent = nullptr);
     ~CdpAttachment() override;
 
-    bool attach(const QUrl &browserEndpoint, QString *error) override;
     void detach() override;
     bool isAttached() const override { return m_attached; }
     QString product() const override { return m_product; }
-    QUrl endpoint() const override { return m_endpoint; }
     /// Tabs, iframes in other processes and workers captured now.
     qsizetype targetCount() const override { return m_targets.size(); }
+
+protected:
+    void open(const QUrl &endpoint) override;
 
 private:
     void onOpened();
@@ -62,8 +62,6 @@ private:
     NetworkAssembler m_assembler;
     FetchOverrides *m_overrides;
     QTimer m_pump{this}; ///< a child, so that it moves with the attachment to its thread
-    QUrl m_endpoint;
-    std::unique_ptr<QLockFile> m_lock;
     QString m_product;
     QHash<QString, QString> m_targets; ///< session id -> target URL
     bool m_attached = false;

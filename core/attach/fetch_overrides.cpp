@@ -259,11 +259,7 @@ void FetchOverrides::handlePaused(const QString &sessionId, const QJsonObject &p
             if (decision.action == PausedDecision::Action::Continue || !m_connection->isOpen())
                 return;
             // Refused: the request is still paused, and goes on as the page sent it.
-            Q_EMIT message(QStringLiteral("Override rule \"%1\" could not be applied to %2 %3 "
-                                          "(%4); it went on unchanged")
-                               .arg(decision.applied->rule,
-                                    QString::fromLatin1(decision.applied->method),
-                                    QString::fromUtf8(decision.applied->url), reply.error));
+            Q_EMIT message(refusedOverrideMessage(*decision.applied, reply.error));
             m_connection->send(QStringLiteral("Fetch.continueRequest"),
                                {{QStringLiteral("requestId"), decision.requestId}}, sessionId);
         });
