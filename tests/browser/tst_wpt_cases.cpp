@@ -32,26 +32,15 @@ QString printable(const QString &text)
     return out;
 }
 
-bool hasNulInResponseHeaders(const QJsonObject &scenario)
-{
-    QJsonArray answers = scenario.value(u"redirects"_s).toArray();
-    answers.append(scenario.value(u"response"_s));
-    answers.append(scenario.value(u"preflight"_s));
-    for (const QJsonValue answer : answers)
-        for (const QJsonValue header : answer.toObject().value(u"headers"_s).toArray())
-            if (header.toArray().at(1).toString().contains(QChar(0)))
-                return true;
-    return false;
-}
-
 /// Rows where the engine deliberately gives another outcome than WPT's stored expectation, and
-/// why; the real browsers settle each (tests/browser/wpt_cases.md).
+/// why (docs/BROWSERS.md, "web-platform-tests").
 const QHash<QString, QString> &knownDifferences()
 {
     static const QHash<QString, QString> kKnown{
         {u"wpt-safelisted-lei-1"_s,
          u"Last-Event-ID is not CORS-safelisted in today's Fetch standard (the spec profile "
-         "preflights it); WPT's file still lists \"abc123\" as safe"_s},
+         "preflights it, as Chromium and Firefox do: tst_wpt_browser); WPT's file still lists "
+         "\"abc123\" as safe"_s},
         {u"wpt-xhr-basic-put-last-event-id-safe"_s,
          u"the same: Last-Event-ID gets a preflight, which this row's server refuses"_s},
     };
@@ -79,7 +68,7 @@ QStringList differences(const WptCase &row, const cors::BrowserProfile &profile)
     if (!cors::scenarioFromJson(json, &scenario, &error)) {
         // A NUL in a response header value is no valid HTTP response: a network error, which
         // is WPT's "blocked". The engine's scenarios refuse such a value outright.
-        if (!row.exposed && hasNulInResponseHeaders(json))
+        if (!row.exposed && row.answersHoldNul)
             return {};
         return {u"the engine cannot read it: "_s + error};
     }

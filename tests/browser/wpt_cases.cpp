@@ -16,6 +16,18 @@ namespace {
 const QStringList kHarnessFields{u"id"_s,        u"rule"_s,      u"repeat"_s,  u"request"_s,
                                  u"preflight"_s, u"redirects"_s, u"response"_s};
 
+bool holdsNul(const QJsonObject &row)
+{
+    QJsonArray answers = row.value(u"redirects"_s).toArray();
+    answers.append(row.value(u"response"_s));
+    answers.append(row.value(u"preflight"_s));
+    for (const QJsonValue answer : answers)
+        for (const QJsonValue header : answer.toObject().value(u"headers"_s).toArray())
+            if (header.toArray().at(1).toString().contains(QChar(0)))
+                return true;
+    return false;
+}
+
 bool readRow(const QJsonObject &row, WptCase *out, QString *error)
 {
     const QString id = row.value(u"id"_s).toString();
@@ -47,6 +59,7 @@ bool readRow(const QJsonObject &row, WptCase *out, QString *error)
         if (row.contains(field))
             harnessRow.insert(field, row.value(field));
     out->browserCase = browserCaseFromRow(harnessRow);
+    out->answersHoldNul = holdsNul(row);
     return true;
 }
 
