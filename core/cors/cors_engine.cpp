@@ -18,6 +18,13 @@ const Check *Verdict::failedCheck() const
 
 namespace {
 
+qsizetype headerLineCount(const HeaderList &headers, QByteArrayView name)
+{
+    return std::count_if(headers.cbegin(), headers.cend(), [&](const auto &h) {
+        return QByteArrayView(h.first).compare(name, Qt::CaseInsensitive) == 0;
+    });
+}
+
 enum class Tainting { Basic, Cors, Opaque };
 
 // Small numbers (statuses, short lifetimes) as text, built once: checks record them on every
@@ -636,13 +643,19 @@ bool Evaluation::allowOrigin(const ResponseSpec &response, Phase phase, int hop)
     }
     if (*acao != origin) {
         CorsError e = err(CorsError::AllowOriginMismatch, CorsError::PreflightAllowOriginMismatch);
-        if (acao->contains(' ') || acao->contains(','))
+        CheckVariant variant = CheckVariant::None;
+        if (acao->contains(' ') || acao->contains(',')) {
             e = err(CorsError::MultipleAllowOriginValues,
                     CorsError::PreflightMultipleAllowOriginValues);
-        else if (*acao != "null" && !looksLikeUrlWithHost(*acao))
+            // Firefox names the two apart (its console reason): keep which one it was.
+            variant = headerLineCount(response.headers, "access-control-allow-origin") > 1
+                          ? CheckVariant::AllowOriginRepeated
+                          : CheckVariant::AllowOriginListInOneLine;
+        } else if (*acao != "null" && !looksLikeUrlWithHost(*acao)) {
             e = err(CorsError::InvalidAllowOriginValue,
                     CorsError::PreflightInvalidAllowOriginValue);
-        return fail(check(e, CheckVariant::None));
+        }
+        return fail(check(e, variant));
     }
     pass(check(CorsError::None,
                origin == "null" ? CheckVariant::AllowOriginNull : CheckVariant::AllowOriginExact));

@@ -617,6 +617,14 @@ QString chromiumConsoleLine(const Verdict &v, const Scenario &s)
     return line + chromiumConsoleText(v.error, t(v.errorDetail));
 }
 
+QString firefoxReasonKey(const Verdict &v)
+{
+    const Check *failed = v.failedCheck();
+    if (failed && failed->variant == CheckVariant::AllowOriginListInOneLine)
+        return QStringLiteral("CORSAllowOriginNotMatchingOrigin");
+    return firefoxReasonKey(v.error);
+}
+
 QString summarizeVerdict(const Verdict &v, const Scenario &s, const BrowserProfile &p)
 {
     if (v.exposed) {

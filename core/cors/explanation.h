@@ -23,5 +23,9 @@ QString summarizeVerdict(const Verdict &verdict, const Scenario &scenario,
                          const BrowserProfile &profile);
 /// Chrome's full console line for a blocked request ("Access to fetch at ... has been blocked").
 QString chromiumConsoleLine(const Verdict &verdict, const Scenario &scenario);
+/// Firefox's console reason key for a blocked request ("CORSMissingAllowOrigin"): the key of the
+/// verdict's error, but for a list of origins in one Access-Control-Allow-Origin line, which
+/// Firefox reports as not matching (two lines it reports as multiple: checked in Firefox ESR).
+QString firefoxReasonKey(const Verdict &verdict);
 
 } // namespace corslab::cors

@@ -62,9 +62,11 @@ enum class CheckVariant {
     SimpleRequest,     ///< safelisted method and headers: sent without a preflight
     PreflightRequired, ///< an unsafe method or header: a preflight goes first
     // Step::AllowOrigin
-    AllowOriginWildcard, ///< '*' (fails with credentials)
-    AllowOriginExact,    ///< the serialized origin itself
-    AllowOriginNull,     ///< 'null', matching an opaque origin
+    AllowOriginWildcard,      ///< '*' (fails with credentials)
+    AllowOriginExact,         ///< the serialized origin itself
+    AllowOriginNull,          ///< 'null', matching an opaque origin
+    AllowOriginListInOneLine, ///< several origins in one header line (failing)
+    AllowOriginRepeated,      ///< the header sent more than once (failing)
     // Step::AllowCredentials, failing
     AllowCredentialsMissing, ///< no Access-Control-Allow-Credentials header
     AllowCredentialsNotTrue, ///< a value other than exactly "true"

@@ -135,7 +135,7 @@ QJsonObject verdictToJson(const Verdict &v, const Scenario &s, const BrowserProf
     if (!v.exposed && v.error != CorsError::None) {
         out.insert(QStringLiteral("messages"),
                    QJsonObject{{QStringLiteral("chromium"), chromiumConsoleLine(v, s)},
-                               {QStringLiteral("firefox"), firefoxReasonKey(v.error)},
+                               {QStringLiteral("firefox"), firefoxReasonKey(v)},
                                {QStringLiteral("safari"),
                                 safariMessage(v.error, QString::fromLatin1(s.origin.serialize()),
                                               QString::fromLatin1(v.errorDetail))}});

@@ -157,7 +157,7 @@ QList<BrowserText> browserTexts(const cors::Verdict &v, const cors::Scenario &s,
                     cors::corsErrorName(v.error),
                     {},
                     false});
-    const QString key = cors::firefoxReasonKey(v.error);
+    const QString key = cors::firefoxReasonKey(v);
     if (!key.isEmpty())
         out.append(
             {cors::Browser::Firefox, QStringLiteral("Firefox console reason"), key,

@@ -86,6 +86,7 @@ private Q_SLOTS:
     void verdict();
     void everyErrorKindIsCovered();
     void errorNamesAreChromiums();
+    void firefoxTellsAListFromARepeatedHeader();
     void everyStepHasASpecAnchor();
     void preflightRequestHeaders();
     void evaluationIsDeterministic();
@@ -856,6 +857,30 @@ void TestCorsEngine::everyErrorKindIsCovered()
     // Every error the engine can report is produced by at least one row of the table above.
     for (int e = int(CorsError::DisallowedByMode); e <= int(CorsError::OpaqueRedirect); ++e)
         QVERIFY2(m_errorsSeen.contains(CorsError(e)), qPrintable(corsErrorName(CorsError(e))));
+}
+
+void TestCorsEngine::firefoxTellsAListFromARepeatedHeader()
+{
+    // Firefox ESR: two Access-Control-Allow-Origin lines are "multiple", one line holding a list
+    // "does not match" (its console, read by tst_attach_firefox's research runs).
+    const QByteArray origin = S::kOrigin;
+    const Verdict twoLines = evaluate(S().browser("firefox")
+                                          .response(200, {{"Access-Control-Allow-Origin", origin},
+                                                          {"Access-Control-Allow-Origin", origin}})
+                                          .get());
+    const Verdict oneLine =
+        evaluate(S().browser("firefox")
+                     .response(200, {{"Access-Control-Allow-Origin", origin + ", " + origin}})
+                     .get());
+    QCOMPARE(twoLines.error, CorsError::MultipleAllowOriginValues);
+    QCOMPARE(oneLine.error, CorsError::MultipleAllowOriginValues);
+    QCOMPARE(twoLines.failedCheck()->variant, CheckVariant::AllowOriginRepeated);
+    QCOMPARE(oneLine.failedCheck()->variant, CheckVariant::AllowOriginListInOneLine);
+    QCOMPARE(firefoxReasonKey(twoLines), QStringLiteral("CORSMultipleAllowOriginNotAllowed"));
+    QCOMPARE(firefoxReasonKey(oneLine), QStringLiteral("CORSAllowOriginNotMatchingOrigin"));
+    // Other errors keep their own key.
+    const Verdict missing = evaluate(S().browser("firefox").response(200, {}).get());
+    QCOMPARE(firefoxReasonKey(missing), QStringLiteral("CORSMissingAllowOrigin"));
 }
 
 void TestCorsEngine::errorNamesAreChromiums()
