@@ -4,7 +4,7 @@
 set -euo pipefail
 build_pkgs=(cmake g++ make qt6-base-dev qt6-base-dev-tools libgl-dev node-llhttp libssl-dev
             libyaml-cpp-dev libpsl-dev qt6-websockets-dev)
-test_pkgs=(chromium xvfb firefox-esr clang libclang-rt-14-dev clang-format clang-tidy)
+test_pkgs=(chromium xvfb firefox-esr webkit2gtk-driver clang libclang-rt-14-dev clang-format clang-tidy)
 # The real servers the generated configurations run in (tests/server/config, label "config").
 config_pkgs=(nginx apache2 node-express node-cors python3-flask python3-flask-cors python3-django
              python3-django-cors-headers golang-go golang-github-rs-cors-dev)

@@ -48,6 +48,12 @@ static BrowserProfile makeSafari()
     p.invalidMaxAgeSeconds = 5;  // parse failure -> defaultPreflightCacheTimeout
     p.negativeMaxAgeSeconds = 0; // parseInteger<int64_t> accepts it: an expired entry
     p.wildcardCoversAuthorization = true;
+    // Checked against WebKitGTK 2.50 (tst_webkit_console): "Preflight response is not
+    // successful. Status code: 400" for a 400 without Access-Control-Allow-Origin.
+    p.preflightStatusBeforeCorsCheck = true;
+    // Safari, not WebKitGTK: Intelligent Tracking Prevention blocks all third-party cookies by
+    // default since Safari 13.1 (docs/BROWSERS.md, "Safari on macOS and WebKitGTK").
+    p.blocksThirdPartyCookies = true;
     return p;
 }
 

@@ -40,11 +40,15 @@ struct BrowserProfile
     /// A 3xx with Location to a preflight fails as PreflightDisallowedRedirect before any other
     /// check (Chromium, WebKit, Gecko); in the standard it is simply not an ok status.
     bool preflightRedirectIsOwnError = true;
+    /// A preflight response is checked for an ok status before the CORS check, so a refused
+    /// preflight without Access-Control-Allow-Origin fails on its status (WebKit's
+    /// validatePreflightResponse); the standard and Chromium run the CORS check first.
+    bool preflightStatusBeforeCorsCheck = false;
     /// Chromium 142+ asks the user before a public page may reach a local/loopback address
     /// (Local Network Access), replacing Private Network Access preflights.
     bool localNetworkAccessPrompt = false;
     /// Third-party cookies are blocked by default: a credentialed request to another site may
-    /// carry none (Chromium).
+    /// carry none (Chromium; Safari's Intelligent Tracking Prevention).
     bool blocksThirdPartyCookies = false;
     /// The characters besides letters, digits, '-' and '.' this browser keeps verbatim in a host
     /// name, so a page on such a host sends them in its Origin (the audit's special-characters

@@ -171,6 +171,7 @@ private:
     bool preflight(const QList<UnsafeHeader> &unsafe);
     void recordPreflightRequest(const QList<UnsafeHeader> &unsafe);
     bool preflightResponseOk(const ResponseSpec &pf);
+    bool preflightStatusOk(const ResponseSpec &pf);
     bool extractAllowLists(const ResponseSpec &pf, ExtractedValues &methods,
                            ExtractedValues &headerNames);
     void warnLiteralWildcards(const ExtractedValues &methods, const ExtractedValues &headerNames);
@@ -464,8 +465,8 @@ void Evaluation::recordPreflightRequest(const QList<UnsafeHeader> &unsafe)
     m_v.preflightRequest.append({QByteArrayLiteral("Access-Control-Request-Headers"), names});
 }
 
-// #cors-preflight-fetch step 7: the response passes the CORS check and has an ok status.
-// Browsers fail a redirect first, with an error of its own.
+// #cors-preflight-fetch step 7: the response passes the CORS check and has an ok status (in the
+// profile's order). Browsers fail a redirect first, with an error of its own.
 bool Evaluation::preflightResponseOk(const ResponseSpec &pf)
 {
     if (m_p.preflightRedirectIsOwnError && isRedirectStatus(pf.status) &&
@@ -474,8 +475,14 @@ bool Evaluation::preflightResponseOk(const ResponseSpec &pf)
                      .phase = Phase::Preflight,
                      .error = CorsError::PreflightDisallowedRedirect,
                      .seen = statusText(pf.status)});
-    if (!corsCheck(pf, Phase::Preflight, 0))
-        return false;
+    if (m_p.preflightStatusBeforeCorsCheck)
+        return preflightStatusOk(pf) && corsCheck(pf, Phase::Preflight, 0);
+    return corsCheck(pf, Phase::Preflight, 0) && preflightStatusOk(pf);
+}
+
+// #cors-preflight-fetch step 7: "ok status" (200-299).
+bool Evaluation::preflightStatusOk(const ResponseSpec &pf)
+{
     if (!isOkStatus(pf.status))
         return fail({.step = Step::PreflightStatus,
                      .phase = Phase::Preflight,

@@ -2,6 +2,7 @@
 
 #include "cors_engine.h"
 #include "explanation.h"
+#include "safari_console.h"
 #include "scenario_json.h"
 
 #include <QJsonArray>
@@ -136,9 +137,7 @@ QJsonObject verdictToJson(const Verdict &v, const Scenario &s, const BrowserProf
         out.insert(QStringLiteral("messages"),
                    QJsonObject{{QStringLiteral("chromium"), chromiumConsoleLine(v, s)},
                                {QStringLiteral("firefox"), firefoxReasonKey(v)},
-                               {QStringLiteral("safari"),
-                                safariMessage(v.error, QString::fromLatin1(s.origin.serialize()),
-                                              QString::fromLatin1(v.errorDetail))}});
+                               {QStringLiteral("safari"), safariConsoleText(s, v)}});
     }
     out.insert(QStringLiteral("summary"), summarizeVerdict(v, s, p));
     return out;

@@ -2,6 +2,7 @@
 
 #include "cors/cors_error.h"
 #include "cors/explanation.h"
+#include "cors/safari_console.h"
 #include "http/http_message.h"
 #include "session/session.h"
 
@@ -163,8 +164,7 @@ QList<BrowserText> browserTexts(const cors::Verdict &v, const cors::Scenario &s,
             {cors::Browser::Firefox, QStringLiteral("Firefox console reason"), key,
              QStringLiteral("https://developer.mozilla.org/docs/Web/HTTP/CORS/Errors/") + key,
              false});
-    const QString safari =
-        cors::safariMessage(v.error, latin1(s.origin.serialize()), latin1(v.errorDetail));
+    const QString safari = cors::safariConsoleText(s, v);
     if (!safari.isEmpty())
         out.append({cors::Browser::Safari, QStringLiteral("Safari console"), safari, {}, false});
     for (BrowserText &t : out)

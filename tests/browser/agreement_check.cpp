@@ -85,13 +85,17 @@ QList<ProcessInfo> liveProcesses()
     return processes;
 }
 
-/// A process of the browser \a runnerName names ("chromium", "firefox"), whoever started it.
+/// A process of the browser \a runnerName names ("chromium", "firefox", "webkit"), whoever started
+/// it.
 bool isBrowserProcess(const ProcessInfo &process, const QString &runnerName)
 {
     if (runnerName == u"chromium"_s)
         return process.comm.startsWith("chrom") || process.cmdline.contains("/chromium");
     if (runnerName == u"firefox"_s) // content processes are "Web Content", "Isolated Web Co"...
         return process.comm.startsWith("firefox") || process.cmdline.contains("/firefox");
+    if (runnerName ==
+        u"webkit"_s) // the driver, MiniBrowser, WebKitWebProcess, WebKitNetworkProcess
+        return process.comm.startsWith("WebKit") || process.comm.startsWith("MiniBrowser");
     const QByteArray name = runnerName.toLocal8Bit();
     return process.comm.contains(name) || process.cmdline.contains(name);
 }
@@ -327,19 +331,17 @@ bool AgreementCheck::run(BrowserRunner &runner, int timeoutMs, ScenarioServer *s
     return ok;
 }
 
-CaseComparison AgreementCheck::compare(const QString &id)
+std::optional<Scenario> AgreementCheck::engineScenario(const QString &id, QString *error) const
 {
-    CaseComparison result;
     const BrowserObservation observation = m_observations.value(id);
     if (!observation.completed) {
-        result.error = u"case %1: the page did not report this case (%2)"_s.arg(id, m_runError);
-        return result;
+        *error = u"case %1: the page did not report this case (%2)"_s.arg(id, m_runError);
+        return std::nullopt;
     }
     if (observation.attempts.isEmpty()) {
-        result.error = u"case %1: the page reported no attempt"_s.arg(id);
-        return result;
+        *error = u"case %1: the page reported no attempt"_s.arg(id);
+        return std::nullopt;
     }
-
     // The harness's resolved scenario is exactly what the servers sent; the request body is a
     // fetch() detail the engine does not take.
     QJsonObject json = observation.resolvedScenario;
@@ -349,10 +351,20 @@ CaseComparison AgreementCheck::compare(const QString &id)
     Scenario scenario;
     QString parseError;
     if (!scenarioFromJson(json, &scenario, &parseError)) {
-        result.error = u"case %1: the engine cannot read the scenario: %2"_s.arg(id, parseError);
-        return result;
+        *error = u"case %1: the engine cannot read the scenario: %2"_s.arg(id, parseError);
+        return std::nullopt;
     }
-    const Verdict verdict = evaluate(scenario, m_profile);
+    return scenario;
+}
+
+CaseComparison AgreementCheck::compare(const QString &id)
+{
+    CaseComparison result;
+    const std::optional<Scenario> scenario = engineScenario(id, &result.error);
+    if (!scenario)
+        return result;
+    const Verdict verdict = evaluate(*scenario, m_profile);
+    const BrowserObservation observation = m_observations.value(id);
 
     QList<AgreementMismatch> &mismatches = result.mismatches;
     const auto check = [&](const QString &field, const QString &engine, const QString &browser) {

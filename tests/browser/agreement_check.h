@@ -4,10 +4,12 @@
 #include "browser_harness.h"
 #include "browser_runner.h"
 #include "cors/browser_profile.h"
+#include "cors/scenario.h"
 
 #include <QHash>
 #include <QList>
 #include <QString>
+#include <optional>
 
 /// One field on which the engine and a real browser disagree for one case.
 struct AgreementMismatch
@@ -69,6 +71,10 @@ public:
     bool hasObservations() const { return !m_observations.isEmpty(); }
     /// What the browser did for case \a id (not completed when the page did not report it).
     BrowserObservation observation(const QString &id) const { return m_observations.value(id); }
+
+    /// Case \a id as the servers really answered it, for the engine; nullopt with \a error set
+    /// when the page did not report the case or the engine cannot read it.
+    std::optional<corslab::cors::Scenario> engineScenario(const QString &id, QString *error) const;
 
     /// Compares case \a id with the engine's verdict and remembers its mismatches for summary().
     CaseComparison compare(const QString &id);

@@ -2,13 +2,16 @@
 
 // The real browser a per-browser test executable is built for. tests/browser/CMakeLists.txt
 // builds such a source once per browser: with CORSLAB_AGREEMENT_FIREFOX for firefox-esr (over
-// WebDriver BiDi), without it for headless Chromium. Kept in one place so that each test names
-// the runner, the engine profile and the package the same way.
+// WebDriver BiDi), with CORSLAB_AGREEMENT_WEBKIT for WebKitGTK (WebKitWebDriver and MiniBrowser on
+// Xvfb, judged with the safari profile), without either for headless Chromium. Kept in one place so
+// that each test names the runner, the engine profile and the package the same way.
 
 #include "cors/browser_profile.h"
 
-#ifdef CORSLAB_AGREEMENT_FIREFOX
+#if defined(CORSLAB_AGREEMENT_FIREFOX)
 #include "firefox_runner.h"
+#elif defined(CORSLAB_AGREEMENT_WEBKIT)
+#include "webkit_runner.h"
 #else
 #include "chromium_runner.h"
 #endif
@@ -17,7 +20,7 @@
 
 namespace browser_under_test {
 
-#ifdef CORSLAB_AGREEMENT_FIREFOX
+#if defined(CORSLAB_AGREEMENT_FIREFOX)
 using Runner = FirefoxRunner;
 inline constexpr corslab::cors::Browser kBrowser = corslab::cors::Browser::Firefox;
 /// The Debian package that installs it (named in skip messages).
@@ -35,6 +38,23 @@ inline void reportStartup(const Runner &runner)
     if (runner.lastStartupMs() >= 0)
         qInfo("firefox start-up (launch to WebDriver BiDi session) took %lld ms",
               static_cast<long long>(runner.lastStartupMs()));
+}
+#elif defined(CORSLAB_AGREEMENT_WEBKIT)
+using Runner = WebKitRunner;
+/// WebKit's CORS code is Safari's; docs/BROWSERS.md lists where Safari on macOS differs.
+inline constexpr corslab::cors::Browser kBrowser = corslab::cors::Browser::Safari;
+/// The Debian package that installs it (named in skip messages).
+inline constexpr const char *kPackage = "webkit2gtk-driver";
+
+/// What the driver, the browser and Xvfb wrote, for failure messages.
+inline QString browserOutput(const Runner &runner)
+{
+    return runner.diagnostics().right(4000);
+}
+
+/// The driver starts MiniBrowser within the session request; nothing separate to report.
+inline void reportStartup(const Runner &)
+{
 }
 #else
 using Runner = ChromiumRunner;

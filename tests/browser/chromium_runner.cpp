@@ -1,14 +1,12 @@
 #include "chromium_runner.h"
 
-#include <QDeadlineTimer>
+#include "process_group.h"
+
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
-#include <QThread>
-#include <csignal>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -16,42 +14,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int StartTimeoutMs = 10000;
-constexpr int GracefulExitMs = 5000;
-constexpr int GroupExitMs = 3000;
-
-// True while a live (non-zombie) process belongs to process group \a group. Zombies are skipped:
-// orphaned helpers are reaped by init, which in some containers happens only after seconds.
-bool groupAlive(pid_t group)
-{
-    QDirIterator procs(u"/proc"_s, QDir::Dirs | QDir::NoDotAndDotDot);
-    bool scanned = false;
-    while (procs.hasNext()) {
-        QFile stat(procs.next() + u"/stat"_s);
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        scanned = true;
-        // "pid (comm) state ppid pgrp ..."; comm may contain spaces and parentheses.
-        const QByteArray line = stat.readAll();
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() > 2 && fields[2].toLongLong() == group && fields[0] != "Z" &&
-            fields[0] != "X")
-            return true;
-    }
-    // Without /proc fall back to kill(), which also counts zombies.
-    return !scanned && ::kill(-group, 0) == 0;
-}
-
-// Polls until group \a group is empty or \a timeoutMs passes.
-bool waitForGroupExit(pid_t group, int timeoutMs)
-{
-    const QDeadlineTimer deadline(timeoutMs);
-    while (groupAlive(group)) {
-        if (deadline.hasExpired())
-            return false;
-        QThread::msleep(50);
-    }
-    return true;
-}
 
 } // namespace
 
@@ -134,22 +96,11 @@ void ChromiumRunner::stop()
 
 void ChromiumRunner::killProcessGroup()
 {
-    const pid_t group = m_group;
-    m_group = 0;
-    if (group <= 0)
-        return; // Never started.
-
-    // SIGTERM first: Chromium then shuts its helpers down itself. SIGKILL whatever is left.
+    // SIGTERM first: Chromium then shuts its helpers down itself.
     // (chrome_crashpad_handler detaches into its own session, out of reach of the group signal;
     // it exits by itself as soon as the browser's connection to it closes.)
-    ::kill(-group, SIGTERM);
-    if (!m_process->waitForFinished(GracefulExitMs))
-        ::kill(-group, SIGKILL);
-    m_process->waitForFinished(GroupExitMs);
-    if (!waitForGroupExit(group, GroupExitMs)) {
-        ::kill(-group, SIGKILL);
-        waitForGroupExit(group, GroupExitMs);
-    }
+    process_group::end(m_group, *m_process);
+    m_group = 0;
 }
 
 QString ChromiumRunner::version() const

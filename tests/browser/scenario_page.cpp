@@ -16,6 +16,7 @@ constexpr char PageTemplate[] = R"HTML(<!DOCTYPE html>
 "use strict";
 const CASES = @CASES@;
 const FETCH_TIMEOUT_MS = @TIMEOUT@;
+const CASE_MARKER = "@MARKER@";
 
 function log(text) {
   document.getElementById("log").textContent += text + "\n";
@@ -55,6 +56,9 @@ async function attempt(testCase) {
 
 async function run() {
   for (const testCase of CASES) {
+    // Marks where this case's console messages start, for browsers whose console is read from
+    // their output (WebKitGTK: tst_webkit_console).
+    console.info(CASE_MARKER + testCase.id);
     const attempts = [];
     try {
       for (let i = 0; i < testCase.repeat; ++i)
@@ -99,6 +103,7 @@ QByteArray scenarioPageHtml(const QList<PageCase> &cases, int fetchTimeoutMs)
 
     QByteArray html(PageTemplate);
     html.replace("@TIMEOUT@", QByteArray::number(fetchTimeoutMs));
+    html.replace("@MARKER@", kConsoleCaseMarker);
     html.replace("@CASES@", json); // Last, so case text is never searched for markers.
     return html;
 }

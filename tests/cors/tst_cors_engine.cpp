@@ -982,6 +982,9 @@ void TestCorsEngine::thirdPartyCookiesFollowTheProfile()
     QVERIFY(!cookieWarning(firefox));
     firefox.blocksThirdPartyCookies = true;
     QVERIFY(cookieWarning(firefox));
+
+    // Safari blocks them too (Intelligent Tracking Prevention), though WebKitGTK does not.
+    QVERIFY(cookieWarning(BrowserProfile::get(Browser::Safari)));
 }
 
 QTEST_GUILESS_MAIN(TestCorsEngine)
