@@ -8,6 +8,8 @@
 // Usage: bench_bidi [--pending N] [--small S] [--units U] [--lookups L] [--rounds R]
 #include "attach/bidi_assembler.h"
 #include "attach/bidi_request_index.h"
+#include "best_of_rounds.h"
+#include "count_option.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -17,6 +19,7 @@
 #include <cstdio>
 
 using namespace corslab::attach;
+using namespace corslab::bench;
 
 namespace {
 
@@ -240,19 +243,6 @@ const BidiRequest *found(const std::map<QString, BidiRequest> &requests, const Q
     return it == requests.end() ? nullptr : &it->second;
 }
 
-template<typename F> double bestNsPerCall(int calls, int rounds, F &&body)
-{
-    double best = 1e300;
-    for (int round = 0; round < rounds; ++round) {
-        QElapsedTimer timer;
-        timer.start();
-        for (int i = 0; i < calls; ++i)
-            body(i);
-        best = std::min(best, double(timer.nsecsElapsed()) / calls);
-    }
-    return best;
-}
-
 struct LookupTimes
 {
     double linear = 0;
@@ -331,25 +321,12 @@ QString lookupLine(const char *what, const LookupTimes &small, const LookupTimes
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    int large = 10000;
-    int small = 100;
-    int units = 2000;
-    int lookups = 2000;
-    int rounds = 5;
     const QStringList args = app.arguments();
-    for (int i = 1; i + 1 < args.size(); ++i) {
-        const int value = std::max(1, args.at(i + 1).toInt());
-        if (args.at(i) == QLatin1String("--pending"))
-            large = value;
-        else if (args.at(i) == QLatin1String("--small"))
-            small = value;
-        else if (args.at(i) == QLatin1String("--units"))
-            units = value;
-        else if (args.at(i) == QLatin1String("--lookups"))
-            lookups = value;
-        else if (args.at(i) == QLatin1String("--rounds"))
-            rounds = value;
-    }
+    const int large = countOption(args, QLatin1String("--pending"), 10000);
+    const int small = countOption(args, QLatin1String("--small"), 100);
+    const int units = countOption(args, QLatin1String("--units"), 2000);
+    const int lookups = countOption(args, QLatin1String("--lookups"), 2000);
+    const int rounds = countOption(args, QLatin1String("--rounds"), 5);
     QTextStream out(stdout);
     out << QStringLiteral("bench_bidi: BidiAssembler with %1 and %2 requests pending, best of %3 "
                           "rounds (figures: %1 / %2 pending)\n")

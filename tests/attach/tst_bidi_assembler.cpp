@@ -122,6 +122,13 @@ QList<std::pair<QString, QString>> originHeader()
     return {{u"Host"_s, u"127.0.0.1:9000"_s}, {u"Origin"_s, kPage}};
 }
 
+BidiAssembler::Options keepingAtMost(qsizetype maxPending)
+{
+    BidiAssembler::Options options;
+    options.maxPending = maxPending;
+    return options;
+}
+
 QList<session::CapturedExchange> drain(BidiAssembler &assembler, Events &events)
 {
     events.wait(10'000);
@@ -526,9 +533,7 @@ void TestBidiAssembler::oldestGoOutBeyondTheLimit()
 // request to that URL gets its own preflight.
 void TestBidiAssembler::latePreflightOfAnEvictedRequestStaysAlone()
 {
-    BidiAssembler::Options options;
-    options.maxPending = 1;
-    BidiAssembler a(options);
+    BidiAssembler a(keepingAtMost(1));
     Events e(a);
     const QString url = kApi + u"/evicted"_s;
     const auto preflightHeaders =
