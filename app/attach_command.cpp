@@ -95,8 +95,9 @@ std::optional<int> readUrl(const QCommandLineParser &parser, const Options &o, Q
     if (!out->url.isValid() || out->url.host().isEmpty() ||
         (scheme != QLatin1String("ws") && scheme != QLatin1String("http")))
         return usage(err, o.url,
-                     QStringLiteral("expected ws://HOST:PORT/devtools/browser/<id> or "
-                                    "http://HOST:PORT, got \"%1\"")
+                     QStringLiteral("expected ws://HOST:PORT/devtools/browser/ID (Chromium), "
+                                    "ws://HOST:PORT/session (Firefox) or http://HOST:PORT, "
+                                    "got \"%1\"")
                          .arg(parser.value(o.url)));
     return std::nullopt;
 }

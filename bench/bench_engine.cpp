@@ -2,19 +2,20 @@
 // (reading the scenario JSON, writing the verdict JSON with explanations and fix), so the figures
 // are ratios measured in one run on the same machine.
 // Usage: bench_engine [--iterations N] [--rounds R] [--verdict-only]
+#include "best_of_rounds.h"
 #include "cors/browser_profile.h"
 #include "cors/cors_engine.h"
 #include "cors/scenario_json.h"
 #include "cors/verdict_json.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QTextStream>
 #include <algorithm>
 #include <cstdio>
 
 using namespace corslab::cors;
+using corslab::bench::bestNsPerCall;
 
 namespace {
 
@@ -50,19 +51,6 @@ struct Result
 {
     double nsPerItem;
 };
-
-template<typename F> double bestNsPerCall(int iterations, int rounds, F &&body)
-{
-    double best = 1e300;
-    for (int r = 0; r < rounds; ++r) {
-        QElapsedTimer timer;
-        timer.start();
-        for (int i = 0; i < iterations; ++i)
-            body(i);
-        best = std::min(best, double(timer.nsecsElapsed()) / iterations);
-    }
-    return best;
-}
 
 } // namespace
 

@@ -19,6 +19,19 @@ bool Attachment::attach(const QUrl &endpoint, QString *error)
     return true;
 }
 
+void Attachment::end(const QString &reason)
+{
+    if (!holdsLock())
+        return; // ended already
+    const QList<session::CapturedExchange> rest =
+        stopCapture(QStringLiteral("still running when the capture stopped (%1)").arg(reason));
+    if (!rest.isEmpty())
+        Q_EMIT exchangesCaptured(rest);
+    forgetCapture();
+    releaseLock();
+    Q_EMIT detached(reason);
+}
+
 void Attachment::useRuleInstaller(RuleInstaller *installer)
 {
     m_installer = installer;

@@ -62,6 +62,14 @@ Q_SIGNALS:
 protected:
     /// Opens the connection to endpoint(), once attach() holds the browser's lock.
     virtual void open(const QUrl &endpoint) = 0;
+    /// Ends the capture, once: what is pending comes out (stopCapture), the protocol forgets
+    /// the capture (forgetCapture), the lock is released, then detached(\a reason).
+    void end(const QString &reason);
+    /// Stops the protocol's work (its pump) and hands out what is pending, each unfinished
+    /// exchange with \a error.
+    virtual QList<session::CapturedExchange> stopCapture(const QString &error) = 0;
+    /// Forgets the ended capture's targets, rules and state: its late replies are ignored.
+    virtual void forgetCapture() = 0;
     /// Whether the capture holds the browser's lock (attach() took it, releaseLock() not yet).
     bool holdsLock() const { return m_lock != nullptr; }
     void releaseLock() { m_lock.reset(); }

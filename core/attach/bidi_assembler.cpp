@@ -50,6 +50,7 @@ void BidiAssembler::onRequestEvent(const QString &method, const QJsonObject &par
         r.id = id;
         r.context = params.value(QStringLiteral("context")).toString();
         r.arrival = m_arrival++;
+        m_arrivals.emplace(r.arrival, id);
     }
     r.lastEventAtNow = nowMs;
     const qsizetype index = params.value(QStringLiteral("redirectCount")).toInt();
@@ -64,19 +65,28 @@ void BidiAssembler::onRequestEvent(const QString &method, const QJsonObject &par
         hop.url = url.toUtf8();
         hop.requestHeaders = bidiHeaders(request.value(QStringLiteral("headers")).toArray());
         hop.startMs = at;
-        if (index == 0 && isPreflightHop(hop)) {
-            r.preflight = true;
+        const bool preflight = index == 0 && isPreflightHop(hop);
+        r.preflight = r.preflight || preflight;
+        m_index.update(r); // before linking: a preflight is never a candidate itself
+        if (preflight)
             linkPreflight(r);
-        }
         return;
     }
     if (method == QLatin1String("network.fetchError")) {
         hop.fetchError = params.value(QStringLiteral("errorText")).toString();
         hop.endMs = at;
         hop.ended = true;
+        m_index.update(r);
         return;
     }
-    const QJsonObject response = params.value(QStringLiteral("response")).toObject();
+    onResponse(r, hop, method, params.value(QStringLiteral("response")).toObject(), at);
+    m_index.update(r);
+}
+
+// responseStarted, or responseCompleted with the same head and the end of the body.
+void BidiAssembler::onResponse(BidiRequest &r, BidiHop &hop, const QString &method,
+                               const QJsonObject &response, qint64 at)
+{
     hop.status = response.value(QStringLiteral("status")).toInt();
     hop.reason = response.value(QStringLiteral("statusText")).toString().toLatin1();
     hop.responseHeaders = bidiHeaders(response.value(QStringLiteral("headers")).toArray());
@@ -145,21 +155,13 @@ void BidiAssembler::linkPreflight(BidiRequest &preflight)
     const BidiHop &hop = preflight.hops.first();
     const QByteArray method =
         base::getHeader(hop.requestHeaders, "access-control-request-method").value_or(QByteArray());
-    BidiRequest *actual = nullptr;
-    for (auto &[id, candidate] : m_requests) {
-        if (candidate.preflight || candidate.context != preflight.context)
-            continue;
-        const BidiHop &last = candidate.hops.last();
-        if (!last.preflightId.isEmpty() || last.status != 0 || last.ended || last.url != hop.url ||
-            last.method != method)
-            continue;
-        if (!actual || candidate.arrival > actual->arrival)
-            actual = &candidate;
-    }
-    if (!actual)
+    const auto actual =
+        m_requests.find(m_index.awaitingPreflight(preflight.context, hop.url, method));
+    if (actual == m_requests.end())
         return;
-    actual->hops.last().preflightId = preflight.id;
-    preflight.actualId = actual->id;
+    actual->second.hops.last().preflightId = preflight.id;
+    m_index.update(actual->second);
+    preflight.actualId = actual->first;
 }
 
 void BidiAssembler::onConsole(const QJsonObject &params, qint64 nowMs)
@@ -177,8 +179,10 @@ void BidiAssembler::onConsole(const QJsonObject &params, qint64 nowMs)
         return;
     r->lastEventAtNow = nowMs;
     // The specific reason comes first; "did not succeed" after it only repeats that it failed.
-    if (!r->blocked || (r->blocked->isGenericFailure() && !message->isGenericFailure()))
+    if (!r->blocked || (r->blocked->isGenericFailure() && !message->isGenericFailure())) {
         r->blocked = message;
+        m_index.update(*r);
+    }
 }
 
 // The request the sentence is about: the latest of that context with a hop of that URL that
@@ -186,19 +190,10 @@ void BidiAssembler::onConsole(const QJsonObject &params, qint64 nowMs)
 BidiRequest *BidiAssembler::requestBlockedBy(const FirefoxCorsMessage &message,
                                              const QString &context)
 {
-    BidiRequest *best = nullptr;
-    for (auto &[id, r] : m_requests) {
-        if (r.preflight || (!context.isEmpty() && r.context != context))
-            continue;
-        const bool explained = r.blocked && !r.blocked->isGenericFailure();
-        const bool hasUrl = std::any_of(r.hops.cbegin(), r.hops.cend(),
-                                        [&](const BidiHop &h) { return h.url == message.url; });
-        if (!hasUrl || (explained && !message.isGenericFailure()))
-            continue;
-        if (!best || r.arrival > best->arrival)
-            best = &r;
-    }
-    return best;
+    // A generic sentence may follow the specific one; a second specific one is another request's.
+    const auto it =
+        m_requests.find(m_index.latestWithUrl(context, message.url, message.isGenericFailure()));
+    return it == m_requests.end() ? nullptr : &it->second;
 }
 
 bool BidiAssembler::isReady(const BidiRequest &r, qint64 nowMs) const
@@ -244,15 +239,13 @@ QList<CapturedExchange> BidiAssembler::takeReady(qint64 nowMs)
 
 QList<CapturedExchange> BidiAssembler::takeAll(const QString &reason)
 {
-    QList<QString> ids;
-    for (auto &[id, r] : m_requests) {
+    QList<QString> ids; // in the order Firefox announced them
+    for (const auto &[arrival, id] : m_arrivals) {
+        BidiRequest &r = m_requests.at(id);
         if (!r.ended())
             r.cutShort = reason;
         ids.append(id);
     }
-    std::sort(ids.begin(), ids.end(), [this](const QString &a, const QString &b) {
-        return m_requests.at(a).arrival < m_requests.at(b).arrival;
-    });
     QList<CapturedExchange> out;
     for (const QString &id : std::as_const(ids))
         handOut(id, out);
@@ -263,12 +256,10 @@ QList<CapturedExchange> BidiAssembler::takeAll(const QString &reason)
 void BidiAssembler::evictOldest(QList<CapturedExchange> &out)
 {
     while (qsizetype(m_requests.size()) > m_options.maxPending) {
-        auto oldest = std::min_element(
-            m_requests.begin(), m_requests.end(),
-            [](const auto &a, const auto &b) { return a.second.arrival < b.second.arrival; });
-        oldest->second.cutShort =
+        const QString oldest = m_arrivals.begin()->second;
+        m_requests.at(oldest).cutShort =
             QStringLiteral("too many requests in flight: handed out before it ended");
-        handOut(oldest->first, out);
+        handOut(oldest, out);
     }
 }
 
@@ -283,6 +274,8 @@ void BidiAssembler::handOut(const QString &id, QList<CapturedExchange> &out)
         m_preflights.insert(r.id, {out.last().finishedAtMs, !r.hops.first().fetchError.isEmpty()});
     for (const BidiHop &hop : r.hops)
         m_preflights.remove(hop.preflightId);
+    m_index.remove(id);
+    m_arrivals.erase(r.arrival);
     m_requests.erase(it);
 }
 

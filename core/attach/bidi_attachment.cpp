@@ -261,23 +261,20 @@ void BidiAttachment::fail(const QString &reason)
     stop(reason);
 }
 
-void BidiAttachment::end(const QString &reason)
+QList<session::CapturedExchange> BidiAttachment::stopCapture(const QString &error)
 {
-    if (!holdsLock())
-        return; // ended already
     m_pump.stop();
-    const QList<session::CapturedExchange> rest = m_assembler.takeAll(
-        QStringLiteral("still running when the capture stopped (%1)").arg(reason));
-    if (!rest.isEmpty())
-        Q_EMIT exchangesCaptured(rest);
+    return m_assembler.takeAll(error);
+}
+
+void BidiAttachment::forgetCapture()
+{
     m_contexts.clear();
     m_collector.clear();
     m_overrides->forget();
     m_attached = false;
     m_sessionOpen = false;
     ++m_run;
-    releaseLock();
-    Q_EMIT detached(reason);
 }
 
 } // namespace corslab::attach

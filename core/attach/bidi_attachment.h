@@ -44,6 +44,8 @@ public:
 
 protected:
     void open(const QUrl &endpoint) override;
+    QList<session::CapturedExchange> stopCapture(const QString &error) override;
+    void forgetCapture() override;
 
 private:
     void onOpened();
@@ -57,8 +59,6 @@ private:
     /// Ends the BiDi session, then the capture with \a reason, then the connection.
     void stop(const QString &reason);
     void endSessionAndWait();
-    /// Hands out what is pending and says why the capture ended (once).
-    void end(const QString &reason);
     void pump();
     void fail(const QString &reason);
 

@@ -217,23 +217,20 @@ void CdpAttachment::fail(const QString &reason)
     detach();
 }
 
-void CdpAttachment::end(const QString &reason)
+QList<session::CapturedExchange> CdpAttachment::stopCapture(const QString &error)
 {
-    if (!holdsLock())
-        return; // ended already
     m_pump.stop();
-    const QList<session::CapturedExchange> rest = m_assembler.takeAll(
-        QStringLiteral("still running when the capture stopped (%1)").arg(reason));
-    if (!rest.isEmpty())
-        Q_EMIT exchangesCaptured(rest);
+    return m_assembler.takeAll(error);
+}
+
+void CdpAttachment::forgetCapture()
+{
     m_targets.clear();
     m_overrides->forget();
     m_attached = false;
     m_autoAttached = false;
     m_enabling = 0;
     ++m_run;
-    releaseLock();
-    Q_EMIT detached(reason);
 }
 
 } // namespace corslab::attach

@@ -45,13 +45,13 @@ public:
 
 protected:
     void open(const QUrl &endpoint) override;
+    QList<session::CapturedExchange> stopCapture(const QString &error) override;
+    void forgetCapture() override;
 
 private:
     void onOpened();
     void onEvent(const QString &sessionId, const QString &method, const QJsonObject &params);
     void onTargetAttached(const QString &parentSession, const QJsonObject &params);
-    /// Hands out what is pending and says why the capture ended (once).
-    void end(const QString &reason);
     void announceWhenReady();
     void pump();
     void fetchBodies();

@@ -1,6 +1,7 @@
 // `corslab-cli attach` as a process, without a browser: a --rules file that does not load is
 // refused before anything is attached, with exit code 2 and the file, the field and what was
-// expected (the proxy's loader, so the same messages as `proxy --rules`).
+// expected (the proxy's loader, so the same messages as `proxy --rules`); so is a --url that is
+// no browser endpoint, naming the forms each browser answers on.
 #include "run_cli.h"
 
 #include <QTemporaryDir>
@@ -58,6 +59,26 @@ private Q_SLOTS:
         QVERIFY2(
             run.err.startsWith("corslab-cli attach: --rules: cannot open /nonexistent/rules.json"),
             run.err.constData());
+    }
+
+    void badUrlNamesBothEndpoints_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("no scheme") << u"127.0.0.1:9222"_s;
+        QTest::newRow("wss") << u"wss://127.0.0.1:9222/session"_s;
+        QTest::newRow("no host") << u"ws:///devtools/browser/abc"_s;
+    }
+
+    void badUrlNamesBothEndpoints()
+    {
+        QFETCH(QString, url);
+        const CliRun run = runCli({u"attach"_s, u"--url"_s, url});
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(run.err, "corslab-cli attach: --url: expected "
+                          "ws://HOST:PORT/devtools/browser/ID (Chromium), ws://HOST:PORT/session "
+                          "(Firefox) or http://HOST:PORT, got \"" +
+                              url.toUtf8() + "\"\n");
+        QVERIFY2(!run.out.contains("Attached"), run.out.constData());
     }
 };
 

@@ -122,6 +122,13 @@ QList<std::pair<QString, QString>> originHeader()
     return {{u"Host"_s, u"127.0.0.1:9000"_s}, {u"Origin"_s, kPage}};
 }
 
+BidiAssembler::Options keepingAtMost(qsizetype maxPending)
+{
+    BidiAssembler::Options options;
+    options.maxPending = maxPending;
+    return options;
+}
+
 QList<session::CapturedExchange> drain(BidiAssembler &assembler, Events &events)
 {
     events.wait(10'000);
@@ -152,6 +159,8 @@ private Q_SLOTS:
     void bodiesAreAskedForWithinTheCap();
     void takeAllKeepsUnfinished();
     void oldestGoOutBeyondTheLimit();
+    void latePreflightOfAnEvictedRequestStaysAlone();
+    void eachSpecificReasonNamesAnotherRequest();
     void overriddenHopsKeepTheServersAnswer();
 };
 
@@ -518,6 +527,65 @@ void TestBidiAssembler::oldestGoOutBeyondTheLimit()
     QVERIFY(out.first().url.endsWith("/n0"));
     QVERIFY(out.first().error.startsWith(u"too many requests in flight"_s));
     QCOMPARE(a.pendingCount(), 3);
+}
+
+// The evicted request is gone from the lookups: a preflight for it links to nothing, and the next
+// request to that URL gets its own preflight.
+void TestBidiAssembler::latePreflightOfAnEvictedRequestStaysAlone()
+{
+    BidiAssembler a(keepingAtMost(1));
+    Events e(a);
+    const QString url = kApi + u"/evicted"_s;
+    const auto preflightHeaders =
+        originHeader() +
+        QList<std::pair<QString, QString>>{{u"Access-Control-Request-Method"_s, u"PUT"_s}};
+    e.send(u"a"_s, u"PUT"_s, url, originHeader());
+    e.send(u"b"_s, u"GET"_s, kApi + u"/slow"_s, originHeader());
+    QList<session::CapturedExchange> out = a.takeReady(e.now());
+    QCOMPARE(out.size(), 1);
+    QVERIFY(out.first().error.startsWith(u"too many requests in flight"_s));
+
+    e.send(u"p1"_s, u"OPTIONS"_s, url, preflightHeaders);
+    e.fail(u"p1"_s, u"OPTIONS"_s, url, u"NS_ERROR_DOM_BAD_URI"_s);
+    out = drain(a, e);
+    QCOMPARE(out.size(), 1);
+    QCOMPARE(out.first().method, "OPTIONS");
+
+    e.send(u"d"_s, u"PUT"_s, url, originHeader());
+    e.send(u"p2"_s, u"OPTIONS"_s, url, preflightHeaders);
+    e.fail(u"p2"_s, u"OPTIONS"_s, url, u"NS_ERROR_DOM_BAD_URI"_s);
+    e.fail(u"d"_s, u"PUT"_s, url, u"NS_ERROR_DOM_BAD_URI"_s);
+    out = drain(a, e);
+    QCOMPARE(out.size(), 2);
+    QCOMPARE(out.at(0).method, "OPTIONS");
+    QCOMPARE(out.at(1).method, "PUT");
+    QCOMPARE(out.at(1).error, u"not sent: the browser stopped at its preflight"_s);
+    QCOMPARE(a.pendingCount(), 1); // "b", never answered
+}
+
+// A specific reason goes to the latest request of the URL not yet explained; a sentence without
+// a context (a worker's) to the latest of any context.
+void TestBidiAssembler::eachSpecificReasonNamesAnotherRequest()
+{
+    BidiAssembler a({});
+    Events e(a);
+    const QString url = kApi + u"/twice"_s;
+    for (const QString &id : {u"1"_s, u"2"_s}) {
+        e.send(id, u"GET"_s, url, originHeader());
+        e.respond(id, u"GET"_s, url, 200, {});
+    }
+    e.send(u"3"_s, u"GET"_s, url, originHeader(), 0, u"tab-2"_s);
+    e.respond(u"3"_s, u"GET"_s, url, 200, {}, 0, u"tab-2"_s);
+    e.console(
+        blockedAt(url, u"CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200."_s));
+    e.console(
+        blockedAt(url, u"Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed)."_s));
+    e.console(blockedAt(url, u"CORS request external redirect not allowed)."_s), QString());
+    const QList<session::CapturedExchange> out = drain(a, e);
+    QCOMPARE(out.size(), 3);
+    QCOMPARE(out.at(0).browserReport->corsError, u"CORSMultipleAllowOriginNotAllowed"_s);
+    QCOMPARE(out.at(1).browserReport->corsError, u"CORSMissingAllowOrigin2"_s);
+    QCOMPARE(out.at(2).browserReport->corsError, u"CORSExternalRedirectNotAllowed"_s);
 }
 
 // Firefox reports the head an override rule gave it (BidiOverrides); the rule's name and the
