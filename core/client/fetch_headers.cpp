@@ -31,6 +31,9 @@ struct WireFormat
     /// and on its preflight too.
     bool storageAccessOnActual;
     bool storageAccessOnPreflight;
+    /// Script headers set twice are sent as one line, values joined by ", " (every browser), but
+    /// for these names (lowercase) the first value alone goes out (Firefox's singleton headers).
+    std::span<const char *const> firstValueOnly;
 };
 
 // Chromium places the script's headers by Blink's header map, which follows the names' hashes
@@ -62,6 +65,7 @@ constexpr WireFormat kChromium{
     .preflightOriginIsPageOrigin = false,
     .storageAccessOnActual = true,
     .storageAccessOnPreflight = false,
+    .firstValueOnly = {},
 };
 
 constexpr const char *kFirefoxActual[] = {
@@ -89,6 +93,9 @@ constexpr const char *kFirefoxPreflight[] = {
     "sec-fetch-mode",
     "sec-fetch-site",
 };
+// nsHttpHeaderArray does not merge its singleton headers; Content-Type is the one a script may
+// set, and the first value stays (checked against Firefox ESR 153: header-twice-content-type*).
+constexpr const char *kFirefoxFirstValueOnly[] = {"content-type"};
 constexpr WireFormat kFirefox{
     .browser = "firefox",
     .actualOrder = kFirefoxActual,
@@ -97,6 +104,7 @@ constexpr WireFormat kFirefox{
     .preflightOriginIsPageOrigin = true,
     .storageAccessOnActual = true,
     .storageAccessOnPreflight = true,
+    .firstValueOnly = kFirefoxFirstValueOnly,
 };
 
 /// The wire format of the profile called \a browser; Chromium's for the others (Safari's and the
@@ -185,6 +193,29 @@ QByteArray composerUserAgent(const cors::BrowserProfile &profile)
            ')';
 }
 
+/// The script's headers as \a format writes them: one line per name (the first spelling, the
+/// values joined by ", "), or only the first value for the format's first-value names.
+base::HeaderList wireScriptHeaders(const base::HeaderList &script, const WireFormat &format)
+{
+    base::HeaderList lines;
+    lines.reserve(script.size());
+    for (const base::Header &header : script) {
+        const auto same = std::find_if(lines.begin(), lines.end(), [&](const base::Header &line) {
+            return base::equalsIgnoreCase(line.first, header.first);
+        });
+        if (same == lines.end()) {
+            lines.append(header);
+            continue;
+        }
+        const bool firstOnly = std::any_of(
+            format.firstValueOnly.begin(), format.firstValueOnly.end(),
+            [&](const char *name) { return base::equalsIgnoreCase(header.first, name); });
+        if (!firstOnly)
+            same->second += ", " + header.second;
+    }
+    return lines;
+}
+
 base::HeaderList actualRequestHeaders(const ActualRequestContext &context)
 {
     const WireFormat &format = wireFormat(context.browser);
@@ -196,7 +227,7 @@ base::HeaderList actualRequestHeaders(const ActualRequestContext &context)
     if (!context.body.isEmpty() || context.method == "POST" || context.method == "PUT")
         headers.append(
             {QByteArrayLiteral("Content-Length"), QByteArray::number(context.body.size())});
-    headers.append(context.scriptHeaders);
+    headers.append(wireScriptHeaders(context.scriptHeaders, format));
     // Fetch step 14 of "fetch": Accept `*/*` unless the script set one; the same for the UA.
     if (!base::containsHeader(context.scriptHeaders, "accept"))
         headers.append({QByteArrayLiteral("Accept"), QByteArrayLiteral("*/*")});

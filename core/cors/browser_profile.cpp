@@ -17,6 +17,9 @@ static BrowserProfile makeChromium()
     p.clientHintsSafelisted = true;
     p.localNetworkAccessPrompt = true;
     p.blocksThirdPartyCookies = true;
+    // Checked against Chromium 156 (tst_browser_chromium: header-twice-*, script-user-agent).
+    p.combinesRepeatedRequestHeaders = true;
+    p.scriptIgnoredRequestHeaders = {QByteArrayLiteral("user-agent")};
     // Checked against Chromium 156 (docs/BROWSERS.md): '*' becomes %2A, '|', '^', '%' throw.
     p.hostSpecialCharacters = QByteArrayLiteral("_`{}!~$&'()+,;=\"");
     return p;
@@ -33,6 +36,8 @@ static BrowserProfile makeFirefox()
     p.negativeMaxAgeSeconds = 0;
     p.wildcardCoversAuthorization =
         true; // with console warning CORSAllowHeaderFromPreflightDeprecation
+    // Checked against Firefox ESR 153 (tst_browser_firefox: header-twice-custom).
+    p.preflightRepeatsHeaderNames = true;
     // net_IsValidDNSHost: letters, digits and . - $ + _ (checked against Firefox ESR 153).
     p.hostSpecialCharacters = QByteArrayLiteral("_$+");
     return p;
@@ -51,6 +56,8 @@ static BrowserProfile makeSafari()
     // Checked against WebKitGTK 2.50 (tst_webkit_console): "Preflight response is not
     // successful. Status code: 400" for a 400 without Access-Control-Allow-Origin.
     p.preflightStatusBeforeCorsCheck = true;
+    // Checked against WebKitGTK 2.50 (tst_browser_webkit: header-twice-*).
+    p.combinesRepeatedRequestHeaders = true;
     // Safari, not WebKitGTK: Intelligent Tracking Prevention blocks all third-party cookies by
     // default since Safari 13.1 (docs/BROWSERS.md, "Safari on macOS and WebKitGTK").
     p.blocksThirdPartyCookies = true;

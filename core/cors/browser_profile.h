@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -40,6 +41,17 @@ struct BrowserProfile
     /// A 3xx with Location to a preflight fails as PreflightDisallowedRedirect before any other
     /// check (Chromium, WebKit, Gecko); in the standard it is simply not an ok status.
     bool preflightRedirectIsOwnError = true;
+    /// A header the script sets twice is one header whose values are joined by ", " before the
+    /// safelist check and the preflight ("text/plain, text/plain" is no safelisted
+    /// Content-Type): Chromium and WebKit. Fetch and Firefox judge each line on its own (on the
+    /// wire every browser sends one line: core/client/fetch_headers.cpp).
+    bool combinesRepeatedRequestHeaders = false;
+    /// Access-Control-Request-Headers names an unsafe header once per line the script set, not
+    /// once per name (Firefox: "x-custom,x-custom").
+    bool preflightRepeatsHeaderNames = false;
+    /// Request headers Fetch lets a script set that this browser drops silently, like a
+    /// forbidden request-header (lowercase): Chromium keeps its own User-Agent.
+    QList<QByteArray> scriptIgnoredRequestHeaders;
     /// A preflight response is checked for an ok status before the CORS check, so a refused
     /// preflight without Access-Control-Allow-Origin fails on its status (WebKit's
     /// validatePreflightResponse); the standard and Chromium run the CORS check first.

@@ -170,6 +170,7 @@ private:
     bool cachedPreflightCovers(int hop, const QList<UnsafeHeader> &unsafe);
     bool preflight(const QList<UnsafeHeader> &unsafe);
     void recordPreflightRequest(const QList<UnsafeHeader> &unsafe);
+    QList<QByteArray> unsafeNamePerLine(const QList<QByteArray> &unsafeNames) const;
     bool preflightResponseOk(const ResponseSpec &pf);
     bool preflightStatusOk(const ResponseSpec &pf);
     bool extractAllowLists(const ResponseSpec &pf, ExtractedValues &methods,
@@ -289,7 +290,8 @@ bool Evaluation::applyHeadersGuards()
     QByteArray noCorsDropped;
     for (const Header &h : m_s.headers) {
         const QByteArray value = normalizeHeaderValue(h.second);
-        if (isForbiddenRequestHeader(h.first, value)) {
+        if (isForbiddenRequestHeader(h.first, value) ||
+            m_p.scriptIgnoredRequestHeaders.contains(asciiLower(h.first))) {
             forbidden += (forbidden.isEmpty() ? "" : ", ") + h.first;
             continue;
         }
@@ -307,6 +309,8 @@ bool Evaluation::applyHeadersGuards()
     }
     if (!noCorsDropped.isEmpty())
         pass({.step = Step::NoCorsHeaders, .seen = noCorsDropped});
+    if (m_p.combinesRepeatedRequestHeaders)
+        m_headers = combineRepeatedHeaders(m_headers);
     m_v.sentHeaders = m_headers;
     m_v.sentMethod = m_method;
     return true;
@@ -456,13 +460,29 @@ void Evaluation::recordPreflightRequest(const QList<UnsafeHeader> &unsafe)
     m_v.preflightRequest.append({QByteArrayLiteral("Access-Control-Request-Method"), m_method});
     if (unsafe.isEmpty())
         return;
-    QByteArray names;
-    for (const UnsafeHeader &u : unsafe) {
-        if (!names.isEmpty())
-            names += ',';
-        names += u.name;
+    QList<QByteArray> names;
+    for (const UnsafeHeader &u : unsafe)
+        names.append(u.name);
+    if (m_p.preflightRepeatsHeaderNames)
+        names = unsafeNamePerLine(names);
+    m_v.preflightRequest.append(
+        {QByteArrayLiteral("Access-Control-Request-Headers"), names.join(',')});
+}
+
+// Firefox's Access-Control-Request-Headers: each unsafe name as often as the script set it.
+QList<QByteArray> Evaluation::unsafeNamePerLine(const QList<QByteArray> &unsafeNames) const
+{
+    QList<QByteArray> names;
+    for (const QByteArray &name : unsafeNames) {
+        const auto lines =
+            std::count_if(m_headers.cbegin(), m_headers.cend(), [&](const Header &h) {
+                return equalsIgnoreCase(h.first, name) &&
+                       !isCorsSafelistedRequestHeader(h.first, h.second, m_p);
+            });
+        for (qsizetype k = 0; k < std::max<qsizetype>(lines, 1); ++k)
+            names.append(name);
     }
-    m_v.preflightRequest.append({QByteArrayLiteral("Access-Control-Request-Headers"), names});
+    return names;
 }
 
 // #cors-preflight-fetch step 7: the response passes the CORS check and has an ok status (in the

@@ -123,6 +123,13 @@ QString explainReason(const PreflightReason &r)
             .arg(t(r.name));
     switch (r.why) {
     case UnsafeHeader::Why::NotSafelistedName:
+        // Old articles still list Last-Event-ID as safelisted; Fetch dropped it and every
+        // browser preflights it (tst_browser_* and the WPT rows, docs/BROWSERS.md).
+        if (r.name == "last-event-id")
+            return QStringLiteral("the request sets Last-Event-ID, which is not a CORS-safelisted "
+                                  "request header: older articles list it as safelisted, but "
+                                  "the Fetch standard dropped it and Chromium, Firefox and "
+                                  "Safari all preflight it today.");
         return QStringLiteral("the request sets %1, which is not a CORS-safelisted request header.")
             .arg(t(r.name));
     case UnsafeHeader::Why::TooLong:
@@ -411,10 +418,16 @@ QString explainAllowCredentials(const Check &c, const QString &where)
                               "has no Access-Control-Allow-Credentials header; it must be exactly "
                               "'true'.")
             .arg(where);
-    return QStringLiteral("The request carries credentials (credentials: 'include'), but %1 has "
-                          "Access-Control-Allow-Credentials %2; only the exact lowercase value "
-                          "'true' is accepted.")
-        .arg(where, quoted(c.seen));
+    const QString text =
+        QStringLiteral("The request carries credentials (credentials: 'include'), but %1 has "
+                       "Access-Control-Allow-Credentials %2; only the exact lowercase value "
+                       "'true' is accepted.")
+            .arg(where, quoted(c.seen));
+    // Old articles show 'false' as a way to refuse credentials; it is no value at all.
+    if (equalsIgnoreCase(c.seen.trimmed(), "false"))
+        return text + QStringLiteral(" 'false' is not a value of this header (old articles show "
+                                     "it): to refuse credentials, leave the header out.");
+    return text;
 }
 
 // #http-fetch step 9: the request's redirect mode.

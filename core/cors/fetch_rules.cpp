@@ -66,6 +66,22 @@ bool isForbiddenRequestHeader(const QByteArray &name, const QByteArray &value)
     return false;
 }
 
+HeaderList combineRepeatedHeaders(const HeaderList &headers)
+{
+    HeaderList combined;
+    combined.reserve(headers.size());
+    for (const Header &h : headers) {
+        const auto same = std::find_if(combined.begin(), combined.end(), [&](const Header &c) {
+            return equalsIgnoreCase(c.first, h.first);
+        });
+        if (same == combined.end())
+            combined.append(h);
+        else
+            same->second += ", " + h.second;
+    }
+    return combined;
+}
+
 bool isCorsUnsafeRequestHeaderByte(unsigned char b)
 {
     if (b < 0x20 && b != 0x09)

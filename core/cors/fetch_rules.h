@@ -20,6 +20,9 @@ QByteArray normalizeMethod(const QByteArray &method);
 
 /// #forbidden-request-header: names fetch() silently drops from a script's headers.
 bool isForbiddenRequestHeader(const QByteArray &name, const QByteArray &value);
+/// #concept-header-list-combine for every name: one header per name (case-insensitive) at its
+/// first position and in its first spelling, the values joined by ", " in order.
+HeaderList combineRepeatedHeaders(const HeaderList &headers);
 /// #cors-unsafe-request-header-byte.
 bool isCorsUnsafeRequestHeaderByte(unsigned char byte);
 /// #cors-safelisted-request-header, with the profile's extras (Range, Chromium's client hints).

@@ -361,6 +361,76 @@ ClassicScenario preflightRejected()
     return c;
 }
 
+// The classic advice of years-old articles, run against today's rules (each step's outcome is
+// what Chromium, Firefox and WebKit do: tests/browser, docs/BROWSERS.md).
+ClassicScenario oldArticles()
+{
+    ClassicScenario c;
+    c.id = QStringLiteral("old-articles");
+    c.title = QStringLiteral("What the old articles say, checked");
+    c.lesson = QStringLiteral(
+        "Much CORS advice predates today's Fetch standard. Last-Event-ID is no longer safelisted; "
+        "'Access-Control-Allow-Credentials: false' is no value (leave the header out); simple "
+        "methods never need to be listed in Access-Control-Allow-Methods; echoing "
+        "Access-Control-Request-Headers is harmless without credentials but lets every header of "
+        "every allowed origin through with them. JSONP is no alternative: it runs the other "
+        "site's script in your page with the user's cookies (and IE's XDomainRequest is long "
+        "gone). A server-side proxy does get around CORS, but it never carries the user's "
+        "cookies for the other site, which is what the rule protects.");
+    c.policy = appAllowlist(QStringLiteral("Tour: allow the trusted app, Content-Type only"));
+
+    ScenarioStep lastEventId;
+    lastEventId.request =
+        request("GET", "{app}", QStringLiteral("{api}/echo"), CredentialsMode::SameOrigin,
+                {{QByteArrayLiteral("Last-Event-ID"), QByteArrayLiteral("42")}});
+    lastEventId.expected = blocked(CorsError::HeaderDisallowedByPreflightResponse, true);
+    lastEventId.caption = QStringLiteral("\"Last-Event-ID is safelisted\": no longer. The GET "
+                                         "gets a preflight, and this server does not allow it.");
+
+    ScenarioStep credentialsFalse;
+    credentialsFalse.policyBefore = c.policy;
+    credentialsFalse.policyBefore->name = QStringLiteral("Tour: Allow-Credentials: false");
+    credentialsFalse.policyBefore->extraHeaders = {
+        {QByteArrayLiteral("Access-Control-Allow-Credentials"), QByteArrayLiteral("false")}};
+    credentialsFalse.request =
+        request("GET", "{app}", QStringLiteral("{api}/echo"), CredentialsMode::Include);
+    credentialsFalse.expected = blocked(CorsError::InvalidAllowCredentials, false);
+    credentialsFalse.caption = QStringLiteral("\"Send Access-Control-Allow-Credentials: false\": "
+                                              "no such value. A credentialed GET is blocked; "
+                                              "without credentials the header is ignored.");
+
+    ScenarioStep simpleMethods;
+    simpleMethods.policyBefore = c.policy;
+    simpleMethods.policyBefore->name = QStringLiteral("Tour: Allow-Methods lists PUT only");
+    simpleMethods.policyBefore->methods = {QStringLiteral("PUT")};
+    simpleMethods.request =
+        request("POST", "{app}", QStringLiteral("{api}/echo"), CredentialsMode::SameOrigin,
+                {{QByteArrayLiteral("Content-Type"), QByteArrayLiteral("text/plain")}},
+                QByteArrayLiteral("hello"));
+    simpleMethods.expected = exposed(200, false);
+    simpleMethods.caption = QStringLiteral("\"Allow-Methods must list GET and POST\": a simple "
+                                           "POST goes without a preflight and passes although "
+                                           "the server lists PUT only.");
+
+    ScenarioStep echoedHeaders;
+    echoedHeaders.policyBefore = c.policy;
+    echoedHeaders.policyBefore->name =
+        QStringLiteral("Tour: echo Access-Control-Request-Headers, with credentials");
+    echoedHeaders.policyBefore->allowHeaders = CorsPolicy::ListMode::Echo;
+    echoedHeaders.policyBefore->allowCredentials = true;
+    echoedHeaders.clearPreflightCacheBefore = true;
+    echoedHeaders.request =
+        request("GET", "{app}", QStringLiteral("{api}/echo"), CredentialsMode::Include,
+                {{QByteArrayLiteral("X-Anything-At-All"), QByteArrayLiteral("1")}});
+    echoedHeaders.expected = exposed(200, true);
+    echoedHeaders.caption = QStringLiteral("\"Just echo Access-Control-Request-Headers\": with "
+                                           "credentials, any header the page invents gets "
+                                           "through with the user's cookies.");
+    c.steps = {lastEventId, credentialsFalse, simpleMethods, echoedHeaders};
+    c.landingStep = 3; // the one that "works", and why it should not
+    return c;
+}
+
 QString errorName(CorsError error)
 {
     return error == CorsError::None ? QStringLiteral("no error") : cors::corsErrorName(error);
@@ -419,7 +489,7 @@ QList<ClassicScenario> classicScenarios()
 {
     return {simpleGet(),         jsonPost(),      customHeader(), credentialsWildcard(),
             trustedThirdParty(), exposeHeaders(), maxAge(),       reflectAnyOrigin(),
-            preflightRejected()};
+            preflightRejected(), oldArticles()};
 }
 
 std::optional<ClassicScenario> classicScenario(const QString &id)

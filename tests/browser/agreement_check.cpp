@@ -367,7 +367,10 @@ CaseComparison AgreementCheck::compare(const QString &id)
     const BrowserObservation observation = m_observations.value(id);
 
     QList<AgreementMismatch> &mismatches = result.mismatches;
-    const auto check = [&](const QString &field, const QString &engine, const QString &browser) {
+    // \a category names the field in the per-field counts (without attempt numbers or values).
+    const auto check = [&](const QString &field, const QString &engine, const QString &browser,
+                           const QString &category = {}) {
+        ++m_comparedFields[category.isEmpty() ? field : category];
         if (engine != browser)
             mismatches.append({id, field, engine, browser});
     };
@@ -385,10 +388,11 @@ CaseComparison AgreementCheck::compare(const QString &id)
     for (qsizetype k = 0; k < observation.attempts.size(); ++k) {
         const BrowserAttempt &attempt = observation.attempts.at(k);
         const QString suffix = k == 0 ? QString() : u" (attempt %1)"_s.arg(k + 1);
-        check(u"exposed"_s + suffix, boolText(verdict.exposed), boolText(attemptExposed(attempt)));
+        check(u"exposed"_s + suffix, boolText(verdict.exposed), boolText(attemptExposed(attempt)),
+              u"exposed"_s);
         // A rejected fetch() is the engine's "error" response type.
         check(u"response type"_s + suffix, verdict.responseType,
-              attempt.resolved ? attempt.type : u"error"_s);
+              attempt.resolved ? attempt.type : u"error"_s, u"response type"_s);
     }
     if (observation.attempts.size() != repeat)
         check(u"attempts"_s, QString::number(repeat), QString::number(observation.attempts.size()));
@@ -416,10 +420,12 @@ CaseComparison AgreementCheck::compare(const QString &id)
         const qint64 lifetime = verdict.preflightCacheSeconds;
         const QString field = u"preflights for %1 attempts (engine cache lifetime %2 s)"_s.arg(
             QString::number(repeat), QString::number(lifetime));
+        const QString category = u"preflight caching"_s;
         if (lifetime >= SurelyCachedSeconds)
-            check(field, u"1"_s, QString::number(observation.preflightCount()));
+            check(field, u"1"_s, QString::number(observation.preflightCount()), category);
         else if (lifetime <= 0)
-            check(field, QString::number(repeat), QString::number(observation.preflightCount()));
+            check(field, QString::number(repeat), QString::number(observation.preflightCount()),
+                  category);
         else
             qInfo("case %s: a cache lifetime of %lld s is too short to predict the preflight count",
                   qPrintable(id), static_cast<long long>(lifetime));
@@ -456,6 +462,11 @@ QString AgreementCheck::mismatchLine(const AgreementMismatch &mismatch) const
 
 void AgreementCheck::logSummary() const
 {
+    QStringList counts;
+    for (auto field = m_comparedFields.cbegin(); field != m_comparedFields.cend(); ++field)
+        counts.append(u"%1 %2"_s.arg(field.key(), QString::number(field.value())));
+    qInfo("fields compared with %s: %s", qPrintable(m_profile.displayName),
+          qPrintable(counts.join(u", "_s)));
     if (m_mismatches.isEmpty()) {
         if (!m_observations.isEmpty())
             qInfo("engine and %s agree on all %d cases", qPrintable(m_profile.displayName),

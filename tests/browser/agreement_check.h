@@ -8,6 +8,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <optional>
 
@@ -98,4 +99,5 @@ private:
     qint64 m_elapsedMs = 0;
     int m_completed = 0;
     QList<AgreementMismatch> m_mismatches;
+    QMap<QString, int> m_comparedFields; ///< comparisons made per field, for logSummary()
 };

@@ -691,6 +691,41 @@ private Q_SLOTS:
         QCOMPARE(headerOrder(preflightRequestHeaders(p)), preflight);
     }
 
+    // A header the script set twice goes out as one line in every browser; Firefox keeps only the
+    // first Content-Type (tests/browser header-twice-*, check_agreement_*).
+    void repeatedScriptHeadersAreOneLine_data()
+    {
+        QTest::addColumn<QString>("browser");
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::newRow("chromium") << QStringLiteral("chromium")
+                                  << QByteArray("text/plain, application/x-www-form-urlencoded");
+        QTest::newRow("firefox") << QStringLiteral("firefox") << QByteArray("text/plain");
+    }
+    void repeatedScriptHeadersAreOneLine()
+    {
+        QFETCH(QString, browser);
+        QFETCH(QByteArray, contentType);
+        ActualRequestContext a;
+        a.url = QUrl(QStringLiteral("http://localhost:8080/api"));
+        a.method = "GET";
+        a.scriptHeaders = {{"Content-Type", "text/plain"},
+                           {"accept", "a"},
+                           {"content-type", "application/x-www-form-urlencoded"},
+                           {"Accept", "b"}};
+        a.userAgent = "UA";
+        a.browser = browser;
+        const base::HeaderList sent = actualRequestHeaders(a);
+        const auto lines = [&](const char *name) {
+            return std::count_if(sent.cbegin(), sent.cend(), [&](const base::Header &h) {
+                return base::equalsIgnoreCase(h.first, name);
+            });
+        };
+        QCOMPARE(lines("content-type"), 1);
+        QCOMPARE(lines("accept"), 1);
+        QCOMPARE(header(sent, "content-type"), contentType);
+        QCOMPARE(header(sent, "accept"), QByteArray("a, b"));
+    }
+
     // After a cross-origin redirect the request's origin is "null": Chromium's preflight says so,
     // Firefox's still names the page's origin (its actual request says "null").
     void preflightOriginAfterCrossOriginRedirect_data()

@@ -91,6 +91,8 @@ private Q_SLOTS:
     void preflightRequestHeaders();
     void evaluationIsDeterministic();
     void thirdPartyCookiesFollowTheProfile();
+    void repeatedRequestHeadersFollowTheProfile();
+    void scriptIgnoredHeadersFollowTheProfile();
 };
 
 void TestCorsEngine::addSameOriginRows()
@@ -318,12 +320,16 @@ void TestCorsEngine::addSafelistedHeaderRows()
         }
     }
     // The 1024-byte budget of safelisted values (Fetch: CORS-unsafe request-header names step 3).
+    // Eight Accept lines reach 960 bytes only where each line is judged on its own (the standard,
+    // Firefox); Chromium and WebKit combine them into one value over 128 bytes.
     S within;
+    within.browser("spec");
     for (int i = 0; i < 8; ++i)
         within.header("Accept", QByteArray(120, 'a' + i));
     row("cors-unsafe request-header names: 960 bytes of safelisted values stay safe",
         within.response(200, {{ACAO, "*"}}), false, "");
     S over;
+    over.browser("spec");
     for (int i = 0; i < 9; ++i)
         over.header("Accept", QByteArray(120, 'a' + i));
     row("cors-unsafe request-header names: over 1024 bytes makes them unsafe",
@@ -985,6 +991,57 @@ void TestCorsEngine::thirdPartyCookiesFollowTheProfile()
 
     // Safari blocks them too (Intelligent Tracking Prevention), though WebKitGTK does not.
     QVERIFY(cookieWarning(BrowserProfile::get(Browser::Safari)));
+}
+
+// A header the script sets twice (checked in the three browsers: header-twice-* in
+// tests/browser/browser_cases.cpp): Chromium and WebKit judge one combined value, Firefox and the
+// standard each line, and Firefox names the header once per line in the preflight.
+void TestCorsEngine::repeatedRequestHeadersFollowTheProfile()
+{
+    const Scenario twice = S().method("POST")
+                               .header("content-type", "text/plain")
+                               .header("Content-Type", "text/plain")
+                               .preflight(204, openPreflight())
+                               .response(200, {{ACAO, O}});
+    const auto preflighted = [&](Browser browser) {
+        return evaluate(twice, BrowserProfile::get(browser)).preflightRequired;
+    };
+    QVERIFY(preflighted(Browser::Chromium));
+    QVERIFY(preflighted(Browser::Safari));
+    QVERIFY(!preflighted(Browser::Firefox));
+    QVERIFY(!preflighted(Browser::Spec));
+    const Verdict chromium = evaluate(twice, BrowserProfile::get(Browser::Chromium));
+    QCOMPARE(chromium.sentHeaders,
+             HeaderList({{"content-type", "text/plain, text/plain"}})); // the first spelling
+
+    const Scenario custom = S().header("X-Custom", "1")
+                                .header("X-Custom", "2")
+                                .preflight(204, openPreflight())
+                                .response(200, {{ACAO, O}});
+    const auto requestHeaders = [&](Browser browser) {
+        const Verdict v = evaluate(custom, BrowserProfile::get(browser));
+        return getHeader(v.preflightRequest, "access-control-request-headers").value_or("");
+    };
+    QCOMPARE(requestHeaders(Browser::Firefox), QByteArray("x-custom,x-custom"));
+    QCOMPARE(requestHeaders(Browser::Chromium), QByteArray("x-custom"));
+    QCOMPARE(requestHeaders(Browser::Spec), QByteArray("x-custom"));
+}
+
+// Chromium drops a User-Agent set by a script as if it were forbidden (script-user-agent);
+// Fetch, Firefox and WebKit send it, and it needs a preflight.
+void TestCorsEngine::scriptIgnoredHeadersFollowTheProfile()
+{
+    const Scenario s = S().header("User-Agent", "corslab-test")
+                           .preflight(204, openPreflight())
+                           .response(200, {{ACAO, O}});
+    const Verdict chromium = evaluate(s, BrowserProfile::get(Browser::Chromium));
+    QVERIFY(!chromium.preflightRequired);
+    QVERIFY(chromium.sentHeaders.isEmpty());
+    QVERIFY(std::any_of(chromium.warnings.cbegin(), chromium.warnings.cend(), [](const Warning &w) {
+        return w.kind == WarningKind::ForbiddenHeadersDropped && w.headerText == "User-Agent";
+    }));
+    for (Browser browser : {Browser::Firefox, Browser::Safari, Browser::Spec})
+        QVERIFY(evaluate(s, BrowserProfile::get(browser)).preflightRequired);
 }
 
 QTEST_GUILESS_MAIN(TestCorsEngine)

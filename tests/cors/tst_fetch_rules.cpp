@@ -143,6 +143,14 @@ private Q_SLOTS:
         QFETCH(int, space);
         QCOMPARE(int(addressSpaceOf(QUrl(url))), space);
     }
+
+    void combineRepeatedHeaders()
+    {
+        const HeaderList headers{{"Accept", "a"}, {"X-B", "1"}, {"accept", "b"}, {"ACCEPT", ""}};
+        QCOMPARE(corslab::cors::combineRepeatedHeaders(headers),
+                 HeaderList({{"Accept", "a, b, "}, {"X-B", "1"}}));
+        QVERIFY(corslab::cors::combineRepeatedHeaders({}).isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFetchRules)
