@@ -20,6 +20,8 @@ static BrowserProfile makeChromium()
     // Checked against Chromium 156 (tst_browser_chromium: header-twice-*, script-user-agent).
     p.combinesRepeatedRequestHeaders = true;
     p.scriptIgnoredRequestHeaders = {QByteArrayLiteral("user-agent")};
+    // Checked against Chromium 156's console (console_chromium: wpt-preflight-get-several-refuse).
+    p.refusedHeaderInRequestOrder = true;
     // Checked against Chromium 156 (docs/BROWSERS.md): '*' becomes %2A, '|', '^', '%' throw.
     p.hostSpecialCharacters = QByteArrayLiteral("_`{}!~$&'()+,;=\"");
     return p;

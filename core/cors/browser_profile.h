@@ -52,6 +52,10 @@ struct BrowserProfile
     /// Request headers Fetch lets a script set that this browser drops silently, like a
     /// forbidden request-header (lowercase): Chromium keeps its own User-Agent.
     QList<QByteArray> scriptIgnoredRequestHeaders;
+    /// When a preflight allows some of the request's unsafe headers but not all, the error names
+    /// the first refused one in the order the script set them (Chromium), not in the sorted
+    /// order of Access-Control-Request-Headers.
+    bool refusedHeaderInRequestOrder = false;
     /// A preflight response is checked for an ok status before the CORS check, so a refused
     /// preflight without Access-Control-Allow-Origin fails on its status (WebKit's
     /// validatePreflightResponse); the standard and Chromium run the CORS check first.

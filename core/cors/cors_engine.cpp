@@ -43,6 +43,30 @@ QByteArray statusText(int n)
 
 // Chromium tells an invalid Access-Control-Allow-Origin from a mismatching one with GURL's
 // validity: a scheme, "://" and a host. Checked by hand: this runs on every failing check.
+// The port of an authority ("host:port/...") is digits up to 65535, or absent; Chromium reads
+// "http://a:1%23" or "http://a:1:80" as no URL at all (InvalidAllowOriginValue).
+bool hasValidPort(QByteArrayView authorityAndRest)
+{
+    qsizetype end = 0;
+    while (end < authorityAndRest.size() && !QByteArrayView("/?#").contains(authorityAndRest[end]))
+        ++end;
+    const QByteArrayView authority = authorityAndRest.first(end);
+    const qsizetype hostEnd = authority.startsWith('[') ? authority.indexOf(']') + 1 : 0;
+    const qsizetype colon = authority.indexOf(':', hostEnd);
+    if (colon < 0)
+        return true;
+    const QByteArrayView port = authority.sliced(colon + 1);
+    constexpr qsizetype kMaxPortDigits = 5;
+    constexpr int kMaxPort = 65535;
+    if (port.size() > kMaxPortDigits)
+        return false;
+    for (const char ch : port) {
+        if (ch < '0' || ch > '9')
+            return false;
+    }
+    return port.isEmpty() || port.toInt() <= kMaxPort;
+}
+
 bool looksLikeUrlWithHost(QByteArrayView value)
 {
     const qsizetype sep = value.indexOf("://");
@@ -55,7 +79,9 @@ bool looksLikeUrlWithHost(QByteArrayView value)
             return false;
     }
     const char first = value[sep + 3];
-    return first != '/' && first != ':' && first != '?' && first != '#';
+    if (first == '/' || first == ':' || first == '?' || first == '#')
+        return false;
+    return hasValidPort(value.sliced(sep + 3));
 }
 
 // Steps 7.9-7.12 of #cors-preflight-fetch: the lifetime Access-Control-Max-Age gives the result
@@ -173,6 +199,7 @@ private:
     QList<QByteArray> unsafeNamePerLine(const QList<QByteArray> &unsafeNames) const;
     bool preflightResponseOk(const ResponseSpec &pf);
     bool preflightStatusOk(const ResponseSpec &pf);
+    QList<UnsafeHeader> refusalOrder(const QList<UnsafeHeader> &unsafe) const;
     bool extractAllowLists(const ResponseSpec &pf, ExtractedValues &methods,
                            ExtractedValues &headerNames);
     void warnLiteralWildcards(const ExtractedValues &methods, const ExtractedValues &headerNames);
@@ -588,7 +615,7 @@ bool Evaluation::headersAllowed(const QList<UnsafeHeader> &unsafe,
                      .seen = name,
                      .variant = variant};
     };
-    for (const UnsafeHeader &u : unsafe) {
+    for (const UnsafeHeader &u : refusalOrder(unsafe)) {
         if (headerNames.containsIgnoreCase(u.name))
             continue;
         if (!wildcardHeaders)
@@ -605,6 +632,26 @@ bool Evaluation::headersAllowed(const QList<UnsafeHeader> &unsafe,
               .variant =
                   wildcardHeaders ? CheckVariant::HeadersWildcard : CheckVariant::HeadersListed});
     return true;
+}
+
+// The order in which the browser looks for a refused header: sorted (Access-Control-Request-
+// Headers' order), or the order the script set them in (the profile's refusedHeaderInRequestOrder).
+QList<UnsafeHeader> Evaluation::refusalOrder(const QList<UnsafeHeader> &unsafe) const
+{
+    if (!m_p.refusedHeaderInRequestOrder || unsafe.size() < 2)
+        return unsafe;
+    const auto position = [this](const QByteArray &name) {
+        const auto found = std::find_if(m_headers.cbegin(), m_headers.cend(), [&](const Header &h) {
+            return equalsIgnoreCase(h.first, name);
+        });
+        return std::distance(m_headers.cbegin(), found);
+    };
+    QList<UnsafeHeader> ordered = unsafe;
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [&](const UnsafeHeader &a, const UnsafeHeader &b) {
+                         return position(a.name) < position(b.name);
+                     });
+    return ordered;
 }
 
 // #cors-preflight-fetch steps 7.9-7.12: how long this result may be reused; the first passing

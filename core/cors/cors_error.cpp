@@ -90,6 +90,13 @@ bool isChromiumCorsError(CorsError error)
            static_cast<int>(error) <= static_cast<int>(CorsError::RedirectContainsCredentials);
 }
 
+bool chromiumLogsConsoleLine(CorsError error)
+{
+    // A fetch in mode "same-origin" fails with a TypeError alone; DevTools' Issues panel still
+    // names DisallowedByMode.
+    return isChromiumCorsError(error) && error != CorsError::DisallowedByMode;
+}
+
 bool isPreflightError(CorsError error)
 {
     switch (error) {
@@ -114,6 +121,9 @@ bool isPreflightError(CorsError error)
 
 QString chromiumConsoleText(CorsError error, const QString &detail)
 {
+    // Chromium's advice after a wrong Access-Control-Allow-Origin value (console_chromium).
+    static const QString kSendValidValue =
+        QStringLiteral(" Have the server send the header with a valid value.");
     const QString preflight =
         QStringLiteral("Response to preflight request doesn't pass access control check: ");
     QString text;
@@ -138,20 +148,20 @@ QString chromiumConsoleText(CorsError error, const QString &detail)
     case CorsError::MultipleAllowOriginValues:
     case CorsError::PreflightMultipleAllowOriginValues:
         text = QStringLiteral("The 'Access-Control-Allow-Origin' header contains multiple values "
-                              "'%1', but only one is allowed.")
-                   .arg(detail);
+                              "'%1', but only one is allowed.%2")
+                   .arg(detail, kSendValidValue);
         break;
     case CorsError::InvalidAllowOriginValue:
     case CorsError::PreflightInvalidAllowOriginValue:
         text = QStringLiteral(
-                   "The 'Access-Control-Allow-Origin' header contains the invalid value '%1'.")
-                   .arg(detail);
+                   "The 'Access-Control-Allow-Origin' header contains the invalid value '%1'.%2")
+                   .arg(detail, kSendValidValue);
         break;
     case CorsError::AllowOriginMismatch:
     case CorsError::PreflightAllowOriginMismatch:
         text = QStringLiteral("The 'Access-Control-Allow-Origin' header has a value '%1' that is "
-                              "not equal to the supplied origin.")
-                   .arg(detail);
+                              "not equal to the supplied origin.%2")
+                   .arg(detail, kSendValidValue);
         break;
     case CorsError::InvalidAllowCredentials:
     case CorsError::PreflightInvalidAllowCredentials:
@@ -160,9 +170,10 @@ QString chromiumConsoleText(CorsError error, const QString &detail)
                               "credentials mode is 'include'.")
                    .arg(detail);
         break;
-    case CorsError::CorsDisabledScheme:
+    case CorsError::CorsDisabledScheme: // Chromium 156's list (console_chromium)
         return QStringLiteral("Cross origin requests are only supported for protocol schemes: "
-                              "http, https.");
+                              "chrome, chrome-experimental-site-token-provider, chrome-extension, "
+                              "chrome-untrusted, data, http, https, isolated-app.");
     case CorsError::PreflightInvalidStatus:
         return preflight + QStringLiteral("It does not have HTTP ok status.");
     case CorsError::PreflightDisallowedRedirect:

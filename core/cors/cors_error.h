@@ -50,6 +50,9 @@ QString corsErrorName(CorsError error);
 CorsError corsErrorFromName(const QString &name);
 /// True for errors Chromium reports as a CorsError (shown in DevTools' Issues panel).
 bool isChromiumCorsError(CorsError error);
+/// True for the Chromium CORS errors Chromium also prints as an "Access to fetch at ... has been
+/// blocked by CORS policy" console line.
+bool chromiumLogsConsoleLine(CorsError error);
 /// True for errors of the CORS-preflight fetch (the actual request was never sent).
 bool isPreflightError(CorsError error);
 

@@ -617,10 +617,19 @@ QString explainWarning(const Warning &w, const BrowserProfile &p)
 
 QString chromiumConsoleLine(const Verdict &v, const Scenario &s)
 {
-    if (v.exposed || !isChromiumCorsError(v.error))
+    if (v.exposed || !chromiumLogsConsoleLine(v.error))
         return chromiumConsoleText(v.error, t(v.errorDetail));
     QString target = QLatin1Char('\'') + s.url().toString() + QLatin1Char('\'');
-    if (v.redirectCount > 0 && !v.finalUrl.isEmpty())
+    // A redirect to a scheme without CORS is refused before it is followed; Chromium names the
+    // refused URL as the fetch's target.
+    const Check *failed = v.failedCheck();
+    const QUrl refusedRedirect = failed && failed->step == Step::RedirectLocation
+                                     ? v.finalUrl.resolved(QUrl(QString::fromUtf8(failed->seen)))
+                                     : QUrl();
+    if (refusedRedirect.isValid() && !refusedRedirect.isEmpty())
+        target = QStringLiteral("'%1' (redirected from '%2')")
+                     .arg(refusedRedirect.toString(), s.url().toString());
+    else if (v.redirectCount > 0 && !v.finalUrl.isEmpty())
         target = QStringLiteral("'%1' (redirected from '%2')")
                      .arg(v.finalUrl.toString(), s.url().toString());
     const QString line =

@@ -47,6 +47,8 @@ QStringList ChromiumRunner::arguments(const QString &profileDir, const QUrl &url
     // Replaces DNS for every name (IP literals stay as they are) and keeps the port.
     if (m_allHostsToLoopback)
         arguments.append(u"--host-resolver-rules=MAP * 127.0.0.1"_s);
+    if (m_consoleLogging)
+        arguments.append({u"--enable-logging=stderr"_s, u"--v=0"_s});
     arguments.append(url.toString(QUrl::FullyEncoded));
     return arguments;
 }

@@ -35,6 +35,9 @@ public:
     /// With \a on, every host name resolves to 127.0.0.1 (next open()): pages can live on made-up
     /// hosts, and no lookup leaves the machine.
     void setAllHostsToLoopback(bool on) { m_allHostsToLoopback = on; }
+    /// With \a on, the page's console messages are written to output() (next open()), one line
+    /// each: `[…:INFO:CONSOLE:N] "<message>", source: <url> (N)`.
+    void setConsoleLogging(bool on) { m_consoleLogging = on; }
 
 private:
     QStringList arguments(const QString &profileDir, const QUrl &url) const;
@@ -45,5 +48,6 @@ private:
     std::unique_ptr<QTemporaryDir> m_profile;
     pid_t m_group = 0; ///< The browser's process group (its pid, thanks to setsid()).
     bool m_allHostsToLoopback = false;
+    bool m_consoleLogging = false;
     QByteArray m_output;
 };

@@ -57,7 +57,7 @@ async function attempt(testCase) {
 async function run() {
   for (const testCase of CASES) {
     // Marks where this case's console messages start, for browsers whose console is read from
-    // their output (WebKitGTK: tst_webkit_console).
+    // their output (tst_console_text: WebKitGTK and Chromium).
     console.info(CASE_MARKER + testCase.id);
     const attempts = [];
     try {

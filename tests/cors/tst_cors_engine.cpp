@@ -93,6 +93,7 @@ private Q_SLOTS:
     void thirdPartyCookiesFollowTheProfile();
     void repeatedRequestHeadersFollowTheProfile();
     void scriptIgnoredHeadersFollowTheProfile();
+    void refusedHeaderFollowsTheProfile();
 };
 
 void TestCorsEngine::addSameOriginRows()
@@ -161,6 +162,14 @@ void TestCorsEngine::addCorsCheckRows()
         "InvalidAllowOriginValue");
     row("cors check: ACAO null for a real origin", S().response(200, {{ACAO, "null"}}), false,
         "AllowOriginMismatch");
+    // A port that is no number makes the value no URL at all (Chromium 156's console says
+    // "invalid value"; WPT cors/origin.htm).
+    row("cors check: ACAO with a second port", S().response(200, {{ACAO, O + ":80"}}), false,
+        "InvalidAllowOriginValue");
+    row("cors check: ACAO with an escaped port", S().response(200, {{ACAO, O + "%23"}}), false,
+        "InvalidAllowOriginValue");
+    row("cors check: ACAO with another numeric port",
+        S().response(200, {{ACAO, "http://app.test:99"}}), false, "AllowOriginMismatch");
     row("cors check: ACAO empty", S().response(200, {{ACAO, ""}}), false,
         "InvalidAllowOriginValue");
     row("cors check: ACAO surrounded by whitespace is normalized",
@@ -1025,6 +1034,19 @@ void TestCorsEngine::repeatedRequestHeadersFollowTheProfile()
     QCOMPARE(requestHeaders(Browser::Firefox), QByteArray("x-custom,x-custom"));
     QCOMPARE(requestHeaders(Browser::Chromium), QByteArray("x-custom"));
     QCOMPARE(requestHeaders(Browser::Spec), QByteArray("x-custom"));
+}
+
+// Chromium names the first refused header in the order the script set them (console_chromium);
+// the other profiles the first in sorted order.
+void TestCorsEngine::refusedHeaderFollowsTheProfile()
+{
+    const Scenario s = S().header("X-Zeta", "1")
+                           .header("X-Alpha", "2")
+                           .preflight(204, {{ACAO, O}})
+                           .response(200, {{ACAO, O}});
+    QCOMPARE(evaluate(s, BrowserProfile::get(Browser::Chromium)).errorDetail, QByteArray("x-zeta"));
+    QCOMPARE(evaluate(s, BrowserProfile::get(Browser::Firefox)).errorDetail, QByteArray("x-alpha"));
+    QCOMPARE(evaluate(s, BrowserProfile::get(Browser::Spec)).errorDetail, QByteArray("x-alpha"));
 }
 
 // Chromium drops a User-Agent set by a script as if it were forbidden (script-user-agent);
