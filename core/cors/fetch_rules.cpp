@@ -68,6 +68,15 @@ bool isForbiddenRequestHeader(const QByteArray &name, const QByteArray &value)
 
 HeaderList combineRepeatedHeaders(const HeaderList &headers)
 {
+    // The usual request repeats no name: hand the list back shared, without building a new one
+    // (this runs on every verdict of the profiles that combine).
+    bool repeated = false;
+    for (qsizetype i = 1; i < headers.size() && !repeated; ++i) {
+        for (qsizetype j = 0; j < i && !repeated; ++j)
+            repeated = equalsIgnoreCase(headers.at(i).first, headers.at(j).first);
+    }
+    if (!repeated)
+        return headers;
     HeaderList combined;
     combined.reserve(headers.size());
     for (const Header &h : headers) {
